@@ -1,0 +1,1 @@
+"""Debrief's domain core: rubrics, scales, the decision engine (no Streamlit here)."""

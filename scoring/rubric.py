@@ -1,0 +1,340 @@
+"""Rubric and loop-template files: their schema (pydantic models) and the loader.
+
+A rubric (`rubrics/<id>.yaml`) describes one interview session type and the criteria it is scored
+on; a loop template (`rubrics/loops/<id>.yaml`) lists the sessions of an interview day in order and
+the overall-recommendation scale. `rubrics/FORMAT.md` shows both with examples.
+
+The loader reads every file, keeps the good ones and reports every broken one with the file, the
+field path and what is wrong, e.g. ``rubrics/coding.yaml: criteria[2].weight must be > 0 (got 0)``.
+Each loaded rubric has a content hash over its meaning (not its formatting), so a stored score can
+name exactly the rubric it was given against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from scoring.errors import field_path, phrase
+from scoring.scale import Scale, ScaleError
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_labels(labels: dict[int, str], lo: int, hi: int, what: str) -> dict[int, str]:
+    """Every point lo..hi has a non-empty text, and there is none outside it."""
+    missing = [p for p in range(lo, hi + 1) if not str(labels.get(p, "")).strip()]
+    extra = sorted(p for p in labels if not lo <= p <= hi)
+    if missing:
+        points = ", ".join(map(str, missing))
+        raise ValueError(f"missing {what} for point {points} (every point {lo}..{hi} needs one)")
+    if extra:
+        points = ", ".join(map(str, extra))
+        raise ValueError(f"{what} for point {points} is outside the scale {lo}..{hi}")
+    return labels
+
+
+class Criterion(_Model):
+    """One thing a session is scored on."""
+
+    id: Slug
+    name: Text
+    description: Text
+    weight: float = Field(gt=0, description="Relative importance within the rubric; > 0.")
+    kind: Literal["scale", "binary"]
+    min: StrictInt | None = Field(None, description="Lowest point (scale only).")
+    max: StrictInt | None = Field(None, description="Highest point (scale only).")
+    anchors: dict[int, Text] = Field(
+        description="A behaviourally anchored description for every point min..max "
+        "(binary: 0 = no, 1 = yes)."
+    )
+    required: bool = Field(True, description="False: the scorer may mark it 'not assessed'.")
+
+    @model_validator(mode="after")
+    def _scale_fits_kind(self) -> Criterion:
+        if self.kind == "binary" and (self.min is not None or self.max is not None):
+            raise ValueError("a binary criterion has no min or max (it is always 0 = no, 1 = yes)")
+        if self.kind == "scale":
+            if self.min is None or self.max is None:
+                raise ValueError("a scale criterion needs both min and max")
+            if self.max <= self.min:
+                raise ValueError(f"max must be greater than min (got {self.min}..{self.max})")
+        return self
+
+    @field_validator("anchors")
+    @classmethod
+    def _anchor_every_point(cls, value: dict[int, str], info: ValidationInfo) -> dict[int, str]:
+        lo, hi = info.data.get("min"), info.data.get("max")
+        if info.data.get("kind") == "binary":
+            if lo is not None or hi is not None:
+                return value  # reported as a binary criterion with a scale
+            return _check_labels(value, 0, 1, "anchor")
+        if lo is None or hi is None or hi <= lo:
+            return value  # the scale itself is already reported as wrong
+        return _check_labels(value, lo, hi, "anchor")
+
+    @property
+    def scale(self) -> Scale:
+        """The criterion's scale; binary criteria are 0..1."""
+        if self.kind == "binary":
+            return Scale(0, 1)
+        assert self.min is not None and self.max is not None
+        return Scale(self.min, self.max)
+
+
+class Rubric(_Model):
+    """How one interview session type is scored."""
+
+    id: Slug = Field(description="Equals the file name without .yaml.")
+    title: Text
+    version: StrictInt = Field(ge=1, description="Bump when the meaning of any anchor changes.")
+    source: str = Field("", description="Where it comes from, e.g. 'L2083-2087, L2144'.")
+    duration_minutes: StrictInt = Field(gt=0)
+    assesses: Text = Field(description="What this session is meant to find out.")
+    instructions: Text = Field(
+        description="To the scorer: how to run and apply it, how much help to give, what to note."
+    )
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_ids(cls, value: list[Criterion]) -> list[Criterion]:
+        seen: set[str] = set()
+        for criterion in value:
+            if criterion.id in seen:
+                raise ValueError(f"criterion id '{criterion.id}' is used twice")
+            seen.add(criterion.id)
+        return value
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 over the rubric's content; formatting and comments in the file do not count."""
+        return content_hash(self)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id; KeyError when the rubric has none."""
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(f"rubric '{self.id}' has no criterion '{criterion_id}'")
+
+
+class OverallScale(_Model):
+    """The overall recommendation a scorecard gives, with a label for every point."""
+
+    min: StrictInt = 0
+    max: StrictInt = 5
+    labels: dict[int, Text]
+
+    @model_validator(mode="after")
+    def _valid(self) -> OverallScale:
+        try:
+            Scale(self.min, self.max)
+        except ScaleError as exc:
+            raise ValueError(str(exc)) from None
+        _check_labels(self.labels, self.min, self.max, "label")
+        return self
+
+    @property
+    def scale(self) -> Scale:
+        """As a `Scale`, for the rules."""
+        return Scale(self.min, self.max)
+
+
+class LoopSession(_Model):
+    """One scored session of a loop, in the order of the day."""
+
+    rubric: Slug = Field(description="The id of a rubric file.")
+    title: str = Field("", description="Optional; defaults to the rubric's title.")
+    minutes: StrictInt = Field(gt=0)
+
+
+class Loop(_Model):
+    """A loop template: the sessions of an interview day and the overall scale."""
+
+    id: Slug = Field(description="Equals the file name without .yaml.")
+    title: Text
+    role: Text
+    source: str = ""
+    description: str = ""
+    overall_scale: OverallScale
+    sessions: list[LoopSession] = Field(min_length=1)
+
+
+def content_hash(model: BaseModel) -> str:
+    """sha256 of the canonical JSON of a model: same content, same hash."""
+    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def rubric_json_schema() -> dict[str, Any]:
+    """JSON Schema of the rubric file format, for editors and `python -m scoring schema`."""
+    schema = Rubric.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Debrief rubric"
+    return schema
+
+
+# --------------------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one file, said so a person can fix it."""
+
+    file: str
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.field} " if self.field else ""
+        return f"{self.file}: {where}{self.message}"
+
+
+@dataclass
+class Catalog:
+    """What the loader found: the good rubrics and loops, and every problem."""
+
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    loops: dict[str, Loop] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Loops that are fine themselves but use a rubric whose file is broken (its problem is listed).
+    held_back: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every file loaded."""
+        return not self.problems
+
+
+def problems_from(error: ValidationError, file: str) -> list[Problem]:
+    """One Problem per pydantic error, with the field path written as in the file."""
+    return [Problem(file, phrase(e), field_path(e["loc"])) for e in error.errors()]
+
+
+def _read_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(shown, f"cannot be read: {exc}")]
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start and mark and start.line != mark.line:
+            problem += f" ({context.removeprefix('while ')} that starts at line {start.line + 1})"
+        return None, [Problem(shown, f"is not valid YAML{where}: {problem}")]
+    if not isinstance(document, dict):
+        return None, [Problem(shown, "must hold a mapping of fields (id, title, ...)")]
+    return document, []
+
+
+def _load_one(path: Path, model: type[_Model], shown: str) -> tuple[Any, list[Problem]]:
+    document, problems = _read_yaml(path, shown)
+    if problems:
+        return None, problems
+    try:
+        loaded = model.model_validate(document)
+    except ValidationError as exc:
+        return None, problems_from(exc, shown)
+    if loaded.id != path.stem:
+        return None, [
+            Problem(shown, f"must equal the file name '{path.stem}' (got {loaded.id!r})", "id")
+        ]
+    return loaded, []
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    """The path as a person would type it: relative to the working directory when possible."""
+    for base in (Path.cwd(), root):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def load_catalog(*paths: str | Path) -> Catalog:
+    """Load rubrics and loops from directories (``<dir>/*.yaml`` and ``<dir>/loops/*.yaml``) and
+    single files. A file under a folder named ``loops`` is a loop template; any other is a rubric.
+    Broken files are reported in ``Catalog.problems`` and left out; the good ones load.
+    """
+    rubric_files: list[Path] = []
+    loop_files: list[Path] = []
+    catalog = Catalog()
+    for given in paths or ("rubrics",):
+        path = Path(given)
+        if path.is_dir():
+            rubric_files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+            loop_files += sorted((path / "loops").glob("*.yaml")) + sorted(
+                (path / "loops").glob("*.yml")
+            )
+        elif path.is_file():
+            (loop_files if path.parent.name == "loops" else rubric_files).append(path)
+        else:
+            catalog.problems.append(Problem(str(given), "does not exist"))
+
+    broken_rubric_ids: set[str] = set()
+    for path in rubric_files:
+        shown = _shown(path, None)
+        rubric, problems = _load_one(path, Rubric, shown)
+        if rubric is None:
+            broken_rubric_ids.add(path.stem)
+            catalog.problems += problems
+        elif rubric.id in catalog.rubrics:
+            catalog.problems.append(
+                Problem(shown, f"rubric id '{rubric.id}' is already used", "id")
+            )
+        else:
+            catalog.rubrics[rubric.id] = rubric
+
+    for path in loop_files:
+        shown = _shown(path, None)
+        loop, problems = _load_one(path, Loop, shown)
+        if loop is None:
+            catalog.problems += problems
+            continue
+        unknown = []
+        for index, session in enumerate(loop.sessions):
+            if session.rubric in catalog.rubrics:
+                continue
+            if session.rubric in broken_rubric_ids:
+                catalog.held_back[loop.id] = f"rubric '{session.rubric}' has errors"
+            else:
+                unknown.append(
+                    Problem(
+                        shown,
+                        f"names rubric '{session.rubric}', which does not exist",
+                        f"sessions[{index}].rubric",
+                    )
+                )
+        if unknown:
+            catalog.problems += unknown
+        elif loop.id not in catalog.held_back:
+            catalog.loops[loop.id] = loop
+    return catalog

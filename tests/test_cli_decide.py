@@ -1,0 +1,79 @@
+"""`python -m scoring decide`: JSON in, JSON out; bad input exits 2 with one line on stderr."""
+
+import json
+
+import pytest
+
+CASE = {
+    "scale": {"min": 0, "max": 5},
+    "strategy": {"kind": "vote", "veto": True},
+    "scorecards": [
+        {"interviewer": "ana", "overall": 0},
+        {"interviewer": "bo", "overall": 4},
+        {"interviewer": "cy", "overall": 5},
+    ],
+}
+
+
+def test_decide_reads_a_file_and_prints_the_decision(tmp_path, cli):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE))
+    result = cli("decide", path)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["outcome"] == "no_hire"
+    assert out["flags"] == ["split", "veto"]
+    assert "Vetoed by ana (0 of 5)." in out["reasons"]
+    assert result.stderr == ""
+
+
+def test_decide_reads_standard_input_with_a_dash(cli):
+    case = {**CASE, "strategy": {"kind": "vote", "force_extremes": True}}
+    result = cli("decide", "-", stdin=json.dumps(case))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["forced"] is True
+    assert [p["effective"] for p in out["positions"]] == [0, 5, 5]
+    assert out["outcome"] == "hire"
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ('{"strategy": {"kind": "vote"', "malformed JSON"),
+        ('{"strategy": {"kind": "poll"}}', "strategy.kind"),
+        ('{"scale": {"min": 3, "max": 3}, "strategy": {"kind": "vote"}}', "scale"),
+        (
+            '{"strategy": {"kind": "vote"}, "scorecards": [{"interviewer": "a", "overall": 9}]}',
+            "scorecards[0].overall",
+        ),
+        (
+            '{"strategy": {"kind": "vote"}, "scorecards": ['
+            '{"interviewer": "a", "overall": 1}, {"interviewer": "a", "overall": 2}]}',
+            "scorecards[1].interviewer",
+        ),
+        (
+            '{"strategy": {"kind": "vote"}, "scorecards": [{"interviewer": "a", "overall": 1,'
+            ' "criteria": [{"id": "x", "score": 1, "min": 1, "max": 4, "weight": -1}]}]}',
+            "scorecards[0].criteria[0].weight",
+        ),
+        (
+            '{"strategy": {"kind": "manager"}, "manager_decision": {"decision": "hire",'
+            ' "by": "m", "rationale": "", "accepts_responsibility": true}}',
+            "manager_decision.rationale",
+        ),
+    ],
+)
+def test_invalid_input_exits_2_with_one_line_naming_the_field(cli, text, field):
+    result = cli("decide", "-", stdin=text)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert field in lines[0]
+
+
+def test_missing_file_exits_2(cli, tmp_path):
+    result = cli("decide", tmp_path / "nope.json")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "nope.json" in result.stderr
