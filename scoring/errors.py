@@ -63,3 +63,23 @@ def phrase(error: Any) -> str:
             else f" (got {got!r})"
         )
     return str(error["msg"]).removeprefix("Value error, ")
+
+
+class DebriefError(Exception):
+    """Base of the errors the service raises; the message is meant for the person acting."""
+
+
+class NotAllowed(DebriefError, PermissionError):
+    """The acting person may not see or do this (yet); the message says why."""
+
+
+class NotFound(DebriefError, LookupError):
+    """No such person, opening, candidate, session or assignment."""
+
+
+class InvalidInput(DebriefError, ValueError):
+    """What was submitted breaks a rule; nothing was written. The message names the field."""
+
+
+class SignInFailed(DebriefError):
+    """Wrong email or code, or locked out for a while."""

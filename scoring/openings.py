@@ -1,0 +1,457 @@
+"""Openings, candidates and the interview day: what a coordinator sets up.
+
+An opening is created from a loop template; the loop and every rubric it uses are frozen into the
+opening at that moment (rubric snapshots keyed by content hash), so editing a rubric file later
+never changes what a stored score meant.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from scoring import audit
+from scoring.access import (
+    Person,
+    candidate_facts,
+    current,
+    may_see_name,
+    require_role,
+)
+from scoring.engine import Strategy
+from scoring.errors import InvalidInput, NotAllowed, NotFound, field_path, phrase
+from scoring.rubric import Catalog, Loop, OverallScale, Rubric
+from scoring.store import Store, now_utc, parse_stamp, stamp
+
+RevealRule = Literal["after_own", "all_in"]
+MAX_PER_SESSION = 2  # one interviewer, or a pair
+ALIAS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Opening:
+    """An opening as the pages see it (no scores here)."""
+
+    id: int
+    title: str
+    role: str
+    level: str
+    loop_id: str
+    loop_title: str
+    strategy: Strategy
+    reveal_rule: RevealRule
+    anonymise: bool
+    scale: OverallScale
+    forced_choice: bool
+    overdue_hours: float
+    hiring_manager_id: int
+    committee_ids: tuple[int, ...]
+    sessions: tuple[dict[str, Any], ...]  # position, title, minutes, rubric_hash
+
+    @classmethod
+    def from_rows(cls, row: Any, committee: list[int], sessions: list[Any]) -> Opening:
+        """Build from an `openings` row and its committee and sessions."""
+        loop = json.loads(row["loop_snapshot"])
+        labels = {int(k): v for k, v in json.loads(row["scale_labels"]).items()}
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            role=row["role"],
+            level=row["level"],
+            loop_id=row["loop_id"],
+            loop_title=loop["title"],
+            strategy=Strategy.model_validate_json(row["strategy"]),
+            reveal_rule=row["reveal_rule"],
+            anonymise=bool(row["anonymise"]),
+            scale=OverallScale(min=row["scale_min"], max=row["scale_max"], labels=labels),
+            forced_choice=bool(row["forced_choice"]),
+            overdue_hours=row["overdue_hours"],
+            hiring_manager_id=row["hiring_manager_id"],
+            committee_ids=tuple(committee),
+            sessions=tuple(dict(s) for s in sessions),
+        )
+
+
+def snapshot_rubric(db, rubric: Rubric) -> str:
+    """Store a rubric's content under its hash (once) and return the hash."""
+    db.execute(
+        "INSERT OR IGNORE INTO rubric_snapshots (hash, rubric_id, version, content)"
+        " VALUES (?, ?, ?, ?)",
+        [rubric.content_hash, rubric.id, rubric.version, rubric.model_dump_json()],
+    )
+    return rubric.content_hash
+
+
+def rubric_snapshot(db, rubric_hash: str) -> Rubric:
+    """The rubric exactly as it was frozen."""
+    row = db.execute(
+        "SELECT content FROM rubric_snapshots WHERE hash = ?", [rubric_hash]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No rubric snapshot {rubric_hash[:12]}.")
+    return Rubric.model_validate_json(row["content"])
+
+
+def _strategy(strategy: Strategy | dict[str, Any]) -> Strategy:
+    if isinstance(strategy, Strategy):
+        return strategy
+    try:
+        return Strategy.model_validate(strategy)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(f"strategy.{field_path(first['loc'])}: {phrase(first)}") from None
+
+
+def create_opening(
+    store: Store,
+    actor: Person,
+    *,
+    title: str,
+    role: str,
+    loop: Loop,
+    catalog: Catalog,
+    hiring_manager_id: int,
+    strategy: Strategy | dict[str, Any],
+    level: str = "",
+    reveal_rule: RevealRule = "after_own",
+    anonymise: bool = False,
+    overall_scale: OverallScale | None = None,
+    forced_choice: bool = False,
+    overdue_hours: float = 24,
+    committee_ids: Iterable[int] = (),
+    now: datetime | None = None,
+) -> Opening:
+    """A coordinator creates an opening from a loop template, freezing its rubrics."""
+    at = now or now_utc()
+    strategy = _strategy(strategy)
+    scale = overall_scale or loop.overall_scale
+    committee_ids = list(dict.fromkeys(committee_ids))
+    if not title.strip():
+        raise InvalidInput("title: must not be empty")
+    if reveal_rule not in ("after_own", "all_in"):
+        raise InvalidInput(f"reveal_rule: must be after_own or all_in (got {reveal_rule!r})")
+    if overdue_hours <= 0:
+        raise InvalidInput(f"overdue_hours: must be > 0 (got {overdue_hours})")
+    if strategy.kind == "committee" and not committee_ids:
+        raise InvalidInput("committee_ids: a committee strategy needs committee members")
+    missing = [s.rubric for s in loop.sessions if s.rubric not in catalog.rubrics]
+    if missing:
+        raise InvalidInput(f"loop: rubric '{missing[0]}' of loop '{loop.id}' is not loaded")
+    with store.write() as db:
+        who = require_role(db, actor, "coordinator")
+        for person_id in [hiring_manager_id, *committee_ids]:
+            row = db.execute("SELECT active FROM people WHERE id = ?", [person_id]).fetchone()
+            if row is None or not row["active"]:
+                raise InvalidInput(f"No active person with id {person_id}.")
+        opening_id = db.execute(
+            """INSERT INTO openings (title, role, level, loop_id, loop_snapshot, strategy,
+                 reveal_rule, anonymise, scale_min, scale_max, scale_labels, forced_choice,
+                 overdue_hours, hiring_manager_id, created_at, created_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                title.strip(),
+                role,
+                level,
+                loop.id,
+                loop.model_dump_json(),
+                strategy.model_dump_json(),
+                reveal_rule,
+                int(anonymise),
+                scale.min,
+                scale.max,
+                json.dumps(scale.labels),
+                int(forced_choice),
+                overdue_hours,
+                hiring_manager_id,
+                stamp(at),
+                who.id,
+            ],
+        ).lastrowid
+        for position, session in enumerate(loop.sessions, start=1):
+            rubric = catalog.rubrics[session.rubric]
+            db.execute(
+                "INSERT INTO opening_sessions (opening_id, position, title, minutes, rubric_hash)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    opening_id,
+                    position,
+                    session.title or rubric.title,
+                    session.minutes,
+                    snapshot_rubric(db, rubric),
+                ],
+            )
+        for person_id in committee_ids:
+            db.execute(
+                "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
+                [opening_id, person_id],
+            )
+        audit.record(db, who.id, "create_opening", f"opening:{opening_id}", at, loop=loop.id)
+    return get_opening(store, opening_id)
+
+
+def _opening(db, opening_id: int) -> Opening:
+    row = db.execute("SELECT * FROM openings WHERE id = ?", [opening_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No opening with id {opening_id}.")
+    committee = [
+        r[0]
+        for r in db.execute(
+            "SELECT person_id FROM opening_committee WHERE opening_id = ? ORDER BY person_id",
+            [opening_id],
+        )
+    ]
+    sessions = db.execute(
+        "SELECT position, title, minutes, rubric_hash FROM opening_sessions"
+        " WHERE opening_id = ? ORDER BY position",
+        [opening_id],
+    ).fetchall()
+    return Opening.from_rows(row, committee, sessions)
+
+
+def get_opening(store: Store, opening_id: int) -> Opening:
+    """One opening's settings (they hold no scores: anyone signed in may read them)."""
+    with store.read() as db:
+        return _opening(db, opening_id)
+
+
+def list_openings(store: Store, actor: Person) -> list[Opening]:
+    """The openings the person has to do with: all for a coordinator; otherwise those they
+    manage, sit on the committee of, or interview for."""
+    with store.read() as db:
+        person = current(db, actor)
+        if person.has("coordinator"):
+            ids = [r[0] for r in db.execute("SELECT id FROM openings ORDER BY id")]
+        else:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    """SELECT id FROM openings WHERE hiring_manager_id = :p
+                       UNION SELECT opening_id FROM opening_committee WHERE person_id = :p
+                       UNION SELECT c.opening_id FROM candidates c
+                         JOIN interview_sessions i ON i.candidate_id = c.id
+                         JOIN assignments a ON a.session_id = i.id WHERE a.interviewer_id = :p
+                       ORDER BY 1""",
+                    {"p": person.id},
+                )
+            ]
+        return [_opening(db, i) for i in ids]
+
+
+# ---------------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate as one person may see them: `display` is the alias where the name is hidden."""
+
+    id: int
+    opening_id: int
+    alias: str
+    display: str
+    name: str | None
+    email: str | None
+
+
+def _new_alias(db, opening_id: int) -> str:
+    while True:
+        alias = "Candidate " + "".join(secrets.choice(ALIAS_ALPHABET) for _ in range(4))
+        taken = db.execute(
+            "SELECT 1 FROM candidates WHERE opening_id = ? AND alias = ?", [opening_id, alias]
+        ).fetchone()
+        if not taken:
+            return alias
+
+
+def add_candidate(
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    name: str,
+    email: str = "",
+    now: datetime | None = None,
+) -> int:
+    """A coordinator adds a candidate to an opening; they get a stable alias."""
+    at = now or now_utc()
+    if not (name or "").strip():
+        raise InvalidInput("name: must not be empty")
+    email = (email or "").strip()
+    if email and ("@" not in email or " " in email):
+        raise InvalidInput(f"email: {email!r} is not an email address")
+    with store.write() as db:
+        who = require_role(db, actor, "coordinator")
+        _opening(db, opening_id)
+        candidate_id = db.execute(
+            "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [opening_id, name.strip(), email, _new_alias(db, opening_id), stamp(at)],
+        ).lastrowid
+        audit.record(db, who.id, "add_candidate", f"candidate:{candidate_id}", at)
+    return candidate_id
+
+
+def get_candidate(store: Store, actor: Person, candidate_id: int) -> Candidate:
+    """A candidate as the acting person may see them (alias only on an anonymised opening)."""
+    with store.read() as db:
+        person = current(db, actor)
+        facts = candidate_facts(db, candidate_id)
+        row = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+        related = (
+            person.has("coordinator")
+            or person.id in (facts.hiring_manager_id, *facts.committee_ids)
+            or any(s.interviewer_id == person.id for s in facts.seats)
+        )
+        if not related:
+            raise NotAllowed("This candidate is not on any of your openings or interviews.")
+        named = may_see_name(person, facts)
+        return Candidate(
+            id=row["id"],
+            opening_id=row["opening_id"],
+            alias=row["alias"],
+            display=row["name"] if named else row["alias"],
+            name=row["name"] if named else None,
+            email=row["email"] if named else None,
+        )
+
+
+def list_candidates(store: Store, actor: Person, opening_id: int) -> list[Candidate]:
+    """The candidates of an opening, for its coordinator, hiring manager or committee."""
+    with store.read() as db:
+        person = current(db, actor)
+        opening = _opening(db, opening_id)
+        if not (
+            person.has("coordinator")
+            or person.id in (opening.hiring_manager_id, *opening.committee_ids)
+        ):
+            raise NotAllowed("Only the coordinator, hiring manager and committee see this list.")
+        ids = [
+            r[0] for r in db.execute("SELECT id FROM candidates WHERE opening_id = ?", [opening_id])
+        ]
+    return [get_candidate(store, actor, i) for i in ids]
+
+
+# ---------------------------------------------------------------------------- the interview day
+
+
+def schedule_session(
+    store: Store,
+    actor: Person,
+    candidate_id: int,
+    position: int,
+    starts_at: datetime,
+    interviewer_ids: Iterable[int],
+    now: datetime | None = None,
+) -> int:
+    """A coordinator puts one of the loop's sessions on the day with one or two interviewers.
+    The session keeps the rubric snapshot its opening froze."""
+    at = now or now_utc()
+    interviewer_ids = list(dict.fromkeys(interviewer_ids))
+    if not 1 <= len(interviewer_ids) <= MAX_PER_SESSION:
+        raise InvalidInput("interviewers: a session has one interviewer or a pair")
+    with store.write() as db:
+        who = require_role(db, actor, "coordinator")
+        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+        if candidate is None:
+            raise NotFound(f"No candidate with id {candidate_id}.")
+        loop_session = db.execute(
+            "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?",
+            [candidate["opening_id"], position],
+        ).fetchone()
+        if loop_session is None:
+            raise InvalidInput(f"position: the loop has no session {position}")
+        ends_at = starts_at + timedelta(minutes=loop_session["minutes"])
+        session_id = db.execute(
+            "INSERT INTO interview_sessions (candidate_id, position, title, rubric_hash,"
+            " starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                candidate_id,
+                position,
+                loop_session["title"],
+                loop_session["rubric_hash"],
+                stamp(starts_at),
+                stamp(ends_at),
+            ],
+        ).lastrowid
+        for interviewer_id in interviewer_ids:
+            _assign(db, session_id, interviewer_id, at)
+        audit.record(
+            db,
+            who.id,
+            "schedule_session",
+            f"session:{session_id}",
+            at,
+            interviewers=interviewer_ids,
+        )
+    return session_id
+
+
+def _assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
+    person = db.execute("SELECT * FROM people WHERE id = ?", [interviewer_id]).fetchone()
+    if person is None or not person["active"]:
+        raise InvalidInput(f"interviewers: no active person with id {interviewer_id}")
+    return db.execute(
+        "INSERT INTO assignments (session_id, interviewer_id, assigned_at) VALUES (?, ?, ?)",
+        [session_id, interviewer_id, stamp(at)],
+    ).lastrowid
+
+
+def add_interviewer(
+    store: Store, actor: Person, session_id: int, interviewer_id: int, now: datetime | None = None
+) -> int:
+    """A coordinator adds a (replacement or second) interviewer to a session."""
+    at = now or now_utc()
+    with store.write() as db:
+        who = require_role(db, actor, "coordinator")
+        active = db.execute(
+            "SELECT interviewer_id FROM assignments WHERE session_id = ? AND recused_at IS NULL",
+            [session_id],
+        ).fetchall()
+        if interviewer_id in [r[0] for r in active]:
+            raise InvalidInput("interviewers: already on this session")
+        if len(active) >= MAX_PER_SESSION:
+            raise InvalidInput("interviewers: a session has one interviewer or a pair")
+        assignment_id = _assign(db, session_id, interviewer_id, at)
+        audit.record(db, who.id, "assign", f"assignment:{assignment_id}", at)
+    return assignment_id
+
+
+def recuse(
+    store: Store, actor: Person, assignment_id: int, reason: str, now: datetime | None = None
+) -> None:
+    """An interviewer declares a conflict of interest (L2386) before submitting. The assignment
+    drops out of the panel; the status board shows a replacement is needed."""
+    at = now or now_utc()
+    if not (reason or "").strip():
+        raise InvalidInput("reason: say what the conflict of interest is")
+    with store.write() as db:
+        person = current(db, actor)
+        row = db.execute("SELECT * FROM assignments WHERE id = ?", [assignment_id]).fetchone()
+        if row is None:
+            raise NotFound(f"No assignment with id {assignment_id}.")
+        if row["interviewer_id"] != person.id:
+            raise NotAllowed("Only the interviewer of this session can recuse from it.")
+        if row["recused_at"]:
+            raise InvalidInput("You have already recused from this session.")
+        if db.execute(
+            "SELECT 1 FROM scorecards WHERE assignment_id = ?", [assignment_id]
+        ).fetchone():
+            raise InvalidInput("Your scorecard is already submitted: recusal comes before scoring.")
+        db.execute(
+            "UPDATE assignments SET recused_at = ?, recusal_reason = ? WHERE id = ?",
+            [stamp(at), reason.strip(), assignment_id],
+        )
+        db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
+        audit.record(db, person.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
+
+
+def session_times(db, session_id: int) -> tuple[datetime, datetime]:
+    """When a session starts and ends."""
+    row = db.execute(
+        "SELECT starts_at, ends_at FROM interview_sessions WHERE id = ?", [session_id]
+    ).fetchone()
+    return parse_stamp(row["starts_at"]), parse_stamp(row["ends_at"])

@@ -1,0 +1,529 @@
+"""Scorecards: submitting, correcting, and reading them under the blind-scoring rules.
+
+A submitted scorecard is final. A correction is a new revision with a reason; a revision made when
+its author could already see others' scores is marked (`saw_others`). Every read of a score goes
+through `scoring.access`, whichever function is called: asking for another interviewer's scores
+too early raises NotAllowed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from scoring import audit
+from scoring.access import (
+    CandidateFacts,
+    Person,
+    candidate_facts,
+    current,
+    may_see_name,
+    panel_refusal,
+    require_panel_access,
+    require_status_access,
+)
+from scoring.errors import InvalidInput, NotAllowed, NotFound
+from scoring.openings import Opening, _opening, rubric_snapshot
+from scoring.rubric import Rubric
+from scoring.store import Store, now_utc, parse_stamp, stamp
+
+
+@dataclass(frozen=True)
+class CriterionEntry:
+    """One criterion on a scorecard: a score, or None for "not assessed", and the evidence."""
+
+    score: int | None
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One revision of one interviewer's scorecard for one session."""
+
+    id: int
+    assignment_id: int
+    candidate_id: int
+    session_id: int
+    session_title: str
+    session_position: int
+    interviewer_id: int
+    interviewer_name: str
+    revision: int
+    overall: int
+    feedback: str
+    rubric_hash: str
+    submitted_at: datetime
+    session_ended_at: datetime
+    revision_reason: str | None
+    saw_others: bool
+    late: bool
+    criteria: dict[str, CriterionEntry] = field(default_factory=dict)
+
+    @property
+    def hours_after_session(self) -> float:
+        """How long after the session ended it was submitted, in hours."""
+        return (self.submitted_at - self.session_ended_at).total_seconds() / 3600
+
+
+EntryLike = CriterionEntry | Mapping[str, Any] | int | None
+
+
+def _entry(value: EntryLike) -> CriterionEntry:
+    if isinstance(value, CriterionEntry):
+        return value
+    if isinstance(value, Mapping):
+        return CriterionEntry(value.get("score"), str(value.get("evidence") or ""))
+    return CriterionEntry(value)
+
+
+def check_submission(
+    rubric: Rubric,
+    opening: Opening,
+    overall: Any,
+    feedback: str,
+    criteria: Mapping[str, EntryLike],
+) -> dict[str, CriterionEntry]:
+    """Validate a scorecard against its rubric snapshot and opening; return the clean entries.
+    Raises InvalidInput naming the field: nothing is written when this fails."""
+    entries = {key: _entry(value) for key, value in criteria.items()}
+    for key in entries:
+        if not any(c.id == key for c in rubric.criteria):
+            raise InvalidInput(f"criteria.{key}: the rubric '{rubric.id}' has no such criterion")
+    for criterion in rubric.criteria:
+        entry = entries.get(criterion.id)
+        if entry is None or entry.score is None:
+            if criterion.required:
+                missing = "is missing" if entry is None else "cannot be marked not assessed"
+                raise InvalidInput(
+                    f"criteria.{criterion.id}: '{criterion.name}' is required and {missing}"
+                )
+            entries[criterion.id] = entry or CriterionEntry(None)
+            continue
+        if not criterion.scale.contains(entry.score):
+            raise InvalidInput(
+                f"criteria.{criterion.id}: {entry.score!r} is outside the scale {criterion.scale}"
+            )
+    scale = opening.scale.scale
+    if not scale.contains(overall):
+        raise InvalidInput(f"overall: {overall!r} is outside the scale {scale}")
+    if opening.forced_choice and not scale.is_strong(overall):
+        low, high = opening.scale.labels[scale.min], opening.scale.labels[scale.max]
+        raise InvalidInput(
+            f"overall: this opening asks for {scale.min} ({low}) or {scale.max} ({high}) only:"
+            " if this is a weak no, it is a no"
+        )
+    if not (feedback or "").strip():
+        raise InvalidInput("feedback: written feedback is required with the recommendation")
+    return entries
+
+
+def _assignment(db: Database, assignment_id: int) -> Any:
+    row = db.execute(
+        """SELECT a.*, i.candidate_id, i.rubric_hash, i.title AS session_title, i.ends_at,
+                  i.position, c.opening_id
+           FROM assignments a JOIN interview_sessions i ON i.id = a.session_id
+           JOIN candidates c ON c.id = i.candidate_id WHERE a.id = ?""",
+        [assignment_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No assignment with id {assignment_id}.")
+    return row
+
+
+def _could_see_others(person: Person, facts: CandidateFacts) -> bool:
+    """Could the author see another interviewer's submitted scorecard at this moment?"""
+    others = any(
+        s.submitted and not s.recused and s.interviewer_id != person.id for s in facts.seats
+    )
+    return others and panel_refusal(person, facts) is None
+
+
+def _write(
+    store: Store,
+    actor: Person,
+    assignment_id: int,
+    overall: Any,
+    feedback: str,
+    criteria: Mapping[str, EntryLike],
+    reason: str | None,
+    now: datetime | None,
+) -> Scorecard:
+    at = now or now_utc()
+    with store.write() as db:
+        person = current(db, actor)
+        row = _assignment(db, assignment_id)
+        if row["interviewer_id"] != person.id:
+            raise NotAllowed("Only the interviewer of this session can score it.")
+        if row["recused_at"]:
+            raise NotAllowed("You recused yourself from this session.")
+        latest = db.execute(
+            "SELECT MAX(revision) FROM scorecards WHERE assignment_id = ?", [assignment_id]
+        ).fetchone()[0]
+        if reason is None and latest:
+            raise InvalidInput("Your scorecard is already submitted: correct it with a reason.")
+        if reason is not None and not latest:
+            raise InvalidInput("There is no submitted scorecard to correct yet: submit it first.")
+        if reason is not None and not reason.strip():
+            raise InvalidInput("reason: say why you are correcting a submitted scorecard")
+        opening = _opening(db, row["opening_id"])
+        rubric = rubric_snapshot(db, row["rubric_hash"])
+        entries = check_submission(rubric, opening, overall, feedback, criteria)
+        facts = candidate_facts(db, row["candidate_id"])
+        saw_others = _could_see_others(person, facts)
+        revision = (latest or 0) + 1
+        scorecard_id = db.execute(
+            """INSERT INTO scorecards (assignment_id, revision, overall, feedback, rubric_hash,
+                 submitted_at, revision_reason, saw_others) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                assignment_id,
+                revision,
+                overall,
+                feedback.strip(),
+                rubric.content_hash,
+                stamp(at),
+                reason.strip() if reason else None,
+                int(saw_others),
+            ],
+        ).lastrowid
+        db.conn.executemany(
+            "INSERT INTO criterion_scores (scorecard_id, criterion_id, score, evidence)"
+            " VALUES (?, ?, ?, ?)",
+            [(scorecard_id, key, e.score, e.evidence.strip()) for key, e in entries.items()],
+        )
+        db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
+        audit.record(
+            db,
+            person.id,
+            "submit" if revision == 1 else "revise",
+            f"scorecard:{scorecard_id}",
+            at,
+            assignment=assignment_id,
+            revision=revision,
+            saw_others=saw_others,
+        )
+        return _load(db, [scorecard_id])[0]
+
+
+def submit(
+    store: Store,
+    actor: Person,
+    assignment_id: int,
+    *,
+    overall: int,
+    feedback: str,
+    criteria: Mapping[str, EntryLike],
+    now: datetime | None = None,
+) -> Scorecard:
+    """Submit the scorecard for an assignment: validated, then final. All or nothing."""
+    return _write(store, actor, assignment_id, overall, feedback, criteria, None, now)
+
+
+def revise(
+    store: Store,
+    actor: Person,
+    assignment_id: int,
+    *,
+    reason: str,
+    overall: int,
+    feedback: str,
+    criteria: Mapping[str, EntryLike],
+    now: datetime | None = None,
+) -> Scorecard:
+    """Correct a submitted scorecard: a new revision with a reason; the old one is kept."""
+    return _write(store, actor, assignment_id, overall, feedback, criteria, reason or "", now)
+
+
+# ------------------------------------------------------------------------------------- reading
+
+
+_SELECT = """
+    SELECT s.*, a.interviewer_id, a.session_id, i.candidate_id, i.title AS session_title,
+           i.position, i.ends_at, p.name AS interviewer_name, o.overdue_hours
+    FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
+    JOIN people p ON p.id = a.interviewer_id
+"""
+
+
+def _load(db: Database, scorecard_ids: list[int]) -> list[Scorecard]:
+    if not scorecard_ids:
+        return []
+    marks = ",".join("?" * len(scorecard_ids))
+    rows = db.execute(f"{_SELECT} WHERE s.id IN ({marks})", scorecard_ids).fetchall()
+    scores: dict[int, dict[str, CriterionEntry]] = {i: {} for i in scorecard_ids}
+    for r in db.execute(
+        f"SELECT * FROM criterion_scores WHERE scorecard_id IN ({marks})", scorecard_ids
+    ):
+        scores[r["scorecard_id"]][r["criterion_id"]] = CriterionEntry(r["score"], r["evidence"])
+    by_id = {}
+    for r in rows:
+        submitted, ended = parse_stamp(r["submitted_at"]), parse_stamp(r["ends_at"])
+        by_id[r["id"]] = Scorecard(
+            id=r["id"],
+            assignment_id=r["assignment_id"],
+            candidate_id=r["candidate_id"],
+            session_id=r["session_id"],
+            session_title=r["session_title"],
+            session_position=r["position"],
+            interviewer_id=r["interviewer_id"],
+            interviewer_name=r["interviewer_name"],
+            revision=r["revision"],
+            overall=r["overall"],
+            feedback=r["feedback"],
+            rubric_hash=r["rubric_hash"],
+            submitted_at=submitted,
+            session_ended_at=ended,
+            revision_reason=r["revision_reason"],
+            saw_others=bool(r["saw_others"]),
+            late=submitted - ended > timedelta(hours=r["overdue_hours"]),
+            criteria=scores[r["id"]],
+        )
+    return [by_id[i] for i in scorecard_ids if i in by_id]
+
+
+def own_scorecard(store: Store, actor: Person, assignment_id: int) -> Scorecard | None:
+    """The acting interviewer's latest revision for their assignment, or None if not submitted."""
+    with store.read() as db:
+        person = current(db, actor)
+        row = _assignment(db, assignment_id)
+        if row["interviewer_id"] != person.id:
+            raise NotAllowed("This is not your assignment.")
+        latest = db.execute(
+            "SELECT id FROM scorecards WHERE assignment_id = ? ORDER BY revision DESC LIMIT 1",
+            [assignment_id],
+        ).fetchone()
+        return _load(db, [latest[0]])[0] if latest else None
+
+
+def _active_ids(db: Database, candidate_id: int) -> list[int]:
+    """The latest revision of every non-recused assignment of the candidate, in session order."""
+    return [
+        r[0]
+        for r in db.execute(
+            """SELECT s.id FROM interview_sessions i
+               JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
+               JOIN scorecards s ON s.assignment_id = a.id
+               WHERE i.candidate_id = ? AND s.revision =
+                 (SELECT MAX(revision) FROM scorecards WHERE assignment_id = a.id)
+               ORDER BY i.position, a.id""",
+            [candidate_id],
+        )
+    ]
+
+
+def panel(store: Store, actor: Person, candidate_id: int) -> list[Scorecard]:
+    """Every active scorecard of the candidate (latest revisions, recused seats left out).
+    NotAllowed unless the acting person may see others' scores now."""
+    with store.read() as db:
+        person = current(db, actor)
+        require_panel_access(person, candidate_facts(db, candidate_id))
+        return _load(db, _active_ids(db, candidate_id))
+
+
+def scorecard(store: Store, actor: Person, scorecard_id: int) -> Scorecard:
+    """One revision by id: its author's, or anyone's who may see the candidate's panel."""
+    with store.read() as db:
+        person = current(db, actor)
+        found = _load(db, [scorecard_id])
+        if not found:
+            raise NotFound(f"No scorecard with id {scorecard_id}.")
+        if found[0].interviewer_id != person.id:
+            require_panel_access(person, candidate_facts(db, found[0].candidate_id))
+        return found[0]
+
+
+def revisions(store: Store, actor: Person, assignment_id: int) -> list[Scorecard]:
+    """Every revision of one assignment's scorecard, oldest first (the history)."""
+    with store.read() as db:
+        person = current(db, actor)
+        row = _assignment(db, assignment_id)
+        if row["interviewer_id"] != person.id:
+            require_panel_access(person, candidate_facts(db, row["candidate_id"]))
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM scorecards WHERE assignment_id = ? ORDER BY revision",
+                [assignment_id],
+            )
+        ]
+        return _load(db, ids)
+
+
+# ----------------------------------------------------------------------------- drafts and status
+
+
+def save_draft(
+    store: Store,
+    actor: Person,
+    assignment_id: int,
+    content: Mapping[str, Any],
+    now: datetime | None = None,
+) -> None:
+    """Keep a work-in-progress scorecard (any shape the form needs) across sign-outs."""
+    at = now or now_utc()
+    with store.write() as db:
+        person = current(db, actor)
+        row = _assignment(db, assignment_id)
+        if row["interviewer_id"] != person.id:
+            raise NotAllowed("This is not your assignment.")
+        if row["recused_at"]:
+            raise NotAllowed("You recused yourself from this session.")
+        if db.execute(
+            "SELECT 1 FROM scorecards WHERE assignment_id = ?", [assignment_id]
+        ).fetchone():
+            raise InvalidInput("This scorecard is already submitted.")
+        db.execute(
+            "INSERT INTO drafts (assignment_id, content, saved_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (assignment_id) DO UPDATE SET content = excluded.content,"
+            " saved_at = excluded.saved_at",
+            [assignment_id, json.dumps(dict(content)), stamp(at)],
+        )
+
+
+def load_draft(store: Store, actor: Person, assignment_id: int) -> dict[str, Any] | None:
+    """The interviewer's saved draft for an assignment, if any."""
+    with store.read() as db:
+        person = current(db, actor)
+        if _assignment(db, assignment_id)["interviewer_id"] != person.id:
+            raise NotAllowed("This is not your assignment.")
+        row = db.execute(
+            "SELECT content FROM drafts WHERE assignment_id = ?", [assignment_id]
+        ).fetchone()
+        return json.loads(row["content"]) if row else None
+
+
+@dataclass(frozen=True)
+class SeatStatus:
+    """One session × interviewer on the status board: never a score."""
+
+    assignment_id: int
+    session_id: int
+    session_title: str
+    position: int
+    interviewer_id: int
+    interviewer_name: str
+    starts_at: datetime
+    ends_at: datetime
+    state: str  # upcoming, to_do, overdue, submitted, late, recused
+    submitted_at: datetime | None
+    revisions: int
+    recusal_reason: str | None
+    has_draft: bool
+
+    @property
+    def hours_after_session(self) -> float | None:
+        """Hours from the end of the session to the first submission."""
+        if self.submitted_at is None:
+            return None
+        return (self.submitted_at - self.ends_at).total_seconds() / 3600
+
+
+def _state(
+    ends: datetime, submitted: datetime | None, recused: bool, overdue_hours: float, at: datetime
+) -> str:
+    limit = timedelta(hours=overdue_hours)
+    if recused:
+        return "recused"
+    if submitted is not None:
+        return "late" if submitted - ends > limit else "submitted"
+    if at < ends:
+        return "upcoming"
+    return "overdue" if at - ends > limit else "to_do"
+
+
+_STATUS_SQL = """
+    SELECT a.id AS assignment_id, a.session_id, a.interviewer_id, a.recused_at,
+           a.recusal_reason, i.title, i.position, i.starts_at, i.ends_at, i.candidate_id,
+           p.name AS interviewer_name, o.overdue_hours,
+           (SELECT MIN(submitted_at) FROM scorecards s WHERE s.assignment_id = a.id) AS submitted,
+           (SELECT COUNT(*) FROM scorecards s WHERE s.assignment_id = a.id) AS revisions,
+           EXISTS (SELECT 1 FROM drafts d WHERE d.assignment_id = a.id) AS has_draft
+    FROM assignments a JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
+    JOIN people p ON p.id = a.interviewer_id
+"""
+
+
+def _seat_status(r: Any, at: datetime) -> SeatStatus:
+    starts, ends = parse_stamp(r["starts_at"]), parse_stamp(r["ends_at"])
+    submitted = parse_stamp(r["submitted"])
+    return SeatStatus(
+        assignment_id=r["assignment_id"],
+        session_id=r["session_id"],
+        session_title=r["title"],
+        position=r["position"],
+        interviewer_id=r["interviewer_id"],
+        interviewer_name=r["interviewer_name"],
+        starts_at=starts,
+        ends_at=ends,
+        state=_state(ends, submitted, bool(r["recused_at"]), r["overdue_hours"], at),
+        submitted_at=submitted,
+        revisions=r["revisions"],
+        recusal_reason=r["recusal_reason"],
+        has_draft=bool(r["has_draft"]),
+    )
+
+
+def status_board(
+    store: Store, actor: Person, candidate_id: int, now: datetime | None = None
+) -> list[SeatStatus]:
+    """Who has submitted, who is late, missing or recused, for one candidate. No scores."""
+    at = now or now_utc()
+    with store.read() as db:
+        person = current(db, actor)
+        require_status_access(person, candidate_facts(db, candidate_id))
+        rows = db.execute(
+            _STATUS_SQL + " WHERE i.candidate_id = ? ORDER BY i.position, a.id", [candidate_id]
+        ).fetchall()
+        return [_seat_status(r, at) for r in rows]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One of the acting interviewer's sessions, as "My interviews" lists it."""
+
+    status: SeatStatus
+    candidate_id: int
+    candidate: str  # the name, or the alias on an anonymised opening
+    opening_id: int
+    opening_title: str
+
+
+def my_assignments(store: Store, actor: Person, now: datetime | None = None) -> list[Assignment]:
+    """The acting person's assignments, soonest first (recused ones included, marked)."""
+    at = now or now_utc()
+    with store.read() as db:
+        person = current(db, actor)
+        rows = db.execute(
+            _STATUS_SQL.replace(
+                "p.name AS interviewer_name,",
+                "p.name AS interviewer_name, c.name AS candidate_name, c.alias, o.anonymise,"
+                " o.title AS opening_title, c.opening_id,",
+            )
+            + " WHERE a.interviewer_id = ? ORDER BY i.starts_at, a.id",
+            [person.id],
+        ).fetchall()
+        return [
+            Assignment(
+                status=_seat_status(r, at),
+                candidate_id=r["candidate_id"],
+                # an anonymised opening shows its scorers the alias, everywhere
+                candidate=r["alias"] if r["anonymise"] else r["candidate_name"],
+                opening_id=r["opening_id"],
+                opening_title=r["opening_title"],
+            )
+            for r in rows
+        ]
+
+
+def candidate_label(db: Database, person: Person, candidate_id: int) -> str:
+    """The candidate's name, or their alias where this person must not see the name."""
+    facts = candidate_facts(db, candidate_id)
+    row = db.execute("SELECT name, alias FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+    return row["name"] if may_see_name(person, facts) else row["alias"]

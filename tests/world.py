@@ -1,0 +1,118 @@
+"""A small organisation on a real temporary SQLite file, built through the service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from scoring import openings, people, scorecards
+from scoring.access import Person
+from scoring.rubric import load_catalog
+from scoring.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog(ROOT / "rubrics")
+DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    store: Store
+    coordinator: Person
+    manager: Person
+    ana: Person
+    bo: Person
+    cy: Person
+    member: Person
+    outsider: Person
+    opening_id: int
+    candidate_id: int
+    seats: dict[str, int]  # interviewer first name -> assignment id
+
+    def person(self, name: str) -> Person:
+        return getattr(self, name)
+
+
+def full_scores(store: Store, assignment_id: int, level: int = 3) -> dict[str, dict]:
+    """A valid criteria dict for the assignment's rubric, every criterion at `level` (clamped)."""
+    with store.read() as db:
+        rubric_hash = db.execute(
+            "SELECT i.rubric_hash FROM assignments a JOIN interview_sessions i"
+            " ON i.id = a.session_id WHERE a.id = ?",
+            [assignment_id],
+        ).fetchone()[0]
+        rubric = openings.rubric_snapshot(db, rubric_hash)
+    return {
+        c.id: {"score": max(c.scale.min, min(c.scale.max, level)), "evidence": "seen in session"}
+        for c in rubric.criteria
+    }
+
+
+def submit(w: World, who: str, overall: int, level: int = 3, now=None):
+    return scorecards.submit(
+        w.store,
+        w.person(who),
+        w.seats[who],
+        overall=overall,
+        feedback=f"{who} thinks {overall}",
+        criteria=full_scores(w.store, w.seats[who], level),
+        now=now or DAY + timedelta(hours=6),
+    )
+
+
+def build(
+    path: Path,
+    *,
+    strategy: dict | None = None,
+    reveal_rule: str = "after_own",
+    anonymise: bool = False,
+    forced_choice: bool = False,
+    manager_interviews: bool = False,
+) -> World:
+    store = Store(path)
+    coordinator, _ = people.create_first_coordinator(store, "Cora Ordinator", "cora@example.com")
+    add = lambda name, roles: people.add_person(  # noqa: E731
+        store, coordinator, name, f"{name.split()[0].lower()}@example.com", roles
+    )
+    manager = add("Maria Manager", ["hiring_manager", "interviewer"])
+    ana, bo, cy = (add(n, ["interviewer"]) for n in ("Ana Alvarez", "Bo Berg", "Cy Chen"))
+    member = add("Mo Member", ["committee_member"])
+    outsider = add("Oz Outsider", ["interviewer"])
+    opening = openings.create_opening(
+        store,
+        coordinator,
+        title="Data scientist",
+        role="Data scientist (generalist)",
+        loop=CATALOG.loops["ds-generalist-onsite"],
+        catalog=CATALOG,
+        hiring_manager_id=manager.id,
+        strategy=strategy or {"kind": "manager"},
+        reveal_rule=reveal_rule,
+        anonymise=anonymise,
+        forced_choice=forced_choice,
+        committee_ids=[member.id],
+    )
+    candidate_id = openings.add_candidate(
+        store, coordinator, opening.id, "Grace Hopper", "grace@example.com"
+    )
+    panel = [("ana", ana), ("bo", bo), ("cy", cy)]
+    if manager_interviews:
+        panel.append(("manager", manager))
+    seats = {}
+    for position, (key, person) in enumerate(panel, start=1):
+        session_id = openings.schedule_session(
+            store,
+            coordinator,
+            candidate_id,
+            min(position, 4),
+            DAY + timedelta(hours=position),
+            [person.id],
+        )
+        with store.read() as db:
+            seats[key] = db.execute(
+                "SELECT id FROM assignments WHERE session_id = ?", [session_id]
+            ).fetchone()[0]
+    return World(
+        store, coordinator, manager, ana, bo, cy, member, outsider, opening.id, candidate_id, seats
+    )
