@@ -1,6 +1,7 @@
 """The command line: `python -m scoring decide|validate|schema`.
 
-Exit codes: 0 done; 1 `validate` found problems; 2 the input or the call was wrong (one line on
+Exit codes: 0 done; 1 `validate` found problems, or `init`/`demo` met a database that already
+has people; 2 the input or the call was wrong (one line on
 stderr naming the field and what is wrong, nothing on stdout).
 """
 
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from scoring.engine import InvalidCase, decide, parse_case
+from scoring.errors import DebriefError
 from scoring.rubric import load_catalog, rubric_json_schema
+from scoring.store import Store
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +61,44 @@ def _validate(paths: list[str], out: TextIO, err: TextIO) -> int:
     return 1 if catalog.problems else 0
 
 
+def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring import people
+
+    store = Store(args.db)
+    name = args.name or args.coordinator.split("@")[0].replace(".", " ").title()
+    try:
+        person, code = people.create_first_coordinator(store, name, args.coordinator)
+    except DebriefError as exc:
+        print(f"{store.path}: {exc}", file=err)
+        return 1
+    print(f"Database: {store.path}", file=out)
+    print(f"First coordinator: {person.name} <{person.email}>", file=out)
+    print(f"Access code (shown once): {code}", file=out)
+    return 0
+
+
+def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring.demo import build_demo
+
+    store = Store(args.db)
+    catalog = load_catalog(args.rubrics)
+    if not catalog.ok:
+        for problem in catalog.problems:
+            print(problem, file=err)
+        return 1
+    try:
+        logins = build_demo(store, catalog)
+    except DebriefError as exc:
+        print(f"{store.path}: {exc}", file=err)
+        return 1
+    print(f"Demo organisation written to {store.path}. Sign in with:", file=out)
+    width = max(len(login.email) for login in logins)
+    for login in logins:
+        roles = ", ".join(login.roles)
+        print(f"  {login.email:<{width}}  {login.code}  {login.name} ({roles})", file=out)
+    return 0
+
+
 def main(
     argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -70,11 +111,22 @@ def main(
     validate_cmd = commands.add_parser("validate", help="check rubric and loop files")
     validate_cmd.add_argument("paths", nargs="*", help="files or folders (default: rubrics/)")
     commands.add_parser("schema", help="print the JSON Schema of the rubric format")
+    init_cmd = commands.add_parser("init", help="create the database and the first coordinator")
+    init_cmd.add_argument("--coordinator", required=True, metavar="EMAIL")
+    init_cmd.add_argument("--name", help="their name (default: from the email)")
+    demo_cmd = commands.add_parser("demo", help="fill an empty database with a demo organisation")
+    demo_cmd.add_argument("--rubrics", default="rubrics", help="rubric folder (default: rubrics/)")
+    for command in (init_cmd, demo_cmd):
+        command.add_argument("--db", help="the SQLite file (default: $DEBRIEF_DB or data/)")
     args = parser.parse_args(argv)
 
     if args.command == "decide":
         return _decide(args.case, out, err)
     if args.command == "validate":
         return _validate(args.paths, out, err)
+    if args.command == "init":
+        return _init(args, out, err)
+    if args.command == "demo":
+        return _demo(args, out, err)
     print(json.dumps(rubric_json_schema(), indent=2), file=out)
     return 0

@@ -136,9 +136,19 @@ class DebriefView:
         return self.decisions[-1] if self.decisions else None
 
     @property
+    def frozen_lean(self) -> Verdict | None:
+        """Where the panel stood when the debrief opened: the frozen outcome when it was a
+        hire or no hire, else the panel's majority then (None when it was tied)."""
+        if self.frozen["outcome"] in ("hire", "no_hire"):
+            return self.frozen["outcome"]
+        yes, no = self.frozen["tally"]["yes"], self.frozen["tally"]["no"]
+        return "hire" if yes > no else "no_hire" if no > yes else None
+
+    @property
     def changed_since_opening(self) -> bool:
-        """Does the decision in force differ from the panel's outcome frozen at opening?"""
-        return self.final is not None and self.final.outcome != self.frozen["outcome"]
+        """Does the decision in force go against where the panel stood at opening?"""
+        lean = self.frozen_lean
+        return self.final is not None and lean is not None and self.final.outcome != lean
 
     @property
     def flipped_by_forcing(self) -> list[str]:

@@ -1,0 +1,105 @@
+"""Many interviewers submitting at once, and a process dying half-way: nothing lost, nothing
+doubled, nothing half-written. Real processes on one real SQLite file."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from scoring import openings, people
+from scoring.store import Store
+from world import CATALOG, DAY
+
+WORKER = Path(__file__).resolve().parent / "submit_worker.py"
+PROCESSES = 20
+
+
+def org_with_assignments(path: Path, count: int) -> tuple[Store, list[int]]:
+    """`count` interviewers, each with one session, spread over candidates of one opening."""
+    store = Store(path)
+    coordinator, _ = people.create_first_coordinator(store, "Cora", "cora@example.com")
+    manager = people.add_person(
+        store, coordinator, "Maria", "maria@example.com", ["hiring_manager"]
+    )
+    opening = openings.create_opening(
+        store,
+        coordinator,
+        title="Data scientist",
+        role="Data scientist",
+        loop=CATALOG.loops["ds-generalist-onsite"],
+        catalog=CATALOG,
+        hiring_manager_id=manager.id,
+        strategy={"kind": "manager"},
+    )
+    assignment_ids = []
+    with store.batch():
+        for n in range(count):
+            person = people.add_person(
+                store, coordinator, f"Interviewer {n}", f"i{n}@example.com", ["interviewer"]
+            )
+            if n % 4 == 0:
+                candidate = openings.add_candidate(store, coordinator, opening.id, f"Cand {n}")
+            session = openings.schedule_session(
+                store, coordinator, candidate, n % 4 + 1, DAY + timedelta(hours=n % 4), [person.id]
+            )
+            with store.read() as db:
+                assignment_ids.append(
+                    db.execute(
+                        "SELECT id FROM assignments WHERE session_id = ?", [session]
+                    ).fetchone()[0]
+                )
+    return store, assignment_ids
+
+
+def spawn(db: Path, assignment_id: int, start_at: float, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(db), str(assignment_id), str(start_at), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_twenty_processes_submit_at_once(tmp_path):
+    db = tmp_path / "crowd.sqlite"
+    store, assignment_ids = org_with_assignments(db, PROCESSES)
+    start_at = time.time() + 4  # every worker is up and waiting by then
+    workers = [spawn(db, a, start_at) for a in assignment_ids]
+    results = [w.communicate(timeout=120) for w in workers]
+    for worker, (_out, err) in zip(workers, results, strict=True):
+        assert worker.returncode == 0, err
+        assert "locked" not in err.lower()
+    with store.read() as db_:
+        rows = db_.execute("SELECT assignment_id, revision FROM scorecards").fetchall()
+        scores = db_.execute("SELECT COUNT(*) FROM criterion_scores").fetchone()[0]
+        expected_scores = sum(
+            len(openings.rubric_snapshot(db_, h).criteria)
+            for (h,) in db_.execute(
+                "SELECT i.rubric_hash FROM assignments a"
+                " JOIN interview_sessions i ON i.id = a.session_id"
+            )
+        )
+    assert sorted(r[0] for r in rows) == sorted(assignment_ids)  # every one, none twice
+    assert {r[1] for r in rows} == {1}
+    assert scores == expected_scores
+
+
+def test_process_killed_mid_submission_leaves_no_partial_scorecard(tmp_path):
+    db = tmp_path / "killed.sqlite"
+    store, (assignment_id,) = org_with_assignments(db, 1)
+    worker = spawn(db, assignment_id, time.time(), "pause")
+    assert worker.stdout.readline().strip() == "inserted"  # rows written, not committed
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    with store.read() as db_:
+        assert db_.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0] == 0
+        assert db_.execute("SELECT COUNT(*) FROM criterion_scores").fetchone()[0] == 0
+    # and the file is healthy: the same submission now goes through
+    again = spawn(db, assignment_id, time.time())
+    _out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    with store.read() as db_:
+        assert db_.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0] == 1

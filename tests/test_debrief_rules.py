@@ -1,0 +1,123 @@
+"""Opening the debrief, votes and decisions: the service applies the engine, keeps history."""
+
+import sqlite3
+
+import pytest
+
+from scoring import debrief
+from scoring.errors import InvalidInput, NotAllowed
+from world import build, submit
+
+
+def dump(path):
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def panel_in(w, *overalls):
+    for who, overall in zip(("ana", "bo", "cy"), overalls, strict=False):
+        submit(w, who, overall)
+
+
+def test_only_the_hiring_manager_opens_and_early_needs_a_reason(tmp_path):
+    w = build(tmp_path / "open.sqlite")
+    panel_in(w, 4, 4)
+    with pytest.raises(NotAllowed, match="hiring manager"):
+        debrief.open_debrief(w.store, w.ana, w.candidate_id)
+    with pytest.raises(InvalidInput, match="1 scorecard is still missing"):
+        debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id, reason="Cy is on leave until Friday")
+    view = debrief.debrief(w.store, w.manager, w.candidate_id)
+    assert view.early_reason == "Cy is on leave until Friday"
+    with pytest.raises(InvalidInput, match="already open"):
+        debrief.open_debrief(w.store, w.manager, w.candidate_id, reason="again")
+
+
+def test_all_in_opens_without_a_reason(tmp_path):
+    w = build(tmp_path / "allin.sqlite")
+    panel_in(w, 4, 4, 1)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    assert debrief.debrief(w.store, w.manager, w.candidate_id).early_reason is None
+
+
+@pytest.mark.parametrize(
+    "rationale, accepts, message",
+    [("", True, "rationale"), ("Good hire", False, "accept")],
+)
+def test_manager_decision_needs_rationale_and_responsibility(tmp_path, rationale, accepts, message):
+    w = build(tmp_path / "mgr.sqlite")
+    panel_in(w, 4, 4, 1)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    before = dump(w.store.path)
+    with pytest.raises(InvalidInput, match=message):
+        debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", rationale, accepts)
+    assert dump(w.store.path) == before
+
+
+def test_no_decision_before_the_debrief_opens(tmp_path):
+    w = build(tmp_path / "closed.sqlite")
+    panel_in(w, 4, 4, 1)
+    with pytest.raises(InvalidInput, match="Open the debrief"):
+        debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "ok", True)
+
+
+def test_vote_outcome_is_confirmed_not_reversed(tmp_path):
+    w = build(tmp_path / "vote.sqlite", strategy={"kind": "vote", "veto": True})
+    panel_in(w, 4, 5, 0)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    view = debrief.debrief(w.store, w.manager, w.candidate_id)
+    assert view.result.outcome == "no_hire" and "veto" in view.result.flags
+    with pytest.raises(InvalidInput, match="the vote says no hire"):
+        debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "I like her")
+    record = debrief.record_decision(w.store, w.manager, w.candidate_id, "no_hire")
+    assert record.engine_result["flags"] == view.result.flags
+
+
+def test_vote_tie_is_settled_with_a_reason(tmp_path):
+    w = build(tmp_path / "tie.sqlite", strategy={"kind": "vote"})
+    panel_in(w, 4, 1)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id, reason="Cy recorded no session")
+    with pytest.raises(InvalidInput, match="needs discussion"):
+        debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
+    settled = debrief.record_decision(
+        w.store, w.manager, w.candidate_id, "hire", "Bo's concern was about tooling we teach"
+    )
+    assert settled.engine_result["outcome"] == "needs_discussion"
+
+
+def test_committee_votes_once_each_after_opening_and_the_rule_decides(tmp_path):
+    w = build(tmp_path / "committee.sqlite", strategy={"kind": "committee", "quorum": 1})
+    panel_in(w, 4, 4, 1)
+    with pytest.raises(NotAllowed, match="once the debrief is open"):
+        debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "Strong packet")
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    with pytest.raises(InvalidInput, match="nothing to confirm yet"):
+        debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
+    with pytest.raises(NotAllowed, match="committee members"):
+        debrief.cast_vote(w.store, w.ana, w.candidate_id, "hire")
+    debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "Strong packet")
+    with pytest.raises(InvalidInput, match="already voted"):
+        debrief.cast_vote(w.store, w.member, w.candidate_id, "no_hire")
+    view = debrief.debrief(w.store, w.member, w.candidate_id)
+    assert view.result.outcome == "hire"
+    assert [(v.member, v.vote, v.note) for v in view.votes] == [
+        ("Mo Member", "hire", "Strong packet")
+    ]
+    debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
+
+
+def test_debrief_previews_every_strategy_and_forcing(tmp_path):
+    w = build(tmp_path / "whatif.sqlite", strategy={"kind": "vote", "veto": True})
+    panel_in(w, 3, 3, 2)  # lukewarm: 2 weak yes, 1 weak no
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    raw = debrief.debrief(w.store, w.manager, w.candidate_id, force=False)
+    forced = debrief.debrief(w.store, w.manager, w.candidate_id, force=True)
+    assert raw.result.outcome == "hire"
+    assert forced.result.outcome == "no_hire"  # the weak no becomes a 0, and the veto takes it
+    assert set(raw.what_if) == {"manager", "vote", "committee"}
+    assert raw.what_if["manager"].outcome == "awaiting_manager"
+    assert raw.flipped_by_forcing == []  # forcing keeps every side, it only makes it strong
+    assert "lukewarm" in raw.result.flags
