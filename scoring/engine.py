@@ -51,6 +51,8 @@ class _Input(BaseModel):
 
 
 class ScaleIn(_Input):
+    """The overall-recommendation scale of the case."""
+
     min: StrictInt = 0
     max: StrictInt = 5
 
@@ -69,6 +71,8 @@ class Strategy(_Input):
 
 
 class CriterionScore(_Input):
+    """One criterion of a scorecard; a null score is "not assessed"."""
+
     id: str = Field(min_length=1)
     score: StrictInt | None
     min: StrictInt
@@ -77,12 +81,16 @@ class CriterionScore(_Input):
 
 
 class ScorecardIn(_Input):
+    """One interviewer's overall recommendation and criterion scores."""
+
     interviewer: str = Field(min_length=1)
     overall: StrictInt
     criteria: list[CriterionScore] = []
 
 
 class ManagerDecision(_Input):
+    """The hiring manager's decision: needs a rationale and accepted responsibility."""
+
     decision: Verdict
     by: str = Field(min_length=1)
     rationale: str
@@ -90,6 +98,8 @@ class ManagerDecision(_Input):
 
 
 class CommitteeVote(_Input):
+    """One committee member's vote."""
+
     member: str = Field(min_length=1)
     vote: Verdict
 

@@ -57,7 +57,8 @@ class Scorecard:
     overall: int
     feedback: str
     rubric_hash: str
-    submitted_at: datetime
+    submitted_at: datetime  # this revision
+    first_submitted_at: datetime  # revision 1: lateness counts from here
     session_ended_at: datetime
     revision_reason: str | None
     saw_others: bool
@@ -66,8 +67,8 @@ class Scorecard:
 
     @property
     def hours_after_session(self) -> float:
-        """How long after the session ended it was submitted, in hours."""
-        return (self.submitted_at - self.session_ended_at).total_seconds() / 3600
+        """How long after the session ended it was first submitted, in hours."""
+        return (self.first_submitted_at - self.session_ended_at).total_seconds() / 3600
 
 
 EntryLike = CriterionEntry | Mapping[str, Any] | int | None
@@ -135,6 +136,16 @@ def _assignment(db: Database, assignment_id: int) -> Any:
     return row
 
 
+def _own_assignment(db: Database, person: Person, assignment_id: int, *, to_score: bool) -> Any:
+    """The person's own assignment; with `to_score`, one they have not recused from."""
+    row = _assignment(db, assignment_id)
+    if row["interviewer_id"] != person.id:
+        raise NotAllowed("This is not your assignment: only its interviewer can score it.")
+    if to_score and row["recused_at"]:
+        raise NotAllowed("You recused yourself from this session.")
+    return row
+
+
 def _could_see_others(person: Person, facts: CandidateFacts) -> bool:
     """Could the author see another interviewer's submitted scorecard at this moment?"""
     others = any(
@@ -156,11 +167,7 @@ def _write(
     at = now or now_utc()
     with store.write() as db:
         person = current(db, actor)
-        row = _assignment(db, assignment_id)
-        if row["interviewer_id"] != person.id:
-            raise NotAllowed("Only the interviewer of this session can score it.")
-        if row["recused_at"]:
-            raise NotAllowed("You recused yourself from this session.")
+        row = _own_assignment(db, person, assignment_id, to_score=True)
         latest = db.execute(
             "SELECT MAX(revision) FROM scorecards WHERE assignment_id = ?", [assignment_id]
         ).fetchone()[0]
@@ -243,7 +250,9 @@ def revise(
 
 _SELECT = """
     SELECT s.*, a.interviewer_id, a.session_id, i.candidate_id, i.title AS session_title,
-           i.position, i.ends_at, p.name AS interviewer_name, o.overdue_hours
+           i.position, i.ends_at, p.name AS interviewer_name, o.overdue_hours,
+           (SELECT MIN(f.submitted_at) FROM scorecards f
+            WHERE f.assignment_id = s.assignment_id) AS first_submitted_at
     FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
     JOIN interview_sessions i ON i.id = a.session_id
     JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
@@ -264,6 +273,7 @@ def _load(db: Database, scorecard_ids: list[int]) -> list[Scorecard]:
     by_id = {}
     for r in rows:
         submitted, ended = parse_stamp(r["submitted_at"]), parse_stamp(r["ends_at"])
+        first = parse_stamp(r["first_submitted_at"])
         by_id[r["id"]] = Scorecard(
             id=r["id"],
             assignment_id=r["assignment_id"],
@@ -278,10 +288,11 @@ def _load(db: Database, scorecard_ids: list[int]) -> list[Scorecard]:
             feedback=r["feedback"],
             rubric_hash=r["rubric_hash"],
             submitted_at=submitted,
+            first_submitted_at=first,
             session_ended_at=ended,
             revision_reason=r["revision_reason"],
             saw_others=bool(r["saw_others"]),
-            late=submitted - ended > timedelta(hours=r["overdue_hours"]),
+            late=first - ended > timedelta(hours=r["overdue_hours"]),
             criteria=scores[r["id"]],
         )
     return [by_id[i] for i in scorecard_ids if i in by_id]
@@ -291,9 +302,7 @@ def own_scorecard(store: Store, actor: Person, assignment_id: int) -> Scorecard 
     """The acting interviewer's latest revision for their assignment, or None if not submitted."""
     with store.read() as db:
         person = current(db, actor)
-        row = _assignment(db, assignment_id)
-        if row["interviewer_id"] != person.id:
-            raise NotAllowed("This is not your assignment.")
+        _own_assignment(db, person, assignment_id, to_score=False)
         latest = db.execute(
             "SELECT id FROM scorecards WHERE assignment_id = ? ORDER BY revision DESC LIMIT 1",
             [assignment_id],
@@ -369,11 +378,7 @@ def save_draft(
     at = now or now_utc()
     with store.write() as db:
         person = current(db, actor)
-        row = _assignment(db, assignment_id)
-        if row["interviewer_id"] != person.id:
-            raise NotAllowed("This is not your assignment.")
-        if row["recused_at"]:
-            raise NotAllowed("You recused yourself from this session.")
+        _own_assignment(db, person, assignment_id, to_score=True)
         if db.execute(
             "SELECT 1 FROM scorecards WHERE assignment_id = ?", [assignment_id]
         ).fetchone():
@@ -390,8 +395,7 @@ def load_draft(store: Store, actor: Person, assignment_id: int) -> dict[str, Any
     """The interviewer's saved draft for an assignment, if any."""
     with store.read() as db:
         person = current(db, actor)
-        if _assignment(db, assignment_id)["interviewer_id"] != person.id:
-            raise NotAllowed("This is not your assignment.")
+        _own_assignment(db, person, assignment_id, to_score=False)
         row = db.execute(
             "SELECT content FROM drafts WHERE assignment_id = ?", [assignment_id]
         ).fetchone()

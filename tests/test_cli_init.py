@@ -30,3 +30,17 @@ def test_init_uses_debrief_db_from_the_environment(cli, tmp_path, monkeypatch):
     result = cli("init", "--coordinator", "a@example.com", "--name", "Ada")
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "env.sqlite") in result.stdout
+
+
+def test_demo_fills_an_empty_database_and_prints_codes_that_work(cli, tmp_path):
+    db = tmp_path / "demo.sqlite"
+    result = cli("demo", "--db", db)
+    assert result.returncode == 0, result.stderr
+    logins = re.findall(r"^\s+(\S+@\S+)\s+(\S{4}-\S{4}-\S{4}-\S{4})\s", result.stdout, re.M)
+    assert len(logins) >= 12
+    store = Store(db)
+    for email, code in logins[:3]:
+        assert people.sign_in(store, email, code).email == email
+    again = cli("demo", "--db", db)
+    assert again.returncode == 1
+    assert "already has people" in again.stderr

@@ -1,20 +1,10 @@
 """Opening the debrief, votes and decisions: the service applies the engine, keeps history."""
 
-import sqlite3
-
 import pytest
 
 from scoring import debrief
 from scoring.errors import InvalidInput, NotAllowed
-from world import build, submit
-
-
-def dump(path):
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+from world import build, dump, submit
 
 
 def panel_in(w, *overalls):

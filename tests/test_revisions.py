@@ -106,3 +106,21 @@ def test_decisions_are_appended_and_the_latest_is_in_force(world):
     assert view.final.rationale == "Reference check failed"
     assert view.final.engine_result["outcome"] == "no_hire"
     assert view.changed_since_opening  # frozen: awaiting_manager
+
+
+def test_a_correction_days_later_does_not_make_an_on_time_scorecard_late(world):
+    submit(world, "ana", 4)  # 6 h after a session that ended at 10:30
+    later = scorecards.revise(
+        world.store,
+        world.ana,
+        world.seats["ana"],
+        reason="Typo in the feedback",
+        overall=4,
+        feedback="ana thinks 4, fixed",
+        criteria=full_scores(world.store, world.seats["ana"]),
+        now=DAY + timedelta(days=3),
+    )
+    assert later.late is False
+    assert later.hours_after_session == pytest.approx(4.5)
+    board = scorecards.status_board(world.store, world.coordinator, world.candidate_id)
+    assert board[0].state == "submitted" and board[0].revisions == 2

@@ -1,21 +1,12 @@
 """A bad submission gets a clear error naming the field, and writes nothing at all."""
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from scoring import openings, scorecards
 from scoring.errors import InvalidInput, NotAllowed
-from world import DAY, build, full_scores
-
-
-def dump(path):
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+from world import DAY, build, dump, full_scores
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ BAD = [
     ({"feedback": "   "}, InvalidInput, "feedback: written feedback is required"),
     ({"overall": 6}, InvalidInput, "overall: 6 is outside the scale 0..5"),
     ({"overall": 2.5}, InvalidInput, "overall: 2.5 is outside the scale 0..5"),
-    ({"who": "ana"}, NotAllowed, "Only the interviewer of this session"),
+    ({"who": "ana"}, NotAllowed, "only its interviewer can score it"),
 ]
 
 

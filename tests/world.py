@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -116,3 +117,12 @@ def build(
     return World(
         store, coordinator, manager, ana, bo, cy, member, outsider, opening.id, candidate_id, seats
     )
+
+
+def dump(path: Path) -> list[str]:
+    """The whole database as SQL text: equal dumps mean not one byte of data changed."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

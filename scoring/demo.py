@@ -1,0 +1,989 @@
+"""A deterministic demo organisation, built entirely through the service.
+
+`build_demo` fills an empty database with thirteen people (a coordinator, three hiring managers who
+also interview, six interviewers, three committee members), three openings (one per decision
+strategy) and thirty candidates at every stage of the interview day, with the panels a debrief has
+to handle: lukewarm, split, vetoed, unanimous, a late scorecard, a revision made after its author
+could see the others, a recusal with its replacement, an early-opened debrief, decisions under each
+strategy and a decision superseded by a later one. Every choice comes from ``random.Random(2026)``
+and every write carries an explicit time derived from `today`, so two builds give the same
+database (only the candidates' aliases and the codes' salts, made with `secrets` by the service,
+differ) and the same sign-in codes.
+
+The demo's clock: the team and the openings are set up 30 days before `today`; past interview days
+end before `today`; the "today" candidates are interviewed from `today` on (09:00 UTC by default),
+so their submissions are stamped a little later the same day.
+
+Public functions, which the benchmark reuses to build a large database with the same patterns:
+
+``build_demo(store, catalog, today=None) -> list[DemoLogin]``
+    The whole demo in one transaction; InvalidInput when the database already has people.
+
+``create_demo_team(store, catalog, rng, today) -> DemoTeam``
+    The people with their codes and the three openings (keys ``ds``, ``mle``, ``da``); needs an
+    empty database.
+
+``add_demo_candidate(store, team, opening, stage, pattern, rng, today, *, twists=(), name=None)
+-> int``
+    One candidate of `opening` (an `Opening` of the team) at `stage` (one of `STAGES`), whose
+    panel scores follow `pattern` (one of `PATTERNS`), with optional `twists` (from `TWISTS`; the
+    ones that do not fit the stage raise InvalidInput). Interview days are placed relative to
+    `today`; a benchmark spreads candidates over history by passing earlier `today` values. Returns
+    the candidate id. Call it inside ``store.batch()`` when adding many (about 3 ms a candidate).
+
+``fitting_twists(stage) -> tuple[Twist, ...]``
+    The twists that fit a stage.
+
+Stages: ``scheduled`` (interviews in the coming days), ``today`` (some scorecards in, some
+missing), ``overdue`` (one scorecard missing more than a day after its session), ``all_in`` (debrief
+not opened), ``open`` (debrief open, undecided) and ``decided``. Patterns (overall recommendations
+on 0..5): ``unanimous`` (all 4-5), ``positive`` (mostly 3-4), ``lukewarm`` (only 2s and 3s),
+``split`` (1-2 against 3-4), ``negative`` (mostly 0-2), ``veto`` (one 0, the rest 3-4),
+``conflict`` (a 0 and a 5). Twists: ``late`` (a scorecard 25-30 h after its session), ``revised``
+(a correction after the author could see others' scores), ``recused`` (a conflict of interest and a
+replacement interviewer), ``early`` (the debrief opened with one scorecard missing) and
+``redecided`` (a second decision superseding the first).
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import fmean
+from typing import Literal
+
+from scoring import debrief, openings, people, scorecards
+from scoring.access import Person
+from scoring.errors import InvalidInput
+from scoring.openings import Opening
+from scoring.rubric import Catalog, Criterion, Rubric
+from scoring.scale import Position, Scale
+from scoring.store import Store, now_utc
+
+SEED = 2026
+
+Stage = Literal["scheduled", "today", "overdue", "all_in", "open", "decided"]
+Pattern = Literal["unanimous", "positive", "lukewarm", "split", "negative", "veto", "conflict"]
+Twist = Literal["late", "revised", "recused", "early", "redecided"]
+STAGES: tuple[Stage, ...] = ("scheduled", "today", "overdue", "all_in", "open", "decided")
+PATTERNS: tuple[Pattern, ...] = (
+    "unanimous",
+    "positive",
+    "lukewarm",
+    "split",
+    "negative",
+    "veto",
+    "conflict",
+)
+TWISTS: tuple[Twist, ...] = ("late", "revised", "recused", "early", "redecided")
+
+# Which twists make sense at which stage (a late scorecard needs a day to pass, and so on).
+_TWISTS_AT: dict[str, frozenset[str]] = {
+    "scheduled": frozenset({"recused"}),
+    "today": frozenset({"recused", "revised"}),
+    "overdue": frozenset({"recused", "revised", "late"}),
+    "all_in": frozenset({"recused", "revised", "late"}),
+    "open": frozenset({"recused", "revised", "late", "early"}),
+    "decided": frozenset(TWISTS),
+}
+
+
+def fitting_twists(stage: Stage) -> tuple[Twist, ...]:
+    """The twists `add_demo_candidate` accepts at `stage`, in the order of `TWISTS`."""
+    return tuple(t for t in TWISTS if t in _TWISTS_AT[stage])
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """How one demo person signs in: their email and personal access code."""
+
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    code: str
+
+
+@dataclass
+class DemoTeam:
+    """The demo's people and openings, as `add_demo_candidate` needs them."""
+
+    coordinator: Person
+    interviewers: tuple[Person, ...]  # everyone with the interviewer role, hiring managers too
+    people: dict[int, Person]
+    openings: dict[str, Opening]  # "ds", "mle", "da"
+    logins: list[DemoLogin]
+    _rubrics: dict[str, Rubric] = field(default_factory=dict, repr=False)
+
+    def rubric(self, store: Store, rubric_hash: str) -> Rubric:
+        """The frozen rubric a session is scored against (read once, then cached)."""
+        if rubric_hash not in self._rubrics:
+            with store.read() as db:
+                self._rubrics[rubric_hash] = openings.rubric_snapshot(db, rubric_hash)
+        return self._rubrics[rubric_hash]
+
+
+# ------------------------------------------------------------------------------- the organisation
+
+_COORDINATOR = ("Priya Raman", ("coordinator",))
+_HIRING_MANAGERS = {  # opening key -> name; they interview for the other openings
+    "ds": "Daniel Okafor",
+    "mle": "Mei-Lin Chen",
+    "da": "Sofia Marquez",
+}
+_INTERVIEWERS = (
+    "Aisha Bello",
+    "Tomás Herrera",
+    "Hannah Schmidt",
+    "Kenji Watanabe",
+    "Olivia Brooks",
+    "Rahul Mehta",
+)
+_COMMITTEE = ("Grace Adeyemi", "Lars Nilsson", "Fatima Haddad")
+
+_OPENINGS = {
+    "ds": {
+        "title": "Data scientist",
+        "role": "Data scientist (generalist)",
+        "level": "Senior",
+        "loop": "ds-generalist-onsite",
+        "strategy": {"kind": "manager"},
+        "reveal_rule": "after_own",
+        "anonymise": False,
+        "committee": False,
+    },
+    "mle": {
+        "title": "Machine learning engineer",
+        "role": "Machine learning engineer",
+        "level": "Mid-level",
+        "loop": "ml-engineer-onsite",
+        "strategy": {
+            "kind": "vote",
+            "rule": "majority",
+            "veto": True,
+            "greenlight": True,
+            "quorum": 3,
+        },
+        "reveal_rule": "all_in",
+        "anonymise": False,
+        "committee": False,
+    },
+    "da": {
+        "title": "Data analyst",
+        "role": "Data analyst",
+        "level": "Mid-level",
+        "loop": "data-analyst-onsite",
+        "strategy": {"kind": "committee", "rule": "majority", "quorum": 2, "bar": 0.5},
+        "reveal_rule": "after_own",
+        "anonymise": True,
+        "committee": True,
+    },
+}
+
+# The thirty demo candidates: (opening, stage, pattern, twists, name). Together they show every
+# stage and every panel a debrief has to handle.
+DEMO_PLAN: tuple[tuple[str, Stage, Pattern, tuple[Twist, ...], str], ...] = (
+    ("ds", "scheduled", "unanimous", (), "Amelia Turner"),
+    ("ds", "scheduled", "split", (), "Noah Fischer"),
+    ("ds", "today", "positive", (), "Chloe Dubois"),
+    ("ds", "overdue", "split", (), "Arjun Patel"),
+    ("ds", "all_in", "unanimous", (), "Zara Ahmed"),
+    ("ds", "all_in", "lukewarm", ("revised",), "Lucas Moreau"),
+    ("ds", "open", "split", ("late",), "Isabella Rossi"),
+    ("ds", "decided", "unanimous", (), "Ethan Kim"),
+    ("ds", "decided", "lukewarm", (), "Maya Goldberg"),
+    ("ds", "decided", "split", ("redecided",), "Samuel Osei"),
+    ("mle", "scheduled", "positive", (), "Leila Karimi"),
+    ("mle", "today", "unanimous", ("recused",), "Jonas Weber"),
+    ("mle", "today", "lukewarm", (), "Ana Costa"),
+    ("mle", "overdue", "positive", (), "Ryan O'Connor"),
+    ("mle", "all_in", "split", ("late",), "Yuki Tanaka"),
+    ("mle", "open", "veto", ("early",), "Nadia Petrova"),
+    ("mle", "decided", "veto", (), "Oscar Lindqvist"),
+    ("mle", "decided", "unanimous", (), "Priyanka Nair"),
+    ("mle", "decided", "conflict", (), "Mateo García"),
+    ("mle", "decided", "positive", ("revised",), "Emily Zhang"),
+    ("da", "scheduled", "lukewarm", (), "Kwame Mensah"),
+    ("da", "today", "split", (), "Sara Johansson"),
+    ("da", "overdue", "negative", (), "David Levi"),
+    ("da", "all_in", "positive", ("recused",), "Aaliyah Brown"),
+    ("da", "open", "lukewarm", (), "Felix Novak"),
+    ("da", "open", "split", (), "Hana Yilmaz"),
+    ("da", "decided", "unanimous", (), "Marcus Reid"),
+    ("da", "decided", "negative", (), "Elena Popescu"),
+    ("da", "decided", "split", ("late",), "Omar Farouk"),
+    ("da", "decided", "lukewarm", ("revised",), "Julia Santos"),
+)
+
+# For candidates a benchmark adds without a name.
+_FIRST_NAMES = (
+    "Adam", "Beatriz", "Chen", "Dara", "Elif", "Farah", "Gabriel", "Hiro", "Ines", "Jamal",
+    "Katarina", "Liam", "Mariam", "Nikhil", "Olga", "Pedro", "Quinn", "Rosa", "Stefan", "Tara",
+    "Umar", "Vera", "Wei", "Ximena", "Yusuf", "Zofia",
+)  # fmt: skip
+_LAST_NAMES = (
+    "Abara", "Bianchi", "Castillo", "Dimitrov", "Eriksen", "Fernandes", "Gupta", "Hansen",
+    "Ibrahim", "Jensen", "Kowalski", "Lopez", "Murphy", "Nakamura", "Okonkwo", "Park", "Quist",
+    "Romano", "Singh", "Thompson", "Usman", "Varga", "Wong", "Young", "Zhou",
+)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------ the words
+
+# Evidence notes per criterion: (strong, middling, weak). A binary criterion uses strong or weak.
+_NOTES: dict[str, tuple[str, str, str]] = {
+    # presentation
+    "project-structure": (
+        "Walked through problem, data, approach and results in order, then tied the result back"
+        " to the churn goal.",
+        "Clear problem statement and approach; how success was measured only came out in Q&A.",
+        "Jumped straight into model details; the panel had to ask what problem it solved.",
+    ),
+    "solution-design": (
+        "Justified gradient boosting over logistic regression on an explicit accuracy versus"
+        " interpretability trade-off.",
+        "Gave reasons for the model choice but not for the evaluation metric.",
+        "Could not say why this model was chosen beyond 'it is what we used'.",
+    ),
+    "qa-depth": (
+        "Answered every 'what if' question with specifics, e.g. how the approach changes with a"
+        " tenth of the data.",
+        "Handled most questions; got vague on how the features would change under a new"
+        " constraint.",
+        "Several answers stayed at the surface and did not survive a follow-up question.",
+    ),
+    "technical-communication": (
+        "Explained the bias-variance trade-off with a concrete example from the project.",
+        "Results explained correctly, though the calibration plot needed a second pass.",
+        "Mixed up precision and recall when explaining the headline result.",
+    ),
+    "audience-adaptation": (
+        "Checked the panel's background early and re-pitched when the product manager asked a"
+        " basic question.",
+        "Slowed down when asked, but did not check what the panel already knew.",
+        "Kept the same level of detail even after two questions showed the panel was lost.",
+    ),
+    "own-contribution-clear": (
+        "Made their own part clear: built the features and the model, a colleague deployed it.",
+        "Said which parts were their own once asked.",
+        "Never said which parts of the project were their own work, even when asked.",
+    ),
+    # ds-technical
+    "statistics-probability": (
+        "Set up the A/B test correctly and named non-independent sessions as the way it breaks.",
+        "Correct hypothesis test after one hint; unsure on the follow-up about sample size.",
+        "Confused the p-value with the probability that the hypothesis is true.",
+    ),
+    "ml-methods": (
+        "Explained overfitting and cross-validation, and compared random forests with a linear"
+        " model on interpretability.",
+        "Explained regularisation well but needed a hint on the metric for imbalanced classes.",
+        "Could not explain how a decision tree chooses a split.",
+    ),
+    "data-handling": (
+        "Checked row counts before and after the join and found the duplicated customer ids"
+        " unprompted.",
+        "Spotted the missing values and duplicates; did not say how to check the cleaned table.",
+        "Would drop every row with a missing value without asking why it is missing.",
+    ),
+    "role-specific-skill": (
+        "Flagged leakage from a random split of the time series and proposed a rolling-origin"
+        " evaluation.",
+        "Reasonable forecasting approach; missed the weekly seasonality in the follow-up.",
+        "Proposed a random train/test split for a forecasting problem.",
+    ),
+    "reasoning-and-candour": (
+        "Stated assumptions out loud and corrected their own slip on the variance formula"
+        " unprompted.",
+        "Mostly reasoned out loud; bluffed once on the bootstrap question.",
+        "Guessed confidently rather than saying what they would check.",
+    ),
+    # coding
+    "problem-solving": (
+        "Planned the approach before typing, had the base case in 15 minutes and the extension"
+        " nearly done.",
+        "Base case working with one counted hint; ran out of time on the extension.",
+        "Needed three hints and did not get the base case working.",
+    ),
+    "runs-without-error": (
+        "Final code ran cleanly on all three example inputs.",
+        "Final code ran on the example inputs after a last-minute fix.",
+        "Final code raised a KeyError on the second example input.",
+    ),
+    "legibility": (
+        "Small, well-named functions with a docstring on the one tricky part.",
+        "Readable overall, but one long function mixes parsing and aggregation.",
+        "Single-letter names and leftover debugging prints made it hard to follow.",
+    ),
+    "idiomatic-style": (
+        "Idiomatic Python: comprehensions, collections.Counter and pathlib where natural.",
+        "Mostly idiomatic; a few manual index loops where a comprehension would do.",
+        "Reimplemented built-ins by hand and mixed naming styles.",
+    ),
+    "efficiency": (
+        "Stated the O(n log n) cost unprompted and swapped the nested loop for a dict lookup.",
+        "Fine for the input size; needed a prompt to state the complexity.",
+        "Quadratic scan for every query and no idea how to improve it.",
+    ),
+    # stakeholders
+    "explains-to-non-specialists": (
+        "Explained what the churn model's precision means for the sales team in plain terms and"
+        " checked it landed.",
+        "Plain-language explanation, though it drifted into jargon about AUC.",
+        "Explained everything in modelling jargon; the stakeholders had to ask twice.",
+    ),
+    "clarifies-stakeholder-needs": (
+        "Asked who acts on the forecast and what a wrong call costs before proposing anything.",
+        "Asked about the goal but not how success would be judged.",
+        "Jumped to a solution before understanding the request.",
+    ),
+    "business-context": (
+        "Related their retention work to our subscription model and asked a sharp question about"
+        " pricing.",
+        "Talked about who used their work, less about what changed for the business.",
+        "Described their projects purely technically, with no word on impact.",
+    ),
+    "collaboration-and-professionalism": (
+        "Listened well, built on the operations manager's experience and handled pushback calmly.",
+        "Professional throughout; a little defensive when challenged on timelines.",
+        "Talked over the stakeholders and dismissed the finance lead's concern.",
+    ),
+    # ml-engineering
+    "requirements-and-slas": (
+        "Proposed concrete service levels: scores in the CRM by 06:00, p99 latency under 200 ms.",
+        "Asked about batch versus online and volume, but did not turn them into service levels.",
+        "Went straight to architecture without asking who consumes the scores.",
+    ),
+    "system-design": (
+        "Chose precomputed nightly scores over on-demand serving and explained the trade-off and"
+        " the failure points.",
+        "Workable architecture; scaling and failure points only came up when prompted.",
+        "Design missed the latency requirement and had no handling of model artefacts.",
+    ),
+    "data-pipelines": (
+        "Shared feature code between training and serving to avoid skew; jobs are rerunnable.",
+        "Scheduled pipelines with basic data-quality checks; training/serving skew not addressed.",
+        "Kept the one-off CSV export and a manual retraining step.",
+    ),
+    "monitoring-and-operations": (
+        "Tied a monitored drift metric to the business KPI and allowed for labels arriving late.",
+        "Monitors system health and input drift; who gets the alert is unclear.",
+        "No monitoring beyond 'check the dashboard now and then'.",
+    ),
+    "productionizing-code": (
+        "Tests, pinned dependencies and CI gating the release, with the data snapshot versioned"
+        " alongside the code.",
+        "Would package the notebook with tests; nothing on releases or reproducibility.",
+        "Would schedule the notebook as it is.",
+    ),
+    "safe-rollout": (
+        "Described a shadow deployment against the current model with a clear rollback path.",
+        "Mentioned an A/B test for the new model once prompted.",
+        "No plan for comparing the new model online or rolling back.",
+    ),
+    # analytics-sql
+    "query-correctness": (
+        "Used a CTE and a window function for 7-day retention and checked the intermediate counts.",
+        "Correct joins and aggregation after fixing a grain mistake.",
+        "Joined orders to customers at the wrong grain and double-counted revenue.",
+    ),
+    "data-quality": (
+        "Found the duplicated orders, the missing day and the mismatch with finance_daily_revenue.",
+        "Found the duplicates and the NULLs; missed the day with no data.",
+        "Took the raw table at face value.",
+    ),
+    "metric-definition": (
+        "Defined conversion with numerator, denominator and window, and tied the choice to the"
+        " pricing decision.",
+        "Precise definition, but no alternatives considered.",
+        "The metric stayed vague ('people who bought').",
+    ),
+    "dashboard-presentation": (
+        "Sketched three views with a baseline and the 1 March price change marked.",
+        "Sensible charts, but no target or baseline to act on.",
+        "Proposed one large table with every column.",
+    ),
+    "business-interpretation": (
+        "Plain-language answer with the supporting number, an honest caveat about causality and"
+        " a holdout as the next step.",
+        "Clear answer with the number; caveats only when prompted.",
+        "Claimed the price change caused the drop, with no caveat.",
+    ),
+    "answer-matches-key": (
+        "Final query reproduces the answer key's numbers.",
+        "Final query matches the key after one correction.",
+        "Final query returns totals that do not match the answer key.",
+    ),
+    # take-home-review
+    "runs-as-submitted": (
+        "Ran end to end from the README on the provided data.",
+        "Ran after following the README closely.",
+        "Failed on a hard-coded local path; needed an edit to run.",
+    ),
+    "sound-analysis": (
+        "Sound methods throughout, checked against a simple baseline and a holdout.",
+        "Methods appropriate; one conclusion rests on an unchecked assumption.",
+        "Compared means of heavily skewed revenue with a t-test and drew strong conclusions.",
+    ),
+    "scoping-and-structure": (
+        "Explained the choice to focus on retention and reused the cleaning steps across parts.",
+        "Reasonable scope, but the parts read as separate scripts.",
+        "Attempted everything superficially with no stated plan.",
+    ),
+    "questions-the-data": (
+        "Questioned the refund rows and asked the data owner a concrete question about them.",
+        "Noted the outliers but did not state any assumptions.",
+        "Took the data at face value and missed the duplicated export.",
+    ),
+    "code-legibility": (
+        "Clear functions with inputs and outputs; comments say why, not what.",
+        "Readable notebook with some repeated cells.",
+        "Long notebook of copy-pasted cells with no structure.",
+    ),
+    "results-write-up": (
+        "Answers each question with evidence and states the main limitation of each conclusion.",
+        "Answers stated with evidence; limitations missing.",
+        "The write-up lists charts without answering the questions.",
+    ),
+}
+_NOT_ASSESSED = ("Not reached: we ran out of time.", "Not covered in this session.", "")
+
+# Feedback openers by position on a 0..5 scale (rescaled for other scales).
+_OPENERS = (
+    (
+        "Strong no: could not get going on the core problem, even with hints.",
+        "Strong no: several answers did not hold up under follow-up.",
+    ),
+    ("No: struggled with the core of the session.", "No: not ready for this role yet."),
+    (
+        "Leaning no: some good moments, but too many gaps for this level.",
+        "Leaning no: needed more help than I would like.",
+    ),
+    (
+        "Leaning yes: sound on the essentials, but nothing stood out.",
+        "Leaning yes, with some reservations.",
+    ),
+    ("Yes: solid across the board, with no real gaps.", "Yes: would be a good addition."),
+    (
+        "Strong yes: one of the best sessions I have run this year.",
+        "Strong yes: I would fight to hire this person.",
+    ),
+)
+_RECUSALS = (
+    "I worked with this candidate at my previous company.",
+    "The candidate is a close friend from university.",
+    "I referred this candidate, so I should not score them.",
+)
+_REVISIONS = (
+    "Re-read my notes: I under-weighted how well the second half of the session went.",
+    "On reflection my overall was out of line with my own criterion scores.",
+    "Corrected the overall after checking my notes against the rubric anchors.",
+)
+_EARLY = (
+    "The candidate has a competing offer expiring on Friday; the last interviewer is out sick and"
+    " will submit later.",
+    "Opening early to keep the candidate's timeline: one scorecard is still missing and its"
+    " interviewer is travelling.",
+)
+_VOTE_NOTES = {
+    "hire": (
+        "Consistent evidence across the sessions; meets the bar.",
+        "Strong analytics session and good stakeholder feedback.",
+        "Some gaps, but the take-home and the stakeholder session carry it.",
+    ),
+    "no_hire": (
+        "Below our bar on the core analytics session.",
+        "Too many mixed signals; nobody argues strongly for hiring.",
+        "Data-quality handling is a real gap for this role.",
+    ),
+}
+_MANAGER_RATIONALES = {
+    "hire": (
+        "Strong, consistent panel; the technical and coding sessions show exactly the skills the"
+        " team lacks.",
+        "The panel is in favour and the evidence backs it: sound statistics and clear"
+        " communication with stakeholders.",
+    ),
+    "no_hire": (
+        "Nobody on the panel was fighting for this candidate; a lukewarm hire is a no.",
+        "The gaps are in core skills we cannot train in time for this role.",
+    ),
+}
+_FIRST_CALL = {
+    "hire": "A split panel, but the presentation and technical sessions were strong enough to take"
+    " the risk.",
+    "no_hire": "A split panel; the concerns about the coding session outweigh the strong"
+    " presentation.",
+}
+_RECONSIDERED = {
+    "hire": "Reversed after a follow-up technical conversation settled the coding concerns and"
+    " two strong references came back; I accept responsibility for the change.",
+    "no_hire": "Reversed after the reference checks raised the same concerns as the split panel;"
+    " I accept responsibility for the change.",
+}
+_SETTLED = {
+    "hire": "Discussed in the debrief: the strong concern came from one session and is"
+    " trainable; settled as a hire.",
+    "no_hire": "Discussed in the debrief: the concern raised is in a core skill for this role;"
+    " settled as no hire.",
+}
+
+
+# ---------------------------------------------------------------------------------- the build
+
+
+def _default_today() -> datetime:
+    return now_utc().replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+def _email(name: str, domain: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    local = ".".join(part.replace("'", "").replace("-", "") for part in ascii_name.lower().split())
+    return f"{local}@{domain}"
+
+
+def demo_code(rng: random.Random) -> str:
+    """An access code in the format of `people.new_code`, drawn from `rng` (for the demo only:
+    its codes are printed for everyone to use)."""
+    length = people.CODE_GROUPS * people.CODE_GROUP_LENGTH
+    symbols = "".join(rng.choice(people.CODE_ALPHABET) for _ in range(length))
+    step = people.CODE_GROUP_LENGTH
+    return "-".join(symbols[i : i + step] for i in range(0, length, step))
+
+
+def create_demo_team(
+    store: Store, catalog: Catalog, rng: random.Random, today: datetime
+) -> DemoTeam:
+    """The demo's people (each with a code from `rng`) and its three openings, set up 30 days
+    before `today`. The database must have nobody in it yet."""
+    missing = [spec["loop"] for spec in _OPENINGS.values() if spec["loop"] not in catalog.loops]
+    if missing:
+        raise InvalidInput(f"catalog: the demo needs the loop '{missing[0]}', which is not loaded")
+    if not people.nobody_yet(store):
+        raise InvalidInput("The database already has people: the demo fills an empty one only.")
+    at = today - timedelta(days=30)
+    tick = iter(range(1, 10_000))
+
+    def later() -> datetime:
+        return at + timedelta(minutes=next(tick))
+
+    name, roles = _COORDINATOR
+    coordinator, _ = people.create_first_coordinator(
+        store, name, _email(name, "example.com"), now=at
+    )
+    cast: list[tuple[Person, tuple[str, ...]]] = [(coordinator, roles)]
+    specs = [(n, ("hiring_manager", "interviewer")) for n in _HIRING_MANAGERS.values()]
+    specs += [(n, ("interviewer",)) for n in _INTERVIEWERS]
+    specs += [(n, ("committee_member",)) for n in _COMMITTEE]
+    for person_name, person_roles in specs:
+        email = _email(person_name, "example.com")
+        person = people.add_person(store, coordinator, person_name, email, person_roles, later())
+        cast.append((person, person_roles))
+    by_name = {p.name: p for p, _ in cast}
+    managers = {key: by_name[n] for key, n in _HIRING_MANAGERS.items()}
+    logins = [
+        DemoLogin(
+            name=person.name,
+            email=person.email,
+            roles=person_roles,
+            code=people.issue_code(store, coordinator, person.id, now=later(), code=demo_code(rng)),
+        )
+        for person, person_roles in cast
+    ]
+    committee_ids = [by_name[n].id for n in _COMMITTEE]
+    demo_openings = {}
+    for key, spec in _OPENINGS.items():
+        demo_openings[key] = openings.create_opening(
+            store,
+            coordinator,
+            title=spec["title"],
+            role=spec["role"],
+            level=spec["level"],
+            loop=catalog.loops[spec["loop"]],
+            catalog=catalog,
+            hiring_manager_id=managers[key].id,
+            strategy=spec["strategy"],
+            reveal_rule=spec["reveal_rule"],
+            anonymise=spec["anonymise"],
+            committee_ids=committee_ids if spec["committee"] else (),
+            now=later(),
+        )
+    return DemoTeam(
+        coordinator=coordinator,
+        interviewers=tuple(p for p, r in cast if "interviewer" in r),
+        people={p.id: p for p, _ in cast},
+        openings=demo_openings,
+        logins=logins,
+    )
+
+
+def build_demo(store: Store, catalog: Catalog, today: datetime | None = None) -> list[DemoLogin]:
+    """Fill an empty database with the demo organisation (`DEMO_PLAN`) in one transaction and
+    return everyone's sign-in details. InvalidInput when the database already has people.
+    `today` (timezone-aware) anchors every time; by default today at 09:00 UTC."""
+    today = today or _default_today()
+    if today.tzinfo is None:
+        raise InvalidInput("today: must be timezone-aware")
+    rng = random.Random(SEED)
+    with store.batch():
+        team = create_demo_team(store, catalog, rng, today)
+        for key, stage, pattern, twists, name in DEMO_PLAN:
+            opening = team.openings[key]
+            add_demo_candidate(
+                store, team, opening, stage, pattern, rng, today, twists=twists, name=name
+            )
+    return team.logins
+
+
+# ---------------------------------------------------------------------------- one candidate
+
+
+@dataclass
+class _Seat:
+    position: int
+    session_id: int
+    assignment_id: int
+    interviewer: Person
+    rubric_hash: str
+    ends_at: datetime
+
+
+def _overalls(pattern: Pattern, n: int, rng: random.Random) -> list[int]:
+    """Overall recommendations on 0..5 for a panel of `n`, following the pattern."""
+    if pattern == "unanimous":
+        scores = [rng.choice((4, 4, 5)) for _ in range(n)]
+    elif pattern == "positive":
+        scores = [4, *(rng.choice((3, 4, 4, 5)) for _ in range(n - 1))]
+    elif pattern == "lukewarm":
+        scores = [2, 3, *(rng.choice((2, 3)) for _ in range(n - 2))]
+    elif pattern == "split":
+        yes = rng.choice((n // 2, (n + 1) // 2))
+        scores = [rng.choice((3, 4, 4)) for _ in range(yes)]
+        scores += [rng.choice((1, 2, 2)) for _ in range(n - yes)]
+    elif pattern == "negative":
+        scores = [1, *(rng.choice((0, 1, 1, 2, 2, 3)) for _ in range(n - 1))]
+    elif pattern == "veto":
+        scores = [0, *(rng.choice((3, 4, 4)) for _ in range(n - 1))]
+    elif pattern == "conflict":
+        scores = [0, 5, *(rng.choice((2, 3, 4)) for _ in range(n - 2))]
+    else:
+        raise InvalidInput(f"pattern: unknown pattern {pattern!r} (expected one of {PATTERNS})")
+    rng.shuffle(scores)
+    return scores
+
+
+def _on_scale(score: int, scale: Scale) -> int:
+    """A 0..5 score moved onto another overall scale."""
+    if (scale.min, scale.max) == (0, 5):
+        return score
+    return round(scale.min + score * (scale.max - scale.min) / 5)
+
+
+def _note(criterion: Criterion, score: int) -> str:
+    notes = _NOTES.get(criterion.id)
+    level = criterion.scale.normalise(score)
+    index = 0 if level >= 0.67 else 1 if level >= 0.34 else 2
+    if notes is None:
+        name = criterion.name[0].lower() + criterion.name[1:]
+        notes = (
+            f"Strong on {name}, with specific examples.",
+            f"Adequate on {name}; some prompting needed.",
+            f"Weak on {name}.",
+        )
+    return notes[index]
+
+
+def _sentence_case(text: str) -> str:
+    """Lower-case the first letter for use after a colon, unless it starts an acronym."""
+    return text if text[1:2].isupper() else text[0].lower() + text[1:]
+
+
+def _scorecard(
+    rubric: Rubric, overall: int, scale: Scale, rng: random.Random
+) -> tuple[str, dict[str, dict]]:
+    """Feedback and criterion scores consistent with `overall`, with some noise."""
+    quality = scale.normalise(overall)
+    criteria: dict[str, dict] = {}
+    scored: list[tuple[float, Criterion, int]] = []
+    for criterion in rubric.criteria:
+        if not criterion.required and rng.random() < 0.25:
+            criteria[criterion.id] = {"score": None, "evidence": rng.choice(_NOT_ASSESSED)}
+            continue
+        latent = min(1.0, max(0.0, quality + rng.gauss(0, 0.15)))
+        low, high = criterion.scale.min, criterion.scale.max
+        if criterion.kind == "binary":
+            score = int(latent + rng.gauss(0, 0.1) >= 0.45)
+        else:
+            score = round(low + latent * (high - low))
+        criteria[criterion.id] = {"score": score, "evidence": _note(criterion, score)}
+        scored.append((criterion.scale.normalise(score), criterion, score))
+    level = round(quality * 5)
+    sentences = [rng.choice(_OPENERS[level])]
+    scored.sort(key=lambda item: item[0])
+    extra = rng.choice((0, 1, 1, 2))
+    if scored and extra and scored[-1][0] >= 0.67 and (level >= 3 or extra == 2):
+        _, best, best_score = scored[-1]
+        sentences.append(f"Best evidence: {_sentence_case(_note(best, best_score))}")
+    if scored and extra and scored[0][0] < 0.67 and (level <= 2 or extra == 2):
+        norm, worst, worst_score = scored[0]
+        lead = "Main concern" if norm < 0.34 else "Could be stronger"
+        sentences.append(f"{lead}: {_sentence_case(_note(worst, worst_score))}")
+    return " ".join(sentences), criteria
+
+
+def _interview_day(
+    stage: Stage, twists: tuple[str, ...], rng: random.Random, today: datetime
+) -> tuple[datetime, datetime]:
+    """When the interviews start and when the candidate was added."""
+    if stage == "scheduled":
+        start = today + timedelta(days=rng.randint(1, 7), minutes=rng.choice((0, 240)))
+        return start, today - timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 6))
+    if stage == "today":
+        days = 0
+    elif stage == "overdue":
+        days = rng.randint(2, 3)
+    elif stage == "all_in":
+        days = 2 if "late" in twists else 1
+    elif stage == "open":
+        days = rng.randint(3, 4) if "late" in twists else rng.randint(2, 4)
+    else:
+        days = rng.randint(8, 14) if "redecided" in twists else rng.randint(4, 14)
+    slot = 0 if stage == "today" else rng.choice((0, 240))
+    start = today - timedelta(days=days) + timedelta(minutes=slot)
+    return start, start - timedelta(days=rng.randint(5, 12), hours=rng.randint(0, 6))
+
+
+def add_demo_candidate(
+    store: Store,
+    team: DemoTeam,
+    opening: Opening,
+    stage: Stage,
+    pattern: Pattern,
+    rng: random.Random,
+    today: datetime,
+    *,
+    twists: Iterable[Twist] = (),
+    name: str | None = None,
+) -> int:
+    """Add one candidate of `opening` at `stage`, the panel scoring in `pattern`, with `twists`;
+    every write goes through the service with a time derived from `today`. Returns the id.
+    A "decided" candidate whose strategy cannot decide yet (e.g. below a quorum) stays open."""
+    twists = tuple(dict.fromkeys(twists))
+    if stage not in STAGES:
+        raise InvalidInput(f"stage: unknown stage {stage!r} (expected one of {STAGES})")
+    if pattern not in PATTERNS:
+        raise InvalidInput(f"pattern: unknown pattern {pattern!r} (expected one of {PATTERNS})")
+    for twist in twists:
+        if twist not in TWISTS:
+            raise InvalidInput(f"twists: unknown twist {twist!r} (expected one of {TWISTS})")
+        if twist not in _TWISTS_AT[stage]:
+            raise InvalidInput(f"twists: {twist!r} does not fit the stage {stage!r}")
+    coordinator = team.coordinator
+    manager = team.people[opening.hiring_manager_id]
+    committee = [team.people[i] for i in opening.committee_ids]
+    pool = [
+        p
+        for p in team.interviewers
+        if p.id != opening.hiring_manager_id and p.id not in opening.committee_ids
+    ]
+    sessions = opening.sessions
+    if len(pool) < len(sessions) + ("recused" in twists):
+        raise InvalidInput("team: not enough interviewers for this loop")
+    scale = opening.scale.scale
+    name = name or f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
+
+    # The candidate and their interview day.
+    start, added_at = _interview_day(stage, twists, rng, today)
+    candidate_id = openings.add_candidate(
+        store, coordinator, opening.id, name, _email(name, "example.org"), now=added_at
+    )
+    panel = rng.sample(pool, len(sessions))
+    begins = start
+    for index, (session, person) in enumerate(zip(sessions, panel, strict=True)):
+        openings.schedule_session(
+            store,
+            coordinator,
+            candidate_id,
+            session["position"],
+            begins,
+            [person.id],
+            now=added_at + timedelta(minutes=10 + index),
+        )
+        begins += timedelta(minutes=session["minutes"] + 15)
+    board = scorecards.status_board(
+        store, coordinator, candidate_id, now=added_at + timedelta(minutes=20)
+    )
+    seats = [
+        _Seat(
+            position=s.position,
+            session_id=s.session_id,
+            assignment_id=s.assignment_id,
+            interviewer=team.people[s.interviewer_id],
+            rubric_hash=sessions[s.position - 1]["rubric_hash"],
+            ends_at=s.ends_at,
+        )
+        for s in board
+    ]
+    n = len(seats)
+
+    # A conflict of interest the day before, and a replacement.
+    if "recused" in twists:
+        seat = seats[rng.randrange(n)]
+        if stage == "scheduled":
+            recused_at = added_at + timedelta(days=1)
+        else:
+            recused_at = start - timedelta(days=1) + timedelta(hours=7)
+        openings.recuse(
+            store, seat.interviewer, seat.assignment_id, rng.choice(_RECUSALS), now=recused_at
+        )
+        replacement = rng.choice([p for p in pool if p not in panel])
+        seat.assignment_id = openings.add_interviewer(
+            store, coordinator, seat.session_id, replacement.id, now=recused_at + timedelta(hours=1)
+        )
+        seat.interviewer = replacement
+    if stage == "scheduled":
+        return candidate_id
+
+    # Who submits, and when.
+    finals = [_on_scale(s, scale) for s in _overalls(pattern, n, rng)]
+    if stage == "today":
+        missing = set(range(n - rng.randint(1, 2), n))  # the afternoon's are still to come
+    elif stage == "overdue" or "early" in twists:
+        missing = {rng.randrange(n)}
+    else:
+        missing = set()
+    submitted = [i for i in range(n) if i not in missing]
+    special = rng.sample(submitted, min(2, len(submitted)))
+    late_index = special[0] if "late" in twists else None
+    revised_index = special[-1] if "revised" in twists else None
+    times = {}
+    for i in submitted:
+        delay = rng.randint(25 * 60, 30 * 60) if i == late_index else rng.randint(10, 150)
+        times[i] = seats[i].ends_at + timedelta(minutes=delay)
+    first_overall = dict(enumerate(finals))
+    if revised_index is not None:
+        final = finals[revised_index]
+        first_overall[revised_index] = final - 1 if final > scale.min + 1 else final + 1
+    for i in sorted(submitted, key=lambda i: (times[i], i)):
+        seat = seats[i]
+        feedback, criteria = _scorecard(
+            team.rubric(store, seat.rubric_hash), first_overall[i], scale, rng
+        )
+        scorecards.submit(
+            store,
+            seat.interviewer,
+            seat.assignment_id,
+            overall=first_overall[i],
+            feedback=feedback,
+            criteria=criteria,
+            now=times[i],
+        )
+    clock = max(times.values(), default=start)
+    if revised_index is not None:
+        seat = seats[revised_index]
+        clock += timedelta(minutes=rng.randint(60, 300))
+        feedback, criteria = _scorecard(
+            team.rubric(store, seat.rubric_hash), finals[revised_index], scale, rng
+        )
+        scorecards.revise(
+            store,
+            seat.interviewer,
+            seat.assignment_id,
+            reason=rng.choice(_REVISIONS),
+            overall=finals[revised_index],
+            feedback=feedback,
+            criteria=criteria,
+            now=clock,
+        )
+    if stage not in ("open", "decided"):
+        return candidate_id
+
+    # The debrief.
+    clock += timedelta(minutes=rng.randint(60, 8 * 60))
+    reason = rng.choice(_EARLY) if "early" in twists else None
+    debrief.open_debrief(store, manager, candidate_id, reason=reason, now=clock)
+    view = debrief.debrief(store, manager, candidate_id)
+    score = view.raw.score if view.raw.score is not None else scale.normalise(round(fmean(finals)))
+    if opening.strategy.kind == "committee" and committee:
+        wanted = max(opening.strategy.quorum, 2) if stage == "decided" else rng.choice((0, 1))
+        for member in rng.sample(committee, min(wanted + rng.randint(0, 1), len(committee))):
+            clock += timedelta(minutes=rng.randint(60, 6 * 60))
+            vote = "hire" if score + rng.gauss(0, 0.08) >= 0.55 else "no_hire"
+            note = rng.choice(_VOTE_NOTES[vote])
+            debrief.cast_vote(store, member, candidate_id, vote, note, now=clock)
+        if stage == "decided":
+            view = debrief.debrief(store, manager, candidate_id)
+    if stage != "decided":
+        return candidate_id
+
+    # The decision (and, with the twist, a later one superseding it).
+    clock += timedelta(minutes=rng.randint(60, 8 * 60))
+    if opening.strategy.kind == "manager":
+        outcome = _manager_outcome(finals, scale, pattern, score)
+        first = outcome
+        if "redecided" in twists:
+            first = "no_hire" if outcome == "hire" else "hire"
+        rationale = (
+            _FIRST_CALL[first] if "redecided" in twists else _manager_rationale(first, pattern, rng)
+        )
+        debrief.record_decision(
+            store,
+            manager,
+            candidate_id,
+            first,
+            rationale=rationale,
+            accepts_responsibility=True,
+            now=clock,
+        )
+        if "redecided" in twists:
+            clock += timedelta(days=rng.randint(1, 3))
+            debrief.record_decision(
+                store,
+                manager,
+                candidate_id,
+                outcome,
+                rationale=_RECONSIDERED[outcome],
+                accepts_responsibility=True,
+                now=clock,
+            )
+        return candidate_id
+    result = view.result.outcome
+    if result in ("hire", "no_hire"):
+        outcome, rationale = result, f"Confirmed the {opening.strategy.kind}'s outcome."
+    elif result == "needs_discussion":
+        majority = sum(scale.position(f) is Position.YES for f in finals) * 2 > n
+        outcome = "hire" if majority and score >= 0.5 else "no_hire"
+        rationale = _SETTLED[outcome]
+    else:
+        return candidate_id  # nothing the strategy lets the manager confirm yet
+    debrief.record_decision(store, manager, candidate_id, outcome, rationale=rationale, now=clock)
+    if "redecided" in twists:
+        clock += timedelta(days=rng.randint(1, 3))
+        debrief.record_decision(
+            store,
+            manager,
+            candidate_id,
+            outcome,
+            rationale="Re-confirmed after the reference checks came back.",
+            now=clock,
+        )
+    return candidate_id
+
+
+def _manager_rationale(outcome: str, pattern: Pattern, rng: random.Random) -> str:
+    if pattern == "lukewarm" and outcome == "no_hire":
+        return _MANAGER_RATIONALES["no_hire"][0]  # DJ Patil: a lukewarm panel is a no
+    return rng.choice(_MANAGER_RATIONALES[outcome])
+
+
+def _manager_outcome(finals: list[int], scale: Scale, pattern: Pattern, score: float) -> str:
+    """What a sensible hiring manager decides: with the panel, and no to a lukewarm panel."""
+    if pattern == "lukewarm" or (not any(scale.is_strong(f) for f in finals) and score < 0.6):
+        return "no_hire"
+    yes = sum(scale.position(f) is Position.YES for f in finals)
+    no = sum(scale.position(f) is Position.NO for f in finals)
+    if yes != no:
+        return "hire" if yes > no else "no_hire"
+    return "hire" if score >= 0.6 else "no_hire"
