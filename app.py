@@ -1,51 +1,74 @@
-"""Debrief's front door. For now a landing page that lists the rubrics and loop templates;
-sign-in and the role-based navigation come with the app issue."""
+"""Debrief's front door: page configuration, sign-in, the role-based navigation. Nothing else.
+
+Every page in pages/ also guards itself (ui.guard.require): Streamlit may run a page file
+directly for a request to its URL.
+"""
 
 import streamlit as st
 
-from scoring.rubric import load_catalog
+from ui import firstrun, session
+from ui.signin import sign_in_form
 
 st.set_page_config(page_title="Debrief", page_icon=":material/fact_check:", layout="wide")
 
-st.title("Debrief")
-st.caption(
-    "Interview-day scoring: blind scorecards against a rubric, one debrief page, explicit rules."
-)
+# Each screen, and the roles that have it.
+SCREENS = {
+    "Interviews": [
+        ("pages/my_interviews.py", "My interviews", ":material/assignment:", ("interviewer",)),
+    ],
+    "Setup": [
+        ("pages/openings.py", "Openings", ":material/work:", ("coordinator",)),
+        ("pages/people.py", "People", ":material/group:", ("coordinator",)),
+        ("pages/candidates.py", "Candidates", ":material/person_add:", ("coordinator",)),
+        ("pages/interview_day.py", "Interview day", ":material/calendar_month:", ("coordinator",)),
+        ("pages/status.py", "Status", ":material/checklist:", ("coordinator", "hiring_manager")),
+        ("pages/rubrics.py", "Rubrics", ":material/rule:", ("coordinator", "hiring_manager")),
+    ],
+}
 
-catalog = load_catalog("rubrics")
-for problem in catalog.problems:
-    st.error(str(problem), icon=":material/error:")
 
-st.header("Loop templates")
-for loop in catalog.loops.values():
-    minutes = sum(s.minutes for s in loop.sessions)
-    with st.container(border=True):
-        st.subheader(loop.title)
-        st.write(f"{loop.role} · {len(loop.sessions)} scored sessions · {minutes} minutes")
-        st.write(
-            " → ".join(
-                f"{s.title or catalog.rubrics[s.rubric].title} ({s.minutes} min)"
-                for s in loop.sessions
-            )
-        )
-for loop_id, why in catalog.held_back.items():
-    st.warning(f"Loop '{loop_id}' is not available: {why}.")
+def welcome() -> None:
+    person = session.signed_in()
+    st.title("Debrief")
+    st.write(f"Signed in as **{person.name}**. Your screens are in the menu on the left.")
 
-st.header("Rubrics")
-for rubric in catalog.rubrics.values():
-    with st.expander(f"{rubric.title} — {rubric.duration_minutes} min, v{rubric.version}"):
-        st.write(rubric.assesses)
-        st.caption(
-            f"Source: hiring-book.txt {rubric.source} · content hash {rubric.content_hash[:12]}"
-        )
-        for criterion in rubric.criteria:
-            optional = "" if criterion.required else " · may be marked not assessed"
-            st.markdown(f"**{criterion.name}** (weight {criterion.weight:g}{optional})")
-            st.write(criterion.description)
-            st.table(
-                {
-                    "score": list(criterion.anchors),
-                    "what it looks like": list(criterion.anchors.values()),
-                },
-                hide_index=True,
-            )
+
+def sign_in_screen() -> None:
+    st.title("Debrief")
+    st.caption("Interview-day scoring: blind scorecards, one debrief page, explicit rules.")
+    left, _ = st.columns([2, 3])
+    with left:
+        sign_in_form()
+
+
+def screens_for(person) -> dict[str, list]:
+    """The person's screens by section; every other screen is registered hidden, so a direct
+    link to it reaches that page's own guard (a sign-in prompt) rather than "page not found"."""
+    sections: dict[str, list] = {}
+    for section, screens in SCREENS.items():
+        for path, title, icon, roles in screens:
+            mine = person is not None and any(person.has(role) for role in roles)
+            page = st.Page(path, title=title, icon=icon, visibility="visible" if mine else "hidden")
+            sections.setdefault(section if mine else "", []).append(page)
+    return sections
+
+
+person = session.signed_in()
+if person is None:
+    if firstrun.nobody_yet():
+        front = st.Page(firstrun.first_run, title="Welcome", icon=":material/waving_hand:")
+    else:
+        front = st.Page(sign_in_screen, title="Sign in", icon=":material/login:")
+    hidden = [p for pages in screens_for(None).values() for p in pages]
+    st.navigation([front, *hidden], position="hidden").run()
+else:
+    sections = screens_for(person)
+    if not any(name for name in sections):
+        home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
+        sections[""] = [home, *sections.get("", [])]
+    with st.sidebar:
+        st.markdown(f"**{person.name}**  \n{person.email}")
+        if st.button("Sign out", icon=":material/logout:"):
+            session.sign_out()
+            st.rerun()
+    st.navigation(sections).run()

@@ -364,6 +364,14 @@ def schedule_session(
         ).fetchone()
         if loop_session is None:
             raise InvalidInput(f"position: the loop has no session {position}")
+        if db.execute(
+            "SELECT 1 FROM interview_sessions WHERE candidate_id = ? AND position = ?",
+            [candidate_id, position],
+        ).fetchone():
+            raise InvalidInput(
+                f"position: {loop_session['title']} is already on this candidate's day;"
+                " add or replace an interviewer instead"
+            )
         ends_at = starts_at + timedelta(minutes=loop_session["minutes"])
         session_id = db.execute(
             "INSERT INTO interview_sessions (candidate_id, position, title, rubric_hash,"
@@ -455,3 +463,205 @@ def session_times(db, session_id: int) -> tuple[datetime, datetime]:
         "SELECT starts_at, ends_at FROM interview_sessions WHERE id = ?", [session_id]
     ).fetchone()
     return parse_stamp(row["starts_at"]), parse_stamp(row["ends_at"])
+
+
+# --------------------------------------------------------------------------- importing candidates
+
+CSV_COLUMNS = ("name", "email")
+
+
+def check_candidates_csv(
+    text: str, source: str = "candidates.csv", taken_emails: Iterable[str] = ()
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Read a candidates CSV (header ``name,email``; email optional). Returns the clean rows and
+    every problem, each naming the file, the line and what is wrong."""
+    import csv
+    import io
+
+    text = text.removeprefix("\ufeff")
+    taken = {e.lower() for e in taken_emails if e}
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        return [], [f"{source}: the file is empty (expected a header line: name,email)"]
+    columns = [cell.strip().lower() for cell in header]
+    problems = [
+        f"{source} line 1: unknown column '{c}' (expected {', '.join(CSV_COLUMNS)})"
+        for c in columns
+        if c not in CSV_COLUMNS
+    ]
+    if "name" not in columns:
+        problems.append(f"{source} line 1: the header has no 'name' column")
+    if problems:
+        return [], problems
+    rows: list[dict[str, str]] = []
+    first_line_of: dict[str, int] = {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            problems.append(f"{source} line {line}: {len(cells)} values for {len(columns)} columns")
+            continue
+        row = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+        row.setdefault("email", "")
+        where = f"{source} line {line}"
+        if not row["name"]:
+            problems.append(f"{where}: name is empty")
+        email = row["email"]
+        if email:
+            if "@" not in email or " " in email or email.startswith("@") or email.endswith("@"):
+                problems.append(f"{where}: '{email}' is not an email address")
+            elif email.lower() in first_line_of:
+                problems.append(
+                    f"{where}: {email} is already on line {first_line_of[email.lower()]}"
+                )
+            elif email.lower() in taken:
+                problems.append(f"{where}: {email} is already a candidate of this opening")
+            first_line_of.setdefault(email.lower(), line)
+        rows.append(row)
+    if not rows and not problems:
+        problems.append(f"{source}: no candidates in the file (only a header)")
+    return rows, problems
+
+
+class ImportRefused(InvalidInput):
+    """A candidates file with problems: nothing was imported. `problems` lists every one."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def import_candidates(
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    text: str,
+    source: str = "candidates.csv",
+    now: datetime | None = None,
+) -> list[int]:
+    """Import a whole CSV of candidates into an opening, or nothing at all (ImportRefused)."""
+    at = now or now_utc()
+    with store.write() as db:
+        who = require_role(db, actor, "coordinator")
+        _opening(db, opening_id)
+        taken = [
+            r[0]
+            for r in db.execute(
+                "SELECT email FROM candidates WHERE opening_id = ? AND email <> ''", [opening_id]
+            )
+        ]
+        rows, problems = check_candidates_csv(text, source, taken)
+        if problems:
+            raise ImportRefused(problems)
+        ids = [
+            db.execute(
+                "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [opening_id, row["name"], row["email"], _new_alias(db, opening_id), stamp(at)],
+            ).lastrowid
+            for row in rows
+        ]
+        audit.record(db, who.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
+    return ids
+
+
+# ------------------------------------------------------------------------- planning the day
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """One session of the loop on the day: when, and with whom (one interviewer or a pair)."""
+
+    position: int
+    starts_at: datetime
+    interviewer_ids: tuple[int, ...]
+
+
+def _overlaps(db, interviewer_id: int, starts: datetime, ends: datetime) -> list[Any]:
+    return db.execute(
+        """SELECT i.title, i.starts_at, c.name AS candidate FROM assignments a
+           JOIN interview_sessions i ON i.id = a.session_id
+           JOIN candidates c ON c.id = i.candidate_id
+           WHERE a.interviewer_id = ? AND a.recused_at IS NULL
+             AND i.starts_at < ? AND i.ends_at > ?""",
+        [interviewer_id, stamp(ends), stamp(starts)],
+    ).fetchall()
+
+
+def plan_warnings(
+    store: Store, actor: Person, candidate_id: int, plan: Iterable[SessionPlan]
+) -> list[str]:
+    """What a coordinator should look at before saving a day: double-bookings (with other
+    interviews or within this plan), interviewers who recused from this candidate, and people
+    without the interviewer role."""
+    plan = list(plan)
+    warnings: list[str] = []
+    with store.read() as db:
+        require_role(db, actor, "coordinator")
+        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+        if candidate is None:
+            raise NotFound(f"No candidate with id {candidate_id}.")
+        minutes = {
+            r["position"]: r["minutes"]
+            for r in db.execute(
+                "SELECT position, minutes FROM opening_sessions WHERE opening_id = ?",
+                [candidate["opening_id"]],
+            )
+        }
+        names = {r["id"]: r for r in db.execute("SELECT id, name, roles FROM people")}
+        recused = {
+            r["interviewer_id"]: r["recusal_reason"]
+            for r in db.execute(
+                """SELECT a.interviewer_id, a.recusal_reason FROM assignments a
+                   JOIN interview_sessions i ON i.id = a.session_id
+                   WHERE i.candidate_id = ? AND a.recused_at IS NOT NULL""",
+                [candidate_id],
+            )
+        }
+        booked: dict[int, list[tuple[datetime, datetime, int]]] = {}
+        for item in plan:
+            ends = item.starts_at + timedelta(minutes=minutes.get(item.position, 0))
+            for person_id in item.interviewer_ids:
+                person = names.get(person_id)
+                if person is None:
+                    continue
+                name = person["name"]
+                if "interviewer" not in json.loads(person["roles"]):
+                    warnings.append(f"{name} does not have the interviewer role.")
+                if person_id in recused:
+                    warnings.append(f"{name} recused from this candidate: {recused[person_id]}")
+                for other in _overlaps(db, person_id, item.starts_at, ends):
+                    warnings.append(
+                        f"{name} is double-booked: {other['title']} with {other['candidate']}"
+                        f" at {parse_stamp(other['starts_at']):%a %d %b %H:%M}."
+                    )
+                for start, end, position in booked.get(person_id, []):
+                    if start < ends and item.starts_at < end:
+                        warnings.append(
+                            f"{name} is in two sessions at once (sessions {position} and"
+                            f" {item.position})."
+                        )
+                booked.setdefault(person_id, []).append((item.starts_at, ends, item.position))
+    return list(dict.fromkeys(warnings))
+
+
+def schedule_day(
+    store: Store,
+    actor: Person,
+    candidate_id: int,
+    plan: Iterable[SessionPlan],
+    now: datetime | None = None,
+) -> list[int]:
+    """Put several of the loop's sessions on the day at once: all of them, or none."""
+    plan = list(plan)
+    if not plan:
+        raise InvalidInput("plan: choose at least one session")
+    with store.batch():
+        return [
+            schedule_session(
+                store, actor, candidate_id, item.position, item.starts_at, item.interviewer_ids, now
+            )
+            for item in plan
+        ]

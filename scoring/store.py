@@ -132,7 +132,13 @@ class Store:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Run many units of work on one connection in one transaction (bulk loads)."""
+        """Run many units of work on one connection in one transaction (bulk loads, or several
+        service calls that must land together). Inside a batch, a nested one is a savepoint."""
+        shared = getattr(self._batch, "db", None)
+        if shared is not None:
+            with shared.atomic():
+                yield
+            return
         db = self._connect()
         self._batch.db = db
         try:

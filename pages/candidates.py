@@ -1,0 +1,78 @@
+"""Candidates of an opening: add one, or import a CSV (all rows or none)."""
+
+import streamlit as st
+
+from scoring import openings
+from scoring.errors import DebriefError
+from ui.guard import require
+from ui.session import store
+from ui.widgets import flash, pick_opening, show_flash
+
+me = require("coordinator")
+st.title("Candidates")
+show_flash()
+
+opening = pick_opening(openings.list_openings(store(), me))
+if opening is None:
+    st.stop()
+
+listed = openings.list_candidates(store(), me, opening.id)
+if listed:
+    st.dataframe(
+        [{"name": c.name, "email": c.email, "alias": c.alias} for c in listed],
+        hide_index=True,
+    )
+    if opening.anonymise:
+        st.caption("This opening is anonymised: its interviewers see only the alias.")
+else:
+    st.info("No candidates yet.", icon=":material/info:")
+
+one, many = st.columns(2, gap="large")
+with one, st.form("add_candidate", clear_on_submit=True):
+    st.subheader("Add a candidate")
+    name = st.text_input("Name")
+    email = st.text_input("Email (optional)", type="email")
+    if st.form_submit_button("Add candidate", type="primary"):
+        try:
+            openings.add_candidate(store(), me, opening.id, name, email)
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            flash(f"{name.strip()} added to {opening.title}. Next: plan their interview day.")
+            st.rerun()
+
+with many, st.container(border=True):
+    st.subheader("Import a CSV")
+    st.caption(
+        "A header line `name,email`, then one candidate a line (email may be empty). Nothing is"
+        " imported until every line is right."
+    )
+    # A new key after an import empties the uploader.
+    upload_key = f"csv_{opening.id}_{st.session_state.get('csv_round', 0)}"
+    upload = st.file_uploader("CSV file", type=["csv"], key=upload_key)
+    if upload is not None:
+        text = upload.getvalue().decode("utf-8", errors="replace")
+        taken = [c.email for c in listed if c.email]
+        rows, problems = openings.check_candidates_csv(text, upload.name, taken)
+        if problems:
+            st.error(
+                f"Nothing was imported: {len(problems)} problem(s) in {upload.name}. Fix them"
+                " and upload the file again.",
+                icon=":material/error:",
+            )
+            st.code("\n".join(problems), language=None)
+        else:
+            st.write(f"{len(rows)} candidates ready to import:")
+            st.dataframe(rows, hide_index=True, height=min(35 * len(rows) + 38, 250))
+            if st.button(f"Import {len(rows)} candidates", type="primary"):
+                try:
+                    ids = openings.import_candidates(store(), me, opening.id, text, upload.name)
+                except openings.ImportRefused as refused:
+                    st.error("Nothing was imported.", icon=":material/error:")
+                    st.code("\n".join(refused.problems), language=None)
+                except DebriefError as problem:
+                    st.error(str(problem), icon=":material/error:")
+                else:
+                    flash(f"{len(ids)} candidates imported into {opening.title}.")
+                    st.session_state.csv_round = st.session_state.get("csv_round", 0) + 1
+                    st.rerun()

@@ -1,0 +1,124 @@
+"""The interview day of a candidate: the loop's sessions, their times and interviewers."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import streamlit as st
+
+from scoring import openings, people, scorecards
+from scoring.errors import DebriefError
+from ui.guard import require
+from ui.session import store
+from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash
+
+me = require("coordinator")
+st.title("Interview day")
+show_flash()
+
+opening = pick_opening(openings.list_openings(store(), me))
+if opening is None:
+    st.stop()
+candidates = openings.list_candidates(store(), me, opening.id)
+if not candidates:
+    st.info("This opening has no candidates yet: add them on Candidates.", icon=":material/info:")
+    st.stop()
+candidate = st.selectbox("Candidate", candidates, format_func=lambda c: c.name)
+
+board = scorecards.status_board(store(), me, candidate.id)
+interviewers = [p for p in people.list_people(store(), me) if p.active and p.has("interviewer")]
+by_id = {p.id: p for p in interviewers}
+planned = {seat.position for seat in board}
+
+if board:
+    st.subheader("On the day")
+    st.dataframe(
+        [
+            {
+                "session": seat.session_title,
+                "time (UTC)": f"{seat.starts_at:%a %d %b %H:%M}-{seat.ends_at:%H:%M}",
+                "interviewer": seat.interviewer_name,
+                "status": STATE_LABELS[seat.state]
+                + (f" ({seat.recusal_reason})" if seat.recusal_reason else ""),
+            }
+            for seat in board
+        ],
+        hide_index=True,
+    )
+    for seat in [s for s in board if s.state == "recused"]:
+        taken = {s.interviewer_id for s in board if s.session_id == seat.session_id}
+        choices = [p for p in interviewers if p.id not in taken]
+        with st.container(border=True):
+            st.markdown(
+                f"**{seat.session_title}** needs a replacement for {seat.interviewer_name}."
+            )
+            replacement = st.selectbox(
+                "Replacement",
+                choices,
+                format_func=lambda p: p.name,
+                key=f"rep_{seat.assignment_id}",
+            )
+            if replacement and st.button("Assign replacement", key=f"do_rep_{seat.assignment_id}"):
+                try:
+                    openings.add_interviewer(store(), me, seat.session_id, replacement.id)
+                except DebriefError as problem:
+                    st.error(str(problem), icon=":material/error:")
+                else:
+                    flash(f"{replacement.name} now interviews for {seat.session_title}.")
+                    st.rerun()
+
+todo = [s for s in opening.sessions if s["position"] not in planned]
+if not todo:
+    st.success("Every session of the loop is on the day.", icon=":material/event_available:")
+    st.stop()
+
+st.subheader("Plan the sessions" if not board else "Plan the remaining sessions")
+if not interviewers:
+    st.warning(
+        "Nobody has the interviewer role: add interviewers on People.", icon=":material/warning:"
+    )
+    st.stop()
+day_col, start_col, gap_col = st.columns(3)
+day = day_col.date_input("Day", value=date.today() + timedelta(days=1), key=f"day_{candidate.id}")
+first = start_col.time_input(
+    "First session starts (UTC)", value=time(9, 0), key=f"t0_{candidate.id}"
+)
+gap = gap_col.number_input("Break between sessions (min)", 0, 120, 15, key=f"gap_{candidate.id}")
+
+plan: list[openings.SessionPlan] = []
+clock = datetime.combine(day, first, tzinfo=UTC)
+for session in todo:
+    cols = st.columns([3, 2, 5])
+    cols[0].markdown(f"**{session['title']}**  \n{session['minutes']} min")
+    starts = cols[1].time_input(
+        "Starts",
+        value=clock.time(),
+        key=f"start_{candidate.id}_{session['position']}",
+        label_visibility="collapsed",
+    )
+    chosen = cols[2].multiselect(
+        "Interviewers",
+        interviewers,
+        format_func=lambda p: p.name,
+        max_selections=2,
+        key=f"who_{candidate.id}_{session['position']}",
+        placeholder="One interviewer, or a pair",
+        label_visibility="collapsed",
+    )
+    start_at = datetime.combine(day, starts, tzinfo=UTC)
+    clock = start_at + timedelta(minutes=session["minutes"] + gap)
+    if chosen:
+        plan.append(
+            openings.SessionPlan(session["position"], start_at, tuple(p.id for p in chosen))
+        )
+
+for warning in openings.plan_warnings(store(), me, candidate.id, plan):
+    st.warning(warning, icon=":material/warning:")
+label = f"Schedule {len(plan)} session{'s' if len(plan) != 1 else ''}"
+if st.button(label, type="primary", disabled=not plan):
+    try:
+        openings.schedule_day(store(), me, candidate.id, plan)
+    except DebriefError as problem:
+        st.error(str(problem), icon=":material/error:")
+    else:
+        flash(f"{len(plan)} session(s) scheduled for {candidate.name}.")
+        st.rerun()
+st.caption("Sessions without an interviewer are left for later.")

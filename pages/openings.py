@@ -1,0 +1,182 @@
+"""Openings: the list, and a new opening created from a loop template with its decision rules."""
+
+import streamlit as st
+
+from scoring import openings, people
+from scoring.errors import DebriefError
+from scoring.rubric import OverallScale
+from ui.guard import require
+from ui.session import catalog, store
+from ui.widgets import STRATEGY_LABELS, flash, show_flash, strategy_summary
+
+me = require("coordinator")
+st.title("Openings")
+show_flash()
+
+everyone = people.list_people(store(), me)
+names = {p.id: p.name for p in everyone}
+existing = openings.list_openings(store(), me)
+if existing:
+    st.dataframe(
+        [
+            {
+                "opening": f"{o.title} ({o.level})" if o.level else o.title,
+                "hiring manager": names.get(o.hiring_manager_id, "?"),
+                "decision": strategy_summary(o),
+                "reveal": "after own" if o.reveal_rule == "after_own" else "all in",
+                "anonymised": "yes" if o.anonymise else "no",
+                "loop": o.loop_title,
+            }
+            for o in existing
+        ],
+        hide_index=True,
+    )
+else:
+    st.info("No openings yet: create the first one below.", icon=":material/info:")
+
+SCALES = {
+    "loop": None,
+    "1-4": OverallScale(min=1, max=4, labels={1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}),
+    "1-5": OverallScale(
+        min=1,
+        max=5,
+        labels={1: "Strong no", 2: "No", 3: "Undecided", 4: "Yes", 5: "Strong yes"},
+    ),
+}
+
+st.header("New opening")
+found = catalog()
+if not found.loops:
+    st.error("No loop template is available: see the Rubrics page.", icon=":material/error:")
+    st.stop()
+managers = [p for p in everyone if p.active and p.has("hiring_manager")]
+members = [p for p in everyone if p.active and p.has("committee_member")]
+if not managers:
+    st.warning(
+        "Nobody has the hiring manager role yet. Add one on the People page first.",
+        icon=":material/warning:",
+    )
+    st.stop()
+
+with st.container(border=True):
+    left, right = st.columns(2, gap="large")
+    with left:
+        loop = st.selectbox(
+            "Loop template",
+            list(found.loops.values()),
+            format_func=lambda loop: loop.title,
+            help="The sessions of the interview day. Its rubrics are frozen into the opening now.",
+        )
+        st.caption(
+            "  →  ".join(
+                f"{s.title or found.rubrics[s.rubric].title} ({s.minutes} min)"
+                for s in loop.sessions
+            )
+        )
+        title = st.text_input("Title", placeholder="e.g. Senior data scientist, growth team")
+        role = st.text_input("Role", value=loop.role)
+        level = st.text_input("Level", placeholder="e.g. Senior")
+        manager = st.selectbox("Hiring manager", managers, format_func=lambda p: p.name)
+    with right:
+        kind = st.radio(
+            "Decision strategy",
+            list(STRATEGY_LABELS),
+            format_func=STRATEGY_LABELS.get,
+            help="Manager: the panel advises, the hiring manager decides and accepts"
+            " responsibility (L1313; recommended for small teams). Vote: each recommendation is"
+            " a vote. Committee: a cross-company committee votes on the packet.",
+        )
+        strategy: dict = {"kind": kind}
+        committee = []
+        if kind in ("vote", "committee"):
+            strategy["rule"] = st.selectbox(
+                "Rule", ["majority", "supermajority", "unanimous"], key="rule"
+            )
+            if strategy["rule"] == "supermajority":
+                strategy["supermajority"] = st.slider(
+                    "Supermajority (share of yes among yes and no)", 0.5, 1.0, 2 / 3, 0.05
+                )
+        if kind == "vote":
+            strategy["veto"] = st.checkbox("Veto: any strong no blocks the hire")
+            strategy["greenlight"] = st.checkbox("Greenlight: any strong yes passes")
+        if kind == "committee":
+            committee = st.multiselect(
+                "Committee members", members, format_func=lambda p: p.name, default=members
+            )
+            if st.checkbox("Organisation-wide bar on the weighted score", value=True):
+                strategy["bar"] = st.slider("Bar (weighted score, 0 to 1)", 0.0, 1.0, 0.5, 0.05)
+        strategy["quorum"] = st.number_input(
+            "Committee votes needed" if kind == "committee" else "Scorecards needed (quorum)",
+            min_value=0,
+            max_value=20,
+            value=2 if kind == "committee" else 0,
+        )
+        strategy["force_extremes"] = st.checkbox(
+            "Debrief shows forced extremes by default",
+            help="Every score pushed to an extreme: above the midpoint to the top, otherwise"
+            " to the bottom (L907-911). The debrief can always toggle it.",
+        )
+
+    st.divider()
+    a, b, c = st.columns(3, gap="large")
+    with a:
+        reveal = st.radio(
+            "Others' scores are shown to an interviewer",
+            ["after_own", "all_in"],
+            format_func={
+                "after_own": "after their own scorecard is in",
+                "all_in": "only once every scorecard is in",
+            }.get,
+        )
+        anonymise = st.checkbox(
+            "Anonymise candidates",
+            help="Scorers see an alias, never the name: for take-home and resume reviews"
+            " (L1601, L2079).",
+        )
+    with b:
+        scale_key = st.radio(
+            "Overall recommendation scale",
+            list(SCALES),
+            format_func={
+                "loop": f"the loop's {loop.overall_scale.min}-{loop.overall_scale.max}",
+                "1-4": "1-4 (no middle point)",
+                "1-5": "1-5 (with an undecided middle)",
+            }.get,
+        )
+        scale = SCALES[scale_key] or loop.overall_scale
+        st.caption(" · ".join(f"{p} {label}" for p, label in scale.labels.items()))
+    with c:
+        forced_choice = st.checkbox(
+            "Forced choice",
+            help="Interviewers may give only the two extremes as their overall recommendation:"
+            ' "if this is a weak no, then I\'m a zero" (L907-911).',
+        )
+        overdue = st.number_input(
+            "A scorecard is overdue after (hours)", min_value=1, max_value=240, value=24
+        )
+
+    if st.button("Create opening", type="primary"):
+        try:
+            created = openings.create_opening(
+                store(),
+                me,
+                title=title,
+                role=role,
+                level=level,
+                loop=loop,
+                catalog=found,
+                hiring_manager_id=manager.id,
+                strategy=strategy,
+                reveal_rule=reveal,
+                anonymise=anonymise,
+                overall_scale=scale,
+                forced_choice=forced_choice,
+                overdue_hours=overdue,
+                committee_ids=[p.id for p in committee],
+            )
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            st.session_state.chosen_opening = created.id
+            flash(f"Opening '{created.title}' created. Next: add its candidates on Candidates.")
+            st.rerun()

@@ -1,0 +1,102 @@
+"""People: add someone, change their roles, issue or reset their access code, deactivate."""
+
+import streamlit as st
+
+from scoring import people
+from scoring.access import ROLE_TITLES, ROLES
+from scoring.errors import DebriefError
+from ui.guard import require
+from ui.session import store
+from ui.widgets import flash, show_flash
+
+me = require("coordinator")
+st.title("People")
+show_flash()
+
+fresh = st.session_state.get("fresh_code")
+if fresh:
+    with st.container(border=True):
+        st.markdown(f"**Access code for {fresh['name']}** ({fresh['email']})")
+        st.code(fresh["code"], language=None)
+        st.caption(
+            "Shown once: Debrief keeps only a hash of it. Copy it now (the button at the right"
+            " of the code) and give it to them privately."
+        )
+        if st.button("Done, I have passed it on", type="primary"):
+            del st.session_state.fresh_code
+            st.rerun()
+
+
+def remember_code(person, code: str) -> None:
+    st.session_state.fresh_code = {"name": person.name, "email": person.email, "code": code}
+
+
+everyone = people.list_people(store(), me)
+st.dataframe(
+    [
+        {
+            "name": p.name,
+            "email": p.email,
+            "roles": ", ".join(ROLE_TITLES[r] for r in ROLES if r in p.roles),
+            "active": "yes" if p.active else "no (history kept)",
+        }
+        for p in everyone
+    ],
+    hide_index=True,
+)
+
+add, edit = st.columns(2, gap="large")
+with add, st.form("add_person", clear_on_submit=True):
+    st.subheader("Add someone")
+    name = st.text_input("Name")
+    email = st.text_input("Email", type="email")
+    roles = st.multiselect("Roles", ROLES, default=["interviewer"], format_func=ROLE_TITLES.get)
+    give_code = st.checkbox("Issue their access code now", value=True)
+    if st.form_submit_button("Add person", type="primary"):
+        try:
+            person = people.add_person(store(), me, name, email, roles)
+            if give_code:
+                remember_code(person, people.issue_code(store(), me, person.id))
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            flash(f"{person.name} added.")
+            st.rerun()
+
+with edit, st.container(border=True):
+    st.subheader("Change someone")
+    person = st.selectbox(
+        "Person",
+        everyone,
+        format_func=lambda p: f"{p.name} <{p.email}>" + ("" if p.active else " (inactive)"),
+    )
+    new_roles = st.multiselect(
+        "Roles",
+        ROLES,
+        default=[r for r in ROLES if r in person.roles],
+        format_func=ROLE_TITLES.get,
+        key=f"roles_{person.id}",
+    )
+    save, code, active = st.columns(3)
+    try:
+        if save.button("Save roles", disabled=set(new_roles) == set(person.roles)):
+            people.update_person(store(), me, person.id, roles=new_roles)
+            flash(f"Roles of {person.name} saved.")
+            st.rerun()
+        if code.button(
+            "Reset access code" if person.active else "Issue access code",
+            disabled=not person.active,
+            help="A new code replaces the old one at once.",
+        ):
+            remember_code(person, people.issue_code(store(), me, person.id))
+            st.rerun()
+        if person.active and active.button("Deactivate", help="They can no longer sign in."):
+            people.set_active(store(), me, person.id, False)
+            flash(f"{person.name} is deactivated. Their scorecards and history are kept.")
+            st.rerun()
+        if not person.active and active.button("Reactivate"):
+            people.set_active(store(), me, person.id, True)
+            flash(f"{person.name} is active again. Issue them a new code.")
+            st.rerun()
+    except DebriefError as problem:
+        st.error(str(problem), icon=":material/error:")

@@ -1,0 +1,46 @@
+"""Rubrics and loop templates, rendered as an interviewer will see them, and any broken file."""
+
+import streamlit as st
+
+from ui.guard import require
+from ui.session import catalog
+from ui.widgets import show_rubric
+
+require("coordinator", "hiring_manager")
+
+st.title("Rubrics")
+found = catalog()
+if found.problems:
+    st.error(
+        f"{len(found.problems)} problem(s) in the rubric files: the files named here are not"
+        " available until they are fixed. The others work as usual.",
+        icon=":material/error:",
+    )
+    for problem in found.problems:
+        st.code(str(problem), language=None)
+for loop_id, why in found.held_back.items():
+    st.warning(f"Loop '{loop_id}' is not available: {why}.", icon=":material/warning:")
+
+st.header("Loop templates")
+for loop in found.loops.values():
+    with st.container(border=True):
+        st.subheader(loop.title)
+        total = sum(s.minutes for s in loop.sessions)
+        st.caption(f"{loop.role} · {len(loop.sessions)} scored sessions · {total} minutes")
+        st.write(
+            "  →  ".join(
+                f"{s.title or found.rubrics[s.rubric].title} ({s.minutes} min)"
+                for s in loop.sessions
+            )
+        )
+
+st.header("Rubrics")
+for rubric in found.rubrics.values():
+    with st.expander(
+        f"**{rubric.title}** · {rubric.duration_minutes} min · {len(rubric.criteria)} criteria"
+    ):
+        st.caption(
+            f"id `{rubric.id}` · version {rubric.version} · source: hiring book"
+            f" {rubric.source} · content hash {rubric.content_hash[:12]}"
+        )
+        show_rubric(rubric)

@@ -1,0 +1,93 @@
+"""Screenshots of every screen at laptop size, on a fresh demo database.
+
+usage: .venv/bin/python scripts/screenshots.py [OUT_DIR] [--width 1280 --height 800]
+Writes PNG files (default: screenshots/, ignored by git) and prints their paths. Open them and
+judge them as the coordinator, the interviewer at 6 pm and the hiring manager in the meeting would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT_DIR), str(ROOT_DIR / "tests" / "e2e")]
+
+from harness import ROOT, launch, settle, sign_in, streamlit_server, visit
+from playwright.sync_api import sync_playwright
+
+from scoring.demo import build_demo
+from scoring.rubric import load_catalog
+from scoring.store import Store
+
+COORDINATOR_SCREENS = ["Openings", "People", "Candidates", "Interview day", "Status", "Rubrics"]
+
+
+def shoot(page, out: Path, name: str) -> None:
+    """The screen as first seen, and the whole page (Streamlit scrolls inside its main area,
+    so the tall shot grows the viewport to the content)."""
+    path = out / f"{name}.png"
+    page.screenshot(path=path)
+    print(path)
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
+        ".map(e => e.scrollHeight))"
+    )
+    if height > size["height"] + 40:
+        page.set_viewport_size({"width": size["width"], "height": height + 40})
+        settle(page)
+        tall = out / f"{name}-full.png"
+        page.screenshot(path=tall)
+        print(tall)
+        page.set_viewport_size(size)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=800)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    viewport = {"width": args.width, "height": args.height}
+    work = Path(tempfile.mkdtemp(prefix="debrief-shots-"))
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        with streamlit_server(work / "empty.sqlite") as url:
+            page = browser.new_page(viewport=viewport)
+            shoot(visit(page, url), args.out, "00-first-run")
+            page.close()
+
+        db = work / "demo.sqlite"
+        logins = {x.roles[0]: x for x in build_demo(Store(db), load_catalog(ROOT / "rubrics"))}
+        with streamlit_server(db) as url:
+            page = browser.new_page(viewport=viewport)
+            shoot(visit(page, url), args.out, "01-sign-in")
+            coordinator = logins["coordinator"]
+            sign_in(page, coordinator.email, coordinator.code)
+            for n, screen in enumerate(COORDINATOR_SCREENS, start=2):
+                page.get_by_role("link", name=screen).click()
+                page.get_by_role("heading", name=screen).first.wait_for()
+                settle(page)
+                shoot(page, args.out, f"{n:02d}-{screen.lower().replace(' ', '-')}")
+            page.close()
+
+            page = browser.new_page(viewport=viewport)
+            visit(page, url)
+            interviewer = logins["interviewer"]
+            sign_in(page, interviewer.email, interviewer.code)
+            shoot(page, args.out, "20-my-interviews")
+            page.close()
+
+            page = browser.new_page(viewport=viewport)
+            shoot(visit(page, f"{url}/people"), args.out, "30-people-anonymous")
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

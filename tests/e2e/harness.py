@@ -1,0 +1,121 @@
+"""A real `streamlit run app.py` on a free port with its own SQLite file, and Debian's Chromium
+driven by Playwright. Used by the end-to-end tests and by scripts/screenshots.py."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling out of this closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, cwd: Path = ROOT, extra_env: dict | None = None):
+    """Start the app; yield its base URL once /_stcore/health answers; stop it after."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DEBRIEF_DB": str(db),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_HEADLESS": "true",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
+    }
+    log = open(db.with_suffix(".server.log"), "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: see {log.name}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def launch(playwright: Playwright) -> Browser:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def settle(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the app has finished running its script."""
+    page.wait_for_timeout(100)  # a click's rerun may not have started yet
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout
+    )
+    page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=timeout)
+    page.wait_for_timeout(150)  # let the last deltas paint
+
+
+def visit(page: Page, url: str) -> Page:
+    page.goto(url)
+    settle(page)
+    return page
+
+
+def sign_in(page: Page, email: str, code: str) -> None:
+    """Fill the sign-in form of the page and wait for the app to show who is signed in."""
+    code_box = page.get_by_role("textbox", name="Access code")
+    form = page.get_by_test_id("stForm").filter(has=code_box)
+    form.get_by_role("textbox", name="Email").fill(email)
+    form.get_by_role("textbox", name="Access code").fill(code)
+    form.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    settle(page)

@@ -1,0 +1,97 @@
+"""The store, the rubric catalog and who is signed in, for this browser session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from scoring import people
+from scoring.access import Person
+from scoring.errors import DebriefError, NotFound, SignInFailed
+from scoring.rubric import Catalog, load_catalog
+from scoring.store import Store, default_path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUBRICS = ROOT / "rubrics"
+
+
+@st.cache_resource
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def store() -> Store:
+    """The Debrief database ($DEBRIEF_DB or data/debrief.sqlite), opened once per server."""
+    return _store(str(default_path()))
+
+
+@st.cache_resource
+def _catalog(stamp: tuple[tuple[str, float], ...]) -> Catalog:
+    del stamp  # only the cache key: any edited, added or removed file reloads the catalog
+    return load_catalog(RUBRICS)
+
+
+def catalog() -> Catalog:
+    """The rubric and loop files, reloaded when any of them changes."""
+    files = sorted(RUBRICS.glob("*.y*ml")) + sorted((RUBRICS / "loops").glob("*.y*ml"))
+    return _catalog(tuple((str(f), f.stat().st_mtime) for f in files))
+
+
+def sso_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (single sign-on with OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _sso_person() -> Person | None:
+    """Map a company-account sign-in (st.login) to a person, once per browser session."""
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email") or ""
+    if st.session_state.get("sso_email") != email:
+        st.session_state.sso_email = email
+        st.session_state.sso_refusal = None
+        try:
+            person = people.sign_in_verified(store(), email)
+        except SignInFailed as refusal:
+            st.session_state.sso_refusal = str(refusal)
+        else:
+            st.session_state.person_id = person.id
+    return None
+
+
+def signed_in() -> Person | None:
+    """The signed-in person, re-read from the database (a deactivated person is signed out)."""
+    _sso_person()
+    person_id = st.session_state.get("person_id")
+    if person_id is None:
+        return None
+    try:
+        person = people.get_person(store(), person_id)
+    except NotFound:
+        person = None
+    if person is None or not person.active:
+        st.session_state.pop("person_id", None)
+        return None
+    return person
+
+
+def sign_in_with_code(email: str, code: str) -> str | None:
+    """Sign in; returns None on success, else the message to show."""
+    try:
+        person = people.sign_in(store(), email, code)
+    except DebriefError as refusal:
+        return str(refusal)
+    st.session_state.person_id = person.id
+    return None
+
+
+def sign_out() -> None:
+    """Forget the signed-in person (and the company-account session, if any)."""
+    for key in ("person_id", "sso_email", "sso_refusal"):
+        st.session_state.pop(key, None)
+    if sso_configured() and st.user.is_logged_in:
+        st.logout()

@@ -1,0 +1,94 @@
+"""Small widgets more than one page uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from scoring.openings import Opening
+from scoring.rubric import Rubric
+
+STATE_LABELS = {
+    "upcoming": "Upcoming",
+    "to_do": "Due",
+    "overdue": "Overdue",
+    "submitted": "Submitted",
+    "late": "Submitted late",
+    "recused": "Recused: needs a replacement",
+}
+STRATEGY_LABELS = {
+    "manager": "Hiring manager decides",
+    "vote": "Democratic vote",
+    "committee": "Cross-company committee",
+}
+
+
+def pick_opening(openings: Sequence[Opening], key: str = "opening") -> Opening | None:
+    """A select box of openings; remembers the choice across pages in this session."""
+    if not openings:
+        st.info("There are no openings yet. A coordinator creates them on the Openings page.")
+        return None
+    ids = [o.id for o in openings]
+    remembered = st.session_state.get("chosen_opening")
+    index = ids.index(remembered) if remembered in ids else 0
+    chosen = st.selectbox(
+        "Opening",
+        openings,
+        index=index,
+        format_func=lambda o: f"{o.title} · {o.role}",
+        key=key,
+    )
+    st.session_state.chosen_opening = chosen.id
+    return chosen
+
+
+def strategy_summary(opening: Opening) -> str:
+    """The strategy and its parameters in a few words."""
+    s = opening.strategy
+    parts = [STRATEGY_LABELS[s.kind]]
+    if s.kind in ("vote", "committee"):
+        rule = s.rule if s.rule != "supermajority" else f"supermajority {s.supermajority:.0%}"
+        parts.append(rule)
+    if s.kind == "vote":
+        parts += [p for p, on in (("veto", s.veto), ("greenlight", s.greenlight)) if on]
+    if s.quorum:
+        parts.append(f"quorum {s.quorum}")
+    if s.bar is not None:
+        parts.append(f"bar {s.bar:.2f}")
+    if s.force_extremes:
+        parts.append("forced extremes")
+    return ", ".join(parts)
+
+
+def show_rubric(rubric: Rubric, *, instructions: bool = True) -> None:
+    """A rubric as an interviewer sees it: what it assesses, the instructions, every criterion
+    with its weight and the anchor of every point."""
+    st.write(rubric.assesses)
+    if instructions:
+        with st.expander("Instructions to the scorer", expanded=False):
+            st.markdown(rubric.instructions.replace("\n", "  \n"))
+    for criterion in rubric.criteria:
+        optional = "" if criterion.required else " · may be marked *not assessed*"
+        st.markdown(f"**{criterion.name}** — weight {criterion.weight:g}{optional}")
+        st.caption(criterion.description)
+        labels = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
+        st.table(
+            {
+                "score": [labels.get(p, str(p)) for p in criterion.anchors],
+                "what it looks like": list(criterion.anchors.values()),
+            },
+            hide_index=True,
+        )
+
+
+def flash(message: str) -> None:
+    """Keep a success message across the rerun that follows a change."""
+    st.session_state.flash = message
+
+
+def show_flash() -> None:
+    """Show (once) the message a change left with `flash`."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
