@@ -42,20 +42,26 @@ def sign_in_screen() -> None:
 
 
 def screens_for(person) -> dict[str, list]:
-    """The person's screens by section; every other screen is registered hidden, so a direct
-    link to it reaches that page's own guard (a sign-in prompt) rather than "page not found"."""
-    sections: dict[str, list] = {}
+    """The person's screens by section, then every other screen registered hidden, so a direct
+    link to it reaches that page's own guard (a sign-in prompt) rather than "page not found".
+    The first visible screen is the default."""
+    visible: dict[str, list] = {}
+    hidden: list = []
     for section, screens in SCREENS.items():
         for path, title, icon, roles in screens:
-            mine = person is not None and any(person.has(role) for role in roles)
-            page = st.Page(path, title=title, icon=icon, visibility="visible" if mine else "hidden")
-            sections.setdefault(section if mine else "", []).append(page)
-    return sections
+            if person is not None and any(person.has(role) for role in roles):
+                default = not visible
+                visible.setdefault(section, []).append(
+                    st.Page(path, title=title, icon=icon, default=default)
+                )
+            else:
+                hidden.append(st.Page(path, title=title, icon=icon, visibility="hidden"))
+    return {**visible, "": hidden} if hidden else visible
 
 
 person = session.signed_in()
 if person is None:
-    if firstrun.nobody_yet():
+    if firstrun.showing():
         front = st.Page(firstrun.first_run, title="Welcome", icon=":material/waving_hand:")
     else:
         front = st.Page(sign_in_screen, title="Sign in", icon=":material/login:")
@@ -63,9 +69,9 @@ if person is None:
     st.navigation([front, *hidden], position="hidden").run()
 else:
     sections = screens_for(person)
-    if not any(name for name in sections):
+    if not any(name for name in sections):  # a person with no screen of their own yet
         home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
-        sections[""] = [home, *sections.get("", [])]
+        sections = {"": [home, *sections.get("", [])]}
     with st.sidebar:
         st.markdown(f"**{person.name}**  \n{person.email}")
         if st.button("Sign out", icon=":material/logout:"):

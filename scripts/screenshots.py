@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT_DIR = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT_DIR), str(ROOT_DIR / "tests" / "e2e")]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 
 from harness import ROOT, launch, settle, sign_in, streamlit_server, visit
 from playwright.sync_api import sync_playwright

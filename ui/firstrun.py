@@ -10,9 +10,9 @@ from scoring.errors import DebriefError
 from ui import session
 
 
-def nobody_yet() -> bool:
-    """True while the database has no people at all."""
-    return people.nobody_yet(session.store())
+def showing() -> bool:
+    """True while the database has nobody in it, and until the codes just made are seen."""
+    return "first_run_result" in st.session_state or people.nobody_yet(session.store())
 
 
 def first_run() -> None:

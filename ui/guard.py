@@ -20,13 +20,17 @@ def require(*roles: str) -> Person:
     if person is not None and any(person.has(role) for role in roles):
         return person
     wanted = " or ".join(ROLE_TITLES[r].lower() for r in roles)
+    wanted = ("an " if wanted[0] in "aeiou" else "a ") + wanted
     if person is None:
-        st.info(f"Sign in to continue. This page is for a {wanted}.", icon=":material/lock:")
+        st.info(f"Sign in to continue. This page is for {wanted}.", icon=":material/lock:")
     else:
         st.warning(
-            f"This page is for a {wanted}. You are signed in as {person.name}, who is not."
+            f"This page is for {wanted}. You are signed in as {person.name}, who is not."
             " Sign in as someone who is, or go back to your own screens.",
             icon=":material/lock:",
         )
+    # A page that Streamlit ran straight from pages/ gets that folder's own menu; a visitor
+    # without the role should not even see the names of the screens.
+    st.html("<style>[data-testid=stSidebarNav]{display:none}</style>")
     sign_in_form(key="guard")
     st.stop()

@@ -35,9 +35,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db: Path, cwd: Path = ROOT, extra_env: dict | None = None):
+def streamlit_server(
+    db: Path, cwd: Path = ROOT, extra_env: dict | None = None, extra_args: tuple = (), port=None
+):
     """Start the app; yield its base URL once /_stcore/health answers; stop it after."""
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "DEBRIEF_DB": str(db),
@@ -59,6 +61,7 @@ def streamlit_server(db: Path, cwd: Path = ROOT, extra_env: dict | None = None):
             str(port),
             "--server.address",
             "127.0.0.1",
+            *extra_args,
         ],
         cwd=cwd,
         env=env,
@@ -117,5 +120,5 @@ def sign_in(page: Page, email: str, code: str) -> None:
     form.get_by_role("textbox", name="Email").fill(email)
     form.get_by_role("textbox", name="Access code").fill(code)
     form.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    code_box.wait_for(state="detached", timeout=30_000)
     settle(page)

@@ -1,0 +1,77 @@
+"""Every page guards itself (AppTest runs the page file alone, as a direct URL request does):
+anonymous visitors and people without the role get a sign-in prompt and nothing else."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring import people
+from scoring.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "openings.py": "coordinator",
+    "people.py": "coordinator",
+    "candidates.py": "coordinator",
+    "interview_day.py": "coordinator",
+    "status.py": "coordinator",
+    "rubrics.py": "coordinator",
+    "my_interviews.py": "interviewer",
+}
+
+
+def test_every_page_file_is_listed_here():
+    assert {p.name for p in (ROOT / "pages").glob("*.py")} == set(PAGES)
+
+
+@pytest.fixture
+def org(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEBRIEF_DB", str(tmp_path / "pages.sqlite"))
+    monkeypatch.chdir(ROOT)
+    store = Store()
+    coordinator, _ = people.create_first_coordinator(store, "Cora", "cora@example.com")
+    ids = {"coordinator": coordinator.id}
+    for role in ("interviewer", "committee_member"):
+        ids[role] = people.add_person(store, coordinator, role, f"{role}@example.com", [role]).id
+    return ids
+
+
+def run_page(name, person_id=None):
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
+    if person_id is not None:
+        at.session_state["person_id"] = person_id
+    return at.run()
+
+
+def shown_text(at) -> str:
+    parts = [
+        e.value for kind in ("title", "header", "subheader", "markdown") for e in getattr(at, kind)
+    ]
+    return " ".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_anonymous_visitor_gets_only_a_sign_in_prompt(org, page):
+    at = run_page(page)
+    assert not at.exception
+    (prompt,) = [i.value for i in at.info]
+    assert prompt.startswith("Sign in to continue. This page is for a")
+    assert not at.title and not at.dataframe and not at.table
+    assert [b.label for b in at.button] == ["Sign in"]  # the form's button, nothing else
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_signed_in_person_without_the_role_is_refused(org, page):
+    wrong = "committee_member" if PAGES[page] != "committee_member" else "interviewer"
+    at = run_page(page, org[wrong])
+    assert not at.exception
+    assert "You are signed in as committee_member, who is not" in at.warning[0].value
+    assert not at.title and not at.dataframe and not at.table
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_person_with_the_role_gets_the_page(org, page):
+    at = run_page(page, org[PAGES[page]])
+    assert not at.exception
+    assert at.title, shown_text(at)
