@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -13,7 +14,11 @@ from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store, default_path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUBRICS = ROOT / "rubrics"
+
+
+def rubrics_folder() -> Path:
+    """``$DEBRIEF_RUBRICS`` when set, else the project's rubrics/ folder."""
+    return Path(os.environ.get("DEBRIEF_RUBRICS") or ROOT / "rubrics")
 
 
 @st.cache_resource
@@ -29,12 +34,13 @@ def store() -> Store:
 @st.cache_resource
 def _catalog(stamp: tuple[tuple[str, float], ...]) -> Catalog:
     del stamp  # only the cache key: any edited, added or removed file reloads the catalog
-    return load_catalog(RUBRICS)
+    return load_catalog(rubrics_folder())
 
 
 def catalog() -> Catalog:
     """The rubric and loop files, reloaded when any of them changes."""
-    files = sorted(RUBRICS.glob("*.y*ml")) + sorted((RUBRICS / "loops").glob("*.y*ml"))
+    folder = rubrics_folder()
+    files = sorted(folder.glob("*.y*ml")) + sorted((folder / "loops").glob("*.y*ml"))
     return _catalog(tuple((str(f), f.stat().st_mtime) for f in files))
 
 
