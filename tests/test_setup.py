@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from world import DAY, build, dump
 
 from scoring import openings, people
 from scoring.errors import InvalidInput, NotAllowed
+from world import DAY, build, dump
 
 
 @pytest.fixture
