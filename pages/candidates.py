@@ -6,7 +6,7 @@ from scoring import openings
 from scoring.errors import DebriefError
 from ui.guard import require
 from ui.session import store
-from ui.widgets import flash, pick_opening, show_flash
+from ui.widgets import flash, pick_opening, show_flash, table
 
 me = require("coordinator")
 st.title("Candidates")
@@ -18,10 +18,7 @@ if opening is None:
 
 listed = openings.list_candidates(store(), me, opening.id)
 if listed:
-    st.dataframe(
-        [{"name": c.name, "email": c.email, "alias": c.alias} for c in listed],
-        hide_index=True,
-    )
+    table([{"name": c.name, "email": c.email, "alias": c.alias} for c in listed])
     if opening.anonymise:
         st.caption("This opening is anonymised: its interviewers see only the alias.")
 else:

@@ -8,7 +8,7 @@ from scoring import openings, people, scorecards
 from scoring.errors import DebriefError
 from ui.guard import require
 from ui.session import store
-from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash
+from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, table
 
 me = require("coordinator")
 st.title("Interview day")
@@ -30,7 +30,7 @@ planned = {seat.position for seat in board}
 
 if board:
     st.subheader("On the day")
-    st.dataframe(
+    table(
         [
             {
                 "session": seat.session_title,
@@ -40,8 +40,7 @@ if board:
                 + (f" ({seat.recusal_reason})" if seat.recusal_reason else ""),
             }
             for seat in board
-        ],
-        hide_index=True,
+        ]
     )
     for seat in [s for s in board if s.state == "recused"]:
         taken = {s.interviewer_id for s in board if s.session_id == seat.session_id}

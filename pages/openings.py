@@ -7,7 +7,7 @@ from scoring.errors import DebriefError
 from scoring.rubric import OverallScale
 from ui.guard import require
 from ui.session import catalog, store
-from ui.widgets import STRATEGY_LABELS, flash, show_flash, strategy_summary
+from ui.widgets import STRATEGY_LABELS, flash, show_flash, strategy_summary, table
 
 me = require("coordinator")
 st.title("Openings")
@@ -17,7 +17,7 @@ everyone = people.list_people(store(), me)
 names = {p.id: p.name for p in everyone}
 existing = openings.list_openings(store(), me)
 if existing:
-    st.dataframe(
+    table(
         [
             {
                 "opening": f"{o.title} ({o.level})" if o.level else o.title,
@@ -28,8 +28,7 @@ if existing:
                 "loop": o.loop_title,
             }
             for o in existing
-        ],
-        hide_index=True,
+        ]
     )
 else:
     st.info("No openings yet: create the first one below.", icon=":material/info:")

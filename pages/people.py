@@ -7,7 +7,7 @@ from scoring.access import ROLE_TITLES, ROLES
 from scoring.errors import DebriefError
 from ui.guard import require
 from ui.session import store
-from ui.widgets import flash, show_flash
+from ui.widgets import flash, show_flash, table
 
 me = require("coordinator")
 st.title("People")
@@ -32,7 +32,7 @@ def remember_code(person, code: str) -> None:
 
 
 everyone = people.list_people(store(), me)
-st.dataframe(
+table(
     [
         {
             "name": p.name,
@@ -41,8 +41,7 @@ st.dataframe(
             "active": "yes" if p.active else "no (history kept)",
         }
         for p in everyone
-    ],
-    hide_index=True,
+    ]
 )
 
 add, edit = st.columns(2, gap="large")
@@ -84,7 +83,7 @@ with edit, st.container(border=True):
             flash(f"Roles of {person.name} saved.")
             st.rerun()
         if code.button(
-            "Reset access code" if person.active else "Issue access code",
+            "New code",
             disabled=not person.active,
             help="A new code replaces the old one at once.",
         ):

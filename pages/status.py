@@ -8,7 +8,7 @@ import streamlit as st
 from scoring import debrief, openings, scorecards
 from ui.guard import require
 from ui.session import store
-from ui.widgets import STATE_LABELS, pick_opening
+from ui.widgets import STATE_LABELS, pick_opening, table
 
 me = require("coordinator", "hiring_manager")
 st.title("Status")
@@ -36,7 +36,7 @@ for candidate in openings.list_candidates(store(), me, opening.id):
 if not rows:
     st.info("No candidates yet.", icon=":material/info:")
     st.stop()
-st.dataframe(rows, hide_index=True)
+table(rows)
 
 for name, board in boards.items():
     with st.expander(name):

@@ -92,3 +92,9 @@ def show_flash() -> None:
     message = st.session_state.pop("flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def table(rows: list[dict], max_rows: int = 20) -> None:
+    """A read-only table tall enough to show every row (up to `max_rows`, then it scrolls)."""
+    shown = min(len(rows), max_rows)
+    st.dataframe(rows, hide_index=True, height=35 * (shown + 1) + 3)
