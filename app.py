@@ -15,6 +15,8 @@ st.set_page_config(page_title="Debrief", page_icon=":material/fact_check:", layo
 SCREENS = {
     "Interviews": [
         ("pages/my_interviews.py", "My interviews", ":material/assignment:", ("interviewer",)),
+        # reached from My interviews (?assignment=ID), not from the menu
+        ("pages/scorecard.py", "Scorecard", ":material/edit_note:", ("interviewer",), False),
     ],
     "Setup": [
         ("pages/openings.py", "Openings", ":material/work:", ("coordinator",)),
@@ -48,8 +50,11 @@ def screens_for(person) -> dict[str, list]:
     visible: dict[str, list] = {}
     hidden: list = []
     for section, screens in SCREENS.items():
-        for path, title, icon, roles in screens:
+        for path, title, icon, roles, *menu in screens:
             if person is not None and any(person.has(role) for role in roles):
+                if menu == [False]:
+                    hidden.append(st.Page(path, title=title, icon=icon, visibility="hidden"))
+                    continue
                 default = not visible
                 visible.setdefault(section, []).append(
                     st.Page(path, title=title, icon=icon, default=default)

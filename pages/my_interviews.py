@@ -7,22 +7,23 @@ import streamlit as st
 from scoring import scorecards
 from ui.guard import require
 from ui.session import store
-from ui.widgets import STATE_LABELS
+from ui.widgets import seat_label
 
 me = require("interviewer")
 st.title("My interviews")
 
 mine = scorecards.my_assignments(store(), me)
-if not mine:
-    st.info("You have no interviews assigned yet.", icon=":material/info:")
-    st.stop()
+active = [a for a in mine if a.status.state != "recused"]
+if not active:
+    st.info("You have no interviews assigned.", icon=":material/info:")
 
 today = datetime.now(UTC).date()
 groups = {
-    "Today": [a for a in mine if a.status.starts_at.date() == today],
-    "Upcoming": [a for a in mine if a.status.starts_at.date() > today],
-    "Past": [a for a in mine if a.status.starts_at.date() < today][::-1],
+    "Today": [a for a in active if a.status.starts_at.date() == today],
+    "Upcoming": [a for a in active if a.status.starts_at.date() > today],
+    "Past": [a for a in active if a.status.starts_at.date() < today][::-1],
 }
+ACTION = {"submitted": "Open", "late": "Open", "upcoming": "Prepare"}
 for heading, items in groups.items():
     if not items:
         continue
@@ -30,9 +31,23 @@ for heading, items in groups.items():
     for item in items:
         seat = item.status
         with st.container(border=True):
-            left, right = st.columns([4, 1])
+            left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
             left.markdown(
                 f"**{item.candidate}** · {seat.session_title}  \n"
                 f"{seat.starts_at:%a %d %b %H:%M}-{seat.ends_at:%H:%M} UTC · {item.opening_title}"
             )
-            right.markdown(f"**{STATE_LABELS[seat.state]}**")
+            label = seat_label(seat.state, seat.has_draft)
+            middle.markdown(f"**:red[{label}]**" if seat.state == "overdue" else f"**{label}**")
+            right.page_link(
+                "pages/scorecard.py",
+                label=ACTION.get(seat.state, "Score"),
+                query_params={"assignment": seat.assignment_id},
+            )
+
+recused = [a for a in mine if a.status.state == "recused"]
+if recused:
+    with st.expander(f"Recused ({len(recused)})"):
+        for item in recused:
+            st.markdown(
+                f"- {item.candidate} · {item.status.session_title}: {item.status.recusal_reason}"
+            )

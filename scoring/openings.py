@@ -665,3 +665,9 @@ def schedule_day(
             )
             for item in plan
         ]
+
+
+def rubric(store: Store, rubric_hash: str) -> Rubric:
+    """A frozen rubric by its content hash (rubrics hold no scores: anyone may read them)."""
+    with store.read() as db:
+        return rubric_snapshot(db, rubric_hash)

@@ -531,3 +531,65 @@ def candidate_label(db: Database, person: Person, candidate_id: int) -> str:
     facts = candidate_facts(db, candidate_id)
     row = db.execute("SELECT name, alias FROM candidates WHERE id = ?", [candidate_id]).fetchone()
     return row["name"] if may_see_name(person, facts) else row["alias"]
+
+
+# ------------------------------------------------------------------------------- the scoring sheet
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Everything an interviewer's scorecard form needs for one assignment; no one else's score."""
+
+    assignment_id: int
+    candidate_id: int
+    candidate: str  # the alias on an anonymised opening
+    opening: Opening
+    session_title: str
+    starts_at: datetime
+    ends_at: datetime
+    rubric: Rubric
+    state: str
+    recusal_reason: str | None
+    own: Scorecard | None  # the latest revision, once submitted
+    draft: dict[str, Any] | None
+    sees_others: bool  # may the author see others' scores now (a correction would be marked)?
+
+
+def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None = None) -> Sheet:
+    """The acting interviewer's own assignment, ready to score or to read back."""
+    at = now or now_utc()
+    with store.read() as db:
+        person = current(db, actor)
+        row = _own_assignment(db, person, assignment_id, to_score=False)
+        status = _seat_status(
+            db.execute(_STATUS_SQL + " WHERE a.id = ?", [assignment_id]).fetchone(), at
+        )
+        latest = db.execute(
+            "SELECT id FROM scorecards WHERE assignment_id = ? ORDER BY revision DESC LIMIT 1",
+            [assignment_id],
+        ).fetchone()
+        draft = db.execute(
+            "SELECT content FROM drafts WHERE assignment_id = ?", [assignment_id]
+        ).fetchone()
+        facts = candidate_facts(db, row["candidate_id"])
+        return Sheet(
+            assignment_id=assignment_id,
+            candidate_id=row["candidate_id"],
+            candidate=candidate_label(db, person, row["candidate_id"]),
+            opening=_opening(db, row["opening_id"]),
+            session_title=row["session_title"],
+            starts_at=status.starts_at,
+            ends_at=status.ends_at,
+            rubric=rubric_snapshot(db, row["rubric_hash"]),
+            state=status.state,
+            recusal_reason=row["recusal_reason"],
+            own=_load(db, [latest[0]])[0] if latest else None,
+            draft=json.loads(draft["content"]) if draft else None,
+            sees_others=_could_see_others(person, facts),
+        )
+
+
+def others(store: Store, actor: Person, candidate_id: int) -> list[Scorecard]:
+    """The other interviewers' active scorecards for a candidate, if the reveal rule allows it
+    now; NotAllowed (with the reason) otherwise."""
+    return [c for c in panel(store, actor, candidate_id) if c.interviewer_id != actor.id]

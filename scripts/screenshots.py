@@ -76,12 +76,23 @@ def main() -> None:
                 shoot(page, args.out, f"{n:02d}-{screen.lower().replace(' ', '-')}")
             page.close()
 
-            page = browser.new_page(viewport=viewport)
-            visit(page, url)
             interviewer = logins["interviewer"]
-            sign_in(page, interviewer.email, interviewer.code)
-            shoot(page, args.out, "20-my-interviews")
-            page.close()
+            for label, size in (("laptop", viewport), ("phone", {"width": 390, "height": 844})):
+                page = browser.new_page(viewport=size)
+                visit(page, url)
+                sign_in(page, interviewer.email, interviewer.code)
+                shoot(page, args.out, f"20-my-interviews-{label}")
+                for action, name in (("Score", "21-scorecard-form"), ("Open", "22-scorecard-done")):
+                    links = page.get_by_role("link", name=action, exact=True)
+                    if links.count():
+                        links.first.click()
+                        page.get_by_role("link", name="My interviews").first.wait_for()
+                        settle(page)
+                        shoot(page, args.out, f"{name}-{label}")
+                        page.get_by_role("link", name="My interviews").first.click()
+                        page.get_by_role("heading", name="My interviews").wait_for()
+                        settle(page)
+                page.close()
 
             page = browser.new_page(viewport=viewport)
             shoot(visit(page, f"{url}/people"), args.out, "30-people-anonymous")

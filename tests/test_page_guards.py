@@ -18,6 +18,7 @@ PAGES = {
     "status.py": "coordinator",
     "rubrics.py": "coordinator",
     "my_interviews.py": "interviewer",
+    "scorecard.py": "interviewer",
 }
 
 
@@ -72,6 +73,14 @@ def test_signed_in_person_without_the_role_is_refused(org, page):
 
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_person_with_the_role_gets_the_page(org, page):
-    at = run_page(page, org[PAGES[page]])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["person_id"] = org[PAGES[page]]
+    at.run()
+    at.switch_page(f"pages/{page}").run()
     assert not at.exception
-    assert at.title, shown_text(at)
+    assert not [w for w in at.warning if "You are signed in as" in w.value]
+    assert "Sign in" not in [b.label for b in at.button]
+    if page == "scorecard.py":  # without ?assignment= it points back to My interviews
+        assert at.info[0].value == "Choose one of your interviews to score it."
+    else:
+        assert at.title, shown_text(at)

@@ -24,6 +24,8 @@ def sign_in_form(key: str = "main") -> None:
                 on_click=st.login,
             )
         st.caption("Or use the personal access code a coordinator gave you:")
+    # A new form after each sign-in, so a code never lingers in a field.
+    key = f"{key}{st.session_state.get('sign_ins', 0) or ''}"
     with st.form(f"sign_in_{key}", border=True):
         email = st.text_input("Email", key=f"email_{key}", autocomplete="email", type="email")
         code = st.text_input(
@@ -38,4 +40,5 @@ def sign_in_form(key: str = "main") -> None:
             if problem:
                 st.error(problem, icon=":material/error:")
             else:
+                st.session_state.sign_ins = st.session_state.get("sign_ins", 0) + 1
                 st.rerun()

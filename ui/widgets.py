@@ -98,3 +98,12 @@ def table(rows: list[dict], max_rows: int = 20) -> None:
     """A read-only table tall enough to show every row (up to `max_rows`, then it scrolls)."""
     shown = min(len(rows), max_rows)
     st.dataframe(rows, hide_index=True, height=35 * (shown + 1) + 3)
+
+
+def seat_label(state: str, has_draft: bool) -> str:
+    """A seat's status in words, with "draft" where one is saved and nothing is submitted."""
+    if has_draft and state in ("upcoming", "to_do"):
+        return "Draft saved"
+    if has_draft and state == "overdue":
+        return "Overdue (draft saved)"
+    return STATE_LABELS[state]

@@ -120,5 +120,12 @@ def sign_in(page: Page, email: str, code: str) -> None:
     form.get_by_role("textbox", name="Email").fill(email)
     form.get_by_role("textbox", name="Access code").fill(code)
     form.get_by_role("button", name="Sign in").click()
-    code_box.wait_for(state="detached", timeout=30_000)
+    # Done when the filled-in form is gone: signed in (or, on a page for another role, the
+    # refusal with a fresh, empty form).
+    page.wait_for_function(
+        "code => ![...document.querySelectorAll('input[aria-label=\"Access code\"]')]"
+        ".some(e => e.value === code)",
+        arg=code,
+        timeout=30_000,
+    )
     settle(page)

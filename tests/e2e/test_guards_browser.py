@@ -4,7 +4,16 @@ sign-in prompt and nothing of the page."""
 import pytest
 from harness import sign_in, visit
 
-PAGES = ["openings", "people", "candidates", "interview_day", "status", "rubrics", "my_interviews"]
+PAGES = [
+    "openings",
+    "people",
+    "candidates",
+    "interview_day",
+    "status",
+    "rubrics",
+    "my_interviews",
+    "scorecard",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,0 +1,192 @@
+"""One interview's scorecard: score it against the rubric, save a draft, submit (final), correct
+it with a reason, recuse, and, when the opening's reveal rule allows, read the others'."""
+
+import streamlit as st
+
+from scoring import openings, scorecards
+from scoring.errors import DebriefError, NotAllowed
+from ui.guard import require
+from ui.scorecard_form import Entered, scorecard_form, values_of
+from ui.scorecard_view import show_scorecard
+from ui.session import store
+from ui.widgets import flash, seat_label, show_flash
+
+me = require("interviewer")
+
+try:
+    assignment_id = int(st.query_params.get("assignment", ""))
+    sheet = scorecards.sheet(store(), me, assignment_id)
+except (ValueError, DebriefError):
+    st.info("Choose one of your interviews to score it.", icon=":material/assignment:")
+    st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
+    st.stop()
+
+REVEAL = {
+    "after_own": "Once you submit, you will see the other interviewers' scorecards.",
+    "all_in": "Others' scorecards are shown once every interviewer has submitted.",
+}
+
+st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
+st.title(sheet.candidate)
+st.subheader(sheet.session_title)
+st.caption(
+    f"{sheet.starts_at:%a %d %b %H:%M}-{sheet.ends_at:%H:%M} UTC · {sheet.opening.title}"
+    f" · {seat_label(sheet.state, sheet.draft is not None)}"
+)
+show_flash()
+
+if sheet.recusal_reason:
+    st.info(
+        f"You recused yourself from this interview: {sheet.recusal_reason}. The coordinator"
+        " has been shown that a replacement is needed.",
+        icon=":material/do_not_disturb_on:",
+    )
+    st.stop()
+
+st.caption(sheet.rubric.assesses)
+with st.expander("How to run and score this session (instructions)"):
+    st.markdown(sheet.rubric.instructions.replace("\n", "  \n"))
+
+
+PENDING = f"pending_{sheet.assignment_id}"
+
+
+def forget_pending() -> None:
+    st.session_state.pop(PENDING, None)
+
+
+@st.dialog("Submit this scorecard?", on_dismiss=forget_pending)
+def confirm(entered: Entered, revising: bool) -> None:
+    if revising:
+        st.write("The correction becomes a new revision with your reason; the earlier one is kept.")
+        if sheet.sees_others:
+            st.warning(
+                "You have already seen others' scores: the correction will be marked as made"
+                " after seeing them, on the debrief and in the export.",
+                icon=":material/visibility:",
+            )
+    else:
+        st.write(
+            "A submitted scorecard is final: a later correction is a new revision with a reason."
+        )
+        st.write(REVEAL[sheet.opening.reveal_rule])
+    go, back = st.columns(2)
+    if back.button("Back to the form"):
+        forget_pending()
+        st.rerun()
+    if go.button("Submit: it is final", type="primary"):
+        forget_pending()
+        try:
+            if revising:
+                scorecards.revise(
+                    store(),
+                    me,
+                    sheet.assignment_id,
+                    reason=entered.reason,
+                    overall=entered.overall,
+                    feedback=entered.feedback,
+                    criteria=entered.criteria,
+                )
+            else:
+                scorecards.submit(
+                    store(),
+                    me,
+                    sheet.assignment_id,
+                    overall=entered.overall,
+                    feedback=entered.feedback,
+                    criteria=entered.criteria,
+                )
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            flash("Correction submitted." if revising else "Scorecard submitted. Thank you.")
+            st.rerun()
+
+
+def handle(entered: Entered | None, revising: bool) -> None:
+    if entered is None:
+        return
+    if entered.action == "draft":
+        try:
+            scorecards.save_draft(store(), me, sheet.assignment_id, entered.as_draft())
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            flash("Draft saved. It is kept until you submit, also if you sign out.")
+            st.rerun()
+        return
+    try:
+        scorecards.check_submission(
+            sheet.rubric, sheet.opening, entered.overall, entered.feedback, entered.criteria
+        )
+    except DebriefError as problem:
+        st.error(str(problem), icon=":material/error:")
+        return
+    if revising and not entered.reason.strip():
+        st.error("Say why you are correcting the scorecard.", icon=":material/error:")
+        return
+    # Kept until confirmed or dismissed, so the dialog survives a full rerun.
+    st.session_state[PENDING] = (entered, revising)
+
+
+def confirm_if_pending() -> None:
+    if PENDING in st.session_state:
+        confirm(*st.session_state[PENDING])
+
+
+if sheet.own is None:
+    if sheet.draft:
+        st.caption("Your saved draft is filled in below.")
+    handle(scorecard_form(sheet, start=sheet.draft, revising=False), revising=False)
+    confirm_if_pending()
+    with st.expander("Declare a conflict of interest"):
+        st.write(
+            "If you know the candidate personally or have another conflict of interest, say so"
+            " before scoring (L2386). The interview leaves your list and the coordinator finds"
+            " a replacement."
+        )
+        reason = st.text_input("What is the conflict?", key=f"recuse_{sheet.assignment_id}")
+        if st.button("Recuse myself from this interview"):
+            try:
+                openings.recuse(store(), me, sheet.assignment_id, reason)
+            except DebriefError as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                flash(
+                    "You have recused yourself; the coordinator sees that a replacement is needed."
+                )
+                st.rerun()
+    st.stop()
+
+st.success(
+    f"Submitted {sheet.own.first_submitted_at:%a %d %b %H:%M} UTC. This scorecard is final.",
+    icon=":material/task_alt:",
+)
+with st.container(border=True):
+    show_scorecard(sheet.own, sheet.rubric, sheet.opening, who=False)
+with st.expander("Correct this scorecard"):
+    if sheet.sees_others:
+        st.warning(
+            "You have seen others' scores: a correction now is marked as made after seeing them.",
+            icon=":material/visibility:",
+        )
+    handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True), revising=True)
+    confirm_if_pending()
+
+st.header("The other interviewers")
+try:
+    cards = scorecards.others(store(), me, sheet.candidate_id)
+except NotAllowed as hidden:
+    st.info(str(hidden), icon=":material/visibility_off:")
+else:
+    if not cards:
+        st.caption("Nobody else has submitted yet.")
+    for card in cards:
+        label = (
+            f"**{card.interviewer_name}** · {card.session_title} ·"
+            f" {card.overall} {sheet.opening.scale.labels[card.overall]}"
+        )
+        with st.expander(label):
+            show_scorecard(
+                card, openings.rubric(store(), card.rubric_hash), sheet.opening, who=False
+            )

@@ -1,0 +1,134 @@
+"""The scorecard form with AppTest: anchors on the form, required criteria, forced choice,
+drafts that survive signing out, and a submission that is final."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring import openings, scorecards
+from world import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_form(world, who="cy"):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["person_id"] = world.person(who).id
+    at.run()
+    at.query_params["assignment"] = str(world.seats[who])
+    at.switch_page("pages/scorecard.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    w = build(tmp_path / "form.sqlite")
+    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    return w
+
+
+def rubric_of(world, who="cy"):
+    return scorecards.sheet(world.store, world.person(who), world.seats[who]).rubric
+
+
+def radio(at, key_part):
+    return next(r for r in at.radio if r.key and r.key.endswith(key_part))
+
+
+def fill(at, world, who="cy", overall=4, feedback="Clean, tested code; slow start."):
+    for criterion in rubric_of(world, who).criteria:
+        radio(at, f"_{criterion.id}").set_value(max(criterion.anchors))
+    radio(at, "_overall").set_value(overall)
+    at.text_area(key=f"score_{world.seats[who]}_feedback").input(feedback)
+
+
+def press(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+
+
+def test_every_anchor_is_on_the_form_next_to_its_point(world):
+    at = open_form(world)
+    rubric = rubric_of(world)
+    for criterion in rubric.criteria:
+        widget = radio(at, f"_{criterion.id}")
+        shown = " ".join(str(o) for o in widget.options) + " " + str(widget.proto.captions)
+        for anchor in criterion.anchors.values():
+            assert anchor in shown
+        assert ("Not assessed" in widget.options) == (not criterion.required)
+    assert [str(o) for o in radio(at, "_overall").options] == [
+        "0 · Strong no",
+        "1 · No",
+        "2 · Leaning no",
+        "3 · Leaning yes",
+        "4 · Yes",
+        "5 · Strong yes",
+    ]
+
+
+def test_required_criteria_must_be_chosen_and_nothing_is_written(world):
+    at = open_form(world)
+    radio(at, "_overall").set_value(4)
+    at.text_area(key=f"score_{world.seats['cy']}_feedback").input("Looks fine.")
+    press(at, "Submit scorecard…")
+    assert (
+        "Choose a point (or Not assessed, where offered) for every criterion" in at.error[0].value
+    )
+    assert scorecards.own_scorecard(world.store, world.cy, world.seats["cy"]) is None
+
+
+def test_feedback_is_required(world):
+    at = open_form(world)
+    fill(at, world, feedback="  ")
+    press(at, "Submit scorecard…")
+    assert "feedback: written feedback is required" in at.error[0].value
+
+
+def test_forced_choice_offers_only_the_extremes(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    w = build(tmp_path / "forced.sqlite", forced_choice=True)
+    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    at = open_form(w)
+    assert [str(o) for o in radio(at, "_overall").options] == ["0 · Strong no", "5 · Strong yes"]
+    assert any("if this is a weak no, it is a no" in c.value for c in at.caption)
+
+
+def test_draft_survives_signing_out(world):
+    at = open_form(world)
+    fill(at, world, overall=3, feedback="Half-way through my notes")
+    press(at, "Save draft")
+    assert "Draft saved" in at.success[0].value
+    # a new session: signed out and back in
+    again = open_form(world)
+    assert radio(again, "_overall").value == 3
+    assert again.text_area(key=f"score_{world.seats['cy']}_feedback").value == (
+        "Half-way through my notes"
+    )
+    assert scorecards.own_scorecard(world.store, world.cy, world.seats["cy"]) is None
+
+
+def test_submit_asks_for_confirmation_then_is_final(world):
+    at = open_form(world)
+    fill(at, world, overall=5)
+    press(at, "Submit scorecard…")
+    assert scorecards.own_scorecard(world.store, world.cy, world.seats["cy"]) is None
+    assert any("A submitted scorecard is final" in m.value for m in at.markdown)
+    press(at, "Submit: it is final")
+    card = scorecards.own_scorecard(world.store, world.cy, world.seats["cy"])
+    assert card.overall == 5 and card.revision == 1
+    assert "This scorecard is final" in at.success[-1].value
+    assert not [b for b in at.button if b.label == "Save draft"]  # no second submission
+    assert [b.label for b in at.button if "Submit" in b.label] == ["Submit the correction…"]
+
+
+def test_recusal_takes_the_interview_off_the_list(world):
+    at = open_form(world)
+    at.text_input(key=f"recuse_{world.seats['cy']}").input("She was my student")
+    press(at, "Recuse myself from this interview")
+    board = scorecards.status_board(world.store, world.coordinator, world.candidate_id)
+    assert [s.state for s in board if s.interviewer_name == "Cy Chen"] == ["recused"]
+    with pytest.raises(Exception, match="recused"):
+        openings.recuse(world.store, world.cy, world.seats["cy"], "again")

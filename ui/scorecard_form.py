@@ -1,0 +1,150 @@
+"""The scorecard form, generated from the rubric snapshot of a session.
+
+Every anchor is on the form next to its point (not in a tooltip); "not assessed" is offered only
+where the rubric allows it; the overall recommendation is on the opening's scale, or only its two
+extremes under forced choice. The form returns what was entered; saving and submitting go through
+`scoring.scorecards`, which validates everything again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import streamlit as st
+
+from scoring.scorecards import Sheet
+
+NOT_ASSESSED = "not assessed"
+NOT_ASSESSED_NOTE = (
+    "Not assessed: the session did not get to it. Left out of the weighted score, which is not"
+    " the same as a low score."
+)
+
+
+@dataclass(frozen=True)
+class Entered:
+    """What the interviewer entered, and which button they pressed."""
+
+    action: Literal["draft", "submit"]
+    overall: int | None
+    feedback: str
+    criteria: dict[str, dict[str, Any]]  # id -> {"score": int | None, "evidence": str}
+    reason: str = ""
+
+    def as_draft(self) -> dict[str, Any]:
+        """The form's content as the draft store keeps it."""
+        return {"overall": self.overall, "feedback": self.feedback, "criteria": self.criteria}
+
+
+def values_of(card) -> dict[str, Any]:
+    """A submitted scorecard as form values (to correct it)."""
+    return {
+        "overall": card.overall,
+        "feedback": card.feedback,
+        "criteria": {
+            key: {
+                "score": entry.score if entry.score is not None else NOT_ASSESSED,
+                "evidence": entry.evidence,
+            }
+            for key, entry in card.criteria.items()
+        },
+    }
+
+
+def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool) -> Entered | None:
+    """Draw the form; return what was entered when a button was pressed, else None."""
+    start = start or {}
+    chosen = start.get("criteria", {})
+    rubric, opening = sheet.rubric, sheet.opening
+    key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
+    with st.form(key, border=False):
+        criteria: dict[str, dict[str, Any]] = {}
+        for n, criterion in enumerate(rubric.criteria, start=1):
+            with st.container(border=True):
+                st.markdown(f"**{n}. {criterion.name}** · weight {criterion.weight:g}")
+                st.caption(criterion.description)
+                points: list[Any] = list(criterion.anchors)
+                captions = [criterion.anchors[p] for p in points]
+                if not criterion.required:
+                    points.append(NOT_ASSESSED)
+                    captions.append(NOT_ASSESSED_NOTE)
+                before = chosen.get(criterion.id, {})
+                earlier = before.get("score")
+                earlier = (
+                    NOT_ASSESSED
+                    if earlier is None and before and not criterion.required
+                    else earlier
+                )
+                yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
+                score = st.radio(
+                    criterion.name,
+                    points,
+                    index=points.index(earlier) if earlier in points else None,
+                    format_func=lambda p, yn=yes_no: (
+                        "Not assessed" if p == NOT_ASSESSED else yn.get(p, str(p))
+                    ),
+                    captions=captions,
+                    key=f"{key}_{criterion.id}",
+                    label_visibility="collapsed",
+                )
+                evidence = st.text_area(
+                    "Evidence",
+                    value=before.get("evidence", ""),
+                    key=f"{key}_{criterion.id}_evidence",
+                    height=68,
+                    placeholder="What you saw or heard that puts it at this point",
+                )
+                criteria[criterion.id] = {
+                    "score": None if score == NOT_ASSESSED else score,
+                    "evidence": evidence or "",
+                    "chosen": score is not None,
+                }
+
+        st.subheader("Overall recommendation")
+        scale = opening.scale
+        overall_points = [scale.min, scale.max] if opening.forced_choice else list(scale.labels)
+        if opening.forced_choice:
+            st.caption(
+                "This opening asks for a clear position, the top or the bottom of the scale:"
+                ' "if this is a weak no, it is a no" (L907-911).'
+            )
+        earlier = start.get("overall")
+        overall = st.radio(
+            "Overall recommendation",
+            overall_points,
+            index=overall_points.index(earlier) if earlier in overall_points else None,
+            format_func=lambda p: f"{p} · {scale.labels[p]}",
+            horizontal=True,
+            key=f"{key}_overall",
+            label_visibility="collapsed",
+        )
+        feedback = st.text_area(
+            "Written feedback (required)",
+            value=start.get("feedback", ""),
+            key=f"{key}_feedback",
+            placeholder="Why this recommendation: the strongest evidence for and against.",
+        )
+        reason = ""
+        if revising:
+            reason = st.text_input(
+                "Why are you correcting it? (required; kept with the revision)",
+                key=f"{key}_reason",
+            )
+        left, right = st.columns(2)
+        draft = False if revising else left.form_submit_button("Save draft", icon=":material/save:")
+        label = "Submit the correction…" if revising else "Submit scorecard…"
+        submit = right.form_submit_button(label, type="primary", icon=":material/send:")
+
+    if not (draft or submit):
+        return None
+    unanswered = [c.name for c in rubric.criteria if not criteria[c.id].pop("chosen")]
+    if submit and unanswered:
+        st.error(
+            "Choose a point (or Not assessed, where offered) for every criterion first: "
+            + ", ".join(unanswered)
+            + ".",
+            icon=":material/error:",
+        )
+        return None
+    return Entered("draft" if draft else "submit", overall, feedback or "", criteria, reason or "")
