@@ -18,6 +18,22 @@ SCREENS = {
         # reached from My interviews (?assignment=ID), not from the menu
         ("pages/scorecard.py", "Scorecard", ":material/edit_note:", ("interviewer",), False),
     ],
+    "Debrief": [
+        (
+            "pages/debrief_day.py",
+            "Debrief",
+            ":material/groups:",
+            ("hiring_manager", "committee_member"),
+        ),
+        # reached from the day view (?candidate=ID), not from the menu
+        (
+            "pages/debrief.py",
+            "Candidate debrief",
+            ":material/gavel:",
+            ("hiring_manager", "committee_member"),
+            False,
+        ),
+    ],
     "Setup": [
         ("pages/openings.py", "Openings", ":material/work:", ("coordinator",)),
         ("pages/people.py", "People", ":material/group:", ("coordinator",)),

@@ -9,13 +9,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from scoring import audit
-from scoring.access import Person, candidate_facts, current, require_panel_access
+from scoring.access import (
+    Person,
+    candidate_facts,
+    current,
+    panel_refusal,
+    require_panel_access,
+)
 from scoring.engine import (
     Case,
     CommitteeVote,
@@ -258,15 +264,7 @@ def debrief(
             [candidate_id],
         ).fetchone()
         engine_votes = _engine_votes(votes)
-        final = decisions[-1] if decisions else None
-        manager = None
-        if opening.strategy.kind == "manager" and final is not None:
-            manager = ManagerDecision(
-                decision=final.outcome,
-                by=final.decided_by,
-                rationale=final.rationale or "-",
-                accepts_responsibility=True,
-            )
+        manager = _manager_of(opening, decisions)
 
         def run(strategy: Strategy, forced: bool) -> Decision:
             return decide(
@@ -373,7 +371,7 @@ def record_decision(
     Appended with the strategy and the engine's result; a later decision supersedes."""
     at = now or now_utc()
     if outcome not in ("hire", "no_hire"):
-        raise InvalidInput(f"outcome: must be hire or no_hire (got {outcome!r})")
+        raise InvalidInput("outcome: choose hire or no hire")
     rationale = (rationale or "").strip()
     with store.write() as db:
         person = current(db, actor)
@@ -441,3 +439,118 @@ def _check_confirmation(kind: str, result: Decision, outcome: str, rationale: st
             )
     else:
         raise InvalidInput(f"outcome: nothing to confirm yet ({words})")
+
+
+# ------------------------------------------------------------------------------------ day view
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One candidate on the opening's day view. Outcome and flags only where the person may see
+    that candidate's scores now; otherwise `hidden` says why."""
+
+    candidate_id: int
+    candidate: str
+    first_session: datetime
+    expected: int
+    submitted: int
+    overdue: int
+    debrief_open: bool
+    outcome: str | None
+    flags: tuple[str, ...]
+    score: float | None
+    decision: str | None
+    decided_by: str | None
+    hidden: str | None
+
+
+def _require_debrief_seat(person: Person, opening: Opening) -> None:
+    if person.id not in (opening.hiring_manager_id, *opening.committee_ids):
+        raise NotAllowed("The debrief is for the opening's hiring manager and committee.")
+
+
+def interview_days(store: Store, actor: Person, opening_id: int, limit: int = 60) -> list[date]:
+    """The days on which the opening has interviews, newest first."""
+    with store.read() as db:
+        person = current(db, actor)
+        _require_debrief_seat(person, _opening(db, opening_id))
+        rows = db.execute(
+            """SELECT DISTINCT substr(i.starts_at, 1, 10) AS day FROM interview_sessions i
+               JOIN candidates c ON c.id = i.candidate_id WHERE c.opening_id = ?
+               ORDER BY day DESC LIMIT ?""",
+            [opening_id, limit],
+        ).fetchall()
+    return [date.fromisoformat(r["day"]) for r in rows]
+
+
+def day_view(
+    store: Store, actor: Person, opening_id: int, day: date, now: datetime | None = None
+) -> list[DayRow]:
+    """The candidates of an opening interviewed on `day`: status, outcome, flags, decision."""
+    from scoring.scorecards import _STATUS_SQL, _seat_status
+
+    at = now or now_utc()
+    start = datetime(day.year, day.month, day.day, tzinfo=at.tzinfo)
+    with store.read() as db:
+        person = current(db, actor)
+        opening = _opening(db, opening_id)
+        _require_debrief_seat(person, opening)
+        ids = [
+            r[0]
+            for r in db.execute(
+                """SELECT i.candidate_id, MIN(i.starts_at) AS first FROM interview_sessions i
+                   JOIN candidates c ON c.id = i.candidate_id
+                   WHERE c.opening_id = ? AND i.starts_at >= ? AND i.starts_at < ?
+                   GROUP BY i.candidate_id ORDER BY first""",
+                [opening_id, stamp(start), stamp(start + timedelta(days=1))],
+            )
+        ]
+        rows = []
+        for candidate_id in ids:
+            facts = candidate_facts(db, candidate_id)
+            seats = [
+                _seat_status(r, at)
+                for r in db.execute(_STATUS_SQL + " WHERE i.candidate_id = ?", [candidate_id])
+            ]
+            active = [s for s in seats if s.state != "recused"]
+            decisions = _decisions(db, candidate_id)
+            hidden = panel_refusal(person, facts)
+            result = None
+            if hidden is None:
+                cards = _load(db, _active_ids(db, candidate_id))
+                votes = _engine_votes(_votes(db, candidate_id))
+                manager = _manager_of(opening, decisions)
+                result = decide(
+                    build_case(db, opening, cards, manager_decision=manager, committee_votes=votes)
+                )
+            rows.append(
+                DayRow(
+                    candidate_id=candidate_id,
+                    candidate=candidate_label(db, person, candidate_id),
+                    first_session=min(s.starts_at for s in seats),
+                    expected=len(active),
+                    submitted=sum(s.submitted_at is not None for s in active),
+                    overdue=sum(s.state == "overdue" for s in active),
+                    debrief_open=facts.debrief_open,
+                    outcome=result.outcome if result else None,
+                    flags=tuple(result.flags) if result else (),
+                    score=result.score if result else None,
+                    decision=decisions[-1].outcome if decisions else None,
+                    decided_by=decisions[-1].decided_by if decisions else None,
+                    hidden=hidden,
+                )
+            )
+        return rows
+
+
+def _manager_of(opening: Opening, decisions: list[DecisionRecord]) -> ManagerDecision | None:
+    """The decision in force as the engine's manager input (manager strategy only)."""
+    if opening.strategy.kind != "manager" or not decisions:
+        return None
+    final = decisions[-1]
+    return ManagerDecision(
+        decision=final.outcome,
+        by=final.decided_by,
+        rationale=final.rationale or "-",
+        accepts_responsibility=True,
+    )

@@ -4,8 +4,9 @@
 also interview, six interviewers, three committee members), three openings (one per decision
 strategy) and thirty candidates at every stage of the interview day, with the panels a debrief has
 to handle: lukewarm, split, vetoed, unanimous, a late scorecard, a revision made after its author
-could see the others, a recusal with its replacement, an early-opened debrief, decisions under each
-strategy and a decision superseded by a later one. Every choice comes from ``random.Random(2026)``
+could see the others, a recusal with its replacement, sessions scored by a pair of interviewers
+(one pair far apart on a criterion), an early-opened debrief, decisions under each strategy and a
+decision superseded by a later one. Every choice comes from ``random.Random(2026)``
 and every write carries an explicit time derived from `today`, so two builds give the same
 database (only the candidates' aliases and the codes' salts, made with `secrets` by the service,
 differ) and the same sign-in codes.
@@ -41,8 +42,14 @@ on 0..5): ``unanimous`` (all 4-5), ``positive`` (mostly 3-4), ``lukewarm`` (only
 ``split`` (1-2 against 3-4), ``negative`` (mostly 0-2), ``veto`` (one 0, the rest 3-4),
 ``conflict`` (a 0 and a 5). Twists: ``late`` (a scorecard 25-30 h after its session), ``revised``
 (a correction after the author could see others' scores), ``recused`` (a conflict of interest and a
-replacement interviewer), ``early`` (the debrief opened with one scorecard missing) and
-``redecided`` (a second decision superseding the first).
+replacement interviewer), ``early`` (the debrief opened with one scorecard missing),
+``redecided`` (a second decision superseding the first) and ``paired`` (one session, the coding
+session when the loop has one, else the first, run by two interviewers from the pool, scheduled
+together, who both score it against its rubric: their overalls are within a point and on the same
+side, their criterion scores within a point, except on a ``split`` or ``conflict`` panel, where
+they are at least half its scale apart on one criterion, e.g. 1 against 4 on 1..4). A paired
+candidate has one scorecard more than the loop has sessions; ``paired`` fits every stage but
+``scheduled``.
 """
 
 from __future__ import annotations
@@ -67,7 +74,7 @@ SEED = 2026
 
 Stage = Literal["scheduled", "today", "overdue", "all_in", "open", "decided"]
 Pattern = Literal["unanimous", "positive", "lukewarm", "split", "negative", "veto", "conflict"]
-Twist = Literal["late", "revised", "recused", "early", "redecided"]
+Twist = Literal["late", "revised", "recused", "early", "redecided", "paired"]
 STAGES: tuple[Stage, ...] = ("scheduled", "today", "overdue", "all_in", "open", "decided")
 PATTERNS: tuple[Pattern, ...] = (
     "unanimous",
@@ -78,15 +85,15 @@ PATTERNS: tuple[Pattern, ...] = (
     "veto",
     "conflict",
 )
-TWISTS: tuple[Twist, ...] = ("late", "revised", "recused", "early", "redecided")
+TWISTS: tuple[Twist, ...] = ("late", "revised", "recused", "early", "redecided", "paired")
 
 # Which twists make sense at which stage (a late scorecard needs a day to pass, and so on).
 _TWISTS_AT: dict[str, frozenset[str]] = {
     "scheduled": frozenset({"recused"}),
-    "today": frozenset({"recused", "revised"}),
-    "overdue": frozenset({"recused", "revised", "late"}),
-    "all_in": frozenset({"recused", "revised", "late"}),
-    "open": frozenset({"recused", "revised", "late", "early"}),
+    "today": frozenset({"recused", "revised", "paired"}),
+    "overdue": frozenset({"recused", "revised", "late", "paired"}),
+    "all_in": frozenset({"recused", "revised", "late", "paired"}),
+    "open": frozenset({"recused", "revised", "late", "early", "paired"}),
     "decided": frozenset(TWISTS),
 }
 
@@ -183,33 +190,34 @@ _OPENINGS = {
 }
 
 # The thirty demo candidates: (opening, stage, pattern, twists, name). Together they show every
-# stage and every panel a debrief has to handle.
+# stage and every panel a debrief has to handle. Six have a paired session, in every opening; the
+# pair of Isabella Rossi (a split panel at an open debrief) is far apart on one coding criterion.
 DEMO_PLAN: tuple[tuple[str, Stage, Pattern, tuple[Twist, ...], str], ...] = (
     ("ds", "scheduled", "unanimous", (), "Amelia Turner"),
     ("ds", "scheduled", "split", (), "Noah Fischer"),
     ("ds", "today", "positive", (), "Chloe Dubois"),
     ("ds", "overdue", "split", (), "Arjun Patel"),
-    ("ds", "all_in", "unanimous", (), "Zara Ahmed"),
+    ("ds", "all_in", "unanimous", ("paired",), "Zara Ahmed"),
     ("ds", "all_in", "lukewarm", ("revised",), "Lucas Moreau"),
-    ("ds", "open", "split", ("late",), "Isabella Rossi"),
-    ("ds", "decided", "unanimous", (), "Ethan Kim"),
+    ("ds", "open", "split", ("late", "paired"), "Isabella Rossi"),
+    ("ds", "decided", "unanimous", ("paired",), "Ethan Kim"),
     ("ds", "decided", "lukewarm", (), "Maya Goldberg"),
     ("ds", "decided", "split", ("redecided",), "Samuel Osei"),
     ("mle", "scheduled", "positive", (), "Leila Karimi"),
     ("mle", "today", "unanimous", ("recused",), "Jonas Weber"),
-    ("mle", "today", "lukewarm", (), "Ana Costa"),
+    ("mle", "today", "lukewarm", ("paired",), "Ana Costa"),
     ("mle", "overdue", "positive", (), "Ryan O'Connor"),
     ("mle", "all_in", "split", ("late",), "Yuki Tanaka"),
     ("mle", "open", "veto", ("early",), "Nadia Petrova"),
     ("mle", "decided", "veto", (), "Oscar Lindqvist"),
-    ("mle", "decided", "unanimous", (), "Priyanka Nair"),
+    ("mle", "decided", "unanimous", ("paired",), "Priyanka Nair"),
     ("mle", "decided", "conflict", (), "Mateo García"),
     ("mle", "decided", "positive", ("revised",), "Emily Zhang"),
     ("da", "scheduled", "lukewarm", (), "Kwame Mensah"),
     ("da", "today", "split", (), "Sara Johansson"),
     ("da", "overdue", "negative", (), "David Levi"),
     ("da", "all_in", "positive", ("recused",), "Aaliyah Brown"),
-    ("da", "open", "lukewarm", (), "Felix Novak"),
+    ("da", "open", "lukewarm", ("paired",), "Felix Novak"),
     ("da", "open", "split", (), "Hana Yilmaz"),
     ("da", "decided", "unanimous", (), "Marcus Reid"),
     ("da", "decided", "negative", (), "Elena Popescu"),
@@ -719,9 +727,17 @@ def _scorecard(
             score = round(low + latent * (high - low))
         criteria[criterion.id] = {"score": score, "evidence": _note(criterion, score)}
         scored.append((criterion.scale.normalise(score), criterion, score))
-    level = round(quality * 5)
+    return _feedback(scored, overall, scale, rng), criteria
+
+
+def _feedback(
+    scored: list[tuple[float, Criterion, int]], overall: int, scale: Scale, rng: random.Random
+) -> str:
+    """One to three sentences: an opener for `overall`, maybe the best and the worst evidence
+    among the `scored` criteria (normalised score, criterion, score)."""
+    level = round(scale.normalise(overall) * 5)
     sentences = [rng.choice(_OPENERS[level])]
-    scored.sort(key=lambda item: item[0])
+    scored = sorted(scored, key=lambda item: item[0])
     extra = rng.choice((0, 1, 1, 2))
     if scored and extra and scored[-1][0] >= 0.67 and (level >= 3 or extra == 2):
         _, best, best_score = scored[-1]
@@ -730,7 +746,66 @@ def _scorecard(
         norm, worst, worst_score = scored[0]
         lead = "Main concern" if norm < 0.34 else "Could be stronger"
         sentences.append(f"{lead}: {_sentence_case(_note(worst, worst_score))}")
-    return " ".join(sentences), criteria
+    return " ".join(sentences)
+
+
+def _pair_overall(overall: int, pattern: Pattern, rng: random.Random) -> int:
+    """The overall (0..5) of the second interviewer of a paired session: within a point of the
+    first's, on the same side of the middle and no more extreme (a lukewarm pair agrees)."""
+    other = overall + rng.choice((-1, 0, 0, 1))
+    if pattern == "lukewarm" or not 0 < other < 5 or (other < 2.5) != (overall < 2.5):
+        return overall
+    return other
+
+
+def _paired_scorecard(
+    rubric: Rubric,
+    mate: dict[str, dict],
+    overall: int,
+    scale: Scale,
+    rng: random.Random,
+    *,
+    disputed: bool,
+) -> tuple[str, dict[str, dict]]:
+    """Feedback and criterion scores of one interviewer of a pair, given the other's criteria
+    (`mate`): within a point on every criterion and not assessed where the other did not get to
+    it; when `disputed`, one scale criterion goes to the far end of the other's score, at least
+    half its scale away (1 against 3 or 4 on 1..4), for the debrief to talk through."""
+    criteria: dict[str, dict] = {}
+    for criterion in rubric.criteria:
+        theirs = mate[criterion.id]["score"]
+        if theirs is None:
+            criteria[criterion.id] = {"score": None, "evidence": rng.choice(_NOT_ASSESSED)}
+            continue
+        score = theirs
+        if criterion.kind != "binary":
+            low, high = criterion.scale.min, criterion.scale.max
+            score = min(high, max(low, theirs + rng.choice((-1, 0, 0, 0, 1))))
+        criteria[criterion.id] = {"score": score, "evidence": _note(criterion, score)}
+    contested = [
+        c for c in rubric.criteria if c.kind != "binary" and mate[c.id]["score"] is not None
+    ]
+    if disputed and contested:
+        criterion = rng.choice(contested)
+        theirs = mate[criterion.id]["score"]
+        far = (
+            criterion.scale.min if criterion.scale.normalise(theirs) >= 0.5 else criterion.scale.max
+        )
+        criteria[criterion.id] = {"score": far, "evidence": _note(criterion, far)}
+    scored = [
+        (c.scale.normalise(criteria[c.id]["score"]), c, criteria[c.id]["score"])
+        for c in rubric.criteria
+        if criteria[c.id]["score"] is not None
+    ]
+    return _feedback(scored, overall, scale, rng), criteria
+
+
+def _paired_position(store: Store, team: DemoTeam, sessions: tuple[dict, ...]) -> int:
+    """The session a pair runs: the coding session when the loop has one, else the first."""
+    for session in sessions:
+        if team.rubric(store, session["rubric_hash"]).id == "coding":
+            return session["position"]
+    return sessions[0]["position"]
 
 
 def _interview_day(
@@ -789,7 +864,8 @@ def add_demo_candidate(
         if p.id != opening.hiring_manager_id and p.id not in opening.committee_ids
     ]
     sessions = opening.sessions
-    if len(pool) < len(sessions) + ("recused" in twists):
+    paired = "paired" in twists
+    if len(pool) < len(sessions) + ("recused" in twists) + paired:
         raise InvalidInput("team: not enough interviewers for this loop")
     scale = opening.scale.scale
     name = name or f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
@@ -800,15 +876,19 @@ def add_demo_candidate(
         store, coordinator, opening.id, name, _email(name, "example.org"), now=added_at
     )
     panel = rng.sample(pool, len(sessions))
+    # A paired session: a second interviewer from the pool, scheduled together with the first.
+    pair_position = _paired_position(store, team, sessions) if paired else None
+    partner = rng.choice([p for p in pool if p not in panel]) if paired else None
     begins = start
     for index, (session, person) in enumerate(zip(sessions, panel, strict=True)):
+        pair = [partner.id] if session["position"] == pair_position else []
         openings.schedule_session(
             store,
             coordinator,
             candidate_id,
             session["position"],
             begins,
-            [person.id],
+            [person.id, *pair],
             now=added_at + timedelta(minutes=10 + index),
         )
         begins += timedelta(minutes=session["minutes"] + 15)
@@ -827,6 +907,9 @@ def add_demo_candidate(
         for s in board
     ]
     n = len(seats)
+    # The two seats of the paired session (the first scheduled first), each the other's mate.
+    pair_seats = [i for i, seat in enumerate(seats) if seat.position == pair_position]
+    mates = dict(zip(pair_seats, reversed(pair_seats), strict=True))
 
     # A conflict of interest the day before, and a replacement.
     if "recused" in twists:
@@ -838,7 +921,7 @@ def add_demo_candidate(
         openings.recuse(
             store, seat.interviewer, seat.assignment_id, rng.choice(_RECUSALS), now=recused_at
         )
-        replacement = rng.choice([p for p in pool if p not in panel])
+        replacement = rng.choice([p for p in pool if p not in panel and p != partner])
         seat.assignment_id = openings.add_interviewer(
             store, coordinator, seat.session_id, replacement.id, now=recused_at + timedelta(hours=1)
         )
@@ -846,8 +929,28 @@ def add_demo_candidate(
     if stage == "scheduled":
         return candidate_id
 
-    # Who submits, and when.
-    finals = [_on_scale(s, scale) for s in _overalls(pattern, n, rng)]
+    # Who submits, and when. A pair agrees within a point; on a split or conflict panel, the pair
+    # is far apart on one criterion too.
+    overalls = _overalls(pattern, n - len(pair_seats) // 2, rng)
+    if pair_seats:
+        first, second = pair_seats
+        overalls.insert(second, _pair_overall(overalls[first], pattern, rng))
+    finals = [_on_scale(s, scale) for s in overalls]
+    disputed = pattern in ("split", "conflict")
+    written: dict[int, dict[str, dict]] = {}  # seat -> its latest criteria, for its mate
+
+    def write(i: int, overall: int) -> tuple[str, dict[str, dict]]:
+        rubric = team.rubric(store, seats[i].rubric_hash)
+        mate = written.get(mates.get(i, -1))
+        if mate is None:
+            feedback, criteria = _scorecard(rubric, overall, scale, rng)
+        else:
+            feedback, criteria = _paired_scorecard(
+                rubric, mate, overall, scale, rng, disputed=disputed
+            )
+        written[i] = criteria
+        return feedback, criteria
+
     if stage == "today":
         missing = set(range(n - rng.randint(1, 2), n))  # the afternoon's are still to come
     elif stage == "overdue" or "early" in twists:
@@ -868,9 +971,7 @@ def add_demo_candidate(
         first_overall[revised_index] = final - 1 if final > scale.min + 1 else final + 1
     for i in sorted(submitted, key=lambda i: (times[i], i)):
         seat = seats[i]
-        feedback, criteria = _scorecard(
-            team.rubric(store, seat.rubric_hash), first_overall[i], scale, rng
-        )
+        feedback, criteria = write(i, first_overall[i])
         scorecards.submit(
             store,
             seat.interviewer,
@@ -884,9 +985,7 @@ def add_demo_candidate(
     if revised_index is not None:
         seat = seats[revised_index]
         clock += timedelta(minutes=rng.randint(60, 300))
-        feedback, criteria = _scorecard(
-            team.rubric(store, seat.rubric_hash), finals[revised_index], scale, rng
-        )
+        feedback, criteria = write(revised_index, finals[revised_index])
         scorecards.revise(
             store,
             seat.interviewer,

@@ -42,6 +42,30 @@ FLAG_MEANINGS = {
 """Each flag in a sentence, for pages and exports."""
 
 
+FLAG_WORDS = {
+    "lukewarm": "Lukewarm",
+    "split": "Split",
+    "fragile": "Fragile",
+    "veto": "Vetoed",
+    "greenlight": "Greenlit",
+    "conflict": "Veto and greenlight",
+    "overrode_panel": "Against the panel",
+    "below_bar": "Below the bar",
+    "incomplete": "Incomplete",
+}
+"""Each flag as a word or two, for tables and badges."""
+
+OUTCOME_WORDS = {
+    "hire": "Hire",
+    "no_hire": "No hire",
+    "needs_discussion": "Needs discussion",
+    "incomplete": "Incomplete",
+    "awaiting_manager": "Awaiting the hiring manager",
+    "awaiting_committee": "Awaiting the committee",
+}
+"""Each outcome in words."""
+
+
 class InvalidCase(ValueError):
     """Input the engine refuses; the message names the field and what is wrong."""
 

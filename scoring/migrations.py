@@ -224,3 +224,9 @@ def m001_initial_schema(db: Database) -> None:
     """People, openings, candidates, the interview day, scorecards, debriefs, decisions, audit."""
     for statement in _SCHEMA_1:
         db.execute(statement)
+
+
+@migrations()
+def m002_sessions_by_start(db: Database) -> None:
+    """The debrief's day view lists an opening's candidates by interview day."""
+    db.execute("CREATE INDEX sessions_by_start ON interview_sessions(starts_at)")

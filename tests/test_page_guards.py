@@ -19,6 +19,8 @@ PAGES = {
     "rubrics.py": "coordinator",
     "my_interviews.py": "interviewer",
     "scorecard.py": "interviewer",
+    "debrief_day.py": "committee_member",
+    "debrief.py": "committee_member",
 }
 
 
@@ -67,7 +69,7 @@ def test_signed_in_person_without_the_role_is_refused(org, page):
     wrong = "committee_member" if PAGES[page] != "committee_member" else "interviewer"
     at = run_page(page, org[wrong])
     assert not at.exception
-    assert "You are signed in as committee_member, who is not" in at.warning[0].value
+    assert f"You are signed in as {wrong}, who is not" in at.warning[0].value
     assert not at.title and not at.dataframe and not at.table
 
 
@@ -82,5 +84,7 @@ def test_person_with_the_role_gets_the_page(org, page):
     assert "Sign in" not in [b.label for b in at.button]
     if page == "scorecard.py":  # without ?assignment= it points back to My interviews
         assert at.info[0].value == "Choose one of your interviews to score it."
+    elif page == "debrief.py":  # without ?candidate= it points back to the day view
+        assert at.info[0].value == "Choose a candidate on the day view."
     else:
         assert at.title, shown_text(at)

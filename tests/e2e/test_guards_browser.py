@@ -13,6 +13,8 @@ PAGES = [
     "rubrics",
     "my_interviews",
     "scorecard",
+    "debrief_day",
+    "debrief",
 ]
 
 

@@ -1,0 +1,283 @@
+"""One candidate's debrief, projected in the meeting: are all scorecards in, where does the panel
+stand and how strongly, what does the strategy say, what would change it; then the decision."""
+
+import streamlit as st
+
+from scoring import analysis, debrief, openings, scorecards
+from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
+from scoring.errors import DebriefError, NotAllowed
+from ui import charts
+from ui.guard import require
+from ui.scorecard_view import marks, show_scorecard
+from ui.session import store
+from ui.widgets import STATE_LABELS, STRATEGY_LABELS, flash, show_flash, table
+
+me = require("hiring_manager", "committee_member")
+st.page_link("pages/debrief_day.py", label="Day view", icon=":material/arrow_back:")
+
+try:
+    candidate_id = int(st.query_params.get("candidate", ""))
+    candidate = openings.get_candidate(store(), me, candidate_id)
+    opening = openings.get_opening(store(), candidate.opening_id)
+    if me.id not in (opening.hiring_manager_id, *opening.committee_ids):
+        raise NotAllowed("not yours")
+except (ValueError, DebriefError):
+    st.info("Choose a candidate on the day view.", icon=":material/groups:")
+    st.stop()
+
+is_manager = me.id == opening.hiring_manager_id
+COLOURS = {"hire": "green", "no_hire": "red"}
+
+
+def coloured(outcome: str) -> str:
+    """An outcome in words, green for hire, red for no hire, orange otherwise."""
+    return f":{COLOURS.get(outcome, 'orange')}[{OUTCOME_WORDS[outcome]}]"
+
+
+st.title(candidate.display)
+st.caption(f"{opening.title} · {STRATEGY_LABELS[opening.strategy.kind]}")
+show_flash()
+
+# ----------------------------------------------------------------------- before the debrief opens
+if not debrief.is_open(store(), candidate_id):
+    board = scorecards.status_board(store(), me, candidate_id)
+    active = [s for s in board if s.state != "recused"]
+    done = [s for s in active if s.submitted_at is not None]
+    missing = [s for s in active if s.submitted_at is None]
+    st.header(f"Scorecards in: {len(done)} of {len(active)}")
+    table(
+        [
+            {
+                "session": s.session_title,
+                "interviewer": s.interviewer_name,
+                "status": STATE_LABELS[s.state],
+                "submitted": f"{s.submitted_at:%a %H:%M}, {s.hours_after_session:.1f} h after"
+                if s.submitted_at
+                else "",
+            }
+            for s in board
+        ]
+    )
+    st.caption("No scores are shown before the debrief opens.")
+    if not is_manager:
+        st.info("The hiring manager opens the debrief.", icon=":material/hourglass:")
+        st.stop()
+    reason = ""
+    if missing:
+        names = ", ".join(s.interviewer_name for s in missing)
+        st.warning(f"Still missing: {names}.", icon=":material/schedule:")
+        reason = st.text_input("Reason to open early (recorded and shown from then on)")
+    label = "Open the debrief early" if missing else "Open the debrief"
+    if st.button(label, type="primary", disabled=bool(missing) and not reason.strip()):
+        try:
+            debrief.open_debrief(store(), me, candidate_id, reason=reason or None)
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            flash("The debrief is open; the panel's outcome at this moment is frozen.")
+            st.rerun()
+    st.stop()
+
+# --------------------------------------------------------------------------- the open debrief
+force = st.toggle(
+    "Force extremes (if this is a weak no, it is a no)",
+    value=opening.strategy.force_extremes,
+    help="Every score pushed to the top or the bottom of its scale: above the midpoint to the"
+    " top, otherwise the bottom (L907-911).",
+)
+try:
+    view = debrief.debrief(store(), me, candidate_id, force=force)
+except NotAllowed as refusal:
+    st.info(str(refusal), icon=":material/visibility_off:")
+    st.stop()
+result = view.result
+if view.early_reason:
+    st.warning(
+        f"Opened early by {view.opened_by}: {view.early_reason}", icon=":material/fast_forward:"
+    )
+
+# The answer first, large enough to read from the back of the room.
+left, middle, right = st.columns([3, 2, 2])
+left.markdown(f"## {coloured(result.outcome)}")
+left.caption("Forced extremes" if force else "Raw scores")
+middle.metric("Scorecards", f"{len(view.scorecards)} in")
+middle.caption(
+    f"{result.tally['yes']} yes · {result.tally['no']} no · {result.tally['undecided']} undecided"
+)
+right.metric("Weighted score", "—" if result.score is None else f"{result.score:.2f}")
+if result.flags:
+    st.markdown(" ".join(f":orange-badge[{FLAG_WORDS[f]}]" for f in result.flags))
+for reason in result.reasons:
+    st.markdown(f"- {reason}")
+for flag in result.flags:
+    if flag not in ("lukewarm", "split", "fragile"):
+        st.caption(f"{FLAG_WORDS[flag]}: {FLAG_MEANINGS[flag]}")
+
+# Raw next to forced, and what the other strategies would say.
+st.subheader("What would change it")
+for column, title, shown in zip(
+    st.columns(2), ("Raw scores", "Forced extremes"), (view.raw, view.forced), strict=True
+):
+    with column, st.container(border=True):
+        st.markdown(f"**{title}:** {coloured(shown.outcome)}")
+        st.caption(", ".join(FLAG_WORDS[f] for f in shown.flags) or "no flags")
+if view.raw.outcome != view.forced.outcome:
+    st.warning(
+        "Forcing the scores to the extremes flips the outcome.", icon=":material/swap_horiz:"
+    )
+moved = [p.interviewer for p in view.forced.positions if p.raw != p.effective]
+changed = view.flipped_by_forcing
+st.caption(
+    (f"Forcing moves {', '.join(moved)} to an extreme. " if moved else "Nobody's score moves. ")
+    + (f"Positions that change side: {', '.join(changed)}." if changed else "Nobody changes side.")
+)
+cols = st.columns(3)
+for col, (kind, other) in zip(cols, view.what_if.items(), strict=True):
+    chosen = " (this opening's)" if kind == opening.strategy.kind else ""
+    col.markdown(f"{STRATEGY_LABELS[kind]}{chosen}  \n**{OUTCOME_WORDS[other.outcome]}**")
+
+# The panel.
+st.subheader("The panel")
+scale = opening.scale.scale
+st.altair_chart(
+    charts.overall_chart(
+        analysis.overall_frame(result.positions, scale, opening.scale.labels), scale.min, scale.max
+    ),
+    use_container_width=True,
+)
+rubrics = {c.rubric_hash: openings.rubric(store(), c.rubric_hash) for c in view.scorecards}
+labels = [p.interviewer for p in result.positions]
+frame = analysis.criterion_frame(view.scorecards, rubrics, labels, forced=force)
+heat, spread_col = st.columns([3, 2])
+with heat:
+    st.markdown("**Criteria** (blank: not assessed, or another session's rubric)")
+    st.altair_chart(charts.heatmap(frame), use_container_width=True)
+with spread_col:
+    st.markdown("**Where interviewers differ**")
+    spread = analysis.spread(frame)
+    if spread.empty:
+        st.caption("Every criterion was rated by one interviewer: no spread to compare.")
+    else:
+        st.altair_chart(charts.spread_chart(spread), use_container_width=True)
+        for row in spread[spread["discuss"]].itertuples():
+            st.error(
+                f"Discuss: {row.criterion} ({row.session}): {row.lowest} to {row.highest}"
+                f" on {row.min}..{row.max}",
+                icon=":material/forum:",
+            )
+        agreement = analysis.agreement(frame)
+        st.metric("Agreement where criteria were rated twice", f"{agreement:.2f}")
+
+for card, position in zip(view.scorecards, result.positions, strict=True):
+    arrow = (
+        f"{position.raw} → {position.effective}"
+        if position.raw != position.effective
+        else f"{position.raw}"
+    )
+    strong = ", strong" if position.strong else ""
+    flags = f" · {'; '.join(marks(card))}" if marks(card) else ""
+    with st.expander(
+        f"**{position.interviewer}** · {card.session_title} · {arrow}"
+        f" ({position.position.value}{strong}){flags}"
+    ):
+        show_scorecard(card, rubrics[card.rubric_hash], opening, who=False)
+
+# The decision.
+st.subheader("Decision")
+if view.frozen:
+    frozen_words = OUTCOME_WORDS[view.frozen["outcome"]]
+    st.caption(
+        f"When the debrief opened ({view.opened_at:%a %d %b %H:%M} UTC) the panel said:"
+        f" {frozen_words}, {view.frozen['tally']['yes']} yes to {view.frozen['tally']['no']} no."
+    )
+for record in view.decisions:
+    superseded = "" if record is view.final else " (superseded)"
+    st.markdown(
+        f"- **{OUTCOME_WORDS[record.outcome]}**{superseded} by {record.decided_by},"
+        f" {record.decided_at:%a %d %b %H:%M} UTC: {record.rationale or 'confirmed'}"
+    )
+if view.final is not None:
+    if view.changed_since_opening:
+        st.warning(
+            "The decision differs from where the panel stood when the debrief opened.",
+            icon=":material/change_circle:",
+        )
+    else:
+        st.caption("The decision matches where the panel stood when the debrief opened.")
+if view.votes:
+    st.markdown("**Committee votes**")
+    for vote in view.votes:
+        st.markdown(
+            f"- {vote.member}: {OUTCOME_WORDS[vote.vote]}"
+            + (f" ({vote.note})" if vote.note else "")
+        )
+
+kind = opening.strategy.kind
+if (
+    kind == "committee"
+    and me.id in opening.committee_ids
+    and me.id not in [v.member_id for v in view.votes]
+):
+    with st.form("vote"):
+        st.markdown("**Your vote**")
+        choice = st.radio(
+            "Vote", ["hire", "no_hire"], format_func=OUTCOME_WORDS.get, horizontal=True, index=None
+        )
+        note = st.text_input("Note (optional)")
+        if st.form_submit_button("Cast my vote", type="primary"):
+            try:
+                debrief.cast_vote(store(), me, candidate_id, choice, note)
+            except DebriefError as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                flash("Your vote is in.")
+                st.rerun()
+
+if not is_manager:
+    st.stop()
+with st.form("decide"):
+    # The rule as the opening applies it (its own forcing setting), whatever the toggle shows.
+    rule = view.forced if opening.strategy.force_extremes else view.raw
+    if kind == "manager":
+        st.markdown("**Your decision** (the panel gives advice and consent; you decide)")
+        verdict = st.radio(
+            "Decision",
+            ["hire", "no_hire"],
+            format_func=OUTCOME_WORDS.get,
+            horizontal=True,
+            index=None,
+        )
+        rationale = st.text_area("Why (required)")
+        accepts = st.checkbox(
+            "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
+        )
+    elif rule.outcome in ("hire", "no_hire"):
+        st.markdown(
+            f"**The {kind} says {OUTCOME_WORDS[rule.outcome]}.** Record it as the decision."
+        )
+        verdict, accepts = rule.outcome, False
+        rationale = st.text_area("Note (optional)")
+    elif rule.outcome == "needs_discussion":
+        st.markdown("**The panel needs discussion.** Settle it and say why.")
+        verdict = st.radio(
+            "Decision",
+            ["hire", "no_hire"],
+            format_func=OUTCOME_WORDS.get,
+            horizontal=True,
+            index=None,
+        )
+        rationale = st.text_area("How it was settled (required)")
+        accepts = False
+    else:
+        st.markdown(f"Nothing to record yet: {OUTCOME_WORDS[rule.outcome].lower()}.")
+        verdict = None
+        rationale, accepts = "", False
+    nothing = kind != "manager" and rule.outcome not in ("hire", "no_hire", "needs_discussion")
+    if st.form_submit_button("Record the decision", type="primary", disabled=nothing):
+        try:
+            debrief.record_decision(store(), me, candidate_id, verdict, rationale, accepts)
+        except DebriefError as problem:
+            st.error(str(problem), icon=":material/error:")
+        else:
+            flash(f"Decision recorded: {OUTCOME_WORDS[verdict]}.")
+            st.rerun()

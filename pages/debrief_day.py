@@ -1,0 +1,72 @@
+"""The opening's day view: every candidate interviewed that day, where they stand, and the way
+into each one's debrief."""
+
+from datetime import date
+
+import streamlit as st
+
+from scoring import debrief, openings
+from scoring.engine import FLAG_WORDS, OUTCOME_WORDS
+from ui.guard import require
+from ui.session import store
+from ui.widgets import pick_opening, strategy_summary
+
+me = require("hiring_manager", "committee_member")
+st.title("Debrief")
+
+mine = [
+    o
+    for o in openings.list_openings(store(), me)
+    if me.id in (o.hiring_manager_id, *o.committee_ids)
+]
+opening = pick_opening(mine)
+if opening is None:
+    st.stop()
+st.caption(f"Decision: {strategy_summary(opening)}")
+
+days = debrief.interview_days(store(), me, opening.id)
+if not days:
+    st.info("No interviews are scheduled for this opening yet.", icon=":material/info:")
+    st.stop()
+today = date.today()
+default = next((i for i, d in enumerate(days) if d <= today), 0)
+day = st.selectbox(
+    "Interview day",
+    days,
+    index=default,
+    format_func=lambda d: f"{d:%A %d %B %Y}" + (" (today)" if d == today else ""),
+)
+
+rows = debrief.day_view(store(), me, opening.id, day)
+table = [
+    {
+        "candidate": r.candidate,
+        "scorecards": f"{r.submitted} of {r.expected}",
+        "overdue": r.overdue,
+        "debrief": "open" if r.debrief_open else "not open",
+        "outcome": OUTCOME_WORDS.get(r.outcome, "hidden") if r.outcome else "—",
+        "flags": ", ".join(FLAG_WORDS[f] for f in r.flags),
+        "weighted score": "" if r.score is None else f"{r.score:.2f}",
+        "decision": OUTCOME_WORDS.get(r.decision, "") if r.decision else "",
+    }
+    for r in rows
+]
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    height=35 * (len(table) + 1) + 3,
+)
+st.caption(
+    "Select a row to open that candidate's debrief. Outcomes show only once a debrief is open"
+    " (and your own scorecard is in, if you interviewed)."
+)
+chosen = picked.selection.rows if picked else []
+if chosen:
+    st.switch_page("pages/debrief.py", query_params={"candidate": rows[chosen[0]].candidate_id})
+if rows:
+    pick, go = st.columns([4, 1], vertical_alignment="bottom")
+    who = pick.selectbox("Candidate", rows, format_func=lambda r: r.candidate)
+    if go.button("Open debrief", type="primary"):
+        st.switch_page("pages/debrief.py", query_params={"candidate": who.candidate_id})

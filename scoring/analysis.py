@@ -1,0 +1,118 @@
+"""Tables behind the debrief's charts: pure pandas over scorecards the caller was allowed to read.
+
+Every normalisation goes through `scoring.scale`; nothing here decides an outcome (that is the
+engine's job) or checks access (the service already did).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from scoring.rubric import Rubric
+from scoring.scale import Scale
+from scoring.scorecards import Scorecard
+
+DISCUSS_SHARE = 0.5  # interviewers this far apart (as a share of the scale) should talk it over
+
+
+def criterion_frame(
+    cards: Iterable[Scorecard],
+    rubrics: Mapping[str, Rubric],
+    labels: Iterable[str],
+    *,
+    forced: bool = False,
+) -> pd.DataFrame:
+    """One row per interviewer × criterion of their rubric: raw and effective point, the point
+    normalised to 0..1 (NaN when not assessed), the scale and the weight."""
+    rows = []
+    for label, card in zip(labels, cards, strict=True):
+        rubric = rubrics[card.rubric_hash]
+        for criterion in rubric.criteria:
+            entry = card.criteria.get(criterion.id)
+            raw = entry.score if entry else None
+            scale = criterion.scale
+            effective = None if raw is None else scale.effective(raw, forced)
+            rows.append(
+                {
+                    "interviewer": label,
+                    "session": card.session_title,
+                    "criterion_id": criterion.id,
+                    "criterion": criterion.name,
+                    "raw": raw,
+                    "effective": effective,
+                    "normalised": None if effective is None else scale.normalise(effective),
+                    "min": scale.min,
+                    "max": scale.max,
+                    "weight": criterion.weight,
+                    "assessed": raw is not None,
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "interviewer",
+            "session",
+            "criterion_id",
+            "criterion",
+            "raw",
+            "effective",
+            "normalised",
+            "min",
+            "max",
+            "weight",
+            "assessed",
+        ],
+    )
+    for column in ("raw", "effective"):
+        frame[column] = frame[column].astype("Int64")
+    frame["normalised"] = frame["normalised"].astype("float64")
+    return frame
+
+
+def spread(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per criterion rated by two or more interviewers: lowest, highest, the gap in points and
+    as a share of the scale, and whether it is wide enough to discuss (half the scale or more)."""
+    assessed = frame[frame["assessed"]]
+    grouped = assessed.groupby(["session", "criterion_id", "criterion", "min", "max"], sort=False)
+    table = grouped.agg(
+        raters=("interviewer", "nunique"),
+        lowest=("effective", "min"),
+        highest=("effective", "max"),
+    ).reset_index()
+    table = table[table["raters"] >= 2].copy()
+    table["gap"] = (table["highest"] - table["lowest"]).astype("Int64")
+    table["gap_share"] = (table["gap"] / (table["max"] - table["min"])).astype("float64")
+    table["discuss"] = table["gap_share"] >= DISCUSS_SHARE
+    return table.sort_values("gap_share", ascending=False, ignore_index=True)
+
+
+def agreement(frame: pd.DataFrame) -> float | None:
+    """Where several interviewers rated the same criteria: 1 minus the mean gap as a share of
+    the scale (1.0 = they gave the same points). None when no criterion had two raters."""
+    table = spread(frame)
+    if table.empty:
+        return None
+    return round(1 - float(table["gap_share"].mean()), 2)
+
+
+def overall_frame(positions: Iterable, scale: Scale, labels: Mapping[int, str]) -> pd.DataFrame:
+    """The overall recommendations as the engine saw them, for the dot plot."""
+    rows = [
+        {
+            "interviewer": p.interviewer,
+            "raw": p.raw,
+            "effective": p.effective,
+            "position": p.position.value,
+            "strong": p.strong,
+            "label": labels.get(p.effective, str(p.effective)),
+            "moved": p.raw != p.effective,
+        }
+        for p in positions
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["interviewer", "raw", "effective", "position", "strong", "label", "moved"]
+    )
+    frame.attrs["midpoint"] = scale.midpoint
+    return frame
