@@ -1,0 +1,124 @@
+"""The debrief in a real browser on the demo organisation: a hiring manager opens a debrief,
+toggles forcing, sees the outcome flip and records the decision; committee members vote in their
+own browsers and the history shows their votes and the decision."""
+
+from harness import settle, sign_in, visit
+
+from scoring import debrief, openings, people
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def headline(page) -> str:
+    return page.locator("h2").first.inner_text()
+
+
+def go_to_debrief(page, opening, day, candidate: str) -> None:
+    link = page.get_by_role("link", name="Debrief", exact=True)
+    if link.count():  # one screen only (a committee member): no menu, already there
+        link.click()
+    page.get_by_role("heading", name="Debrief").first.wait_for()
+    settle(page)
+    choose(page, "Opening", f"{opening.title} · {opening.role}")
+    choose(page, "Interview day", f"{day:%A %d %B %Y}" + "")
+    choose(page, "Candidate", candidate)
+    page.get_by_role("button", name="Open debrief").click()
+    page.get_by_role("link", name="Day view").wait_for()
+    settle(page)
+
+
+def find(store, person, opening, wanted):
+    """(day, row) of the first candidate of `opening` for which wanted(row) holds."""
+    for day in debrief.interview_days(store, person, opening.id):
+        for row in debrief.day_view(store, person, opening.id, day):
+            if wanted(row):
+                return day, row
+    raise AssertionError("the demo has no such candidate")
+
+
+def login_of(logins, name):
+    return next(x for x in logins.values() if x.name == name)
+
+
+def test_manager_opens_toggles_forcing_sees_the_flip_and_decides(demo_app, new_page):
+    url, logins, store = demo_app
+    hm_login = login_of(logins, "Mei-Lin Chen")
+    hm = people.sign_in(store, hm_login.email, hm_login.code)
+    (opening,) = [o for o in openings.list_openings(store, hm) if o.hiring_manager_id == hm.id]
+    day, row = find(store, hm, opening, lambda r: not r.debrief_open and r.submitted == r.expected)
+
+    page = visit(new_page(), url)
+    sign_in(page, hm_login.email, hm_login.code)
+    page.set_viewport_size({"width": 1920, "height": 1080})  # the projector
+    go_to_debrief(page, opening, day, row.candidate)
+    page.get_by_text(f"Scorecards in: {row.submitted} of {row.expected}").wait_for()
+    page.get_by_role("button", name="Open the debrief", exact=True).click()
+    page.get_by_text("The debrief is open").wait_for()
+    settle(page)
+    raw = headline(page)
+
+    page.get_by_text("Force extremes").click()
+    settle(page)
+    forced = headline(page)
+    assert forced != raw, f"forcing did not flip {row.candidate}: {raw}"
+    page.get_by_text("Forcing the scores to the extremes flips the outcome.").wait_for()
+    page.get_by_text("Force extremes").click()  # back to the opening's own rule
+    settle(page)
+
+    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("Decision recorded").wait_for()
+    settle(page)
+    view = debrief.debrief(store, hm, row.candidate_id)
+    assert [d.outcome for d in view.decisions] == [view.raw.outcome]
+    assert "confirmed" in page.locator("[data-testid=stMain]").inner_text()
+
+
+def test_committee_members_vote_in_their_own_browsers_then_the_manager_decides(demo_app, new_page):
+    url, logins, store = demo_app
+    hm_login = login_of(logins, "Sofia Marquez")
+    hm = people.sign_in(store, hm_login.email, hm_login.code)
+    (opening,) = [o for o in openings.list_openings(store, hm) if o.hiring_manager_id == hm.id]
+    day, row = find(
+        store,
+        hm,
+        opening,
+        lambda r: (
+            r.debrief_open
+            and r.decision is None
+            and not debrief.debrief(store, hm, r.candidate_id).votes
+        ),
+    )
+    alias = openings.get_candidate(store, hm, row.candidate_id).alias
+    for name, verdict in (("Grace Adeyemi", "Hire"), ("Lars Nilsson", "Hire")):
+        member = login_of(logins, name)
+        page = visit(new_page(), url)
+        sign_in(page, member.email, member.code)
+        go_to_debrief(page, opening, day, alias)  # the opening is anonymised: alias only
+        assert row.candidate not in page.locator("[data-testid=stApp]").inner_text()
+        form = page.get_by_test_id("stForm").filter(has_text="Your vote")
+        form.get_by_text(verdict, exact=True).click()
+        form.get_by_role("textbox", name="Note (optional)").fill(f"{name.split()[0]}: solid packet")
+        form.get_by_role("button", name="Cast my vote").click()
+        page.get_by_text("Your vote is in.").wait_for()
+
+    page = visit(new_page(), url)
+    sign_in(page, hm_login.email, hm_login.code)
+    go_to_debrief(page, opening, day, row.candidate)
+    body = page.locator("[data-testid=stMain]").inner_text()
+    assert "Grace Adeyemi: Hire (Grace: solid packet)" in body
+    assert "Lars Nilsson: Hire (Lars: solid packet)" in body
+    if "The committee says Hire" in body:
+        page.get_by_role("button", name="Record the decision").click()
+    else:  # below the bar: the rule says no hire whatever the votes
+        assert "The committee says No hire" in body
+        page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("Decision recorded").wait_for()
+    settle(page)
+    body = page.locator("[data-testid=stMain]").inner_text()
+    assert "Committee votes" in body and "by Sofia Marquez" in body
+    assert len(debrief.debrief(store, hm, row.candidate_id).decisions) == 1

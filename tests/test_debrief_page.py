@@ -1,0 +1,114 @@
+"""The debrief page with AppTest: who may open it, no scores before it opens, the forcing toggle,
+and the manager's decision that needs a rationale and accepted responsibility."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scoring import debrief, people
+from world import build, submit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(world, who="manager"):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["person_id"] = world.person(who).id
+    at.run()
+    at.query_params["candidate"] = str(world.candidate_id)
+    at.switch_page("pages/debrief.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def text(at) -> str:
+    kinds = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "metric")
+    return " ".join(str(getattr(e, "value", "")) for k in kinds for e in getattr(at, k))
+
+
+def make(tmp_path, monkeypatch, **options):
+    monkeypatch.chdir(ROOT)
+    world = build(tmp_path / "debrief.sqlite", **options)
+    monkeypatch.setenv("DEBRIEF_DB", str(world.store.path))
+    return world
+
+
+def test_hiring_manager_of_another_opening_gets_nothing(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch)
+    other = people.add_person(
+        world.store, world.coordinator, "Hal Other", "hal@example.com", ["hiring_manager"]
+    )
+    world.hal = other
+    submit(world, "ana", 4)
+    at = open_page(world, "hal")
+    assert at.info[0].value == "Choose a candidate on the day view."
+    assert "ana thinks" not in text(at) and not at.dataframe
+
+
+def test_before_opening_only_status_no_scores(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch)
+    submit(world, "ana", 5)
+    submit(world, "bo", 0)
+    at = open_page(world)
+    shown = text(at)
+    assert "Scorecards in: 2 of 3" in shown
+    assert "No scores are shown before the debrief opens." in shown
+    assert "ana thinks" not in shown and "Strong yes" not in shown and not at.metric
+    assert [b.label for b in at.button if "Open" in b.label] == ["Open the debrief early"]
+
+
+def test_forcing_toggle_changes_effective_values_and_outcome(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch, strategy={"kind": "vote", "veto": True})
+    for who, overall in (("ana", 3), ("bo", 3), ("cy", 2)):
+        submit(world, who, overall)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    headline = next(m.value for m in at.markdown if m.value.startswith("## "))
+    assert headline == "## :green[Hire]"
+    assert [e.label for e in at.expander][2].endswith("· 2 (no)")
+    at.toggle[0].set_value(True).run()
+    headline = next(m.value for m in at.markdown if m.value.startswith("## "))
+    assert headline == "## :red[No hire]"
+    labels = [e.label for e in at.expander]
+    assert "· 2 → 0 (no, strong)" in labels[2] and "· 3 → 5 (yes, strong)" in labels[0]
+    assert "Forcing the scores to the extremes flips the outcome." in text(at)
+
+
+@pytest.mark.parametrize(
+    "rationale, accept", [("", True), ("She fills our gap in causal work", False)]
+)
+def test_manager_decision_needs_rationale_and_responsibility(
+    tmp_path, monkeypatch, rationale, accept
+):
+    world = make(tmp_path, monkeypatch)
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
+        submit(world, who, overall)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    decision = next(r for r in at.radio if r.label == "Decision")
+    decision.set_value("hire")
+    at.text_area[0].input(rationale)
+    if accept:
+        at.checkbox[0].check()
+    next(b for b in at.button if b.label == "Record the decision").click().run()
+    assert at.error, "the page accepted a decision it must refuse"
+    assert debrief.debrief(world.store, world.manager, world.candidate_id).decisions == []
+
+
+def test_manager_records_a_decision_and_the_history_shows_it(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch)
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
+        submit(world, who, overall)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    next(r for r in at.radio if r.label == "Decision").set_value("no_hire")
+    at.text_area[0].input("Reference check raised a concern")
+    at.checkbox[0].check()
+    next(b for b in at.button if b.label == "Record the decision").click().run()
+    assert not at.error
+    (record,) = debrief.debrief(world.store, world.manager, world.candidate_id).decisions
+    assert (record.outcome, record.accepts_responsibility) == ("no_hire", True)
+    shown = text(at)
+    assert "Reference check raised a concern" in shown
+    assert "The decision differs from where the panel stood when the debrief opened." in shown
