@@ -56,8 +56,10 @@ def six_session_catalog(catalog: Catalog) -> Catalog:
     return Catalog(rubrics=catalog.rubrics, loops=loops)
 
 
-def build(path: Path, candidates: int, catalog: Catalog) -> tuple[Store, object, list[int]]:
-    """A database of `candidates` spread over a year of history, mostly decided."""
+def build(
+    path: Path, candidates: int, catalog: Catalog, days: float = 365
+) -> tuple[Store, object, list[int]]:
+    """A database of `candidates` spread over `days` of history, mostly decided."""
     store = Store(path)
     rng = random.Random(7)
     history = [s for s in STAGES if s not in ("scheduled", "today")]
@@ -69,7 +71,7 @@ def build(path: Path, candidates: int, catalog: Catalog) -> tuple[Store, object,
             stage = "decided" if n % 10 < 8 else rng.choice(history)
             twists = [t for t in fitting_twists(stage) if rng.random() < 0.08]
             opening = team.openings[keys[n % len(keys)]]
-            day = TODAY - timedelta(days=365 * (candidates - n) / candidates)
+            day = TODAY - timedelta(days=days * (candidates - n) / candidates)
             candidate_id = add_demo_candidate(
                 store,
                 team,

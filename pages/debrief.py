@@ -100,11 +100,18 @@ if view.early_reason:
 left, middle, right = st.columns([3, 2, 2])
 left.markdown(f"## {coloured(result.outcome)}")
 left.caption("Forced extremes" if force else "Raw scores")
-middle.metric("Scorecards", f"{len(view.scorecards)} in")
+board = scorecards.status_board(store(), me, candidate_id)
+missing = [s for s in board if s.state != "recused" and s.submitted_at is None]
+middle.metric("Scorecards in", f"{len(view.scorecards)} of {len(view.scorecards) + len(missing)}")
 middle.caption(
     f"{result.tally['yes']} yes · {result.tally['no']} no · {result.tally['undecided']} undecided"
 )
 right.metric("Weighted score", "—" if result.score is None else f"{result.score:.2f}")
+if missing:
+    st.error(
+        "Missing: " + ", ".join(f"{s.interviewer_name} ({s.session_title})" for s in missing),
+        icon=":material/person_off:",
+    )
 if result.flags:
     st.markdown(" ".join(f":orange-badge[{FLAG_WORDS[f]}]" for f in result.flags))
 for reason in result.reasons:
@@ -148,25 +155,23 @@ st.altair_chart(
 rubrics = {c.rubric_hash: openings.rubric(store(), c.rubric_hash) for c in view.scorecards}
 labels = [p.interviewer for p in result.positions]
 frame = analysis.criterion_frame(view.scorecards, rubrics, labels, forced=force)
-heat, spread_col = st.columns([3, 2])
-with heat:
-    st.markdown("**Criteria** (blank: not assessed, or another session's rubric)")
-    st.altair_chart(charts.heatmap(frame), use_container_width=True)
-with spread_col:
-    st.markdown("**Where interviewers differ**")
-    spread = analysis.spread(frame)
-    if spread.empty:
-        st.caption("Every criterion was rated by one interviewer: no spread to compare.")
-    else:
-        st.altair_chart(charts.spread_chart(spread), use_container_width=True)
-        for row in spread[spread["discuss"]].itertuples():
-            st.error(
-                f"Discuss: {row.criterion} ({row.session}): {row.lowest} to {row.highest}"
-                f" on {row.min}..{row.max}",
-                icon=":material/forum:",
-            )
-        agreement = analysis.agreement(frame)
-        st.metric("Agreement where criteria were rated twice", f"{agreement:.2f}")
+st.markdown("**Criteria** (blank: not assessed, or another session's rubric)")
+st.altair_chart(charts.heatmap(frame), use_container_width=False)
+st.markdown("**Where interviewers differ**")
+spread = analysis.spread(frame)
+if spread.empty:
+    st.caption("Every criterion was rated by one interviewer: no spread to compare.")
+else:
+    chart, numbers = st.columns([3, 1])
+    chart.altair_chart(charts.spread_chart(spread), use_container_width=True)
+    numbers.metric("Agreement", f"{analysis.agreement(frame):.2f}")
+    numbers.caption("1.00: interviewers who rated the same criteria gave the same points.")
+    for row in spread[spread["discuss"]].itertuples():
+        st.error(
+            f"Discuss: {row.criterion} ({row.session}): {row.lowest} to {row.highest}"
+            f" on {row.min}..{row.max}",
+            icon=":material/forum:",
+        )
 
 for card, position in zip(view.scorecards, result.positions, strict=True):
     arrow = (

@@ -88,14 +88,20 @@ def snapshot_rubric(db, rubric: Rubric) -> str:
     return rubric.content_hash
 
 
+_SNAPSHOTS: dict[str, Rubric] = {}
+
+
 def rubric_snapshot(db, rubric_hash: str) -> Rubric:
-    """The rubric exactly as it was frozen."""
-    row = db.execute(
-        "SELECT content FROM rubric_snapshots WHERE hash = ?", [rubric_hash]
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"No rubric snapshot {rubric_hash[:12]}.")
-    return Rubric.model_validate_json(row["content"])
+    """The rubric exactly as it was frozen. Snapshots never change and are keyed by their
+    content hash, so each is read and parsed once per process (they hold no scores)."""
+    if rubric_hash not in _SNAPSHOTS:
+        row = db.execute(
+            "SELECT content FROM rubric_snapshots WHERE hash = ?", [rubric_hash]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"No rubric snapshot {rubric_hash[:12]}.")
+        _SNAPSHOTS[rubric_hash] = Rubric.model_validate_json(row["content"])
+    return _SNAPSHOTS[rubric_hash]
 
 
 def _strategy(strategy: Strategy | dict[str, Any]) -> Strategy:

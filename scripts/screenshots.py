@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 from harness import ROOT, launch, settle, sign_in, streamlit_server, visit
 from playwright.sync_api import sync_playwright
 
+from scoring import debrief, openings, people
 from scoring.demo import build_demo
 from scoring.rubric import load_catalog
 from scoring.store import Store
@@ -45,6 +46,30 @@ def shoot(page, out: Path, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def choose(page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def open_debrief_of(page, store, login, wanted) -> str:
+    """Open, from the day view, the debrief of the manager's first candidate that `wanted`."""
+    me = people.sign_in(store, login.email, login.code)
+    (opening,) = [o for o in openings.list_openings(store, me) if o.hiring_manager_id == me.id]
+    for day in debrief.interview_days(store, me, opening.id):
+        for row in debrief.day_view(store, me, opening.id, day):
+            if wanted(row):
+                choose(page, "Opening", f"{opening.title} · {opening.role}")
+                choose(page, "Interview day", f"{day:%A %d %B %Y}")
+                choose(page, "Candidate", row.candidate)
+                page.get_by_role("button", name="Open debrief").click()
+                page.get_by_role("link", name="Day view").wait_for()
+                settle(page)
+                return row.candidate.split()[0].lower()
+    raise SystemExit("the demo has no such candidate")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "screenshots")
@@ -63,7 +88,8 @@ def main() -> None:
             page.close()
 
         db = work / "demo.sqlite"
-        logins = {x.roles[0]: x for x in build_demo(Store(db), load_catalog(ROOT / "rubrics"))}
+        every = build_demo(Store(db), load_catalog(ROOT / "rubrics"))
+        logins = {x.roles[0]: x for x in every}
         with streamlit_server(db) as url:
             page = browser.new_page(viewport=viewport)
             shoot(visit(page, url), args.out, "01-sign-in")
@@ -97,6 +123,26 @@ def main() -> None:
             page = browser.new_page(viewport=viewport)
             shoot(visit(page, f"{url}/people"), args.out, "30-people-anonymous")
             page.close()
+
+            for name, label, size in (
+                ("Mei-Lin Chen", "laptop", viewport),
+                ("Mei-Lin Chen", "projector", {"width": 1920, "height": 1080}),
+                ("Sofia Marquez", "projector", {"width": 1920, "height": 1080}),
+            ):
+                manager = next(x for x in every if x.name == name)
+                page = browser.new_page(viewport=size)
+                visit(page, url)
+                sign_in(page, manager.email, manager.code)
+                page.get_by_role("link", name="Debrief", exact=True).click()
+                settle(page)
+                shoot(page, args.out, f"40-day-view-{label}")
+                opened = open_debrief_of(page, Store(db), manager, lambda r: r.debrief_open)
+                shoot(page, args.out, f"41-debrief-{opened}-{label}")
+                page.get_by_role("link", name="Day view").click()
+                settle(page)
+                waiting = open_debrief_of(page, Store(db), manager, lambda r: not r.debrief_open)
+                shoot(page, args.out, f"42-before-opening-{waiting}-{label}")
+                page.close()
         browser.close()
 
 

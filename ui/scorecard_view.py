@@ -37,18 +37,21 @@ def marks(card: Scorecard) -> list[str]:
 
 
 def show_scorecard(card: Scorecard, rubric: Rubric, opening: Opening, *, who: bool = True) -> None:
-    """Overall, feedback, and every criterion with the anchor of the point given and evidence."""
-    heading = f"**{card.interviewer_name}** · {card.session_title}" if who else ""
-    st.markdown(f"{heading}  \n**Overall: {overall_label(opening, card.overall)}**")
-    for mark in marks(card):
-        st.caption(f":material/flag: {mark}")
-    st.write(card.feedback)
+    """Overall, feedback, and every criterion with the anchor of the point given and evidence,
+    as one block of text (a debrief shows many of these)."""
+    heading = f"**{card.interviewer_name}** · {card.session_title}  \n" if who else ""
+    lines = [f"{heading}**Overall: {overall_label(opening, card.overall)}**", ""]
+    lines += [f":orange[:material/flag: {mark}]  " for mark in marks(card)]
+    lines += [card.feedback, ""]
     for criterion in rubric.criteria:
         entry = card.criteria.get(criterion.id)
         score = entry.score if entry else None
-        st.markdown(f"- **{criterion.name}**: {point_label(rubric, criterion.id, score)}")
+        lines.append(f"- **{criterion.name}**: {point_label(rubric, criterion.id, score)}")
         if entry and entry.evidence:
-            st.caption(f"Evidence: {entry.evidence}")
-    st.caption(
-        f"Submitted {card.submitted_at:%a %d %b %H:%M} UTC · rubric {rubric.id} v{rubric.version}"
-    )
+            lines.append(f"  \n  *Evidence: {entry.evidence}*")
+    lines += [
+        "",
+        f":gray[Submitted {card.submitted_at:%a %d %b %H:%M} UTC"
+        f" · rubric {rubric.id} v{rubric.version}]",
+    ]
+    st.markdown("\n".join(lines))
