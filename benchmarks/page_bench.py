@@ -79,13 +79,22 @@ def main() -> None:
             leftover.unlink()
         store, team, decided = build(path, size, catalog, days=size / PER_DAY)
         os.environ["DEBRIEF_DB"] = str(path)
+        opening = team.openings["ds"]
         with store.read() as db:
             scorecards = db.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0]
-            candidate_id = decided[-1]
-            opening_id = db.execute(
-                "SELECT opening_id FROM candidates WHERE id = ?", [candidate_id]
-            ).fetchone()[0]
-        manager_id = next(o.hiring_manager_id for o in team.openings.values() if o.id == opening_id)
+            # the same shape in both databases: the latest decided candidate of the data
+            # scientist opening with one interviewer per session (six scorecards)
+            candidate_id = next(
+                c
+                for c in reversed(decided)
+                if db.execute(
+                    """SELECT c.opening_id = ? AND COUNT(*) = 6 FROM candidates c
+                       JOIN interview_sessions i ON i.candidate_id = c.id
+                       JOIN assignments a ON a.session_id = i.id WHERE c.id = ?""",
+                    [opening.id, c],
+                ).fetchone()[0]
+            )
+        manager_id = opening.hiring_manager_id
         results[label] = {
             "debrief": rerun_time(
                 "pages/debrief.py", manager_id, {"candidate": str(candidate_id)}, args.runs

@@ -164,7 +164,7 @@ if spread.empty:
 else:
     chart, numbers = st.columns([3, 1])
     chart.altair_chart(charts.spread_chart(spread), use_container_width=True)
-    numbers.metric("Agreement", f"{analysis.agreement(frame):.2f}")
+    numbers.metric("Agreement", f"{analysis.agreement(spread):.2f}")
     numbers.caption("1.00: interviewers who rated the same criteria gave the same points.")
     for row in spread[spread["discuss"]].itertuples():
         st.error(

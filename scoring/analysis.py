@@ -88,10 +88,10 @@ def spread(frame: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("gap_share", ascending=False, ignore_index=True)
 
 
-def agreement(frame: pd.DataFrame) -> float | None:
-    """Where several interviewers rated the same criteria: 1 minus the mean gap as a share of
-    the scale (1.0 = they gave the same points). None when no criterion had two raters."""
-    table = spread(frame)
+def agreement(table: pd.DataFrame) -> float | None:
+    """From a `spread` table: where several interviewers rated the same criteria, 1 minus the
+    mean gap as a share of the scale (1.0 = they gave the same points). None when no criterion
+    had two raters."""
     if table.empty:
         return None
     return round(1 - float(table["gap_share"].mean()), 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -469,18 +469,39 @@ def _require_debrief_seat(person: Person, opening: Opening) -> None:
         raise NotAllowed("The debrief is for the opening's hiring manager and committee.")
 
 
-def interview_days(store: Store, actor: Person, opening_id: int, limit: int = 60) -> list[date]:
-    """The days on which the opening has interviews, newest first."""
+def interview_days(
+    store: Store, actor: Person, opening_id: int, around: date | None = None, each_way: int = 14
+) -> list[date]:
+    """Days on which the opening has interviews, newest first: up to `each_way` days after
+    `around` (default today) and `each_way` on or before it. Each step walks the start-time
+    index to the next day with one of this opening's sessions, so a long history costs nothing."""
+    centre = around or now_utc().date()
+    midnight = datetime(centre.year, centre.month, centre.day, tzinfo=UTC) + timedelta(days=1)
     with store.read() as db:
         person = current(db, actor)
         _require_debrief_seat(person, _opening(db, opening_id))
-        rows = db.execute(
-            """SELECT DISTINCT substr(i.starts_at, 1, 10) AS day FROM interview_sessions i
-               JOIN candidates c ON c.id = i.candidate_id WHERE c.opening_id = ?
-               ORDER BY day DESC LIMIT ?""",
-            [opening_id, limit],
-        ).fetchall()
-    return [date.fromisoformat(r["day"]) for r in rows]
+
+        def step(bound: datetime, later: bool) -> date | None:
+            row = db.execute(
+                f"""SELECT i.starts_at FROM interview_sessions i INDEXED BY sessions_by_start
+                    JOIN candidates c ON c.id = i.candidate_id
+                    WHERE i.starts_at {">=" if later else "<"} ? AND c.opening_id = ?
+                    ORDER BY i.starts_at {"ASC" if later else "DESC"} LIMIT 1""",
+                [stamp(bound), opening_id],
+            ).fetchone()
+            return parse_stamp(row["starts_at"]).date() if row else None
+
+        days: list[date] = []
+        for later in (True, False):
+            bound = midnight
+            for _ in range(each_way):
+                found = step(bound, later)
+                if found is None:
+                    break
+                days.append(found)
+                start_of = datetime(found.year, found.month, found.day, tzinfo=UTC)
+                bound = start_of + timedelta(days=1) if later else start_of
+    return sorted(set(days), reverse=True)
 
 
 def day_view(
@@ -498,7 +519,8 @@ def day_view(
         ids = [
             r[0]
             for r in db.execute(
-                """SELECT i.candidate_id, MIN(i.starts_at) AS first FROM interview_sessions i
+                """SELECT i.candidate_id, MIN(i.starts_at) AS first
+                   FROM interview_sessions i INDEXED BY sessions_by_start
                    JOIN candidates c ON c.id = i.candidate_id
                    WHERE c.opening_id = ? AND i.starts_at >= ? AND i.starts_at < ?
                    GROUP BY i.candidate_id ORDER BY first""",

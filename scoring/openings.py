@@ -237,12 +237,17 @@ def list_openings(store: Store, actor: Person) -> list[Opening]:
             ids = [
                 r[0]
                 for r in db.execute(
-                    """SELECT id FROM openings WHERE hiring_manager_id = :p
-                       UNION SELECT opening_id FROM opening_committee WHERE person_id = :p
-                       UNION SELECT c.opening_id FROM candidates c
-                         JOIN interview_sessions i ON i.candidate_id = c.id
-                         JOIN assignments a ON a.session_id = i.id WHERE a.interviewer_id = :p
-                       ORDER BY 1""",
+                    # One EXISTS per opening, not a scan of everything the person ever
+                    # interviewed: this stays fast however long their history is.
+                    """SELECT o.id FROM openings o
+                       WHERE o.hiring_manager_id = :p
+                          OR EXISTS (SELECT 1 FROM opening_committee m
+                                     WHERE m.opening_id = o.id AND m.person_id = :p)
+                          OR EXISTS (SELECT 1 FROM assignments a
+                                     JOIN interview_sessions i ON i.id = a.session_id
+                                     JOIN candidates c ON c.id = i.candidate_id
+                                     WHERE a.interviewer_id = :p AND c.opening_id = o.id)
+                       ORDER BY o.id""",
                     {"p": person.id},
                 )
             ]

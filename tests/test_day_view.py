@@ -1,0 +1,41 @@
+"""The opening's day view: who was interviewed that day, and outcomes only where allowed."""
+
+import pytest
+
+from scoring import debrief
+from scoring.errors import NotAllowed
+from world import DAY, build, submit
+
+
+@pytest.fixture
+def world(tmp_path):
+    return build(tmp_path / "day.sqlite", strategy={"kind": "vote"})
+
+
+def test_days_with_interviews_are_listed_newest_first(world):
+    days = debrief.interview_days(world.store, world.manager, world.opening_id, around=DAY.date())
+    assert days == [DAY.date()]
+    assert debrief.interview_days(world.store, world.member, world.opening_id, around=DAY.date())
+    with pytest.raises(NotAllowed):
+        debrief.interview_days(world.store, world.ana, world.opening_id)
+
+
+def test_outcome_hidden_until_the_debrief_opens(world):
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
+        submit(world, who, overall)
+    (row,) = debrief.day_view(world.store, world.manager, world.opening_id, DAY.date())
+    assert (row.submitted, row.expected, row.outcome) == (3, 3, None)
+    assert "once the debrief is open" in row.hidden
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    (row,) = debrief.day_view(world.store, world.member, world.opening_id, DAY.date())
+    assert (row.outcome, row.hidden) == ("hire", None)
+    assert "split" in row.flags and "fragile" in row.flags
+    debrief.record_decision(world.store, world.manager, world.candidate_id, "hire")
+    (row,) = debrief.day_view(world.store, world.manager, world.opening_id, DAY.date())
+    assert (row.decision, row.decided_by) == ("hire", "Maria Manager")
+
+
+def test_interviewers_and_coordinators_have_no_day_view(world):
+    for who in ("ana", "coordinator"):
+        with pytest.raises(NotAllowed):
+            debrief.day_view(world.store, world.person(who), world.opening_id, DAY.date())
