@@ -6,7 +6,7 @@ import streamlit as st
 from scoring import analysis, debrief, openings, scorecards
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
 from scoring.errors import DebriefError, NotAllowed
-from ui import charts
+from scoring import charts
 from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store

@@ -1,0 +1,585 @@
+"""Decision summaries and bulk exports: what was decided and why, for people not in the room.
+
+One generator (`summary`) gathers everything through the service's access rules; Markdown, HTML
+and PDF are renderings of that same content. Bulk exports per opening: decisions (one row per
+candidate; coordinators may have these) and scorecards (one row per criterion score; only people
+who may see the scores). CSV cells a spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scoring import analysis, charts, debrief, openings, scorecards
+from scoring.access import Person, candidate_facts, current, panel_refusal, require_role
+from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
+from scoring.errors import NotAllowed
+from scoring.store import Store, now_utc
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ------------------------------------------------------------------------------ the content
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of one scorecard, in words."""
+
+    name: str
+    score: str  # "3 of 4", "Yes", "Not assessed"
+    anchor: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision of a scorecard."""
+
+    revision: int
+    submitted_at: str
+    overall: str
+    reason: str
+    after_reveal: bool
+
+
+@dataclass(frozen=True)
+class ScorecardSection:
+    """A scorecard as the summary shows it."""
+
+    interviewer: str
+    session: str
+    rubric: str  # "coding v1 (hash 1a2b3c4d5e6f)"
+    overall: str
+    feedback: str
+    submitted: str
+    late: bool
+    marks: list[str]
+    criteria: list[CriterionLine]
+    revisions: list[Revision]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything a decision summary says about one candidate."""
+
+    candidate: str
+    anonymised: bool  # the exporter sees the alias, not the name
+    opening: str
+    role: str
+    loop: str
+    interview_date: str
+    strategy: str
+    parameters: dict[str, Any]
+    outcome_raw: str
+    outcome_forced: str
+    flags: list[tuple[str, str]]  # (word, meaning)
+    reasons: list[str]
+    tally: dict[str, int]
+    score: float | None
+    frozen: str
+    opened: str
+    early_reason: str | None
+    scorecards: list[ScorecardSection]
+    decisions: list[dict[str, Any]]
+    votes: list[dict[str, str]]
+    changed_since_opening: bool
+    generated: str
+    charts: dict[str, dict] = field(default_factory=dict)  # Vega-Lite specs
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary as plain JSON-able data (the `json` format)."""
+        return asdict(self)
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else ""
+
+
+def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
+    """The decision summary of one candidate, for someone who may see its debrief."""
+    view = debrief.debrief(store, actor, candidate_id)  # the debrief's own access rules
+    opening = view.opening
+    rubrics = {c.rubric_hash: openings.rubric(store, c.rubric_hash) for c in view.scorecards}
+    labels = [p.interviewer for p in view.raw.positions]
+    sections = []
+    for card, label in zip(view.scorecards, labels, strict=True):
+        rubric = rubrics[card.rubric_hash]
+        lines = []
+        for criterion in rubric.criteria:
+            entry = card.criteria.get(criterion.id)
+            score = entry.score if entry else None
+            if score is None:
+                shown, anchor = "Not assessed", ""
+            elif criterion.kind == "binary":
+                shown, anchor = ("Yes" if score else "No"), criterion.anchors[score]
+            else:
+                shown, anchor = f"{score} of {criterion.scale.max}", criterion.anchors[score]
+            lines.append(
+                CriterionLine(criterion.name, shown, anchor, entry.evidence if entry else "")
+            )
+        history = scorecards.revisions(store, actor, card.assignment_id)
+        marks = []
+        if card.late:
+            marks.append(f"late: {card.hours_after_session:.0f} h after the session")
+        if card.revision > 1:
+            marks.append(f"revised ({card.revision} revisions)")
+        if any(r.saw_others for r in history):
+            marks.append("revised after seeing others' scores")
+        sections.append(
+            ScorecardSection(
+                interviewer=label,
+                session=card.session_title,
+                rubric=f"{rubric.id} v{rubric.version} (hash {rubric.content_hash[:12]})",
+                overall=f"{card.overall} · {opening.scale.labels[card.overall]}",
+                feedback=card.feedback,
+                submitted=_when(card.first_submitted_at),
+                late=card.late,
+                marks=marks,
+                criteria=lines,
+                revisions=[
+                    Revision(
+                        r.revision,
+                        _when(r.submitted_at),
+                        f"{r.overall} · {opening.scale.labels[r.overall]}",
+                        r.revision_reason or "",
+                        r.saw_others,
+                    )
+                    for r in history
+                ],
+            )
+        )
+    frame = analysis.criterion_frame(view.scorecards, rubrics, labels)
+    scale = opening.scale.scale
+    specs = {
+        "Overall recommendations": charts.overall_chart(
+            analysis.overall_frame(view.raw.positions, scale, opening.scale.labels),
+            scale.min,
+            scale.max,
+        ).to_dict(),
+        "Criteria by interviewer": charts.heatmap(frame).to_dict(),
+    }
+    spread = analysis.spread(frame)
+    if not spread.empty:
+        specs["Where interviewers differ"] = charts.spread_chart(spread).to_dict()
+    result = view.result if not opening.strategy.force_extremes else view.forced
+    first_day = min((c.session_ended_at for c in view.scorecards), default=view.opened_at)
+    return Summary(
+        candidate=view.candidate,
+        anonymised=openings.get_candidate(store, actor, candidate_id).name is None,
+        opening=opening.title,
+        role=opening.role,
+        loop=opening.loop_title,
+        interview_date=f"{first_day:%Y-%m-%d}",
+        strategy=opening.strategy.kind,
+        parameters=opening.strategy.model_dump(),
+        outcome_raw=OUTCOME_WORDS[view.raw.outcome],
+        outcome_forced=OUTCOME_WORDS[view.forced.outcome],
+        flags=[(FLAG_WORDS[f], FLAG_MEANINGS[f]) for f in result.flags],
+        reasons=list(result.reasons),
+        tally=dict(result.tally),
+        score=result.score,
+        frozen=OUTCOME_WORDS[view.frozen["outcome"]],
+        opened=f"{_when(view.opened_at)} by {view.opened_by}",
+        early_reason=view.early_reason,
+        scorecards=sections,
+        decisions=[
+            {
+                "outcome": OUTCOME_WORDS[d.outcome],
+                "by": d.decided_by,
+                "at": _when(d.decided_at),
+                "rationale": d.rationale,
+                "accepts_responsibility": d.accepts_responsibility,
+                "engine_outcome": OUTCOME_WORDS[d.engine_result["outcome"]],
+                "in_force": d is view.final,
+            }
+            for d in view.decisions
+        ],
+        votes=[
+            {
+                "member": v.member,
+                "vote": OUTCOME_WORDS[v.vote],
+                "note": v.note,
+                "at": _when(v.cast_at),
+            }
+            for v in view.votes
+        ],
+        changed_since_opening=view.changed_since_opening,
+        generated=_when(now_utc()),
+        charts=specs,
+    )
+
+
+# ---------------------------------------------------------------------------------- Markdown
+
+
+def _parameters(s: Summary) -> str:
+    p = s.parameters
+    parts = [f"strategy {s.strategy}"]
+    if s.strategy in ("vote", "committee"):
+        parts.append(
+            f"rule {p['rule']}"
+            + (f" {p['supermajority']:.2f}" if p["rule"] == "supermajority" else "")
+        )
+    if s.strategy == "vote":
+        parts.append(
+            f"veto {'on' if p['veto'] else 'off'}, greenlight {'on' if p['greenlight'] else 'off'}"
+        )
+    parts.append(f"quorum {p['quorum']}")
+    if p.get("bar") is not None:
+        parts.append(f"bar {p['bar']:.2f}")
+    parts.append(f"forced extremes {'on' if p['force_extremes'] else 'off'}")
+    return ", ".join(parts)
+
+
+def _sections(s: Summary) -> list[tuple[str, list[str]]]:
+    """The summary as (heading, paragraphs/lines) in reading order, shared by every format."""
+    head = [
+        f"Opening: {s.opening} ({s.role}) · loop: {s.loop} · interviewed {s.interview_date}",
+        f"Decision strategy: {_parameters(s)}",
+        f"Outcome on raw scores: {s.outcome_raw} · on forced extremes: {s.outcome_forced}",
+        f"Panel: {s.tally['yes']} yes, {s.tally['no']} no, {s.tally['undecided']} undecided"
+        + (f" · weighted score {s.score:.2f}" if s.score is not None else ""),
+        f"When the debrief opened ({s.opened}) the outcome was: {s.frozen}",
+    ]
+    if s.early_reason:
+        head.append(f"Opened early: {s.early_reason}")
+    if s.anonymised:
+        head.append("This opening is anonymised: the candidate is named by their alias.")
+    decided = []
+    for d in s.decisions:
+        state = "in force" if d["in_force"] else "superseded"
+        responsibility = "; accepts responsibility" if d["accepts_responsibility"] else ""
+        decided.append(
+            f"{d['outcome']} ({state}) by {d['by']}, {d['at']}{responsibility}."
+            f" The strategy said: {d['engine_outcome']}."
+            f" Rationale: {d['rationale'] or '(confirmed)'}"
+        )
+    if not decided:
+        decided.append("No decision recorded yet.")
+    elif s.changed_since_opening:
+        decided.append("The decision differs from where the panel stood when the debrief opened.")
+    for v in s.votes:
+        decided.append(
+            f"Committee vote: {v['member']}: {v['vote']}" + (f" ({v['note']})" if v["note"] else "")
+        )
+    flags = [f"{word}: {meaning}" for word, meaning in s.flags] or ["None."]
+    return [("Summary", head), ("Decision", decided), ("Flags", flags), ("Reasons", s.reasons)]
+
+
+def render_markdown(s: Summary) -> str:
+    """The summary as Markdown (charts are in the HTML and PDF renderings)."""
+    out = [f"# Decision summary: {s.candidate}", ""]
+    for heading, lines in _sections(s):
+        out += [f"## {heading}", ""] + [f"- {line}" for line in lines] + [""]
+    out += ["## Scorecards", ""]
+    for card in s.scorecards:
+        out += [f"### {card.interviewer} · {card.session}", ""]
+        out += [
+            f"- Rubric: {card.rubric}",
+            f"- Overall: **{card.overall}**",
+            f"- Submitted: {card.submitted}"
+            + (f" ({'; '.join(card.marks)})" if card.marks else ""),
+        ]
+        out += [
+            "",
+            f"> {card.feedback}",
+            "",
+            "| criterion | score | anchor | evidence |",
+            "|---|---|---|---|",
+        ]
+        for c in card.criteria:
+            row = [c.name, c.score, c.anchor, c.evidence]
+            out.append(
+                "| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in row) + " |"
+            )
+        if len(card.revisions) > 1:
+            out += ["", "Revisions:"]
+            for r in card.revisions:
+                after = " — after seeing others' scores" if r.after_reveal else ""
+                out.append(
+                    f"- {r.revision}: {r.submitted_at}, overall {r.overall}. {r.reason}{after}"
+                )
+        out.append("")
+    out.append(f"*Generated {s.generated} by Debrief.*")
+    return "\n".join(out) + "\n"
+
+
+# -------------------------------------------------------------------------------------- HTML
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;max-width:60rem;
+margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+h1{font-size:1.8rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+td,th{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top;text-align:left}
+th{background:#f6f6f6}.mark{color:#b45309}
+blockquote{border-left:4px solid #ccc;margin:.5rem 0;padding:.2rem .8rem;color:#444}
+figure{margin:1rem 0}figcaption{font-weight:600}
+"""
+
+
+def _svg(spec: dict) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def render_html(s: Summary) -> str:
+    """The summary as one self-contained HTML file (charts embedded as SVG)."""
+    e = html.escape
+    out = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Decision summary: {e(s.candidate)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Decision summary: {e(s.candidate)}</h1>",
+    ]
+    for heading, lines in _sections(s):
+        out.append(
+            f"<h2>{e(heading)}</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in lines) + "</ul>"
+        )
+    out.append("<h2>Charts</h2>")
+    for title, spec in s.charts.items():
+        out.append(f"<figure><figcaption>{e(title)}</figcaption>{_svg(spec)}</figure>")
+    out.append("<h2>Scorecards</h2>")
+    for card in s.scorecards:
+        marks = "".join(f" <span class='mark'>({e(m)})</span>" for m in card.marks)
+        out.append(
+            f"<h3>{e(card.interviewer)} · {e(card.session)}</h3>"
+            f"<p>Rubric: {e(card.rubric)}<br>Overall: <strong>{e(card.overall)}</strong><br>"
+            f"Submitted: {e(card.submitted)}{marks}</p><blockquote>{e(card.feedback)}</blockquote>"
+            "<table><tr><th>criterion</th><th>score</th><th>anchor</th><th>evidence</th></tr>"
+            + "".join(
+                f"<tr><td>{e(c.name)}</td><td>{e(c.score)}</td><td>{e(c.anchor)}</td>"
+                f"<td>{e(c.evidence)}</td></tr>"
+                for c in card.criteria
+            )
+            + "</table>"
+        )
+        if len(card.revisions) > 1:
+            out.append(
+                "<p>Revisions:</p><ul>"
+                + "".join(
+                    f"<li>{r.revision}: {e(r.submitted_at)}, overall {e(r.overall)}. {e(r.reason)}"
+                    + (" — after seeing others' scores" if r.after_reveal else "")
+                    + "</li>"
+                    for r in card.revisions
+                )
+                + "</ul>"
+            )
+    out.append(f"<p><em>Generated {e(s.generated)} by Debrief.</em></p></body></html>")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------------------- PDF
+
+
+def render_pdf(s: Summary) -> bytes:
+    """The summary as a PDF (charts as images; DejaVu with a CJK fallback, so any name renders)."""
+    import vl_convert
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.add_font("Fallback", "", FONTS / "DroidSansFallbackFull.ttf")
+    pdf.set_fallback_fonts(["Fallback"], exact_match=False)
+    pdf.add_page()
+    width = pdf.epw
+    down = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+    def text(line: str, size: float = 10, bold: bool = False, height: float = 5.5) -> None:
+        pdf.set_font("DejaVu", "B" if bold else "", size)
+        pdf.multi_cell(width, height, line, **down)
+
+    text(f"Decision summary: {s.candidate}", 18, bold=True, height=9)
+    for heading, lines in _sections(s):
+        pdf.ln(2)
+        text(heading, 13, bold=True, height=7)
+        for line in lines:
+            text(f"• {line}")
+    for title, spec in s.charts.items():
+        png = vl_convert.vegalite_to_png(spec, scale=2)
+        shown = min(width, 170)
+        pixels_wide, pixels_high = int.from_bytes(png[16:20]), int.from_bytes(png[20:24])
+        if pdf.will_page_break(12 + shown * pixels_high / pixels_wide):
+            pdf.add_page()  # keep a chart with its title
+        pdf.ln(2)
+        text(title, 12, bold=True, height=7)
+        pdf.image(io.BytesIO(png), w=shown)
+    pdf.ln(2)
+    text("Scorecards", 13, bold=True, height=7)
+    for card in s.scorecards:
+        pdf.ln(2)
+        text(f"{card.interviewer} · {card.session}", 11, bold=True, height=6)
+        text(f"Rubric {card.rubric} · overall {card.overall} · submitted {card.submitted}")
+        for mark in card.marks:
+            text(f"! {mark}")
+        text(card.feedback)
+        for c in card.criteria:
+            line = f"{c.name}: {c.score}" + (f" — {c.anchor}" if c.anchor else "")
+            text(line, 9)
+            if c.evidence:
+                text(f"    Evidence: {c.evidence}", 9)
+        if len(card.revisions) > 1:
+            for r in card.revisions:
+                after = " — after seeing others' scores" if r.after_reveal else ""
+                text(
+                    f"Revision {r.revision}: {r.submitted_at}, overall {r.overall}."
+                    f" {r.reason}{after}",
+                    9,
+                )
+    pdf.ln(3)
+    text(f"Generated {s.generated} by Debrief.", 8)
+    return bytes(pdf.output())
+
+
+def render(s: Summary, fmt: str) -> bytes:
+    """One summary in one format: md, html, pdf or json."""
+    if fmt == "md":
+        return render_markdown(s).encode()
+    if fmt == "html":
+        return render_html(s).encode()
+    if fmt == "pdf":
+        return render_pdf(s)
+    if fmt == "json":
+        return json.dumps(s.as_json(), indent=2, ensure_ascii=False).encode()
+    raise ValueError(f"format: must be md, html, pdf or json (got {fmt!r})")
+
+
+# ------------------------------------------------------------------------------ bulk exports
+
+
+def _opening_for(db, person: Person, opening_id: int, *, scores: bool) -> openings.Opening:
+    opening = openings._opening(db, opening_id)
+    seat = person.id in (opening.hiring_manager_id, *opening.committee_ids)
+    if scores and not seat:
+        raise NotAllowed(
+            "Scorecards are exported only by the opening's hiring manager and committee."
+        )
+    if not scores and not seat:
+        require_role(db, person, "coordinator")
+    return opening
+
+
+def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
+    """One row per candidate of the opening: the decision in force and how it was reached.
+    For coordinators too: it holds no scores."""
+    with store.read() as db:
+        person = current(db, actor)
+        opening = _opening_for(db, person, opening_id, scores=False)
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id", [opening_id]
+            )
+        ]
+        rows = []
+        for candidate_id in ids:
+            decisions = debrief._decisions(db, candidate_id)
+            opened = db.execute(
+                "SELECT * FROM debriefs WHERE candidate_id = ?", [candidate_id]
+            ).fetchone()
+            final = decisions[-1] if decisions else None
+            frozen = json.loads(opened["frozen_result"])["outcome"] if opened else ""
+            rows.append(
+                {
+                    "candidate_id": candidate_id,
+                    "candidate": scorecards.candidate_label(db, person, candidate_id),
+                    "opening": opening.title,
+                    "strategy": opening.strategy.kind,
+                    "debrief_opened_at": opened["opened_at"] if opened else "",
+                    "opened_early_because": (opened["early_reason"] or "") if opened else "",
+                    "outcome_at_opening": frozen,
+                    "decision": final.outcome if final else "",
+                    "decided_by": final.decided_by if final else "",
+                    "decided_at": _when(final.decided_at) if final else "",
+                    "rationale": final.rationale if final else "",
+                    "accepts_responsibility": final.accepts_responsibility if final else "",
+                    "strategy_said": final.engine_result["outcome"] if final else "",
+                    "decisions_recorded": len(decisions),
+                }
+            )
+        return rows
+
+
+def scorecard_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
+    """One row per criterion score of every active scorecard the person may see now (the
+    candidates whose debrief is open to them). Never for a coordinator as such."""
+    with store.read() as db:
+        person = current(db, actor)
+        opening = _opening_for(db, person, opening_id, scores=True)
+        ids = [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id", [opening_id]
+            )
+        ]
+        rows = []
+        for candidate_id in ids:
+            if panel_refusal(person, candidate_facts(db, candidate_id)) is not None:
+                continue
+            label = scorecards.candidate_label(db, person, candidate_id)
+            for card in scorecards._load(db, scorecards._active_ids(db, candidate_id)):
+                rubric = openings.rubric_snapshot(db, card.rubric_hash)
+                for criterion in rubric.criteria:
+                    entry = card.criteria.get(criterion.id)
+                    rows.append(
+                        {
+                            "candidate_id": candidate_id,
+                            "candidate": label,
+                            "opening": opening.title,
+                            "session": card.session_title,
+                            "interviewer": card.interviewer_name,
+                            "revision": card.revision,
+                            "submitted_at": _when(card.first_submitted_at),
+                            "late": card.late,
+                            "revised_after_reveal": card.saw_others,
+                            "rubric_id": rubric.id,
+                            "rubric_version": rubric.version,
+                            "rubric_hash": rubric.content_hash,
+                            "criterion_id": criterion.id,
+                            "criterion": criterion.name,
+                            "score": "" if entry is None or entry.score is None else entry.score,
+                            "not_assessed": entry is None or entry.score is None,
+                            "scale_min": criterion.scale.min,
+                            "scale_max": criterion.scale.max,
+                            "weight": criterion.weight,
+                            "evidence": entry.evidence if entry else "",
+                            "overall": card.overall,
+                            "feedback": card.feedback,
+                        }
+                    )
+        return rows
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    """Rows as CSV, formula-like cells neutralised."""
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+    return out.getvalue()
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    """Rows as a JSON list."""
+    return json.dumps(rows, indent=2, ensure_ascii=False, default=str)
