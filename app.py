@@ -34,6 +34,14 @@ SCREENS = {
             False,
         ),
     ],
+    "Records": [
+        (
+            "pages/decisions.py",
+            "Decisions",
+            ":material/download:",
+            ("coordinator", "hiring_manager", "committee_member"),
+        ),
+    ],
     "Setup": [
         ("pages/openings.py", "Openings", ":material/work:", ("coordinator",)),
         ("pages/people.py", "People", ":material/group:", ("coordinator",)),

@@ -3,10 +3,10 @@ stand and how strongly, what does the strategy say, what would change it; then t
 
 import streamlit as st
 
-from scoring import analysis, debrief, openings, scorecards
+from scoring import analysis, charts, debrief, openings, scorecards
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
 from scoring.errors import DebriefError, NotAllowed
-from scoring import charts
+from ui.downloads import summary_buttons
 from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store
@@ -237,6 +237,9 @@ if (
             else:
                 flash("Your vote is in.")
                 st.rerun()
+
+with st.expander("Export the decision summary"):
+    summary_buttons(store(), me, candidate_id, candidate.display)
 
 if not is_manager:
     st.stop()

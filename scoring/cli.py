@@ -99,6 +99,44 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import os
+
+    from scoring import exports, people
+
+    if (args.candidate is None) == (args.opening is None):
+        print("export: give either --candidate ID or --opening ID", file=err)
+        return 2
+    allowed = ("md", "html", "pdf", "json") if args.candidate is not None else ("csv", "json")
+    if args.format not in allowed:
+        print(f"export: --format must be one of {', '.join(allowed)} here", file=err)
+        return 2
+    code = args.code or os.environ.get("DEBRIEF_CODE", "")
+    store = Store(args.db)
+    try:
+        person = people.sign_in(store, args.as_email, code)
+        if args.candidate is not None:
+            data = exports.render(exports.summary(store, person, args.candidate), args.format)
+        else:
+            rows = (exports.decision_rows if args.what == "decisions" else exports.scorecard_rows)(
+                store, person, args.opening
+            )
+            text = exports.to_csv(rows) if args.format == "csv" else exports.to_json(rows)
+            data = text.encode()
+    except DebriefError as exc:
+        print(f"export: {exc}", file=err)
+        return 1
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"{args.out}: {len(data):,} bytes", file=err)
+    elif hasattr(out, "buffer"):
+        out.buffer.write(data)
+        out.flush()
+    else:
+        out.write(data.decode("utf-8", errors="replace"))
+    return 0
+
+
 def main(
     argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -116,7 +154,20 @@ def main(
     init_cmd.add_argument("--name", help="their name (default: from the email)")
     demo_cmd = commands.add_parser("demo", help="fill an empty database with a demo organisation")
     demo_cmd.add_argument("--rubrics", default="rubrics", help="rubric folder (default: rubrics/)")
-    for command in (init_cmd, demo_cmd):
+    export_cmd = commands.add_parser(
+        "export",
+        help="a candidate's decision summary, or an opening's decisions or scorecards",
+        description="Signs in as --as EMAIL with the access code in $DEBRIEF_CODE (or --code);"
+        " the same access rules apply as in the app.",
+    )
+    export_cmd.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")
+    export_cmd.add_argument("--code", help="the access code (default: $DEBRIEF_CODE)")
+    export_cmd.add_argument("--candidate", type=int, metavar="ID")
+    export_cmd.add_argument("--opening", type=int, metavar="ID")
+    export_cmd.add_argument("--what", choices=["decisions", "scorecards"], default="decisions")
+    export_cmd.add_argument("--format", required=True, choices=["md", "html", "pdf", "json", "csv"])
+    export_cmd.add_argument("--out", help="write to this file (default: standard output)")
+    for command in (init_cmd, demo_cmd, export_cmd):
         command.add_argument("--db", help="the SQLite file (default: $DEBRIEF_DB or data/)")
     args = parser.parse_args(argv)
 
@@ -128,5 +179,7 @@ def main(
         return _init(args, out, err)
     if args.command == "demo":
         return _demo(args, out, err)
+    if args.command == "export":
+        return _export(args, out, err)
     print(json.dumps(rubric_json_schema(), indent=2), file=out)
     return 0

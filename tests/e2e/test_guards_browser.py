@@ -15,6 +15,7 @@ PAGES = [
     "scorecard",
     "debrief_day",
     "debrief",
+    "decisions",
 ]
 
 

@@ -1,0 +1,236 @@
+"""Decision summaries and bulk exports: every part present in every format, access rules as on
+the pages, formula injection made inert, CSV that round-trips, no names on anonymised openings."""
+
+import html
+import io
+import json
+import re
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from scoring import debrief, exports, openings, people, scorecards
+from scoring.demo import build_demo
+from scoring.errors import NotAllowed
+from scoring.rubric import load_catalog
+from scoring.store import Store
+from world import DAY, ROOT, build, full_scores, submit
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("exports") / "demo.sqlite")
+    logins = {x.name: x for x in build_demo(store, load_catalog(ROOT / "rubrics"))}
+
+    def person(name):
+        return people.sign_in(store, logins[name].email, logins[name].code)
+
+    return store, person
+
+
+def decided(store, manager, wanted):
+    opening = next(
+        o for o in openings.list_openings(store, manager) if o.hiring_manager_id == manager.id
+    )
+    for row in exports.decision_rows(store, manager, opening.id):
+        if row["decision"] and wanted(debrief.debrief(store, manager, row["candidate_id"])):
+            return row["candidate_id"]
+    raise AssertionError("no such demo candidate")
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_part_is_in_the_html_and_the_pdf(demo):
+    store, person = demo
+    manager = person("Sofia Marquez")  # committee opening: votes, a bar, revisions
+    candidate_id = decided(
+        store, manager, lambda v: v.votes and any(c.revision > 1 for c in v.scorecards)
+    )
+    summary = exports.summary(store, manager, candidate_id)
+    html_text = exports.render(summary, "html").decode()
+    pdf = exports.render(summary, "pdf")
+    assert html_text.count("<svg") >= 2  # the charts, embedded
+    assert len([p for p in PdfReader(io.BytesIO(pdf)).pages if p.images]) >= 1
+    plain = re.sub(r"<svg.*?</svg>", " ", html_text, flags=re.S)
+    texts = {
+        "html": flat(html.unescape(re.sub(r"<[^>]+>", " ", plain))),
+        "pdf": pdf_text(pdf),
+    }
+    expected = [
+        summary.candidate,
+        summary.opening,
+        summary.loop,
+        summary.interview_date,
+        f"strategy {summary.strategy}",
+        "quorum",
+        "bar 0.50",
+        f"Outcome on raw scores: {summary.outcome_raw}",
+        f"on forced extremes: {summary.outcome_forced}",
+        f"the outcome was: {summary.frozen}",
+        *[meaning for _, meaning in summary.flags],
+        *summary.reasons,
+        *[d["by"] for d in summary.decisions],
+        *[d["rationale"] for d in summary.decisions if d["rationale"]],
+        *[f"Committee vote: {v['member']}: {v['vote']}" for v in summary.votes],
+    ]
+    for card in summary.scorecards:
+        expected += [card.interviewer, card.session, card.rubric, card.overall, card.submitted]
+        expected += [card.feedback[:60]]
+        for line in card.criteria:
+            expected += [line.name, line.score]
+            if line.anchor:
+                expected.append(line.anchor[:50])
+            if line.evidence:
+                expected.append(line.evidence[:50])
+        for revision in card.revisions[1:]:
+            expected.append(revision.reason[:40])
+    assert any("after seeing others' scores" in m for c in summary.scorecards for m in c.marks)
+    expected.append("after seeing others' scores")
+    for fmt, text in texts.items():
+        missing = [e for e in expected if flat(e) not in text]
+        assert not missing, f"{fmt} lacks {missing[:5]}"
+
+
+def test_markdown_and_json_carry_the_same_content(demo):
+    store, person = demo
+    manager = person("Daniel Okafor")
+    candidate_id = decided(store, manager, lambda v: True)
+    summary = exports.summary(store, manager, candidate_id)
+    markdown = exports.render(summary, "md").decode()
+    data = json.loads(exports.render(summary, "json"))
+    assert data["candidate"] == summary.candidate and data["decisions"]
+    assert "accepts responsibility" in markdown  # manager strategy
+    for card in summary.scorecards:
+        assert card.rubric in markdown and card.feedback.splitlines()[0] in markdown
+
+
+def test_export_by_someone_not_entitled_fails(demo, tmp_path, cli):
+    store, person = demo
+    manager = person("Daniel Okafor")
+    candidate_id = decided(store, manager, lambda v: True)
+    opening_id = openings.get_candidate(store, manager, candidate_id).opening_id
+    for name in ("Priya Raman", "Rahul Mehta", "Grace Adeyemi", "Mei-Lin Chen"):
+        with pytest.raises(NotAllowed):
+            exports.summary(store, person(name), candidate_id)
+    with pytest.raises(NotAllowed):  # the coordinator: decisions yes, scores no
+        exports.scorecard_rows(store, person("Priya Raman"), opening_id)
+    assert exports.decision_rows(store, person("Priya Raman"), opening_id)
+    with pytest.raises(NotAllowed):
+        exports.decision_rows(store, person("Rahul Mehta"), opening_id)
+
+
+def test_formula_injection_is_inert_and_csv_round_trips(tmp_path):
+    w = build(tmp_path / "inject.sqlite", strategy={"kind": "vote"})
+    evil = openings.add_candidate(w.store, w.coordinator, w.opening_id, '=HYPERLINK("http://x")')
+    for position, who in ((1, w.ana), (2, w.bo)):
+        session = openings.schedule_session(
+            w.store,
+            w.coordinator,
+            evil,
+            position,
+            DAY + timedelta(days=1, hours=position),
+            [who.id],
+        )
+        with w.store.read() as db:
+            seat = db.execute(
+                "SELECT id FROM assignments WHERE session_id = ?", [session]
+            ).fetchone()[0]
+        criteria = full_scores(w.store, seat)
+        first = next(iter(criteria))
+        criteria[first]["evidence"] = "@SUM(A1:A9)"
+        scorecards.submit(
+            w.store,
+            who,
+            seat,
+            overall=4,
+            feedback="+1 strong; -2 weak\tthen =cmd|' /C calc'!A0",
+            criteria=criteria,
+            now=DAY + timedelta(days=1, hours=6),
+        )
+    debrief.open_debrief(w.store, w.manager, evil)
+    debrief.record_decision(w.store, w.manager, evil, "hire")
+    decisions_csv = exports.to_csv(exports.decision_rows(w.store, w.manager, w.opening_id))
+    scores_csv = exports.to_csv(exports.scorecard_rows(w.store, w.manager, w.opening_id))
+    for text in (decisions_csv, scores_csv):
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        for value in frame.to_numpy().ravel():
+            assert not str(value).startswith(exports.FORMULA_STARTS), value
+    frame = pd.read_csv(io.StringIO(scores_csv), dtype=str, keep_default_na=False)
+    rows = exports.scorecard_rows(w.store, w.manager, w.opening_id)
+    assert len(frame) == len(rows) and list(frame.columns) == list(rows[0])
+    assert frame["feedback"].iloc[0] == "'+1 strong; -2 weak\tthen =cmd|' /C calc'!A0"
+    assert "'@SUM(A1:A9)" in set(frame["evidence"])
+    assert '\'=HYPERLINK("http://x")' in set(
+        pd.read_csv(io.StringIO(decisions_csv), dtype=str)["candidate"]
+    )
+    # same rows as JSON
+    assert len(json.loads(exports.to_json(rows))) == len(rows)
+
+
+def test_anonymised_opening_exports_carry_no_name(tmp_path):
+    w = build(
+        tmp_path / "anon.sqlite",
+        strategy={"kind": "committee", "quorum": 1},
+        anonymise=True,
+        manager_interviews=True,
+    )
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1), ("manager", 4)):
+        submit(w, who, overall)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "fine")
+    debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
+    for exporter in (w.manager, w.member):  # the manager interviewed: alias for them too
+        summary = exports.summary(w.store, exporter, w.candidate_id)
+        assert summary.anonymised
+        for fmt in ("md", "html", "json", "pdf"):
+            data = exports.render(summary, fmt)
+            text = pdf_text(data) if fmt == "pdf" else data.decode()
+            assert "Grace" not in text and "grace@example.com" not in text, fmt
+            assert summary.candidate.startswith("Candidate ") and summary.candidate in text
+        for rows in (
+            exports.decision_rows(w.store, exporter, w.opening_id),
+            exports.scorecard_rows(w.store, exporter, w.opening_id),
+        ):
+            assert "Grace" not in exports.to_csv(rows)
+
+
+def test_cli_exports_every_format_and_refuses_the_wrong_person(tmp_path, cli, monkeypatch):
+    w = build(tmp_path / "cli.sqlite")
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
+        submit(w, who, overall)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "Strong", True)
+    code = people.issue_code(w.store, w.coordinator, w.manager.id)
+    monkeypatch.setenv("DEBRIEF_CODE", code)
+    base = ("export", "--db", w.store.path, "--as", "maria@example.com")
+    for fmt in ("md", "html", "pdf", "json"):
+        out = tmp_path / f"summary.{fmt}"
+        result = cli(*base, "--candidate", w.candidate_id, "--format", fmt, "--out", out)
+        assert result.returncode == 0, result.stderr
+        assert "Grace Hopper" in (pdf_text(out.read_bytes()) if fmt == "pdf" else out.read_text())
+    result = cli(*base, "--opening", w.opening_id, "--what", "scorecards", "--format", "csv")
+    assert result.returncode == 0 and "criterion_id" in result.stdout
+    coordinator_code = people.issue_code(w.store, w.coordinator, w.coordinator.id)
+    monkeypatch.setenv("DEBRIEF_CODE", coordinator_code)
+    refused = cli(
+        "export",
+        "--db",
+        w.store.path,
+        "--as",
+        "cora@example.com",
+        "--candidate",
+        w.candidate_id,
+        "--format",
+        "md",
+    )
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "export:" in refused.stderr
