@@ -34,14 +34,6 @@ SCREENS = {
             False,
         ),
     ],
-    "Records": [
-        (
-            "pages/decisions.py",
-            "Decisions",
-            ":material/download:",
-            ("coordinator", "hiring_manager", "committee_member"),
-        ),
-    ],
     "Setup": [
         ("pages/openings.py", "Openings", ":material/work:", ("coordinator",)),
         ("pages/people.py", "People", ":material/group:", ("coordinator",)),
@@ -49,6 +41,14 @@ SCREENS = {
         ("pages/interview_day.py", "Interview day", ":material/calendar_month:", ("coordinator",)),
         ("pages/status.py", "Status", ":material/checklist:", ("coordinator", "hiring_manager")),
         ("pages/rubrics.py", "Rubrics", ":material/rule:", ("coordinator", "hiring_manager")),
+    ],
+    "Records": [
+        (
+            "pages/decisions.py",
+            "Decisions",
+            ":material/download:",
+            ("coordinator", "hiring_manager", "committee_member"),
+        ),
     ],
 }
 
