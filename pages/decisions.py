@@ -32,7 +32,7 @@ table(
             "decision": r["decision"].replace("_", " "),
             "by": r["decided_by"],
             "when": r["decided_at"],
-            "at opening": r["outcome_at_opening"].replace("_", " "),
+            "panel at opening": r["panel_at_opening"],
             "rationale": r["rationale"],
         }
         for r in decided

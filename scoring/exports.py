@@ -491,7 +491,14 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
                 "SELECT * FROM debriefs WHERE candidate_id = ?", [candidate_id]
             ).fetchone()
             final = decisions[-1] if decisions else None
-            frozen = json.loads(opened["frozen_result"])["outcome"] if opened else ""
+            frozen_result = json.loads(opened["frozen_result"]) if opened else None
+            frozen = frozen_result["outcome"] if frozen_result else ""
+            tally = frozen_result["tally"] if frozen_result else None
+            panel = (
+                f"{tally['yes']} yes, {tally['no']} no, {tally['undecided']} undecided"
+                if tally
+                else ""
+            )
             rows.append(
                 {
                     "candidate_id": candidate_id,
@@ -501,6 +508,7 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
                     "debrief_opened_at": opened["opened_at"] if opened else "",
                     "opened_early_because": (opened["early_reason"] or "") if opened else "",
                     "outcome_at_opening": frozen,
+                    "panel_at_opening": panel,
                     "decision": final.outcome if final else "",
                     "decided_by": final.decided_by if final else "",
                     "decided_at": _when(final.decided_at) if final else "",

@@ -23,7 +23,15 @@ from scoring.demo import build_demo
 from scoring.rubric import load_catalog
 from scoring.store import Store
 
-COORDINATOR_SCREENS = ["Openings", "People", "Candidates", "Interview day", "Status", "Rubrics"]
+COORDINATOR_SCREENS = [
+    "Openings",
+    "People",
+    "Candidates",
+    "Interview day",
+    "Status",
+    "Rubrics",
+    "Decisions",
+]
 
 
 def shoot(page, out: Path, name: str) -> None:
