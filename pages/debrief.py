@@ -243,18 +243,20 @@ with st.expander("Export the decision summary"):
 
 if not is_manager:
     st.stop()
+
+
+def pick_verdict() -> str | None:
+    return st.radio(
+        "Decision", ["hire", "no_hire"], format_func=OUTCOME_WORDS.get, horizontal=True, index=None
+    )
+
+
 with st.form("decide"):
     # The rule as the opening applies it (its own forcing setting), whatever the toggle shows.
     rule = view.forced if opening.strategy.force_extremes else view.raw
     if kind == "manager":
         st.markdown("**Your decision** (the panel gives advice and consent; you decide)")
-        verdict = st.radio(
-            "Decision",
-            ["hire", "no_hire"],
-            format_func=OUTCOME_WORDS.get,
-            horizontal=True,
-            index=None,
-        )
+        verdict = pick_verdict()
         rationale = st.text_area("Why (required)")
         accepts = st.checkbox(
             "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
@@ -267,13 +269,7 @@ with st.form("decide"):
         rationale = st.text_area("Note (optional)")
     elif rule.outcome == "needs_discussion":
         st.markdown("**The panel needs discussion.** Settle it and say why.")
-        verdict = st.radio(
-            "Decision",
-            ["hire", "no_hire"],
-            format_func=OUTCOME_WORDS.get,
-            horizontal=True,
-            index=None,
-        )
+        verdict = pick_verdict()
         rationale = st.text_area("How it was settled (required)")
         accepts = False
     else:

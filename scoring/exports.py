@@ -478,12 +478,7 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
     with store.read() as db:
         person = current(db, actor)
         opening = _opening_for(db, person, opening_id, scores=False)
-        ids = [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id", [opening_id]
-            )
-        ]
+        ids = openings.candidate_ids(db, opening_id)
         rows = []
         for candidate_id in ids:
             decisions = debrief._decisions(db, candidate_id)
@@ -527,12 +522,7 @@ def scorecard_rows(store: Store, actor: Person, opening_id: int) -> list[dict[st
     with store.read() as db:
         person = current(db, actor)
         opening = _opening_for(db, person, opening_id, scores=True)
-        ids = [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id", [opening_id]
-            )
-        ]
+        ids = openings.candidate_ids(db, opening_id)
         rows = []
         for candidate_id in ids:
             if panel_refusal(person, candidate_facts(db, candidate_id)) is not None:

@@ -330,6 +330,16 @@ def get_candidate(store: Store, actor: Person, candidate_id: int) -> Candidate:
         )
 
 
+def candidate_ids(db, opening_id: int) -> list[int]:
+    """The ids of an opening's candidates, oldest first."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id", [opening_id]
+        )
+    ]
+
+
 def list_candidates(store: Store, actor: Person, opening_id: int) -> list[Candidate]:
     """The candidates of an opening, for its coordinator, hiring manager or committee."""
     with store.read() as db:
@@ -340,9 +350,7 @@ def list_candidates(store: Store, actor: Person, opening_id: int) -> list[Candid
             or person.id in (opening.hiring_manager_id, *opening.committee_ids)
         ):
             raise NotAllowed("Only the coordinator, hiring manager and committee see this list.")
-        ids = [
-            r[0] for r in db.execute("SELECT id FROM candidates WHERE opening_id = ?", [opening_id])
-        ]
+        ids = candidate_ids(db, opening_id)
     return [get_candidate(store, actor, i) for i in ids]
 
 
