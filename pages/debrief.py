@@ -150,20 +150,20 @@ st.altair_chart(
     charts.overall_chart(
         analysis.overall_frame(result.positions, scale, opening.scale.labels), scale.min, scale.max
     ),
-    use_container_width=True,
+    width="stretch",
 )
 rubrics = {c.rubric_hash: openings.rubric(store(), c.rubric_hash) for c in view.scorecards}
 labels = [p.interviewer for p in result.positions]
 frame = analysis.criterion_frame(view.scorecards, rubrics, labels, forced=force)
 st.markdown("**Criteria** (blank: not assessed, or another session's rubric)")
-st.altair_chart(charts.heatmap(frame), use_container_width=False)
+st.altair_chart(charts.heatmap(frame), width="content")
 st.markdown("**Where interviewers differ**")
 spread = analysis.spread(frame)
 if spread.empty:
     st.caption("Every criterion was rated by one interviewer: no spread to compare.")
 else:
     chart, numbers = st.columns([3, 1])
-    chart.altair_chart(charts.spread_chart(spread), use_container_width=True)
+    chart.altair_chart(charts.spread_chart(spread), width="stretch")
     numbers.metric("Agreement", f"{analysis.agreement(spread):.2f}")
     numbers.caption("1.00: interviewers who rated the same criteria gave the same points.")
     for row in spread[spread["discuss"]].itertuples():

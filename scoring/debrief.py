@@ -42,13 +42,19 @@ STRATEGY_KINDS = ("manager", "vote", "committee")
 
 
 def _labels(cards: list[Scorecard]) -> list[str]:
-    """Interviewer names, with the session added where one person has two scorecards."""
-    counts = Counter(c.interviewer_name for c in cards)
-    return [
+    """Interviewer names; the session is added where a name has two scorecards, and the
+    person's id where two different people share a name on one session."""
+    names = Counter(c.interviewer_name for c in cards)
+    labels = [
         c.interviewer_name
-        if counts[c.interviewer_name] == 1
+        if names[c.interviewer_name] == 1
         else f"{c.interviewer_name} ({c.session_title})"
         for c in cards
+    ]
+    repeated = Counter(labels)
+    return [
+        label if repeated[label] == 1 else f"{label} #{card.interviewer_id}"
+        for label, card in zip(labels, cards, strict=True)
     ]
 
 

@@ -111,3 +111,42 @@ def test_debrief_previews_every_strategy_and_forcing(tmp_path):
     assert raw.what_if["manager"].outcome == "awaiting_manager"
     assert raw.flipped_by_forcing == []  # forcing keeps every side, it only makes it strong
     assert "lukewarm" in raw.result.flags
+
+
+def test_two_interviewers_with_the_same_name_on_one_session_stay_apart(tmp_path):
+    from datetime import timedelta
+
+    from scoring import openings, people, scorecards
+    from world import DAY, full_scores
+
+    w = build(tmp_path / "names.sqlite")
+    sams = [
+        people.add_person(w.store, w.coordinator, "Sam Lee", f"sam{n}@example.com", ["interviewer"])
+        for n in (1, 2)
+    ]
+    alan = openings.add_candidate(w.store, w.coordinator, w.opening_id, "Alan")
+    session = openings.schedule_session(
+        w.store, w.coordinator, alan, 3, DAY + timedelta(days=1), [s.id for s in sams]
+    )
+    with w.store.read() as db:
+        seats = dict(
+            db.execute(
+                "SELECT interviewer_id, id FROM assignments WHERE session_id = ?", [session]
+            ).fetchall()
+        )
+    for sam, overall in zip(sams, (4, 1), strict=True):
+        scorecards.submit(
+            w.store,
+            sam,
+            seats[sam.id],
+            overall=overall,
+            feedback="ok",
+            criteria=full_scores(w.store, seats[sam.id]),
+            now=DAY + timedelta(days=1, hours=3),
+        )
+    debrief.open_debrief(w.store, w.manager, alan, reason="only the coding session matters here")
+    view = debrief.debrief(w.store, w.manager, alan)
+    labels = [p.interviewer for p in view.raw.positions]
+    assert len(set(labels)) == 2 and all(
+        label.startswith("Sam Lee (Coding session) #") for label in labels
+    )
