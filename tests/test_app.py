@@ -58,3 +58,14 @@ def test_sign_in_with_a_code_opens_the_persons_screens(db):
     assert not at.exception
     assert at.session_state["person_id"] == cora.id
     assert at.title[0].value == "Openings"  # a coordinator's first screen
+
+
+def test_demo_is_loaded_from_the_first_run_screen(db):
+    at = front_door()
+    next(b for b in at.button if b.label == "Load the demo").click().run()
+    assert not at.exception
+    assert "The demo organisation is loaded." in at.success[0].value
+    logins = at.dataframe[0].value
+    assert len(logins) >= 12
+    row = logins.iloc[0]
+    assert people.sign_in(db, row["email"], row["code"]).email == row["email"]
