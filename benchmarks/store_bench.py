@@ -103,13 +103,17 @@ def fresh_assignments(store: Store, team, count: int) -> list[tuple[object, int]
     return seats
 
 
-def criteria_for(store: Store, assignment_id: int) -> dict[str, dict]:
+def rubric_hash_of(store: Store, assignment_id: int) -> str:
     with store.read() as db:
-        rubric_hash = db.execute(
+        return db.execute(
             "SELECT i.rubric_hash FROM assignments a JOIN interview_sessions i"
             " ON i.id = a.session_id WHERE a.id = ?",
             [assignment_id],
         ).fetchone()[0]
+
+
+def criteria_for(store: Store, rubric_hash: str) -> dict[str, dict]:
+    with store.read() as db:
         rubric = rubric_snapshot(db, rubric_hash)
     return {
         c.id: {"score": c.scale.max, "evidence": "Benchmark evidence note."}
@@ -122,7 +126,8 @@ def time_submits(store: Store, seats: list[tuple[object, int]]) -> tuple[float, 
     other half (interleaved, so both see the same file state)."""
     service, bare = [], []
     for index, (person, assignment_id) in enumerate(seats):
-        criteria = criteria_for(store, assignment_id)
+        rubric_hash = rubric_hash_of(store, assignment_id)
+        criteria = criteria_for(store, rubric_hash)
         if index % 2 == 0:
             started = time.perf_counter()
             scorecards.submit(
@@ -130,12 +135,6 @@ def time_submits(store: Store, seats: list[tuple[object, int]]) -> tuple[float, 
             )
             service.append(time.perf_counter() - started)
             continue
-        with store.read() as db:
-            rubric_hash = db.execute(
-                "SELECT i.rubric_hash FROM assignments a JOIN interview_sessions i"
-                " ON i.id = a.session_id WHERE a.id = ?",
-                [assignment_id],
-            ).fetchone()[0]
         started = time.perf_counter()
         conn = sqlite3.connect(store.path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
