@@ -474,7 +474,8 @@ def _opening_for(db, person: Person, opening_id: int, *, scores: bool) -> openin
 
 def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
     """One row per candidate of the opening: the decision in force and how it was reached.
-    For coordinators too: it holds no scores."""
+    For coordinators too: what the panel said (derived from scores) is left blank for anyone
+    who may not see that candidate's scores."""
     with store.read() as db:
         person = current(db, actor)
         opening = _opening_for(db, person, opening_id, scores=False)
@@ -486,7 +487,9 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
                 "SELECT * FROM debriefs WHERE candidate_id = ?", [candidate_id]
             ).fetchone()
             final = decisions[-1] if decisions else None
-            frozen_result = json.loads(opened["frozen_result"]) if opened else None
+            # What the panel said is derived from scores: only for those who may see them.
+            sees_panel = panel_refusal(person, candidate_facts(db, candidate_id)) is None
+            frozen_result = json.loads(opened["frozen_result"]) if opened and sees_panel else None
             frozen = frozen_result["outcome"] if frozen_result else ""
             tally = frozen_result["tally"] if frozen_result else None
             panel = (
@@ -509,7 +512,7 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
                     "decided_at": _when(final.decided_at) if final else "",
                     "rationale": final.rationale if final else "",
                     "accepts_responsibility": final.accepts_responsibility if final else "",
-                    "strategy_said": final.engine_result["outcome"] if final else "",
+                    "strategy_said": final.engine_result["outcome"] if final and sees_panel else "",
                     "decisions_recorded": len(decisions),
                 }
             )

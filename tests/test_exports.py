@@ -123,7 +123,12 @@ def test_export_by_someone_not_entitled_fails(demo, tmp_path, cli):
             exports.summary(store, person(name), candidate_id)
     with pytest.raises(NotAllowed):  # the coordinator: decisions yes, scores no
         exports.scorecard_rows(store, person("Priya Raman"), opening_id)
-    assert exports.decision_rows(store, person("Priya Raman"), opening_id)
+    coordinator_rows = exports.decision_rows(store, person("Priya Raman"), opening_id)
+    assert any(r["decision"] for r in coordinator_rows)
+    for row in coordinator_rows:  # decisions, but nothing derived from the scores
+        assert row["panel_at_opening"] == row["outcome_at_opening"] == row["strategy_said"] == ""
+    manager_rows = exports.decision_rows(store, manager, opening_id)
+    assert any(r["panel_at_opening"] for r in manager_rows)
     with pytest.raises(NotAllowed):
         exports.decision_rows(store, person("Rahul Mehta"), opening_id)
 
