@@ -17,14 +17,13 @@ st.page_link("pages/debrief_day.py", label="Day view", icon=":material/arrow_bac
 
 try:
     candidate_id = int(st.query_params.get("candidate", ""))
+    opening = debrief.opening_of(store(), me, candidate_id)
     candidate = openings.get_candidate(store(), me, candidate_id)
-    opening = openings.get_opening(store(), candidate.opening_id)
-    if me.id not in (opening.hiring_manager_id, *opening.committee_ids):
-        raise NotAllowed("not yours")
 except (ValueError, DebriefError):
     st.info("Choose a candidate on the day view.", icon=":material/groups:")
     st.stop()
 
+# Before the debrief opens only its hiring manager has something to do here.
 is_manager = me.id == opening.hiring_manager_id
 COLOURS = {"hire": "green", "no_hire": "red"}
 
@@ -218,11 +217,7 @@ if view.votes:
         )
 
 kind = opening.strategy.kind
-if (
-    kind == "committee"
-    and me.id in opening.committee_ids
-    and me.id not in [v.member_id for v in view.votes]
-):
+if view.may_vote:
     with st.form("vote"):
         st.markdown("**Your vote**")
         choice = st.radio(
@@ -241,7 +236,7 @@ if (
 with st.expander("Export the decision summary"):
     summary_buttons(store(), me, candidate_id, candidate.display)
 
-if not is_manager:
+if not view.may_decide:
     st.stop()
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from scoring import debrief, openings
+from scoring import debrief
 from scoring.engine import FLAG_WORDS, OUTCOME_WORDS
 from ui.guard import require
 from ui.session import store
@@ -14,12 +14,7 @@ from ui.widgets import pick_opening, strategy_summary
 me = require("hiring_manager", "committee_member")
 st.title("Debrief")
 
-mine = [
-    o
-    for o in openings.list_openings(store(), me)
-    if me.id in (o.hiring_manager_id, *o.committee_ids)
-]
-opening = pick_opening(mine)
+opening = pick_opening(debrief.debrief_openings(store(), me))
 if opening is None:
     st.stop()
 st.caption(f"Decision: {strategy_summary(opening)}")

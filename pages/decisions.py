@@ -3,7 +3,7 @@ manager and committee, the scorecards behind them), and each decided candidate's
 
 import streamlit as st
 
-from scoring import exports, openings
+from scoring import exports
 from scoring.errors import NotAllowed
 from ui.downloads import rows_buttons, summary_buttons
 from ui.guard import require
@@ -13,12 +13,7 @@ from ui.widgets import pick_opening, table
 me = require("coordinator", "hiring_manager", "committee_member")
 st.title("Decisions")
 
-visible = [
-    o
-    for o in openings.list_openings(store(), me)
-    if me.has("coordinator") or me.id in (o.hiring_manager_id, *o.committee_ids)
-]
-opening = pick_opening(visible)
+opening = pick_opening(exports.export_openings(store(), me))
 if opening is None:
     st.stop()
 

@@ -141,6 +141,8 @@ class DebriefView:
     frozen: dict[str, Any]  # the engine's result when the debrief opened
     decisions: list[DecisionRecord]
     votes: list[VoteRecord]
+    may_decide: bool  # the viewer is the hiring manager: records the decision
+    may_vote: bool  # the viewer is on the committee of a committee opening and has not voted
 
     @property
     def final(self) -> DecisionRecord | None:
@@ -305,6 +307,10 @@ def debrief(
             frozen=json.loads(opened["frozen_result"]),
             decisions=decisions,
             votes=votes,
+            may_decide=person.id == opening.hiring_manager_id,
+            may_vote=opening.strategy.kind == "committee"
+            and person.id in opening.committee_ids
+            and person.id not in [v.member_id for v in votes],
         )
 
 
@@ -457,7 +463,6 @@ class DayRow:
 
     candidate_id: int
     candidate: str
-    first_session: datetime
     expected: int
     submitted: int
     overdue: int
@@ -473,6 +478,30 @@ class DayRow:
 def _require_debrief_seat(person: Person, opening: Opening) -> None:
     if person.id not in (opening.hiring_manager_id, *opening.committee_ids):
         raise NotAllowed("The debrief is for the opening's hiring manager and committee.")
+
+
+def debrief_openings(store: Store, actor: Person) -> list[Opening]:
+    """The openings the person manages or sits on the committee of."""
+    with store.read() as db:
+        person = current(db, actor)
+        ids = [
+            r[0]
+            for r in db.execute(
+                """SELECT id FROM openings WHERE hiring_manager_id = :p
+                   UNION SELECT opening_id FROM opening_committee WHERE person_id = :p""",
+                {"p": person.id},
+            )
+        ]
+        return [_opening(db, i) for i in sorted(ids)]
+
+
+def opening_of(store: Store, actor: Person, candidate_id: int) -> Opening:
+    """The opening of a candidate, for its hiring manager or committee; NotAllowed otherwise."""
+    with store.read() as db:
+        person = current(db, actor)
+        opening = _opening(db, candidate_facts(db, candidate_id).opening_id)
+        _require_debrief_seat(person, opening)
+        return opening
 
 
 def interview_days(
@@ -555,7 +584,6 @@ def day_view(
                 DayRow(
                     candidate_id=candidate_id,
                     candidate=candidate_label(db, person, candidate_id),
-                    first_session=min(s.starts_at for s in seats),
                     expected=len(active),
                     submitted=sum(s.submitted_at is not None for s in active),
                     overdue=sum(s.state == "overdue" for s in active),

@@ -472,6 +472,16 @@ def _opening_for(db, person: Person, opening_id: int, *, scores: bool) -> openin
     return opening
 
 
+def export_openings(store: Store, actor: Person) -> list[openings.Opening]:
+    """The openings whose decisions the person may export: every one for a coordinator, else
+    those they manage or sit on the committee of."""
+    with store.read() as db:
+        person = current(db, actor)
+    if person.has("coordinator"):
+        return openings.list_openings(store, actor)
+    return debrief.debrief_openings(store, actor)
+
+
 def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
     """One row per candidate of the opening: the decision in force and how it was reached.
     For coordinators too: what the panel said (derived from scores) is left blank for anyone

@@ -476,14 +476,6 @@ def recuse(
         audit.record(db, person.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
 
 
-def session_times(db, session_id: int) -> tuple[datetime, datetime]:
-    """When a session starts and ends."""
-    row = db.execute(
-        "SELECT starts_at, ends_at FROM interview_sessions WHERE id = ?", [session_id]
-    ).fetchone()
-    return parse_stamp(row["starts_at"]), parse_stamp(row["ends_at"])
-
-
 # --------------------------------------------------------------------------- importing candidates
 
 CSV_COLUMNS = ("name", "email")

@@ -96,7 +96,3 @@ class Scale:
 
     def __str__(self) -> str:
         return f"{self.min}..{self.max}"
-
-
-OVERALL_DEFAULT = Scale(0, 5)
-"""The default overall-recommendation scale of an opening (0 = strong no, 5 = strong yes)."""

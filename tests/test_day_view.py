@@ -39,3 +39,30 @@ def test_interviewers_and_coordinators_have_no_day_view(world):
     for who in ("ana", "coordinator"):
         with pytest.raises(NotAllowed):
             debrief.day_view(world.store, world.person(who), world.opening_id, DAY.date())
+
+
+def test_debrief_openings_and_the_opening_of_a_candidate_are_for_its_seats(world):
+    from scoring import exports
+
+    assert [o.id for o in debrief.debrief_openings(world.store, world.member)] == [world.opening_id]
+    assert debrief.debrief_openings(world.store, world.ana) == []
+    assert debrief.opening_of(world.store, world.manager, world.candidate_id).id == world.opening_id
+    with pytest.raises(NotAllowed):
+        debrief.opening_of(world.store, world.ana, world.candidate_id)
+    assert [o.id for o in exports.export_openings(world.store, world.coordinator)] == [
+        world.opening_id
+    ]
+    assert exports.export_openings(world.store, world.bo) == []
+
+
+def test_the_view_says_who_decides_and_who_still_votes(tmp_path):
+    w = build(tmp_path / "seats.sqlite", strategy={"kind": "committee", "quorum": 1})
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
+        submit(w, who, overall)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    manager_view = debrief.debrief(w.store, w.manager, w.candidate_id)
+    assert (manager_view.may_decide, manager_view.may_vote) == (True, False)
+    assert debrief.debrief(w.store, w.member, w.candidate_id).may_vote
+    debrief.cast_vote(w.store, w.member, w.candidate_id, "hire")
+    member_view = debrief.debrief(w.store, w.member, w.candidate_id)
+    assert (member_view.may_decide, member_view.may_vote) == (False, False)
