@@ -6,57 +6,43 @@ directly for a request to its URL.
 
 import streamlit as st
 
+from scoring.permissions import Screen, may
 from ui import firstrun, session
 from ui.signin import sign_in_form
 
 st.set_page_config(page_title="Debrief", page_icon=":material/fact_check:", layout="wide")
 
-# Each screen, and the roles that have it.
-SCREENS = {
+# Each screen by menu section: (screen, title, icon, shown in the menu). Which roles have which
+# screen is the permission table's (scoring.permissions.SCREENS), asked through `use_screen`.
+MENU = {
     "Interviews": [
-        ("pages/my_interviews.py", "My interviews", ":material/assignment:", ("interviewer",)),
+        ("my_interviews", "My interviews", ":material/assignment:", True),
         # reached from My interviews (?assignment=ID), not from the menu
-        ("pages/scorecard.py", "Scorecard", ":material/edit_note:", ("interviewer",), False),
+        ("scorecard", "Scorecard", ":material/edit_note:", False),
     ],
     "Debrief": [
-        (
-            "pages/debrief_day.py",
-            "Debrief",
-            ":material/groups:",
-            ("hiring_manager", "committee_member"),
-        ),
+        ("debrief_day", "Debrief", ":material/groups:", True),
         # reached from the day view (?candidate=ID), not from the menu
-        (
-            "pages/debrief.py",
-            "Candidate debrief",
-            ":material/gavel:",
-            ("hiring_manager", "committee_member"),
-            False,
-        ),
+        ("debrief", "Candidate debrief", ":material/gavel:", False),
     ],
     "Setup": [
-        ("pages/openings.py", "Openings", ":material/work:", ("coordinator",)),
-        ("pages/people.py", "People", ":material/group:", ("coordinator",)),
-        ("pages/candidates.py", "Candidates", ":material/person_add:", ("coordinator",)),
-        ("pages/interview_day.py", "Interview day", ":material/calendar_month:", ("coordinator",)),
-        ("pages/status.py", "Status", ":material/checklist:", ("coordinator", "hiring_manager")),
-        ("pages/rubrics.py", "Rubrics", ":material/rule:", ("coordinator", "hiring_manager")),
+        ("openings", "Openings", ":material/work:", True),
+        ("people", "People", ":material/group:", True),
+        ("candidates", "Candidates", ":material/person_add:", True),
+        ("interview_day", "Interview day", ":material/calendar_month:", True),
+        ("status", "Status", ":material/checklist:", True),
+        ("rubrics", "Rubrics", ":material/rule:", True),
     ],
     "Records": [
-        (
-            "pages/decisions.py",
-            "Decisions",
-            ":material/download:",
-            ("coordinator", "hiring_manager", "committee_member"),
-        ),
+        ("decisions", "Decisions", ":material/download:", True),
     ],
 }
 
 
 def welcome() -> None:
-    person = session.signed_in()
+    actor = session.signed_in()
     st.title("Debrief")
-    st.write(f"Signed in as **{person.name}**. Your screens are in the menu on the left.")
+    st.write(f"Signed in as **{actor.name}**. Your screens are in the menu on the left.")
 
 
 def sign_in_screen() -> None:
@@ -67,16 +53,17 @@ def sign_in_screen() -> None:
         sign_in_form()
 
 
-def screens_for(person) -> dict[str, list]:
-    """The person's screens by section, then every other screen registered hidden, so a direct
+def screens_for(actor) -> dict[str, list]:
+    """The actor's screens by section, then every other screen registered hidden, so a direct
     link to it reaches that page's own guard (a sign-in prompt) rather than "page not found".
     The first visible screen is the default."""
     visible: dict[str, list] = {}
     hidden: list = []
-    for section, screens in SCREENS.items():
-        for path, title, icon, roles, *menu in screens:
-            if person is not None and any(person.has(role) for role in roles):
-                if menu == [False]:
+    for section, screens in MENU.items():
+        for screen, title, icon, in_menu in screens:
+            path = f"pages/{screen}.py"
+            if may(actor, "use_screen", Screen(screen)):
+                if not in_menu:
                     hidden.append(st.Page(path, title=title, icon=icon, visibility="hidden"))
                     continue
                 default = not visible
@@ -88,8 +75,8 @@ def screens_for(person) -> dict[str, list]:
     return {**visible, "": hidden} if hidden else visible
 
 
-person = session.signed_in()
-if person is None:
+actor = session.signed_in()
+if actor is None:
     if firstrun.showing():
         front = st.Page(firstrun.first_run, title="Welcome", icon=":material/waving_hand:")
     else:
@@ -97,12 +84,12 @@ if person is None:
     hidden = [p for pages in screens_for(None).values() for p in pages]
     st.navigation([front, *hidden], position="hidden").run()
 else:
-    sections = screens_for(person)
+    sections = screens_for(actor)
     if not any(name for name in sections):  # a person with no screen of their own yet
         home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
         sections = {"": [home, *sections.get("", [])]}
     with st.sidebar:
-        st.markdown(f"**{person.name}**  \n{person.email}")
+        st.markdown(f"**{actor.name}**  \n{actor.email}")
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out()
             st.rerun()

@@ -8,15 +8,15 @@ from ui.guard import require
 from ui.session import store
 from ui.widgets import flash, pick_opening, show_flash, table
 
-me = require("coordinator")
+actor = require("candidates")
 st.title("Candidates")
 show_flash()
 
-opening = pick_opening(openings.list_openings(store(), me))
+opening = pick_opening(openings.list_openings(store(), actor))
 if opening is None:
     st.stop()
 
-listed = openings.list_candidates(store(), me, opening.id)
+listed = openings.list_candidates(store(), actor, opening.id)
 if listed:
     table([{"name": c.name, "email": c.email, "alias": c.alias} for c in listed])
     if opening.anonymise:
@@ -31,7 +31,7 @@ with one, st.form("add_candidate", clear_on_submit=True):
     email = st.text_input("Email (optional)", type="email")
     if st.form_submit_button("Add candidate", type="primary"):
         try:
-            openings.add_candidate(store(), me, opening.id, name, email)
+            openings.add_candidate(store(), actor, opening.id, name, email)
         except DebriefError as problem:
             st.error(str(problem), icon=":material/error:")
         else:
@@ -63,7 +63,7 @@ with many, st.container(border=True):
             st.dataframe(rows, hide_index=True, height=min(35 * len(rows) + 38, 250))
             if st.button(f"Import {len(rows)} candidates", type="primary"):
                 try:
-                    ids = openings.import_candidates(store(), me, opening.id, text, upload.name)
+                    ids = openings.import_candidates(store(), actor, opening.id, text, upload.name)
                 except openings.ImportRefused as refused:
                     st.error("Nothing was imported.", icon=":material/error:")
                     st.code("\n".join(refused.problems), language=None)

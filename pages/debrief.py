@@ -3,28 +3,27 @@ stand and how strongly, what does the strategy say, what would change it; then t
 
 import streamlit as st
 
-from scoring import analysis, charts, debrief, openings, scorecards
+from scoring import analysis, charts, debrief, openings
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
-from scoring.errors import DebriefError, NotAllowed
+from scoring.errors import DebriefError
+from scoring.permissions import OWN_FIRST
 from ui.downloads import summary_buttons
 from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store
 from ui.widgets import STATE_LABELS, STRATEGY_LABELS, flash, show_flash, table
 
-me = require("hiring_manager", "committee_member")
+actor = require("debrief")
 st.page_link("pages/debrief_day.py", label="Day view", icon=":material/arrow_back:")
 
 try:
     candidate_id = int(st.query_params.get("candidate", ""))
-    opening = debrief.opening_of(store(), me, candidate_id)
-    candidate = openings.get_candidate(store(), me, candidate_id)
+    frame = debrief.status(store(), actor, candidate_id)
 except (ValueError, DebriefError):
     st.info("Choose a candidate on the day view.", icon=":material/groups:")
     st.stop()
 
-# Before the debrief opens only its hiring manager has something to do here.
-is_manager = me.id == opening.hiring_manager_id
+opening = frame.opening
 COLOURS = {"hire": "green", "no_hire": "red"}
 
 
@@ -33,17 +32,14 @@ def coloured(outcome: str) -> str:
     return f":{COLOURS.get(outcome, 'orange')}[{OUTCOME_WORDS[outcome]}]"
 
 
-st.title(candidate.display)
+st.title(frame.candidate)
 st.caption(f"{opening.title} · {STRATEGY_LABELS[opening.strategy.kind]}")
 show_flash()
 
 # ----------------------------------------------------------------------- before the debrief opens
-if not debrief.is_open(store(), candidate_id):
-    board = scorecards.status_board(store(), me, candidate_id)
-    active = [s for s in board if s.state != "recused"]
-    done = [s for s in active if s.submitted_at is not None]
-    missing = [s for s in active if s.submitted_at is None]
-    st.header(f"Scorecards in: {len(done)} of {len(active)}")
+if not frame.is_open:
+    done = [s for s in frame.active if s.submitted_at is not None]
+    st.header(f"Scorecards in: {len(done)} of {len(frame.active)}")
     table(
         [
             {
@@ -54,27 +50,33 @@ if not debrief.is_open(store(), candidate_id):
                 if s.submitted_at
                 else "",
             }
-            for s in board
+            for s in frame.seats
         ]
     )
     st.caption("No scores are shown before the debrief opens.")
-    if not is_manager:
+    if not frame.may_open:
+        if frame.hidden == OWN_FIRST:
+            st.info(OWN_FIRST, icon=":material/edit_note:")
         st.info("The hiring manager opens the debrief.", icon=":material/hourglass:")
         st.stop()
     reason = ""
-    if missing:
-        names = ", ".join(s.interviewer_name for s in missing)
+    if frame.early:
+        names = ", ".join(s.interviewer_name for s in frame.missing)
         st.warning(f"Still missing: {names}.", icon=":material/schedule:")
         reason = st.text_input("Reason to open early (recorded and shown from then on)")
-    label = "Open the debrief early" if missing else "Open the debrief"
-    if st.button(label, type="primary", disabled=bool(missing) and not reason.strip()):
+    label = "Open the debrief early" if frame.early else "Open the debrief"
+    if st.button(label, type="primary", disabled=frame.early and not reason.strip()):
         try:
-            debrief.open_debrief(store(), me, candidate_id, reason=reason or None)
+            debrief.open_debrief(store(), actor, candidate_id, reason=reason or None)
         except DebriefError as problem:
             st.error(str(problem), icon=":material/error:")
         else:
             flash("The debrief is open; the panel's outcome at this moment is frozen.")
             st.rerun()
+    st.stop()
+
+if frame.hidden:
+    st.info(frame.hidden, icon=":material/visibility_off:")
     st.stop()
 
 # --------------------------------------------------------------------------- the open debrief
@@ -85,8 +87,8 @@ force = st.toggle(
     " top, otherwise the bottom (L907-911).",
 )
 try:
-    view = debrief.debrief(store(), me, candidate_id, force=force)
-except NotAllowed as refusal:
+    view = debrief.debrief(store(), actor, candidate_id, force=force)
+except DebriefError as refusal:  # a role removed since the page was drawn
     st.info(str(refusal), icon=":material/visibility_off:")
     st.stop()
 result = view.result
@@ -99,9 +101,8 @@ if view.early_reason:
 left, middle, right = st.columns([3, 2, 2])
 left.markdown(f"## {coloured(result.outcome)}")
 left.caption("Forced extremes" if force else "Raw scores")
-board = scorecards.status_board(store(), me, candidate_id)
-missing = [s for s in board if s.state != "recused" and s.submitted_at is None]
-middle.metric("Scorecards in", f"{len(view.scorecards)} of {len(view.scorecards) + len(missing)}")
+missing = view.status.missing
+middle.metric("Scorecards in", f"{len(view.scorecards)} of {len(view.status.active)}")
 middle.caption(
     f"{result.tally['yes']} yes · {result.tally['no']} no · {result.tally['undecided']} undecided"
 )
@@ -211,70 +212,61 @@ if view.final is not None:
 if view.votes:
     st.markdown("**Committee votes**")
     for vote in view.votes:
+        changed = f", changed {vote.changes}×" if vote.changes else ""
         st.markdown(
-            f"- {vote.member}: {OUTCOME_WORDS[vote.vote]}"
+            f"- {vote.member}: {OUTCOME_WORDS[vote.vote]}{changed}"
             + (f" ({vote.note})" if vote.note else "")
         )
+elif view.votes_hidden and opening.strategy.kind == "committee":
+    st.caption(view.votes_hidden)
 
-kind = opening.strategy.kind
 if view.may_vote:
     with st.form("vote"):
-        st.markdown("**Your vote**")
+        if view.own_vote:
+            st.markdown(
+                f"**Your vote:** {OUTCOME_WORDS[view.own_vote.vote]}. You may change it until"
+                " the decision is recorded."
+            )
+        else:
+            st.markdown("**Your vote**")
         choice = st.radio(
             "Vote", ["hire", "no_hire"], format_func=OUTCOME_WORDS.get, horizontal=True, index=None
         )
         note = st.text_input("Note (optional)")
-        if st.form_submit_button("Cast my vote", type="primary"):
+        label = "Change my vote" if view.own_vote else "Cast my vote"
+        if st.form_submit_button(label, type="primary"):
             try:
-                debrief.cast_vote(store(), me, candidate_id, choice, note)
+                debrief.cast_vote(store(), actor, candidate_id, choice, note)
             except DebriefError as problem:
                 st.error(str(problem), icon=":material/error:")
             else:
-                flash("Your vote is in.")
+                flash("Your vote is changed." if view.own_vote else "Your vote is in.")
                 st.rerun()
 
 with st.expander("Export the decision summary"):
-    summary_buttons(store(), me, candidate_id, candidate.display)
+    summary_buttons(store(), actor, candidate_id, view.candidate)
 
 if not view.may_decide:
     st.stop()
 
-
-def pick_verdict() -> str | None:
-    return st.radio(
-        "Decision", ["hire", "no_hire"], format_func=OUTCOME_WORDS.get, horizontal=True, index=None
-    )
-
-
+allowed = view.recordable
 with st.form("decide"):
-    # The rule as the opening applies it (its own forcing setting), whatever the toggle shows.
-    rule = view.forced if opening.strategy.force_extremes else view.raw
-    if kind == "manager":
-        st.markdown("**Your decision** (the panel gives advice and consent; you decide)")
-        verdict = pick_verdict()
-        rationale = st.text_area("Why (required)")
-        accepts = st.checkbox(
-            "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
+    st.markdown(f"**{allowed.prompt}**")
+    if len(allowed.verdicts) == 2:
+        verdict = st.radio(
+            "Decision", allowed.verdicts, format_func=OUTCOME_WORDS.get, horizontal=True, index=None
         )
-    elif rule.outcome in ("hire", "no_hire"):
-        st.markdown(
-            f"**The {kind} says {OUTCOME_WORDS[rule.outcome]}.** Record it as the decision."
-        )
-        verdict, accepts = rule.outcome, False
-        rationale = st.text_area("Note (optional)")
-    elif rule.outcome == "needs_discussion":
-        st.markdown("**The panel needs discussion.** Settle it and say why.")
-        verdict = pick_verdict()
-        rationale = st.text_area("How it was settled (required)")
-        accepts = False
     else:
-        st.markdown(f"Nothing to record yet: {OUTCOME_WORDS[rule.outcome].lower()}.")
-        verdict = None
-        rationale, accepts = "", False
-    nothing = kind != "manager" and rule.outcome not in ("hire", "no_hire", "needs_discussion")
-    if st.form_submit_button("Record the decision", type="primary", disabled=nothing):
+        verdict = allowed.verdicts[0] if allowed.verdicts else None
+    rationale = ""
+    if allowed.verdicts:
+        rationale = st.text_area("Why (required)" if allowed.reason_required else "Note (optional)")
+    accepts = allowed.responsibility_required and st.checkbox(
+        "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
+    )
+    if st.form_submit_button("Record the decision", type="primary", disabled=not allowed.verdicts):
         try:
-            debrief.record_decision(store(), me, candidate_id, verdict, rationale, accepts)
+            debrief.record_decision(store(), actor, candidate_id, verdict, rationale, accepts)
         except DebriefError as problem:
             st.error(str(problem), icon=":material/error:")
         else:

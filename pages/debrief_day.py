@@ -11,15 +11,15 @@ from ui.guard import require
 from ui.session import store
 from ui.widgets import pick_opening, strategy_summary
 
-me = require("hiring_manager", "committee_member")
+actor = require("debrief_day")
 st.title("Debrief")
 
-opening = pick_opening(debrief.debrief_openings(store(), me))
+opening = pick_opening(debrief.debrief_openings(store(), actor))
 if opening is None:
     st.stop()
 st.caption(f"Decision: {strategy_summary(opening)}")
 
-days = debrief.interview_days(store(), me, opening.id)
+days = debrief.interview_days(store(), actor, opening.id)
 if not days:
     st.info("No interviews are scheduled for this opening yet.", icon=":material/info:")
     st.stop()
@@ -32,17 +32,17 @@ day = st.selectbox(
     format_func=lambda d: f"{d:%A %d %B %Y}" + (" (today)" if d == today else ""),
 )
 
-rows = debrief.day_view(store(), me, opening.id, day)
+rows = debrief.day_view(store(), actor, opening.id, day)
 table = [
     {
         "candidate": r.candidate,
         "scorecards": f"{r.submitted} of {r.expected}",
         "overdue": r.overdue,
         "debrief": "open" if r.debrief_open else "not open",
-        "outcome": OUTCOME_WORDS.get(r.outcome, "hidden") if r.outcome else "—",
+        "outcome": OUTCOME_WORDS[r.outcome] if r.outcome else (r.note or "—"),
         "flags": ", ".join(FLAG_WORDS[f] for f in r.flags),
         "weighted score": "" if r.score is None else f"{r.score:.2f}",
-        "decision": OUTCOME_WORDS.get(r.decision, "") if r.decision else "",
+        "decision": OUTCOME_WORDS[r.decision] if r.decision else r.note,
     }
     for r in rows
 ]

@@ -3,22 +3,22 @@ manager and committee, the scorecards behind them), and each decided candidate's
 
 import streamlit as st
 
-from scoring import exports
-from scoring.errors import NotAllowed
+from scoring import exports, openings
 from ui.downloads import rows_buttons, summary_buttons
 from ui.guard import require
 from ui.session import store
 from ui.widgets import pick_opening, table
 
-me = require("coordinator", "hiring_manager", "committee_member")
+actor = require("decisions")
 st.title("Decisions")
 
-opening = pick_opening(exports.export_openings(store(), me))
+opening = pick_opening(exports.export_openings(store(), actor))
 if opening is None:
     st.stop()
 
-rows = exports.decision_rows(store(), me, opening.id)
+rows = exports.decision_rows(store(), actor, opening.id)
 decided = [r for r in rows if r["decision"]]
+withheld = [r for r in rows if r["withheld"]]
 st.subheader(f"Decisions: {len(decided)} of {len(rows)} candidates decided")
 table(
     [
@@ -33,24 +33,26 @@ table(
         for r in decided
     ]
 )
+if withheld:
+    st.info(
+        f"Not shown to you yet ({len(withheld)}): "
+        + ", ".join(r["candidate"] for r in withheld)
+        + f". {withheld[0]['withheld']}",
+        icon=":material/visibility_off:",
+    )
 stem = "-".join(opening.title.lower().split())
-rows_buttons(rows, f"{stem}-decisions")
+rows_buttons(lambda: exports.decision_rows(store(), actor, opening.id), f"{stem}-decisions")
 
 st.subheader("Scorecards behind them")
-try:
-    lines = exports.scorecard_rows(store(), me, opening.id)
-except NotAllowed as refusal:
-    st.caption(f"{refusal} Coordinators export decisions, not scores.")
-else:
-    st.caption(
-        f"{len(lines)} criterion scores, one row each, from the candidates whose debrief is"
-        " open to you."
-    )
-    rows_buttons(lines, f"{stem}-scorecards")
+if not openings.may_on_opening(store(), actor, "export_scores", opening.id):
+    st.caption("Coordinators export decisions, not scores.")
+    st.stop()
+st.caption("One row per criterion score, from the candidates whose debrief is open to you.")
+rows_buttons(lambda: exports.scorecard_rows(store(), actor, opening.id), f"{stem}-scorecards")
 
-    st.subheader("A candidate's decision summary")
-    if decided:
-        chosen = st.selectbox("Candidate", decided, format_func=lambda r: r["candidate"])
-        summary_buttons(store(), me, chosen["candidate_id"], chosen["candidate"])
-    else:
-        st.caption("No decided candidate yet.")
+st.subheader("A candidate's decision summary")
+if decided:
+    chosen = st.selectbox("Candidate", decided, format_func=lambda r: r["candidate"])
+    summary_buttons(store(), actor, chosen["candidate_id"], chosen["candidate"])
+else:
+    st.caption("No decided candidate yet.")

@@ -10,21 +10,21 @@ from ui.guard import require
 from ui.session import store
 from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, table
 
-me = require("coordinator")
+actor = require("interview_day")
 st.title("Interview day")
 show_flash()
 
-opening = pick_opening(openings.list_openings(store(), me))
+opening = pick_opening(openings.list_openings(store(), actor))
 if opening is None:
     st.stop()
-candidates = openings.list_candidates(store(), me, opening.id)
+candidates = openings.list_candidates(store(), actor, opening.id)
 if not candidates:
     st.info("This opening has no candidates yet: add them on Candidates.", icon=":material/info:")
     st.stop()
 candidate = st.selectbox("Candidate", candidates, format_func=lambda c: c.name)
 
-board = scorecards.status_board(store(), me, candidate.id)
-interviewers = [p for p in people.list_people(store(), me) if p.active and p.has("interviewer")]
+board = scorecards.status_board(store(), actor, candidate.id)
+interviewers = [p for p in people.list_people(store(), actor) if p.active and p.has("interviewer")]
 by_id = {p.id: p for p in interviewers}
 planned = {seat.position for seat in board}
 
@@ -57,7 +57,7 @@ if board:
             )
             if replacement and st.button("Assign replacement", key=f"do_rep_{seat.assignment_id}"):
                 try:
-                    openings.add_interviewer(store(), me, seat.session_id, replacement.id)
+                    openings.add_interviewer(store(), actor, seat.session_id, replacement.id)
                 except DebriefError as problem:
                     st.error(str(problem), icon=":material/error:")
                 else:
@@ -109,12 +109,12 @@ for session in todo:
             openings.SessionPlan(session["position"], start_at, tuple(p.id for p in chosen))
         )
 
-for warning in openings.plan_warnings(store(), me, candidate.id, plan):
+for warning in openings.plan_warnings(store(), actor, candidate.id, plan):
     st.warning(warning, icon=":material/warning:")
 label = f"Schedule {len(plan)} session{'s' if len(plan) != 1 else ''}"
 if st.button(label, type="primary", disabled=not plan):
     try:
-        openings.schedule_day(store(), me, candidate.id, plan)
+        openings.schedule_day(store(), actor, candidate.id, plan)
     except DebriefError as problem:
         st.error(str(problem), icon=":material/error:")
     else:

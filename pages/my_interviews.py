@@ -9,10 +9,10 @@ from ui.guard import require
 from ui.session import store
 from ui.widgets import seat_label
 
-me = require("interviewer")
+actor = require("my_interviews")
 st.title("My interviews")
 
-mine = scorecards.my_assignments(store(), me)
+mine = scorecards.my_assignments(store(), actor)
 active = [a for a in mine if a.status.state != "recused"]
 if not active:
     st.info("You have no interviews assigned.", icon=":material/info:")

@@ -9,13 +9,13 @@ from ui.guard import require
 from ui.session import catalog, store
 from ui.widgets import STRATEGY_LABELS, flash, show_flash, strategy_summary, table
 
-me = require("coordinator")
+actor = require("openings")
 st.title("Openings")
 show_flash()
 
-everyone = people.list_people(store(), me)
+everyone = people.list_people(store(), actor)
 names = {p.id: p.name for p in everyone}
-existing = openings.list_openings(store(), me)
+existing = openings.list_openings(store(), actor)
 if existing:
     table(
         [
@@ -158,7 +158,7 @@ with st.container(border=True):
         try:
             created = openings.create_opening(
                 store(),
-                me,
+                actor,
                 title=title,
                 role=role,
                 level=level,

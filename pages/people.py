@@ -3,13 +3,13 @@
 import streamlit as st
 
 from scoring import people
-from scoring.access import ROLE_TITLES, ROLES
 from scoring.errors import DebriefError
+from scoring.permissions import ROLE_TITLES, ROLES
 from ui.guard import require
 from ui.session import store
 from ui.widgets import flash, show_flash, table
 
-me = require("coordinator")
+actor = require("people")
 st.title("People")
 show_flash()
 
@@ -31,7 +31,7 @@ def remember_code(person, code: str) -> None:
     st.session_state.fresh_code = {"name": person.name, "email": person.email, "code": code}
 
 
-everyone = people.list_people(store(), me)
+everyone = people.list_people(store(), actor)
 table(
     [
         {
@@ -53,9 +53,9 @@ with add, st.form("add_person", clear_on_submit=True):
     give_code = st.checkbox("Issue their access code now", value=True)
     if st.form_submit_button("Add person", type="primary"):
         try:
-            person = people.add_person(store(), me, name, email, roles)
+            person = people.add_person(store(), actor, name, email, roles)
             if give_code:
-                remember_code(person, people.issue_code(store(), me, person.id))
+                remember_code(person, people.issue_code(store(), actor, person.id))
         except DebriefError as problem:
             st.error(str(problem), icon=":material/error:")
         else:
@@ -79,7 +79,7 @@ with edit, st.container(border=True):
     save, code, active = st.columns(3)
     try:
         if save.button("Save roles", disabled=set(new_roles) == set(person.roles)):
-            people.update_person(store(), me, person.id, roles=new_roles)
+            people.update_person(store(), actor, person.id, roles=new_roles)
             flash(f"Roles of {person.name} saved.")
             st.rerun()
         if code.button(
@@ -87,14 +87,14 @@ with edit, st.container(border=True):
             disabled=not person.active,
             help="A new code replaces the old one at once.",
         ):
-            remember_code(person, people.issue_code(store(), me, person.id))
+            remember_code(person, people.issue_code(store(), actor, person.id))
             st.rerun()
         if person.active and active.button("Deactivate", help="They can no longer sign in."):
-            people.set_active(store(), me, person.id, False)
+            people.set_active(store(), actor, person.id, False)
             flash(f"{person.name} is deactivated. Their scorecards and history are kept.")
             st.rerun()
         if not person.active and active.button("Reactivate"):
-            people.set_active(store(), me, person.id, True)
+            people.set_active(store(), actor, person.id, True)
             flash(f"{person.name} is active again. Issue them a new code.")
             st.rerun()
     except DebriefError as problem:

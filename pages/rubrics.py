@@ -6,7 +6,7 @@ from ui.guard import require
 from ui.session import catalog
 from ui.widgets import show_rubric
 
-require("coordinator", "hiring_manager")
+require("rubrics")
 
 st.title("Rubrics")
 found = catalog()

@@ -11,11 +11,11 @@ from ui.scorecard_view import show_scorecard
 from ui.session import store
 from ui.widgets import flash, seat_label, show_flash
 
-me = require("interviewer")
+actor = require("scorecard")
 
 try:
     assignment_id = int(st.query_params.get("assignment", ""))
-    sheet = scorecards.sheet(store(), me, assignment_id)
+    sheet = scorecards.sheet(store(), actor, assignment_id)
 except (ValueError, DebriefError):
     st.info("Choose one of your interviews to score it.", icon=":material/assignment:")
     st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
@@ -80,7 +80,7 @@ def confirm(entered: Entered, revising: bool) -> None:
             if revising:
                 scorecards.revise(
                     store(),
-                    me,
+                    actor,
                     sheet.assignment_id,
                     reason=entered.reason,
                     overall=entered.overall,
@@ -90,7 +90,7 @@ def confirm(entered: Entered, revising: bool) -> None:
             else:
                 scorecards.submit(
                     store(),
-                    me,
+                    actor,
                     sheet.assignment_id,
                     overall=entered.overall,
                     feedback=entered.feedback,
@@ -108,7 +108,7 @@ def handle(entered: Entered | None, revising: bool) -> None:
         return
     if entered.action == "draft":
         try:
-            scorecards.save_draft(store(), me, sheet.assignment_id, entered.as_draft())
+            scorecards.save_draft(store(), actor, sheet.assignment_id, entered.as_draft())
         except DebriefError as problem:
             st.error(str(problem), icon=":material/error:")
         else:
@@ -148,7 +148,7 @@ if sheet.own is None:
         reason = st.text_input("What is the conflict?", key=f"recuse_{sheet.assignment_id}")
         if st.button("Recuse myself from this interview"):
             try:
-                openings.recuse(store(), me, sheet.assignment_id, reason)
+                openings.recuse(store(), actor, sheet.assignment_id, reason)
             except DebriefError as problem:
                 st.error(str(problem), icon=":material/error:")
             else:
@@ -175,7 +175,7 @@ with st.expander("Correct this scorecard"):
 
 st.header("The other interviewers")
 try:
-    cards = scorecards.others(store(), me, sheet.candidate_id)
+    cards = scorecards.others(store(), actor, sheet.candidate_id)
 except NotAllowed as hidden:
     st.info(str(hidden), icon=":material/visibility_off:")
 else:

@@ -5,44 +5,44 @@ from collections import Counter
 
 import streamlit as st
 
-from scoring import debrief, openings, scorecards
+from scoring import openings, scorecards
 from ui.guard import require
 from ui.session import store
 from ui.widgets import STATE_LABELS, pick_opening, table
 
-me = require("coordinator", "hiring_manager")
+actor = require("status")
 st.title("Status")
 
-opening = pick_opening(openings.list_openings(store(), me))
+opening = pick_opening(openings.list_openings(store(), actor, "see_opening_status"))
 if opening is None:
     st.stop()
 st.caption(f"A scorecard is overdue {opening.overdue_hours:g} hours after its session ends.")
 
-rows, boards = [], {}
-for candidate in openings.list_candidates(store(), me, opening.id):
-    board = scorecards.status_board(store(), me, candidate.id)
-    boards[candidate.display] = board
-    states = Counter(seat.state for seat in board)
+candidates = scorecards.opening_status(store(), actor, opening.id)
+if not candidates:
+    st.info("No candidates yet.", icon=":material/info:")
+    st.stop()
+rows = []
+for candidate in candidates:
+    states = Counter(seat.state for seat in candidate.seats)
     rows.append(
         {
-            "candidate": candidate.display,
-            "in": f"{states['submitted'] + states['late']} of {len(board) - states['recused']}",
+            "candidate": candidate.candidate,
+            "in": f"{states['submitted'] + states['late']} of"
+            f" {len(candidate.seats) - states['recused']}",
             "overdue": states["overdue"],
             "late": states["late"],
             "recused": states["recused"],
-            "debrief": "open" if debrief.is_open(store(), candidate.id) else "not yet",
+            "debrief": "open" if candidate.debrief_open else "not yet",
         }
     )
-if not rows:
-    st.info("No candidates yet.", icon=":material/info:")
-    st.stop()
 table(rows)
 
-for name, board in boards.items():
-    with st.expander(name):
-        if not board:
+for candidate in candidates:
+    with st.expander(candidate.candidate):
+        if not candidate.seats:
             st.caption("Nothing scheduled yet.")
-        for seat in board:
+        for seat in candidate.seats:
             when = (
                 f", {seat.hours_after_session:.1f} h after the session" if seat.submitted_at else ""
             )

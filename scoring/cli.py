@@ -1,4 +1,4 @@
-"""The command line: `python -m scoring decide|validate|schema`.
+"""The command line: `python -m scoring decide|validate|schema|init|demo|export|permissions`.
 
 Exit codes: 0 done; 1 `validate` found problems, or `init`/`demo` met a database that already
 has people; 2 the input or the call was wrong (one line on
@@ -149,6 +149,10 @@ def main(
     validate_cmd = commands.add_parser("validate", help="check rubric and loop files")
     validate_cmd.add_argument("paths", nargs="*", help="files or folders (default: rubrics/)")
     commands.add_parser("schema", help="print the JSON Schema of the rubric format")
+    commands.add_parser(
+        "permissions",
+        help="print the permission table's actions and matrix (Markdown, as in the README)",
+    )
     init_cmd = commands.add_parser("init", help="create the database and the first coordinator")
     init_cmd.add_argument("--coordinator", required=True, metavar="EMAIL")
     init_cmd.add_argument("--name", help="their name (default: from the email)")
@@ -181,5 +185,10 @@ def main(
         return _demo(args, out, err)
     if args.command == "export":
         return _export(args, out, err)
+    if args.command == "permissions":
+        from scoring.matrix import document
+
+        print(document(), end="", file=out)
+        return 0
     print(json.dumps(rubric_json_schema(), indent=2), file=out)
     return 0

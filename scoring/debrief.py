@@ -15,14 +15,8 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from scoring import audit
-from scoring.access import (
-    Person,
-    candidate_facts,
-    current,
-    panel_refusal,
-    require_panel_access,
-)
 from scoring.engine import (
+    OUTCOME_WORDS,
     Case,
     CommitteeVote,
     Decision,
@@ -32,9 +26,28 @@ from scoring.engine import (
     Strategy,
     decide,
 )
-from scoring.errors import InvalidInput, NotAllowed
-from scoring.openings import Opening, _opening, rubric_snapshot
-from scoring.scorecards import Scorecard, _active_ids, _load, candidate_label
+from scoring.errors import InvalidInput
+from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
+from scoring.permissions import (
+    OWN_FIRST,
+    CandidateFacts,
+    Person,
+    candidate_facts,
+    current,
+    ensure,
+    may,
+    opening_facts,
+    why_not,
+)
+from scoring.scorecards import (
+    _STATUS_SQL,
+    Scorecard,
+    SeatStatus,
+    _active_ids,
+    _load,
+    _seat_status,
+    candidate_label,
+)
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 Verdict = Literal["hire", "no_hire"]
@@ -114,35 +127,111 @@ class DecisionRecord:
 
 @dataclass(frozen=True)
 class VoteRecord:
-    """A committee member's vote with their note."""
+    """A committee member's vote in force (their latest) with its note."""
 
     member_id: int
     member: str
     vote: Verdict
     note: str
     cast_at: datetime
+    changes: int = 0  # how many times the member changed their vote before this one
+
+
+@dataclass(frozen=True)
+class Recordable:
+    """What the hiring manager may record now, as the opening's strategy allows it."""
+
+    verdicts: tuple[Verdict, ...]  # () when there is nothing to record yet
+    reason_required: bool
+    responsibility_required: bool
+    prompt: str  # what the strategy asks of the hiring manager, in one sentence
+
+
+def recordable(kind: str, rule: Decision) -> Recordable:
+    """The verdicts a strategy lets the hiring manager record, given what its rule says
+    (under the opening's own forcing setting):
+
+    - manager: hire or no hire, with a rationale and accepted responsibility (L1313);
+    - vote and committee: the rule's hire or no hire, confirmed; a tie or conflict
+      (needs_discussion) is settled either way with a recorded reason; otherwise nothing yet."""
+    if kind == "manager":
+        return Recordable(
+            ("hire", "no_hire"), True, True, "The panel gives advice and consent; you decide."
+        )
+    words = OUTCOME_WORDS[rule.outcome]
+    if rule.outcome in ("hire", "no_hire"):
+        return Recordable(
+            (rule.outcome,), False, False, f"The {kind} says {words}. Record it as the decision."
+        )
+    if rule.outcome == "needs_discussion":
+        return Recordable(
+            ("hire", "no_hire"), True, False, "The panel needs discussion. Settle it and say why."
+        )
+    return Recordable((), False, False, f"Nothing to record yet: {words.lower()}.")
+
+
+@dataclass(frozen=True)
+class DebriefStatus:
+    """A candidate's debrief before any score: who is in, whether it is open, and what the
+    actor may do here. Everything the page needs to decide what to show is in here."""
+
+    candidate_id: int
+    candidate: str
+    opening: Opening
+    seats: list[SeatStatus]
+    is_open: bool
+    may_open: bool  # the actor may open the debrief now
+    early: bool  # opening now would be early: a reason is required
+    hidden: str | None  # why the actor may not see the panel now (None: they may)
+
+    @property
+    def active(self) -> list[SeatStatus]:
+        """Seats that count (not recused)."""
+        return [s for s in self.seats if s.state != "recused"]
+
+    @property
+    def missing(self) -> list[SeatStatus]:
+        """Seats still without a submitted scorecard."""
+        return [s for s in self.active if s.submitted_at is None]
 
 
 @dataclass(frozen=True)
 class DebriefView:
     """Everything the debrief page shows for one candidate, already access-checked."""
 
-    candidate_id: int
-    candidate: str
-    opening: Opening
+    status: DebriefStatus
     scorecards: list[Scorecard]
     result: Decision  # the opening's strategy, forcing as asked
     raw: Decision  # the same without forcing
     forced: Decision  # the same with forcing
+    rule: Decision  # the same with the opening's own forcing setting: what decides
     what_if: dict[str, Decision]  # each strategy on the same scores
     opened_at: datetime
     opened_by: str
     early_reason: str | None
     frozen: dict[str, Any]  # the engine's result when the debrief opened
     decisions: list[DecisionRecord]
-    votes: list[VoteRecord]
-    may_decide: bool  # the viewer is the hiring manager: records the decision
-    may_vote: bool  # the viewer is on the committee of a committee opening and has not voted
+    votes: list[VoteRecord]  # empty while `votes_hidden`
+    votes_hidden: str | None  # why the committee's votes are not shown to the actor
+    own_vote: VoteRecord | None
+    may_decide: bool
+    may_vote: bool  # cast or change one's vote
+    recordable: Recordable | None  # None unless `may_decide`
+
+    @property
+    def candidate_id(self) -> int:
+        """The candidate."""
+        return self.status.candidate_id
+
+    @property
+    def candidate(self) -> str:
+        """The candidate's name, or the alias where the actor may not see the name."""
+        return self.status.candidate
+
+    @property
+    def opening(self) -> Opening:
+        """The candidate's opening."""
+        return self.status.opening
 
     @property
     def final(self) -> DecisionRecord | None:
@@ -174,25 +263,65 @@ class DebriefView:
         ]
 
 
-def _require_manager(person: Person, opening: Opening) -> None:
-    if person.id != opening.hiring_manager_id:
-        raise NotAllowed("Only the hiring manager of this opening can do this.")
-
-
 def _votes(db: Database, candidate_id: int) -> list[VoteRecord]:
+    """Each member's vote in force: their latest (votes are appended, never changed)."""
     rows = db.execute(
-        """SELECT v.*, p.name FROM committee_votes v JOIN people p ON p.id = v.member_id
-           WHERE v.candidate_id = ? ORDER BY v.id""",
+        """SELECT v.*, p.name,
+                  (SELECT COUNT(*) - 1 FROM committee_votes e
+                   WHERE e.candidate_id = v.candidate_id AND e.member_id = v.member_id) AS changes
+           FROM committee_votes v JOIN people p ON p.id = v.member_id
+           WHERE v.id IN (SELECT MAX(id) FROM committee_votes WHERE candidate_id = ?
+                          GROUP BY member_id)
+           ORDER BY v.id""",
         [candidate_id],
     ).fetchall()
     return [
-        VoteRecord(r["member_id"], r["name"], r["vote"], r["note"], parse_stamp(r["cast_at"]))
+        VoteRecord(
+            r["member_id"],
+            r["name"],
+            r["vote"],
+            r["note"],
+            parse_stamp(r["cast_at"]),
+            r["changes"],
+        )
         for r in rows
     ]
 
 
 def _engine_votes(votes: list[VoteRecord]) -> list[CommitteeVote]:
     return [CommitteeVote(member=f"{v.member} #{v.member_id}", vote=v.vote) for v in votes]
+
+
+def _board(db: Database, candidate_id: int, at: datetime) -> list[SeatStatus]:
+    rows = db.execute(
+        _STATUS_SQL + " WHERE i.candidate_id = ? ORDER BY i.position, a.id", [candidate_id]
+    ).fetchall()
+    return [_seat_status(r, at) for r in rows]
+
+
+def _status(db: Database, actor: Person, facts: CandidateFacts, at: datetime) -> DebriefStatus:
+    return DebriefStatus(
+        candidate_id=facts.candidate_id,
+        candidate=candidate_label(db, actor, facts.candidate_id, facts),
+        opening=_opening(db, facts.opening_id),
+        seats=_board(db, facts.candidate_id, at),
+        is_open=facts.debrief_open,
+        may_open=may(actor, "open_debrief", facts),
+        early=not facts.all_in,
+        hidden=why_not(actor, "see_scores", facts),
+    )
+
+
+def status(
+    store: Store, actor: Person, candidate_id: int, now: datetime | None = None
+) -> DebriefStatus:
+    """The debrief page's frame for the opening's hiring manager or committee: who is in,
+    whether it is open, and what the actor may do (open it, early or not; see the panel)."""
+    with store.read() as db:
+        actor = current(db, actor)
+        facts = candidate_facts(db, candidate_id)
+        ensure(actor, "see_debrief", facts)
+        return _status(db, actor, facts, now or now_utc())
 
 
 def open_debrief(
@@ -206,17 +335,13 @@ def open_debrief(
     with a reason that is recorded. The panel's outcome at this moment is frozen."""
     at = now or now_utc()
     with store.write() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
+        ensure(actor, "open_debrief", facts)
         opening = _opening(db, facts.opening_id)
-        _require_manager(person, opening)
-        if facts.debrief_open:
-            raise InvalidInput("The debrief is already open.")
-        if facts.seats_of(person.id) and not facts.own_all_submitted(person.id):
-            raise NotAllowed("Submit your own scorecard for this candidate first.")
         early = not facts.all_in
         if early and not (reason or "").strip():
-            missing = sum(1 for s in facts.seats if not s.recused and not s.submitted)
+            missing = facts.missing
             raise InvalidInput(
                 f"reason: {missing} scorecard{'s are' if missing != 1 else ' is'} still missing;"
                 " say why the debrief opens early"
@@ -229,14 +354,14 @@ def open_debrief(
             [
                 candidate_id,
                 stamp(at),
-                person.id,
+                actor.id,
                 reason.strip() if early and reason else None,
                 json.dumps(frozen),
             ],
         )
         audit.record(
             db,
-            person.id,
+            actor.id,
             "open_debrief",
             f"candidate:{candidate_id}",
             at,
@@ -245,72 +370,97 @@ def open_debrief(
         )
 
 
-def is_open(store: Store, candidate_id: int) -> bool:
-    """Has the debrief been opened? (A status fact, no scores.)"""
-    with store.read() as db:
-        return candidate_facts(db, candidate_id).debrief_open
+def _manager_of(opening: Opening, decisions: list[DecisionRecord]) -> ManagerDecision | None:
+    """The decision in force as the engine's manager input (manager strategy only)."""
+    if opening.strategy.kind != "manager" or not decisions:
+        return None
+    final = decisions[-1]
+    return ManagerDecision(
+        decision=final.outcome,
+        by=final.decided_by,
+        rationale=final.rationale or "-",
+        accepts_responsibility=True,
+    )
+
+
+class _Panel:
+    """One candidate's panel as the actor may see it, ready to run through the engine: the
+    decision and votes only where the actor may see them (a committee member who has not
+    voted gets the committee's outcome without the others' votes)."""
+
+    def __init__(self, db: Database, actor: Person, facts: CandidateFacts, opening: Opening):
+        self.db, self.opening = db, opening
+        self.cards = _load(db, _active_ids(db, facts.candidate_id))
+        self.decisions = (
+            _decisions(db, facts.candidate_id) if may(actor, "see_decision", facts) else []
+        )
+        self.votes_hidden = why_not(actor, "see_votes", facts)
+        self.votes = _votes(db, facts.candidate_id) if self.votes_hidden is None else []
+
+    def run(self, strategy: Strategy, forced: bool | None = None) -> Decision:
+        """The engine's outcome under `strategy` (forcing as given, else the strategy's)."""
+        return decide(
+            build_case(
+                self.db,
+                self.opening,
+                self.cards,
+                strategy=strategy,
+                force=forced,
+                manager_decision=_manager_of(self.opening, self.decisions)
+                if strategy.kind == "manager"
+                else None,
+                committee_votes=_engine_votes(self.votes) if strategy.kind == "committee" else [],
+            )
+        )
 
 
 def debrief(
-    store: Store, actor: Person, candidate_id: int, force: bool | None = None
+    store: Store,
+    actor: Person,
+    candidate_id: int,
+    force: bool | None = None,
+    now: datetime | None = None,
 ) -> DebriefView:
-    """The open debrief for the hiring manager or a committee member of the opening.
-    `force` overrides the strategy's forcing for this view (the page's toggle)."""
+    """The open debrief for the opening's hiring manager or a committee member, once they may
+    see the panel. `force` overrides the strategy's forcing for this view (the page's toggle)."""
     with store.read() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
-        opening = _opening(db, facts.opening_id)
-        if person.id not in (opening.hiring_manager_id, *opening.committee_ids):
-            raise NotAllowed("The debrief is for the hiring manager and the committee.")
-        require_panel_access(person, facts)
-        cards = _load(db, _active_ids(db, candidate_id))
-        votes = _votes(db, candidate_id)
-        decisions = _decisions(db, candidate_id)
+        ensure(actor, "see_packet", facts)
+        frame = _status(db, actor, facts, now or now_utc())
+        opening = frame.opening
+        panel = _Panel(db, actor, facts, opening)
         opened = db.execute(
             "SELECT d.*, p.name FROM debriefs d JOIN people p ON p.id = d.opened_by"
             " WHERE candidate_id = ?",
             [candidate_id],
         ).fetchone()
-        engine_votes = _engine_votes(votes)
-        manager = _manager_of(opening, decisions)
-
-        def run(strategy: Strategy, forced: bool) -> Decision:
-            return decide(
-                build_case(
-                    db,
-                    opening,
-                    cards,
-                    strategy=strategy,
-                    force=forced,
-                    manager_decision=manager if strategy.kind == "manager" else None,
-                    committee_votes=engine_votes if strategy.kind == "committee" else [],
-                )
-            )
-
         forced_on = opening.strategy.force_extremes if force is None else force
         what_if = {
-            kind: run(opening.strategy.model_copy(update={"kind": kind}), forced_on)
+            kind: panel.run(opening.strategy.model_copy(update={"kind": kind}), forced_on)
             for kind in STRATEGY_KINDS
         }
+        rule = panel.run(opening.strategy)
+        may_decide = may(actor, "decide", facts)
         return DebriefView(
-            candidate_id=candidate_id,
-            candidate=candidate_label(db, person, candidate_id),
-            opening=opening,
-            scorecards=cards,
+            status=frame,
+            scorecards=panel.cards,
             result=what_if[opening.strategy.kind],
-            raw=run(opening.strategy, False),
-            forced=run(opening.strategy, True),
+            raw=panel.run(opening.strategy, False),
+            forced=panel.run(opening.strategy, True),
+            rule=rule,
             what_if=what_if,
             opened_at=parse_stamp(opened["opened_at"]),
             opened_by=opened["name"],
             early_reason=opened["early_reason"],
             frozen=json.loads(opened["frozen_result"]),
-            decisions=decisions,
-            votes=votes,
-            may_decide=person.id == opening.hiring_manager_id,
-            may_vote=opening.strategy.kind == "committee"
-            and person.id in opening.committee_ids
-            and person.id not in [v.member_id for v in votes],
+            decisions=panel.decisions,
+            votes=panel.votes,
+            votes_hidden=panel.votes_hidden,
+            own_vote=next((v for v in _votes(db, candidate_id) if v.member_id == actor.id), None),
+            may_decide=may_decide,
+            may_vote=may(actor, "vote", facts),
+            recordable=recordable(opening.strategy.kind, rule) if may_decide else None,
         )
 
 
@@ -343,27 +493,29 @@ def cast_vote(
     note: str = "",
     now: datetime | None = None,
 ) -> None:
-    """A committee member votes on the packet, once the debrief is open. One vote each."""
+    """A committee member votes on the packet once the debrief is open; they may change their
+    vote (a new one is appended, the latest counts) until the decision is recorded."""
     at = now or now_utc()
     if vote not in ("hire", "no_hire"):
         raise InvalidInput(f"vote: must be hire or no_hire (got {vote!r})")
     with store.write() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
-        if person.id not in facts.committee_ids:
-            raise NotAllowed("Only the opening's committee members vote.")
-        require_panel_access(person, facts)
-        if db.execute(
-            "SELECT 1 FROM committee_votes WHERE candidate_id = ? AND member_id = ?",
-            [candidate_id, person.id],
-        ).fetchone():
-            raise InvalidInput("You have already voted on this candidate.")
+        ensure(actor, "vote", facts)
+        changing = actor.id in facts.voter_ids
         db.execute(
             "INSERT INTO committee_votes (candidate_id, member_id, vote, note, cast_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [candidate_id, person.id, vote, (note or "").strip(), stamp(at)],
+            [candidate_id, actor.id, vote, (note or "").strip(), stamp(at)],
         )
-        audit.record(db, person.id, "vote", f"candidate:{candidate_id}", at, vote=vote)
+        audit.record(
+            db,
+            actor.id,
+            "change_vote" if changing else "vote",
+            f"candidate:{candidate_id}",
+            at,
+            vote=vote,
+        )
 
 
 def record_decision(
@@ -375,49 +527,46 @@ def record_decision(
     accepts_responsibility: bool = False,
     now: datetime | None = None,
 ) -> DecisionRecord:
-    """The hiring manager records the decision, as the opening's strategy allows:
-
-    - manager: their decision, with a rationale and accepted responsibility (L1313);
-    - vote and committee: the rule's outcome is confirmed; a tie or a conflict
-      (needs_discussion) is settled by the hiring manager with a recorded reason.
-    Appended with the strategy and the engine's result; a later decision supersedes."""
+    """The hiring manager records the decision, as the opening's strategy allows it
+    (`recordable`). Appended with the strategy and the engine's result; a later decision
+    supersedes."""
     at = now or now_utc()
     if outcome not in ("hire", "no_hire"):
         raise InvalidInput("outcome: choose hire or no hire")
     rationale = (rationale or "").strip()
     with store.write() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
+        ensure(actor, "decide", facts)
         opening = _opening(db, facts.opening_id)
-        _require_manager(person, opening)
-        if not facts.debrief_open:
-            raise InvalidInput("Open the debrief before recording a decision.")
-        cards = _load(db, _active_ids(db, candidate_id))
         strategy = opening.strategy
         manager = None
         if strategy.kind == "manager":
             try:
                 manager = ManagerDecision(
                     decision=outcome,
-                    by=person.name,
+                    by=actor.name,
                     rationale=rationale,
                     accepts_responsibility=accepts_responsibility,
                 )
             except Exception as exc:  # pydantic's own error: re-say it plainly
                 raise InvalidInput(f"decision: {exc}") from None
+        panel = _Panel(db, actor, facts, opening)
         case = build_case(
             db,
             opening,
-            cards,
+            panel.cards,
             manager_decision=manager,
-            committee_votes=_engine_votes(_votes(db, candidate_id)),
+            committee_votes=_engine_votes(panel.votes),
         )
         try:
             result = decide(case)
         except InvalidCase as exc:
             raise InvalidInput(str(exc)) from None
         if strategy.kind != "manager":
-            _check_confirmation(strategy.kind, result, outcome, rationale)
+            _check_confirmation(
+                strategy.kind, recordable(strategy.kind, result), outcome, rationale
+            )
         decision_id = db.execute(
             """INSERT INTO decisions (candidate_id, outcome, decided_by, decided_at, rationale,
                  accepts_responsibility, strategy, engine_result)
@@ -425,7 +574,7 @@ def record_decision(
             [
                 candidate_id,
                 outcome,
-                person.id,
+                actor.id,
                 stamp(at),
                 rationale,
                 int(accepts_responsibility),
@@ -433,24 +582,20 @@ def record_decision(
                 json.dumps(result.to_json()),
             ],
         ).lastrowid
-        audit.record(db, person.id, "decide", f"candidate:{candidate_id}", at, outcome=outcome)
+        audit.record(db, actor.id, "decide", f"candidate:{candidate_id}", at, outcome=outcome)
         return next(d for d in _decisions(db, candidate_id) if d.id == decision_id)
 
 
-def _check_confirmation(kind: str, result: Decision, outcome: str, rationale: str) -> None:
-    words = result.outcome.replace("_", " ")
-    if result.outcome in ("hire", "no_hire"):
-        if outcome != result.outcome:
-            raise InvalidInput(
-                f"outcome: the {kind} says {words}; the hiring manager confirms it, not reverses it"
-            )
-    elif result.outcome == "needs_discussion":
-        if not rationale:
-            raise InvalidInput(
-                "rationale: the panel needs discussion; say how it was settled and why"
-            )
-    else:
-        raise InvalidInput(f"outcome: nothing to confirm yet ({words})")
+def _check_confirmation(kind: str, allowed: Recordable, outcome: str, rationale: str) -> None:
+    if not allowed.verdicts:
+        raise InvalidInput(f"outcome: {allowed.prompt[0].lower()}{allowed.prompt[1:]}")
+    if outcome not in allowed.verdicts:
+        words = OUTCOME_WORDS[allowed.verdicts[0]].lower()
+        raise InvalidInput(
+            f"outcome: the {kind} says {words}; the hiring manager confirms it, not reverses it"
+        )
+    if allowed.reason_required and not rationale:
+        raise InvalidInput("rationale: the panel needs discussion; say how it was settled and why")
 
 
 # ------------------------------------------------------------------------------------ day view
@@ -458,8 +603,9 @@ def _check_confirmation(kind: str, result: Decision, outcome: str, rationale: st
 
 @dataclass(frozen=True)
 class DayRow:
-    """One candidate on the opening's day view. Outcome and flags only where the person may see
-    that candidate's scores now; otherwise `hidden` says why."""
+    """One candidate on the opening's day view. Outcome and flags only where the actor may see
+    that candidate's scores now, the decision only where they may see it; `hidden` says why
+    not, and `note` is the short word for the row when the actor's own scorecard is missing."""
 
     candidate_id: int
     candidate: str
@@ -473,35 +619,12 @@ class DayRow:
     decision: str | None
     decided_by: str | None
     hidden: str | None
-
-
-def _require_debrief_seat(person: Person, opening: Opening) -> None:
-    if person.id not in (opening.hiring_manager_id, *opening.committee_ids):
-        raise NotAllowed("The debrief is for the opening's hiring manager and committee.")
+    note: str = ""
 
 
 def debrief_openings(store: Store, actor: Person) -> list[Opening]:
-    """The openings the person manages or sits on the committee of."""
-    with store.read() as db:
-        person = current(db, actor)
-        ids = [
-            r[0]
-            for r in db.execute(
-                """SELECT id FROM openings WHERE hiring_manager_id = :p
-                   UNION SELECT opening_id FROM opening_committee WHERE person_id = :p""",
-                {"p": person.id},
-            )
-        ]
-        return [_opening(db, i) for i in sorted(ids)]
-
-
-def opening_of(store: Store, actor: Person, candidate_id: int) -> Opening:
-    """The opening of a candidate, for its hiring manager or committee; NotAllowed otherwise."""
-    with store.read() as db:
-        person = current(db, actor)
-        opening = _opening(db, candidate_facts(db, candidate_id).opening_id)
-        _require_debrief_seat(person, opening)
-        return opening
+    """The openings whose debriefs the actor may run or sit in."""
+    return list_openings(store, actor, "see_debriefs")
 
 
 def interview_days(
@@ -513,8 +636,7 @@ def interview_days(
     centre = around or now_utc().date()
     midnight = datetime(centre.year, centre.month, centre.day, tzinfo=UTC) + timedelta(days=1)
     with store.read() as db:
-        person = current(db, actor)
-        _require_debrief_seat(person, _opening(db, opening_id))
+        ensure(current(db, actor), "see_debriefs", opening_facts(db, opening_id))
 
         def step(bound: datetime, later: bool) -> date | None:
             row = db.execute(
@@ -543,14 +665,12 @@ def day_view(
     store: Store, actor: Person, opening_id: int, day: date, now: datetime | None = None
 ) -> list[DayRow]:
     """The candidates of an opening interviewed on `day`: status, outcome, flags, decision."""
-    from scoring.scorecards import _STATUS_SQL, _seat_status
-
     at = now or now_utc()
     start = datetime(day.year, day.month, day.day, tzinfo=at.tzinfo)
     with store.read() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
+        ensure(actor, "see_debriefs", opening_facts(db, opening_id))
         opening = _opening(db, opening_id)
-        _require_debrief_seat(person, opening)
         ids = [
             r[0]
             for r in db.execute(
@@ -565,25 +685,16 @@ def day_view(
         rows = []
         for candidate_id in ids:
             facts = candidate_facts(db, candidate_id)
-            seats = [
-                _seat_status(r, at)
-                for r in db.execute(_STATUS_SQL + " WHERE i.candidate_id = ?", [candidate_id])
-            ]
-            active = [s for s in seats if s.state != "recused"]
-            decisions = _decisions(db, candidate_id)
-            hidden = panel_refusal(person, facts)
+            active = [s for s in _board(db, candidate_id, at) if s.state != "recused"]
+            hidden = why_not(actor, "see_scores", facts)
             result = None
             if hidden is None:
-                cards = _load(db, _active_ids(db, candidate_id))
-                votes = _engine_votes(_votes(db, candidate_id))
-                manager = _manager_of(opening, decisions)
-                result = decide(
-                    build_case(db, opening, cards, manager_decision=manager, committee_votes=votes)
-                )
+                result = _Panel(db, actor, facts, opening).run(opening.strategy)
+            final = _decisions(db, candidate_id)[-1:] if may(actor, "see_decision", facts) else []
             rows.append(
                 DayRow(
                     candidate_id=candidate_id,
-                    candidate=candidate_label(db, person, candidate_id),
+                    candidate=candidate_label(db, actor, candidate_id, facts),
                     expected=len(active),
                     submitted=sum(s.submitted_at is not None for s in active),
                     overdue=sum(s.state == "overdue" for s in active),
@@ -591,22 +702,10 @@ def day_view(
                     outcome=result.outcome if result else None,
                     flags=tuple(result.flags) if result else (),
                     score=result.score if result else None,
-                    decision=decisions[-1].outcome if decisions else None,
-                    decided_by=decisions[-1].decided_by if decisions else None,
+                    decision=final[0].outcome if final else None,
+                    decided_by=final[0].decided_by if final else None,
                     hidden=hidden,
+                    note="Submit your own scorecard first" if hidden == OWN_FIRST else "",
                 )
             )
         return rows
-
-
-def _manager_of(opening: Opening, decisions: list[DecisionRecord]) -> ManagerDecision | None:
-    """The decision in force as the engine's manager input (manager strategy only)."""
-    if opening.strategy.kind != "manager" or not decisions:
-        return None
-    final = decisions[-1]
-    return ManagerDecision(
-        decision=final.outcome,
-        by=final.decided_by,
-        rationale=final.rationale or "-",
-        accepts_responsibility=True,
-    )

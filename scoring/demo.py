@@ -63,9 +63,9 @@ from statistics import fmean
 from typing import Literal
 
 from scoring import debrief, openings, people, scorecards
-from scoring.access import Person
 from scoring.errors import InvalidInput
 from scoring.openings import Opening
+from scoring.permissions import Person
 from scoring.rubric import Catalog, Criterion, Rubric
 from scoring.scale import Position, Scale
 from scoring.store import Store, now_utc

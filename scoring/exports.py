@@ -18,9 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from scoring import analysis, charts, debrief, openings, scorecards
-from scoring.access import Person, candidate_facts, current, panel_refusal, require_role
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
-from scoring.errors import NotAllowed
+from scoring.permissions import (
+    Person,
+    candidate_facts,
+    current,
+    ensure,
+    may,
+    opening_facts,
+    why_not,
+)
 from scoring.store import Store, now_utc
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -105,8 +112,10 @@ def _when(moment: datetime | None) -> str:
 
 
 def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
-    """The decision summary of one candidate, for someone who may see its debrief."""
-    view = debrief.debrief(store, actor, candidate_id)  # the debrief's own access rules
+    """The decision summary of one candidate, for someone who may see its debrief and panel."""
+    with store.read() as db:
+        ensure(current(db, actor), "see_packet", candidate_facts(db, candidate_id))
+    view = debrief.debrief(store, actor, candidate_id)
     opening = view.opening
     rubrics = {c.rubric_hash: openings.rubric(store, c.rubric_hash) for c in view.scorecards}
     labels = [p.interviewer for p in view.raw.positions]
@@ -170,7 +179,7 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
     spread = analysis.spread(frame)
     if not spread.empty:
         specs["Where interviewers differ"] = charts.spread_chart(spread).to_dict()
-    result = view.result if not opening.strategy.force_extremes else view.forced
+    result = view.rule
     first_day = min((c.session_ended_at for c in view.scorecards), default=view.opened_at)
     return Summary(
         candidate=view.candidate,
@@ -460,45 +469,32 @@ def render(s: Summary, fmt: str) -> bytes:
 # ------------------------------------------------------------------------------ bulk exports
 
 
-def _opening_for(db, person: Person, opening_id: int, *, scores: bool) -> openings.Opening:
-    opening = openings._opening(db, opening_id)
-    seat = person.id in (opening.hiring_manager_id, *opening.committee_ids)
-    if scores and not seat:
-        raise NotAllowed(
-            "Scorecards are exported only by the opening's hiring manager and committee."
-        )
-    if not scores and not seat:
-        require_role(db, person, "coordinator")
-    return opening
-
-
 def export_openings(store: Store, actor: Person) -> list[openings.Opening]:
-    """The openings whose decisions the person may export: every one for a coordinator, else
-    those they manage or sit on the committee of."""
-    with store.read() as db:
-        person = current(db, actor)
-    if person.has("coordinator"):
-        return openings.list_openings(store, actor)
-    return debrief.debrief_openings(store, actor)
+    """The openings whose decisions the actor may export."""
+    return openings.list_openings(store, actor, "export_decisions")
 
 
 def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
     """One row per candidate of the opening: the decision in force and how it was reached.
-    For coordinators too: what the panel said (derived from scores) is left blank for anyone
-    who may not see that candidate's scores."""
+    For coordinators too. What the panel said (derived from scores) is blank for anyone who may
+    not see that candidate's scores; the decision, who made it and the rationale are blank for
+    anyone who may not see them (an interviewer whose own scorecard is not in), and
+    `withheld` says why."""
     with store.read() as db:
-        person = current(db, actor)
-        opening = _opening_for(db, person, opening_id, scores=False)
+        actor = current(db, actor)
+        ensure(actor, "export_decisions", opening_facts(db, opening_id))
+        opening = openings._opening(db, opening_id)
         ids = openings.candidate_ids(db, opening_id)
         rows = []
         for candidate_id in ids:
-            decisions = debrief._decisions(db, candidate_id)
+            facts = candidate_facts(db, candidate_id)
+            withheld = why_not(actor, "see_decision", facts)
+            decisions = debrief._decisions(db, candidate_id) if withheld is None else []
             opened = db.execute(
                 "SELECT * FROM debriefs WHERE candidate_id = ?", [candidate_id]
             ).fetchone()
             final = decisions[-1] if decisions else None
-            # What the panel said is derived from scores: only for those who may see them.
-            sees_panel = panel_refusal(person, candidate_facts(db, candidate_id)) is None
+            sees_panel = may(actor, "see_scores", facts)
             frozen_result = json.loads(opened["frozen_result"]) if opened and sees_panel else None
             frozen = frozen_result["outcome"] if frozen_result else ""
             tally = frozen_result["tally"] if frozen_result else None
@@ -510,7 +506,7 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
             rows.append(
                 {
                     "candidate_id": candidate_id,
-                    "candidate": scorecards.candidate_label(db, person, candidate_id),
+                    "candidate": scorecards.candidate_label(db, actor, candidate_id, facts),
                     "opening": opening.title,
                     "strategy": opening.strategy.kind,
                     "debrief_opened_at": opened["opened_at"] if opened else "",
@@ -524,6 +520,7 @@ def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str
                     "accepts_responsibility": final.accepts_responsibility if final else "",
                     "strategy_said": final.engine_result["outcome"] if final and sees_panel else "",
                     "decisions_recorded": len(decisions),
+                    "withheld": withheld or "",
                 }
             )
         return rows
@@ -533,14 +530,16 @@ def scorecard_rows(store: Store, actor: Person, opening_id: int) -> list[dict[st
     """One row per criterion score of every active scorecard the person may see now (the
     candidates whose debrief is open to them). Never for a coordinator as such."""
     with store.read() as db:
-        person = current(db, actor)
-        opening = _opening_for(db, person, opening_id, scores=True)
+        actor = current(db, actor)
+        ensure(actor, "export_scores", opening_facts(db, opening_id))
+        opening = openings._opening(db, opening_id)
         ids = openings.candidate_ids(db, opening_id)
         rows = []
         for candidate_id in ids:
-            if panel_refusal(person, candidate_facts(db, candidate_id)) is not None:
+            facts = candidate_facts(db, candidate_id)
+            if not may(actor, "see_scores", facts):
                 continue
-            label = scorecards.candidate_label(db, person, candidate_id)
+            label = scorecards.candidate_label(db, actor, candidate_id, facts)
             for card in scorecards._load(db, scorecards._active_ids(db, candidate_id)):
                 rubric = openings.rubric_snapshot(db, card.rubric_hash)
                 for criterion in rubric.criteria:

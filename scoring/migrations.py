@@ -13,6 +13,21 @@ migrations = Migrations("debrief")
 
 _APPEND_ONLY = ("scorecards", "criterion_scores", "decisions", "committee_votes", "audit_log")
 
+
+def _append_only(table: str) -> tuple[str, str]:
+    """The two triggers that refuse UPDATE and DELETE on a history table."""
+    return (
+        f"""
+        CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
+        """,
+        f"""
+        CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
+        """,
+    )
+
+
 _SCHEMA_1 = [
     """
     CREATE TABLE people (
@@ -203,20 +218,7 @@ _SCHEMA_1 = [
     CREATE TRIGGER debriefs_kept BEFORE DELETE ON debriefs
     BEGIN SELECT RAISE(ABORT, 'debriefs are frozen once opened'); END
     """,
-] + [
-    statement
-    for table in _APPEND_ONLY
-    for statement in (
-        f"""
-        CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
-        BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
-        """,
-        f"""
-        CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
-        BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
-        """,
-    )
-]
+] + [statement for table in _APPEND_ONLY for statement in _append_only(table)]
 
 
 @migrations()
@@ -230,3 +232,27 @@ def m001_initial_schema(db: Database) -> None:
 def m002_sessions_by_start(db: Database) -> None:
     """The debrief's day view lists an opening's candidates by interview day."""
     db.execute("CREATE INDEX sessions_by_start ON interview_sessions(starts_at)")
+
+
+@migrations()
+def m003_votes_can_change(db: Database) -> None:
+    """A committee member may change their vote until the decision: votes stay append-only
+    (the latest counts), so one member may now have several rows for a candidate."""
+    db.execute("DROP TRIGGER committee_votes_append_only_update")
+    db.execute("DROP TRIGGER committee_votes_append_only_delete")
+    db.execute("ALTER TABLE committee_votes RENAME TO committee_votes_once")
+    db.execute(
+        """CREATE TABLE committee_votes (
+            id INTEGER PRIMARY KEY,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+            member_id INTEGER NOT NULL REFERENCES people(id),
+            vote TEXT NOT NULL CHECK (vote IN ('hire', 'no_hire')),
+            note TEXT NOT NULL DEFAULT '',
+            cast_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("INSERT INTO committee_votes SELECT * FROM committee_votes_once")
+    db.execute("DROP TABLE committee_votes_once")
+    db.execute("CREATE INDEX votes_by_member ON committee_votes(candidate_id, member_id)")
+    for statement in _append_only("committee_votes"):
+        db.execute(statement)

@@ -17,15 +17,18 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from scoring import audit
-from scoring.access import (
+from scoring.engine import Strategy
+from scoring.errors import InvalidInput, NotFound, field_path, phrase
+from scoring.permissions import (
     Person,
     candidate_facts,
     current,
-    may_see_name,
-    require_role,
+    ensure,
+    may,
+    opening_facts,
+    organisation,
+    seat_facts,
 )
-from scoring.engine import Strategy
-from scoring.errors import InvalidInput, NotAllowed, NotFound, field_path, phrase
 from scoring.rubric import Catalog, Loop, OverallScale, Rubric
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
@@ -150,7 +153,8 @@ def create_opening(
     if missing:
         raise InvalidInput(f"loop: rubric '{missing[0]}' of loop '{loop.id}' is not loaded")
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
+        ensure(actor, "create_opening", organisation(db))
         for person_id in [hiring_manager_id, *committee_ids]:
             row = db.execute("SELECT active FROM people WHERE id = ?", [person_id]).fetchone()
             if row is None or not row["active"]:
@@ -176,7 +180,7 @@ def create_opening(
                 overdue_hours,
                 hiring_manager_id,
                 stamp(at),
-                who.id,
+                actor.id,
             ],
         ).lastrowid
         for position, session in enumerate(loop.sessions, start=1):
@@ -197,8 +201,8 @@ def create_opening(
                 "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
                 [opening_id, person_id],
             )
-        audit.record(db, who.id, "create_opening", f"opening:{opening_id}", at, loop=loop.id)
-    return get_opening(store, opening_id)
+        audit.record(db, actor.id, "create_opening", f"opening:{opening_id}", at, loop=loop.id)
+        return _opening(db, opening_id)
 
 
 def _opening(db, opening_id: int) -> Opening:
@@ -220,18 +224,21 @@ def _opening(db, opening_id: int) -> Opening:
     return Opening.from_rows(row, committee, sessions)
 
 
-def get_opening(store: Store, opening_id: int) -> Opening:
-    """One opening's settings (they hold no scores: anyone signed in may read them)."""
+def get_opening(store: Store, actor: Person, opening_id: int) -> Opening:
+    """One opening's settings (no scores), for anyone who may see the opening."""
     with store.read() as db:
+        actor = current(db, actor)
+        ensure(actor, "see_opening", opening_facts(db, opening_id, actor))
         return _opening(db, opening_id)
 
 
-def list_openings(store: Store, actor: Person) -> list[Opening]:
-    """The openings the person has to do with: all for a coordinator; otherwise those they
-    manage, sit on the committee of, or interview for."""
+def list_openings(store: Store, actor: Person, action: str = "see_opening") -> list[Opening]:
+    """The openings on which the actor may do `action` (default: see it): for a coordinator
+    every opening is a candidate for the check; for anyone else those they manage, sit on the
+    committee of, or interview for. Nobody is offered an opening they may not open."""
     with store.read() as db:
-        person = current(db, actor)
-        if person.has("coordinator"):
+        actor = current(db, actor)
+        if actor.has("coordinator"):
             ids = [r[0] for r in db.execute("SELECT id FROM openings ORDER BY id")]
         else:
             ids = [
@@ -248,10 +255,18 @@ def list_openings(store: Store, actor: Person) -> list[Opening]:
                                      JOIN candidates c ON c.id = i.candidate_id
                                      WHERE a.interviewer_id = :p AND c.opening_id = o.id)
                        ORDER BY o.id""",
-                    {"p": person.id},
+                    {"p": actor.id},
                 )
             ]
-        return [_opening(db, i) for i in ids]
+        return [_opening(db, i) for i in ids if may(actor, action, opening_facts(db, i, actor))]
+
+
+def may_on_opening(store: Store, actor: Person, action: str, opening_id: int) -> bool:
+    """May the actor do `action` (an opening action of the permission table) on this opening
+    now? For a page that offers something only to those who may."""
+    with store.read() as db:
+        actor = current(db, actor)
+        return may(actor, action, opening_facts(db, opening_id, actor))
 
 
 # ---------------------------------------------------------------------------------- candidates
@@ -295,31 +310,25 @@ def add_candidate(
     if email and ("@" not in email or " " in email):
         raise InvalidInput(f"email: {email!r} is not an email address")
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
-        _opening(db, opening_id)
+        actor = current(db, actor)
+        ensure(actor, "manage_opening", opening_facts(db, opening_id))
         candidate_id = db.execute(
             "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             [opening_id, name.strip(), email, _new_alias(db, opening_id), stamp(at)],
         ).lastrowid
-        audit.record(db, who.id, "add_candidate", f"candidate:{candidate_id}", at)
+        audit.record(db, actor.id, "add_candidate", f"candidate:{candidate_id}", at)
     return candidate_id
 
 
 def get_candidate(store: Store, actor: Person, candidate_id: int) -> Candidate:
     """A candidate as the acting person may see them (alias only on an anonymised opening)."""
     with store.read() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
+        ensure(actor, "see_candidate", facts)
         row = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-        related = (
-            person.has("coordinator")
-            or person.id in (facts.hiring_manager_id, *facts.committee_ids)
-            or any(s.interviewer_id == person.id for s in facts.seats)
-        )
-        if not related:
-            raise NotAllowed("This candidate is not on any of your openings or interviews.")
-        named = may_see_name(person, facts)
+        named = may(actor, "see_name", facts)
         return Candidate(
             id=row["id"],
             opening_id=row["opening_id"],
@@ -343,13 +352,7 @@ def candidate_ids(db, opening_id: int) -> list[int]:
 def list_candidates(store: Store, actor: Person, opening_id: int) -> list[Candidate]:
     """The candidates of an opening, for its coordinator, hiring manager or committee."""
     with store.read() as db:
-        person = current(db, actor)
-        opening = _opening(db, opening_id)
-        if not (
-            person.has("coordinator")
-            or person.id in (opening.hiring_manager_id, *opening.committee_ids)
-        ):
-            raise NotAllowed("Only the coordinator, hiring manager and committee see this list.")
+        ensure(current(db, actor), "see_candidates", opening_facts(db, opening_id))
         ids = candidate_ids(db, opening_id)
     return [get_candidate(store, actor, i) for i in ids]
 
@@ -373,10 +376,11 @@ def schedule_session(
     if not 1 <= len(interviewer_ids) <= MAX_PER_SESSION:
         raise InvalidInput("interviewers: a session has one interviewer or a pair")
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
         candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
         if candidate is None:
             raise NotFound(f"No candidate with id {candidate_id}.")
+        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
         loop_session = db.execute(
             "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?",
             [candidate["opening_id"], position],
@@ -408,7 +412,7 @@ def schedule_session(
             _assign(db, session_id, interviewer_id, at)
         audit.record(
             db,
-            who.id,
+            actor.id,
             "schedule_session",
             f"session:{session_id}",
             at,
@@ -433,7 +437,15 @@ def add_interviewer(
     """A coordinator adds a (replacement or second) interviewer to a session."""
     at = now or now_utc()
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
+        session = db.execute(
+            "SELECT c.opening_id FROM interview_sessions i JOIN candidates c"
+            " ON c.id = i.candidate_id WHERE i.id = ?",
+            [session_id],
+        ).fetchone()
+        if session is None:
+            raise NotFound(f"No session with id {session_id}.")
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
         active = db.execute(
             "SELECT interviewer_id FROM assignments WHERE session_id = ? AND recused_at IS NULL",
             [session_id],
@@ -443,7 +455,7 @@ def add_interviewer(
         if len(active) >= MAX_PER_SESSION:
             raise InvalidInput("interviewers: a session has one interviewer or a pair")
         assignment_id = _assign(db, session_id, interviewer_id, at)
-        audit.record(db, who.id, "assign", f"assignment:{assignment_id}", at)
+        audit.record(db, actor.id, "assign", f"assignment:{assignment_id}", at)
     return assignment_id
 
 
@@ -456,12 +468,9 @@ def recuse(
     if not (reason or "").strip():
         raise InvalidInput("reason: say what the conflict of interest is")
     with store.write() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
+        ensure(actor, "recuse", seat_facts(db, assignment_id))
         row = db.execute("SELECT * FROM assignments WHERE id = ?", [assignment_id]).fetchone()
-        if row is None:
-            raise NotFound(f"No assignment with id {assignment_id}.")
-        if row["interviewer_id"] != person.id:
-            raise NotAllowed("Only the interviewer of this session can recuse from it.")
         if row["recused_at"]:
             raise InvalidInput("You have already recused from this session.")
         if db.execute(
@@ -473,7 +482,7 @@ def recuse(
             [stamp(at), reason.strip(), assignment_id],
         )
         db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
-        audit.record(db, person.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
+        audit.record(db, actor.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
 
 
 # --------------------------------------------------------------------------- importing candidates
@@ -555,8 +564,8 @@ def import_candidates(
     """Import a whole CSV of candidates into an opening, or nothing at all (ImportRefused)."""
     at = now or now_utc()
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
-        _opening(db, opening_id)
+        actor = current(db, actor)
+        ensure(actor, "manage_opening", opening_facts(db, opening_id))
         taken = [
             r[0]
             for r in db.execute(
@@ -574,7 +583,7 @@ def import_candidates(
             ).lastrowid
             for row in rows
         ]
-        audit.record(db, who.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
+        audit.record(db, actor.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
     return ids
 
 
@@ -610,10 +619,11 @@ def plan_warnings(
     plan = list(plan)
     warnings: list[str] = []
     with store.read() as db:
-        require_role(db, actor, "coordinator")
+        actor = current(db, actor)
         candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
         if candidate is None:
             raise NotFound(f"No candidate with id {candidate_id}.")
+        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
         minutes = {
             r["position"]: r["minutes"]
             for r in db.execute(

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from scoring import audit
-from scoring.access import ROLES, Person, current, require_role
-from scoring.errors import InvalidInput, NotAllowed, NotFound, SignInFailed
+from scoring.errors import InvalidInput, NotFound, SignInFailed
+from scoring.permissions import ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 MAX_FAILURES = 5
@@ -71,8 +71,7 @@ def create_first_coordinator(
     at = now or now_utc()
     email = _clean_email(email)
     with store.write() as db:
-        if db.execute("SELECT COUNT(*) FROM people").fetchone()[0]:
-            raise NotAllowed("Debrief already has people: ask a coordinator to add you.")
+        ensure(None, "start_organisation", organisation(db))
         person_id = _insert_person(db, name, email, ["coordinator"], at)
         code = _set_code(db, person_id, at)
         audit.record(db, person_id, "first_coordinator", f"person:{person_id}", at)
@@ -91,9 +90,10 @@ def add_person(
     at = now or now_utc()
     email, roles = _clean_email(email), _clean_roles(roles)
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
+        ensure(actor, "manage_people", organisation(db))
         person_id = _insert_person(db, name, email, roles, at)
-        audit.record(db, who.id, "add_person", f"person:{person_id}", at, roles=roles)
+        audit.record(db, actor.id, "add_person", f"person:{person_id}", at, roles=roles)
     return get_person(store, person_id)
 
 
@@ -109,7 +109,8 @@ def update_person(
     """A coordinator changes someone's name or roles."""
     at = now or now_utc()
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
+        ensure(actor, "manage_people", organisation(db))
         _row(db, person_id)
         changes = {}
         if name is not None:
@@ -121,7 +122,7 @@ def update_person(
         if changes:
             sets = ", ".join(f"{column} = ?" for column in changes)
             db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*changes.values(), person_id])
-            audit.record(db, who.id, "update_person", f"person:{person_id}", at, **changes)
+            audit.record(db, actor.id, "update_person", f"person:{person_id}", at, **changes)
     return get_person(store, person_id)
 
 
@@ -131,12 +132,15 @@ def set_active(
     """Deactivate (or reactivate) someone. Their history stays; they can no longer sign in."""
     at = now or now_utc()
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
+        ensure(actor, "manage_people", organisation(db))
         _row(db, person_id)
-        if who.id == person_id and not active:
+        if actor.id == person_id and not active:
             raise InvalidInput("You cannot deactivate yourself.")
         db.execute("UPDATE people SET active = ? WHERE id = ?", [int(active), person_id])
-        audit.record(db, who.id, "activate" if active else "deactivate", f"person:{person_id}", at)
+        audit.record(
+            db, actor.id, "activate" if active else "deactivate", f"person:{person_id}", at
+        )
     return get_person(store, person_id)
 
 
@@ -154,9 +158,9 @@ def get_person(store: Store, person_id: int) -> Person:
 
 
 def list_people(store: Store, actor: Person) -> list[Person]:
-    """Everyone, by name. Any signed-in person may see the directory (names, emails, roles)."""
+    """Everyone, by name: the directory (names, emails, roles) is for coordinators."""
     with store.read() as db:
-        current(db, actor)
+        ensure(current(db, actor), "see_people", organisation(db))
         rows = db.execute("SELECT * FROM people ORDER BY name COLLATE NOCASE").fetchall()
     return [Person.from_row(r) for r in rows]
 
@@ -201,11 +205,12 @@ def issue_code(
     `code` is for the demo generator only, whose codes are printed for everyone to use."""
     at = now or now_utc()
     with store.write() as db:
-        who = require_role(db, actor, "coordinator")
+        actor = current(db, actor)
+        ensure(actor, "manage_people", organisation(db))
         if not _row(db, person_id)["active"]:
             raise InvalidInput("This person is deactivated: reactivate them first.")
         code = _set_code(db, person_id, at, code)
-        audit.record(db, who.id, "issue_code", f"person:{person_id}", at)
+        audit.record(db, actor.id, "issue_code", f"person:{person_id}", at)
     return code
 
 

@@ -2,8 +2,8 @@
 
 A submitted scorecard is final. A correction is a new revision with a reason; a revision made when
 its author could already see others' scores is marked (`saw_others`). Every read of a score goes
-through `scoring.access`, whichever function is called: asking for another interviewer's scores
-too early raises NotAllowed.
+through the permission table (`scoring.permissions`), whichever function is called: asking for
+another interviewer's scores too early raises NotAllowed.
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ from typing import Any
 from sqlite_utils import Database
 
 from scoring import audit
-from scoring.access import (
+from scoring.errors import InvalidInput, NotFound
+from scoring.openings import Opening, _opening, candidate_ids, rubric_snapshot
+from scoring.permissions import (
     CandidateFacts,
     Person,
     candidate_facts,
     current,
-    may_see_name,
-    panel_refusal,
-    require_panel_access,
-    require_status_access,
+    ensure,
+    may,
+    opening_facts,
+    seat_facts,
 )
-from scoring.errors import InvalidInput, NotAllowed, NotFound
-from scoring.openings import Opening, _opening, rubric_snapshot
 from scoring.rubric import Rubric
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
@@ -136,22 +136,18 @@ def _assignment(db: Database, assignment_id: int) -> Any:
     return row
 
 
-def _own_assignment(db: Database, person: Person, assignment_id: int, *, to_score: bool) -> Any:
-    """The person's own assignment; with `to_score`, one they have not recused from."""
-    row = _assignment(db, assignment_id)
-    if row["interviewer_id"] != person.id:
-        raise NotAllowed("This is not your assignment: only its interviewer can score it.")
-    if to_score and row["recused_at"]:
-        raise NotAllowed("You recused yourself from this session.")
-    return row
+def _own_assignment(db: Database, actor: Person, assignment_id: int, *, to_score: bool) -> Any:
+    """The actor's own assignment: to score it (`score`) or to read it back (`see_own`)."""
+    ensure(actor, "score" if to_score else "see_own", seat_facts(db, assignment_id))
+    return _assignment(db, assignment_id)
 
 
-def _could_see_others(person: Person, facts: CandidateFacts) -> bool:
+def _could_see_others(actor: Person, facts: CandidateFacts) -> bool:
     """Could the author see another interviewer's submitted scorecard at this moment?"""
     others = any(
-        s.submitted and not s.recused and s.interviewer_id != person.id for s in facts.seats
+        s.submitted and not s.recused and s.interviewer_id != actor.id for s in facts.seats
     )
-    return others and panel_refusal(person, facts) is None
+    return others and may(actor, "see_scores", facts)
 
 
 def _write(
@@ -166,8 +162,8 @@ def _write(
 ) -> Scorecard:
     at = now or now_utc()
     with store.write() as db:
-        person = current(db, actor)
-        row = _own_assignment(db, person, assignment_id, to_score=True)
+        actor = current(db, actor)
+        row = _own_assignment(db, actor, assignment_id, to_score=True)
         latest = db.execute(
             "SELECT MAX(revision) FROM scorecards WHERE assignment_id = ?", [assignment_id]
         ).fetchone()[0]
@@ -181,7 +177,7 @@ def _write(
         rubric = rubric_snapshot(db, row["rubric_hash"])
         entries = check_submission(rubric, opening, overall, feedback, criteria)
         facts = candidate_facts(db, row["candidate_id"])
-        saw_others = _could_see_others(person, facts)
+        saw_others = _could_see_others(actor, facts)
         revision = (latest or 0) + 1
         scorecard_id = db.execute(
             """INSERT INTO scorecards (assignment_id, revision, overall, feedback, rubric_hash,
@@ -205,7 +201,7 @@ def _write(
         db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
         audit.record(
             db,
-            person.id,
+            actor.id,
             "submit" if revision == 1 else "revise",
             f"scorecard:{scorecard_id}",
             at,
@@ -301,8 +297,8 @@ def _load(db: Database, scorecard_ids: list[int]) -> list[Scorecard]:
 def own_scorecard(store: Store, actor: Person, assignment_id: int) -> Scorecard | None:
     """The acting interviewer's latest revision for their assignment, or None if not submitted."""
     with store.read() as db:
-        person = current(db, actor)
-        _own_assignment(db, person, assignment_id, to_score=False)
+        actor = current(db, actor)
+        _own_assignment(db, actor, assignment_id, to_score=False)
         latest = db.execute(
             "SELECT id FROM scorecards WHERE assignment_id = ? ORDER BY revision DESC LIMIT 1",
             [assignment_id],
@@ -326,34 +322,37 @@ def _active_ids(db: Database, candidate_id: int) -> list[int]:
     ]
 
 
+def _ensure_reads(db: Database, actor: Person, assignment_id: int) -> None:
+    """One assignment's scorecard is readable by its author, or by whoever may see the panel."""
+    seat = seat_facts(db, assignment_id)
+    if may(actor, "see_own", seat):
+        return
+    ensure(actor, "see_scores", candidate_facts(db, seat.candidate_id))
+
+
 def panel(store: Store, actor: Person, candidate_id: int) -> list[Scorecard]:
     """Every active scorecard of the candidate (latest revisions, recused seats left out).
-    NotAllowed unless the acting person may see others' scores now."""
+    NotAllowed unless the actor may see others' scores now."""
     with store.read() as db:
-        person = current(db, actor)
-        require_panel_access(person, candidate_facts(db, candidate_id))
+        ensure(current(db, actor), "see_scores", candidate_facts(db, candidate_id))
         return _load(db, _active_ids(db, candidate_id))
 
 
 def scorecard(store: Store, actor: Person, scorecard_id: int) -> Scorecard:
     """One revision by id: its author's, or anyone's who may see the candidate's panel."""
     with store.read() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         found = _load(db, [scorecard_id])
         if not found:
             raise NotFound(f"No scorecard with id {scorecard_id}.")
-        if found[0].interviewer_id != person.id:
-            require_panel_access(person, candidate_facts(db, found[0].candidate_id))
+        _ensure_reads(db, actor, found[0].assignment_id)
         return found[0]
 
 
 def revisions(store: Store, actor: Person, assignment_id: int) -> list[Scorecard]:
     """Every revision of one assignment's scorecard, oldest first (the history)."""
     with store.read() as db:
-        person = current(db, actor)
-        row = _assignment(db, assignment_id)
-        if row["interviewer_id"] != person.id:
-            require_panel_access(person, candidate_facts(db, row["candidate_id"]))
+        _ensure_reads(db, current(db, actor), assignment_id)
         ids = [
             r[0]
             for r in db.execute(
@@ -377,8 +376,8 @@ def save_draft(
     """Keep a work-in-progress scorecard (any shape the form needs) across sign-outs."""
     at = now or now_utc()
     with store.write() as db:
-        person = current(db, actor)
-        _own_assignment(db, person, assignment_id, to_score=True)
+        actor = current(db, actor)
+        _own_assignment(db, actor, assignment_id, to_score=True)
         if db.execute(
             "SELECT 1 FROM scorecards WHERE assignment_id = ?", [assignment_id]
         ).fetchone():
@@ -394,8 +393,8 @@ def save_draft(
 def load_draft(store: Store, actor: Person, assignment_id: int) -> dict[str, Any] | None:
     """The interviewer's saved draft for an assignment, if any."""
     with store.read() as db:
-        person = current(db, actor)
-        _own_assignment(db, person, assignment_id, to_score=False)
+        actor = current(db, actor)
+        _own_assignment(db, actor, assignment_id, to_score=False)
         row = db.execute(
             "SELECT content FROM drafts WHERE assignment_id = ?", [assignment_id]
         ).fetchone()
@@ -480,12 +479,48 @@ def status_board(
     """Who has submitted, who is late, missing or recused, for one candidate. No scores."""
     at = now or now_utc()
     with store.read() as db:
-        person = current(db, actor)
-        require_status_access(person, candidate_facts(db, candidate_id))
+        ensure(current(db, actor), "see_status", candidate_facts(db, candidate_id))
         rows = db.execute(
             _STATUS_SQL + " WHERE i.candidate_id = ? ORDER BY i.position, a.id", [candidate_id]
         ).fetchall()
         return [_seat_status(r, at) for r in rows]
+
+
+@dataclass(frozen=True)
+class CandidateStatus:
+    """One candidate on an opening's Status page: the seats and whether the debrief is open."""
+
+    candidate_id: int
+    candidate: str
+    seats: list[SeatStatus]
+    debrief_open: bool
+
+
+def opening_status(
+    store: Store, actor: Person, opening_id: int, now: datetime | None = None
+) -> list[CandidateStatus]:
+    """Every candidate of an opening with their status board (no scores), for the coordinator
+    and the opening's hiring manager."""
+    at = now or now_utc()
+    with store.read() as db:
+        actor = current(db, actor)
+        ensure(actor, "see_opening_status", opening_facts(db, opening_id))
+        result = []
+        for candidate_id in candidate_ids(db, opening_id):
+            facts = candidate_facts(db, candidate_id)
+            rows = db.execute(
+                _STATUS_SQL + " WHERE i.candidate_id = ? ORDER BY i.position, a.id",
+                [candidate_id],
+            ).fetchall()
+            result.append(
+                CandidateStatus(
+                    candidate_id=candidate_id,
+                    candidate=candidate_label(db, actor, candidate_id, facts),
+                    seats=[_seat_status(r, at) for r in rows],
+                    debrief_open=facts.debrief_open,
+                )
+            )
+        return result
 
 
 @dataclass(frozen=True)
@@ -500,10 +535,10 @@ class Assignment:
 
 
 def my_assignments(store: Store, actor: Person, now: datetime | None = None) -> list[Assignment]:
-    """The acting person's assignments, soonest first (recused ones included, marked)."""
+    """The actor's assignments, soonest first (recused ones included, marked)."""
     at = now or now_utc()
     with store.read() as db:
-        person = current(db, actor)
+        actor = current(db, actor)
         rows = db.execute(
             _STATUS_SQL.replace(
                 "p.name AS interviewer_name,",
@@ -511,7 +546,7 @@ def my_assignments(store: Store, actor: Person, now: datetime | None = None) -> 
                 " o.title AS opening_title, c.opening_id,",
             )
             + " WHERE a.interviewer_id = ? ORDER BY i.starts_at, a.id",
-            [person.id],
+            [actor.id],
         ).fetchall()
         return [
             Assignment(
@@ -526,11 +561,13 @@ def my_assignments(store: Store, actor: Person, now: datetime | None = None) -> 
         ]
 
 
-def candidate_label(db: Database, person: Person, candidate_id: int) -> str:
-    """The candidate's name, or their alias where this person must not see the name."""
-    facts = candidate_facts(db, candidate_id)
+def candidate_label(
+    db: Database, actor: Person, candidate_id: int, facts: CandidateFacts | None = None
+) -> str:
+    """The candidate's name, or their alias where the actor may not see the name."""
+    facts = facts or candidate_facts(db, candidate_id)
     row = db.execute("SELECT name, alias FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-    return row["name"] if may_see_name(person, facts) else row["alias"]
+    return row["name"] if may(actor, "see_name", facts) else row["alias"]
 
 
 # ------------------------------------------------------------------------------- the scoring sheet
@@ -559,8 +596,8 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
     """The acting interviewer's own assignment, ready to score or to read back."""
     at = now or now_utc()
     with store.read() as db:
-        person = current(db, actor)
-        row = _own_assignment(db, person, assignment_id, to_score=False)
+        actor = current(db, actor)
+        row = _own_assignment(db, actor, assignment_id, to_score=False)
         status = _seat_status(
             db.execute(_STATUS_SQL + " WHERE a.id = ?", [assignment_id]).fetchone(), at
         )
@@ -575,7 +612,7 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
         return Sheet(
             assignment_id=assignment_id,
             candidate_id=row["candidate_id"],
-            candidate=candidate_label(db, person, row["candidate_id"]),
+            candidate=candidate_label(db, actor, row["candidate_id"]),
             opening=_opening(db, row["opening_id"]),
             session_title=row["session_title"],
             starts_at=status.starts_at,
@@ -585,7 +622,7 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
             recusal_reason=row["recusal_reason"],
             own=_load(db, [latest[0]])[0] if latest else None,
             draft=json.loads(draft["content"]) if draft else None,
-            sees_others=_could_see_others(person, facts),
+            sees_others=_could_see_others(actor, facts),
         )
 
 

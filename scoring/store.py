@@ -13,7 +13,7 @@ nothing. Opening a connection on a local file costs tens of microseconds, far be
 `Store.batch()` keeps one connection and one transaction open for many units (the demo generator
 and the benchmark), so bulk loads run through the same service code without a commit per row.
 
-The store keeps rows; it never decides who may see what (see `scoring.access`).
+The store keeps rows; it never decides who may see what (see `scoring.permissions`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scoring import audit, scorecards
-from scoring.access import Person
+from scoring.permissions import Person
 from scoring.store import Store
 from world import full_scores
 

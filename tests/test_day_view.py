@@ -41,14 +41,15 @@ def test_interviewers_and_coordinators_have_no_day_view(world):
             debrief.day_view(world.store, world.person(who), world.opening_id, DAY.date())
 
 
-def test_debrief_openings_and_the_opening_of_a_candidate_are_for_its_seats(world):
+def test_debrief_openings_and_the_debrief_frame_are_for_its_seats(world):
     from scoring import exports
 
     assert [o.id for o in debrief.debrief_openings(world.store, world.member)] == [world.opening_id]
     assert debrief.debrief_openings(world.store, world.ana) == []
-    assert debrief.opening_of(world.store, world.manager, world.candidate_id).id == world.opening_id
+    frame = debrief.status(world.store, world.manager, world.candidate_id)
+    assert frame.opening.id == world.opening_id
     with pytest.raises(NotAllowed):
-        debrief.opening_of(world.store, world.ana, world.candidate_id)
+        debrief.status(world.store, world.ana, world.candidate_id)
     assert [o.id for o in exports.export_openings(world.store, world.coordinator)] == [
         world.opening_id
     ]
@@ -65,4 +66,6 @@ def test_the_view_says_who_decides_and_who_still_votes(tmp_path):
     assert debrief.debrief(w.store, w.member, w.candidate_id).may_vote
     debrief.cast_vote(w.store, w.member, w.candidate_id, "hire")
     member_view = debrief.debrief(w.store, w.member, w.candidate_id)
-    assert (member_view.may_decide, member_view.may_vote) == (False, False)
+    # the member may change their vote until the decision
+    assert (member_view.may_decide, member_view.may_vote) == (False, True)
+    assert member_view.own_vote.vote == "hire"

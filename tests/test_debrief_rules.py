@@ -22,7 +22,7 @@ def test_only_the_hiring_manager_opens_and_early_needs_a_reason(tmp_path):
     debrief.open_debrief(w.store, w.manager, w.candidate_id, reason="Cy is on leave until Friday")
     view = debrief.debrief(w.store, w.manager, w.candidate_id)
     assert view.early_reason == "Cy is on leave until Friday"
-    with pytest.raises(InvalidInput, match="already open"):
+    with pytest.raises(NotAllowed, match="already open"):
         debrief.open_debrief(w.store, w.manager, w.candidate_id, reason="again")
 
 
@@ -50,7 +50,7 @@ def test_manager_decision_needs_rationale_and_responsibility(tmp_path, rationale
 def test_no_decision_before_the_debrief_opens(tmp_path):
     w = build(tmp_path / "closed.sqlite")
     panel_in(w, 4, 4, 1)
-    with pytest.raises(InvalidInput, match="Open the debrief"):
+    with pytest.raises(NotAllowed, match="Open the debrief"):
         debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "ok", True)
 
 
@@ -78,25 +78,30 @@ def test_vote_tie_is_settled_with_a_reason(tmp_path):
     assert settled.engine_result["outcome"] == "needs_discussion"
 
 
-def test_committee_votes_once_each_after_opening_and_the_rule_decides(tmp_path):
+def test_committee_votes_after_opening_may_change_until_decided_and_the_rule_decides(tmp_path):
     w = build(tmp_path / "committee.sqlite", strategy={"kind": "committee", "quorum": 1})
     panel_in(w, 4, 4, 1)
     with pytest.raises(NotAllowed, match="once the debrief is open"):
         debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "Strong packet")
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
-    with pytest.raises(InvalidInput, match="nothing to confirm yet"):
+    with pytest.raises(InvalidInput, match="nothing to record yet"):
         debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
     with pytest.raises(NotAllowed, match="committee members"):
         debrief.cast_vote(w.store, w.ana, w.candidate_id, "hire")
-    debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "Strong packet")
-    with pytest.raises(InvalidInput, match="already voted"):
-        debrief.cast_vote(w.store, w.member, w.candidate_id, "no_hire")
+    debrief.cast_vote(w.store, w.member, w.candidate_id, "no_hire", "Unsure")
+    assert debrief.debrief(w.store, w.manager, w.candidate_id).result.outcome == "no_hire"
+    debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "Strong packet")  # changed
     view = debrief.debrief(w.store, w.member, w.candidate_id)
-    assert view.result.outcome == "hire"
-    assert [(v.member, v.vote, v.note) for v in view.votes] == [
-        ("Mo Member", "hire", "Strong packet")
+    assert view.result.outcome == "hire"  # the latest vote counts
+    assert [(v.member, v.vote, v.note, v.changes) for v in view.votes] == [
+        ("Mo Member", "hire", "Strong packet", 1)
     ]
+    with w.store.read() as db:  # both votes are kept, in order
+        kept = [r[0] for r in db.execute("SELECT vote FROM committee_votes ORDER BY id")]
+    assert kept == ["no_hire", "hire"]
     debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
+    with pytest.raises(NotAllowed, match="votes are closed"):
+        debrief.cast_vote(w.store, w.member, w.candidate_id, "no_hire")
 
 
 def test_debrief_previews_every_strategy_and_forcing(tmp_path):

@@ -111,7 +111,7 @@ def test_a_session_takes_one_interviewer_or_a_pair(world):
 
 
 def test_opening_freezes_its_rubrics(world):
-    opening = openings.get_opening(world.store, world.opening_id)
+    opening = openings.get_opening(world.store, world.coordinator, world.opening_id)
     with world.store.read() as db:
         frozen = [openings.rubric_snapshot(db, s["rubric_hash"]).id for s in opening.sessions]
     assert frozen == ["presentation", "ds-technical", "coding", "stakeholders"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scoring import openings, people, scorecards
-from scoring.access import Person
+from scoring.permissions import Person
 from scoring.rubric import load_catalog
 from scoring.store import Store
 

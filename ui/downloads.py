@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from scoring import exports
-from scoring.access import Person
+from scoring.permissions import Person
 from scoring.store import Store
 
 MIME = {
@@ -18,13 +20,14 @@ MIME = {
 LABELS = {"md": "Markdown", "html": "HTML", "pdf": "PDF", "json": "JSON", "csv": "CSV"}
 
 
-def summary_buttons(store: Store, person: Person, candidate_id: int, name: str) -> None:
-    """The decision summary of one candidate in every format."""
+def summary_buttons(store: Store, actor: Person, candidate_id: int, name: str) -> None:
+    """The decision summary of one candidate in every format, made when a button is clicked
+    (under the permissions the person holds at that moment)."""
     stem = "decision-summary-" + "-".join(name.lower().split())
     for column, fmt in zip(st.columns(4), ("pdf", "html", "md", "json"), strict=True):
         column.download_button(
             LABELS[fmt],
-            data=lambda fmt=fmt: exports.render(exports.summary(store, person, candidate_id), fmt),
+            data=lambda fmt=fmt: exports.render(exports.summary(store, actor, candidate_id), fmt),
             file_name=f"{stem}.{fmt}",
             mime=MIME[fmt],
             icon=":material/download:",
@@ -33,24 +36,17 @@ def summary_buttons(store: Store, person: Person, candidate_id: int, name: str) 
         )
 
 
-def rows_buttons(rows: list[dict], stem: str) -> None:
-    """A table of rows as CSV and JSON."""
+def rows_buttons(rows: Callable[[], list[dict]], stem: str) -> None:
+    """A table of rows as CSV and JSON. `rows` is called only when a button is clicked, so the
+    file is made then, under the permissions the person holds at that moment."""
     left, right = st.columns(2)
-    left.download_button(
-        "CSV",
-        exports.to_csv(rows),
-        f"{stem}.csv",
-        MIME["csv"],
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"{stem}_csv",
-    )
-    right.download_button(
-        "JSON",
-        exports.to_json(rows),
-        f"{stem}.json",
-        MIME["json"],
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"{stem}_json",
-    )
+    for column, fmt, write in ((left, "csv", exports.to_csv), (right, "json", exports.to_json)):
+        column.download_button(
+            LABELS[fmt],
+            data=lambda write=write: write(rows()),
+            file_name=f"{stem}.{fmt}",
+            mime=MIME[fmt],
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"{stem}_{fmt}",
+        )

@@ -1,31 +1,32 @@
 """The guard every page starts with.
 
 Streamlit can run a file in pages/ directly for a request to its URL, without app.py, so a check
-in app.py alone would let anyone in. Each page calls `require(...)` first: without a signed-in
-person who holds one of the roles, the page shows a sign-in prompt and stops.
+in app.py alone would let anyone in. Each page calls `require(screen)` first: unless the permission
+table (`scoring.permissions`, action `use_screen`) lets the signed-in person use that screen, the
+page shows a sign-in prompt and stops.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from scoring.access import ROLE_TITLES, Person
+from scoring.permissions import ROLE_TITLES, SCREENS, Person, Screen, may
 from ui.session import signed_in
 from ui.signin import sign_in_form
 
 
-def require(*roles: str) -> Person:
-    """The signed-in person if they hold one of `roles`; otherwise a sign-in prompt, and stop."""
-    person = signed_in()
-    if person is not None and any(person.has(role) for role in roles):
-        return person
-    wanted = " or ".join(ROLE_TITLES[r].lower() for r in roles)
+def require(screen: str) -> Person:
+    """The signed-in person if they may use `screen`; otherwise a sign-in prompt, and stop."""
+    actor = signed_in()
+    if may(actor, "use_screen", Screen(screen)):
+        return actor
+    wanted = " or ".join(ROLE_TITLES[r].lower() for r in SCREENS[screen])
     wanted = ("an " if wanted[0] in "aeiou" else "a ") + wanted
-    if person is None:
+    if actor is None:
         st.info(f"Sign in to continue. This page is for {wanted}.", icon=":material/lock:")
     else:
         st.warning(
-            f"This page is for {wanted}. You are signed in as {person.name}, who is not."
+            f"This page is for {wanted}. You are signed in as {actor.name}, who is not."
             " Sign in as someone who is, or go back to your own screens.",
             icon=":material/lock:",
         )

@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from scoring import people
-from scoring.access import Person
 from scoring.errors import DebriefError, NotFound, SignInFailed
+from scoring.permissions import Person
 from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store, default_path
 

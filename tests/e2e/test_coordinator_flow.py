@@ -7,7 +7,7 @@ import re
 from harness import settle, sign_in, visit
 
 from scoring import openings, scorecards
-from scoring.access import Person
+from scoring.permissions import Person
 from scoring.store import Store
 
 

@@ -1,0 +1,620 @@
+"""Who may see and do what: every rule of the product's people table, in one table.
+
+Modelled on datasette's permissions. Each named action (`ACTIONS`) is a pure function of the acting
+person (`actor`) and a resource; `may(actor, action, resource)` answers, `why_not` says why not, and
+`ensure` raises `NotAllowed` with that reason. The service loads the actor as the database knows
+them *now* (`current`) and the resource's facts (`organisation`, `opening_facts`,
+`candidate_facts`, `seat_facts`) inside its unit of work, then asks; pages ask the service, whose
+views carry what the actor may do. No other module decides who may do what.
+
+Two kinds of rule make up every action:
+
+- **Powers come from current roles and memberships together.** The hiring manager of an opening
+  acts as one only while they still hold the `hiring_manager` role; a committee member of an
+  opening only while they hold `committee_member`; an interviewer scores and reads others'
+  scorecards only while they hold `interviewer`. A role removed, or the person deactivated, takes
+  effect on the next call, in every browser session and on the command line.
+- **One restriction overrides every power (blind scoring).** A person with an unsubmitted,
+  unrecused seat on a candidate sees nothing derived from anyone else's judgement of that
+  candidate (scores, outcome, decision, rationale, votes), whatever other role they hold, until
+  their own scorecard is in. Committee votes are blind the same way: a member sees the others'
+  votes only after casting their own (or once the decision is recorded).
+
+`python -m scoring permissions` prints the matrix of every action over the role combinations
+that occur and the stages of a candidate's day (the README shows it; a test keeps it current).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from scoring.errors import NotAllowed, NotFound
+
+ROLES = ("coordinator", "interviewer", "hiring_manager", "committee_member")
+ROLE_TITLES = {
+    "coordinator": "Coordinator",
+    "interviewer": "Interviewer",
+    "hiring_manager": "Hiring manager",
+    "committee_member": "Committee member",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who signs in. `roles` are global: they grant powers and screens."""
+
+    id: int
+    name: str
+    email: str
+    roles: frozenset[str]
+    active: bool = True
+
+    def has(self, role: str) -> bool:
+        """True when the person holds `role`."""
+        return role in self.roles
+
+    @classmethod
+    def from_row(cls, row: Any) -> Person:
+        """Build from a `people` row."""
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            email=row["email"],
+            roles=frozenset(json.loads(row["roles"])),
+            active=bool(row["active"]),
+        )
+
+
+# ----------------------------------------------------------------------------------- resources
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The whole Debrief: people, new openings."""
+
+    has_people: bool = True
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One page of the app."""
+
+    name: str
+
+
+# Which roles have which screen. app.py builds the menu from this and every page's guard asks it.
+SCREENS: dict[str, tuple[str, ...]] = {
+    "my_interviews": ("interviewer",),
+    "scorecard": ("interviewer",),
+    "debrief_day": ("hiring_manager", "committee_member"),
+    "debrief": ("hiring_manager", "committee_member"),
+    "openings": ("coordinator",),
+    "people": ("coordinator",),
+    "candidates": ("coordinator",),
+    "interview_day": ("coordinator",),
+    "status": ("coordinator", "hiring_manager"),
+    "rubrics": ("coordinator", "hiring_manager"),
+    "decisions": ("coordinator", "hiring_manager", "committee_member"),
+}
+
+
+@dataclass(frozen=True)
+class OpeningFacts:
+    """What the rules need to know about an opening (and the actor's place in it)."""
+
+    opening_id: int
+    hiring_manager_id: int
+    committee_ids: frozenset[int]
+    strategy_kind: str
+    actor_interviews: bool = False  # the actor has a seat on one of its candidates
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One assignment on a candidate's panel, without any score."""
+
+    assignment_id: int
+    session_id: int
+    interviewer_id: int
+    recused: bool
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the rules need to know about one candidate: panel, debrief, decision, votes."""
+
+    candidate_id: int
+    opening: OpeningFacts
+    reveal_rule: str
+    anonymise: bool
+    seats: tuple[Seat, ...]
+    debrief_open: bool
+    decided: bool
+    voter_ids: frozenset[int]  # committee members who have cast a vote
+
+    @property
+    def opening_id(self) -> int:
+        """The candidate's opening."""
+        return self.opening.opening_id
+
+    def seats_of(self, person_id: int) -> list[Seat]:
+        """The person's non-recused seats on this panel."""
+        return [s for s in self.seats if s.interviewer_id == person_id and not s.recused]
+
+    def has_seat(self, person_id: int) -> bool:
+        """The person is or was on this panel (a recused seat counts)."""
+        return any(s.interviewer_id == person_id for s in self.seats)
+
+    @property
+    def all_in(self) -> bool:
+        """Every non-recused seat has a submitted scorecard (and there is at least one)."""
+        active = [s for s in self.seats if not s.recused]
+        return bool(active) and all(s.submitted for s in active)
+
+    @property
+    def missing(self) -> int:
+        """Non-recused seats without a submitted scorecard."""
+        return sum(1 for s in self.seats if not s.recused and not s.submitted)
+
+    def pending(self, person_id: int) -> bool:
+        """The person has an unsubmitted, unrecused seat here: blind to everyone else."""
+        return any(not s.submitted for s in self.seats_of(person_id))
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """One assignment: whose it is and where it stands."""
+
+    assignment_id: int
+    candidate_id: int
+    interviewer_id: int
+    recused: bool
+    submitted: bool
+
+
+# ------------------------------------------------------------------------------ loading facts
+
+
+def current(db: Database, actor: Person | None) -> Person:
+    """The acting person as the database knows them now: roles re-read on every call; someone
+    signed out or deactivated is refused."""
+    if actor is None:
+        raise NotAllowed(SIGN_IN)
+    row = db.execute("SELECT * FROM people WHERE id = ?", [actor.id]).fetchone()
+    if row is None or not row["active"]:
+        raise NotAllowed(INACTIVE)
+    return Person.from_row(row)
+
+
+def organisation(db: Database) -> Organisation:
+    """The organisation's facts."""
+    return Organisation(
+        has_people=db.execute("SELECT 1 FROM people LIMIT 1").fetchone() is not None
+    )
+
+
+def _committee(db: Database, opening_id: int) -> frozenset[int]:
+    rows = db.execute(
+        "SELECT person_id FROM opening_committee WHERE opening_id = ?", [opening_id]
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def opening_facts(db: Database, opening_id: int, actor: Person | None = None) -> OpeningFacts:
+    """One opening's facts; with `actor`, whether they interview on it (one indexed EXISTS)."""
+    row = db.execute(
+        "SELECT id, hiring_manager_id, strategy FROM openings WHERE id = ?", [opening_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No opening with id {opening_id}.")
+    interviews = False
+    if actor is not None:
+        interviews = (
+            db.execute(
+                """SELECT 1 FROM assignments a JOIN interview_sessions i ON i.id = a.session_id
+                   JOIN candidates c ON c.id = i.candidate_id
+                   WHERE a.interviewer_id = ? AND c.opening_id = ? LIMIT 1""",
+                [actor.id, opening_id],
+            ).fetchone()
+            is not None
+        )
+    return OpeningFacts(
+        opening_id=row["id"],
+        hiring_manager_id=row["hiring_manager_id"],
+        committee_ids=_committee(db, opening_id),
+        strategy_kind=json.loads(row["strategy"])["kind"],
+        actor_interviews=interviews,
+    )
+
+
+def candidate_facts(db: Database, candidate_id: int) -> CandidateFacts:
+    """Load the facts for one candidate (a few small indexed queries)."""
+    row = db.execute(
+        """SELECT c.id, c.opening_id, o.hiring_manager_id, o.reveal_rule, o.anonymise, o.strategy,
+                  EXISTS (SELECT 1 FROM debriefs d WHERE d.candidate_id = c.id) AS debrief_open,
+                  EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) AS decided
+           FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id = ?""",
+        [candidate_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    seats = db.execute(
+        """SELECT a.id, a.session_id, a.interviewer_id, a.recused_at IS NOT NULL AS recused,
+                  EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id) AS submitted
+           FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
+           WHERE i.candidate_id = ? ORDER BY i.position, a.id""",
+        [candidate_id],
+    ).fetchall()
+    voters = db.execute(
+        "SELECT DISTINCT member_id FROM committee_votes WHERE candidate_id = ?", [candidate_id]
+    ).fetchall()
+    return CandidateFacts(
+        candidate_id=row["id"],
+        opening=OpeningFacts(
+            opening_id=row["opening_id"],
+            hiring_manager_id=row["hiring_manager_id"],
+            committee_ids=_committee(db, row["opening_id"]),
+            strategy_kind=json.loads(row["strategy"])["kind"],
+        ),
+        reveal_rule=row["reveal_rule"],
+        anonymise=bool(row["anonymise"]),
+        seats=tuple(Seat(s[0], s[1], s[2], bool(s[3]), bool(s[4])) for s in seats),
+        debrief_open=bool(row["debrief_open"]),
+        decided=bool(row["decided"]),
+        voter_ids=frozenset(r[0] for r in voters),
+    )
+
+
+def seat_facts(db: Database, assignment_id: int) -> SeatFacts:
+    """One assignment's facts."""
+    row = db.execute(
+        """SELECT a.id, a.interviewer_id, a.recused_at IS NOT NULL AS recused, i.candidate_id,
+                  EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id) AS submitted
+           FROM assignments a JOIN interview_sessions i ON i.id = a.session_id WHERE a.id = ?""",
+        [assignment_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No assignment with id {assignment_id}.")
+    return SeatFacts(
+        assignment_id=row["id"],
+        candidate_id=row["candidate_id"],
+        interviewer_id=row["interviewer_id"],
+        recused=bool(row["recused"]),
+        submitted=bool(row["submitted"]),
+    )
+
+
+# --------------------------------------------------------------------------- the table itself
+
+Rule = Callable[[Person, Any], str | None]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A named thing someone may do to a kind of resource, and the rule that says who."""
+
+    name: str
+    resource: type
+    summary: str
+    rule: Rule
+    anonymous: bool = False  # asked before anyone has signed in
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def _action(name: str, resource: type, summary: str, *, anonymous: bool = False):
+    def register(rule: Rule) -> Rule:
+        ACTIONS[name] = Action(name, resource, summary, rule, anonymous)
+        return rule
+
+    return register
+
+
+SIGN_IN = "Sign in first."
+INACTIVE = "This account is not active. Ask a coordinator."
+OWN_FIRST = "Submit your own scorecard for this candidate first."
+
+
+def why_not(actor: Person | None, action: str, resource: Any) -> str | None:
+    """None when `actor` may do `action` to `resource` now; otherwise the reason, in words."""
+    entry = ACTIONS[action]
+    if not isinstance(resource, entry.resource):
+        raise TypeError(f"{action} applies to {entry.resource.__name__}, not {resource!r}")
+    if not entry.anonymous:
+        if actor is None:
+            return SIGN_IN
+        if not actor.active:
+            return INACTIVE
+    return entry.rule(actor, resource)
+
+
+def may(actor: Person | None, action: str, resource: Any) -> bool:
+    """May `actor` do `action` to `resource` now?"""
+    return why_not(actor, action, resource) is None
+
+
+def ensure(actor: Person | None, action: str, resource: Any) -> None:
+    """Raise NotAllowed (saying why) unless `actor` may do `action` to `resource` now."""
+    refusal = why_not(actor, action, resource)
+    if refusal is not None:
+        raise NotAllowed(refusal)
+
+
+# ------------------------------------------------------------------ powers, from current roles
+
+
+def _coordinates(actor: Person) -> bool:
+    return actor.has("coordinator")
+
+
+def _manages(actor: Person, opening: OpeningFacts) -> bool:
+    return actor.has("hiring_manager") and actor.id == opening.hiring_manager_id
+
+
+def _sits(actor: Person, opening: OpeningFacts) -> bool:
+    return actor.has("committee_member") and actor.id in opening.committee_ids
+
+
+def _interviews(actor: Person, facts: CandidateFacts) -> bool:
+    return actor.has("interviewer") and facts.has_seat(actor.id)
+
+
+def _roles(*roles: str) -> str:
+    words = [ROLE_TITLES[r].lower() for r in roles]
+    return " or ".join(words)
+
+
+# ------------------------------------------------------------------------------- organisation
+
+
+@_action(
+    "start_organisation",
+    Organisation,
+    "Create the first coordinator of an empty Debrief",
+    anonymous=True,
+)
+def _start_organisation(actor: Person | None, org: Organisation) -> str | None:
+    if org.has_people:
+        return "Debrief already has people: ask a coordinator to add you."
+    return None
+
+
+@_action("manage_people", Organisation, "Add people, change roles, issue codes, deactivate")
+def _manage_people(actor: Person, org: Organisation) -> str | None:
+    return None if _coordinates(actor) else "Only a coordinator can do this."
+
+
+@_action("see_people", Organisation, "See the directory of people (names, emails, roles)")
+def _see_people(actor: Person, org: Organisation) -> str | None:
+    return None if _coordinates(actor) else "Only a coordinator sees the directory of people."
+
+
+@_action("create_opening", Organisation, "Create an opening from a loop template")
+def _create_opening(actor: Person, org: Organisation) -> str | None:
+    return None if _coordinates(actor) else "Only a coordinator can do this."
+
+
+@_action("use_screen", Screen, "Open a screen of the app")
+def _use_screen(actor: Person, screen: Screen) -> str | None:
+    roles = SCREENS[screen.name]
+    if any(actor.has(role) for role in roles):
+        return None
+    return f"This page is for a {_roles(*roles)}."
+
+
+# -------------------------------------------------------------------------------- an opening
+
+
+@_action("see_opening", OpeningFacts, "See an opening's settings and pick it in a list")
+def _see_opening(actor: Person, opening: OpeningFacts) -> str | None:
+    if _coordinates(actor) or _manages(actor, opening) or _sits(actor, opening):
+        return None
+    if actor.has("interviewer") and opening.actor_interviews:
+        return None
+    return "This opening is not one of yours."
+
+
+@_action("manage_opening", OpeningFacts, "Add candidates, import a CSV, schedule the day")
+def _manage_opening(actor: Person, opening: OpeningFacts) -> str | None:
+    return None if _coordinates(actor) else "Only a coordinator can do this."
+
+
+@_action("see_candidates", OpeningFacts, "List an opening's candidates")
+def _see_candidates(actor: Person, opening: OpeningFacts) -> str | None:
+    if _coordinates(actor) or _manages(actor, opening) or _sits(actor, opening):
+        return None
+    return "Only the coordinator, the opening's hiring manager and committee see this list."
+
+
+@_action("see_opening_status", OpeningFacts, "The Status page of an opening (no scores)")
+def _see_opening_status(actor: Person, opening: OpeningFacts) -> str | None:
+    if _coordinates(actor) or _manages(actor, opening):
+        return None
+    return "Only the coordinator and the opening's hiring manager see its status."
+
+
+@_action("see_debriefs", OpeningFacts, "The opening's debrief day view")
+def _see_debriefs(actor: Person, opening: OpeningFacts) -> str | None:
+    if _manages(actor, opening) or _sits(actor, opening):
+        return None
+    return "The debrief is for the opening's hiring manager and committee."
+
+
+@_action("export_decisions", OpeningFacts, "Export the opening's decisions (CSV/JSON)")
+def _export_decisions(actor: Person, opening: OpeningFacts) -> str | None:
+    if _coordinates(actor) or _manages(actor, opening) or _sits(actor, opening):
+        return None
+    return "Decisions are exported by coordinators and the opening's hiring manager and committee."
+
+
+@_action("export_scores", OpeningFacts, "Export the opening's scorecards (CSV/JSON)")
+def _export_scores(actor: Person, opening: OpeningFacts) -> str | None:
+    if _manages(actor, opening) or _sits(actor, opening):
+        return None
+    return "Scorecards are exported only by the opening's hiring manager and committee."
+
+
+# ------------------------------------------------------------------------------- a candidate
+
+
+@_action("see_candidate", CandidateFacts, "See that the candidate exists (name or alias)")
+def _see_candidate(actor: Person, facts: CandidateFacts) -> str | None:
+    o = facts.opening
+    if _coordinates(actor) or _manages(actor, o) or _sits(actor, o) or _interviews(actor, facts):
+        return None
+    return "This candidate is not on any of your openings or interviews."
+
+
+@_action("see_name", CandidateFacts, "See the candidate's name (not only the alias)")
+def _see_name(actor: Person, facts: CandidateFacts) -> str | None:
+    refusal = _see_candidate(actor, facts)
+    if refusal or not facts.anonymise:
+        return refusal
+    # Anyone who scores the candidate or sits on the committee sees only the alias.
+    if facts.has_seat(actor.id):
+        return "This opening is anonymised: its interviewers see only the alias."
+    if _coordinates(actor) or _manages(actor, facts.opening):
+        return None
+    return "This opening is anonymised: the committee sees only the alias."
+
+
+@_action("see_status", CandidateFacts, "Who has submitted, who is late or recused (no scores)")
+def _see_status(actor: Person, facts: CandidateFacts) -> str | None:
+    if _see_candidate(actor, facts) is None:
+        return None
+    return "Only the coordinator, the hiring manager and the panel see this status."
+
+
+@_action("see_debrief", CandidateFacts, "Open the candidate's debrief page")
+def _see_debrief(actor: Person, facts: CandidateFacts) -> str | None:
+    if _manages(actor, facts.opening) or _sits(actor, facts.opening):
+        return None
+    return "The debrief is for the opening's hiring manager and committee."
+
+
+@_action("open_debrief", CandidateFacts, "Open the debrief (early only with a reason)")
+def _open_debrief(actor: Person, facts: CandidateFacts) -> str | None:
+    if not _manages(actor, facts.opening):
+        return "Only the hiring manager of this opening opens the debrief."
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    if facts.debrief_open:
+        return "The debrief is already open."
+    return None
+
+
+@_action("see_scores", CandidateFacts, "See others' scorecards, the outcome and flags")
+def _see_scores(actor: Person, facts: CandidateFacts) -> str | None:
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    o = facts.opening
+    if (_manages(actor, o) or _sits(actor, o)) and facts.debrief_open:
+        return None
+    if actor.has("interviewer") and facts.seats_of(actor.id):
+        if facts.reveal_rule == "all_in" and not facts.all_in:
+            return "This opening shows others' scores only once every scorecard is in."
+        return None
+    if _manages(actor, o) or _sits(actor, o):
+        role = "hiring manager" if _manages(actor, o) else "committee"
+        return f"Scores are shown to the {role} once the debrief is open."
+    if facts.has_seat(actor.id) and not facts.seats_of(actor.id):
+        return "You recused yourself from this candidate, so their scores are not shown to you."
+    return "Only the candidate's interviewers, hiring manager and committee see scores."
+
+
+@_action("see_decision", CandidateFacts, "See the decision, who made it and the rationale")
+def _see_decision(actor: Person, facts: CandidateFacts) -> str | None:
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    o = facts.opening
+    if _coordinates(actor) or _manages(actor, o) or _sits(actor, o):
+        return None
+    return "Decisions are shown to the coordinator, the hiring manager and the committee."
+
+
+@_action("see_votes", CandidateFacts, "See the committee's votes and notes")
+def _see_votes(actor: Person, facts: CandidateFacts) -> str | None:
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    o = facts.opening
+    if not (_manages(actor, o) or _sits(actor, o)):
+        return "Votes are shown to the hiring manager and the committee."
+    if not facts.debrief_open:
+        return "Votes are cast once the debrief is open."
+    if _manages(actor, o) or actor.id in facts.voter_ids or facts.decided:
+        return None
+    return "Cast your own vote first: the other members' votes are shown after it."
+
+
+@_action("vote", CandidateFacts, "Cast or change one's committee vote (the latest counts)")
+def _vote(actor: Person, facts: CandidateFacts) -> str | None:
+    o = facts.opening
+    if o.strategy_kind != "committee":
+        return "This opening is not decided by a committee vote."
+    if not _sits(actor, o):
+        return "Only the opening's committee members vote."
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    if not facts.debrief_open:
+        return "Votes are cast once the debrief is open."
+    if facts.decided:
+        return "The decision is recorded: votes are closed."
+    return None
+
+
+@_action("decide", CandidateFacts, "Record the decision as the strategy allows")
+def _decide(actor: Person, facts: CandidateFacts) -> str | None:
+    if not _manages(actor, facts.opening):
+        return "Only the hiring manager of this opening records the decision."
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    if not facts.debrief_open:
+        return "Open the debrief before recording a decision."
+    return None
+
+
+@_action(
+    "see_packet",
+    CandidateFacts,
+    "The open debrief: panel, outcomes, charts; on the page or as the decision summary",
+)
+def _see_packet(actor: Person, facts: CandidateFacts) -> str | None:
+    refusal = _see_debrief(actor, facts)
+    if refusal is None and not facts.debrief_open:
+        return "The debrief is not open yet."
+    return refusal or _see_scores(actor, facts)
+
+
+# ------------------------------------------------------------------------------------ a seat
+
+
+@_action("score", SeatFacts, "Submit, correct or draft the scorecard of one's own seat")
+def _score(actor: Person, seat: SeatFacts) -> str | None:
+    if seat.interviewer_id != actor.id:
+        return "This is not your assignment: only its interviewer can score it."
+    if not actor.has("interviewer"):
+        return "Only an interviewer scores: you no longer have the interviewer role."
+    if seat.recused:
+        return "You recused yourself from this session."
+    return None
+
+
+@_action("recuse", SeatFacts, "Declare a conflict of interest on one's own seat")
+def _recuse(actor: Person, seat: SeatFacts) -> str | None:
+    if seat.interviewer_id != actor.id:
+        return "Only the interviewer of this session can recuse from it."
+    return None
+
+
+@_action("see_own", SeatFacts, "Read one's own scorecard, revisions and draft")
+def _see_own(actor: Person, seat: SeatFacts) -> str | None:
+    if seat.interviewer_id != actor.id:
+        return "This is not your assignment: only its interviewer can score it."
+    return None
