@@ -2,8 +2,9 @@
 that occurs, at every stage of a candidate's day, worked out by the real rules on a real database.
 
 Each cell is a scene: a fresh SQLite file built through the service (one opening decided by a
-cross-company committee, one candidate, two other interviewers who have submitted), with the
-persona in their place and the stage reached. `python -m scoring permissions` prints the table the
+cross-company committee, one candidate, two other interviewers who have submitted, a committee
+member who votes once the debrief is open), with the persona in their place and the stage
+reached. `python -m scoring permissions` prints the table the
 README shows; the tests build the same scenes and check that every service call agrees with it,
 both ways.
 """
@@ -145,7 +146,8 @@ class Scene:
     opening_id: int
     candidate_id: int
     seat_id: int  # the persona's seat, or another interviewer's when they have none
-    other_card: int  # a scorecard id of another interviewer
+    other_seat: int  # another interviewer's seat (Ana's)
+    other_card: int  # that seat's scorecard
 
     def resource(self, action: str) -> Any:
         """The resource an action of the table applies to, in this scene."""
@@ -254,8 +256,8 @@ def build_scene(path: Path, persona: Persona, stage: Stage, catalog: Catalog) ->
     if stage.opened:
         early = None if (stage.own_in or not persona.seat) else "one scorecard is late"
         debrief.open_debrief(store, manager, candidate, reason=early, now=AFTER)
-    if stage.decided:
         debrief.cast_vote(store, mo, candidate, "hire", "strong coder", now=AFTER)
+    if stage.decided:
         debrief.record_decision(store, manager, candidate, "hire", "Ana gave 4, Bo 3", now=AFTER)
     if persona.loses == "roles":
         people.update_person(store, cora, actor.id, roles=[])
@@ -270,6 +272,7 @@ def build_scene(path: Path, persona: Persona, stage: Stage, catalog: Catalog) ->
         opening_id=opening.id,
         candidate_id=candidate,
         seat_id=seats.get(actor.id, seats[bo.id]),
+        other_seat=seats[ana.id],
         other_card=other_card,
     )
 

@@ -1,0 +1,263 @@
+"""The permission matrix, both ways: for every persona (the role combinations that occur) at every
+stage of a candidate's day, each action of the permission table is asked of the *service*, and
+
+- what the table refuses raises NotAllowed (and leaves no trace of the data anywhere else);
+- what the table allows returns the real data (a write really happens, on a copy of the scene).
+
+A leak check reads every surface a person could use (each read function, the debrief view, the
+day view, every export) and asserts that others' scores, the decision's rationale and the
+committee's votes appear in it exactly when the table allows them. The README's matrix is this
+table's own output (`python -m scoring permissions`); a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scoring import debrief, exports, matrix, openings, people, scorecards
+from scoring.errors import DebriefError, NotAllowed
+from scoring.matrix import PERSONAS, STAGES, Scene
+from scoring.permissions import ACTIONS
+from scoring.rubric import load_catalog
+from scoring.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+SCORES = "Ana Alvarez says 4"  # the feedback on another interviewer's scorecard
+RATIONALE = "Ana gave 4, Bo 3"  # the recorded decision's rationale (it quotes scores)
+VOTE_NOTE = "strong coder"  # the other committee member's note on their vote
+CASES = [(p.key, s.key) for p in PERSONAS for s in STAGES if matrix.possible(p, s)]
+
+
+@pytest.fixture(scope="module")
+def built():
+    with matrix.scenes() as scenes:
+        yield scenes
+
+
+def copy_of(scene: Scene, tmp_path: Path, name: str) -> Store:
+    """The scene's database, copied with SQLite's online backup: a write probe changes only it."""
+    target = tmp_path / f"{name}.sqlite"
+    source, copy = sqlite3.connect(scene.store.path), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return Store(target)
+
+
+def outcome(call):
+    """('ok', value) or ('refused', message); another service error is ('error', message)."""
+    try:
+        return "ok", call()
+    except NotAllowed as refusal:
+        return "refused", str(refusal)
+    except DebriefError as problem:
+        return "error", str(problem)
+
+
+# ------------------------------------------------------------------------ one probe an action
+# Each takes (scene, store, actor) and returns what the service gave; each write goes to a copy.
+
+
+def _seat_is_submitted(store, seat_id) -> bool:
+    with store.read() as db:
+        return db.execute("SELECT 1 FROM scorecards WHERE assignment_id = ?", [seat_id]).fetchone()
+
+
+def _score(scene, store, actor):
+    criteria = matrix._criteria(store, scene.seat_id)
+    if _seat_is_submitted(store, scene.seat_id):
+        return scorecards.revise(
+            store,
+            actor,
+            scene.seat_id,
+            reason="probe",
+            overall=5,
+            feedback="probe",
+            criteria=criteria,
+        )
+    return scorecards.submit(
+        store, actor, scene.seat_id, overall=5, feedback="probe", criteria=criteria
+    )
+
+
+PROBES = {
+    "manage_people": lambda s, st, a: people.add_person(
+        st, a, "New Person", "new@example.com", ["interviewer"]
+    ),
+    "see_people": lambda s, st, a: people.list_people(st, a),
+    "create_opening": lambda s, st, a: openings.create_opening(
+        st,
+        a,
+        title="Probe",
+        role="Probe",
+        loop=CATALOG.loops["ds-generalist-onsite"],
+        catalog=CATALOG,
+        hiring_manager_id=a.id,
+        strategy={"kind": "manager"},
+    ),
+    "see_opening": lambda s, st, a: openings.get_opening(st, a, s.opening_id),
+    "manage_opening": lambda s, st, a: openings.add_candidate(st, a, s.opening_id, "Probe"),
+    "see_candidates": lambda s, st, a: openings.list_candidates(st, a, s.opening_id),
+    "see_opening_status": lambda s, st, a: scorecards.opening_status(st, a, s.opening_id),
+    "see_debriefs": lambda s, st, a: debrief.day_view(st, a, s.opening_id, matrix.DAY.date()),
+    "export_decisions": lambda s, st, a: exports.decision_rows(st, a, s.opening_id),
+    "export_scores": lambda s, st, a: exports.scorecard_rows(st, a, s.opening_id),
+    "see_candidate": lambda s, st, a: openings.get_candidate(st, a, s.candidate_id),
+    "see_status": lambda s, st, a: scorecards.status_board(st, a, s.candidate_id),
+    "see_debrief": lambda s, st, a: debrief.status(st, a, s.candidate_id),
+    "open_debrief": lambda s, st, a: debrief.open_debrief(st, a, s.candidate_id, reason="probe"),
+    "see_scores": lambda s, st, a: scorecards.panel(st, a, s.candidate_id),
+    "vote": lambda s, st, a: debrief.cast_vote(st, a, s.candidate_id, "hire", "probe vote"),
+    "decide": lambda s, st, a: debrief.record_decision(
+        st, a, s.candidate_id, "hire", "probe decision", True
+    ),
+    "see_packet": lambda s, st, a: exports.render(exports.summary(st, a, s.candidate_id), "md"),
+    "score": _score,
+    "recuse": lambda s, st, a: openings.recuse(st, a, s.seat_id, "probe conflict"),
+    "see_own": lambda s, st, a: scorecards.sheet(st, a, s.seat_id),
+}
+# Actions that only shape what a surface shows (no function of their own): checked by the leak
+# check below, across every surface.
+SHAPES = {"see_name", "see_decision", "see_votes"}
+WRITES = {
+    "manage_people",
+    "create_opening",
+    "manage_opening",
+    "open_debrief",
+    "vote",
+    "decide",
+    "score",
+    "recuse",
+}
+CATALOG = load_catalog(ROOT / "rubrics")
+
+
+def real(action, scene, value, store) -> None:
+    """What an allowed call returned is the real thing (or the write really happened)."""
+    text = repr(value)
+    if action == "manage_people":
+        assert value.name == "New Person"
+    elif action == "see_people":
+        assert "Ana Alvarez" in text and "Pat Persona" in text
+    elif action in ("see_opening", "create_opening"):
+        assert value.title in ("Data scientist", "Probe")
+    elif action == "manage_opening":
+        assert isinstance(value, int)
+    elif action in ("see_candidates", "see_opening_status"):
+        assert [c.candidate_id if hasattr(c, "candidate_id") else c.id for c in value] == [
+            scene.candidate_id
+        ]
+    elif action == "see_debriefs":
+        assert [r.candidate_id for r in value] == [scene.candidate_id]
+    elif action == "export_decisions":
+        assert [r["candidate_id"] for r in value] == [scene.candidate_id]
+    elif action == "export_scores":  # rows only for candidates whose panel the person may see
+        assert bool(value) == (scene.refusal("see_scores") is None)
+        assert not value or SCORES in text
+    elif action == "see_candidate":
+        assert value.id == scene.candidate_id and value.display
+    elif action == "see_status":
+        assert "Ana Alvarez" in text and "overall" not in text
+    elif action == "see_debrief":
+        assert value.candidate_id == scene.candidate_id
+    elif action == "open_debrief":
+        with store.read() as db:
+            assert db.execute("SELECT early_reason FROM debriefs").fetchone()
+    elif action == "see_scores":
+        assert SCORES in text
+    elif action == "vote":
+        with store.read() as db:
+            assert db.execute("SELECT 1 FROM committee_votes WHERE note = 'probe vote'").fetchone()
+    elif action == "decide":
+        assert value.rationale == "probe decision"
+    elif action == "see_packet":
+        assert SCORES.encode() in value
+    elif action == "score":
+        assert value.feedback == "probe"
+    elif action == "recuse":
+        with store.read() as db:
+            row = db.execute(
+                "SELECT recused_at FROM assignments WHERE id = ?", [scene.seat_id]
+            ).fetchone()
+            assert row["recused_at"]
+    elif action == "see_own":
+        assert value.assignment_id == scene.seat_id
+    else:  # pragma: no cover - a new action needs a check here
+        raise AssertionError(f"no check for {action}")
+
+
+def test_every_action_has_a_probe_or_a_surface():
+    covered = set(PROBES) | SHAPES | {"start_organisation", "use_screen"}
+    assert covered == set(ACTIONS)
+
+
+@pytest.mark.parametrize("persona, stage", CASES)
+def test_the_service_does_what_the_table_says(built, tmp_path, persona, stage):
+    scene = built[persona, stage]
+    for action, probe in PROBES.items():
+        store = copy_of(scene, tmp_path, action) if action in WRITES else scene.store
+        refusal = scene.refusal(action)
+        kind, value = outcome(lambda probe=probe, store=store: probe(scene, store, scene.actor))
+        if refusal is not None:
+            assert kind == "refused", f"{action}: the table refuses ({refusal}) but got {kind}"
+            assert value == refusal or action in ("see_packet",), (action, value, refusal)
+        elif kind == "error":  # allowed, but the request itself does not fit the state
+            assert action == "recuse" and "already submitted" in value, (action, value)
+        else:
+            assert kind == "ok", f"{action}: the table allows it but the service said {value}"
+            real(action, scene, value, store)
+
+
+def surfaces(scene: Scene) -> str:
+    """Everything the persona can read about the candidate, through every read function."""
+    store, actor, c = scene.store, scene.actor, scene.candidate_id
+    reads = [
+        lambda: scorecards.panel(store, actor, c),
+        lambda: scorecards.others(store, actor, c),
+        lambda: scorecards.scorecard(store, actor, scene.other_card),
+        lambda: scorecards.revisions(store, actor, scene.other_seat),
+        lambda: scorecards.sheet(store, actor, scene.seat_id),
+        lambda: debrief.status(store, actor, c),
+        lambda: debrief.debrief(store, actor, c),
+        lambda: debrief.day_view(store, actor, scene.opening_id, matrix.DAY.date()),
+        lambda: exports.decision_rows(store, actor, scene.opening_id),
+        lambda: exports.scorecard_rows(store, actor, scene.opening_id),
+        lambda: exports.render(exports.summary(store, actor, c), "md").decode(),
+        lambda: exports.render(exports.summary(store, actor, c), "json").decode(),
+    ]
+    return "\n".join(repr(outcome(read)[1]) for read in reads)
+
+
+@pytest.mark.parametrize("persona, stage", CASES)
+def test_nothing_leaks_beyond_the_table(built, persona, stage):
+    scene = built[persona, stage]
+    seen = surfaces(scene)
+    stage_ = next(s for s in STAGES if s.key == stage)
+    may = {a: scene.refusal(a) is None for a in ("see_scores", "see_decision", "see_votes")}
+    assert (SCORES in seen) == may["see_scores"]
+    assert (RATIONALE in seen) == (may["see_decision"] and stage_.decided)
+    assert (VOTE_NOTE in seen) == (may["see_votes"] and stage_.opened)
+    # the outcome is derived from scores: a day-view row shows one only with see_scores
+    rows = outcome(
+        lambda: debrief.day_view(scene.store, scene.actor, scene.opening_id, matrix.DAY.date())
+    )
+    if rows[0] == "ok":
+        assert (rows[1][0].outcome is not None) == may["see_scores"]
+        if not may["see_decision"]:
+            assert rows[1][0].decision is None and rows[1][0].decided_by is None
+
+
+def test_the_readme_shows_the_matrix_the_code_gives(built):
+    generated = matrix.actions_markdown() + "\n" + matrix.markdown(built)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- permissions:start -->\n(.*?)<!-- permissions:end -->", readme, re.S)
+    assert found, "README.md has no permissions block"
+    assert found.group(1).strip() == generated.strip(), (
+        "README's matrix is stale: paste `python -m scoring permissions` between the markers"
+    )
