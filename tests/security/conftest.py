@@ -1,6 +1,0 @@
-"""Security tests share the small organisation of tests/world.py."""
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
