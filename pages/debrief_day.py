@@ -42,7 +42,7 @@ table = [
         "outcome": OUTCOME_WORDS[r.outcome] if r.outcome else (r.note or "—"),
         "flags": ", ".join(FLAG_WORDS[f] for f in r.flags),
         "weighted score": "" if r.score is None else f"{r.score:.2f}",
-        "decision": OUTCOME_WORDS[r.decision] if r.decision else r.note,
+        "decision": OUTCOME_WORDS[r.decision] if r.decision else ("hidden" if r.note else ""),
     }
     for r in rows
 ]
@@ -57,6 +57,13 @@ st.caption(
     "Select a row to open that candidate's debrief. Outcomes show only once a debrief is open"
     " (and your own scorecard is in, if you interviewed)."
 )
+pending = [r.candidate for r in rows if r.note]
+if pending:
+    st.info(
+        f"Submit your own scorecard first: {', '.join(pending)}. Until it is in, their outcome"
+        " and decision stay hidden from you.",
+        icon=":material/edit_note:",
+    )
 chosen = picked.selection.rows if picked else []
 if chosen:
     st.switch_page("pages/debrief.py", query_params={"candidate": rows[chosen[0]].candidate_id})

@@ -116,7 +116,7 @@ def test_day_view_page_says_submit_your_own_first(decided_without_cy, monkeypatc
     at = page(w, "member", "pages/debrief_day.py", monkeypatch)
     table = at.dataframe[0].value
     assert list(table["outcome"]) == ["Submit your own scorecard first"]
-    assert list(table["decision"]) == ["Submit your own scorecard first"]
+    assert list(table["decision"]) == ["hidden"]
     assert RATIONALE not in shown(at)
 
 
