@@ -173,7 +173,9 @@ class Scene:
         return why_not(actor, action, self.resource(action))
 
 
-def _criteria(store: Store, assignment_id: int) -> dict[str, dict]:
+def full_scores(store: Store, assignment_id: int, level: int = 3) -> dict[str, dict]:
+    """A valid criteria entry for the assignment's rubric, every criterion at `level` (clamped
+    to its scale)."""
     with store.read() as db:
         rubric_hash = db.execute(
             "SELECT i.rubric_hash FROM assignments a JOIN interview_sessions i"
@@ -182,7 +184,7 @@ def _criteria(store: Store, assignment_id: int) -> dict[str, dict]:
         ).fetchone()[0]
         rubric = openings.rubric_snapshot(db, rubric_hash)
     return {
-        c.id: {"score": min(c.scale.max, max(c.scale.min, 3)), "evidence": "seen"}
+        c.id: {"score": max(c.scale.min, min(c.scale.max, level)), "evidence": "seen in session"}
         for c in rubric.criteria
     }
 
@@ -195,7 +197,7 @@ def submit(store: Store, actor: Person, assignment_id: int, overall: int) -> int
         assignment_id,
         overall=overall,
         feedback=f"{actor.name} says {overall}",
-        criteria=_criteria(store, assignment_id),
+        criteria=full_scores(store, assignment_id),
         now=AFTER,
     ).id
 

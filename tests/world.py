@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scoring import openings, people, scorecards
+from scoring.matrix import full_scores
 from scoring.permissions import Person
 from scoring.rubric import load_catalog
 from scoring.store import Store
@@ -33,21 +34,6 @@ class World:
 
     def person(self, name: str) -> Person:
         return getattr(self, name)
-
-
-def full_scores(store: Store, assignment_id: int, level: int = 3) -> dict[str, dict]:
-    """A valid criteria dict for the assignment's rubric, every criterion at `level` (clamped)."""
-    with store.read() as db:
-        rubric_hash = db.execute(
-            "SELECT i.rubric_hash FROM assignments a JOIN interview_sessions i"
-            " ON i.id = a.session_id WHERE a.id = ?",
-            [assignment_id],
-        ).fetchone()[0]
-        rubric = openings.rubric_snapshot(db, rubric_hash)
-    return {
-        c.id: {"score": max(c.scale.min, min(c.scale.max, level)), "evidence": "seen in session"}
-        for c in rubric.criteria
-    }
 
 
 def submit(w: World, who: str, overall: int, level: int = 3, now=None):

@@ -70,7 +70,7 @@ def _seat_is_submitted(store, seat_id) -> bool:
 
 
 def _score(scene, store, actor):
-    criteria = matrix._criteria(store, scene.seat_id)
+    criteria = matrix.full_scores(store, scene.seat_id)
     if _seat_is_submitted(store, scene.seat_id):
         return scorecards.revise(
             store,
