@@ -12,7 +12,7 @@ actor = require("candidates")
 st.title("Candidates")
 show_flash()
 
-opening = pick_opening(openings.list_openings(store(), actor))
+opening = pick_opening(openings.list_openings(store(), actor, "manage_opening"))
 if opening is None:
     st.stop()
 

@@ -20,19 +20,20 @@ rows = exports.decision_rows(store(), actor, opening.id)
 decided = [r for r in rows if r["decision"]]
 withheld = [r for r in rows if r["withheld"]]
 st.subheader(f"Decisions: {len(decided)} of {len(rows)} candidates decided")
-table(
-    [
-        {
-            "candidate": r["candidate"],
-            "decision": r["decision"].replace("_", " "),
-            "by": r["decided_by"],
-            "when": r["decided_at"],
-            "panel at opening": r["panel_at_opening"],
-            "rationale": r["rationale"],
-        }
-        for r in decided
-    ]
-)
+if decided:
+    table(
+        [
+            {
+                "candidate": r["candidate"],
+                "decision": r["decision"].replace("_", " "),
+                "by": r["decided_by"],
+                "when": r["decided_at"],
+                "panel at opening": r["panel_at_opening"],
+                "rationale": r["rationale"],
+            }
+            for r in decided
+        ]
+    )
 if withheld:
     st.info(
         f"Not shown to you yet ({len(withheld)}): "

@@ -14,7 +14,7 @@ actor = require("interview_day")
 st.title("Interview day")
 show_flash()
 
-opening = pick_opening(openings.list_openings(store(), actor))
+opening = pick_opening(openings.list_openings(store(), actor, "manage_opening"))
 if opening is None:
     st.stop()
 candidates = openings.list_candidates(store(), actor, opening.id)
