@@ -1,4 +1,5 @@
-"""The command line: `python -m scoring decide|validate|schema|init|demo|export|permissions`.
+"""The command line: `python -m scoring COMMAND` (decide, validate, schema, init, demo, export,
+verify, backup, restore, permissions).
 
 Exit codes: 0 done; 1 `validate` found problems, or `init`/`demo` met a database that already
 has people; 2 the input or the call was wrong (one line on
@@ -111,10 +112,13 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format not in allowed:
         print(f"export: --format must be one of {', '.join(allowed)} here", file=err)
         return 2
-    code = args.code or os.environ.get("DEBRIEF_CODE", "")
+    code = os.environ.get("DEBRIEF_CODE") or _prompt_code(err)
+    if not code:
+        print("export: set DEBRIEF_CODE to your access code (or run it in a terminal)", file=err)
+        return 2
     store = Store(args.db)
     try:
-        person = people.sign_in(store, args.as_email, code)
+        person = people.sign_in(store, args.as_email, code, client="command line")
         if args.candidate is not None:
             data = exports.render(exports.summary(store, person, args.candidate), args.format)
         else:
@@ -135,6 +139,99 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(data.decode("utf-8", errors="replace"))
     return 0
+
+
+def _prompt_code(err: TextIO) -> str:
+    """Ask for the access code without echoing it, when there is a terminal to ask at. (Never
+    an option: a command line shows in the process list.)"""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return ""
+    return getpass.getpass("Access code: ", stream=err)
+
+
+def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring.integrity import verify
+
+    report = verify(Store(args.db))
+    checked = ", ".join(f"{n:,} {what}" for what, n in sorted(report.checked.items()))
+    if report.ok:
+        print(f"{args.db or 'the database'}: history intact ({checked})", file=out)
+        return 0
+    print(f"first broken: {report.problems[0]}", file=err)
+    for problem in report.problems[1:20]:
+        print(f"also: {problem}", file=err)
+    more = len(report.problems) - 20
+    if more > 0:
+        print(f"... and {more:,} more", file=err)
+    return 1
+
+
+def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import sqlite3
+
+    from scoring.integrity import verify
+
+    target = Path(args.file)
+    if target.exists():
+        print(f"backup: {target} exists; choose a new file name", file=err)
+        return 2
+    store = Store(args.db)
+    source, copy = sqlite3.connect(store.path), sqlite3.connect(target)
+    try:
+        source.backup(copy)  # SQLite's online backup: a consistent copy while others write
+    finally:
+        source.close()
+        copy.close()
+    report = verify(Store(target))
+    if not report.ok:
+        print(f"backup: {target} written, but it does not verify: {report.problems[0]}", file=err)
+        return 1
+    print(f"{target}: backup of {store.path}, {target.stat().st_size:,} bytes, verified", file=out)
+    return 0
+
+
+def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import shutil
+    import sqlite3
+    import tempfile
+
+    from scoring.integrity import verify
+
+    source = Path(args.file)
+    if not source.exists():
+        print(f"restore: {source} does not exist", file=err)
+        return 2
+    with tempfile.TemporaryDirectory() as folder:
+        candidate = Path(folder) / "restore.sqlite"
+        shutil.copyfile(source, candidate)  # checked (and brought up to date) on a copy
+        try:
+            report = verify(Store(candidate))
+        except DebriefError as exc:
+            print(f"restore: {source} cannot be read: {exc}", file=err)
+            return 1
+        if not report.ok:
+            print(f"restore: {source} does not verify: {report.problems[0]}", file=err)
+            return 1
+        target = Store(args.db)
+        with target.read() as db:
+            people_now = db.execute("SELECT COUNT(*) FROM people").fetchone()[0]
+        if people_now and not args.yes:
+            print(
+                f"restore: {target.path} holds {people_now} people; add --yes to replace it"
+                f" with {source}",
+                file=err,
+            )
+            return 2
+        copy, live = sqlite3.connect(candidate), sqlite3.connect(target.path)
+        try:
+            copy.backup(live)  # the live file is replaced page by page, under SQLite's lock
+        finally:
+            copy.close()
+            live.close()
+    print(f"{target.path}: restored from {source} (verified before and after)", file=out)
+    return 0 if verify(target).ok else 1
 
 
 def main(
@@ -161,17 +258,28 @@ def main(
     export_cmd = commands.add_parser(
         "export",
         help="a candidate's decision summary, or an opening's decisions or scorecards",
-        description="Signs in as --as EMAIL with the access code in $DEBRIEF_CODE (or --code);"
-        " the same access rules apply as in the app.",
+        description="Signs in as --as EMAIL with the access code in $DEBRIEF_CODE (asked for at"
+        " the terminal when it is not set); the same access rules apply as in the app.",
     )
     export_cmd.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")
-    export_cmd.add_argument("--code", help="the access code (default: $DEBRIEF_CODE)")
     export_cmd.add_argument("--candidate", type=int, metavar="ID")
     export_cmd.add_argument("--opening", type=int, metavar="ID")
     export_cmd.add_argument("--what", choices=["decisions", "scorecards"], default="decisions")
     export_cmd.add_argument("--format", required=True, choices=["md", "html", "pdf", "json", "csv"])
     export_cmd.add_argument("--out", help="write to this file (default: standard output)")
-    for command in (init_cmd, demo_cmd, export_cmd):
+    verify_cmd = commands.add_parser(
+        "verify", help="check the history: audit hash chain, snapshots, every invariant"
+    )
+    backup_cmd = commands.add_parser(
+        "backup", help="copy the database with SQLite's online backup (safe while in use)"
+    )
+    backup_cmd.add_argument("file", help="the backup file to write (must not exist)")
+    restore_cmd = commands.add_parser(
+        "restore", help="replace the database with a backup, once the backup verifies"
+    )
+    restore_cmd.add_argument("file", help="the backup file to restore")
+    restore_cmd.add_argument("--yes", action="store_true", help="replace a database in use")
+    for command in (init_cmd, demo_cmd, export_cmd, verify_cmd, backup_cmd, restore_cmd):
         command.add_argument("--db", help="the SQLite file (default: $DEBRIEF_DB or data/)")
     args = parser.parse_args(argv)
 
@@ -185,6 +293,12 @@ def main(
         return _demo(args, out, err)
     if args.command == "export":
         return _export(args, out, err)
+    if args.command == "verify":
+        return _verify(args, out, err)
+    if args.command == "backup":
+        return _backup(args, out, err)
+    if args.command == "restore":
+        return _restore(args, out, err)
     if args.command == "permissions":
         from scoring.matrix import document
 

@@ -367,6 +367,7 @@ def open_debrief(
             at,
             early=early,
             reason=reason,
+            digest=audit.row_digest(db, "debriefs", candidate_id),
         )
 
 
@@ -503,11 +504,11 @@ def cast_vote(
         facts = candidate_facts(db, candidate_id)
         ensure(actor, "vote", facts)
         changing = actor.id in facts.voter_ids
-        db.execute(
+        vote_id = db.execute(
             "INSERT INTO committee_votes (candidate_id, member_id, vote, note, cast_at)"
             " VALUES (?, ?, ?, ?, ?)",
             [candidate_id, actor.id, vote, (note or "").strip(), stamp(at)],
-        )
+        ).lastrowid
         audit.record(
             db,
             actor.id,
@@ -515,6 +516,8 @@ def cast_vote(
             f"candidate:{candidate_id}",
             at,
             vote=vote,
+            vote_id=vote_id,
+            digest=audit.row_digest(db, "committee_votes", vote_id),
         )
 
 
@@ -582,7 +585,16 @@ def record_decision(
                 json.dumps(result.to_json()),
             ],
         ).lastrowid
-        audit.record(db, actor.id, "decide", f"candidate:{candidate_id}", at, outcome=outcome)
+        audit.record(
+            db,
+            actor.id,
+            "decide",
+            f"candidate:{candidate_id}",
+            at,
+            outcome=outcome,
+            decision_id=decision_id,
+            digest=audit.row_digest(db, "decisions", decision_id),
+        )
         return next(d for d in _decisions(db, candidate_id) if d.id == decision_id)
 
 

@@ -83,3 +83,13 @@ class InvalidInput(DebriefError, ValueError):
 
 class SignInFailed(DebriefError):
     """Wrong email or code, or locked out for a while."""
+
+
+class StorageFailed(DebriefError):
+    """The database could not be read or written (disk full, read-only, damaged, busy). Nothing
+    was half-written; the message says what happened and what to do."""
+
+
+class HistoryBroken(DebriefError):
+    """Stored history does not match its own hashes: it was changed outside Debrief. The message
+    names the row; `python -m scoring verify` lists what else is wrong."""

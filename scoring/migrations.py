@@ -256,3 +256,212 @@ def m003_votes_can_change(db: Database) -> None:
     db.execute("CREATE INDEX votes_by_member ON committee_votes(candidate_id, member_id)")
     for statement in _append_only("committee_votes"):
         db.execute(statement)
+
+
+# History that cannot be rewritten without it showing. REPLACE deletes the row it replaces without
+# firing DELETE triggers, so every history table also refuses an insert over an existing key.
+_NO_REPLACE = {
+    "scorecards": "id = NEW.id OR (assignment_id = NEW.assignment_id AND revision = NEW.revision)",
+    "criterion_scores": "scorecard_id = NEW.scorecard_id AND criterion_id = NEW.criterion_id",
+    "decisions": "id = NEW.id",
+    "committee_votes": "id = NEW.id",
+    "audit_log": "id = NEW.id",
+    "debriefs": "candidate_id = NEW.candidate_id",
+    "rubric_snapshots": "hash = NEW.hash",
+}
+
+_SCORED_SEAT = "EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = OLD.id)"
+_SCORED_SESSION = (
+    "EXISTS (SELECT 1 FROM assignments a JOIN scorecards s ON s.assignment_id = a.id"
+    " WHERE a.session_id = OLD.id)"
+)
+_SCORED_OPENING = (
+    "EXISTS (SELECT 1 FROM candidates c JOIN interview_sessions i ON i.candidate_id = c.id"
+    " JOIN assignments a ON a.session_id = i.id JOIN scorecards s ON s.assignment_id = a.id"
+    " WHERE c.opening_id = OLD.{column})"
+)
+
+
+def _refuse(name: str, event: str, table: str, when: str, message: str) -> str:
+    return f"""
+        CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {when}
+        BEGIN SELECT RAISE(ABORT, '{message}'); END
+    """
+
+
+@migrations()
+def m004_history_locked(db: Database) -> None:
+    """History tables refuse REPLACE; what history depends on (a scored seat, a scored session,
+    rubric snapshots, a scored opening's settings) no longer changes; the audit log is
+    hash-chained; sign-in attempts are throttled per email and client."""
+    for table, clash in _NO_REPLACE.items():
+        db.execute(
+            _refuse(
+                f"{table}_no_replace",
+                "INSERT",
+                table,
+                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
+                f"{table} is append-only",
+            )
+        )
+    # A criterion score belongs to the scorecard written in the same unit of work: the newest.
+    db.execute(
+        _refuse(
+            "criterion_scores_with_their_scorecard",
+            "INSERT",
+            "criterion_scores",
+            "NEW.scorecard_id IS NOT (SELECT MAX(id) FROM scorecards)",
+            "criterion scores are written with their scorecard",
+        )
+    )
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            _refuse(
+                f"rubric_snapshots_frozen_{event.lower()}",
+                event,
+                "rubric_snapshots",
+                "1",
+                "rubric snapshots never change",
+            )
+        )
+    db.execute(
+        _refuse(
+            "assignments_keep_their_interviewer",
+            "UPDATE OF session_id, interviewer_id, assigned_at",
+            "assignments",
+            "1",
+            "an assignment keeps its session and interviewer: assign someone new instead",
+        )
+    )
+    db.execute(
+        _refuse(
+            "assignments_scored_stay",
+            "UPDATE OF recused_at, recusal_reason",
+            "assignments",
+            _SCORED_SEAT,
+            "a seat with a submitted scorecard cannot be recused",
+        )
+    )
+    db.execute(
+        _refuse(
+            "assignments_scored_kept",
+            "DELETE",
+            "assignments",
+            _SCORED_SEAT,
+            "a seat with a submitted scorecard is kept",
+        )
+    )
+    db.execute(
+        _refuse(
+            "sessions_keep_their_place",
+            "UPDATE OF candidate_id, position, title, rubric_hash",
+            "interview_sessions",
+            "1",
+            "a session keeps its candidate, place and rubric",
+        )
+    )
+    db.execute(
+        _refuse(
+            "sessions_scored_stay",
+            "UPDATE OF starts_at, ends_at",
+            "interview_sessions",
+            _SCORED_SESSION,
+            "a session with a submitted scorecard keeps its times",
+        )
+    )
+    db.execute(
+        _refuse(
+            "sessions_scored_kept",
+            "DELETE",
+            "interview_sessions",
+            _SCORED_SESSION,
+            "a session with a submitted scorecard is kept",
+        )
+    )
+    db.execute(
+        _refuse(
+            "candidates_stay_in_their_opening",
+            "UPDATE OF opening_id, alias",
+            "candidates",
+            "1",
+            "a candidate keeps their opening and alias",
+        )
+    )
+    frozen = (
+        "loop_id, loop_snapshot, strategy, reveal_rule, anonymise, scale_min, scale_max,"
+        " scale_labels, forced_choice, overdue_hours"
+    )
+    db.execute(
+        _refuse(
+            "openings_scored_frozen",
+            f"UPDATE OF {frozen}",
+            "openings",
+            _SCORED_OPENING.format(column="id"),
+            "an opening with submitted scorecards keeps its settings",
+        )
+    )
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            _refuse(
+                f"opening_sessions_scored_{event.lower()}",
+                event,
+                "opening_sessions",
+                _SCORED_OPENING.format(column="opening_id"),
+                "an opening with submitted scorecards keeps its loop",
+            )
+        )
+    # The audit log is a hash chain: each entry carries the hash of the one before it. Entries
+    # written before this migration are chained now, in order.
+    db.execute("ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP TRIGGER audit_log_append_only_update")
+    from scoring.audit import chain_hash
+
+    previous = ""
+    for row in db.execute("SELECT * FROM audit_log ORDER BY id").fetchall():
+        digest = chain_hash(previous, row)
+        db.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+            [previous, digest, row["id"]],
+        )
+        previous = digest
+    db.execute(_append_only("audit_log")[0])
+    db.execute(
+        _refuse(
+            "audit_log_chained",
+            "INSERT",
+            "audit_log",
+            "NEW.prev_hash IS NOT"
+            " coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '')",
+            "audit_log entries must carry the hash of the entry before",
+        )
+    )
+    # Decisions and votes written before now were logged without naming their row: `verify`
+    # asks an audit entry of those written after this one.
+    from datetime import UTC, datetime
+
+    from scoring.audit import record
+
+    before = {
+        table: db.execute(f"SELECT coalesce(MAX(id), 0) FROM {table}").fetchone()[0]
+        for table in ("decisions", "committee_votes")
+    }
+    record(db, None, "history_locked", "database", datetime.now(UTC), before=before)
+    # Sign-in attempts: not history, a throttle. `who` is a hash of the typed email (capped, never
+    # the text itself) and the client's address.
+    db.execute(
+        """CREATE TABLE sign_in_throttle (
+            who TEXT NOT NULL,
+            client TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_allowed_at TEXT,
+            last_failure_at TEXT NOT NULL,
+            PRIMARY KEY (who, client)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE sign_in_minutes (
+            minute TEXT PRIMARY KEY,
+            attempts INTEGER NOT NULL
+        ) WITHOUT ROWID"""
+    )

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from scoring import audit
 from scoring.engine import Strategy
-from scoring.errors import InvalidInput, NotFound, field_path, phrase
+from scoring.errors import HistoryBroken, InvalidInput, NotFound, field_path, phrase
 from scoring.permissions import (
     Person,
     candidate_facts,
@@ -83,11 +83,14 @@ class Opening:
 
 def snapshot_rubric(db, rubric: Rubric) -> str:
     """Store a rubric's content under its hash (once) and return the hash."""
-    db.execute(
-        "INSERT OR IGNORE INTO rubric_snapshots (hash, rubric_id, version, content)"
-        " VALUES (?, ?, ?, ?)",
-        [rubric.content_hash, rubric.id, rubric.version, rubric.model_dump_json()],
-    )
+    known = db.execute(
+        "SELECT 1 FROM rubric_snapshots WHERE hash = ?", [rubric.content_hash]
+    ).fetchone()
+    if not known:  # snapshots are immutable: an insert over an existing one is refused
+        db.execute(
+            "INSERT INTO rubric_snapshots (hash, rubric_id, version, content) VALUES (?, ?, ?, ?)",
+            [rubric.content_hash, rubric.id, rubric.version, rubric.model_dump_json()],
+        )
     return rubric.content_hash
 
 
@@ -103,7 +106,13 @@ def rubric_snapshot(db, rubric_hash: str) -> Rubric:
         ).fetchone()
         if row is None:
             raise NotFound(f"No rubric snapshot {rubric_hash[:12]}.")
-        _SNAPSHOTS[rubric_hash] = Rubric.model_validate_json(row["content"])
+        rubric = Rubric.model_validate_json(row["content"])
+        if rubric.content_hash != rubric_hash:
+            raise HistoryBroken(
+                f"rubric_snapshots {rubric_hash[:12]}: its content no longer matches its hash"
+                " (changed outside Debrief); run `python -m scoring verify`"
+            )
+        _SNAPSHOTS[rubric_hash] = rubric
     return _SNAPSHOTS[rubric_hash]
 
 

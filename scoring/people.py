@@ -1,9 +1,12 @@
 """People, their roles, personal access codes and sign-in.
 
 A coordinator issues a personal access code (random, shown once). Only a salted scrypt hash is
-stored, compared in constant time. Five wrong codes in a row lock the person out for 15 minutes;
-every failure and every lockout is in the audit log. An identity that arrives already verified
-(single sign-on) maps to a person by email the same way.
+stored, compared in constant time, outside any write transaction. Wrong codes slow down the one
+who types them: per (typed email, client address) the wait doubles after three failures, up to 15
+minutes, and all attempts together are capped per minute; nobody can lock someone else out. Every
+failure is in the audit log, with at most an email's length of what was typed. Deactivating a
+person ends their code. An identity that arrives already verified (single sign-on) maps to a
+person by email the same way.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from scoring import audit
-from scoring.errors import InvalidInput, NotFound, SignInFailed
+from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+MAX_EMAIL = 254  # the longest email address there is
+FREE_FAILURES = 3  # wrong codes from one client for one email before delays start
+MAX_DELAY = timedelta(minutes=15)
+ATTEMPTS_PER_MINUTE = 120  # all sign-in attempts together
+LOCKOUT = timedelta(minutes=15)  # how long the per-minute counts are kept
 # An alphabet without look-alikes (no 0/O, 1/I/L): codes are read off a screen and typed.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS, CODE_GROUP_LENGTH = 4, 4  # 16 symbols: about 79 bits
@@ -138,6 +144,9 @@ def set_active(
         if actor.id == person_id and not active:
             raise InvalidInput("You cannot deactivate yourself.")
         db.execute("UPDATE people SET active = ? WHERE id = ?", [int(active), person_id])
+        # A deactivated person's code dies with the deactivation: reactivating them needs a
+        # new code, so an old one never comes back to life.
+        db.execute("DELETE FROM access_codes WHERE person_id = ?", [person_id])
         audit.record(
             db, actor.id, "activate" if active else "deactivate", f"person:{person_id}", at
         )
@@ -214,51 +223,129 @@ def issue_code(
     return code
 
 
-def sign_in(store: Store, email: str, code: str, now: datetime | None = None) -> Person:
-    """The person with this email and code, or SignInFailed (wrong, locked or inactive).
-    A failure is committed (counted and logged) before it is raised."""
-    at = now or now_utc()
-    with store.write() as db:
-        person, refusal = _check_code(db, (email or "").strip(), code or "", at)
-    if refusal:
-        raise SignInFailed(refusal)
-    return person
+def _who(email: str) -> str:
+    """What the throttle keeps of a typed email: a hash, never the text (a stranger may type
+    anything, of any length)."""
+    return hashlib.sha256(email.strip().lower()[: MAX_EMAIL * 4].encode()).hexdigest()[:32]
 
 
-def _check_code(db, email: str, code: str, at: datetime) -> tuple[Person | None, str | None]:
-    person = db.execute("SELECT * FROM people WHERE email = ? COLLATE NOCASE", [email]).fetchone()
-    secret = (
-        person
-        and db.execute("SELECT * FROM access_codes WHERE person_id = ?", [person["id"]]).fetchone()
-    )
-    if not person or not secret or not person["active"]:
-        _hash(code, b"0" * 16)  # the same time as a real check: timing does not tell who exists
-        audit.record(db, None, "sign_in_failed", f"email:{email}", at, why="unknown or inactive")
-        return None, _WRONG
-    subject = f"person:{person['id']}"
-    locked_until = parse_stamp(secret["locked_until"])
-    if locked_until and at < locked_until:
-        audit.record(db, person["id"], "sign_in_locked", subject, at)
-        return None, f"Too many wrong codes: signing in is locked until {locked_until:%H:%M} UTC."
-    if hmac.compare_digest(_hash(code, secret["salt"]), secret["code_hash"]):
-        db.execute(
-            "UPDATE access_codes SET failed_attempts = 0, locked_until = NULL WHERE person_id = ?",
-            [person["id"]],
+def _typed(email: str) -> str:
+    """A typed email as the audit log may keep it: at most an email's length."""
+    email = email.strip()
+    return email if len(email) <= MAX_EMAIL else f"({len(email):,} characters, not kept)"
+
+
+def throttle_delay(failures: int) -> timedelta:
+    """How long to wait after `failures` wrong codes in a row from one client for one email:
+    nothing for the first few, then doubling, at most 15 minutes."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (failures - FREE_FAILURES)), MAX_DELAY)
+
+
+def _wait(db, who: str, client: str, at: datetime) -> str | None:
+    """Why this attempt must wait, or None. The same for any email, known or not."""
+    minute = db.execute(
+        "SELECT attempts FROM sign_in_minutes WHERE minute = ?", [f"{at:%Y-%m-%dT%H:%M}"]
+    ).fetchone()
+    if minute and minute["attempts"] >= ATTEMPTS_PER_MINUTE:
+        return "Debrief is receiving too many sign-in attempts: try again in a minute."
+    row = db.execute(
+        "SELECT next_allowed_at FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client]
+    ).fetchone()
+    until = parse_stamp(row["next_allowed_at"]) if row else None
+    if until and at < until:
+        seconds = max(1, int((until - at).total_seconds()))
+        wait = (
+            f"{seconds} second{'s' if seconds != 1 else ''}"
+            if seconds < 120
+            else f"{seconds // 60} minutes"
         )
-        audit.record(db, person["id"], "sign_in", subject, at, how="code")
-        return Person.from_row(person), None
-    # A lock that has run out starts the count again.
-    failures = (0 if locked_until else secret["failed_attempts"]) + 1
-    lock = stamp(at + LOCKOUT) if failures >= MAX_FAILURES else None
-    db.execute(
-        "UPDATE access_codes SET failed_attempts = ?, locked_until = ? WHERE person_id = ?",
-        [0 if lock else failures, lock, person["id"]],
-    )
-    audit.record(db, person["id"], "sign_in_failed", subject, at, failures=failures, locked=lock)
-    if lock:
-        audit.record(db, person["id"], "locked_out", subject, at, until=lock)
-        return None, "Too many wrong codes: signing in is locked for 15 minutes."
-    return None, _WRONG
+        return f"Too many wrong codes from this browser: wait {wait} and try again."
+    return None
+
+
+def sign_in(
+    store: Store, email: str, code: str, now: datetime | None = None, client: str = "local"
+) -> Person:
+    """The person with this email and code, or SignInFailed.
+
+    The slow hash runs outside any write transaction, so attempts never hold up anyone's save.
+    Wrong codes are throttled per (typed email, client address) with growing delays, and all
+    attempts together per minute: a stranger who knows an email slows only themselves. Known
+    and unknown emails get the same answer after the same work. On a read-only database a right
+    code still signs in (read-only mode)."""
+    at = now or now_utc()
+    email, code = (email or "").strip(), code or ""
+    who, client = _who(email), (client or "unknown")[:64]
+    with store.read() as db:
+        wait = _wait(db, who, client, at)
+        person = secret = None
+        if not wait and len(email) <= MAX_EMAIL:
+            person = db.execute(
+                "SELECT * FROM people WHERE email = ? COLLATE NOCASE", [email]
+            ).fetchone()
+            secret = (
+                person
+                and db.execute(
+                    "SELECT * FROM access_codes WHERE person_id = ?", [person["id"]]
+                ).fetchone()
+            )
+    if wait:
+        raise SignInFailed(wait)
+    if person and secret and person["active"]:
+        ok = hmac.compare_digest(_hash(code, secret["salt"]), secret["code_hash"])
+    else:
+        _hash(code, b"0" * 16)  # the same work as a real check: timing does not tell who exists
+        ok = False
+    try:
+        _remember(store, at, who, client, person if ok else None, email)
+    except StorageFailed:
+        # Read-only mode: nothing can be counted or logged. A right code still signs in; a
+        # wrong one gets the usual answer (79-bit codes do not fall to unthrottled guessing).
+        if not store.read_only:
+            raise
+    if not ok:
+        raise SignInFailed(_WRONG)
+    return Person.from_row(person)
+
+
+def _remember(store: Store, at: datetime, who: str, client: str, person, email: str) -> None:
+    """Count the attempt; clear the throttle on success, grow it on failure; log it."""
+    with store.write() as db:
+        db.execute(
+            "INSERT INTO sign_in_minutes (minute, attempts) VALUES (?, 1) ON CONFLICT (minute)"
+            " DO UPDATE SET attempts = attempts + 1",
+            [f"{at:%Y-%m-%dT%H:%M}"],
+        )
+        db.execute(
+            "DELETE FROM sign_in_minutes WHERE minute < ?", [f"{at - LOCKOUT:%Y-%m-%dT%H:%M}"]
+        )
+        if person is not None:
+            db.execute("DELETE FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client])
+            audit.record(db, person["id"], "sign_in", f"person:{person['id']}", at, how="code")
+            return
+        row = db.execute(
+            "SELECT failures FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client]
+        ).fetchone()
+        failures = (row["failures"] if row else 0) + 1
+        db.execute(
+            """INSERT INTO sign_in_throttle (who, client, failures, next_allowed_at,
+                 last_failure_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (who, client) DO UPDATE SET failures = excluded.failures,
+                 next_allowed_at = excluded.next_allowed_at,
+                 last_failure_at = excluded.last_failure_at""",
+            [who, client, failures, stamp(at + throttle_delay(failures)), stamp(at)],
+        )
+        audit.record(
+            db,
+            None,
+            "sign_in_failed",
+            f"email:{_typed(email)}",
+            at,
+            client=client,
+            failures=failures,
+        )
 
 
 def sign_in_verified(store: Store, email: str, now: datetime | None = None) -> Person:
@@ -271,7 +358,9 @@ def sign_in_verified(store: Store, email: str, now: datetime | None = None) -> P
         if row and row["active"]:
             audit.record(db, row["id"], "sign_in", f"person:{row['id']}", at, how="sso")
         else:
-            audit.record(db, None, "sign_in_failed", f"email:{email}", at, how="sso")
+            audit.record(db, None, "sign_in_failed", f"email:{_typed(email)}", at, how="sso")
     if not row or not row["active"]:
-        raise SignInFailed(f"{email} is not a Debrief user here. Ask a coordinator to add you.")
+        raise SignInFailed(
+            f"{_typed(email)} is not a Debrief user here. Ask a coordinator to add you."
+        )
     return Person.from_row(row)

@@ -208,6 +208,7 @@ def _write(
             assignment=assignment_id,
             revision=revision,
             saw_others=saw_others,
+            digest=audit.row_digest(db, "scorecards", scorecard_id),
         )
         return _load(db, [scorecard_id])[0]
 

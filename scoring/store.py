@@ -25,9 +25,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from scoring.errors import StorageFailed
 from scoring.migrations import migrations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -57,27 +59,89 @@ def parse_stamp(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+NOTHING_LOST = "Nothing was half-written, and what you typed is still in the form."
+
+
+def storage_failure(exc: sqlite3.Error | OSError, path: Path) -> StorageFailed:
+    """A database error as one plain message: what happened, that nothing was half-written,
+    what to do."""
+    text = str(exc).lower()
+    if "full" in text:
+        what = "The disk holding Debrief's database is full, so this was not saved."
+        todo = "Ask whoever runs Debrief to free some space, then try again."
+    elif "readonly" in text or "read-only" in text:
+        what = "Debrief is in read-only mode: its database file cannot be written just now."
+        todo = "You can still read what you may; try saving again once it is writable."
+    elif "locked" in text or "busy" in text:
+        what = "Debrief's database is busy with a long task, so this was not saved."
+        todo = "Try again in a minute."
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        what = f"Debrief's database file ({path.name}) is damaged and cannot be read."
+        todo = "Ask whoever runs Debrief to restore the latest backup (python -m scoring restore)."
+    else:
+        what = f"Debrief could not use its database ({exc})."
+        todo = "Try again; if it keeps happening, tell whoever runs Debrief."
+    return StorageFailed(f"{what} {NOTHING_LOST} {todo}")
+
+
+def _is_fault(exc: BaseException) -> bool:
+    """A storage fault, not one of our own triggers refusing a change, nor a bug."""
+    # "database or disk is full", "readonly", "locked" are OperationalError; a damaged file is a
+    # plain DatabaseError. IntegrityError (a trigger refusing) and ProgrammingError are bugs.
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+
+
 class Store:
     """A Debrief database file. Cheap to create; holds no open connection between units."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else default_path()
         self._batch = threading.local()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.migrate()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.migrate()
+        except (sqlite3.Error, OSError) as exc:
+            if isinstance(exc, sqlite3.Error) and not _is_fault(exc):
+                raise
+            raise storage_failure(exc, self.path) from exc
 
     def _connect(self) -> Database:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        if self.read_only and self.path.exists():
+            conn = self._connect_read_only()
+        else:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
         return Database(conn, execute_plugins=False)
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read-only mode: the file (or its folder) cannot be written. SQLite opens a WAL file
+        read-only when it may create its shared-memory file; on read-only media it reads the file
+        as immutable (nobody can change it there)."""
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        for suffix in ("", "&immutable=1"):
+            conn = sqlite3.connect(
+                uri + suffix, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+            )
+            try:
+                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+                if suffix:
+                    raise
+        raise AssertionError("unreachable")
+
     def migrate(self) -> list[str]:
         """Apply pending migrations (a no-op when there are none); returns the names applied."""
         db = self._connect()
         try:
+            if self.read_only and self.path.exists():
+                if migrations.pending(db):
+                    raise sqlite3.OperationalError("attempt to write a readonly database")
+                return []
             db.conn.execute("PRAGMA journal_mode = WAL")
             if not migrations.pending(db):
                 return []
@@ -101,10 +165,17 @@ class Store:
         if shared is not None:
             yield shared
             return
-        db = self._connect()
+        try:
+            db = self._connect()
+        except sqlite3.Error as exc:
+            raise storage_failure(exc, self.path) from exc
         try:
             db.conn.execute("BEGIN")
             yield db
+        except sqlite3.Error as exc:
+            if _is_fault(exc):
+                raise storage_failure(exc, self.path) from exc
+            raise
         finally:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
@@ -118,17 +189,30 @@ class Store:
             with shared.atomic():  # a savepoint: a failed unit leaves the batch as it was
                 yield shared
             return
-        db = self._connect()
         try:
-            db.conn.execute("BEGIN IMMEDIATE")
+            db = self._connect()
+        except sqlite3.Error as exc:
+            raise storage_failure(exc, self.path) from exc
+        try:
             try:
+                db.conn.execute("BEGIN IMMEDIATE")
                 yield db
+                db.conn.execute("COMMIT")
             except BaseException:
-                db.conn.execute("ROLLBACK")
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
                 raise
-            db.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if _is_fault(exc):
+                raise storage_failure(exc, self.path) from exc
+            raise
         finally:
             db.close()
+
+    @property
+    def read_only(self) -> bool:
+        """The database file (or its folder, where SQLite keeps its journal) cannot be written."""
+        return not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -85,10 +85,16 @@ def signed_in() -> Person | None:
     return person
 
 
+def client_address() -> str:
+    """The browser's address as the server sees it (the sign-in throttle is per client)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
+
+
 def sign_in_with_code(email: str, code: str) -> str | None:
     """Sign in; returns None on success, else the message to show."""
     try:
-        person = people.sign_in(store(), email, code)
+        person = people.sign_in(store(), email, code, client=client_address())
     except DebriefError as refusal:
         return str(refusal)
     st.session_state.person_id = person.id
