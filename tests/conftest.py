@@ -27,3 +27,18 @@ def cli():
         )
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def history_verifies(request, tmp_path):
+    """After every test, every Debrief database the test left in its temporary folder must pass
+    `python -m scoring verify` (unless the test tampers with one on purpose)."""
+    yield
+    if request.node.get_closest_marker("tampered"):
+        return
+    from scoring.integrity import verify
+    from scoring.store import Store
+
+    for path in sorted(tmp_path.rglob("*.sqlite")):
+        report = verify(Store(path))
+        assert report.ok, f"{path.name} does not verify: {report.problems[:3]}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.permissions import ROLE_TITLES, SCREENS, Person, Screen, may
-from ui.session import signed_in
+from ui.session import signed_in, store
 from ui.signin import sign_in_form
 
 
@@ -19,6 +19,12 @@ def require(screen: str) -> Person:
     """The signed-in person if they may use `screen`; otherwise a sign-in prompt, and stop."""
     actor = signed_in()
     if may(actor, "use_screen", Screen(screen)):
+        if store().read_only:
+            st.warning(
+                "Debrief is in read-only mode just now: you can read what you may, but nothing"
+                " can be saved until its database is writable again.",
+                icon=":material/lock_clock:",
+            )
         return actor
     wanted = " or ".join(ROLE_TITLES[r].lower() for r in SCREENS[screen])
     wanted = ("an " if wanted[0] in "aeiou" else "a ") + wanted

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
 from scoring import people
-from scoring.errors import DebriefError, NotFound, SignInFailed
+from scoring.errors import DebriefError, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import Person
 from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store, default_path
@@ -27,8 +28,21 @@ def _store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The Debrief database ($DEBRIEF_DB or data/debrief.sqlite), opened once per server."""
-    return _store(str(default_path()))
+    """The Debrief database ($DEBRIEF_DB or data/debrief.sqlite), opened once per server. When
+    it cannot be opened (damaged, unreadable), the page says so plainly and stops."""
+    try:
+        return _store(str(default_path()))
+    except StorageFailed as failure:
+        stop_for(failure)
+
+
+def stop_for(failure: StorageFailed) -> NoReturn:
+    """Show a storage failure as one plain message and stop the page."""
+    st.error(
+        str(failure).replace(" and what you typed is still in the form", ""),
+        icon=":material/database:",
+    )
+    st.stop()
 
 
 @st.cache_resource
@@ -79,6 +93,8 @@ def signed_in() -> Person | None:
         person = people.get_person(store(), person_id)
     except NotFound:
         person = None
+    except StorageFailed as failure:
+        stop_for(failure)
     if person is None or not person.active:
         st.session_state.pop("person_id", None)
         return None
