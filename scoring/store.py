@@ -13,14 +13,19 @@ nothing. Opening a connection on a local file costs tens of microseconds, far be
 `Store.batch()` keeps one connection and one transaction open for many units (the demo generator
 and the benchmark), so bulk loads run through the same service code without a commit per row.
 
+One idle connection per Store stays open (`_keep_wal_open`), only so that SQLite's WAL files
+are not deleted and re-created between units of work: on a full disk that re-creation fails.
+
 The store keeps rows; it never decides who may see what (see `scoring.permissions`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,7 +71,7 @@ def storage_failure(exc: sqlite3.Error | OSError, path: Path) -> StorageFailed:
     """A database error as one plain message: what happened, that nothing was half-written,
     what to do."""
     text = str(exc).lower()
-    if "full" in text:
+    if "full" in text or ("i/o" in text and _free_bytes(path) < 1_000_000):
         what = "The disk holding Debrief's database is full, so this was not saved."
         todo = "Ask whoever runs Debrief to free some space, then try again."
     elif "readonly" in text or "read-only" in text:
@@ -82,6 +87,13 @@ def storage_failure(exc: sqlite3.Error | OSError, path: Path) -> StorageFailed:
         what = f"Debrief could not use its database ({exc})."
         todo = "Try again; if it keeps happening, tell whoever runs Debrief."
     return StorageFailed(f"{what} {NOTHING_LOST} {todo}")
+
+
+def _free_bytes(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path.parent).free
+    except OSError:
+        return 0
 
 
 def _is_fault(exc: BaseException) -> bool:
@@ -100,6 +112,7 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.migrate()
+            self._keep_wal_open()
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, sqlite3.Error) and not _is_fault(exc):
                 raise
@@ -115,6 +128,17 @@ class Store:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
         return Database(conn, execute_plugins=False)
+
+    def _keep_wal_open(self) -> None:
+        """Hold one idle connection for the life of this Store. SQLite deletes the WAL and its
+        shared-memory file when the last connection closes and must create them again for the
+        next one; on a full disk it cannot, and then even reading fails. With them kept, a full
+        disk still lets everyone read, and a write fails with "disk is full"."""
+        if self.read_only:
+            return
+        keeper = sqlite3.connect(self.path, check_same_thread=False)
+        keeper.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        weakref.finalize(self, keeper.close)
 
     def _connect_read_only(self) -> sqlite3.Connection:
         """Read-only mode: the file (or its folder) cannot be written. SQLite opens a WAL file
