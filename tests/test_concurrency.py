@@ -103,3 +103,43 @@ def test_process_killed_mid_submission_leaves_no_partial_scorecard(tmp_path):
     assert again.returncode == 0, err
     with store.read() as db_:
         assert db_.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0] == 1
+
+
+GUESSER = """
+import sys, time, secrets
+sys.path.insert(0, {root!r})
+from scoring import people
+from scoring.errors import SignInFailed
+from scoring.store import Store
+store, until = Store({db!r}), time.time() + {seconds}
+tries = 0
+while time.time() < until:
+    try:  # a new email and a new client each time: no throttle row ever slows this guesser
+        people.sign_in(store, f"{{secrets.token_hex(4)}}@example.com", "AAAA-BBBB-CCCC-DDDD",
+                       client=secrets.token_hex(4))
+    except SignInFailed:
+        tries += 1
+print(tries)
+"""
+
+
+def test_a_process_guessing_codes_does_not_hold_up_submissions(tmp_path):
+    db = tmp_path / "guessed.sqlite"
+    store, assignment_ids = org_with_assignments(db, 8)
+    root = str(Path(__file__).resolve().parent.parent)
+    guesser = subprocess.Popen(
+        [sys.executable, "-c", GUESSER.format(root=root, db=str(db), seconds=8)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    start_at = time.time() + 3
+    workers = [spawn(db, a, start_at) for a in assignment_ids]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+    tries, err = guesser.communicate(timeout=60)
+    assert guesser.returncode == 0, err
+    assert int(tries) > 10  # it really was guessing all along
+    with store.read() as db_:
+        assert db_.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0] == len(assignment_ids)
