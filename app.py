@@ -7,6 +7,7 @@ directly for a request to its URL.
 import streamlit as st
 
 from scoring.permissions import Screen, may
+from scoring.text import plain_markdown
 from ui import firstrun, session
 from ui.signin import sign_in_form
 
@@ -42,7 +43,10 @@ MENU = {
 def welcome() -> None:
     actor = session.signed_in()
     st.title("Debrief")
-    st.write(f"Signed in as **{actor.name}**. Your screens are in the menu on the left.")
+    st.write(
+        f"Signed in as **{plain_markdown(actor.name, one_line=True)}**."
+        " Your screens are in the menu on the left."
+    )
 
 
 def sign_in_screen() -> None:
@@ -89,7 +93,10 @@ else:
         home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
         sections = {"": [home, *sections.get("", [])]}
     with st.sidebar:
-        st.markdown(f"**{actor.name}**  \n{actor.email}")
+        st.markdown(
+            f"**{plain_markdown(actor.name, one_line=True)}**  \n"
+            + plain_markdown(actor.email, one_line=True)
+        )
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out()
             st.rerun()

@@ -4,9 +4,10 @@ import streamlit as st
 
 from scoring import openings
 from scoring.errors import DebriefError
+from scoring.text import EMAIL_MAX, NAME_MAX
 from ui.guard import require
 from ui.session import store
-from ui.widgets import flash, pick_opening, show_flash, table
+from ui.widgets import flash, pick_opening, show_flash, show_problem, table
 
 actor = require("candidates")
 st.title("Candidates")
@@ -27,13 +28,13 @@ else:
 one, many = st.columns(2, gap="large")
 with one, st.form("add_candidate", clear_on_submit=True):
     st.subheader("Add a candidate")
-    name = st.text_input("Name")
-    email = st.text_input("Email (optional)", type="email")
+    name = st.text_input("Name", max_chars=NAME_MAX)
+    email = st.text_input("Email (optional)", type="email", max_chars=EMAIL_MAX)
     if st.form_submit_button("Add candidate", type="primary"):
         try:
             openings.add_candidate(store(), actor, opening.id, name, email)
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             flash(f"{name.strip()} added to {opening.title}. Next: plan their interview day.")
             st.rerun()
@@ -52,10 +53,9 @@ with many, st.container(border=True):
         taken = [c.email for c in listed if c.email]
         rows, problems = openings.check_candidates_csv(text, upload.name, taken)
         if problems:
-            st.error(
+            show_problem(
                 f"Nothing was imported: {len(problems)} problem(s) in {upload.name}. Fix them"
-                " and upload the file again.",
-                icon=":material/error:",
+                " and upload the file again."
             )
             st.code("\n".join(problems), language=None)
         else:
@@ -68,7 +68,7 @@ with many, st.container(border=True):
                     st.error("Nothing was imported.", icon=":material/error:")
                     st.code("\n".join(refused.problems), language=None)
                 except DebriefError as problem:
-                    st.error(str(problem), icon=":material/error:")
+                    show_problem(problem)
                 else:
                     flash(f"{len(ids)} candidates imported into {opening.title}.")
                     st.session_state.csv_round = st.session_state.get("csv_round", 0) + 1

@@ -7,11 +7,12 @@ from scoring import analysis, charts, debrief, openings
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
 from scoring.errors import DebriefError
 from scoring.permissions import OWN_FIRST
+from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
 from ui.downloads import summary_buttons
 from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store
-from ui.widgets import STATE_LABELS, STRATEGY_LABELS, flash, show_flash, table
+from ui.widgets import STATE_LABELS, STRATEGY_LABELS, flash, show_flash, show_problem, table
 
 actor = require("debrief")
 st.page_link("pages/debrief_day.py", label="Day view", icon=":material/arrow_back:")
@@ -32,8 +33,8 @@ def coloured(outcome: str) -> str:
     return f":{COLOURS.get(outcome, 'orange')}[{OUTCOME_WORDS[outcome]}]"
 
 
-st.title(frame.candidate)
-st.caption(f"{opening.title} · {STRATEGY_LABELS[opening.strategy.kind]}")
+st.title(plain_markdown(frame.candidate, one_line=True))
+st.caption(f"{plain_markdown(opening.title)} · {STRATEGY_LABELS[opening.strategy.kind]}")
 show_flash()
 
 # ----------------------------------------------------------------------- before the debrief opens
@@ -61,22 +62,24 @@ if not frame.is_open:
         st.stop()
     reason = ""
     if frame.early:
-        names = ", ".join(s.interviewer_name for s in frame.missing)
+        names = plain_markdown(", ".join(s.interviewer_name for s in frame.missing))
         st.warning(f"Still missing: {names}.", icon=":material/schedule:")
-        reason = st.text_input("Reason to open early (recorded and shown from then on)")
+        reason = st.text_input(
+            "Reason to open early (recorded and shown from then on)", max_chars=REASON_MAX
+        )
     label = "Open the debrief early" if frame.early else "Open the debrief"
     if st.button(label, type="primary", disabled=frame.early and not reason.strip()):
         try:
             debrief.open_debrief(store(), actor, candidate_id, reason=reason or None)
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             flash("The debrief is open; the panel's outcome at this moment is frozen.")
             st.rerun()
     st.stop()
 
 if frame.hidden:
-    st.info(frame.hidden, icon=":material/visibility_off:")
+    st.info(plain_markdown(frame.hidden), icon=":material/visibility_off:")
     st.stop()
 
 # --------------------------------------------------------------------------- the open debrief
@@ -89,12 +92,13 @@ force = st.toggle(
 try:
     view = debrief.debrief(store(), actor, candidate_id, force=force)
 except DebriefError as refusal:  # a role removed since the page was drawn
-    st.info(str(refusal), icon=":material/visibility_off:")
+    st.info(plain_markdown(str(refusal)), icon=":material/visibility_off:")
     st.stop()
 result = view.result
 if view.early_reason:
     st.warning(
-        f"Opened early by {view.opened_by}: {view.early_reason}", icon=":material/fast_forward:"
+        plain_markdown(f"Opened early by {view.opened_by}: {view.early_reason}"),
+        icon=":material/fast_forward:",
     )
 
 # The answer first, large enough to read from the back of the room.
@@ -109,13 +113,15 @@ middle.caption(
 right.metric("Weighted score", "—" if result.score is None else f"{result.score:.2f}")
 if missing:
     st.error(
-        "Missing: " + ", ".join(f"{s.interviewer_name} ({s.session_title})" for s in missing),
+        plain_markdown(
+            "Missing: " + ", ".join(f"{s.interviewer_name} ({s.session_title})" for s in missing)
+        ),
         icon=":material/person_off:",
     )
 if result.flags:
     st.markdown(" ".join(f":orange-badge[{FLAG_WORDS[f]}]" for f in result.flags))
 for reason in result.reasons:
-    st.markdown(f"- {reason}")
+    st.markdown(f"- {plain_markdown(reason)}")
 for flag in result.flags:
     if flag not in ("lukewarm", "split", "fragile"):
         st.caption(f"{FLAG_WORDS[flag]}: {FLAG_MEANINGS[flag]}")
@@ -134,10 +140,9 @@ if view.raw.outcome != view.forced.outcome:
     )
 moved = [p.interviewer for p in view.forced.positions if p.raw != p.effective]
 changed = view.flipped_by_forcing
-st.caption(
-    (f"Forcing moves {', '.join(moved)} to an extreme. " if moved else "Nobody's score moves. ")
-    + (f"Positions that change side: {', '.join(changed)}." if changed else "Nobody changes side.")
-)
+moves = f"Forcing moves {', '.join(moved)} to an extreme. " if moved else "Nobody's score moves. "
+sides = f"Positions that change side: {', '.join(changed)}." if changed else "Nobody changes side."
+st.caption(plain_markdown(moves + sides))
 cols = st.columns(3)
 for col, (kind, other) in zip(cols, view.what_if.items(), strict=True):
     chosen = " (this opening's)" if kind == opening.strategy.kind else ""
@@ -168,8 +173,10 @@ else:
     numbers.caption("1.00: interviewers who rated the same criteria gave the same points.")
     for row in spread[spread["discuss"]].itertuples():
         st.error(
-            f"Discuss: {row.criterion} ({row.session}): {row.lowest} to {row.highest}"
-            f" on {row.min}..{row.max}",
+            plain_markdown(
+                f"Discuss: {row.criterion} ({row.session}): {row.lowest} to {row.highest}"
+                f" on {row.min}..{row.max}"
+            ),
             icon=":material/forum:",
         )
 
@@ -180,9 +187,10 @@ for card, position in zip(view.scorecards, result.positions, strict=True):
         else f"{position.raw}"
     )
     strong = ", strong" if position.strong else ""
-    flags = f" · {'; '.join(marks(card))}" if marks(card) else ""
+    flags = f" · {plain_markdown('; '.join(marks(card)), one_line=True)}" if marks(card) else ""
     with st.expander(
-        f"**{position.interviewer}** · {card.session_title} · {arrow}"
+        f"**{plain_markdown(position.interviewer, one_line=True)}**"
+        f" · {plain_markdown(card.session_title, one_line=True)} · {arrow}"
         f" ({position.position.value}{strong}){flags}"
     ):
         show_scorecard(card, rubrics[card.rubric_hash], opening, who=False)
@@ -197,9 +205,11 @@ if view.frozen:
     )
 for record in view.decisions:
     superseded = "" if record is view.final else " (superseded)"
+    by = plain_markdown(record.decided_by, one_line=True)
+    why = plain_markdown(record.rationale or "confirmed")
     st.markdown(
-        f"- **{OUTCOME_WORDS[record.outcome]}**{superseded} by {record.decided_by},"
-        f" {record.decided_at:%a %d %b %H:%M} UTC: {record.rationale or 'confirmed'}"
+        f"- **{OUTCOME_WORDS[record.outcome]}**{superseded} by {by},"
+        f" {record.decided_at:%a %d %b %H:%M} UTC: {why}"
     )
 if view.final is not None:
     if view.changed_since_opening:
@@ -214,11 +224,11 @@ if view.votes:
     for vote in view.votes:
         changed = f", changed {vote.changes}×" if vote.changes else ""
         st.markdown(
-            f"- {vote.member}: {OUTCOME_WORDS[vote.vote]}{changed}"
-            + (f" ({vote.note})" if vote.note else "")
+            f"- {plain_markdown(vote.member, one_line=True)}: {OUTCOME_WORDS[vote.vote]}{changed}"
+            + (f" ({plain_markdown(vote.note)})" if vote.note else "")
         )
 elif view.votes_hidden and opening.strategy.kind == "committee":
-    st.caption(view.votes_hidden)
+    st.caption(plain_markdown(view.votes_hidden))
 
 if view.may_vote:
     with st.form("vote"):
@@ -232,13 +242,13 @@ if view.may_vote:
         choice = st.radio(
             "Vote", ["hire", "no_hire"], format_func=OUTCOME_WORDS.get, horizontal=True, index=None
         )
-        note = st.text_input("Note (optional)")
+        note = st.text_input("Note (optional)", max_chars=NOTE_MAX)
         label = "Change my vote" if view.own_vote else "Cast my vote"
         if st.form_submit_button(label, type="primary"):
             try:
                 debrief.cast_vote(store(), actor, candidate_id, choice, note)
             except DebriefError as problem:
-                st.error(str(problem), icon=":material/error:")
+                show_problem(problem)
             else:
                 flash("Your vote is changed." if view.own_vote else "Your vote is in.")
                 st.rerun()
@@ -260,7 +270,10 @@ with st.form("decide"):
         verdict = allowed.verdicts[0] if allowed.verdicts else None
     rationale = ""
     if allowed.verdicts:
-        rationale = st.text_area("Why (required)" if allowed.reason_required else "Note (optional)")
+        rationale = st.text_area(
+            "Why (required)" if allowed.reason_required else "Note (optional)",
+            max_chars=RATIONALE_MAX,
+        )
     accepts = allowed.responsibility_required and st.checkbox(
         "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
     )
@@ -268,7 +281,7 @@ with st.form("decide"):
         try:
             debrief.record_decision(store(), actor, candidate_id, verdict, rationale, accepts)
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             flash(f"Decision recorded: {OUTCOME_WORDS[verdict]}.")
             st.rerun()

@@ -7,6 +7,7 @@ import streamlit as st
 
 from scoring import debrief
 from scoring.engine import FLAG_WORDS, OUTCOME_WORDS
+from scoring.text import plain_markdown
 from ui.guard import require
 from ui.session import store
 from ui.widgets import pick_opening, strategy_summary
@@ -60,8 +61,8 @@ st.caption(
 pending = [r.candidate for r in rows if r.note]
 if pending:
     st.info(
-        f"Submit your own scorecard first: {', '.join(pending)}. Until it is in, their outcome"
-        " and decision stay hidden from you.",
+        f"Submit your own scorecard first: {plain_markdown(', '.join(pending))}. Until it is in,"
+        " their outcome and decision stay hidden from you.",
         icon=":material/edit_note:",
     )
 chosen = picked.selection.rows if picked else []

@@ -4,6 +4,7 @@ manager and committee, the scorecards behind them), and each decided candidate's
 import streamlit as st
 
 from scoring import exports, openings
+from scoring.text import plain_markdown
 from ui.downloads import rows_buttons, summary_buttons
 from ui.guard import require
 from ui.session import store
@@ -35,10 +36,10 @@ if decided:
         ]
     )
 if withheld:
+    names = ", ".join(r["candidate"] for r in withheld)
     st.info(
         f"Not shown to you yet ({len(withheld)}): "
-        + ", ".join(r["candidate"] for r in withheld)
-        + f". {withheld[0]['withheld']}",
+        + plain_markdown(f"{names}. {withheld[0]['withheld']}"),
         icon=":material/visibility_off:",
     )
 stem = "-".join(opening.title.lower().split())

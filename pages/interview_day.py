@@ -6,9 +6,10 @@ import streamlit as st
 
 from scoring import openings, people, scorecards
 from scoring.errors import DebriefError
+from scoring.text import plain_markdown
 from ui.guard import require
 from ui.session import store
-from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, table
+from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, show_problem, table
 
 actor = require("interview_day")
 st.title("Interview day")
@@ -47,7 +48,8 @@ if board:
         choices = [p for p in interviewers if p.id not in taken]
         with st.container(border=True):
             st.markdown(
-                f"**{seat.session_title}** needs a replacement for {seat.interviewer_name}."
+                f"**{plain_markdown(seat.session_title, one_line=True)}** needs a replacement"
+                f" for {plain_markdown(seat.interviewer_name)}."
             )
             replacement = st.selectbox(
                 "Replacement",
@@ -59,7 +61,7 @@ if board:
                 try:
                     openings.add_interviewer(store(), actor, seat.session_id, replacement.id)
                 except DebriefError as problem:
-                    st.error(str(problem), icon=":material/error:")
+                    show_problem(problem)
                 else:
                     flash(f"{replacement.name} now interviews for {seat.session_title}.")
                     st.rerun()
@@ -86,7 +88,8 @@ plan: list[openings.SessionPlan] = []
 clock = datetime.combine(day, first, tzinfo=UTC)
 for session in todo:
     cols = st.columns([3, 2, 5])
-    cols[0].markdown(f"**{session['title']}**  \n{session['minutes']} min")
+    title = plain_markdown(session["title"], one_line=True)
+    cols[0].markdown(f"**{title}**  \n{session['minutes']} min")
     starts = cols[1].time_input(
         "Starts",
         value=clock.time(),
@@ -110,13 +113,13 @@ for session in todo:
         )
 
 for warning in openings.plan_warnings(store(), actor, candidate.id, plan):
-    st.warning(warning, icon=":material/warning:")
+    st.warning(plain_markdown(warning), icon=":material/warning:")
 label = f"Schedule {len(plan)} session{'s' if len(plan) != 1 else ''}"
 if st.button(label, type="primary", disabled=not plan):
     try:
         openings.schedule_day(store(), actor, candidate.id, plan)
     except DebriefError as problem:
-        st.error(str(problem), icon=":material/error:")
+        show_problem(problem)
     else:
         flash(f"{len(plan)} session(s) scheduled for {candidate.name}.")
         st.rerun()

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from scoring import scorecards
+from scoring.text import plain_markdown
 from ui.guard import require
 from ui.session import store
 from ui.widgets import seat_label
@@ -33,8 +34,10 @@ for heading, items in groups.items():
         with st.container(border=True):
             left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
             left.markdown(
-                f"**{item.candidate}** · {seat.session_title}  \n"
-                f"{seat.starts_at:%a %d %b %H:%M}-{seat.ends_at:%H:%M} UTC · {item.opening_title}"
+                f"**{plain_markdown(item.candidate, one_line=True)}**"
+                f" · {plain_markdown(seat.session_title, one_line=True)}  \n"
+                f"{seat.starts_at:%a %d %b %H:%M}-{seat.ends_at:%H:%M} UTC"
+                f" · {plain_markdown(item.opening_title)}"
             )
             label = seat_label(seat.state, seat.has_draft)
             middle.markdown(f"**:red[{label}]**" if seat.state == "overdue" else f"**{label}**")
@@ -49,5 +52,8 @@ if recused:
     with st.expander(f"Recused ({len(recused)})"):
         for item in recused:
             st.markdown(
-                f"- {item.candidate} · {item.status.session_title}: {item.status.recusal_reason}"
+                "- "
+                + plain_markdown(
+                    f"{item.candidate} · {item.status.session_title}: {item.status.recusal_reason}"
+                )
             )

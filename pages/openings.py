@@ -5,9 +5,10 @@ import streamlit as st
 from scoring import openings, people
 from scoring.errors import DebriefError
 from scoring.rubric import OverallScale
+from scoring.text import TITLE_MAX, plain_markdown
 from ui.guard import require
 from ui.session import catalog, store
-from ui.widgets import STRATEGY_LABELS, flash, show_flash, strategy_summary, table
+from ui.widgets import STRATEGY_LABELS, flash, show_flash, show_problem, strategy_summary, table
 
 actor = require("openings")
 st.title("Openings")
@@ -68,13 +69,15 @@ with st.container(border=True):
         )
         st.caption(
             "  →  ".join(
-                f"{s.title or found.rubrics[s.rubric].title} ({s.minutes} min)"
+                plain_markdown(f"{s.title or found.rubrics[s.rubric].title} ({s.minutes} min)")
                 for s in loop.sessions
             )
         )
-        title = st.text_input("Title", placeholder="e.g. Senior data scientist, growth team")
-        role = st.text_input("Role", value=loop.role)
-        level = st.text_input("Level", placeholder="e.g. Senior")
+        title = st.text_input(
+            "Title", placeholder="e.g. Senior data scientist, growth team", max_chars=TITLE_MAX
+        )
+        role = st.text_input("Role", value=loop.role, max_chars=TITLE_MAX)
+        level = st.text_input("Level", placeholder="e.g. Senior", max_chars=TITLE_MAX)
         manager = st.selectbox("Hiring manager", managers, format_func=lambda p: p.name)
     with right:
         kind = st.radio(
@@ -143,7 +146,7 @@ with st.container(border=True):
             }.get,
         )
         scale = SCALES[scale_key] or loop.overall_scale
-        st.caption(" · ".join(f"{p} {label}" for p, label in scale.labels.items()))
+        st.caption(plain_markdown(" · ".join(f"{p} {label}" for p, label in scale.labels.items())))
     with c:
         forced_choice = st.checkbox(
             "Forced choice",
@@ -174,7 +177,7 @@ with st.container(border=True):
                 committee_ids=[p.id for p in committee],
             )
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             st.session_state.chosen_opening = created.id
             flash(f"Opening '{created.title}' created. Next: add its candidates on Candidates.")

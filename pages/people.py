@@ -5,9 +5,10 @@ import streamlit as st
 from scoring import people
 from scoring.errors import DebriefError
 from scoring.permissions import ROLE_TITLES, ROLES
+from scoring.text import EMAIL_MAX, NAME_MAX, plain_markdown
 from ui.guard import require
 from ui.session import store
-from ui.widgets import flash, show_flash, table
+from ui.widgets import flash, show_flash, show_problem, table
 
 actor = require("people")
 st.title("People")
@@ -16,7 +17,8 @@ show_flash()
 fresh = st.session_state.get("fresh_code")
 if fresh:
     with st.container(border=True):
-        st.markdown(f"**Access code for {fresh['name']}** ({fresh['email']})")
+        who = plain_markdown(fresh["name"], one_line=True)
+        st.markdown(f"**Access code for {who}** ({plain_markdown(fresh['email'])})")
         st.code(fresh["code"], language=None)
         st.caption(
             "Shown once: Debrief keeps only a hash of it. Copy it now (the button at the right"
@@ -47,8 +49,8 @@ table(
 add, edit = st.columns(2, gap="large")
 with add, st.form("add_person", clear_on_submit=True):
     st.subheader("Add someone")
-    name = st.text_input("Name")
-    email = st.text_input("Email", type="email")
+    name = st.text_input("Name", max_chars=NAME_MAX)
+    email = st.text_input("Email", type="email", max_chars=EMAIL_MAX)
     roles = st.multiselect("Roles", ROLES, default=["interviewer"], format_func=ROLE_TITLES.get)
     give_code = st.checkbox("Issue their access code now", value=True)
     if st.form_submit_button("Add person", type="primary"):
@@ -57,7 +59,7 @@ with add, st.form("add_person", clear_on_submit=True):
             if give_code:
                 remember_code(person, people.issue_code(store(), actor, person.id))
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             flash(f"{person.name} added.")
             st.rerun()
@@ -98,4 +100,4 @@ with edit, st.container(border=True):
             flash(f"{person.name} is active again. Issue them a new code.")
             st.rerun()
     except DebriefError as problem:
-        st.error(str(problem), icon=":material/error:")
+        show_problem(problem)

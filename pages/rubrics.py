@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scoring.text import plain_markdown
 from ui.guard import require
 from ui.session import catalog
 from ui.widgets import show_rubric
@@ -19,17 +20,21 @@ if found.problems:
     for problem in found.problems:
         st.code(str(problem), language=None)
 for loop_id, why in found.held_back.items():
-    st.warning(f"Loop '{loop_id}' is not available: {why}.", icon=":material/warning:")
+    st.warning(
+        plain_markdown(f"Loop '{loop_id}' is not available: {why}."), icon=":material/warning:"
+    )
 
 st.header("Loop templates")
 for loop in found.loops.values():
     with st.container(border=True):
-        st.subheader(loop.title)
+        st.subheader(plain_markdown(loop.title, one_line=True))
         total = sum(s.minutes for s in loop.sessions)
-        st.caption(f"{loop.role} · {len(loop.sessions)} scored sessions · {total} minutes")
-        st.write(
+        st.caption(
+            f"{plain_markdown(loop.role)} · {len(loop.sessions)} scored sessions · {total} minutes"
+        )
+        st.markdown(
             "  →  ".join(
-                f"{s.title or found.rubrics[s.rubric].title} ({s.minutes} min)"
+                plain_markdown(f"{s.title or found.rubrics[s.rubric].title} ({s.minutes} min)")
                 for s in loop.sessions
             )
         )
@@ -37,10 +42,11 @@ for loop in found.loops.values():
 st.header("Rubrics")
 for rubric in found.rubrics.values():
     with st.expander(
-        f"**{rubric.title}** · {rubric.duration_minutes} min · {len(rubric.criteria)} criteria"
+        f"**{plain_markdown(rubric.title, one_line=True)}** · {rubric.duration_minutes} min"
+        f" · {len(rubric.criteria)} criteria"
     ):
         st.caption(
             f"id `{rubric.id}` · version {rubric.version} · source: hiring book"
-            f" {rubric.source} · content hash {rubric.content_hash[:12]}"
+            f" {plain_markdown(rubric.source)} · content hash {rubric.content_hash[:12]}"
         )
         show_rubric(rubric)

@@ -5,11 +5,12 @@ import streamlit as st
 
 from scoring import openings, scorecards
 from scoring.errors import DebriefError, NotAllowed
+from scoring.text import REASON_MAX, plain_markdown
 from ui.guard import require
 from ui.scorecard_form import Entered, scorecard_form, values_of
 from ui.scorecard_view import show_scorecard
 from ui.session import store
-from ui.widgets import flash, seat_label, show_flash
+from ui.widgets import flash, seat_label, show_flash, show_problem
 
 actor = require("scorecard")
 
@@ -27,25 +28,25 @@ REVEAL = {
 }
 
 st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
-st.title(sheet.candidate)
-st.subheader(sheet.session_title)
+st.title(plain_markdown(sheet.candidate, one_line=True))
+st.subheader(plain_markdown(sheet.session_title, one_line=True))
 st.caption(
-    f"{sheet.starts_at:%a %d %b %H:%M}-{sheet.ends_at:%H:%M} UTC · {sheet.opening.title}"
-    f" · {seat_label(sheet.state, sheet.draft is not None)}"
+    f"{sheet.starts_at:%a %d %b %H:%M}-{sheet.ends_at:%H:%M} UTC"
+    f" · {plain_markdown(sheet.opening.title)} · {seat_label(sheet.state, sheet.draft is not None)}"
 )
 show_flash()
 
 if sheet.recusal_reason:
     st.info(
-        f"You recused yourself from this interview: {sheet.recusal_reason}. The coordinator"
-        " has been shown that a replacement is needed.",
+        f"You recused yourself from this interview: {plain_markdown(sheet.recusal_reason)}. The"
+        " coordinator has been shown that a replacement is needed.",
         icon=":material/do_not_disturb_on:",
     )
     st.stop()
 
-st.caption(sheet.rubric.assesses)
+st.caption(plain_markdown(sheet.rubric.assesses))
 with st.expander("How to run and score this session (instructions)"):
-    st.markdown(sheet.rubric.instructions.replace("\n", "  \n"))
+    st.markdown(plain_markdown(sheet.rubric.instructions))
 
 
 PENDING = f"pending_{sheet.assignment_id}"
@@ -97,7 +98,7 @@ def confirm(entered: Entered, revising: bool) -> None:
                     criteria=entered.criteria,
                 )
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             flash("Correction submitted." if revising else "Scorecard submitted. Thank you.")
             st.rerun()
@@ -110,7 +111,7 @@ def handle(entered: Entered | None, revising: bool) -> None:
         try:
             scorecards.save_draft(store(), actor, sheet.assignment_id, entered.as_draft())
         except DebriefError as problem:
-            st.error(str(problem), icon=":material/error:")
+            show_problem(problem)
         else:
             flash("Draft saved. It is kept until you submit, also if you sign out.")
             st.rerun()
@@ -120,7 +121,7 @@ def handle(entered: Entered | None, revising: bool) -> None:
             sheet.rubric, sheet.opening, entered.overall, entered.feedback, entered.criteria
         )
     except DebriefError as problem:
-        st.error(str(problem), icon=":material/error:")
+        show_problem(problem)
         return
     if revising and not entered.reason.strip():
         st.error("Say why you are correcting the scorecard.", icon=":material/error:")
@@ -145,12 +146,14 @@ if sheet.own is None:
             " before scoring (L2386). The interview leaves your list and the coordinator finds"
             " a replacement."
         )
-        reason = st.text_input("What is the conflict?", key=f"recuse_{sheet.assignment_id}")
+        reason = st.text_input(
+            "What is the conflict?", key=f"recuse_{sheet.assignment_id}", max_chars=REASON_MAX
+        )
         if st.button("Recuse myself from this interview"):
             try:
                 openings.recuse(store(), actor, sheet.assignment_id, reason)
             except DebriefError as problem:
-                st.error(str(problem), icon=":material/error:")
+                show_problem(problem)
             else:
                 flash(
                     "You have recused yourself; the coordinator sees that a replacement is needed."
@@ -177,14 +180,15 @@ st.header("The other interviewers")
 try:
     cards = scorecards.others(store(), actor, sheet.candidate_id)
 except NotAllowed as hidden:
-    st.info(str(hidden), icon=":material/visibility_off:")
+    st.info(plain_markdown(str(hidden)), icon=":material/visibility_off:")
 else:
     if not cards:
         st.caption("Nobody else has submitted yet.")
     for card in cards:
         label = (
-            f"**{card.interviewer_name}** · {card.session_title} ·"
-            f" {card.overall} {sheet.opening.scale.labels[card.overall]}"
+            f"**{plain_markdown(card.interviewer_name, one_line=True)}**"
+            f" · {plain_markdown(card.session_title, one_line=True)} ·"
+            f" {card.overall} {plain_markdown(sheet.opening.scale.labels[card.overall])}"
         )
         with st.expander(label):
             show_scorecard(

@@ -6,6 +6,7 @@ from collections import Counter
 import streamlit as st
 
 from scoring import openings, scorecards
+from scoring.text import plain_markdown
 from ui.guard import require
 from ui.session import store
 from ui.widgets import STATE_LABELS, pick_opening, table
@@ -39,7 +40,7 @@ for candidate in candidates:
 table(rows)
 
 for candidate in candidates:
-    with st.expander(candidate.candidate):
+    with st.expander(plain_markdown(candidate.candidate, one_line=True)):
         if not candidate.seats:
             st.caption("Nothing scheduled yet.")
         for seat in candidate.seats:
@@ -47,7 +48,7 @@ for candidate in candidates:
                 f", {seat.hours_after_session:.1f} h after the session" if seat.submitted_at else ""
             )
             st.markdown(
-                f"- **{seat.session_title}** · {seat.interviewer_name}: "
-                f"{STATE_LABELS[seat.state]}{when}"
-                + (f" — {seat.recusal_reason}" if seat.recusal_reason else "")
+                f"- **{plain_markdown(seat.session_title, one_line=True)}**"
+                f" · {plain_markdown(seat.interviewer_name)}: {STATE_LABELS[seat.state]}{when}"
+                + (f" — {plain_markdown(seat.recusal_reason)}" if seat.recusal_reason else "")
             )

@@ -49,6 +49,7 @@ from scoring.scorecards import (
     candidate_label,
 )
 from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, check_length
 
 Verdict = Literal["hire", "no_hire"]
 STRATEGY_KINDS = ("manager", "vote", "committee")
@@ -334,6 +335,7 @@ def open_debrief(
     """The hiring manager opens the debrief: when every non-recused scorecard is in, or early
     with a reason that is recorded. The panel's outcome at this moment is frozen."""
     at = now or now_utc()
+    check_length("reason", reason, REASON_MAX)
     with store.write() as db:
         actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
@@ -499,6 +501,7 @@ def cast_vote(
     at = now or now_utc()
     if vote not in ("hire", "no_hire"):
         raise InvalidInput(f"vote: must be hire or no_hire (got {vote!r})")
+    check_length("note", note, NOTE_MAX)
     with store.write() as db:
         actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
@@ -536,7 +539,7 @@ def record_decision(
     at = now or now_utc()
     if outcome not in ("hire", "no_hire"):
         raise InvalidInput("outcome: choose hire or no hire")
-    rationale = (rationale or "").strip()
+    rationale = check_length("rationale", (rationale or "").strip(), RATIONALE_MAX)
     with store.write() as db:
         actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)

@@ -3,7 +3,11 @@
 One generator (`summary`) gathers everything through the service's access rules; Markdown, HTML
 and PDF are renderings of that same content. Bulk exports per opening: decisions (one row per
 candidate; coordinators may have these) and scorecards (one row per criterion score; only people
-who may see the scores). CSV cells a spreadsheet would run as a formula are neutralised.
+who may see the scores).
+
+Text stays text: in the Markdown every typed text is escaped (`scoring.text.plain_markdown`), in
+the HTML every text is HTML-escaped, and in CSV a cell a spreadsheet would run as a formula is
+neutralised and every cell holding a line break is quoted.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from scoring.permissions import (
     why_not,
 )
 from scoring.store import Store, now_utc
+from scoring.text import formula_like, plain_markdown
 
 FONTS = Path(__file__).resolve().parent / "fonts"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # the plain starts; `formula_like` sees more
 
 
 # ------------------------------------------------------------------------------ the content
@@ -285,37 +290,43 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
 
 
 def render_markdown(s: Summary) -> str:
-    """The summary as Markdown (charts are in the HTML and PDF renderings)."""
-    out = [f"# Decision summary: {s.candidate}", ""]
+    """The summary as Markdown (charts are in the HTML and PDF renderings). Only the headings,
+    lists, table and bold are the app's: every text in them is escaped, so a name or a feedback
+    line shows as typed (no heading, bold, link, image or HTML of its own)."""
+    md = plain_markdown
+
+    def line(text: str) -> str:  # in a heading, bold or a table cell
+        return plain_markdown(text, one_line=True)
+
+    out = [f"# Decision summary: {line(s.candidate)}", ""]
     for heading, lines in _sections(s):
-        out += [f"## {heading}", ""] + [f"- {line}" for line in lines] + [""]
+        out += [f"## {heading}", ""] + [f"- {md(x)}" for x in lines] + [""]
     out += ["## Scorecards", ""]
     for card in s.scorecards:
-        out += [f"### {card.interviewer} · {card.session}", ""]
+        out += [f"### {line(card.interviewer)} · {line(card.session)}", ""]
         out += [
-            f"- Rubric: {card.rubric}",
-            f"- Overall: **{card.overall}**",
-            f"- Submitted: {card.submitted}"
-            + (f" ({'; '.join(card.marks)})" if card.marks else ""),
+            f"- Rubric: {md(card.rubric)}",
+            f"- Overall: **{line(card.overall)}**",
+            f"- Submitted: {md(card.submitted)}"
+            + (f" ({md('; '.join(card.marks))})" if card.marks else ""),
         ]
         out += [
             "",
-            f"> {card.feedback}",
+            "> " + md(card.feedback).replace("\n", "\n> "),
             "",
             "| criterion | score | anchor | evidence |",
             "|---|---|---|---|",
         ]
         for c in card.criteria:
             row = [c.name, c.score, c.anchor, c.evidence]
-            out.append(
-                "| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in row) + " |"
-            )
+            out.append("| " + " | ".join(line(x) for x in row) + " |")
         if len(card.revisions) > 1:
             out += ["", "Revisions:"]
             for r in card.revisions:
                 after = " — after seeing others' scores" if r.after_reveal else ""
                 out.append(
-                    f"- {r.revision}: {r.submitted_at}, overall {r.overall}. {r.reason}{after}"
+                    f"- {r.revision}: {md(r.submitted_at)}, overall {md(r.overall)}."
+                    f" {md(r.reason)}{after}"
                 )
         out.append("")
     out.append(f"*Generated {s.generated} by Debrief.*")
@@ -574,17 +585,21 @@ def scorecard_rows(store: Store, actor: Person, opening_id: int) -> list[dict[st
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading quote:
+    also when the formula starts after spaces, line breaks or invisible characters, or with a
+    full-width sign (``＝`` reads as ``=``)."""
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV, formula-like cells neutralised."""
+    """Rows as CSV (RFC 4180), formula-like cells neutralised. Lines end in CRLF: Python's csv
+    quotes a field holding any character of the line terminator, so a carriage return inside a
+    name is quoted as a line feed is, and no spreadsheet starts a new row there."""
     out = io.StringIO()
     if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

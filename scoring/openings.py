@@ -31,6 +31,14 @@ from scoring.permissions import (
 )
 from scoring.rubric import Catalog, Loop, OverallScale, Rubric
 from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.text import (
+    EMAIL_MAX,
+    NAME_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    check_length,
+    check_one_line,
+)
 
 RevealRule = Literal["after_own", "all_in"]
 MAX_PER_SESSION = 2  # one interviewer, or a pair
@@ -152,6 +160,8 @@ def create_opening(
     committee_ids = list(dict.fromkeys(committee_ids))
     if not title.strip():
         raise InvalidInput("title: must not be empty")
+    for name, value in (("title", title.strip()), ("role", role), ("level", level)):
+        check_one_line(name, check_length(name, value, TITLE_MAX))
     if reveal_rule not in ("after_own", "all_in"):
         raise InvalidInput(f"reveal_rule: must be after_own or all_in (got {reveal_rule!r})")
     if overdue_hours <= 0:
@@ -315,7 +325,8 @@ def add_candidate(
     at = now or now_utc()
     if not (name or "").strip():
         raise InvalidInput("name: must not be empty")
-    email = (email or "").strip()
+    check_one_line("name", check_length("name", name.strip(), NAME_MAX))
+    email = check_one_line("email", check_length("email", (email or "").strip(), EMAIL_MAX))
     if email and ("@" not in email or " " in email):
         raise InvalidInput(f"email: {email!r} is not an email address")
     with store.write() as db:
@@ -476,6 +487,7 @@ def recuse(
     at = now or now_utc()
     if not (reason or "").strip():
         raise InvalidInput("reason: say what the conflict of interest is")
+    check_length("reason", reason, REASON_MAX)
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "recuse", seat_facts(db, assignment_id))
@@ -497,6 +509,7 @@ def recuse(
 # --------------------------------------------------------------------------- importing candidates
 
 CSV_COLUMNS = ("name", "email")
+CSV_MAX = 1_000_000  # characters in a candidates file: some ten thousand candidates
 
 
 def check_candidates_csv(
@@ -508,6 +521,8 @@ def check_candidates_csv(
     import io
 
     text = text.removeprefix("\ufeff")
+    if len(text) > CSV_MAX:
+        return [], [f"{source}: {len(text):,} characters; at most {CSV_MAX:,} (split the file)"]
     taken = {e.lower() for e in taken_emails if e}
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
@@ -537,6 +552,10 @@ def check_candidates_csv(
         where = f"{source} line {line}"
         if not row["name"]:
             problems.append(f"{where}: name is empty")
+        unfit = _unfit(row, (("name", NAME_MAX), ("email", EMAIL_MAX)))
+        if unfit:
+            problems.append(f"{where}: {unfit}")
+            continue
         email = row["email"]
         if email:
             if "@" not in email or " " in email or email.startswith("@") or email.endswith("@"):
@@ -552,6 +571,16 @@ def check_candidates_csv(
     if not rows and not problems:
         problems.append(f"{source}: no candidates in the file (only a header)")
     return rows, problems
+
+
+def _unfit(row: dict[str, str], limits: Iterable[tuple[str, int]]) -> str | None:
+    """What is wrong with a CSV row's text fields (too long, more than one line), or None."""
+    for column, limit in limits:
+        try:
+            check_one_line(column, check_length(column, row[column], limit))
+        except InvalidInput as problem:
+            return str(problem)
+    return None
 
 
 class ImportRefused(InvalidInput):

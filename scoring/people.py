@@ -22,6 +22,7 @@ from scoring import audit
 from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.text import EMAIL_MAX, NAME_MAX, check_length, check_one_line
 
 MAX_EMAIL = 254  # the longest email address there is
 FREE_FAILURES = 3  # wrong codes from one client for one email before delays start
@@ -46,7 +47,7 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
 
 
 def _clean_email(email: str) -> str:
-    email = (email or "").strip()
+    email = check_length("email", (email or "").strip(), EMAIL_MAX)
     if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
         raise InvalidInput(f"email: {email!r} is not an email address")
     return email
@@ -55,6 +56,7 @@ def _clean_email(email: str) -> str:
 def _insert_person(db, name: str, email: str, roles: list[str], at: datetime) -> int:
     if not (name or "").strip():
         raise InvalidInput("name: must not be empty")
+    check_one_line("name", check_length("name", name.strip(), NAME_MAX))
     if db.execute("SELECT 1 FROM people WHERE email = ? COLLATE NOCASE", [email]).fetchone():
         raise InvalidInput(f"email: {email} already belongs to someone")
     cursor = db.execute(
@@ -122,7 +124,7 @@ def update_person(
         if name is not None:
             if not name.strip():
                 raise InvalidInput("name: must not be empty")
-            changes["name"] = name.strip()
+            changes["name"] = check_one_line("name", check_length("name", name.strip(), NAME_MAX))
         if roles is not None:
             changes["roles"] = json.dumps(_clean_roles(roles))
         if changes:

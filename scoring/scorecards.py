@@ -31,6 +31,11 @@ from scoring.permissions import (
 )
 from scoring.rubric import Rubric
 from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, check_length
+
+# A draft holds at most a full scorecard: feedback, a correction's reason, evidence for up to 20
+# criteria, and room for the form's keys and JSON escapes.
+DRAFT_MAX = 2 * (FEEDBACK_MAX + REASON_MAX + 20 * EVIDENCE_MAX)
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,9 @@ def check_submission(
         )
     if not (feedback or "").strip():
         raise InvalidInput("feedback: written feedback is required with the recommendation")
+    check_length("feedback", feedback, FEEDBACK_MAX)
+    for key, entry in entries.items():
+        check_length(f"criteria.{key}.evidence", entry.evidence, EVIDENCE_MAX)
     return entries
 
 
@@ -173,6 +181,7 @@ def _write(
             raise InvalidInput("There is no submitted scorecard to correct yet: submit it first.")
         if reason is not None and not reason.strip():
             raise InvalidInput("reason: say why you are correcting a submitted scorecard")
+        check_length("reason", reason, REASON_MAX)
         opening = _opening(db, row["opening_id"])
         rubric = rubric_snapshot(db, row["rubric_hash"])
         entries = check_submission(rubric, opening, overall, feedback, criteria)
@@ -374,8 +383,11 @@ def save_draft(
     content: Mapping[str, Any],
     now: datetime | None = None,
 ) -> None:
-    """Keep a work-in-progress scorecard (any shape the form needs) across sign-outs."""
+    """Keep a work-in-progress scorecard (any shape the form needs) across sign-outs. Bounded:
+    at most what a full scorecard may hold, with room for the form's own keys."""
     at = now or now_utc()
+    content = json.dumps(dict(content))
+    check_length("draft", content, DRAFT_MAX)
     with store.write() as db:
         actor = current(db, actor)
         _own_assignment(db, actor, assignment_id, to_score=True)
@@ -387,7 +399,7 @@ def save_draft(
             "INSERT INTO drafts (assignment_id, content, saved_at) VALUES (?, ?, ?)"
             " ON CONFLICT (assignment_id) DO UPDATE SET content = excluded.content,"
             " saved_at = excluded.saved_at",
-            [assignment_id, json.dumps(dict(content)), stamp(at)],
+            [assignment_id, content, stamp(at)],
         )
 
 

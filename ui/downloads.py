@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -20,10 +21,16 @@ MIME = {
 LABELS = {"md": "Markdown", "html": "HTML", "pdf": "PDF", "json": "JSON", "csv": "CSV"}
 
 
+def file_stem(text: str) -> str:
+    """A typed name or title as part of a file name: lowercase letters, digits and hyphens only,
+    so it makes no path, extension or odd character."""
+    return re.sub(r"\W+", "-", text.lower()).strip("-_") or "export"
+
+
 def summary_buttons(store: Store, actor: Person, candidate_id: int, name: str) -> None:
     """The decision summary of one candidate in every format, made when a button is clicked
     (under the permissions the person holds at that moment)."""
-    stem = "decision-summary-" + "-".join(name.lower().split())
+    stem = "decision-summary-" + file_stem(name)
     for column, fmt in zip(st.columns(4), ("pdf", "html", "md", "json"), strict=True):
         column.download_button(
             LABELS[fmt],
@@ -44,7 +51,7 @@ def rows_buttons(rows: Callable[[], list[dict]], stem: str) -> None:
         column.download_button(
             LABELS[fmt],
             data=lambda write=write: write(rows()),
-            file_name=f"{stem}.{fmt}",
+            file_name=f"{file_stem(stem)}.{fmt}",
             mime=MIME[fmt],
             icon=":material/download:",
             on_click="ignore",

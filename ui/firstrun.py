@@ -7,6 +7,7 @@ import streamlit as st
 from scoring import people
 from scoring.demo import build_demo
 from scoring.errors import DebriefError
+from scoring.text import plain_markdown
 from ui import session
 
 
@@ -35,7 +36,7 @@ def first_run() -> None:
             try:
                 person, code = people.create_first_coordinator(session.store(), name, email)
             except DebriefError as problem:
-                st.error(str(problem), icon=":material/error:")
+                st.error(plain_markdown(str(problem)), icon=":material/error:")
             else:
                 st.session_state.first_run_result = {
                     "kind": "coordinator",
@@ -52,7 +53,7 @@ def first_run() -> None:
             try:
                 logins = build_demo(session.store(), session.catalog())
             except DebriefError as problem:
-                st.error(str(problem), icon=":material/error:")
+                st.error(plain_markdown(str(problem)), icon=":material/error:")
             else:
                 st.session_state.first_run_result = {
                     "kind": "demo",
@@ -65,8 +66,14 @@ def show_result(result: dict) -> None:
     """The code(s) to sign in with, shown once."""
     if result["kind"] == "coordinator":
         name, email, _, code = result["logins"][0]
-        st.success(f"{name} is the first coordinator.", icon=":material/check_circle:")
-        st.write(f"Your access code for **{email}** (shown once: copy it now):")
+        st.success(
+            f"{plain_markdown(name, one_line=True)} is the first coordinator.",
+            icon=":material/check_circle:",
+        )
+        st.write(
+            f"Your access code for **{plain_markdown(email, one_line=True)}**"
+            " (shown once: copy it now):"
+        )
         st.code(code, language=None)
     else:
         st.success("The demo organisation is loaded.", icon=":material/check_circle:")

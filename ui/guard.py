@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.permissions import ROLE_TITLES, SCREENS, Person, Screen, may
+from scoring.text import plain_markdown
 from ui.session import signed_in, store
 from ui.signin import sign_in_form
 
@@ -32,7 +33,8 @@ def require(screen: str) -> Person:
         st.info(f"Sign in to continue. This page is for {wanted}.", icon=":material/lock:")
     else:
         st.warning(
-            f"This page is for {wanted}. You are signed in as {actor.name}, who is not."
+            f"This page is for {wanted}. You are signed in as"
+            f" {plain_markdown(actor.name, one_line=True)}, who is not."
             " Sign in as someone who is, or go back to your own screens.",
             icon=":material/lock:",
         )

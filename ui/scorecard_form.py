@@ -14,6 +14,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from scoring.scorecards import Sheet
+from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, plain_markdown
 
 NOT_ASSESSED = "not assessed"
 NOT_ASSESSED_NOTE = (
@@ -52,6 +53,12 @@ def values_of(card) -> dict[str, Any]:
     }
 
 
+def _room(limit: int, value: str) -> int:
+    """The widget's character limit: the field's, or more for a text saved before limits existed
+    (the service then says what is too long, instead of the widget cutting it silently)."""
+    return max(limit, len(value or ""))
+
+
 def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool) -> Entered | None:
     """Draw the form; return what was entered when a button was pressed, else None."""
     start = start or {}
@@ -62,10 +69,11 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
         criteria: dict[str, dict[str, Any]] = {}
         for n, criterion in enumerate(rubric.criteria, start=1):
             with st.container(border=True):
-                st.markdown(f"**{n}. {criterion.name}** · weight {criterion.weight:g}")
-                st.caption(criterion.description)
+                name = plain_markdown(criterion.name, one_line=True)
+                st.markdown(f"**{n}. {name}** · weight {criterion.weight:g}")
+                st.caption(plain_markdown(criterion.description))
                 points: list[Any] = list(criterion.anchors)
-                captions = [criterion.anchors[p] for p in points]
+                captions = [plain_markdown(criterion.anchors[p]) for p in points]
                 if not criterion.required:
                     points.append(NOT_ASSESSED)
                     captions.append(NOT_ASSESSED_NOTE)
@@ -78,7 +86,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                 )
                 yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
                 score = st.radio(
-                    criterion.name,
+                    name,
                     points,
                     index=points.index(earlier) if earlier in points else None,
                     format_func=lambda p, yn=yes_no: (
@@ -91,6 +99,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                 evidence = st.text_area(
                     "Evidence",
                     value=before.get("evidence", ""),
+                    max_chars=_room(EVIDENCE_MAX, before.get("evidence", "")),
                     key=f"{key}_{criterion.id}_evidence",
                     height=68,
                     placeholder="What you saw or heard that puts it at this point",
@@ -114,7 +123,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             "Overall recommendation",
             overall_points,
             index=overall_points.index(earlier) if earlier in overall_points else None,
-            format_func=lambda p: f"{p} · {scale.labels[p]}",
+            format_func=lambda p: f"{p} · {plain_markdown(scale.labels[p], one_line=True)}",
             horizontal=True,
             key=f"{key}_overall",
             label_visibility="collapsed",
@@ -122,6 +131,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
         feedback = st.text_area(
             "Written feedback (required)",
             value=start.get("feedback", ""),
+            max_chars=_room(FEEDBACK_MAX, start.get("feedback", "")),
             key=f"{key}_feedback",
             placeholder="Why this recommendation: the strongest evidence for and against.",
         )
@@ -130,6 +140,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             reason = st.text_input(
                 "Why are you correcting it? (required; kept with the revision)",
                 key=f"{key}_reason",
+                max_chars=REASON_MAX,
             )
         left, right = st.columns(2)
         draft = False if revising else left.form_submit_button("Save draft", icon=":material/save:")
@@ -142,7 +153,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
     if submit and unanswered:
         st.error(
             "Choose a point (or Not assessed, where offered) for every criterion first: "
-            + ", ".join(unanswered)
+            + plain_markdown(", ".join(unanswered))
             + ".",
             icon=":material/error:",
         )

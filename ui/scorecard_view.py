@@ -7,6 +7,7 @@ import streamlit as st
 from scoring.openings import Opening
 from scoring.rubric import Rubric
 from scoring.scorecards import Scorecard
+from scoring.text import plain_markdown
 
 
 def point_label(rubric: Rubric, criterion_id: str, score: int | None) -> str:
@@ -38,17 +39,27 @@ def marks(card: Scorecard) -> list[str]:
 
 def show_scorecard(card: Scorecard, rubric: Rubric, opening: Opening, *, who: bool = True) -> None:
     """Overall, feedback, and every criterion with the anchor of the point given and evidence,
-    as one block of text (a debrief shows many of these)."""
-    heading = f"**{card.interviewer_name}** · {card.session_title}  \n" if who else ""
-    lines = [f"{heading}**Overall: {overall_label(opening, card.overall)}**", ""]
-    lines += [f":orange[:material/flag: {mark}]  " for mark in marks(card)]
-    lines += [card.feedback, ""]
+    as one block of text (a debrief shows many of these). Everything typed (names, feedback,
+    evidence, a revision's reason) is shown as plain text: only the app's own Markdown formats."""
+    plain = plain_markdown
+    heading = (
+        f"**{plain(card.interviewer_name, one_line=True)}**"
+        f" · {plain(card.session_title, one_line=True)}  \n"
+        if who
+        else ""
+    )
+    overall = plain(overall_label(opening, card.overall), one_line=True)
+    lines = [f"{heading}**Overall: {overall}**", ""]
+    lines += [f":orange[:material/flag: {plain(mark, one_line=True)}]  " for mark in marks(card)]
+    lines += [plain(card.feedback), ""]
     for criterion in rubric.criteria:
         entry = card.criteria.get(criterion.id)
         score = entry.score if entry else None
-        lines.append(f"- **{criterion.name}**: {point_label(rubric, criterion.id, score)}")
+        name = plain(criterion.name, one_line=True)
+        lines.append(f"- **{name}**: {plain(point_label(rubric, criterion.id, score))}")
         if entry and entry.evidence:
-            lines.append(f"  \n  *Evidence: {entry.evidence}*")
+            # stripped: emphasis does not close after a space
+            lines.append(f"  \n  *Evidence: {plain(entry.evidence.strip())}*")
     lines += [
         "",
         f":gray[Submitted {card.submitted_at:%a %d %b %H:%M} UTC"

@@ -13,6 +13,7 @@ from scoring.errors import DebriefError, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import Person
 from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store, default_path
+from scoring.text import plain_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +40,7 @@ def store() -> Store:
 def stop_for(failure: StorageFailed) -> NoReturn:
     """Show a storage failure as one plain message and stop the page."""
     st.error(
-        str(failure).replace(" and what you typed is still in the form", ""),
+        plain_markdown(str(failure).replace(", and what you typed is still in the form", "")),
         icon=":material/database:",
     )
     st.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scoring.text import plain_markdown
 from ui import session
 
 
@@ -12,7 +13,7 @@ def sign_in_form(key: str = "main") -> None:
     if session.sso_configured():
         refusal = st.session_state.get("sso_refusal")
         if refusal:
-            st.error(refusal, icon=":material/block:")
+            st.error(plain_markdown(refusal), icon=":material/block:")
             if st.button("Sign out of the company account", key=f"sso_out_{key}"):
                 session.sign_out()
         else:
@@ -38,7 +39,7 @@ def sign_in_form(key: str = "main") -> None:
         if st.form_submit_button("Sign in", type="primary", width="stretch"):
             problem = session.sign_in_with_code(email, code)
             if problem:
-                st.error(problem, icon=":material/error:")
+                st.error(plain_markdown(problem), icon=":material/error:")
             else:
                 st.session_state.sign_ins = st.session_state.get("sign_ins", 0) + 1
                 st.rerun()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from scoring.openings import Opening
 from scoring.rubric import Rubric
+from scoring.text import plain_markdown
 
 STATE_LABELS = {
     "upcoming": "Upcoming",
@@ -36,7 +37,7 @@ def pick_opening(openings: Sequence[Opening], key: str = "opening") -> Opening |
         "Opening",
         openings,
         index=index,
-        format_func=lambda o: f"{o.title} · {o.role}",
+        format_func=lambda o: f"{o.title} · {o.role}",  # options are plain text
         key=key,
     )
     st.session_state.chosen_opening = chosen.id
@@ -64,14 +65,15 @@ def strategy_summary(opening: Opening) -> str:
 def show_rubric(rubric: Rubric, *, instructions: bool = True) -> None:
     """A rubric as an interviewer sees it: what it assesses, the instructions, every criterion
     with its weight and the anchor of every point."""
-    st.write(rubric.assesses)
+    st.markdown(plain_markdown(rubric.assesses))
     if instructions:
         with st.expander("Instructions to the scorer", expanded=False):
-            st.markdown(rubric.instructions.replace("\n", "  \n"))
+            st.markdown(plain_markdown(rubric.instructions))
     for criterion in rubric.criteria:
         optional = "" if criterion.required else " · may be marked *not assessed*"
-        st.markdown(f"**{criterion.name}** — weight {criterion.weight:g}{optional}")
-        st.caption(criterion.description)
+        name = plain_markdown(criterion.name, one_line=True)
+        st.markdown(f"**{name}** — weight {criterion.weight:g}{optional}")
+        st.caption(plain_markdown(criterion.description))
         labels = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
         st.table(
             {
@@ -83,7 +85,8 @@ def show_rubric(rubric: Rubric, *, instructions: bool = True) -> None:
 
 
 def flash(message: str) -> None:
-    """Keep a success message across the rerun that follows a change."""
+    """Keep a success message across the rerun that follows a change. Plain text: the names in
+    it are shown as typed."""
     st.session_state.flash = message
 
 
@@ -91,7 +94,12 @@ def show_flash() -> None:
     """Show (once) the message a change left with `flash`."""
     message = st.session_state.pop("flash", None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(plain_markdown(message), icon=":material/check_circle:")
+
+
+def show_problem(problem: Exception | str) -> None:
+    """An error the service raised, as plain text (its message may quote what was typed)."""
+    st.error(plain_markdown(str(problem)), icon=":material/error:")
 
 
 def table(rows: list[dict], max_rows: int = 20) -> None:
