@@ -100,4 +100,12 @@ else:
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out()
             st.rerun()
+        if st.button(
+            "Sign out everywhere",
+            icon=":material/devices_off:",
+            type="tertiary",
+            help="Ends your sign-in in every browser and on every device.",
+        ):
+            session.sign_out_everywhere()
+            st.rerun()
     st.navigation(sections).run()

@@ -8,6 +8,7 @@ from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
 from scoring.errors import DebriefError
 from scoring.permissions import OWN_FIRST
 from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
+from ui.clock import when
 from ui.downloads import summary_buttons
 from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
@@ -47,7 +48,8 @@ if not frame.is_open:
                 "session": s.session_title,
                 "interviewer": s.interviewer_name,
                 "status": STATE_LABELS[s.state],
-                "submitted": f"{s.submitted_at:%a %H:%M}, {s.hours_after_session:.1f} h after"
+                "submitted": f"{when(s.submitted_at, '%a %H:%M')},"
+                f" {s.hours_after_session:.1f} h after"
                 if s.submitted_at
                 else "",
             }
@@ -200,7 +202,7 @@ st.subheader("Decision")
 if view.frozen:
     frozen_words = OUTCOME_WORDS[view.frozen["outcome"]]
     st.caption(
-        f"When the debrief opened ({view.opened_at:%a %d %b %H:%M} UTC) the panel said:"
+        f"When the debrief opened ({when(view.opened_at)}) the panel said:"
         f" {frozen_words}, {view.frozen['tally']['yes']} yes to {view.frozen['tally']['no']} no."
     )
 for record in view.decisions:
@@ -209,7 +211,7 @@ for record in view.decisions:
     why = plain_markdown(record.rationale or "confirmed")
     st.markdown(
         f"- **{OUTCOME_WORDS[record.outcome]}**{superseded} by {by},"
-        f" {record.decided_at:%a %d %b %H:%M} UTC: {why}"
+        f" {when(record.decided_at)}: {why}"
     )
 if view.final is not None:
     if view.changed_since_opening:

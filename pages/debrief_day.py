@@ -1,13 +1,12 @@
 """The opening's day view: every candidate interviewed that day, where they stand, and the way
 into each one's debrief."""
 
-from datetime import date
-
 import streamlit as st
 
 from scoring import debrief
 from scoring.engine import FLAG_WORDS, OUTCOME_WORDS
 from scoring.text import plain_markdown
+from ui import clock
 from ui.guard import require
 from ui.session import store
 from ui.widgets import pick_opening, strategy_summary
@@ -24,7 +23,7 @@ days = debrief.interview_days(store(), actor, opening.id)
 if not days:
     st.info("No interviews are scheduled for this opening yet.", icon=":material/info:")
     st.stop()
-today = date.today()
+today = clock.today()
 default = next((i for i, d in enumerate(days) if d <= today), 0)
 day = st.selectbox(
     "Interview day",

@@ -1,12 +1,13 @@
 """The interview day of a candidate: the loop's sessions, their times and interviewers."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import streamlit as st
 
 from scoring import openings, people, scorecards
 from scoring.errors import DebriefError
 from scoring.text import plain_markdown
+from ui.clock import span, today, zone
 from ui.guard import require
 from ui.session import store
 from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, show_problem, table
@@ -35,7 +36,7 @@ if board:
         [
             {
                 "session": seat.session_title,
-                "time (UTC)": f"{seat.starts_at:%a %d %b %H:%M}-{seat.ends_at:%H:%M}",
+                "time": span(seat.starts_at, seat.ends_at),
                 "interviewer": seat.interviewer_name,
                 "status": STATE_LABELS[seat.state]
                 + (f" ({seat.recusal_reason})" if seat.recusal_reason else ""),
@@ -78,14 +79,14 @@ if not interviewers:
     )
     st.stop()
 day_col, start_col, gap_col = st.columns(3)
-day = day_col.date_input("Day", value=date.today() + timedelta(days=1), key=f"day_{candidate.id}")
+day = day_col.date_input("Day", value=today() + timedelta(days=1), key=f"day_{candidate.id}")
 first = start_col.time_input(
-    "First session starts (UTC)", value=time(9, 0), key=f"t0_{candidate.id}"
+    f"First session starts ({datetime.now(zone()):%Z})", value=time(9, 0), key=f"t0_{candidate.id}"
 )
 gap = gap_col.number_input("Break between sessions (min)", 0, 120, 15, key=f"gap_{candidate.id}")
 
 plan: list[openings.SessionPlan] = []
-clock = datetime.combine(day, first, tzinfo=UTC)
+clock = datetime.combine(day, first, tzinfo=zone())
 for session in todo:
     cols = st.columns([3, 2, 5])
     title = plain_markdown(session["title"], one_line=True)
@@ -105,7 +106,7 @@ for session in todo:
         placeholder="One interviewer, or a pair",
         label_visibility="collapsed",
     )
-    start_at = datetime.combine(day, starts, tzinfo=UTC)
+    start_at = datetime.combine(day, starts, tzinfo=zone())
     clock = start_at + timedelta(minutes=session["minutes"] + gap)
     if chosen:
         plan.append(

@@ -1,11 +1,10 @@
 """My interviews: the signed-in interviewer's sessions, today first, then upcoming, then past."""
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
 from scoring import scorecards
 from scoring.text import plain_markdown
+from ui import clock
 from ui.guard import require
 from ui.session import store
 from ui.widgets import seat_label
@@ -18,11 +17,11 @@ active = [a for a in mine if a.status.state != "recused"]
 if not active:
     st.info("You have no interviews assigned.", icon=":material/info:")
 
-today = datetime.now(UTC).date()
+today = clock.today()
 groups = {
-    "Today": [a for a in active if a.status.starts_at.date() == today],
-    "Upcoming": [a for a in active if a.status.starts_at.date() > today],
-    "Past": [a for a in active if a.status.starts_at.date() < today][::-1],
+    "Today": [a for a in active if clock.local(a.status.starts_at).date() == today],
+    "Upcoming": [a for a in active if clock.local(a.status.starts_at).date() > today],
+    "Past": [a for a in active if clock.local(a.status.starts_at).date() < today][::-1],
 }
 ACTION = {"submitted": "Open", "late": "Open", "upcoming": "Prepare"}
 for heading, items in groups.items():
@@ -36,7 +35,7 @@ for heading, items in groups.items():
             left.markdown(
                 f"**{plain_markdown(item.candidate, one_line=True)}**"
                 f" · {plain_markdown(seat.session_title, one_line=True)}  \n"
-                f"{seat.starts_at:%a %d %b %H:%M}-{seat.ends_at:%H:%M} UTC"
+                f"{clock.span(seat.starts_at, seat.ends_at)}"
                 f" · {plain_markdown(item.opening_title)}"
             )
             label = seat_label(seat.state, seat.has_draft)

@@ -1,7 +1,9 @@
-"""Rubrics and loop templates, rendered as an interviewer will see them, and any broken file."""
+"""Rubrics and loop templates, rendered as an interviewer will see them plus their book citations
+(`sources`, which the scorecard form never shows), and any broken file."""
 
 import streamlit as st
 
+from scoring.rubric import sources_line
 from scoring.text import plain_markdown
 from ui.guard import require
 from ui.session import catalog
@@ -38,6 +40,8 @@ for loop in found.loops.values():
                 for s in loop.sessions
             )
         )
+        if loop.sources:
+            st.caption(plain_markdown(sources_line(loop.sources)))
 
 st.header("Rubrics")
 for rubric in found.rubrics.values():
@@ -46,7 +50,6 @@ for rubric in found.rubrics.values():
         f" · {len(rubric.criteria)} criteria"
     ):
         st.caption(
-            f"id `{rubric.id}` · version {rubric.version} · source: hiring book"
-            f" {plain_markdown(rubric.source)} · content hash {rubric.content_hash[:12]}"
+            f"id `{rubric.id}` · version {rubric.version} · content hash {rubric.content_hash[:12]}"
         )
-        show_rubric(rubric)
+        show_rubric(rubric, sources=True)

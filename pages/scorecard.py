@@ -6,6 +6,7 @@ import streamlit as st
 from scoring import openings, scorecards
 from scoring.errors import DebriefError, NotAllowed
 from scoring.text import REASON_MAX, plain_markdown
+from ui.clock import span, when
 from ui.guard import require
 from ui.scorecard_form import Entered, scorecard_form, values_of
 from ui.scorecard_view import show_scorecard
@@ -31,7 +32,7 @@ st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/ar
 st.title(plain_markdown(sheet.candidate, one_line=True))
 st.subheader(plain_markdown(sheet.session_title, one_line=True))
 st.caption(
-    f"{sheet.starts_at:%a %d %b %H:%M}-{sheet.ends_at:%H:%M} UTC"
+    f"{span(sheet.starts_at, sheet.ends_at)}"
     f" · {plain_markdown(sheet.opening.title)} · {seat_label(sheet.state, sheet.draft is not None)}"
 )
 show_flash()
@@ -116,17 +117,8 @@ def handle(entered: Entered | None, revising: bool) -> None:
             flash("Draft saved. It is kept until you submit, also if you sign out.")
             st.rerun()
         return
-    try:
-        scorecards.check_submission(
-            sheet.rubric, sheet.opening, entered.overall, entered.feedback, entered.criteria
-        )
-    except DebriefError as problem:
-        show_problem(problem)
-        return
-    if revising and not entered.reason.strip():
-        st.error("Say why you are correcting the scorecard.", icon=":material/error:")
-        return
-    # Kept until confirmed or dismissed, so the dialog survives a full rerun.
+    # The form has checked it, each problem next to its field. Kept until confirmed or
+    # dismissed, so the dialog survives a full rerun.
     st.session_state[PENDING] = (entered, revising)
 
 
@@ -143,7 +135,7 @@ if sheet.own is None:
     with st.expander("Declare a conflict of interest"):
         st.write(
             "If you know the candidate personally or have another conflict of interest, say so"
-            " before scoring (L2386). The interview leaves your list and the coordinator finds"
+            " before scoring. The interview leaves your list and the coordinator finds"
             " a replacement."
         )
         reason = st.text_input(
@@ -162,7 +154,7 @@ if sheet.own is None:
     st.stop()
 
 st.success(
-    f"Submitted {sheet.own.first_submitted_at:%a %d %b %H:%M} UTC. This scorecard is final.",
+    f"Submitted {when(sheet.own.first_submitted_at)}. This scorecard is final.",
     icon=":material/task_alt:",
 )
 with st.container(border=True):

@@ -465,3 +465,21 @@ def m004_history_locked(db: Database) -> None:
             attempts INTEGER NOT NULL
         ) WITHOUT ROWID"""
     )
+
+
+@migrations()
+def m005_sign_in_sessions(db: Database) -> None:
+    """A sign-in that lasts: server-side sessions carried by a cookie. Only a hash of each token
+    is kept; a session ends at sign-out, after 12 idle hours or 7 days, and when its person is
+    deactivated, changes roles or gets a new code."""
+    db.execute(
+        """CREATE TABLE sign_in_sessions (
+            token_hash TEXT PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            how TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            ended_at TEXT
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX sessions_by_person ON sign_in_sessions(person_id)")

@@ -29,6 +29,9 @@ FREE_FAILURES = 3  # wrong codes from one client for one email before delays sta
 MAX_DELAY = timedelta(minutes=15)
 ATTEMPTS_PER_MINUTE = 120  # all sign-in attempts together
 LOCKOUT = timedelta(minutes=15)  # how long the per-minute counts are kept
+SESSION_IDLE = timedelta(hours=12)  # a sign-in ends after this long unused
+SESSION_ABSOLUTE = timedelta(days=7)  # and after this long in any case
+SESSION_TOUCH = timedelta(minutes=1)  # how often use is written down
 # An alphabet without look-alikes (no 0/O, 1/I/L): codes are read off a screen and typed.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS, CODE_GROUP_LENGTH = 4, 4  # 16 symbols: about 79 bits
@@ -127,6 +130,8 @@ def update_person(
             changes["name"] = check_one_line("name", check_length("name", name.strip(), NAME_MAX))
         if roles is not None:
             changes["roles"] = json.dumps(_clean_roles(roles))
+        if "roles" in changes:  # new powers or fewer: every running sign-in starts again
+            _end_sessions_of(db, person_id, at)
         if changes:
             sets = ", ".join(f"{column} = ?" for column in changes)
             db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*changes.values(), person_id])
@@ -149,6 +154,7 @@ def set_active(
         # A deactivated person's code dies with the deactivation: reactivating them needs a
         # new code, so an old one never comes back to life.
         db.execute("DELETE FROM access_codes WHERE person_id = ?", [person_id])
+        _end_sessions_of(db, person_id, at)
         audit.record(
             db, actor.id, "activate" if active else "deactivate", f"person:{person_id}", at
         )
@@ -221,6 +227,7 @@ def issue_code(
         if not _row(db, person_id)["active"]:
             raise InvalidInput("This person is deactivated: reactivate them first.")
         code = _set_code(db, person_id, at, code)
+        _end_sessions_of(db, person_id, at)  # a new code: sign-ins with the old one end
         audit.record(db, actor.id, "issue_code", f"person:{person_id}", at)
     return code
 
@@ -366,3 +373,87 @@ def sign_in_verified(store: Store, email: str, now: datetime | None = None) -> P
             f"{_typed(email)} is not a Debrief user here. Ask a coordinator to add you."
         )
     return Person.from_row(row)
+
+
+# ------------------------------------------------------------------------- sessions that last
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(store: Store, actor: Person, how: str, now: datetime | None = None) -> str:
+    """A server-side session for someone who has just signed in: returns its random token
+    (for the browser's cookie); only a hash of it is kept."""
+    at = now or now_utc()
+    token = secrets.token_urlsafe(32)
+    with store.write() as db:
+        actor = current(db, actor)
+        db.execute(
+            "INSERT INTO sign_in_sessions (token_hash, person_id, how, created_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [_token_hash(token), actor.id, how, stamp(at), stamp(at)],
+        )
+    return token
+
+
+def session_person(store: Store, token: str | None, now: datetime | None = None) -> Person | None:
+    """The person a session token signs in, or None: unknown, ended, idle for 12 hours, older
+    than 7 days, or its person deactivated. Use is written down at most once a minute (and not
+    at all in read-only mode)."""
+    if not token or len(token) > 200:
+        return None
+    at = now or now_utc()
+    with store.read() as db:
+        row = db.execute(
+            """SELECT s.*, p.active FROM sign_in_sessions s JOIN people p ON p.id = s.person_id
+               WHERE s.token_hash = ?""",
+            [_token_hash(token)],
+        ).fetchone()
+        if row is None or row["ended_at"] or not row["active"]:
+            return None
+        created, seen = parse_stamp(row["created_at"]), parse_stamp(row["last_seen_at"])
+        if at - created > SESSION_ABSOLUTE or at - seen > SESSION_IDLE:
+            return None
+        person = Person.from_row(
+            db.execute("SELECT * FROM people WHERE id = ?", [row["person_id"]]).fetchone()
+        )
+    if at - seen > SESSION_TOUCH and not store.read_only:
+        with store.write() as db:
+            db.execute(
+                "UPDATE sign_in_sessions SET last_seen_at = ? WHERE token_hash = ?",
+                [stamp(at), _token_hash(token)],
+            )
+    return person
+
+
+def end_session(store: Store, token: str | None, now: datetime | None = None) -> None:
+    """Sign out: the session ends, in every tab that carries it."""
+    if not token:
+        return
+    with store.write() as db:
+        db.execute(
+            "UPDATE sign_in_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+            [stamp(now or now_utc()), _token_hash(token)],
+        )
+
+
+def _end_sessions_of(db, person_id: int, at: datetime) -> None:
+    db.execute(
+        "UPDATE sign_in_sessions SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL",
+        [stamp(at), person_id],
+    )
+
+
+def end_all_sessions(store: Store, actor: Person, now: datetime | None = None) -> int:
+    """Sign out everywhere: every session of the actor ends. Returns how many did."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        ended = db.execute(
+            "SELECT COUNT(*) FROM sign_in_sessions WHERE person_id = ? AND ended_at IS NULL",
+            [actor.id],
+        ).fetchone()[0]
+        _end_sessions_of(db, actor.id, at)
+        audit.record(db, actor.id, "sign_out_everywhere", f"person:{actor.id}", at, ended=ended)
+    return ended

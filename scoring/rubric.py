@@ -9,6 +9,9 @@ field path and what is wrong, e.g. ``rubrics/coding.yaml: criteria[2].weight mus
 Each loaded rubric has a content hash over its meaning (not its formatting), so a stored score can
 name exactly the rubric it was given against.
 
+Book citations (``L2962``, ``L2081-2089``) live only in ``sources`` fields, never in the texts an
+interviewer reads on the scorecard form; the Rubrics page shows them.
+
 Whatever a file holds, loading it is bounded: a file is at most ``MAX_FILE_BYTES``; YAML aliases
 may not expand it past ``MAX_YAML_VALUES`` values or ``MAX_YAML_CHARACTERS`` characters (a
 "billion laughs" file of a few hundred bytes is one short error, at once); a file reports at most
@@ -19,13 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictInt,
@@ -34,6 +40,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from scoring.errors import field_path, phrase
 from scoring.scale import Scale, ScaleError
@@ -42,9 +49,59 @@ from scoring.text import shorten
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
 
+BOOK = "hiring-book.txt"  # shared/seed/hiring-book.txt, the book every citation points into
+_CITATION = re.compile(r"L(?P<start>\d+)(?:-(?P<end>\d+))?(?:: \S.*)?")  # L12, L12-30: a note
+
+
+def _quoted_citation(value: Any) -> Any:
+    # Unquoted in YAML, `L2962: a note` is a mapping, not the text it was meant to be.
+    if isinstance(value, dict) and len(value) == 1:
+        (line, note), *_ = value.items()
+        raise ValueError(
+            f'must be quoted when it has a note, as in "{line}: {note}" (got a mapping)'
+        )
+    return value
+
+
+def _check_citation(value: str) -> str:
+    match = _CITATION.fullmatch(value)
+    if match is None:
+        raise ValueError(f"must look like L123 or L123-130 (got {shorten(repr(value), 80)})")
+    if match["end"] is not None and int(match["end"]) <= int(match["start"]):
+        raise ValueError(
+            f"must be a range that ends after it starts, like L123-130"
+            f" (got {shorten(repr(value), 80)})"
+        )
+    return value
+
+
+Citation = Annotated[
+    str,
+    BeforeValidator(_quoted_citation),
+    AfterValidator(_check_citation),
+    Field(
+        json_schema_extra={"pattern": r"^L\d+(-\d+)?(: \S.*)?$"},
+        description="A line or range of lines of the hiring book, optionally with a short note:"
+        " 'L2962', 'L2081-2089' or 'L2962: 60-minute coding session'.",
+    ),
+]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _sources_field(what: str) -> Any:
+    # Left out of the dump when empty, so a rubric frozen before `sources` existed dumps, and
+    # hashes, exactly as it did then.
+    return Field(
+        default_factory=list,
+        exclude_if=lambda citations: not citations,
+        description=f"Book citations ({BOOK}) for {what}: 'L2962' or 'L2081-2089', each"
+        " optionally followed by ': a short note'. Citations go here (or in YAML comments), never"
+        " in the texts interviewers read; the Rubrics page shows them, the scorecard form does"
+        " not.",
+    )
 
 
 def _check_labels(labels: dict[int, str], lo: int, hi: int, what: str) -> dict[int, str]:
@@ -64,17 +121,20 @@ class Criterion(_Model):
     """One thing a session is scored on."""
 
     id: Slug
-    name: Text
-    description: Text
+    name: Text = Field(description="The criterion's name, shown to the scorer (no citations).")
+    description: Text = Field(
+        description="What the criterion is about, in one or two sentences; shown to the scorer."
+    )
     weight: float = Field(gt=0, description="Relative importance within the rubric; > 0.")
     kind: Literal["scale", "binary"]
     min: StrictInt | None = Field(None, description="Lowest point (scale only).")
     max: StrictInt | None = Field(None, description="Highest point (scale only).")
     anchors: dict[int, Text] = Field(
         description="A behaviourally anchored description for every point min..max "
-        "(binary: 0 = no, 1 = yes)."
+        "(binary: 0 = no, 1 = yes); shown to the scorer next to the point."
     )
     required: bool = Field(True, description="False: the scorer may mark it 'not assessed'.")
+    sources: list[Citation] = _sources_field("this criterion's description and anchors")
 
     @model_validator(mode="after")
     def _scale_fits_kind(self) -> Criterion:
@@ -112,15 +172,32 @@ class Rubric(_Model):
     """How one interview session type is scored."""
 
     id: Slug = Field(description="Equals the file name without .yaml.")
-    title: Text
+    title: Text = Field(description="The session's name, shown to the scorer (no citations).")
     version: StrictInt = Field(ge=1, description="Bump when the meaning of any anchor changes.")
-    source: str = Field("", description="Where it comes from, e.g. 'L2083-2087, L2144'.")
+    sources: list[Citation] = _sources_field("the rubric's assesses and instructions")
+    # Rubric files written before `sources` had one string, `source`. It is still read from the
+    # rubric snapshots stored then (JSON), so they load and keep their hash; a file using it is
+    # told to move to `sources`.
+    source: SkipJsonSchema[str | None] = Field(None, exclude_if=lambda value: value is None)
     duration_minutes: StrictInt = Field(gt=0)
-    assesses: Text = Field(description="What this session is meant to find out.")
+    assesses: Text = Field(
+        description="What this session is meant to find out; shown to the scorer (no citations)."
+    )
     instructions: Text = Field(
-        description="To the scorer: how to run and apply it, how much help to give, what to note."
+        description="To the scorer: how to run and apply it, how much help to give, what to note"
+        " (no citations)."
     )
     criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("source")
+    @classmethod
+    def _source_only_in_old_snapshots(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.mode != "json":
+            raise ValueError(
+                "is replaced by sources, a list of citations like L123 or L123-130"
+                " (see rubrics/FORMAT.md)"
+            )
+        return value
 
     @field_validator("criteria")
     @classmethod
@@ -181,10 +258,20 @@ class Loop(_Model):
     id: Slug = Field(description="Equals the file name without .yaml.")
     title: Text
     role: Text
-    source: str = ""
-    description: str = ""
+    sources: list[Citation] = _sources_field("this loop")
+    description: str = Field("", description="What the loop is for (no citations).")
     overall_scale: OverallScale
     sessions: list[LoopSession] = Field(min_length=1)
+
+
+def sources_line(sources: list[str]) -> str:
+    """A ``sources`` list as one line of plain text for a reader, e.g. ``Sources
+    (hiring-book.txt): L2081-2089, L2962``; items are separated by semicolons when any carries a
+    note (which may hold commas). Empty when there are none."""
+    if not sources:
+        return ""
+    separator = "; " if any(":" in citation for citation in sources) else ", "
+    return f"Sources ({BOOK}): {separator.join(sources)}"
 
 
 def content_hash(model: BaseModel) -> str:

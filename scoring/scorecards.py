@@ -87,6 +87,60 @@ def _entry(value: EntryLike) -> CriterionEntry:
     return CriterionEntry(value)
 
 
+def submission_problems(
+    rubric: Rubric,
+    opening: Opening,
+    overall: Any,
+    feedback: str,
+    criteria: Mapping[str, EntryLike],
+) -> dict[str, str]:
+    """Everything wrong with a scorecard before it can be submitted, by field (`overall`,
+    `feedback`, `criteria.<id>`, `criteria.<id>.evidence`), in words an interviewer acts on.
+    Empty when it may be submitted. The form shows each next to its field."""
+    problems: dict[str, str] = {}
+    entries = {key: _entry(value) for key, value in criteria.items()}
+    for key in entries:
+        if not any(c.id == key for c in rubric.criteria):
+            problems[f"criteria.{key}"] = f"The rubric '{rubric.id}' has no criterion '{key}'."
+    for criterion in rubric.criteria:
+        field = f"criteria.{criterion.id}"
+        entry = entries.get(criterion.id)
+        if entry is None or entry.score is None:
+            if criterion.required and entry is None:
+                problems[field] = f"Choose a point for “{criterion.name}”."
+            elif criterion.required:
+                problems[field] = (
+                    f"“{criterion.name}” must be scored: it cannot be marked not assessed."
+                )
+        elif not criterion.scale.contains(entry.score):
+            problems[field] = (
+                f"Choose one of the points {criterion.scale.min} to {criterion.scale.max}"
+                f" for “{criterion.name}” (got {entry.score!r})."
+            )
+        if entry is not None and len(entry.evidence) > EVIDENCE_MAX:
+            problems[f"{field}.evidence"] = (
+                f"{len(entry.evidence):,} characters; at most {EVIDENCE_MAX:,}"
+            )
+    scale = opening.scale.scale
+    if overall is None:
+        problems["overall"] = "Choose an overall recommendation."
+    elif not scale.contains(overall):
+        problems["overall"] = (
+            f"Choose an overall recommendation from {scale.min} to {scale.max} (got {overall!r})."
+        )
+    elif opening.forced_choice and not scale.is_strong(overall):
+        low, high = opening.scale.labels[scale.min], opening.scale.labels[scale.max]
+        problems["overall"] = (
+            f"This opening asks for {scale.min} ({low}) or {scale.max} ({high}) only:"
+            " if this is a weak no, it is a no."
+        )
+    if not (feedback or "").strip():
+        problems["feedback"] = "Write your feedback: why this recommendation."
+    elif len(feedback) > FEEDBACK_MAX:
+        problems["feedback"] = f"{len(feedback):,} characters; at most {FEEDBACK_MAX:,}"
+    return problems
+
+
 def check_submission(
     rubric: Rubric,
     opening: Opening,
@@ -95,45 +149,21 @@ def check_submission(
     criteria: Mapping[str, EntryLike],
 ) -> dict[str, CriterionEntry]:
     """Validate a scorecard against its rubric snapshot and opening; return the clean entries.
-    Raises InvalidInput naming the field: nothing is written when this fails."""
+    Raises InvalidInput with the first problem, its field named: nothing is written."""
+    problems = submission_problems(rubric, opening, overall, feedback, criteria)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(f"{field}: {message}")
     entries = {key: _entry(value) for key, value in criteria.items()}
-    for key in entries:
-        if not any(c.id == key for c in rubric.criteria):
-            raise InvalidInput(f"criteria.{key}: the rubric '{rubric.id}' has no such criterion")
     for criterion in rubric.criteria:
-        entry = entries.get(criterion.id)
-        if entry is None or entry.score is None:
-            if criterion.required:
-                missing = "is missing" if entry is None else "cannot be marked not assessed"
-                raise InvalidInput(
-                    f"criteria.{criterion.id}: '{criterion.name}' is required and {missing}"
-                )
-            entries[criterion.id] = entry or CriterionEntry(None)
-            continue
-        if not criterion.scale.contains(entry.score):
-            raise InvalidInput(
-                f"criteria.{criterion.id}: {entry.score!r} is outside the scale {criterion.scale}"
-            )
-    scale = opening.scale.scale
-    if not scale.contains(overall):
-        raise InvalidInput(f"overall: {overall!r} is outside the scale {scale}")
-    if opening.forced_choice and not scale.is_strong(overall):
-        low, high = opening.scale.labels[scale.min], opening.scale.labels[scale.max]
-        raise InvalidInput(
-            f"overall: this opening asks for {scale.min} ({low}) or {scale.max} ({high}) only:"
-            " if this is a weak no, it is a no"
-        )
-    if not (feedback or "").strip():
-        raise InvalidInput("feedback: written feedback is required with the recommendation")
-    check_length("feedback", feedback, FEEDBACK_MAX)
-    for key, entry in entries.items():
-        check_length(f"criteria.{key}.evidence", entry.evidence, EVIDENCE_MAX)
+        entries.setdefault(criterion.id, CriterionEntry(None))
     return entries
 
 
 def _assignment(db: Database, assignment_id: int) -> Any:
     row = db.execute(
         """SELECT a.*, i.candidate_id, i.rubric_hash, i.title AS session_title, i.ends_at,
+                  i.starts_at,
                   i.position, c.opening_id
            FROM assignments a JOIN interview_sessions i ON i.id = a.session_id
            JOIN candidates c ON c.id = i.candidate_id WHERE a.id = ?""",
@@ -175,6 +205,12 @@ def _write(
         latest = db.execute(
             "SELECT MAX(revision) FROM scorecards WHERE assignment_id = ?", [assignment_id]
         ).fetchone()[0]
+        starts = parse_stamp(row["starts_at"])
+        if at < starts:
+            raise InvalidInput(
+                f"This interview starts {starts:%a %d %b %H:%M} UTC: its scorecard can be"
+                " submitted once it has begun. Until then, keep your notes in the draft."
+            )
         if reason is None and latest:
             raise InvalidInput("Your scorecard is already submitted: correct it with a reason.")
         if reason is not None and not latest:
@@ -603,6 +639,7 @@ class Sheet:
     own: Scorecard | None  # the latest revision, once submitted
     draft: dict[str, Any] | None
     sees_others: bool  # may the author see others' scores now (a correction would be marked)?
+    may_submit: bool  # the interview has begun: before, a draft only
 
 
 def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None = None) -> Sheet:
@@ -636,6 +673,7 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
             own=_load(db, [latest[0]])[0] if latest else None,
             draft=json.loads(draft["content"]) if draft else None,
             sees_others=_could_see_others(actor, facts),
+            may_submit=at >= status.starts_at,
         )
 
 

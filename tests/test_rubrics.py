@@ -39,7 +39,7 @@ def test_shipped_rubrics_and_loops_all_load(shipped):
 
 def test_every_shipped_file_cites_the_book(shipped):
     for item in [*shipped.rubrics.values(), *shipped.loops.values()]:
-        assert BOOK_CITATION.search(item.source), f"{item.id} has no line citation in source"
+        assert any(BOOK_CITATION.match(c) for c in item.sources), f"{item.id} cites no line"
 
 
 def test_every_scale_point_has_a_distinct_anchor(shipped):
@@ -205,8 +205,11 @@ def test_schema_command_prints_the_rubric_json_schema(cli):
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert schema["title"] == "Debrief rubric"
-    assert {"id", "version", "criteria", "instructions"} <= set(schema["properties"])
+    assert {"id", "version", "criteria", "instructions", "sources"} <= set(schema["properties"])
+    assert "source" not in schema["properties"]  # retired; only old snapshots still carry it
+    assert "hiring-book.txt" in schema["properties"]["sources"]["description"]
     assert "Criterion" in schema["$defs"]
+    assert "sources" in schema["$defs"]["Criterion"]["properties"]
 
 
 def test_validate_passes_on_the_shipped_rubrics(cli):

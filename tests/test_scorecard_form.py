@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring import openings, scorecards
+from scoring.text import plain_markdown
 from world import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +75,15 @@ def test_required_criteria_must_be_chosen_and_nothing_is_written(world):
     radio(at, "_overall").set_value(4)
     at.text_area(key=f"score_{world.seats['cy']}_feedback").input("Looks fine.")
     press(at, "Submit scorecard…")
+    rubric = rubric_of(world)
     assert (
-        "Choose a point (or Not assessed, where offered) for every criterion" in at.error[0].value
+        at.error[0].value
+        == f"{len(rubric.criteria)} things to fix before submitting, each marked below."
     )
+    shown = [e.value for e in at.error[1:]]
+    for criterion in rubric.criteria:  # each next to its criterion, in the product's words
+        wanted = f"Choose a point for “{criterion.name}”"
+        assert any(message.startswith(plain_markdown(wanted)) for message in shown), wanted
     assert scorecards.own_scorecard(world.store, world.cy, world.seats["cy"]) is None
 
 
@@ -84,7 +91,9 @@ def test_feedback_is_required(world):
     at = open_form(world)
     fill(at, world, feedback="  ")
     press(at, "Submit scorecard…")
-    assert "feedback: written feedback is required" in at.error[0].value
+    # next to the field, in words; and counted at the top of the form
+    assert "Write your feedback: why this recommendation." in [e.value for e in at.error]
+    assert at.error[0].value.startswith("1 thing to fix before submitting")
 
 
 def test_forced_choice_offers_only_the_extremes(tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
 """A bad submission gets a clear error naming the field, and writes nothing at all."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -34,22 +35,38 @@ def attempt(w, who="cy", overall=4, feedback="Solid, clear code.", **changes):
 
 
 BAD = [
-    ({"colour": {"score": 3}}, InvalidInput, "criteria.colour: the rubric 'coding' has no such"),
+    (
+        {"colour": {"score": 3}},
+        InvalidInput,
+        "criteria.colour: The rubric 'coding' has no criterion 'colour'",
+    ),
     (
         {"legibility": {"score": 9}},
         InvalidInput,
-        "criteria.legibility: 9 is outside the scale 1..4",
+        "criteria.legibility: Choose one of the points 1 to 4 for “Legible code” (got 9)",
     ),
-    ({"runs_without_error": {"score": 2}}, InvalidInput, "outside the scale 0..1"),
+    ({"runs_without_error": {"score": 2}}, InvalidInput, "Choose one of the points 0 to 1"),
     (
         {"legibility": KeyError},
         InvalidInput,
-        "criteria.legibility: 'Legible code' is required and is missing",
+        "criteria.legibility: Choose a point for “Legible code”.",
     ),
-    ({"legibility": {"score": None}}, InvalidInput, "cannot be marked not assessed"),
-    ({"feedback": "   "}, InvalidInput, "feedback: written feedback is required"),
-    ({"overall": 6}, InvalidInput, "overall: 6 is outside the scale 0..5"),
-    ({"overall": 2.5}, InvalidInput, "overall: 2.5 is outside the scale 0..5"),
+    (
+        {"legibility": {"score": None}},
+        InvalidInput,
+        "“Legible code” must be scored: it cannot be marked not assessed",
+    ),
+    ({"feedback": "   "}, InvalidInput, "feedback: Write your feedback: why this recommendation."),
+    (
+        {"overall": 6},
+        InvalidInput,
+        "overall: Choose an overall recommendation from 0 to 5 (got 6).",
+    ),
+    (
+        {"overall": 2.5},
+        InvalidInput,
+        "overall: Choose an overall recommendation from 0 to 5 (got 2.5).",
+    ),
     ({"who": "ana"}, NotAllowed, "only its interviewer can score it"),
 ]
 
@@ -102,3 +119,57 @@ def test_draft_survives_and_goes_away_on_submit(world):
         scorecards.load_draft(world.store, world.ana, world.seats["cy"])
     attempt(world)
     assert scorecards.load_draft(world.store, world.cy, world.seats["cy"]) is None
+
+
+def test_a_scorecard_waits_for_its_interview_to_begin(world):
+    seat = world.seats["cy"]
+    starts = DAY + timedelta(hours=3)  # cy's coding session
+
+    def submit_at(moment):
+        return scorecards.submit(
+            world.store,
+            world.cy,
+            seat,
+            overall=4,
+            feedback="Solid.",
+            criteria=full_scores(world.store, seat),
+            now=moment,
+        )
+
+    before = dump(world.store.path)
+    with pytest.raises(InvalidInput, match="can be submitted once it has begun"):
+        submit_at(starts - timedelta(minutes=5))
+    assert dump(world.store.path) == before
+    notes = {"feedback": "notes taken during the interview"}
+    scorecards.save_draft(world.store, world.cy, seat, notes, now=starts - timedelta(minutes=5))
+    early = scorecards.sheet(world.store, world.cy, seat, now=starts - timedelta(seconds=1))
+    assert (early.draft, early.may_submit) == (notes, False)
+    assert scorecards.sheet(world.store, world.cy, seat, now=starts).may_submit
+    assert submit_at(starts).revision == 1
+
+
+def test_the_form_says_when_it_can_be_submitted(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from scoring.store import now_utc
+
+    root = Path(__file__).resolve().parent.parent
+    w = build(tmp_path / "later.sqlite")
+    later = openings.add_candidate(w.store, w.coordinator, w.opening_id, "Later Candidate")
+    session = openings.schedule_session(
+        w.store, w.coordinator, later, 1, now_utc() + timedelta(days=2), [w.ana.id]
+    )
+    with w.store.read() as db:
+        seat = db.execute("SELECT id FROM assignments WHERE session_id = ?", [session]).fetchone()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=30)
+    at.session_state["person_id"] = w.ana.id
+    at.run()
+    at.query_params["assignment"] = str(seat[0])
+    at.switch_page("pages/scorecard.py").run()
+    assert not at.exception
+    (submit,) = [b for b in at.button if b.label == "Submit scorecard…"]
+    assert submit.disabled
+    assert any("You can submit once the interview begins" in c.value for c in at.caption)
+    assert not next(b for b in at.button if b.label == "Save draft").disabled

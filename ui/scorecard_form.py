@@ -13,8 +13,10 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from scoring import scorecards
 from scoring.scorecards import Sheet
 from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, plain_markdown
+from ui.clock import when
 
 NOT_ASSESSED = "not assessed"
 NOT_ASSESSED_NOTE = (
@@ -65,7 +67,13 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
     chosen = start.get("criteria", {})
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
+    problems: dict[str, str] = st.session_state.get(f"{key}_problems", {})
     with st.form(key, border=False):
+        if problems:
+            count = f"{len(problems)} thing{'s' if len(problems) != 1 else ''}"
+            st.error(
+                f"{count} to fix before submitting, each marked below.", icon=":material/error:"
+            )
         criteria: dict[str, dict[str, Any]] = {}
         for n, criterion in enumerate(rubric.criteria, start=1):
             with st.container(border=True):
@@ -96,6 +104,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                     key=f"{key}_{criterion.id}",
                     label_visibility="collapsed",
                 )
+                _problem(problems, f"criteria.{criterion.id}")
                 evidence = st.text_area(
                     "Evidence",
                     value=before.get("evidence", ""),
@@ -104,6 +113,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                     height=68,
                     placeholder="What you saw or heard that puts it at this point",
                 )
+                _problem(problems, f"criteria.{criterion.id}.evidence")
                 criteria[criterion.id] = {
                     "score": None if score == NOT_ASSESSED else score,
                     "evidence": evidence or "",
@@ -116,7 +126,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
         if opening.forced_choice:
             st.caption(
                 "This opening asks for a clear position, the top or the bottom of the scale:"
-                ' "if this is a weak no, it is a no" (L907-911).'
+                ' "if this is a weak no, it is a no".'
             )
         earlier = start.get("overall")
         overall = st.radio(
@@ -128,6 +138,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             key=f"{key}_overall",
             label_visibility="collapsed",
         )
+        _problem(problems, "overall")
         feedback = st.text_area(
             "Written feedback (required)",
             value=start.get("feedback", ""),
@@ -135,6 +146,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             key=f"{key}_feedback",
             placeholder="Why this recommendation: the strongest evidence for and against.",
         )
+        _problem(problems, "feedback")
         reason = ""
         if revising:
             reason = st.text_input(
@@ -142,20 +154,69 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                 key=f"{key}_reason",
                 max_chars=REASON_MAX,
             )
+            _problem(problems, "reason")
         left, right = st.columns(2)
         draft = False if revising else left.form_submit_button("Save draft", icon=":material/save:")
         label = "Submit the correction…" if revising else "Submit scorecard…"
-        submit = right.form_submit_button(label, type="primary", icon=":material/send:")
+        early = not (revising or sheet.may_submit)
+        submit = right.form_submit_button(
+            label, type="primary", icon=":material/send:", disabled=early
+        )
+        if early:
+            st.caption(
+                f"You can submit once the interview begins ({when(sheet.starts_at)}). Until"
+                " then, keep your notes here and save the draft."
+            )
 
     if not (draft or submit):
         return None
-    unanswered = [c.name for c in rubric.criteria if not criteria[c.id].pop("chosen")]
-    if submit and unanswered:
-        st.error(
-            "Choose a point (or Not assessed, where offered) for every criterion first: "
-            + plain_markdown(", ".join(unanswered))
-            + ".",
-            icon=":material/error:",
-        )
-        return None
-    return Entered("draft" if draft else "submit", overall, feedback or "", criteria, reason or "")
+    entered = Entered(
+        "draft" if draft else "submit",
+        overall,
+        feedback or "",
+        {cid: {k: v for k, v in c.items() if k != "chosen"} for cid, c in criteria.items()},
+        reason or "",
+    )
+    if draft:
+        return entered
+    found = _problems_of(sheet, criteria, overall, feedback or "", reason if revising else None)
+    if found:
+        st.session_state[f"{key}_problems"] = found
+        st.rerun()
+    st.session_state.pop(f"{key}_problems", None)
+    return entered
+
+
+def _problem(problems: dict[str, str], field: str) -> None:
+    """The problem with one field, right under it."""
+    if field in problems:
+        st.error(plain_markdown(problems[field]), icon=":material/arrow_upward:")
+
+
+def _problems_of(
+    sheet: Sheet,
+    criteria: dict[str, dict[str, Any]],
+    overall: Any,
+    feedback: str,
+    reason: str | None,
+) -> dict[str, str]:
+    """What stops this scorecard from being submitted, by field, in the order of the form: the
+    service's rules, plus a criterion left without any choice (not even "Not assessed")."""
+    answered = {cid: c for cid, c in criteria.items() if c["chosen"]}
+    found = scorecards.submission_problems(
+        sheet.rubric,
+        sheet.opening,
+        overall,
+        feedback,
+        {cid: {"score": c["score"], "evidence": c["evidence"]} for cid, c in answered.items()},
+    )
+    for criterion in sheet.rubric.criteria:
+        if criterion.id not in answered and not criterion.required:
+            found[f"criteria.{criterion.id}"] = (
+                f"Choose a point for “{criterion.name}”, or Not assessed."
+            )
+    if reason is not None and not reason.strip():
+        found["reason"] = "Say why you are correcting the scorecard."
+    order = [f"criteria.{c.id}{part}" for c in sheet.rubric.criteria for part in ("", ".evidence")]
+    order += ["overall", "feedback", "reason"]
+    return {field: found[field] for field in order if field in found}

@@ -8,6 +8,7 @@ from scoring.openings import Opening
 from scoring.rubric import Rubric
 from scoring.scorecards import Scorecard
 from scoring.text import plain_markdown
+from ui.clock import when
 
 
 def point_label(rubric: Rubric, criterion_id: str, score: int | None) -> str:
@@ -62,7 +63,6 @@ def show_scorecard(card: Scorecard, rubric: Rubric, opening: Opening, *, who: bo
             lines.append(f"  \n  *Evidence: {plain(entry.evidence.strip())}*")
     lines += [
         "",
-        f":gray[Submitted {card.submitted_at:%a %d %b %H:%M} UTC"
-        f" · rubric {rubric.id} v{rubric.version}]",
+        f":gray[Submitted {when(card.submitted_at)} · rubric {rubric.id} v{rubric.version}]",
     ]
     st.markdown("\n".join(lines))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import NoReturn
@@ -14,6 +15,7 @@ from scoring.permissions import Person
 from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store, default_path
 from scoring.text import plain_markdown
+from ui import cookies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,24 +82,62 @@ def _sso_person() -> Person | None:
         except SignInFailed as refusal:
             st.session_state.sso_refusal = str(refusal)
         else:
-            st.session_state.person_id = person.id
+            _begin(person, "sso")
     return None
 
 
+def _begin(person: Person, how: str) -> None:
+    """This tab is signed in; a session that lasts starts, and its cookie is asked for."""
+    st.session_state.person_id = person.id
+    try:
+        token = people.start_session(store(), person, how)
+    except StorageFailed:
+        if not store().read_only:
+            raise
+        return  # read-only mode: signed in for this tab only
+    st.session_state.session_token = token
+    st.session_state.cookie_script = cookies.script(cookies.nonce_for(token))
+
+
+def _forget() -> None:
+    for key in ("person_id", "session_token", "sso_email", "sso_refusal"):
+        st.session_state.pop(key, None)
+
+
+def _send_cookie_script() -> None:
+    """Run the pending cookie request in the browser (once, in the run after the change)."""
+    pending = st.session_state.pop("cookie_script", None)
+    if pending:
+        st.html(pending, unsafe_allow_javascript=True)
+
+
 def signed_in() -> Person | None:
-    """The signed-in person, re-read from the database (a deactivated person is signed out)."""
+    """The signed-in person, re-read from the database on every run. A tab signed in here keeps
+    its session token and checks it each time (sign out everywhere, a role change, a new code or
+    deactivation end it); a new tab or a reload finds the session through the browser's
+    cookie."""
+    _send_cookie_script()
     _sso_person()
     person_id = st.session_state.get("person_id")
-    if person_id is None:
-        return None
+    token = st.session_state.get("session_token")
     try:
+        if person_id is None:
+            carried = st.context.cookies.get(cookies.COOKIE)
+            person = people.session_person(store(), carried) if isinstance(carried, str) else None
+            if person is not None:
+                st.session_state.person_id = person.id
+                st.session_state.session_token = carried
+            return person
+        if token is not None and people.session_person(store(), token) is None:
+            _forget()
+            return None
         person = people.get_person(store(), person_id)
     except NotFound:
         person = None
     except StorageFailed as failure:
         stop_for(failure)
     if person is None or not person.active:
-        st.session_state.pop("person_id", None)
+        _forget()
         return None
     return person
 
@@ -112,15 +152,26 @@ def sign_in_with_code(email: str, code: str) -> str | None:
     """Sign in; returns None on success, else the message to show."""
     try:
         person = people.sign_in(store(), email, code, client=client_address())
+        _begin(person, "code")
     except DebriefError as refusal:
         return str(refusal)
-    st.session_state.person_id = person.id
     return None
 
 
 def sign_out() -> None:
-    """Forget the signed-in person (and the company-account session, if any)."""
-    for key in ("person_id", "sso_email", "sso_refusal"):
-        st.session_state.pop(key, None)
+    """End this browser's session (every tab of it) and forget the signed-in person (and the
+    company-account session, if any)."""
+    with contextlib.suppress(StorageFailed):  # read-only mode: the cookie is cleared all the same
+        people.end_session(store(), st.session_state.get("session_token"))
+    _forget()
+    st.session_state.cookie_script = cookies.script(None)
     if sso_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def sign_out_everywhere() -> int:
+    """End every session of the signed-in person, in every browser; returns how many."""
+    person = signed_in()
+    ended = people.end_all_sessions(store(), person) if person else 0
+    sign_out()
+    return ended

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from scoring.openings import Opening
-from scoring.rubric import Rubric
+from scoring.rubric import Rubric, sources_line
 from scoring.text import plain_markdown
 
 STATE_LABELS = {
@@ -62,13 +62,16 @@ def strategy_summary(opening: Opening) -> str:
     return ", ".join(parts)
 
 
-def show_rubric(rubric: Rubric, *, instructions: bool = True) -> None:
+def show_rubric(rubric: Rubric, *, instructions: bool = True, sources: bool = False) -> None:
     """A rubric as an interviewer sees it: what it assesses, the instructions, every criterion
-    with its weight and the anchor of every point."""
+    with its weight and the anchor of every point. ``sources``: also the book citations under
+    the rubric and under each criterion (the Rubrics page; never the scorecard form)."""
     st.markdown(plain_markdown(rubric.assesses))
     if instructions:
         with st.expander("Instructions to the scorer", expanded=False):
             st.markdown(plain_markdown(rubric.instructions))
+    if sources and rubric.sources:
+        st.caption(plain_markdown(sources_line(rubric.sources)))
     for criterion in rubric.criteria:
         optional = "" if criterion.required else " · may be marked *not assessed*"
         name = plain_markdown(criterion.name, one_line=True)
@@ -82,6 +85,8 @@ def show_rubric(rubric: Rubric, *, instructions: bool = True) -> None:
             },
             hide_index=True,
         )
+        if sources and criterion.sources:
+            st.caption(plain_markdown(sources_line(criterion.sources)))
 
 
 def flash(message: str) -> None:

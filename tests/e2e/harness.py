@@ -1,5 +1,6 @@
-"""A real `streamlit run app.py` on a free port with its own SQLite file, and Debian's Chromium
-driven by Playwright. Used by the end-to-end tests and by scripts/screenshots.py."""
+"""A real `streamlit run server.py` (the app and its cookie routes) on a free port with its own
+SQLite file, and Debian's Chromium driven by Playwright. Used by the end-to-end tests and by
+scripts/screenshots.py."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def streamlit_server(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "server.py"),
             "--server.port",
             str(port),
             "--server.address",
