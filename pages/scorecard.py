@@ -1,6 +1,8 @@
 """One interview's scorecard: score it against the rubric, save a draft, submit (final), correct
 it with a reason, recuse, and, when the opening's reveal rule allows, read the others'."""
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from scoring import openings, scorecards
@@ -8,7 +10,7 @@ from scoring.errors import DebriefError, NotAllowed
 from scoring.text import REASON_MAX, plain_markdown
 from ui.clock import span, when
 from ui.guard import require
-from ui.scorecard_form import Entered, scorecard_form, values_of
+from ui.scorecard_form import KEEP_TYPING_SAVED, Entered, draft_of, scorecard_form, values_of
 from ui.scorecard_view import show_scorecard
 from ui.session import store
 from ui.widgets import flash, seat_label, show_flash, show_problem
@@ -105,15 +107,39 @@ def confirm(entered: Entered, revising: bool) -> None:
             st.rerun()
 
 
+SAVED = f"saved_{sheet.assignment_id}"
+
+
+def autosave() -> None:
+    """Every change goes to the draft on the server at once (a widget's callback)."""
+    try:
+        scorecards.save_draft(store(), actor, sheet.assignment_id, draft_of(sheet))
+    except DebriefError as problem:
+        st.session_state[SAVED] = ("failed", str(problem))
+    else:
+        st.session_state[SAVED] = ("saved", datetime.now(UTC))
+
+
+def save_state() -> None:
+    """Saved 11:42, or Not saved — retrying, above the form."""
+    state, detail = st.session_state.get(SAVED) or (
+        ("saved", sheet.draft_saved_at) if sheet.draft_saved_at else (None, None)
+    )
+    if state == "failed":
+        autosave()  # retried on every run until it goes through
+        state, detail = st.session_state[SAVED]
+    if state == "saved":
+        st.caption(f":material/cloud_done: Saved {when(detail, '%H:%M')}")
+    elif state == "failed":
+        st.warning(f"Not saved — retrying. {plain_markdown(detail)}", icon=":material/cloud_off:")
+
+
 def handle(entered: Entered | None, revising: bool) -> None:
     if entered is None:
         return
     if entered.action == "draft":
-        try:
-            scorecards.save_draft(store(), actor, sheet.assignment_id, entered.as_draft())
-        except DebriefError as problem:
-            show_problem(problem)
-        else:
+        autosave()
+        if st.session_state[SAVED][0] == "saved":
             flash("Draft saved. It is kept until you submit, also if you sign out.")
             st.rerun()
         return
@@ -129,8 +155,13 @@ def confirm_if_pending() -> None:
 
 if sheet.own is None:
     if sheet.draft:
-        st.caption("Your saved draft is filled in below.")
-    handle(scorecard_form(sheet, start=sheet.draft, revising=False), revising=False)
+        st.caption("Your draft is filled in below; every change is saved as you go.")
+    save_state()
+    handle(
+        scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
+        revising=False,
+    )
+    st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     confirm_if_pending()
     with st.expander("Declare a conflict of interest"):
         st.write(

@@ -638,6 +638,7 @@ class Sheet:
     recusal_reason: str | None
     own: Scorecard | None  # the latest revision, once submitted
     draft: dict[str, Any] | None
+    draft_saved_at: datetime | None
     sees_others: bool  # may the author see others' scores now (a correction would be marked)?
     may_submit: bool  # the interview has begun: before, a draft only
 
@@ -656,7 +657,7 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
             [assignment_id],
         ).fetchone()
         draft = db.execute(
-            "SELECT content FROM drafts WHERE assignment_id = ?", [assignment_id]
+            "SELECT content, saved_at FROM drafts WHERE assignment_id = ?", [assignment_id]
         ).fetchone()
         facts = candidate_facts(db, row["candidate_id"])
         return Sheet(
@@ -672,6 +673,7 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
             recusal_reason=row["recusal_reason"],
             own=_load(db, [latest[0]])[0] if latest else None,
             draft=json.loads(draft["content"]) if draft else None,
+            draft_saved_at=parse_stamp(draft["saved_at"]) if draft else None,
             sees_others=_could_see_others(actor, facts),
             may_submit=at >= status.starts_at,
         )

@@ -141,3 +141,32 @@ def test_recusal_takes_the_interview_off_the_list(world):
     assert [s.state for s in board if s.interviewer_name == "Cy Chen"] == ["recused"]
     with pytest.raises(Exception, match="recused"):
         openings.recuse(world.store, world.cy, world.seats["cy"], "again")
+
+
+def test_every_change_is_saved_to_the_draft_at_once(world):
+    at = open_form(world)
+    seat = world.seats["cy"]
+    criterion = rubric_of(world).criteria[0]
+    radio(at, f"_{criterion.id}").set_value(max(criterion.anchors)).run()
+    draft = scorecards.load_draft(world.store, world.cy, seat)
+    assert draft["criteria"][criterion.id]["score"] == max(criterion.anchors)
+    at.text_area(key=f"score_{seat}_feedback").input("Strong on tests, slow start").run()
+    assert scorecards.load_draft(world.store, world.cy, seat)["feedback"] == (
+        "Strong on tests, slow start"
+    )
+    assert any(c.value.startswith(":material/cloud_done: Saved ") for c in at.caption)
+    # a new tab, a reload, another day: the form comes back as it was
+    again = open_form(world)
+    assert radio(again, f"_{criterion.id}").value == max(criterion.anchors)
+    assert again.text_area(key=f"score_{seat}_feedback").value == "Strong on tests, slow start"
+    assert scorecards.own_scorecard(world.store, world.cy, seat) is None  # never submitted
+
+
+def test_not_assessed_stays_not_assessed_in_the_draft(world):
+    at = open_form(world)
+    optional = next(c for c in rubric_of(world).criteria if not c.required)
+    radio(at, f"_{optional.id}").set_value("not assessed").run()
+    again = open_form(world)
+    assert radio(again, f"_{optional.id}").value == "not assessed"
+    untouched = next(c for c in rubric_of(world).criteria if c.id != optional.id)
+    assert radio(again, f"_{untouched.id}").value is None  # not chosen stays not chosen

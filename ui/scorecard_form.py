@@ -8,6 +8,7 @@ extremes under forced choice. The form returns what was entered; saving and subm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -61,14 +62,22 @@ def _room(limit: int, value: str) -> int:
     return max(limit, len(value or ""))
 
 
-def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool) -> Entered | None:
-    """Draw the form; return what was entered when a button was pressed, else None."""
+def scorecard_form(
+    sheet: Sheet,
+    *,
+    start: dict[str, Any] | None,
+    revising: bool,
+    changed: Callable[[], None] | None = None,
+) -> Entered | None:
+    """Draw the form; return what was entered when a button was pressed, else None.
+    `changed` runs on every change (a point chosen, a text committed): the page saves the draft
+    there. Not a `st.form`, so that every change reaches the server at once."""
     start = start or {}
     chosen = start.get("criteria", {})
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
     problems: dict[str, str] = st.session_state.get(f"{key}_problems", {})
-    with st.form(key, border=False):
+    with st.container():
         if problems:
             count = f"{len(problems)} thing{'s' if len(problems) != 1 else ''}"
             st.error(
@@ -86,12 +95,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                     points.append(NOT_ASSESSED)
                     captions.append(NOT_ASSESSED_NOTE)
                 before = chosen.get(criterion.id, {})
-                earlier = before.get("score")
-                earlier = (
-                    NOT_ASSESSED
-                    if earlier is None and before and not criterion.required
-                    else earlier
-                )
+                earlier = before.get("score")  # a point, NOT_ASSESSED, or None: not chosen
                 yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
                 score = st.radio(
                     name,
@@ -103,6 +107,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                     captions=captions,
                     key=f"{key}_{criterion.id}",
                     label_visibility="collapsed",
+                    on_change=changed,
                 )
                 _problem(problems, f"criteria.{criterion.id}")
                 evidence = st.text_area(
@@ -110,6 +115,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
                     value=before.get("evidence", ""),
                     max_chars=_room(EVIDENCE_MAX, before.get("evidence", "")),
                     key=f"{key}_{criterion.id}_evidence",
+                    on_change=changed,
                     height=68,
                     placeholder="What you saw or heard that puts it at this point",
                 )
@@ -137,6 +143,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             horizontal=True,
             key=f"{key}_overall",
             label_visibility="collapsed",
+            on_change=changed,
         )
         _problem(problems, "overall")
         feedback = st.text_area(
@@ -144,6 +151,7 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             value=start.get("feedback", ""),
             max_chars=_room(FEEDBACK_MAX, start.get("feedback", "")),
             key=f"{key}_feedback",
+            on_change=changed,
             placeholder="Why this recommendation: the strongest evidence for and against.",
         )
         _problem(problems, "feedback")
@@ -156,11 +164,15 @@ def scorecard_form(sheet: Sheet, *, start: dict[str, Any] | None, revising: bool
             )
             _problem(problems, "reason")
         left, right = st.columns(2)
-        draft = False if revising else left.form_submit_button("Save draft", icon=":material/save:")
+        draft = (
+            False
+            if revising
+            else left.button("Save draft", icon=":material/save:", key=f"{key}_draft")
+        )
         label = "Submit the correction…" if revising else "Submit scorecard…"
         early = not (revising or sheet.may_submit)
-        submit = right.form_submit_button(
-            label, type="primary", icon=":material/send:", disabled=early
+        submit = right.button(
+            label, type="primary", icon=":material/send:", disabled=early, key=f"{key}_submit"
         )
         if early:
             st.caption(
@@ -220,3 +232,36 @@ def _problems_of(
     order = [f"criteria.{c.id}{part}" for c in sheet.rubric.criteria for part in ("", ".evidence")]
     order += ["overall", "feedback", "reason"]
     return {field: found[field] for field in order if field in found}
+
+
+def draft_of(sheet: Sheet) -> dict[str, Any]:
+    """The form as it stands, read from the widgets' state: what autosave keeps. A criterion
+    marked "Not assessed" keeps that choice; one not chosen yet keeps None."""
+    key = f"score_{sheet.assignment_id}"
+    state = st.session_state
+    return {
+        "overall": state.get(f"{key}_overall"),
+        "feedback": state.get(f"{key}_feedback") or "",
+        "criteria": {
+            c.id: {
+                "score": state.get(f"{key}_{c.id}"),
+                "evidence": state.get(f"{key}_{c.id}_evidence") or "",
+            }
+            for c in sheet.rubric.criteria
+        },
+    }
+
+
+# Streamlit sends a text area's value when it loses focus. While someone types, this nudges the
+# focused text area every few seconds so that what is typed reaches the server (and its draft)
+# without waiting for them to leave the field. One timer per browser tab.
+KEEP_TYPING_SAVED = """<script>
+if (!window.__debriefAutosave) {
+  window.__debriefAutosave = setInterval(() => {
+    const field = document.activeElement;
+    if (field && field.tagName === "TEXTAREA" && field.closest('[data-testid="stTextArea"]')) {
+      field.dispatchEvent(new FocusEvent("focusout", {bubbles: true}));
+    }
+  }, 2500);
+}
+</script>"""
