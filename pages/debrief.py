@@ -13,7 +13,18 @@ from ui.downloads import summary_buttons
 from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store
-from ui.widgets import STATE_LABELS, STRATEGY_LABELS, flash, show_flash, show_problem, table
+from ui.widgets import (
+    STATE_LABELS,
+    STRATEGY_LABELS,
+    flash,
+    forget_problem,
+    problem_on_top,
+    problem_under,
+    remember_problem,
+    show_flash,
+    show_problem,
+    table,
+)
 
 actor = require("debrief")
 st.page_link("pages/debrief_day.py", label="Day view", icon=":material/arrow_back:")
@@ -241,17 +252,21 @@ if view.may_vote:
             )
         else:
             st.markdown("**Your vote**")
+        problem_on_top("vote", ("vote", "note"))
         choice = st.radio(
             "Vote", ["hire", "no_hire"], format_func=OUTCOME_WORDS.get, horizontal=True, index=None
         )
+        problem_under("vote", "vote")
         note = st.text_input("Note (optional)", max_chars=NOTE_MAX)
+        problem_under("vote", "note")
         label = "Change my vote" if view.own_vote else "Cast my vote"
         if st.form_submit_button(label, type="primary"):
             try:
                 debrief.cast_vote(store(), actor, candidate_id, choice, note)
             except DebriefError as problem:
-                show_problem(problem)
+                remember_problem("vote", problem)
             else:
+                forget_problem("vote")
                 flash("Your vote is changed." if view.own_vote else "Your vote is in.")
                 st.rerun()
 
@@ -264,10 +279,12 @@ if not view.may_decide:
 allowed = view.recordable
 with st.form("decide"):
     st.markdown(f"**{allowed.prompt}**")
+    problem_on_top("decide", ("outcome", "rationale", "accepts_responsibility"))
     if len(allowed.verdicts) == 2:
         verdict = st.radio(
             "Decision", allowed.verdicts, format_func=OUTCOME_WORDS.get, horizontal=True, index=None
         )
+        problem_under("decide", "outcome")
     else:
         verdict = allowed.verdicts[0] if allowed.verdicts else None
     rationale = ""
@@ -276,14 +293,17 @@ with st.form("decide"):
             "Why (required)" if allowed.reason_required else "Note (optional)",
             max_chars=RATIONALE_MAX,
         )
+        problem_under("decide", "rationale")
     accepts = allowed.responsibility_required and st.checkbox(
         "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
     )
+    problem_under("decide", "accepts_responsibility")
     if st.form_submit_button("Record the decision", type="primary", disabled=not allowed.verdicts):
         try:
             debrief.record_decision(store(), actor, candidate_id, verdict, rationale, accepts)
         except DebriefError as problem:
-            show_problem(problem)
+            remember_problem("decide", problem)
         else:
+            forget_problem("decide")
             flash(f"Decision recorded: {OUTCOME_WORDS[verdict]}.")
             st.rerun()

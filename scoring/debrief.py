@@ -500,7 +500,7 @@ def cast_vote(
     vote (a new one is appended, the latest counts) until the decision is recorded."""
     at = now or now_utc()
     if vote not in ("hire", "no_hire"):
-        raise InvalidInput(f"vote: must be hire or no_hire (got {vote!r})")
+        raise InvalidInput("vote: Choose hire or no hire.")
     check_length("note", note, NOTE_MAX)
     with store.write() as db:
         actor = current(db, actor)
@@ -538,7 +538,7 @@ def record_decision(
     supersedes."""
     at = now or now_utc()
     if outcome not in ("hire", "no_hire"):
-        raise InvalidInput("outcome: choose hire or no hire")
+        raise InvalidInput("outcome: Choose hire or no hire.")
     rationale = check_length("rationale", (rationale or "").strip(), RATIONALE_MAX)
     with store.write() as db:
         actor = current(db, actor)
@@ -548,6 +548,12 @@ def record_decision(
         strategy = opening.strategy
         manager = None
         if strategy.kind == "manager":
+            if not rationale:
+                raise InvalidInput("rationale: Say why you decide this.")
+            if not accepts_responsibility:
+                raise InvalidInput(
+                    "accepts_responsibility: Accept responsibility for the decision to record it."
+                )
             try:
                 manager = ManagerDecision(
                     decision=outcome,

@@ -92,7 +92,14 @@ def test_manager_decision_needs_rationale_and_responsibility(
     if accept:
         at.checkbox[0].check()
     next(b for b in at.button if b.label == "Record the decision").click().run()
-    assert at.error, "the page accepted a decision it must refuse"
+    # in words, under the field it concerns; what was typed is still there
+    wanted = (
+        "Say why you decide this."
+        if not rationale
+        else ("Accept responsibility for the decision to record it.")
+    )
+    assert [e.value for e in at.error] == [wanted]
+    assert at.text_area[0].value == rationale
     assert debrief.debrief(world.store, world.manager, world.candidate_id).decisions == []
 
 

@@ -120,3 +120,32 @@ def seat_label(state: str, has_draft: bool) -> str:
     if has_draft and state == "overdue":
         return "Overdue (draft saved)"
     return STATE_LABELS[state]
+
+
+def remember_problem(form: str, problem: Exception) -> None:
+    """Keep what the service refused (``field: message``) for the form's next draw, where it is
+    shown under its field, then redraw. Widgets keep what was typed."""
+    field, sep, message = str(problem).partition(": ")
+    if not sep or not field.replace(".", "").replace("_", "").isalnum():
+        field, message = "", str(problem)
+    st.session_state[f"{form}_problem"] = (field, message[:1].upper() + message[1:])
+    st.rerun()
+
+
+def forget_problem(form: str) -> None:
+    """The form went through: its last problem is gone."""
+    st.session_state.pop(f"{form}_problem", None)
+
+
+def problem_under(form: str, field: str) -> None:
+    """The form's last problem, if it concerns this field, right under it."""
+    found = st.session_state.get(f"{form}_problem")
+    if found and found[0] == field:
+        st.error(plain_markdown(found[1]), icon=":material/arrow_upward:")
+
+
+def problem_on_top(form: str, fields: tuple[str, ...]) -> None:
+    """The form's last problem, at its top, unless it belongs to one of `fields` (shown there)."""
+    found = st.session_state.get(f"{form}_problem")
+    if found and found[0] not in fields:
+        st.error(plain_markdown(found[1]), icon=":material/error:")
