@@ -7,7 +7,17 @@ from scoring.errors import DebriefError
 from scoring.text import EMAIL_MAX, NAME_MAX
 from ui.guard import require
 from ui.session import store
-from ui.widgets import flash, pick_opening, show_flash, show_problem, table
+from ui.widgets import (
+    flash,
+    forget_problem,
+    pick_opening,
+    problem_on_top,
+    problem_under,
+    remember_problem,
+    show_flash,
+    show_problem,
+    table,
+)
 
 actor = require("candidates")
 st.title("Candidates")
@@ -26,16 +36,22 @@ else:
     st.info("No candidates yet.", icon=":material/info:")
 
 one, many = st.columns(2, gap="large")
-with one, st.form("add_candidate", clear_on_submit=True):
+added = st.session_state.get("candidates_added", 0)  # a fresh form after each one added
+with one, st.form(f"add_candidate_{added}"):
     st.subheader("Add a candidate")
+    problem_on_top("add_candidate", ("name", "email"))
     name = st.text_input("Name", max_chars=NAME_MAX)
+    problem_under("add_candidate", "name")
     email = st.text_input("Email (optional)", type="email", max_chars=EMAIL_MAX)
+    problem_under("add_candidate", "email")
     if st.form_submit_button("Add candidate", type="primary"):
         try:
             openings.add_candidate(store(), actor, opening.id, name, email)
         except DebriefError as problem:
-            show_problem(problem)
+            remember_problem("add_candidate", problem)
         else:
+            forget_problem("add_candidate")
+            st.session_state.candidates_added = added + 1
             flash(f"{name.strip()} added to {opening.title}. Next: plan their interview day.")
             st.rerun()
 

@@ -8,7 +8,16 @@ from scoring.permissions import ROLE_TITLES, ROLES
 from scoring.text import EMAIL_MAX, NAME_MAX, plain_markdown
 from ui.guard import require
 from ui.session import store
-from ui.widgets import flash, show_flash, show_problem, table
+from ui.widgets import (
+    flash,
+    forget_problem,
+    problem_on_top,
+    problem_under,
+    remember_problem,
+    show_flash,
+    show_problem,
+    table,
+)
 
 actor = require("people")
 st.title("People")
@@ -47,11 +56,17 @@ table(
 )
 
 add, edit = st.columns(2, gap="large")
-with add, st.form("add_person", clear_on_submit=True):
+# A new form (fresh keys) after each person added; after a refusal, what was typed stays.
+added = st.session_state.get("people_added", 0)
+with add, st.form(f"add_person_{added}"):
     st.subheader("Add someone")
+    problem_on_top("add_person", ("name", "email", "roles"))
     name = st.text_input("Name", max_chars=NAME_MAX)
+    problem_under("add_person", "name")
     email = st.text_input("Email", type="email", max_chars=EMAIL_MAX)
+    problem_under("add_person", "email")
     roles = st.multiselect("Roles", ROLES, default=["interviewer"], format_func=ROLE_TITLES.get)
+    problem_under("add_person", "roles")
     give_code = st.checkbox("Issue their access code now", value=True)
     if st.form_submit_button("Add person", type="primary"):
         try:
@@ -59,8 +74,10 @@ with add, st.form("add_person", clear_on_submit=True):
             if give_code:
                 remember_code(person, people.issue_code(store(), actor, person.id))
         except DebriefError as problem:
-            show_problem(problem)
+            remember_problem("add_person", problem)
         else:
+            forget_problem("add_person")
+            st.session_state.people_added = added + 1
             flash(f"{person.name} added.")
             st.rerun()
 
