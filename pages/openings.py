@@ -8,7 +8,17 @@ from scoring.rubric import OverallScale
 from scoring.text import TITLE_MAX, plain_markdown
 from ui.guard import require
 from ui.session import catalog, store
-from ui.widgets import STRATEGY_LABELS, flash, show_flash, show_problem, strategy_summary, table
+from ui.widgets import (
+    STRATEGY_LABELS,
+    flash,
+    forget_problem,
+    problem_on_top,
+    problem_under,
+    remember_problem,
+    show_flash,
+    strategy_summary,
+    table,
+)
 
 actor = require("openings")
 st.title("Openings")
@@ -76,8 +86,11 @@ with st.container(border=True):
         title = st.text_input(
             "Title", placeholder="e.g. Senior data scientist, growth team", max_chars=TITLE_MAX
         )
+        problem_under("create_opening", "title")
         role = st.text_input("Role", value=loop.role, max_chars=TITLE_MAX)
+        problem_under("create_opening", "role")
         level = st.text_input("Level", placeholder="e.g. Senior", max_chars=TITLE_MAX)
+        problem_under("create_opening", "level")
         manager = st.selectbox("Hiring manager", managers, format_func=lambda p: p.name)
     with right:
         kind = st.radio(
@@ -105,6 +118,7 @@ with st.container(border=True):
             committee = st.multiselect(
                 "Committee members", members, format_func=lambda p: p.name, default=members
             )
+            problem_under("create_opening", "committee_ids")
             if st.checkbox("Organisation-wide bar on the weighted score", value=True):
                 strategy["bar"] = st.slider("Bar (weighted score, 0 to 1)", 0.0, 1.0, 0.5, 0.05)
         strategy["quorum"] = st.number_input(
@@ -157,6 +171,9 @@ with st.container(border=True):
             "A scorecard is overdue after (hours)", min_value=1, max_value=240, value=24
         )
 
+    problem_on_top(
+        "create_opening", ("title", "role", "level", "committee_ids")
+    )  # any other problem, right above the button
     if st.button("Create opening", type="primary"):
         try:
             created = openings.create_opening(
@@ -177,8 +194,9 @@ with st.container(border=True):
                 committee_ids=[p.id for p in committee],
             )
         except DebriefError as problem:
-            show_problem(problem)
+            remember_problem("create_opening", problem)
         else:
+            forget_problem("create_opening")
             st.session_state.chosen_opening = created.id
             flash(f"Opening '{created.title}' created. Next: add its candidates on Candidates.")
             st.rerun()

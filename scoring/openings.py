@@ -159,7 +159,7 @@ def create_opening(
     scale = overall_scale or loop.overall_scale
     committee_ids = list(dict.fromkeys(committee_ids))
     if not title.strip():
-        raise InvalidInput("title: must not be empty")
+        raise InvalidInput("title: Give the opening a title.")
     for name, value in (("title", title.strip()), ("role", role), ("level", level)):
         check_one_line(name, check_length(name, value, TITLE_MAX))
     if reveal_rule not in ("after_own", "all_in"):
@@ -324,7 +324,7 @@ def add_candidate(
     """A coordinator adds a candidate to an opening; they get a stable alias."""
     at = now or now_utc()
     if not (name or "").strip():
-        raise InvalidInput("name: must not be empty")
+        raise InvalidInput("name: Write the candidate's name.")
     check_one_line("name", check_length("name", name.strip(), NAME_MAX))
     email = check_one_line("email", check_length("email", (email or "").strip(), EMAIL_MAX))
     if email and ("@" not in email or " " in email):

@@ -58,7 +58,7 @@ def _clean_email(email: str) -> str:
 
 def _insert_person(db, name: str, email: str, roles: list[str], at: datetime) -> int:
     if not (name or "").strip():
-        raise InvalidInput("name: must not be empty")
+        raise InvalidInput("name: Write their name.")
     check_one_line("name", check_length("name", name.strip(), NAME_MAX))
     if db.execute("SELECT 1 FROM people WHERE email = ? COLLATE NOCASE", [email]).fetchone():
         raise InvalidInput(f"email: {email} already belongs to someone")
@@ -126,7 +126,7 @@ def update_person(
         changes = {}
         if name is not None:
             if not name.strip():
-                raise InvalidInput("name: must not be empty")
+                raise InvalidInput("name: Write their name.")
             changes["name"] = check_one_line("name", check_length("name", name.strip(), NAME_MAX))
         if roles is not None:
             changes["roles"] = json.dumps(_clean_roles(roles))
