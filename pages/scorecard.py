@@ -10,7 +10,14 @@ from scoring.errors import DebriefError, NotAllowed
 from scoring.text import REASON_MAX, plain_markdown
 from ui.clock import span, when
 from ui.guard import require
-from ui.scorecard_form import KEEP_TYPING_SAVED, Entered, draft_of, scorecard_form, values_of
+from ui.scorecard_form import (
+    KEEP_TYPING_SAVED,
+    Entered,
+    draft_of,
+    has_content,
+    scorecard_form,
+    values_of,
+)
 from ui.scorecard_view import show_scorecard
 from ui.session import store
 from ui.widgets import flash, seat_label, show_flash, show_problem
@@ -161,6 +168,13 @@ if sheet.own is None:
         scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
         revising=False,
     )
+    # After a dropped connection the browser sends what the form holds without any change
+    # event: whatever differs from the stored draft is saved here.
+    now_on_form = draft_of(sheet)
+    if now_on_form != (sheet.draft or now_on_form) or (
+        sheet.draft is None and has_content(now_on_form)
+    ):
+        autosave()
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     confirm_if_pending()
     with st.expander("Declare a conflict of interest"):

@@ -170,3 +170,14 @@ def test_not_assessed_stays_not_assessed_in_the_draft(world):
     assert radio(again, f"_{optional.id}").value == "not assessed"
     untouched = next(c for c in rubric_of(world).criteria if c.id != optional.id)
     assert radio(again, f"_{untouched.id}").value is None  # not chosen stays not chosen
+
+
+def test_what_the_form_holds_is_saved_even_without_a_change_event(world):
+    # as when a browser reconnects and sends its widgets' values in a plain rerun
+    at = open_form(world)
+    seat = world.seats["cy"]
+    at.session_state[f"score_{seat}_feedback"] = "typed while the connection was down"
+    at.run()
+    assert scorecards.load_draft(world.store, world.cy, seat)["feedback"] == (
+        "typed while the connection was down"
+    )

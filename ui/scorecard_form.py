@@ -252,6 +252,15 @@ def draft_of(sheet: Sheet) -> dict[str, Any]:
     }
 
 
+def has_content(draft: dict[str, Any]) -> bool:
+    """Anything chosen or typed yet?"""
+    return bool(
+        draft["overall"] is not None
+        or draft["feedback"]
+        or any(c["score"] is not None or c["evidence"] for c in draft["criteria"].values())
+    )
+
+
 # Streamlit sends a text area's value when it loses focus. While someone types, this nudges the
 # focused text area every few seconds so that what is typed reaches the server (and its draft)
 # without waiting for them to leave the field. One timer per browser tab.
