@@ -168,8 +168,8 @@ if sheet.own is None:
         scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
         revising=False,
     )
-    # After a dropped connection the browser sends what the form holds without any change
-    # event: whatever differs from the stored draft is saved here.
+    # A change callback is not the only way a value reaches the server (a widget's state can be
+    # set without one): whatever the form holds that differs from the stored draft is saved.
     now_on_form = draft_of(sheet)
     if now_on_form != (sheet.draft or now_on_form) or (
         sheet.draft is None and has_content(now_on_form)

@@ -173,7 +173,7 @@ def test_not_assessed_stays_not_assessed_in_the_draft(world):
 
 
 def test_what_the_form_holds_is_saved_even_without_a_change_event(world):
-    # as when a browser reconnects and sends its widgets' values in a plain rerun
+    # a value that reaches the server without a change event is saved all the same
     at = open_form(world)
     seat = world.seats["cy"]
     at.session_state[f"score_{seat}_feedback"] = "typed while the connection was down"
