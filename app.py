@@ -9,35 +9,10 @@ import streamlit as st
 from scoring.permissions import Screen, may
 from scoring.text import plain_markdown
 from ui import firstrun, session
+from ui.menu import MENU, through_app
 from ui.signin import sign_in_form
 
 st.set_page_config(page_title="Debrief", page_icon=":material/fact_check:", layout="wide")
-
-# Each screen by menu section: (screen, title, icon, shown in the menu). Which roles have which
-# screen is the permission table's (scoring.permissions.SCREENS), asked through `use_screen`.
-MENU = {
-    "Interviews": [
-        ("my_interviews", "My interviews", ":material/assignment:", True),
-        # reached from My interviews (?assignment=ID), not from the menu
-        ("scorecard", "Scorecard", ":material/edit_note:", False),
-    ],
-    "Debrief": [
-        ("debrief_day", "Debrief", ":material/groups:", True),
-        # reached from the day view (?candidate=ID), not from the menu
-        ("debrief", "Candidate debrief", ":material/gavel:", False),
-    ],
-    "Setup": [
-        ("openings", "Openings", ":material/work:", True),
-        ("people", "People", ":material/group:", True),
-        ("candidates", "Candidates", ":material/person_add:", True),
-        ("interview_day", "Interview day", ":material/calendar_month:", True),
-        ("status", "Status", ":material/checklist:", True),
-        ("rubrics", "Rubrics", ":material/rule:", True),
-    ],
-    "Records": [
-        ("decisions", "Decisions", ":material/download:", True),
-    ],
-}
 
 
 def welcome() -> None:
@@ -86,7 +61,8 @@ if actor is None:
     else:
         front = st.Page(sign_in_screen, title="Sign in", icon=":material/login:")
     hidden = [p for pages in screens_for(None).values() for p in pages]
-    st.navigation([front, *hidden], position="hidden").run()
+    with through_app():
+        st.navigation([front, *hidden], position="hidden").run()
 else:
     sections = screens_for(actor)
     if not any(name for name in sections):  # a person with no screen of their own yet
@@ -108,4 +84,5 @@ else:
         ):
             session.sign_out_everywhere()
             st.rerun()
-    st.navigation(sections).run()
+    with through_app():
+        st.navigation(sections).run()

@@ -24,11 +24,10 @@ from scoring.permissions import ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import EMAIL_MAX, NAME_MAX, check_length, check_one_line
 
-MAX_EMAIL = 254  # the longest email address there is
 FREE_FAILURES = 3  # wrong codes from one client for one email before delays start
 MAX_DELAY = timedelta(minutes=15)
 ATTEMPTS_PER_MINUTE = 120  # all sign-in attempts together
-LOCKOUT = timedelta(minutes=15)  # how long the per-minute counts are kept
+MINUTES_KEPT = timedelta(minutes=15)  # how long the per-minute attempt counts are kept
 SESSION_IDLE = timedelta(hours=12)  # a sign-in ends after this long unused
 SESSION_ABSOLUTE = timedelta(days=7)  # and after this long in any case
 SESSION_TOUCH = timedelta(minutes=1)  # how often use is written down
@@ -235,13 +234,13 @@ def issue_code(
 def _who(email: str) -> str:
     """What the throttle keeps of a typed email: a hash, never the text (a stranger may type
     anything, of any length)."""
-    return hashlib.sha256(email.strip().lower()[: MAX_EMAIL * 4].encode()).hexdigest()[:32]
+    return hashlib.sha256(email.strip().lower()[: EMAIL_MAX * 4].encode()).hexdigest()[:32]
 
 
 def _typed(email: str) -> str:
     """A typed email as the audit log may keep it: at most an email's length."""
     email = email.strip()
-    return email if len(email) <= MAX_EMAIL else f"({len(email):,} characters, not kept)"
+    return email if len(email) <= EMAIL_MAX else f"({len(email):,} characters, not kept)"
 
 
 def throttle_delay(failures: int) -> timedelta:
@@ -290,7 +289,7 @@ def sign_in(
     with store.read() as db:
         wait = _wait(db, who, client, at)
         person = secret = None
-        if not wait and len(email) <= MAX_EMAIL:
+        if not wait and len(email) <= EMAIL_MAX:
             person = db.execute(
                 "SELECT * FROM people WHERE email = ? COLLATE NOCASE", [email]
             ).fetchone()
@@ -328,7 +327,7 @@ def _remember(store: Store, at: datetime, who: str, client: str, person, email: 
             [f"{at:%Y-%m-%dT%H:%M}"],
         )
         db.execute(
-            "DELETE FROM sign_in_minutes WHERE minute < ?", [f"{at - LOCKOUT:%Y-%m-%dT%H:%M}"]
+            "DELETE FROM sign_in_minutes WHERE minute < ?", [f"{at - MINUTES_KEPT:%Y-%m-%dT%H:%M}"]
         )
         if person is not None:
             db.execute("DELETE FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client])

@@ -97,3 +97,23 @@ def test_person_with_the_role_gets_the_page(org, page):
         assert at.info[0].value == "Choose a candidate on the day view."
     else:
         assert at.title, shown_text(at)
+
+
+def test_a_page_opened_straight_by_url_shows_the_persons_own_menu(org):
+    # Streamlit ran the file without app.py: its folder menu (every page file) is hidden and
+    # the person's own screens are offered instead
+    at = run_page("rubrics.py", org["coordinator"])
+    assert not at.exception and at.title
+    links = [link.label for link in at.sidebar.get("page_link")] or [
+        m.value.split("[")[1].split("]")[0] for m in at.sidebar.markdown if "](./" in m.value
+    ]
+    assert links == [
+        "Openings",
+        "People",
+        "Candidates",
+        "Interview day",
+        "Status",
+        "Rubrics",
+        "Decisions",
+    ]
+    assert any("stSidebarNav" in str(h.proto) for h in at.get("html"))

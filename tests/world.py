@@ -112,3 +112,20 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def page_as(w: World, who: str, path: str, monkeypatch, **params):
+    """A page as the person sees it in a running session: AppTest through app.py, on the
+    world's database, with `params` as query parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["person_id"] = w.person(who).id
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = str(value)
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at

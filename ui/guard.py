@@ -12,6 +12,7 @@ import streamlit as st
 
 from scoring.permissions import ROLE_TITLES, SCREENS, Person, Screen, may
 from scoring.text import plain_markdown
+from ui.menu import own_menu, reached_directly
 from ui.session import signed_in, store
 from ui.signin import sign_in_form
 
@@ -20,6 +21,8 @@ def require(screen: str) -> Person:
     """The signed-in person if they may use `screen`; otherwise a sign-in prompt, and stop."""
     actor = signed_in()
     if may(actor, "use_screen", Screen(screen)):
+        if reached_directly():
+            own_menu(actor)
         if store().read_only:
             st.warning(
                 "Debrief is in read-only mode just now: you can read what you may, but nothing"

@@ -36,10 +36,6 @@ class Entered:
     criteria: dict[str, dict[str, Any]]  # id -> {"score": int | None, "evidence": str}
     reason: str = ""
 
-    def as_draft(self) -> dict[str, Any]:
-        """The form's content as the draft store keeps it."""
-        return {"overall": self.overall, "feedback": self.feedback, "criteria": self.criteria}
-
 
 def values_of(card) -> dict[str, Any]:
     """A submitted scorecard as form values (to correct it)."""

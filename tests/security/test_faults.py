@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from scoring import cli, people, scorecards
 from scoring.integrity import verify
 from scoring.store import Store
-from world import build, submit
+from world import build, page_as, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 FEEDBACK = "Typed for twenty minutes after the session. " * 400  # 18 kB, near the limit
@@ -55,15 +55,7 @@ def fill(folder: Path) -> Path:
 
 
 def open_form(world, monkeypatch, who="cy"):
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(world.store.path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["person_id"] = world.person(who).id
-    at.run()
-    at.query_params["assignment"] = str(world.seats[who])
-    at.switch_page("pages/scorecard.py").run()
-    assert not at.exception, at.exception
-    return at
+    return page_as(world, who, "pages/scorecard.py", monkeypatch, assignment=world.seats[who])
 
 
 def type_scorecard(at, world, who="cy"):

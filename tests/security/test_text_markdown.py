@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies
-from streamlit.testing.v1 import AppTest
 
 from scoring import debrief, exports, openings, people, scorecards
 from scoring.matrix import full_scores
 from scoring.text import plain_markdown
-from world import DAY, build
+from world import DAY, build, page_as
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTSIDE = "127.0.0.1:9"  # nothing listens there; a fetch shows in the browser's request log
@@ -100,19 +99,6 @@ def hostile(tmp_path):
     return w
 
 
-def page(w, who, path, monkeypatch, **params):
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["person_id"] = w.person(who).id
-    at.run()
-    for key, value in params.items():
-        at.query_params[key] = str(value)
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def markdown_sent(at) -> list[str]:
     """Every piece of Markdown the page sent: element bodies and expander labels."""
     kinds = (
@@ -131,7 +117,7 @@ def markdown_sent(at) -> list[str]:
 
 
 def test_the_debrief_shows_every_typed_text_as_typed(hostile, monkeypatch):
-    at = page(hostile, "manager", "pages/debrief.py", monkeypatch, candidate=hostile.eve)
+    at = page_as(hostile, "manager", "pages/debrief.py", monkeypatch, candidate=hostile.eve)
     sent = markdown_sent(at)
     found = {kind for value in sent for kind in active(value)}
     assert not found, found
@@ -162,17 +148,17 @@ def test_the_debrief_shows_every_typed_text_as_typed(hostile, monkeypatch):
 )
 def test_no_page_renders_a_typed_text(hostile, monkeypatch, who, path, params):
     query = {"assignment": hostile.eve_seats[params]} if params else {}
-    at = page(hostile, who, path, monkeypatch, **query)
+    at = page_as(hostile, who, path, monkeypatch, **query)
     found = {(kind, value[:80]) for value in markdown_sent(at) for kind in active(value)}
     assert not found, found
 
 
 def test_the_name_on_the_scorecard_page_and_my_interviews_reads_as_typed(hostile, monkeypatch):
     seat = hostile.eve_seats["ana"]
-    at = page(hostile, "ana", "pages/scorecard.py", monkeypatch, assignment=seat)
+    at = page_as(hostile, "ana", "pages/scorecard.py", monkeypatch, assignment=seat)
     assert at.title[0].value == plain_markdown(NAME, one_line=True)
     assert any(plain_markdown(FEEDBACK) in m.value for m in at.markdown)
-    at = page(hostile, "cy", "pages/my_interviews.py", monkeypatch)
+    at = page_as(hostile, "cy", "pages/my_interviews.py", monkeypatch)
     assert any(plain_markdown(NAME, one_line=True) in m.value for m in at.markdown)
 
 

@@ -15,11 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from scoring import cli, debrief, exports, openings, people, scorecards
 from scoring.errors import NotAllowed
-from world import CATALOG, DAY, build, submit
+from world import CATALOG, DAY, build, page_as, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 RATIONALE = "Ana gave 4 and Bo 4: strong on both"
@@ -29,20 +28,6 @@ def run_cli(*argv) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = cli.main([str(a) for a in argv], out, err)
     return code, out.getvalue(), err.getvalue()
-
-
-def page(world, who, path, monkeypatch, **params):
-    """A page as the person sees it in a running session (AppTest through app.py)."""
-    monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(world.store.path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.session_state["person_id"] = world.person(who).id
-    at.run()
-    for key, value in params.items():
-        at.query_params[key] = str(value)
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def shown(at) -> str:
@@ -104,7 +89,7 @@ def test_committee_member_who_interviews_sees_no_decision_in_the_day_view(decide
 
 def test_decisions_page_and_export_withhold_it(decided_without_cy, monkeypatch):
     w = decided_without_cy
-    at = page(w, "cy", "pages/decisions.py", monkeypatch)
+    at = page_as(w, "cy", "pages/decisions.py", monkeypatch)
     text = shown(at)
     assert RATIONALE not in text and "Maria Manager" not in text
     assert "Decisions: 0 of 1 candidates decided" in text
@@ -113,7 +98,7 @@ def test_decisions_page_and_export_withhold_it(decided_without_cy, monkeypatch):
 
 def test_day_view_page_says_submit_your_own_first(decided_without_cy, monkeypatch):
     w = decided_without_cy
-    at = page(w, "member", "pages/debrief_day.py", monkeypatch)
+    at = page_as(w, "member", "pages/debrief_day.py", monkeypatch)
     table = at.dataframe[0].value
     assert list(table["outcome"]) == ["Submit your own scorecard first"]
     assert list(table["decision"]) == ["hidden"]
@@ -195,7 +180,7 @@ def test_command_line_follows_the_current_role(decided, monkeypatch):
 
 def test_a_running_session_loses_the_page_on_its_next_click(decided, monkeypatch):
     w = decided
-    at = page(w, "manager", "pages/debrief.py", monkeypatch, candidate=w.candidate_id)
+    at = page_as(w, "manager", "pages/debrief.py", monkeypatch, candidate=w.candidate_id)
     assert at.expander and at.metric  # the debrief is there
     people.update_person(w.store, w.coordinator, w.manager.id, roles=["interviewer"])
     at.run()  # the next click
@@ -260,7 +245,7 @@ def test_a_member_may_change_their_vote_until_the_decision(committee):
 
 def test_the_vote_form_shows_no_other_vote(committee, monkeypatch):
     w = committee
-    at = page(w, "member", "pages/debrief.py", monkeypatch, candidate=w.candidate_id)
+    at = page_as(w, "member", "pages/debrief.py", monkeypatch, candidate=w.candidate_id)
     text = shown(at)
     assert "Nia's private worry" not in text and "Nia Member" not in text
     assert "Cast your own vote first" in text
@@ -297,7 +282,7 @@ def test_status_page_offers_only_openings_the_person_may_see(tmp_path, monkeypat
     assert [o.id for o in openings.list_openings(w.store, hal)] == [w.opening_id, own.id]
     offered = openings.list_openings(w.store, hal, "see_opening_status")
     assert [o.id for o in offered] == [own.id]
-    at = page(w, "hal", "pages/status.py", monkeypatch)
+    at = page_as(w, "hal", "pages/status.py", monkeypatch)
     assert at.selectbox[0].options == ["Analyst · Data analyst"]
     assert "Grace Hopper" not in shown(at)
 
