@@ -19,7 +19,7 @@ if opening is None:
     st.stop()
 st.caption(f"Decision: {strategy_summary(opening)}")
 
-days = debrief.interview_days(store(), actor, opening.id)
+days = debrief.interview_days(store(), actor, opening.id, zone=clock.zone())
 if not days:
     st.info("No interviews are scheduled for this opening yet.", icon=":material/info:")
     st.stop()
@@ -32,7 +32,7 @@ day = st.selectbox(
     format_func=lambda d: f"{d:%A %d %B %Y}" + (" (today)" if d == today else ""),
 )
 
-rows = debrief.day_view(store(), actor, opening.id, day)
+rows = debrief.day_view(store(), actor, opening.id, day, zone=clock.zone())
 table = [
     {
         "candidate": r.candidate,

@@ -10,7 +10,18 @@ from scoring.text import plain_markdown
 from ui.clock import span, today, zone
 from ui.guard import require
 from ui.session import store
-from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, show_problem, table
+from ui.widgets import (
+    STATE_LABELS,
+    flash,
+    forget_problem,
+    pick_opening,
+    problem_on_top,
+    problem_under,
+    remember_problem,
+    show_flash,
+    show_problem,
+    table,
+)
 
 actor = require("interview_day")
 st.title("Interview day")
@@ -106,6 +117,8 @@ for session in todo:
         placeholder="One interviewer, or a pair",
         label_visibility="collapsed",
     )
+    with cols[2]:
+        problem_under("schedule", f"session.{session['position']}")
     start_at = datetime.combine(day, starts, tzinfo=zone())
     clock = start_at + timedelta(minutes=session["minutes"] + gap)
     if chosen:
@@ -116,12 +129,14 @@ for session in todo:
 for warning in openings.plan_warnings(store(), actor, candidate.id, plan):
     st.warning(plain_markdown(warning), icon=":material/warning:")
 label = f"Schedule {len(plan)} session{'s' if len(plan) != 1 else ''}"
+problem_on_top("schedule", tuple(f"session.{s['position']}" for s in todo))
 if st.button(label, type="primary", disabled=not plan):
     try:
         openings.schedule_day(store(), actor, candidate.id, plan)
     except DebriefError as problem:
-        show_problem(problem)
+        remember_problem("schedule", problem)
     else:
+        forget_problem("schedule")
         flash(f"{len(plan)} session(s) scheduled for {candidate.name}.")
         st.rerun()
 st.caption("Sessions without an interviewer are left for later.")

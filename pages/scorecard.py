@@ -15,6 +15,7 @@ from ui.scorecard_form import (
     Entered,
     draft_of,
     has_content,
+    save_state,
     scorecard_form,
     values_of,
 )
@@ -127,8 +128,9 @@ def autosave() -> None:
         st.session_state[SAVED] = ("saved", datetime.now(UTC))
 
 
-def save_state() -> None:
-    """Saved 11:42, or Not saved — retrying, above the form."""
+def show_save_state(line) -> None:
+    """ "Saved 11:42" above the form, or "Not saved — retrying" with the reason; the browser's
+    script turns it into "Saving…" while what is on screen has not reached the server."""
     state, detail = st.session_state.get(SAVED) or (
         ("saved", sheet.draft_saved_at) if sheet.draft_saved_at else (None, None)
     )
@@ -136,9 +138,13 @@ def save_state() -> None:
         autosave()  # retried on every run until it goes through
         state, detail = st.session_state[SAVED]
     if state == "saved":
-        st.caption(f":material/cloud_done: Saved {when(detail, '%H:%M')}")
+        text = f"☁ Saved {when(detail, '%H:%M')}"
     elif state == "failed":
-        st.warning(f"Not saved — retrying. {plain_markdown(detail)}", icon=":material/cloud_off:")
+        text = f"Not saved — retrying. {detail}"
+    else:
+        text = "Every change is saved as you go."
+    held = scorecards.load_draft(store(), actor, sheet.assignment_id)
+    line.html(save_state(sheet, held, text, failed=state == "failed"))
 
 
 def handle(entered: Entered | None, revising: bool) -> None:
@@ -163,7 +169,7 @@ def confirm_if_pending() -> None:
 if sheet.own is None:
     if sheet.draft:
         st.caption("Your draft is filled in below; every change is saved as you go.")
-    save_state()
+    line = st.empty()
     handle(
         scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
         revising=False,
@@ -175,6 +181,7 @@ if sheet.own is None:
         sheet.draft is None and has_content(now_on_form)
     ):
         autosave()
+    show_save_state(line)
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     confirm_if_pending()
     with st.expander("Declare a conflict of interest"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -648,14 +648,25 @@ def debrief_openings(store: Store, actor: Person) -> list[Opening]:
     return list_openings(store, actor, "see_debriefs")
 
 
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    """The start of a day where the viewer is (a zone's day may not be 24 hours)."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
 def interview_days(
-    store: Store, actor: Person, opening_id: int, around: date | None = None, each_way: int = 14
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    around: date | None = None,
+    each_way: int = 14,
+    zone: tzinfo = UTC,
 ) -> list[date]:
     """Days on which the opening has interviews, newest first: up to `each_way` days after
-    `around` (default today) and `each_way` on or before it. Each step walks the start-time
-    index to the next day with one of this opening's sessions, so a long history costs nothing."""
-    centre = around or now_utc().date()
-    midnight = datetime(centre.year, centre.month, centre.day, tzinfo=UTC) + timedelta(days=1)
+    `around` (default today) and `each_way` on or before it, as days in `zone` (the viewer's).
+    Each step walks the start-time index to the next day with one of this opening's sessions,
+    so a long history costs nothing."""
+    centre = around or now_utc().astimezone(zone).date()
+    midnight = _midnight(centre + timedelta(days=1), zone)
     with store.read() as db:
         ensure(current(db, actor), "see_debriefs", opening_facts(db, opening_id))
 
@@ -667,7 +678,7 @@ def interview_days(
                     ORDER BY i.starts_at {"ASC" if later else "DESC"} LIMIT 1""",
                 [stamp(bound), opening_id],
             ).fetchone()
-            return parse_stamp(row["starts_at"]).date() if row else None
+            return parse_stamp(row["starts_at"]).astimezone(zone).date() if row else None
 
         days: list[date] = []
         for later in (True, False):
@@ -677,17 +688,22 @@ def interview_days(
                 if found is None:
                     break
                 days.append(found)
-                start_of = datetime(found.year, found.month, found.day, tzinfo=UTC)
-                bound = start_of + timedelta(days=1) if later else start_of
+                bound = _midnight(found + timedelta(days=1) if later else found, zone)
     return sorted(set(days), reverse=True)
 
 
 def day_view(
-    store: Store, actor: Person, opening_id: int, day: date, now: datetime | None = None
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    day: date,
+    now: datetime | None = None,
+    zone: tzinfo = UTC,
 ) -> list[DayRow]:
-    """The candidates of an opening interviewed on `day`: status, outcome, flags, decision."""
+    """The candidates of an opening interviewed on `day` (a day in `zone`, the viewer's):
+    status, outcome, flags, decision."""
     at = now or now_utc()
-    start = datetime(day.year, day.month, day.day, tzinfo=at.tzinfo)
+    start, end = _midnight(day, zone), _midnight(day + timedelta(days=1), zone)
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "see_debriefs", opening_facts(db, opening_id))
@@ -700,7 +716,7 @@ def day_view(
                    JOIN candidates c ON c.id = i.candidate_id
                    WHERE c.opening_id = ? AND i.starts_at >= ? AND i.starts_at < ?
                    GROUP BY i.candidate_id ORDER BY first""",
-                [opening_id, stamp(start), stamp(start + timedelta(days=1))],
+                [opening_id, stamp(start), stamp(end)],
             )
         ]
         rows = []

@@ -718,12 +718,24 @@ def schedule_day(
     if not plan:
         raise InvalidInput("plan: choose at least one session")
     with store.batch():
-        return [
-            schedule_session(
-                store, actor, candidate_id, item.position, item.starts_at, item.interviewer_ids, now
-            )
-            for item in plan
-        ]
+        ids = []
+        for item in plan:
+            try:
+                ids.append(
+                    schedule_session(
+                        store,
+                        actor,
+                        candidate_id,
+                        item.position,
+                        item.starts_at,
+                        item.interviewer_ids,
+                        now,
+                    )
+                )
+            except InvalidInput as problem:  # said of the session it concerns, on the form
+                message = str(problem).partition(": ")[2] or str(problem)
+                raise InvalidInput(f"session.{item.position}: {message}") from problem
+        return ids
 
 
 def rubric(store: Store, rubric_hash: str) -> Rubric:

@@ -69,3 +69,21 @@ def test_the_view_says_who_decides_and_who_still_votes(tmp_path):
     # the member may change their vote until the decision
     assert (member_view.may_decide, member_view.may_vote) == (False, True)
     assert member_view.own_vote.vote == "hire"
+
+
+def test_days_are_the_viewers_days(world):
+    """The sessions run from 10:00 UTC on the 20th: in Kiritimati (UTC+14) that is from
+    midnight on the 21st, so the interview is on the 21st there, under that day and no other."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    kiritimati = ZoneInfo("Pacific/Kiritimati")
+    days = debrief.interview_days(
+        world.store, world.manager, world.opening_id, around=DAY.date(), zone=kiritimati
+    )
+    assert days == [DAY.date() + timedelta(days=1)]
+    there = debrief.day_view(world.store, world.manager, world.opening_id, days[0], zone=kiritimati)
+    assert [r.candidate_id for r in there] == [world.candidate_id]
+    assert not debrief.day_view(
+        world.store, world.manager, world.opening_id, DAY.date(), zone=kiritimati
+    )

@@ -8,6 +8,8 @@ extremes under forced choice. The form returns what was entered; saving and subm
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,6 +20,7 @@ from scoring import scorecards
 from scoring.scorecards import Sheet
 from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, plain_markdown
 from ui.clock import when
+from ui.widgets import SCROLL, field_problem
 
 NOT_ASSESSED = "not assessed"
 NOT_ASSESSED_NOTE = (
@@ -85,11 +88,11 @@ def scorecard_form(
                 name = plain_markdown(criterion.name, one_line=True)
                 st.markdown(f"**{n}. {name}** · weight {criterion.weight:g}")
                 st.caption(plain_markdown(criterion.description))
-                points: list[Any] = list(criterion.anchors)
-                captions = [plain_markdown(criterion.anchors[p]) for p in points]
-                if not criterion.required:
-                    points.append(NOT_ASSESSED)
-                    captions.append(NOT_ASSESSED_NOTE)
+                points = _points(criterion)
+                captions = [
+                    NOT_ASSESSED_NOTE if p == NOT_ASSESSED else plain_markdown(criterion.anchors[p])
+                    for p in points
+                ]
                 before = chosen.get(criterion.id, {})
                 earlier = before.get("score")  # a point, NOT_ASSESSED, or None: not chosen
                 yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
@@ -124,7 +127,7 @@ def scorecard_form(
 
         st.subheader("Overall recommendation")
         scale = opening.scale
-        overall_points = [scale.min, scale.max] if opening.forced_choice else list(scale.labels)
+        overall_points = _overall_points(opening)
         if opening.forced_choice:
             st.caption(
                 "This opening asks for a clear position, the top or the bottom of the scale:"
@@ -159,6 +162,10 @@ def scorecard_form(
                 max_chars=REASON_MAX,
             )
             _problem(problems, "reason")
+        if not revising:
+            # Pressed by the page's script (KEEP_TYPING_SAVED) to send the form again.
+            st.button("Send the form again", key=f"{key}_resend")
+            st.html(f"<style>.st-key-{key}_resend {{display: none}}</style>")
         left, right = st.columns(2)
         draft = (
             False
@@ -190,15 +197,26 @@ def scorecard_form(
     found = _problems_of(sheet, criteria, overall, feedback or "", reason if revising else None)
     if found:
         st.session_state[f"{key}_problems"] = found
+        st.session_state[SCROLL] = True
         st.rerun()
     st.session_state.pop(f"{key}_problems", None)
     return entered
 
 
+def _points(criterion) -> list[Any]:
+    """A criterion's choices on the form: its anchors, then "not assessed" where allowed."""
+    return [*criterion.anchors, *([] if criterion.required else [NOT_ASSESSED])]
+
+
+def _overall_points(opening) -> list[Any]:
+    scale = opening.scale
+    return [scale.min, scale.max] if opening.forced_choice else list(scale.labels)
+
+
 def _problem(problems: dict[str, str], field: str) -> None:
     """The problem with one field, right under it."""
     if field in problems:
-        st.error(plain_markdown(problems[field]), icon=":material/arrow_upward:")
+        field_problem(f"scorecard-{field}", problems[field])
 
 
 def _problems_of(
@@ -257,16 +275,92 @@ def has_content(draft: dict[str, Any]) -> bool:
     )
 
 
-# Streamlit sends a text area's value when it loses focus. While someone types, this nudges the
-# focused text area every few seconds so that what is typed reaches the server (and its draft)
-# without waiting for them to leave the field. One timer per browser tab.
+def save_state(sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: bool) -> str:
+    """The save line above the form, carrying what the server holds (the widget keys of the
+    form and their saved values, a radio as the index of its choice) so that the page's script
+    can tell whether what is on screen has reached the server."""
+    key = f"score_{sheet.assignment_id}"
+    saved = saved or {"overall": None, "feedback": "", "criteria": {}}
+    held: dict[str, Any] = {}
+    for criterion in sheet.rubric.criteria:
+        entry = saved["criteria"].get(criterion.id, {})
+        points = _points(criterion)
+        held[f"{key}_{criterion.id}"] = (
+            points.index(entry.get("score")) if entry.get("score") in points else -1
+        )
+        held[f"{key}_{criterion.id}_evidence"] = entry.get("evidence") or ""
+    overall_points = _overall_points(sheet.opening)
+    held[f"{key}_overall"] = (
+        overall_points.index(saved["overall"]) if saved["overall"] in overall_points else -1
+    )
+    held[f"{key}_feedback"] = saved.get("feedback") or ""
+    return (
+        f'<p id="debrief-save" role="status" data-resend="{key}_resend"'
+        f' data-failed="{"1" if failed else ""}" data-held="{html.escape(json.dumps(held))}"'
+        f' data-text="{html.escape(status)}"'
+        f">{html.escape(status)}</p>"
+        # Pinned to the bottom corner, so that it is in sight wherever one is in a long form.
+        "<style>#debrief-save {position: fixed; right: 1rem; bottom: 1rem; z-index: 99;"
+        " margin: 0; padding: 0.25rem 0.75rem; border: 1px solid #d0d0d6; border-radius: 1rem;"
+        " background: #fff; color: #3d3d46; font-size: 0.875rem}"
+        " #debrief-save[data-failed='1'], #debrief-save[data-stale] {color: #a3141c;"
+        " font-weight: 600}</style>"
+    )
+
+
+# What is typed reaches the server's draft without the interviewer doing anything, and what
+# could not be sent is sent again. Streamlit sends a text area's value when it loses focus: every
+# 2.5 s this makes the focused text area send what was typed since. The save line (`save_state`)
+# carries what the server holds; whatever the screen shows that the server does not hold yet
+# (typed or chosen while the connection was down, or sent to a server that then restarted) is
+# sent again by pressing the form's hidden resend button, which makes the browser send every
+# value of the form, until the server holds it. Meanwhile the line says "Saving…", and after
+# 6 s without progress "Not saved — retrying". One timer per browser tab.
 KEEP_TYPING_SAVED = """<script>
 if (!window.__debriefAutosave) {
+  const state = {held: null, since: 0, resent: 0, nudged: 0};
+  // The fields whose value on screen the server does not hold.
+  const unsaved = (held) => Object.entries(held).flatMap(([key, value]) => {
+    const box = document.querySelector(".st-key-" + CSS.escape(key));
+    if (!box) return [];
+    const text = box.querySelector("textarea");
+    if (text) return text.value !== value ? [text] : [];
+    const radios = [...box.querySelectorAll("input[type=radio]")];
+    return radios.length > 0 && radios.findIndex((r) => r.checked) !== value ? [box] : [];
+  });
   window.__debriefAutosave = setInterval(() => {
+    const line = document.getElementById("debrief-save");
+    if (!line) return;
+    const now = Date.now();
     const field = document.activeElement;
-    if (field && field.tagName === "TEXTAREA" && field.closest('[data-testid="stTextArea"]')) {
+    if (now - state.nudged > 2500 && field && field.tagName === "TEXTAREA"
+        && field.closest('[data-testid="stTextArea"]')) {
+      state.nudged = now;
       field.dispatchEvent(new FocusEvent("focusout", {bubbles: true}));
     }
-  }, 2500);
+    if (line.dataset.held !== state.held) {  // the server answered: progress
+      state.held = line.dataset.held;
+      state.since = now;
+    }
+    const fields = line.dataset.failed ? [] : unsaved(JSON.parse(line.dataset.held));
+    if (fields.length === 0) {
+      state.since = now;
+      if (line.textContent !== line.dataset.text) line.textContent = line.dataset.text;
+      delete line.dataset.stale;
+      return;
+    }
+    const stale = now - state.since > 6000;
+    line.textContent = stale ? "Not saved — retrying" : "Saving…";
+    if (stale) line.dataset.stale = "1";
+    const resend = document.querySelector(".st-key-" + CSS.escape(line.dataset.resend) + " button");
+    if (resend && !resend.disabled && now - state.since > 2000 && now - state.resent > 3000) {
+      state.resent = now;
+      // A text area still holding unsent typing (the connection went before it was sent)
+      // sends it on losing focus; then the whole form is sent.
+      fields.filter((f) => f.tagName === "TEXTAREA" && f !== document.activeElement)
+        .forEach((f) => f.dispatchEvent(new FocusEvent("focusout", {bubbles: true})));
+      setTimeout(() => resend.click(), 200);
+    }
+  }, 500);
 }
 </script>"""

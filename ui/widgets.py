@@ -129,6 +129,7 @@ def remember_problem(form: str, problem: Exception) -> None:
     if not sep or not field.replace(".", "").replace("_", "").isalnum():
         field, message = "", str(problem)
     st.session_state[f"{form}_problem"] = (field, message[:1].upper() + message[1:])
+    st.session_state[SCROLL] = True
     st.rerun()
 
 
@@ -141,11 +142,29 @@ def problem_under(form: str, field: str) -> None:
     """The form's last problem, if it concerns this field, right under it."""
     found = st.session_state.get(f"{form}_problem")
     if found and found[0] == field:
-        st.error(plain_markdown(found[1]), icon=":material/arrow_upward:")
+        field_problem(f"{form}-{field}", found[1])
 
 
 def problem_on_top(form: str, fields: tuple[str, ...]) -> None:
     """The form's last problem, at its top, unless it belongs to one of `fields` (shown there)."""
     found = st.session_state.get(f"{form}_problem")
     if found and found[0] not in fields:
-        st.error(plain_markdown(found[1]), icon=":material/error:")
+        field_problem(f"{form}-top", found[1], icon=":material/error:")
+
+
+SCROLL = "scroll_to_problem"
+
+
+def field_problem(name: str, message: str, icon: str = ":material/arrow_upward:") -> None:
+    """A problem shown under the field it concerns (plain text). The first one drawn after a
+    refusal is scrolled into view, once: a long form does not leave it out of sight."""
+    with st.container(key=f"problem-{name.replace('.', '-')}"):
+        st.error(plain_markdown(message), icon=icon)
+    if st.session_state.pop(SCROLL, False):
+        count = st.session_state["problem_scrolls"] = st.session_state.get("problem_scrolls", 0) + 1
+        st.html(
+            f"<script>/* {count} */ setTimeout(() => document"
+            """.querySelector('[class*="st-key-problem-"]')"""
+            "?.scrollIntoView({block: 'center', behavior: 'smooth'}), 400);</script>",
+            unsafe_allow_javascript=True,
+        )

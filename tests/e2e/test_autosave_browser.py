@@ -51,3 +51,65 @@ def test_typing_survives_a_reload_a_second_tab_and_a_restart(tmp_path, new_page)
     with streamlit_server(world.store.path, port=port) as url:  # the server restarts
         visit(cy, f"{url}/{scorecard}")
         assert cy.get_by_role("textbox", name=FIELD).input_value() == kept
+
+
+def saved_feedback(world) -> str:
+    return scorecards.load_draft(world.store, world.cy, world.seats["cy"])["feedback"]
+
+
+def wait_until_saved(page, world, expected: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while saved_feedback(world) != expected:
+        assert time.monotonic() < deadline, (saved_feedback(world)[-40:], expected[-40:])
+        page.wait_for_timeout(250)
+
+
+def test_what_is_typed_while_the_network_is_down_is_saved_when_it_is_back(tmp_path, new_page):
+    world = build(tmp_path / "offline.sqlite")
+    code = people.issue_code(world.store, world.coordinator, world.cy.id)
+    with streamlit_server(world.store.path) as url:
+        cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
+        sign_in(cy, "cy@example.com", code)
+        before, _ = type_for(cy, 4)
+        wait_until_saved(cy, world, before)
+        line = cy.locator("#debrief-save")
+        cy.context.set_offline(True)
+        started = time.monotonic()
+        cy.keyboard.type(" Typed on the train, offline.", delay=40)
+        point = cy.get_by_test_id("stRadio").nth(1).locator("[role=radiogroup] label").first
+        point.click()  # a point chosen offline, too
+        cy.get_by_role("textbox", name=FIELD).click()
+        cy.keyboard.type(" And a last word.", delay=40)
+        cy.wait_for_timeout(8_000)
+        assert line.inner_text() == "Not saved — retrying"  # said, not hidden
+        assert saved_feedback(world) == before  # nothing reached the server
+        cy.wait_for_timeout(max(0, 30 - (time.monotonic() - started)) * 1000)
+        cy.context.set_offline(False)
+        on_screen = cy.get_by_role("textbox", name=FIELD).input_value()
+        assert on_screen.endswith("offline. And a last word.")
+        wait_until_saved(cy, world, on_screen)
+        draft = scorecards.load_draft(world.store, world.cy, world.seats["cy"])
+        second = scorecards.sheet(world.store, world.cy, world.seats["cy"]).rubric.criteria[1]
+        assert draft["criteria"][second.id]["score"] == min(second.anchors)
+        cy.wait_for_function(
+            "(document.getElementById('debrief-save')?.innerText || '').includes('Saved')"
+        )
+
+
+def test_a_server_restart_under_an_open_form_loses_nothing(tmp_path, new_page):
+    """The server goes down a moment after the last keystroke; when it is back, the page (never
+    reloaded) sends what it held, still signed in."""
+    world = build(tmp_path / "restart.sqlite")
+    code = people.issue_code(world.store, world.coordinator, world.cy.id)
+    port = free_port()
+    with streamlit_server(world.store.path, port=port) as url:
+        cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
+        sign_in(cy, "cy@example.com", code)
+        before, _ = type_for(cy, 4)
+        wait_until_saved(cy, world, before)
+        cy.keyboard.type(" The last words before the restart.", delay=10)
+    on_screen = cy.get_by_role("textbox", name=FIELD).input_value()
+    assert saved_feedback(world) != on_screen  # the server went before they were sent
+    with streamlit_server(world.store.path, port=port):
+        wait_until_saved(cy, world, on_screen, seconds=30)
+        assert cy.get_by_role("textbox", name="Access code").count() == 0  # still signed in
