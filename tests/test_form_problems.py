@@ -1,12 +1,16 @@
 """A form the service refuses shows the problem in plain words under the field it concerns, and
 keeps what was typed (issue 12, point 4)."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from scoring import people
+from scoring import openings, people, scorecards
+from scoring.errors import InvalidInput
 from scoring.store import Store
+from world import build, page_as
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,3 +48,32 @@ def test_an_opening_without_a_title_says_so_under_the_title(tmp_path, monkeypatc
     assert not at.exception
     assert [e.value for e in at.error] == ["Give the opening a title."]
     assert at.text_input[1].value  # the role, prefilled from the loop, is still there
+
+
+def test_a_candidate_without_a_name_says_so_under_the_name(tmp_path, monkeypatch):
+    world = build(tmp_path / "cand.sqlite")
+    at = page_as(world, "coordinator", "pages/candidates.py", monkeypatch)
+    next(t for t in at.text_input if t.label == "Email (optional)").input("someone@example.com")
+    next(b for b in at.button if b.label == "Add candidate").click().run()
+    assert [e.value for e in at.error] == ["Write the candidate's name."]
+    kept = next(t for t in at.text_input if t.label == "Email (optional)").value
+    assert kept == "someone@example.com"
+
+
+def test_a_refused_plan_names_the_session_it_concerns(tmp_path):
+    """The Interview day page shows a refusal under the session named before the colon."""
+    world = build(tmp_path / "sched.sqlite")
+    alan = openings.add_candidate(world.store, world.coordinator, world.opening_id, "Alan T", "")
+    nine = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    openings.schedule_session(world.store, world.coordinator, alan, 2, nine, [world.cy.id])
+    plan = [
+        openings.SessionPlan(1, nine, (world.ana.id,)),
+        openings.SessionPlan(2, nine + timedelta(hours=1), (world.bo.id,)),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        openings.schedule_day(world.store, world.coordinator, alan, plan)
+    field, _, message = str(refused.value).partition(": ")
+    assert field == "session.2"
+    assert message.endswith("on this candidate's day; add or replace an interviewer instead")
+    board = scorecards.status_board(world.store, world.coordinator, alan)
+    assert [s.interviewer_name for s in board] == ["Cy Chen"]  # session 1 was not written either
