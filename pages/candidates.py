@@ -38,7 +38,7 @@ else:
 one, many = st.columns(2, gap="large")
 added = st.session_state.get("candidates_added", 0)  # a fresh form after each one added
 with one, st.form(f"add_candidate_{added}"):
-    st.subheader("Add a candidate")
+    st.header("Add a candidate")
     problem_on_top("add_candidate", ("name", "email"))
     name = st.text_input("Name", max_chars=NAME_MAX)
     problem_under("add_candidate", "name")
@@ -56,7 +56,7 @@ with one, st.form(f"add_candidate_{added}"):
             st.rerun()
 
 with many, st.container(border=True):
-    st.subheader("Import a CSV")
+    st.header("Import a CSV")
     st.caption(
         "A header line `name,email`, then one candidate a line (email may be empty). Nothing is"
         " imported until every line is right."

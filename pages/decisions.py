@@ -20,7 +20,7 @@ if opening is None:
 rows = exports.decision_rows(store(), actor, opening.id)
 decided = [r for r in rows if r["decision"]]
 withheld = [r for r in rows if r["withheld"]]
-st.subheader(f"Decisions: {len(decided)} of {len(rows)} candidates decided")
+st.header(f"Decisions: {len(decided)} of {len(rows)} candidates decided")
 if decided:
     table(
         [
@@ -45,14 +45,14 @@ if withheld:
 stem = "-".join(opening.title.lower().split())
 rows_buttons(lambda: exports.decision_rows(store(), actor, opening.id), f"{stem}-decisions")
 
-st.subheader("Scorecards behind them")
+st.header("Scorecards behind them")
 if not openings.may_on_opening(store(), actor, "export_scores", opening.id):
     st.caption("Coordinators export decisions, not scores.")
     st.stop()
 st.caption("One row per criterion score, from the candidates whose debrief is open to you.")
 rows_buttons(lambda: exports.scorecard_rows(store(), actor, opening.id), f"{stem}-scorecards")
 
-st.subheader("A candidate's decision summary")
+st.header("A candidate's decision summary")
 if decided:
     chosen = st.selectbox("Candidate", decided, format_func=lambda r: r["candidate"])
     summary_buttons(store(), actor, chosen["candidate_id"], chosen["candidate"])

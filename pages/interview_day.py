@@ -42,7 +42,7 @@ by_id = {p.id: p for p in interviewers}
 planned = {seat.position for seat in board}
 
 if board:
-    st.subheader("On the day")
+    st.header("On the day")
     table(
         [
             {
@@ -83,7 +83,7 @@ if not todo:
     st.success("Every session of the loop is on the day.", icon=":material/event_available:")
     st.stop()
 
-st.subheader("Plan the sessions" if not board else "Plan the remaining sessions")
+st.header("Plan the sessions" if not board else "Plan the remaining sessions")
 if not interviewers:
     st.warning(
         "Nobody has the interviewer role: add interviewers on People.", icon=":material/warning:"

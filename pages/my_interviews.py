@@ -27,7 +27,7 @@ ACTION = {"submitted": "Open", "late": "Open", "upcoming": "Prepare"}
 for heading, items in groups.items():
     if not items:
         continue
-    st.subheader(heading)
+    st.header(heading)
     for item in items:
         seat = item.status
         with st.container(border=True):

@@ -59,7 +59,7 @@ add, edit = st.columns(2, gap="large")
 # A new form (fresh keys) after each person added; after a refusal, what was typed stays.
 added = st.session_state.get("people_added", 0)
 with add, st.form(f"add_person_{added}"):
-    st.subheader("Add someone")
+    st.header("Add someone")
     problem_on_top("add_person", ("name", "email", "roles"))
     name = st.text_input("Name", max_chars=NAME_MAX)
     problem_under("add_person", "name")
@@ -82,7 +82,7 @@ with add, st.form(f"add_person_{added}"):
             st.rerun()
 
 with edit, st.container(border=True):
-    st.subheader("Change someone")
+    st.header("Change someone")
     person = st.selectbox(
         "Person",
         everyone,

@@ -40,7 +40,7 @@ REVEAL = {
 
 st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
 st.title(plain_markdown(sheet.candidate, one_line=True))
-st.subheader(plain_markdown(sheet.session_title, one_line=True))
+st.header(plain_markdown(sheet.session_title, one_line=True))
 st.caption(
     f"{span(sheet.starts_at, sheet.ends_at)}"
     f" · {plain_markdown(sheet.opening.title)} · {seat_label(sheet.state, sheet.draft is not None)}"

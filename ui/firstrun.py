@@ -29,7 +29,7 @@ def first_run() -> None:
         return
     left, right = st.columns(2, gap="large")
     with left, st.form("first_coordinator"):
-        st.subheader("Create the first coordinator")
+        st.header("Create the first coordinator")
         name = st.text_input("Your name")
         email = st.text_input("Your email", type="email")
         if st.form_submit_button("Create coordinator", type="primary"):
@@ -44,7 +44,7 @@ def first_run() -> None:
                 }
                 st.rerun()
     with right, st.container(border=True):
-        st.subheader("Load the demo organisation")
+        st.header("Load the demo organisation")
         st.write(
             "Thirteen people, three openings (one per decision strategy) and thirty candidates"
             " at every stage of the day. Every demo person gets a sign-in code."

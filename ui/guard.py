@@ -16,11 +16,27 @@ from ui.menu import own_menu, reached_directly
 from ui.session import signed_in, store
 from ui.signin import sign_in_form
 
+# On a phone the sidebar covers the page; Streamlit leaves it open after a menu link is
+# followed. This closes it once a link in it is clicked, below Streamlit's mobile width.
+CLOSE_MENU_ON_PHONES = """<script>
+if (!window.__debriefMenu) {
+  window.__debriefMenu = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest('[data-testid="stSidebar"] a');
+    if (!link || window.innerWidth >= 768) return;
+    setTimeout(() => {
+      document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
+    }, 150);
+  }, true);
+}
+</script>"""
+
 
 def require(screen: str) -> Person:
     """The signed-in person if they may use `screen`; otherwise a sign-in prompt, and stop."""
     actor = signed_in()
     if may(actor, "use_screen", Screen(screen)):
+        st.sidebar.html(CLOSE_MENU_ON_PHONES, unsafe_allow_javascript=True)
         if reached_directly():
             own_menu(actor)
         if store().read_only:
