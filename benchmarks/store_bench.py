@@ -57,15 +57,20 @@ def six_session_catalog(catalog: Catalog) -> Catalog:
 
 
 def build(
-    path: Path, candidates: int, catalog: Catalog, days: float = 365
+    path: Path,
+    candidates: int,
+    catalog: Catalog,
+    days: float = 365,
+    openings: tuple[str, ...] | None = None,
 ) -> tuple[Store, object, list[int]]:
-    """A database of `candidates` spread over `days` of history, mostly decided."""
+    """A database of `candidates` spread over `days` of history, mostly decided, taking turns
+    over the demo's openings (or only over `openings`, keys such as "ds")."""
     store = Store(path)
     rng = random.Random(7)
     history = [s for s in STAGES if s not in ("scheduled", "today")]
     with store.batch():
         team = create_demo_team(store, catalog, rng, TODAY - timedelta(days=400))
-        keys = sorted(team.openings)
+        keys = sorted(openings or team.openings)
         decided = []
         for n in range(candidates):
             stage = "decided" if n % 10 < 8 else rng.choice(history)

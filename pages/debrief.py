@@ -4,7 +4,7 @@ stand and how strongly, what does the strategy say, what would change it; then t
 import streamlit as st
 
 from scoring import analysis, charts, debrief, openings
-from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
+from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, lean
 from scoring.errors import DebriefError
 from scoring.permissions import OWN_FIRST
 from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
@@ -40,9 +40,9 @@ opening = frame.opening
 COLOURS = {"hire": "green", "no_hire": "red"}
 
 
-def coloured(outcome: str) -> str:
+def coloured(outcome: str, words: str | None = None) -> str:
     """An outcome in words, green for hire, red for no hire, orange otherwise."""
-    return f":{COLOURS.get(outcome, 'orange')}[{OUTCOME_WORDS[outcome]}]"
+    return f":{COLOURS.get(outcome, 'orange')}[{words or OUTCOME_WORDS[outcome]}]"
 
 
 st.title(plain_markdown(frame.candidate, one_line=True))
@@ -115,15 +115,17 @@ if view.early_reason:
     )
 
 # The answer first, large enough to read from the back of the room.
-left, middle, right = st.columns([3, 2, 2])
-left.markdown(f"## {coloured(result.outcome)}")
-left.caption("Forced extremes" if force else "Raw scores")
+headline = view.headline
+st.markdown(f"## {coloured(headline.tone, headline.text)}")
+st.caption(headline.detail)
 missing = view.status.missing
-middle.metric("Scorecards in", f"{len(view.scorecards)} of {len(view.status.active)}")
-middle.caption(
-    f"{result.tally['yes']} yes · {result.tally['no']} no · {result.tally['undecided']} undecided"
+scored, tally, weighted = st.columns(3)
+scored.metric("Scorecards in", f"{len(view.scorecards)} of {len(view.status.active)}")
+tally.metric(
+    "Yes · no · undecided",
+    f"{result.tally['yes']} · {result.tally['no']} · {result.tally['undecided']}",
 )
-right.metric("Weighted score", "—" if result.score is None else f"{result.score:.2f}")
+weighted.metric("Weighted score", "—" if result.score is None else f"{result.score:.2f}")
 if missing:
     st.error(
         plain_markdown(
@@ -139,27 +141,31 @@ for flag in result.flags:
     if flag not in ("lukewarm", "split", "fragile"):
         st.caption(f"{FLAG_WORDS[flag]}: {FLAG_MEANINGS[flag]}")
 
-# Raw next to forced, and what the other strategies would say.
+# Raw next to forced, under every strategy that can apply to this opening.
 st.subheader("What would change it")
-for column, title, shown in zip(
-    st.columns(2), ("Raw scores", "Forced extremes"), (view.raw, view.forced), strict=True
-):
-    with column, st.container(border=True):
-        st.markdown(f"**{title}:** {coloured(shown.outcome)}")
-        st.caption(", ".join(FLAG_WORDS[f] for f in shown.flags) or "no flags")
+rows = ["| Strategy | Raw scores | Forced extremes |", "|---|---|---|"]
+for preview in view.previews:
+    name = STRATEGY_LABELS[preview.kind]
+    name = f"**{name}** (this opening's)" if preview.chosen else name
+    rows.append(
+        f"| {name} | {debrief.outcome_words(preview.raw)}"
+        f" | {debrief.outcome_words(preview.forced)} |"
+    )
+st.markdown("\n".join(rows))
 if view.raw.outcome != view.forced.outcome:
     st.warning(
         "Forcing the scores to the extremes flips the outcome.", icon=":material/swap_horiz:"
+    )
+elif lean(view.raw).verdict != lean(view.forced).verdict:
+    st.warning(
+        "Forcing the scores to the extremes changes where the panel leans.",
+        icon=":material/swap_horiz:",
     )
 moved = [p.interviewer for p in view.forced.positions if p.raw != p.effective]
 changed = view.flipped_by_forcing
 moves = f"Forcing moves {', '.join(moved)} to an extreme. " if moved else "Nobody's score moves. "
 sides = f"Positions that change side: {', '.join(changed)}." if changed else "Nobody changes side."
 st.caption(plain_markdown(moves + sides))
-cols = st.columns(3)
-for col, (kind, other) in zip(cols, view.what_if.items(), strict=True):
-    chosen = " (this opening's)" if kind == opening.strategy.kind else ""
-    col.markdown(f"{STRATEGY_LABELS[kind]}{chosen}  \n**{OUTCOME_WORDS[other.outcome]}**")
 
 # The panel.
 st.subheader("The panel")
@@ -172,24 +178,40 @@ st.altair_chart(
 )
 rubrics = {c.rubric_hash: openings.rubric(store(), c.rubric_hash) for c in view.scorecards}
 labels = [p.interviewer for p in result.positions]
-frame = analysis.criterion_frame(view.scorecards, rubrics, labels, forced=force)
-st.markdown("**Criteria** (blank: not assessed, or another session's rubric)")
-st.altair_chart(charts.heatmap(frame), width="content")
+frame = analysis.criterion_frame(view.scorecards, rubrics, labels)
+by_session = list(frame.groupby("session", sort=False))
+st.markdown("**Scores by session**")
+st.caption(
+    "The points each interviewer wrote, on each criterion's own scale (raw scores): red low,"
+    ' blue high. A dashed cell is "not assessed", which is not a low score.'
+)
+for start in range(0, len(by_session), 2):
+    for column, (session, part) in zip(st.columns(2), by_session[start : start + 2], strict=False):
+        column.altair_chart(charts.session_grid(part, str(session)), width="stretch")
 st.markdown("**Where interviewers differ**")
 spread = analysis.spread(frame)
 if spread.empty:
-    st.caption("Every criterion was rated by one interviewer: no spread to compare.")
+    st.caption("Every criterion was rated by one interviewer: no differences to compare.")
 else:
-    chart, numbers = st.columns([3, 1])
-    chart.altair_chart(charts.spread_chart(spread), width="stretch")
-    numbers.metric("Agreement", f"{analysis.agreement(spread):.2f}")
-    numbers.caption("1.00: interviewers who rated the same criteria gave the same points.")
-    for row in spread[spread["discuss"]].itertuples():
+    st.caption(
+        "Where two or more interviewers rated the same criterion: how many points of its scale"
+        " apart they wrote (raw scores)."
+    )
+    shared = list(spread.groupby("session", sort=False))
+    for start in range(0, len(shared), 2):
+        for column, (session, part) in zip(st.columns(2), shared[start : start + 2], strict=False):
+            column.altair_chart(
+                charts.differ_chart(frame[frame["session"] == session], part, str(session)),
+                width="stretch",
+            )
+    discuss = [
+        f"- {plain_markdown(f'{row.criterion} ({row.session}): {points}{row.apart}')}"
+        for row in spread[spread["discuss"]].itertuples()
+        for points in [f"{row.lowest} to {row.highest}, " if row.kind == "scale" else ""]
+    ]
+    if discuss:
         st.error(
-            plain_markdown(
-                f"Discuss: {row.criterion} ({row.session}): {row.lowest} to {row.highest}"
-                f" on {row.min}..{row.max}"
-            ),
+            "**Discuss: half the scale or more apart**\n\n" + "\n".join(discuss),
             icon=":material/forum:",
         )
 
@@ -211,11 +233,7 @@ for card, position in zip(view.scorecards, result.positions, strict=True):
 # The decision.
 st.subheader("Decision")
 if view.frozen:
-    frozen_words = OUTCOME_WORDS[view.frozen["outcome"]]
-    st.caption(
-        f"When the debrief opened ({when(view.opened_at)}) the panel said:"
-        f" {frozen_words}, {view.frozen['tally']['yes']} yes to {view.frozen['tally']['no']} no."
-    )
+    st.caption(f"{view.standing} (Opened {when(view.opened_at)}.)")
 for record in view.decisions:
     superseded = "" if record is view.final else " (superseded)"
     by = plain_markdown(record.decided_by, one_line=True)
@@ -224,7 +242,7 @@ for record in view.decisions:
         f"- **{OUTCOME_WORDS[record.outcome]}**{superseded} by {by},"
         f" {when(record.decided_at)}: {why}"
     )
-if view.final is not None:
+if view.final is not None and view.frozen_lean is not None:  # only when it stood somewhere
     if view.changed_since_opening:
         st.warning(
             "The decision differs from where the panel stood when the debrief opened.",

@@ -24,8 +24,9 @@ def criterion_frame(
     *,
     forced: bool = False,
 ) -> pd.DataFrame:
-    """One row per interviewer × criterion of their rubric: raw and effective point, the point
-    normalised to 0..1 (NaN when not assessed), the scale and the weight."""
+    """One row per interviewer × criterion of their rubric, in panel and rubric order: raw and
+    effective point, the point normalised to 0..1 (NaN when not assessed), the scale, the
+    criterion's kind (scale or binary) and the weight."""
     rows = []
     for label, card in zip(labels, cards, strict=True):
         rubric = rubrics[card.rubric_hash]
@@ -40,6 +41,7 @@ def criterion_frame(
                     "session": card.session_title,
                     "criterion_id": criterion.id,
                     "criterion": criterion.name,
+                    "kind": criterion.kind,
                     "raw": raw,
                     "effective": effective,
                     "normalised": None if effective is None else scale.normalise(effective),
@@ -56,6 +58,7 @@ def criterion_frame(
             "session",
             "criterion_id",
             "criterion",
+            "kind",
             "raw",
             "effective",
             "normalised",
@@ -72,29 +75,33 @@ def criterion_frame(
 
 
 def spread(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per criterion rated by two or more interviewers: lowest, highest, the gap in points and
-    as a share of the scale, and whether it is wide enough to discuss (half the scale or more)."""
+    """Per criterion rated by two or more interviewers, on the points they wrote (raw: forcing
+    would turn 2 vs 3 into 1 vs 4): lowest, highest, the gap in points of the criterion's scale
+    and as a share of it, whether it is wide enough to discuss (half the scale or more), and
+    the gap in words ("3 points apart on 1..4"). In rubric order within each session."""
     assessed = frame[frame["assessed"]]
-    grouped = assessed.groupby(["session", "criterion_id", "criterion", "min", "max"], sort=False)
+    grouped = assessed.groupby(
+        ["session", "criterion_id", "criterion", "kind", "min", "max"], sort=False
+    )
     table = grouped.agg(
         raters=("interviewer", "nunique"),
-        lowest=("effective", "min"),
-        highest=("effective", "max"),
+        lowest=("raw", "min"),
+        highest=("raw", "max"),
     ).reset_index()
     table = table[table["raters"] >= 2].copy()
     table["gap"] = (table["highest"] - table["lowest"]).astype("Int64")
     table["gap_share"] = (table["gap"] / (table["max"] - table["min"])).astype("float64")
     table["discuss"] = table["gap_share"] >= DISCUSS_SHARE
-    return table.sort_values("gap_share", ascending=False, ignore_index=True)
+    table["apart"] = [_apart(row) for row in table.itertuples()]
+    return table.reset_index(drop=True)
 
 
-def agreement(table: pd.DataFrame) -> float | None:
-    """From a `spread` table: where several interviewers rated the same criteria, 1 minus the
-    mean gap as a share of the scale (1.0 = they gave the same points). None when no criterion
-    had two raters."""
-    if table.empty:
-        return None
-    return round(1 - float(table["gap_share"].mean()), 2)
+def _apart(row) -> str:
+    if row.kind == "binary":
+        return "no and yes" if row.gap else "all the same"
+    if row.gap == 0:
+        return "same points"
+    return f"{row.gap} point{'s' if row.gap != 1 else ''} apart on {row.min}..{row.max}"
 
 
 def overall_frame(positions: Iterable, scale: Scale, labels: Mapping[int, str]) -> pd.DataFrame:

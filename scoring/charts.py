@@ -7,6 +7,8 @@ slower to build (benchmarks/page_bench.py)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -28,9 +30,10 @@ def _data(frame: pd.DataFrame, *columns: str) -> alt.InlineData:
 
 
 def _big(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
-        labelFontSize=FONT, titleFontSize=FONT
-    )
+    ink = "#262730"  # dark on white, also on a washed-out projector
+    return chart.configure_axis(
+        labelFontSize=FONT, titleFontSize=FONT, labelColor=ink, titleColor=ink
+    ).configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelColor=ink, titleColor=ink)
 
 
 def overall_chart(frame: pd.DataFrame, low: int, high: int) -> alt.TopLevelMixin:
@@ -49,8 +52,12 @@ def overall_chart(frame: pd.DataFrame, low: int, high: int) -> alt.TopLevelMixin
         .mark_circle(size=420, opacity=1)
         .encode(
             x=x,
-            y=alt.Y("interviewer:N", title=None, sort=None, axis=alt.Axis(labelLimit=240)),
-            color=alt.Color("position:N", scale=POSITION_COLOURS, title="Position"),
+            y=alt.Y("interviewer:N", title=None, sort=None, axis=alt.Axis(labelLimit=150)),
+            color=alt.Color(
+                "position:N",
+                scale=POSITION_COLOURS,
+                legend=alt.Legend(title=None, orient="bottom", direction="horizontal"),
+            ),
             tooltip=[
                 alt.Tooltip("interviewer:N"),
                 alt.Tooltip("raw:Q"),
@@ -75,69 +82,202 @@ def overall_chart(frame: pd.DataFrame, low: int, high: int) -> alt.TopLevelMixin
     return _big((midpoint + dots + labels).properties(height=height))
 
 
-def heatmap(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """Criterion × interviewer, coloured by the point given on its own scale; "not assessed"
-    and criteria of other sessions stay blank."""
-    shown = frame[frame["assessed"]].copy()
-    shown["point"] = shown["effective"].astype("string") + " / " + shown["max"].astype("string")
-    data = _data(shown, "interviewer", "criterion", "session", "point", "normalised")
+CELL_COLOURS = alt.Scale(domain=[0, 0.5, 1], range=["#e8836f", "#f4f4f4", "#7fb0de"])
+"""Low points red, the middle pale, high points blue: black text reads on every cell."""
+DIFFER_WORDS = ("half the scale or more apart: discuss", "less than half the scale apart")
+DIFFER_COLOURS = alt.Scale(domain=list(DIFFER_WORDS), range=["#c62828", "#78909c"])
+GRID_WIDTH = 240  # one session's grid in the exports (two side by side fit an A4 page)
+WIDE = 560  # a full-width chart in the exports
+LINE = 18  # pixels per line of a wrapped label
+
+
+def _wrapped(text: str, width: int, lines: int = 4) -> str:
+    """A label broken into lines of about `width` characters (Vega splits on newlines), words
+    kept whole, at most `lines` lines (the last one ending in an ellipsis if cut)."""
+    parts = textwrap.wrap(str(text), width, break_long_words=False) or [str(text)]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], parts[lines - 1] + "…"]
+    return "\n".join(parts)
+
+
+def _points(row) -> str:
+    if not row["assessed"]:
+        return "not\nassessed"
+    if row["kind"] == "binary":
+        return "Yes" if row["raw"] else "No"
+    return f"{row['raw']} / {row['max']}"
+
+
+def _session_layer(frame: pd.DataFrame, width: int | str, title: str) -> alt.LayerChart:
+    """One session's grid: criteria down, its interviewers across (two or more for a pair)."""
+    shown = frame.copy()
+    shown["row"] = [_wrapped(name, 22) for name in shown["criterion"]]
+    shown["column"] = [_wrapped(name, 9, lines=2) for name in shown["interviewer"]]
+    shown["points"] = [_points(row) for row in shown.to_dict("records")]
+    shown["normalised"] = [
+        None if not row["assessed"] else (row["raw"] - row["min"]) / (row["max"] - row["min"])
+        for row in shown.to_dict("records")
+    ]
+    lines = max((row.count("\n") + 1 for row in shown["row"]), default=1)
+    heads = max((name.count("\n") + 1 for name in shown["column"]), default=1)
+    data = _data(
+        shown, "row", "column", "criterion", "interviewer", "points", "normalised", "assessed"
+    )
+    split = "split(datum.label, '\\n')"
     base = alt.Chart(data).encode(
         x=alt.X(
-            "interviewer:N",
+            "column:N",
             title=None,
             sort=None,
-            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False, labelLimit=150),
+            axis=alt.Axis(
+                labelAngle=0,
+                labelFontSize=FONT - 2,
+                orient="top",
+                labelExpr=split,
+                labelLimit=100,
+                # Vega draws a label's extra lines below its first: lift it clear of the cells.
+                labelPadding=6 + (FONT - 1) * (heads - 1),
+                ticks=False,
+                domain=False,
+            ),
         ),
-        y=alt.Y("criterion:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color(
-            "normalised:Q",
-            title="Share of scale",
-            scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
+        y=alt.Y(
+            "row:N",
+            title=None,
+            sort=None,
+            axis=alt.Axis(labelExpr=split, labelLimit=220, ticks=False, domain=False),
         ),
         tooltip=[
-            alt.Tooltip("session:N"),
-            alt.Tooltip("criterion:N"),
-            alt.Tooltip("interviewer:N"),
-            alt.Tooltip("point:N"),
+            alt.Tooltip("criterion:N", title="Criterion"),
+            alt.Tooltip("interviewer:N", title="Interviewer"),
+            alt.Tooltip("points:N", title="Points"),
         ],
     )
-    text = base.mark_text(fontSize=FONT, fontWeight="bold").encode(text=alt.Text("point:N"))
-    height = max(160, 34 * frame["criterion"].nunique())
-    return _big((cells + text).properties(height=height, width=alt.Step(130)))
+    cells = (
+        base.mark_rect(stroke="white", strokeWidth=3)
+        .encode(color=alt.Color("normalised:Q", scale=CELL_COLOURS, legend=None))
+        .transform_filter("datum.assessed")
+    )
+    blank = base.mark_rect(
+        fill="white", stroke="#9e9e9e", strokeDash=[4, 3], strokeWidth=1
+    ).transform_filter("!datum.assessed")
+    points = (
+        base.mark_text(fontSize=FONT, fontWeight="bold", color="#111")
+        .encode(text=alt.Text("points:N"))
+        .transform_filter("datum.assessed")
+    )
+    missing = (
+        base.mark_text(fontSize=FONT - 3, fontStyle="italic", color="#555", lineBreak="\n")
+        .encode(text=alt.Text("points:N"))
+        .transform_filter("!datum.assessed")
+    )
+    step = max(38, 19 * lines + 12)
+    return (cells + blank + points + missing).properties(
+        width=width,
+        height=alt.Step(step),
+        title=alt.TitleParams(title, anchor="start", fontSize=FONT + 1),
+    )
 
 
-def spread_chart(table: pd.DataFrame) -> alt.TopLevelMixin:
-    """Per criterion rated by several interviewers: the range of their points, as a share of
-    the scale; ranges of half the scale or more are red (discuss)."""
-    bars = (
-        alt.Chart(
-            _data(
-                table, "criterion", "session", "gap_share", "discuss", "lowest", "highest", "raters"
-            )
+def session_grid(frame: pd.DataFrame, title: str, width: int | str = "container"):
+    """One session's scores: a compact criteria × interviewers grid of the points written, on
+    raw scores; a pair's interviewers side by side, "not assessed" as a dashed, labelled blank.
+    Each session has its own rubric, so sessions are separate small multiples, never one
+    sparse block-diagonal matrix."""
+    return _big(_session_layer(frame, width, title))
+
+
+def sessions_grid(frame: pd.DataFrame, columns: int = 2) -> alt.TopLevelMixin:
+    """Every session's grid as small multiples in `columns` columns (for the exports)."""
+    grids = [
+        _session_layer(part, GRID_WIDTH, str(session))
+        for session, part in frame.groupby("session", sort=False)
+    ]
+    return _big(alt.concat(*grids, columns=columns, spacing=28))
+
+
+def differ_chart(
+    frame: pd.DataFrame, table: pd.DataFrame, title: str, width: int | str = "container"
+) -> alt.TopLevelMixin:
+    """For one session rated by several interviewers: each criterion in its own fixed-height
+    row, its name and the gap in points written above its line, each interviewer a dot at the
+    point they wrote on that criterion's own scale (its points under the line), red when they
+    are half the scale or more apart. Raw scores."""
+    rows = table.copy()
+    rows["label"] = [
+        _wrapped(f"{r.criterion} — {r.apart}", 42) for r in rows.itertuples(index=False)
+    ]
+    rows["words"] = [DIFFER_WORDS[0] if d else DIFFER_WORDS[1] for d in rows["discuss"]]
+    rows["low"] = (rows["lowest"] - rows["min"]) / (rows["max"] - rows["min"])
+    rows["high"] = (rows["highest"] - rows["min"]) / (rows["max"] - rows["min"])
+    rows["row"] = rows["criterion_id"]
+    keys = ["session", "criterion_id"]
+    dots = frame[frame["assessed"]].merge(rows[[*keys, "row", "words"]], on=keys)
+    dots["at"] = (dots["raw"] - dots["min"]) / (dots["max"] - dots["min"])
+    dots["points"] = [
+        ("Yes" if r["raw"] else "No") if r["kind"] == "binary" else f"{r['raw']} of {r['max']}"
+        for r in dots.to_dict("records")
+    ]
+    ticks = []
+    for r in rows.to_dict("records"):
+        span = r["max"] - r["min"]
+        for point in range(int(r["min"]), int(r["max"]) + 1):
+            name = ("Yes" if point else "No") if r["kind"] == "binary" else str(point)
+            ticks.append({"row": r["row"], "at": (point - r["min"]) / span, "name": name})
+    lines = max((label.count("\n") + 1 for label in rows["label"]), default=1)
+    step = LINE * lines + 62
+    order = list(rows["row"])
+    along = alt.Scale(domain=[-0.04, 1.04])
+    x = alt.X("at:Q", scale=along, axis=None, title=None)
+    # Within a row (top to bottom): the label, then the dots on their scale, then the points.
+    # The label's last line sits just above its own line of dots, whatever its length, so a
+    # label can only be read with the dots under it; the free space is above it.
+    line_y = alt.Y("row:N", sort=order, axis=None, title=None, bandPosition=1)
+    # With a yOffset channel a text mark is placed from the top of its band.
+    rows["shift"] = [step - 34 - LINE * (label.count("\n") + 1) for label in rows["label"]]
+    labels = (
+        alt.Chart(_data(rows, "row", "label", "shift"))
+        .mark_text(
+            align="left", baseline="top", fontSize=FONT - 1, lineBreak="\n", lineHeight=LINE, x=0
         )
-        .mark_bar(height=18)
         .encode(
-            y=alt.Y("criterion:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X(
-                "gap_share:Q",
-                title="Gap between raters (share of the scale)",
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            color=alt.Color(
-                "discuss:N",
-                scale=alt.Scale(domain=[True, False], range=["#c62828", "#90a4ae"]),
-                legend=alt.Legend(title="Discuss"),
-            ),
+            y=line_y,
+            yOffset=alt.YOffset("shift:Q", scale=None),
+            text=alt.Text("label:N"),
+        )
+    )
+    scale_ticks = (
+        alt.Chart(alt.InlineData(values=ticks))
+        .mark_text(fontSize=FONT - 3, color="#424242", baseline="bottom", dy=-1)
+        .encode(x=x, y=line_y, text=alt.Text("name:N"))
+    )
+    colour = alt.Color(
+        "words:N",
+        scale=DIFFER_COLOURS,
+        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400),
+    )
+    gap = (
+        alt.Chart(_data(rows, "row", "low", "high", "words"))
+        .mark_rule(strokeWidth=4, yOffset=-22)
+        .encode(x=alt.X("low:Q", scale=along, axis=None), x2="high:Q", y=line_y, color=colour)
+    )
+    raters = (
+        alt.Chart(_data(dots, "row", "at", "words", "interviewer", "criterion", "points"))
+        .mark_circle(size=200, opacity=1, yOffset=-22, stroke="white", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=line_y,
+            color=colour,
             tooltip=[
-                alt.Tooltip("session:N"),
-                alt.Tooltip("criterion:N"),
-                alt.Tooltip("lowest:Q"),
-                alt.Tooltip("highest:Q"),
-                alt.Tooltip("raters:Q"),
+                alt.Tooltip("criterion:N", title="Criterion"),
+                alt.Tooltip("interviewer:N", title="Interviewer"),
+                alt.Tooltip("points:N", title="Wrote"),
             ],
         )
     )
-    half = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[6, 4]).encode(x=alt.X("x:Q"))
-    return _big((bars + half).properties(height=max(80, 34 * len(table))))
+    chart = (gap + raters + scale_ticks + labels).properties(
+        width=width,
+        height=alt.Step(step),
+        title=alt.TitleParams(title, anchor="start", fontSize=FONT + 1),
+    )
+    return _big(chart.configure_view(stroke=None))

@@ -25,6 +25,7 @@ from scoring.engine import (
     ScorecardIn,
     Strategy,
     decide,
+    lean,
 )
 from scoring.errors import InvalidInput
 from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
@@ -196,6 +197,50 @@ class DebriefStatus:
         return [s for s in self.active if s.submitted_at is None]
 
 
+def applicable_strategies(opening: Opening) -> tuple[str, ...]:
+    """The strategies that can decide for this opening: every opening has a hiring manager and
+    a panel; only an opening with committee members can go to a committee (its own strategy
+    is always listed)."""
+    return tuple(
+        k
+        for k in STRATEGY_KINDS
+        if k == opening.strategy.kind or k != "committee" or opening.committee_ids
+    )
+
+
+def outcome_words(result: Decision) -> str:
+    """An engine outcome in words; while the hiring manager has not decided, the panel's lean
+    instead (the manager decides on its advice, and the advice is what the room needs to see)."""
+    if result.outcome == "awaiting_manager":
+        return lean(result).words
+    return OUTCOME_WORDS[result.outcome]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One strategy that can apply to the opening, on raw and on forced scores."""
+
+    kind: str
+    raw: Decision
+    forced: Decision
+    chosen: bool  # the opening's own strategy
+
+    @property
+    def flips(self) -> bool:
+        """Does forcing change this strategy's outcome?"""
+        return self.raw.outcome != self.forced.outcome
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The debrief's headline: what the room reads first. `tone` is an outcome ("hire",
+    "no_hire", ...) for the colour."""
+
+    text: str
+    tone: str
+    detail: str  # one line under it: which scores it is on, and who decides
+
+
 @dataclass(frozen=True)
 class DebriefView:
     """Everything the debrief page shows for one candidate, already access-checked."""
@@ -206,7 +251,8 @@ class DebriefView:
     raw: Decision  # the same without forcing
     forced: Decision  # the same with forcing
     rule: Decision  # the same with the opening's own forcing setting: what decides
-    what_if: dict[str, Decision]  # each strategy on the same scores
+    what_if: dict[str, Decision]  # each strategy that can apply, on the same scores
+    previews: list[Preview]  # each strategy that can apply, raw and forced
     opened_at: datetime
     opened_by: str
     early_reason: str | None
@@ -247,6 +293,38 @@ class DebriefView:
             return self.frozen["outcome"]
         yes, no = self.frozen["tally"]["yes"], self.frozen["tally"]["no"]
         return "hire" if yes > no else "no_hire" if no > yes else None
+
+    @property
+    def headline(self) -> Headline:
+        """The outcome under the opening's strategy, forcing as asked. While the hiring manager
+        has not decided, "Awaiting the hiring manager" tells the room nothing: the panel's lean
+        is the headline, and the decision is named as the manager's."""
+        result = self.result
+        scores = "Forced extremes" if result.forced else "Raw scores"
+        if result.outcome != "awaiting_manager":
+            return Headline(OUTCOME_WORDS[result.outcome], result.outcome, scores)
+        panel = lean(result)
+        who = "your decision" if self.may_decide else "the hiring manager decides"
+        tone = panel.verdict or "needs_discussion"
+        return Headline(
+            f"{panel.words} — {who}", tone, f"{scores} · the panel gives advice and consent"
+        )
+
+    @property
+    def standing(self) -> str:
+        """Where the panel stood when the debrief opened, in one sentence."""
+        tally = self.frozen["tally"]
+        counts = f"{tally['yes']} yes, {tally['no']} no, {tally['undecided']} undecided"
+        outcome = self.frozen["outcome"]
+        if outcome in ("hire", "no_hire"):
+            return f"When the debrief opened the panel said {OUTCOME_WORDS[outcome]}: {counts}."
+        stood = self.frozen_lean
+        if stood is None:
+            return f"When the debrief opened the panel had no lean: {counts}."
+        return (
+            f"When the debrief opened the panel leaned {OUTCOME_WORDS[stood].lower()}: {counts}"
+            f" ({OUTCOME_WORDS[outcome].lower()})."
+        )
 
     @property
     def changed_since_opening(self) -> bool:
@@ -439,20 +517,30 @@ def debrief(
             [candidate_id],
         ).fetchone()
         forced_on = opening.strategy.force_extremes if force is None else force
-        what_if = {
-            kind: panel.run(opening.strategy.model_copy(update={"kind": kind}), forced_on)
-            for kind in STRATEGY_KINDS
-        }
+        previews = []
+        for kind in applicable_strategies(opening):
+            strategy = opening.strategy.model_copy(update={"kind": kind})
+            previews.append(
+                Preview(
+                    kind,
+                    panel.run(strategy, False),
+                    panel.run(strategy, True),
+                    kind == opening.strategy.kind,
+                )
+            )
+        what_if = {p.kind: p.forced if forced_on else p.raw for p in previews}
+        chosen = next(p for p in previews if p.chosen)
         rule = panel.run(opening.strategy)
         may_decide = may(actor, "decide", facts)
         return DebriefView(
             status=frame,
             scorecards=panel.cards,
             result=what_if[opening.strategy.kind],
-            raw=panel.run(opening.strategy, False),
-            forced=panel.run(opening.strategy, True),
+            raw=chosen.raw,
+            forced=chosen.forced,
             rule=rule,
             what_if=what_if,
+            previews=previews,
             opened_at=parse_stamp(opened["opened_at"]),
             opened_by=opened["name"],
             early_reason=opened["early_reason"],

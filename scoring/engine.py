@@ -443,6 +443,64 @@ def _is_fragile(case: Case, outcome: Outcome) -> bool:
     return _outcome(what_if, _positions(what_if))[0] != outcome
 
 
+LUKEWARM_FORCED = (
+    "Before forcing, nobody scored an extreme: nobody was fighting for or against this"
+    " candidate; forcing decides for them."
+)
+"""The lukewarm reason under forcing: lukewarm is about what people wrote (raw scores), and
+next to "N scores moved to an extreme" the plain "Nobody scored an extreme" would contradict."""
+
+
+def _flag_reason(flag: str, forced: bool) -> str:
+    """A flag's reason sentence, true of the scores it was raised on."""
+    if flag == "lukewarm" and forced:
+        return LUKEWARM_FORCED
+    return FLAG_MEANINGS[flag]
+
+
+@dataclass(frozen=True)
+class Lean:
+    """Where the panel stands, counted on the scores as the rules see them (forced or raw)."""
+
+    verdict: Verdict | None  # None: as many yes as no
+    yes: int
+    no: int
+    undecided: int
+    strong_yes: int
+    strong_no: int
+    forced: bool
+
+    @property
+    def words(self) -> str:
+        """'Panel leans hire: 4 yes, 1 no', 'Panel is split evenly: 2 yes, 2 no', ...; under
+        forcing every score is an extreme, so the counts say 'strong'."""
+        strong = "strong " if self.forced else ""
+        counts = f"{self.yes} {strong}yes, {self.no} {strong}no"
+        if self.undecided:
+            counts += f", {self.undecided} undecided"
+        if self.verdict is not None:
+            return f"Panel leans {self.verdict.replace('_', ' ')}: {counts}"
+        if self.yes or self.no:
+            return f"Panel is split evenly: {counts}"
+        if self.undecided:
+            return f"Panel is undecided: {self.undecided} undecided"
+        return "No scorecards in yet"
+
+
+def lean(decision: Decision) -> Lean:
+    """The panel's lean in a decision: its majority and the counts behind it."""
+    strong = Counter(p.position for p in decision.positions if p.strong)
+    return Lean(
+        verdict=panel_majority(decision.positions),
+        yes=decision.tally["yes"],
+        no=decision.tally["no"],
+        undecided=decision.tally["undecided"],
+        strong_yes=strong[Position.YES],
+        strong_no=strong[Position.NO],
+        forced=decision.forced,
+    )
+
+
 def decide(case: Case) -> Decision:
     """Apply the case's strategy to its scorecards; see the module docstring and README."""
     check_case(case)
@@ -479,7 +537,7 @@ def decide(case: Case) -> Decision:
         )
     for flag in ("lukewarm", "split", "fragile"):
         if flag in flags:
-            reasons.append(FLAG_MEANINGS[flag])
+            reasons.append(_flag_reason(flag, strategy.force_extremes))
 
     return Decision(
         outcome=outcome,

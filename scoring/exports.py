@@ -36,6 +36,11 @@ from scoring.store import Store, now_utc
 from scoring.text import formula_like, plain_markdown
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+STRATEGY_WORDS = {
+    "manager": "hiring manager decides",
+    "vote": "democratic vote",
+    "committee": "cross-company committee",
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # the plain starts; `formula_like` sees more
 
 
@@ -93,11 +98,13 @@ class Summary:
     parameters: dict[str, Any]
     outcome_raw: str
     outcome_forced: str
+    what_if: list[dict[str, Any]]  # each strategy that can apply: raw and forced outcome
     flags: list[tuple[str, str]]  # (word, meaning)
     reasons: list[str]
     tally: dict[str, int]
     score: float | None
     frozen: str
+    standing: str  # where the panel stood when the debrief opened, in a sentence
     opened: str
     early_reason: str | None
     scorecards: list[ScorecardSection]
@@ -178,12 +185,16 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
             analysis.overall_frame(view.raw.positions, scale, opening.scale.labels),
             scale.min,
             scale.max,
-        ).to_dict(),
-        "Criteria by interviewer": charts.heatmap(frame).to_dict(),
+        )
+        .properties(width=charts.WIDE)
+        .to_dict(),
+        "Scores by session (raw)": charts.sessions_grid(frame).to_dict(),
     }
     spread = analysis.spread(frame)
-    if not spread.empty:
-        specs["Where interviewers differ"] = charts.spread_chart(spread).to_dict()
+    for session, part in spread.groupby("session", sort=False):
+        specs[f"Where interviewers differ: {session} (raw, in points)"] = charts.differ_chart(
+            frame[frame["session"] == session], part, str(session), width=charts.WIDE
+        ).to_dict()
     result = view.rule
     first_day = min((c.session_ended_at for c in view.scorecards), default=view.opened_at)
     return Summary(
@@ -195,13 +206,23 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
         interview_date=f"{first_day:%Y-%m-%d}",
         strategy=opening.strategy.kind,
         parameters=opening.strategy.model_dump(),
-        outcome_raw=OUTCOME_WORDS[view.raw.outcome],
-        outcome_forced=OUTCOME_WORDS[view.forced.outcome],
+        outcome_raw=debrief.outcome_words(view.raw),
+        outcome_forced=debrief.outcome_words(view.forced),
+        what_if=[
+            {
+                "strategy": p.kind,
+                "chosen": p.chosen,
+                "raw": debrief.outcome_words(p.raw),
+                "forced": debrief.outcome_words(p.forced),
+            }
+            for p in view.previews
+        ],
         flags=[(FLAG_WORDS[f], FLAG_MEANINGS[f]) for f in result.flags],
         reasons=list(result.reasons),
         tally=dict(result.tally),
         score=result.score,
         frozen=OUTCOME_WORDS[view.frozen["outcome"]],
+        standing=view.standing,
         opened=f"{_when(view.opened_at)} by {view.opened_by}",
         early_reason=view.early_reason,
         scorecards=sections,
@@ -262,8 +283,14 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         f"Outcome on raw scores: {s.outcome_raw} · on forced extremes: {s.outcome_forced}",
         f"Panel: {s.tally['yes']} yes, {s.tally['no']} no, {s.tally['undecided']} undecided"
         + (f" · weighted score {s.score:.2f}" if s.score is not None else ""),
-        f"When the debrief opened ({s.opened}) the outcome was: {s.frozen}",
+        f"Debrief opened {s.opened}. {s.standing}",
     ]
+    for w in s.what_if:
+        chosen = " (this opening's)" if w["chosen"] else ""
+        head.append(
+            f"If {STRATEGY_WORDS[w['strategy']]}{chosen}: raw scores: {w['raw']};"
+            f" forced extremes: {w['forced']}"
+        )
     if s.early_reason:
         head.append(f"Opened early: {s.early_reason}")
     if s.anonymised:
@@ -348,10 +375,15 @@ figure{margin:1rem 0}figcaption{font-weight:600}
 """
 
 
-def _svg(spec: dict) -> str:
+def _svg(spec: dict, title: str) -> str:
+    """A chart as inline SVG named by its title (an SVG image needs a name: axe svg-img-alt)."""
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec)
+    # The figure is named; its marks are not separate images (unnamed ARIA symbols fail axe).
+    config = spec.get("config", {})
+    quiet = {**config, "mark": {**config.get("mark", {}), "aria": False}}
+    svg = vl_convert.vegalite_to_svg({**spec, "config": quiet, "description": title})
+    return svg.replace("<svg", f"<svg aria-label='{html.escape(title, quote=True)}'", 1)
 
 
 def render_html(s: Summary) -> str:
@@ -360,7 +392,7 @@ def render_html(s: Summary) -> str:
     out = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>Decision summary: {e(s.candidate)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Decision summary: {e(s.candidate)}</h1>",
+        f"<main><h1>Decision summary: {e(s.candidate)}</h1>",
     ]
     for heading, lines in _sections(s):
         out.append(
@@ -368,7 +400,10 @@ def render_html(s: Summary) -> str:
         )
     out.append("<h2>Charts</h2>")
     for title, spec in s.charts.items():
-        out.append(f"<figure><figcaption>{e(title)}</figcaption>{_svg(spec)}</figure>")
+        out.append(
+            f"<figure role='group' aria-label='{e(title)}'><figcaption>{e(title)}</figcaption>"
+            f"{_svg(spec, title)}</figure>"
+        )
     out.append("<h2>Scorecards</h2>")
     for card in s.scorecards:
         marks = "".join(f" <span class='mark'>({e(m)})</span>" for m in card.marks)
@@ -395,7 +430,10 @@ def render_html(s: Summary) -> str:
                 )
                 + "</ul>"
             )
-    out.append(f"<p><em>Generated {e(s.generated)} by Debrief.</em></p></body></html>")
+    out.append(
+        f"</main><footer><p><em>Generated {e(s.generated)} by Debrief.</em></p></footer>"
+        "</body></html>"
+    )
     return "\n".join(out)
 
 
@@ -430,8 +468,10 @@ def render_pdf(s: Summary) -> bytes:
             text(f"• {line}")
     for title, spec in s.charts.items():
         png = vl_convert.vegalite_to_png(spec, scale=2)
-        shown = min(width, 170)
         pixels_wide, pixels_high = int.from_bytes(png[16:20]), int.from_bytes(png[20:24])
+        # A quarter of a millimetre per CSS pixel (rendered at scale 2): a narrow chart keeps
+        # its lettering at reading size instead of being blown up to the page's width.
+        shown = min(width, pixels_wide / 2 * 0.25)
         if pdf.will_page_break(12 + shown * pixels_high / pixels_wide):
             pdf.add_page()  # keep a chart with its title
         pdf.ln(2)

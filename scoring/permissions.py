@@ -4,8 +4,9 @@ Modelled on datasette's permissions. Each named action (`ACTIONS`) is a pure fun
 person (`actor`) and a resource; `may(actor, action, resource)` answers, `why_not` says why not, and
 `ensure` raises `NotAllowed` with that reason. The service loads the actor as the database knows
 them *now* (`current`) and the resource's facts (`organisation`, `opening_facts`,
-`candidate_facts`, `seat_facts`) inside its unit of work, then asks; pages ask the service, whose
-views carry what the actor may do. No other module decides who may do what.
+`candidate_facts` or, for a page of rows, `candidates_facts`; `seat_facts`) inside its unit of
+work, then asks; pages ask the service, whose views carry what the actor may do. No other
+module decides who may do what.
 
 Two kinds of rule make up every action:
 
@@ -91,7 +92,8 @@ class Screen:
 SCREENS: dict[str, tuple[str, ...]] = {
     "my_interviews": ("interviewer",),
     "scorecard": ("interviewer",),
-    "debrief_day": ("hiring_manager", "committee_member"),
+    "pipeline": ("hiring_manager", "committee_member"),
+    "debrief_day": ("hiring_manager", "committee_member"),  # old links: now the pipeline
     "debrief": ("hiring_manager", "committee_member"),
     "openings": ("coordinator",),
     "people": ("coordinator",),
@@ -235,40 +237,62 @@ def opening_facts(db: Database, opening_id: int, actor: Person | None = None) ->
 
 def candidate_facts(db: Database, candidate_id: int) -> CandidateFacts:
     """Load the facts for one candidate (a few small indexed queries)."""
-    row = db.execute(
-        """SELECT c.id, c.opening_id, o.hiring_manager_id, o.reveal_rule, o.anonymise, o.strategy,
+    found = candidates_facts(db, [candidate_id])
+    if candidate_id not in found:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    return found[candidate_id]
+
+
+def candidates_facts(db: Database, candidate_ids: list[int]) -> dict[int, CandidateFacts]:
+    """The facts for several candidates at once, by id, in the same few indexed queries as for
+    one (a list page asks for its rows' facts together). Unknown ids are left out."""
+    if not candidate_ids:
+        return {}
+    marks = ",".join("?" * len(candidate_ids))
+    rows = db.execute(
+        f"""SELECT c.id, c.opening_id, o.hiring_manager_id, o.reveal_rule, o.anonymise,
+                  o.strategy,
                   EXISTS (SELECT 1 FROM debriefs d WHERE d.candidate_id = c.id) AS debrief_open,
                   EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) AS decided
-           FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id = ?""",
-        [candidate_id],
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"No candidate with id {candidate_id}.")
-    seats = db.execute(
-        """SELECT a.id, a.session_id, a.interviewer_id, a.recused_at IS NOT NULL AS recused,
+           FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id IN ({marks})""",
+        candidate_ids,
+    ).fetchall()
+    seats: dict[int, list[Seat]] = {r["id"]: [] for r in rows}
+    for s in db.execute(
+        f"""SELECT i.candidate_id, a.id, a.session_id, a.interviewer_id,
+                  a.recused_at IS NOT NULL AS recused,
                   EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id) AS submitted
            FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
-           WHERE i.candidate_id = ? ORDER BY i.position, a.id""",
-        [candidate_id],
-    ).fetchall()
-    voters = db.execute(
-        "SELECT DISTINCT member_id FROM committee_votes WHERE candidate_id = ?", [candidate_id]
-    ).fetchall()
-    return CandidateFacts(
-        candidate_id=row["id"],
-        opening=OpeningFacts(
-            opening_id=row["opening_id"],
-            hiring_manager_id=row["hiring_manager_id"],
-            committee_ids=_committee(db, row["opening_id"]),
-            strategy_kind=json.loads(row["strategy"])["kind"],
-        ),
-        reveal_rule=row["reveal_rule"],
-        anonymise=bool(row["anonymise"]),
-        seats=tuple(Seat(s[0], s[1], s[2], bool(s[3]), bool(s[4])) for s in seats),
-        debrief_open=bool(row["debrief_open"]),
-        decided=bool(row["decided"]),
-        voter_ids=frozenset(r[0] for r in voters),
-    )
+           WHERE i.candidate_id IN ({marks}) ORDER BY i.candidate_id, i.position, a.id""",
+        candidate_ids,
+    ):
+        seats[s[0]].append(Seat(s[1], s[2], s[3], bool(s[4]), bool(s[5])))
+    voters: dict[int, set[int]] = {r["id"]: set() for r in rows}
+    for v in db.execute(
+        f"SELECT DISTINCT candidate_id, member_id FROM committee_votes"
+        f" WHERE candidate_id IN ({marks})",
+        candidate_ids,
+    ):
+        voters[v[0]].add(v[1])
+    committees = {o: _committee(db, o) for o in {r["opening_id"] for r in rows}}
+    return {
+        row["id"]: CandidateFacts(
+            candidate_id=row["id"],
+            opening=OpeningFacts(
+                opening_id=row["opening_id"],
+                hiring_manager_id=row["hiring_manager_id"],
+                committee_ids=committees[row["opening_id"]],
+                strategy_kind=json.loads(row["strategy"])["kind"],
+            ),
+            reveal_rule=row["reveal_rule"],
+            anonymise=bool(row["anonymise"]),
+            seats=tuple(seats[row["id"]]),
+            debrief_open=bool(row["debrief_open"]),
+            decided=bool(row["decided"]),
+            voter_ids=frozenset(voters[row["id"]]),
+        )
+        for row in rows
+    }
 
 
 def seat_facts(db: Database, assignment_id: int) -> SeatFacts:
@@ -440,7 +464,7 @@ def _see_opening_status(actor: Person, opening: OpeningFacts) -> str | None:
     return "Only the coordinator and the opening's hiring manager see its status."
 
 
-@_action("see_debriefs", OpeningFacts, "The opening's debrief day view")
+@_action("see_debriefs", OpeningFacts, "The opening's pipeline and debrief day view")
 def _see_debriefs(actor: Person, opening: OpeningFacts) -> str | None:
     if _manages(actor, opening) or _sits(actor, opening):
         return None

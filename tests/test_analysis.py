@@ -1,4 +1,5 @@
-"""The tables behind the debrief's charts: criterion scores, spread and agreement."""
+"""The tables behind the debrief's charts: criterion scores and where interviewers differ, in
+points of each criterion's scale, on the points they wrote (never on forced ones)."""
 
 from datetime import timedelta
 
@@ -45,13 +46,38 @@ def test_spread_calls_out_a_gap_of_half_the_scale(tmp_path):
     assert "efficiency" not in set(table["criterion_id"])
     legible = table[table["criterion_id"] == "legibility"].iloc[0]
     assert (legible["lowest"], legible["highest"], legible["gap"]) == (1, 4, 3)
-    assert legible["discuss"]
+    assert legible["discuss"] and legible["apart"] == "3 points apart on 1..4"
     binary = table[table["criterion_id"] == "runs-without-error"].iloc[0]
     assert binary["gap"] == 1 and binary["discuss"]  # no vs yes is the whole scale
-    assert analysis.agreement(table) == 0.0
+    assert binary["apart"] == "no and yes"
+    assert list(table["criterion_id"]) == [  # rubric order: rows line up with the grid
+        c for c in frame["criterion_id"].drop_duplicates() if c in set(table["criterion_id"])
+    ]
 
 
-def test_agreement_is_one_when_the_pair_gives_the_same_points(tmp_path):
+def test_differences_are_on_the_points_written_even_when_forcing(tmp_path):
+    """2 vs 3 on 1..4 is one point apart; forcing would make it 1 vs 4, the whole scale."""
+    w, candidate, seats = paired(tmp_path)
+    for person, level in ((w.ana, 2), (w.bo, 3)):
+        scorecards.submit(
+            w.store,
+            person,
+            seats[person.id],
+            overall=3,
+            feedback="ok",
+            criteria=full_scores(w.store, seats[person.id], level),
+            now=DAY + timedelta(days=1, hours=3),
+        )
+    cards = scorecards.panel(w.store, w.ana, candidate)
+    rubrics = {c.rubric_hash: openings.rubric(w.store, c.rubric_hash) for c in cards}
+    forced = analysis.criterion_frame(cards, rubrics, ["Ana", "Bo"], forced=True)
+    assert set(forced.loc[forced["kind"] == "scale", "effective"].dropna()) == {1, 4}
+    legible = analysis.spread(forced).set_index("criterion_id").loc["legibility"]
+    assert (legible["lowest"], legible["highest"], legible["gap"]) == (2, 3, 1)
+    assert legible["apart"] == "1 point apart on 1..4" and not legible["discuss"]
+
+
+def test_the_same_points_are_no_difference(tmp_path):
     w, candidate, seats = paired(tmp_path)
     for person in (w.ana, w.bo):
         scorecards.submit(
@@ -66,8 +92,8 @@ def test_agreement_is_one_when_the_pair_gives_the_same_points(tmp_path):
     cards = scorecards.panel(w.store, w.ana, candidate)
     rubrics = {c.rubric_hash: openings.rubric(w.store, c.rubric_hash) for c in cards}
     table = analysis.spread(analysis.criterion_frame(cards, rubrics, ["Ana", "Bo"]))
-    assert not table["discuss"].any()
-    assert analysis.agreement(table) == 1.0
+    assert not table["discuss"].any() and set(table["gap"]) == {0}
+    assert set(table["apart"]) <= {"same points", "all the same"}
 
 
 def test_no_spread_when_every_criterion_has_one_rater(tmp_path):
@@ -83,4 +109,4 @@ def test_no_spread_when_every_criterion_has_one_rater(tmp_path):
     )
     rubrics = {card.rubric_hash: openings.rubric(w.store, card.rubric_hash)}
     table = analysis.spread(analysis.criterion_frame([card], rubrics, ["Cy"]))
-    assert table.empty and analysis.agreement(table) is None
+    assert table.empty

@@ -119,3 +119,32 @@ def test_manager_records_a_decision_and_the_history_shows_it(tmp_path, monkeypat
     shown = text(at)
     assert "Reference check raised a concern" in shown
     assert "The decision differs from where the panel stood when the debrief opened." in shown
+
+
+def headline(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("## "))
+
+
+def test_the_panels_lean_is_the_headline_and_forcing_changes_it(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch)  # hiring manager decides
+    for who, overall in (("ana", 4), ("bo", 1), ("cy", 0)):
+        submit(world, who, overall)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    assert headline(at) == "## :red[Panel leans no hire: 1 yes, 2 no — your decision]"
+    assert "Awaiting the hiring manager" not in headline(at)
+    at.toggle[0].set_value(True).run()
+    assert headline(at) == "## :red[Panel leans no hire: 1 strong yes, 2 strong no — your decision]"
+    assert not any(m.label == "Agreement" for m in at.metric)  # not agreement: dropped
+
+
+def test_no_match_claimed_when_the_panel_stood_nowhere(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch)
+    submit(world, "ana", 4)
+    submit(world, "bo", 1)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id, reason="Cy is away")
+    debrief.record_decision(world.store, world.manager, world.candidate_id, "hire", "Refs", True)
+    shown = text(open_page(world))
+    assert "When the debrief opened the panel had no lean: 1 yes, 1 no, 0 undecided." in shown
+    assert "matches where the panel stood" not in shown
+    assert "differs from where the panel stood" not in shown

@@ -155,3 +155,98 @@ def test_two_interviewers_with_the_same_name_on_one_session_stay_apart(tmp_path)
     assert len(set(labels)) == 2 and all(
         label.startswith("Sam Lee (Coding session) #") for label in labels
     )
+
+
+def no_committee_panel(w, *overalls):
+    """A second opening, hiring manager decides and no committee, with a candidate whose
+    panel (Ana, Bo, Cy, one session each) has submitted `overalls`."""
+    from scoring import openings, scorecards
+    from world import CATALOG, DAY, full_scores
+
+    opening = openings.create_opening(
+        w.store,
+        w.coordinator,
+        title="Analyst",
+        role="Data analyst",
+        loop=CATALOG.loops["ds-generalist-onsite"],
+        catalog=CATALOG,
+        hiring_manager_id=w.manager.id,
+        strategy={"kind": "manager"},
+    )
+    candidate = openings.add_candidate(w.store, w.coordinator, opening.id, "Ada Lovelace")
+    for position, (person, overall) in enumerate(
+        zip((w.ana, w.bo, w.cy), overalls, strict=True), start=1
+    ):
+        session = openings.schedule_session(
+            w.store, w.coordinator, candidate, position, DAY, [person.id]
+        )
+        with w.store.read() as db:
+            (seat,) = db.execute("SELECT id FROM assignments WHERE session_id = ?", [session])
+        scorecards.submit(
+            w.store,
+            person,
+            seat[0],
+            overall=overall,
+            feedback="ok",
+            criteria=full_scores(w.store, seat[0]),
+            now=DAY,
+        )
+    return candidate
+
+
+def test_the_what_if_lists_the_strategies_that_can_apply_on_raw_and_forced_scores(tmp_path):
+    w = build(tmp_path / "applicable.sqlite", strategy={"kind": "vote", "veto": True})
+    panel_in(w, 3, 3, 2)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    view = debrief.debrief(w.store, w.manager, w.candidate_id)
+    # this opening has a committee member: all three, each raw and forced
+    assert [(p.kind, p.chosen) for p in view.previews] == [
+        ("manager", False),
+        ("vote", True),
+        ("committee", False),
+    ]
+    vote = view.previews[1]
+    assert (vote.raw.outcome, vote.forced.outcome, vote.flips) == ("hire", "no_hire", True)
+    assert not vote.raw.forced and vote.forced.forced
+
+    candidate = no_committee_panel(w, 4, 4, 1)
+    debrief.open_debrief(w.store, w.manager, candidate)
+    view = debrief.debrief(w.store, w.manager, candidate)
+    assert [p.kind for p in view.previews] == ["manager", "vote"]  # no committee to ask
+    assert set(view.what_if) == {"manager", "vote"}
+    assert debrief.outcome_words(view.previews[0].raw) == "Panel leans hire: 2 yes, 1 no"
+
+
+def test_under_hiring_manager_decides_the_headline_is_the_panels_lean(tmp_path):
+    w = build(tmp_path / "lean.sqlite")
+    panel_in(w, 4, 1, 0)  # on 0..5: one yes, two no (one of them strong)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    raw = debrief.debrief(w.store, w.manager, w.candidate_id, force=False).headline
+    forced = debrief.debrief(w.store, w.manager, w.candidate_id, force=True).headline
+    assert raw.text == "Panel leans no hire: 1 yes, 2 no — your decision"
+    assert forced.text == "Panel leans no hire: 1 strong yes, 2 strong no — your decision"
+    assert (raw.tone, forced.tone) == ("no_hire", "no_hire")
+    member = debrief.debrief(w.store, w.member, w.candidate_id).headline
+    assert member.text.endswith("— the hiring manager decides")  # not theirs to decide
+    debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "Strong references", True)
+    decided = debrief.debrief(w.store, w.manager, w.candidate_id).headline
+    assert (decided.text, decided.tone) == ("Hire", "hire")
+
+
+def test_where_the_panel_stood_only_when_it_stood_somewhere(tmp_path):
+    w = build(tmp_path / "stood.sqlite")
+    panel_in(w, 4, 1)  # one yes, one no, Cy missing: no lean
+    debrief.open_debrief(w.store, w.manager, w.candidate_id, reason="Cy is away")
+    view = debrief.debrief(w.store, w.manager, w.candidate_id)
+    assert view.frozen_lean is None
+    assert (
+        view.standing == "When the debrief opened the panel had no lean: 1 yes, 1 no, 0 undecided."
+    )
+
+    candidate = no_committee_panel(w, 4, 4, 1)
+    debrief.open_debrief(w.store, w.manager, candidate)
+    view = debrief.debrief(w.store, w.manager, candidate)
+    assert view.standing == (
+        "When the debrief opened the panel leaned hire: 2 yes, 1 no, 0 undecided"
+        " (awaiting the hiring manager)."
+    )

@@ -59,6 +59,7 @@ def test_every_part_is_in_the_html_and_the_pdf(demo):
     html_text = exports.render(summary, "html").decode()
     pdf = exports.render(summary, "pdf")
     assert html_text.count("<svg") >= 2  # the charts, embedded
+    assert list(summary.charts)[:2] == ["Overall recommendations", "Scores by session (raw)"]
     assert len([p for p in PdfReader(io.BytesIO(pdf)).pages if p.images]) >= 1
     plain = re.sub(r"<svg.*?</svg>", " ", html_text, flags=re.S)
     texts = {
@@ -75,7 +76,8 @@ def test_every_part_is_in_the_html_and_the_pdf(demo):
         "bar 0.50",
         f"Outcome on raw scores: {summary.outcome_raw}",
         f"on forced extremes: {summary.outcome_forced}",
-        f"the outcome was: {summary.frozen}",
+        summary.standing,
+        *[f"raw scores: {w['raw']}; forced extremes: {w['forced']}" for w in summary.what_if],
         *[meaning for _, meaning in summary.flags],
         *summary.reasons,
         *[d["by"] for d in summary.decisions],
@@ -239,3 +241,29 @@ def test_cli_exports_every_format_and_refuses_the_wrong_person(tmp_path, cli, mo
     )
     assert refused.returncode == 1 and refused.stdout == ""
     assert "export:" in refused.stderr
+
+
+def test_html_summary_has_one_main_landmark_holding_every_heading(demo):
+    """axe's `landmark-one-main` and `region`: all content sits in landmarks, headings in
+    <main>; each chart is a labelled figure."""
+    store, person = demo
+    manager = person("Daniel Okafor")
+    summary = exports.summary(store, manager, decided(store, manager, lambda v: True))
+    page = exports.render(summary, "html").decode()
+    body = page.split("<body>", 1)[1].strip()
+    assert page.count("<main>") == 1 and body.startswith("<main>")
+    main = body.split("<main>", 1)[1].split("</main>", 1)[0]
+    outside = body.split("</main>", 1)[1].strip()
+    assert re.findall(r"<h[1-6]", main) and not re.findall(r"<h[1-6]", outside)
+    assert re.fullmatch(r"<footer>.*</footer></body></html>", outside, flags=re.S)
+    titles = re.findall(r"<figure role='group' aria-label='([^']+)'>", main)
+    assert titles == [html.escape(t, quote=True) for t in summary.charts]
+
+
+def test_a_summary_lists_only_the_strategies_that_can_apply(demo):
+    """The Data scientist opening (hiring manager decides) has no committee: no committee line."""
+    store, person = demo
+    manager = person("Daniel Okafor")
+    summary = exports.summary(store, manager, decided(store, manager, lambda v: True))
+    assert [w["strategy"] for w in summary.what_if] == ["manager", "vote"]
+    assert "committee" not in exports.render(summary, "md").decode().lower()

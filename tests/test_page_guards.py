@@ -20,6 +20,7 @@ PAGES = {
     "rubrics.py": "coordinator",
     "my_interviews.py": "interviewer",
     "scorecard.py": "interviewer",
+    "pipeline.py": "committee_member",
     "debrief_day.py": "committee_member",
     "debrief.py": "committee_member",
     "decisions.py": "coordinator",
@@ -71,7 +72,7 @@ def test_signed_in_person_without_the_role_is_refused(org, page):
     # someone whose roles do not include any of the page's
     wrong = (
         "interviewer"
-        if page in ("decisions.py", "debrief.py", "debrief_day.py")
+        if page in ("decisions.py", "debrief.py", "debrief_day.py", "pipeline.py")
         else ("committee_member")
     )
     at = run_page(page, org[wrong])

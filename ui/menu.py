@@ -25,9 +25,11 @@ MENU = {
         ("scorecard", "Scorecard", ":material/edit_note:", False),
     ],
     "Debrief": [
-        ("debrief_day", "Debrief", ":material/groups:", True),
-        # reached from the day view (?candidate=ID), not from the menu
+        ("pipeline", "Pipeline", ":material/view_list:", True),
+        # reached from the pipeline (?candidate=ID), not from the menu
         ("debrief", "Candidate debrief", ":material/gavel:", False),
+        # the former day view: its old links lead to the pipeline (or to ?candidate=ID's debrief)
+        ("debrief_day", "Day view", ":material/groups:", False),
     ],
     "Setup": [
         ("openings", "Openings", ":material/work:", True),

@@ -19,10 +19,10 @@ def headline(page) -> str:
 
 
 def go_to_debrief(page, opening, day, candidate: str) -> None:
-    link = page.get_by_role("link", name="Debrief", exact=True)
+    link = page.get_by_role("link", name="Pipeline", exact=True)
     if link.count():  # one screen only (a committee member): no menu, already there
         link.click()
-    page.get_by_role("heading", name="Debrief").first.wait_for()
+    page.get_by_role("heading", name="Pipeline").first.wait_for()
     settle(page)
     choose(page, "Opening", f"{opening.title} · {opening.role}")
     choose(page, "Interview day", f"{day:%A %d %B %Y}" + "")

@@ -1,7 +1,10 @@
 """Exports from the browser: a hiring manager downloads the decisions of an opening and a decided
 candidate's summary in every format; a coordinator gets decisions but no scores."""
 
+from axe_playwright_python.sync_playwright import Axe
 from harness import settle, sign_in, visit
+
+from scoring import exports, people
 
 
 def open_decisions(page, url, login):
@@ -43,3 +46,26 @@ def test_coordinator_exports_decisions_but_no_scores(demo_app, new_page):
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "Coordinators export decisions, not scores." in body
     assert page.get_by_test_id("stDownloadButton").filter(has_text="PDF").count() == 0
+
+
+def test_the_html_summary_passes_axe(demo_app, new_page, tmp_path):
+    """The downloaded HTML file on its own: landmarks, named charts, no serious or critical
+    violation (axe-core)."""
+    _, logins, store = demo_app
+    login = next(x for x in logins.values() if x.name == "Daniel Okafor")
+    manager = people.sign_in(store, login.email, login.code)
+    opening = next(o for o in exports.export_openings(store, manager))
+    row = next(r for r in exports.decision_rows(store, manager, opening.id) if r["decision"])
+    summary = exports.summary(store, manager, row["candidate_id"])
+    path = tmp_path / "summary.html"
+    path.write_bytes(exports.render(summary, "html"))
+    page = new_page()
+    page.goto(path.as_uri())
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        (v["id"], v["nodes"][0]["html"][:120])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert [v["id"] for v in violations if v["id"] in ("region", "landmark-one-main")] == []

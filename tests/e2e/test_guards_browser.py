@@ -13,6 +13,7 @@ PAGES = [
     "rubrics",
     "my_interviews",
     "scorecard",
+    "pipeline",
     "debrief_day",
     "debrief",
     "decisions",

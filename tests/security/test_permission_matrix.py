@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import debrief, exports, matrix, openings, people, scorecards
+from scoring import debrief, exports, matrix, openings, people, pipeline, scorecards
 from scoring.errors import DebriefError, NotAllowed
 from scoring.matrix import PERSONAS, STAGES, Scene
 from scoring.permissions import ACTIONS
@@ -226,6 +226,7 @@ def surfaces(scene: Scene) -> str:
         lambda: debrief.status(store, actor, c),
         lambda: debrief.debrief(store, actor, c),
         lambda: debrief.day_view(store, actor, scene.opening_id, matrix.DAY.date()),
+        lambda: pipeline.pipeline(store, actor, scene.opening_id).rows,
         lambda: exports.decision_rows(store, actor, scene.opening_id),
         lambda: exports.scorecard_rows(store, actor, scene.opening_id),
         lambda: exports.render(exports.summary(store, actor, c), "md").decode(),
@@ -251,6 +252,17 @@ def test_nothing_leaks_beyond_the_table(built, persona, stage):
         assert (rows[1][0].outcome is not None) == may["see_scores"]
         if not may["see_decision"]:
             assert rows[1][0].decision is None and rows[1][0].decided_by is None
+    # the pipeline is the day view over every day: the same rules, row by row
+    view = outcome(lambda: pipeline.pipeline(scene.store, scene.actor, scene.opening_id))
+    assert (view[0] == "ok") == (scene.refusal("see_debriefs") is None), view
+    if view[0] == "ok":
+        (row,) = view[1].rows
+        assert (row.outcome is not None) == may["see_scores"]
+        assert (row.tally is not None) == may["see_scores"]
+        if not may["see_decision"]:
+            assert row.decision is None and row.decided_by is None
+        else:
+            assert (row.decision is not None) == stage_.decided
 
 
 def test_the_readme_shows_the_matrix_the_code_gives(built):

@@ -1,0 +1,437 @@
+"""The pipeline: every candidate of one opening, where each stands, a page of rows at a time.
+
+A hiring manager (or committee member) sees the whole opening at once instead of one interview
+day: interview date, sessions and scorecards in, what is overdue, whether the debrief is open,
+the engine's outcome and the decision, by stage:
+
+- **waiting**: not every non-recused scorecard is in (or nobody is scheduled yet);
+- **ready**: every scorecard is in, the debrief is not open yet;
+- **awaiting_decision**: the debrief is open, nothing is decided;
+- **decided**: a decision is recorded.
+
+Cost follows the work, not the history: the stage counts are one SQL aggregate (an indexed
+EXISTS or two per candidate, no Python per candidate), and everything else — facts, seats,
+scorecards, decisions, votes, the engine — is loaded for the page's rows only, in a few
+set-based queries. Outcome and decision follow the permission table row by row: whoever has an
+unsubmitted seat on a candidate sees that row without them, and `hidden` says why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from scoring.debrief import build_case
+from scoring.engine import CommitteeVote, Decision, ManagerDecision, decide
+from scoring.errors import InvalidInput
+from scoring.openings import Opening, _opening
+from scoring.permissions import (
+    OWN_FIRST,
+    CandidateFacts,
+    Person,
+    candidates_facts,
+    current,
+    ensure,
+    may,
+    opening_facts,
+    why_not,
+)
+from scoring.scorecards import _STATUS_SQL, SeatStatus, _load, _seat_status
+from scoring.store import Store, now_utc, parse_stamp, stamp
+
+Stage = Literal["waiting", "ready", "awaiting_decision", "decided"]
+STAGES: tuple[Stage, ...] = ("waiting", "ready", "awaiting_decision", "decided")
+STAGE_WORDS = {
+    "waiting": "Waiting for scorecards",
+    "ready": "Ready to debrief",
+    "awaiting_decision": "Awaiting decision",
+    "decided": "Decided",
+}
+"""Each stage in words."""
+
+PER_PAGE = 25
+MAX_PER_PAGE = 200
+
+# A candidate's stage, in SQL over `candidates c`: the same rules as `stage_of` below, each test
+# one indexed lookup (decisions_by_candidate, the debriefs key, sessions_by_candidate, the seat's
+# scorecards), so the counts of a whole opening are one aggregate in SQLite.
+_ACTIVE_SEATS = """SELECT 1 FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
+                   WHERE i.candidate_id = c.id AND a.recused_at IS NULL"""
+_STAGE_SQL = f"""CASE
+    WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) THEN 'decided'
+    WHEN EXISTS (SELECT 1 FROM debriefs b WHERE b.candidate_id = c.id) THEN 'awaiting_decision'
+    WHEN EXISTS ({_ACTIVE_SEATS})
+     AND NOT EXISTS ({_ACTIVE_SEATS}
+                     AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))
+    THEN 'ready'
+    ELSE 'waiting' END"""
+
+
+def stage_of(facts: CandidateFacts) -> Stage:
+    """Where a candidate stands: decided, awaiting the decision (debrief open), ready to debrief
+    (every non-recused scorecard in) or waiting for scorecards."""
+    if facts.decided:
+        return "decided"
+    if facts.debrief_open:
+        return "awaiting_decision"
+    return "ready" if facts.all_in else "waiting"
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    """One candidate in the pipeline. `outcome`, `flags`, `score` and `tally` only where the
+    actor may see the candidate's scores now, `decision` only where they may see it; `hidden`
+    says why not, and `note` is the short word for a row whose own scorecard is missing."""
+
+    candidate_id: int
+    candidate: str  # the alias where the actor may not see the name
+    stage: Stage
+    interview_at: datetime | None  # the first session's start; None before any is scheduled
+    sessions_done: int  # scheduled sessions that have ended
+    sessions_planned: int  # the opening's loop (or more, where more were scheduled)
+    submitted: int
+    expected: int  # non-recused seats
+    overdue: int
+    debrief_open: bool
+    outcome: str | None
+    flags: tuple[str, ...]
+    score: float | None
+    tally: dict[str, int] | None
+    decision: str | None
+    decided_by: str | None
+    hidden: str | None
+    note: str = ""
+
+    def days_since(self, today: date, zone: tzinfo = UTC) -> int | None:
+        """Whole days from the interview day to `today`, both days in `zone` (the viewer's);
+        negative before it; None when nothing is scheduled."""
+        if self.interview_at is None:
+            return None
+        return (today - self.interview_at.astimezone(zone).date()).days
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """One page of an opening's pipeline, with the stage counts of the whole opening (under
+    the day filter, if any)."""
+
+    opening: Opening
+    counts: dict[str, int]  # by stage
+    rows: list[PipelineRow]
+    stage: Stage | None
+    day: date | None
+    page: int  # 1-based, clamped to the pages there are
+    pages: int
+    per_page: int
+
+    @property
+    def total(self) -> int:
+        """Candidates matching the filters (all pages)."""
+        return self.counts[self.stage] if self.stage else sum(self.counts.values())
+
+
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+class _Filter:
+    """The opening, the interview day (a range of start times) and the stage, as SQL."""
+
+    def __init__(self, opening_id: int, day: date | None, zone: tzinfo, stage: Stage | None):
+        self.opening_id, self.day, self.stage = opening_id, day, stage
+        self.range = (
+            (stamp(_midnight(day, zone)), stamp(_midnight(day + timedelta(days=1), zone)))
+            if day is not None
+            else None
+        )
+
+    def counts(self, db: Database) -> tuple[dict[str, int], dict[str, int]]:
+        """Candidates by stage, and of those how many have no session scheduled yet: one
+        aggregate over the opening's candidates (the day's, with a day), stage filter aside."""
+        where, params = "c.opening_id = ?", [self.opening_id]
+        if self.range:
+            # the day's sessions through the start-time index: bounded by that day's interviews
+            where += """ AND c.id IN (SELECT i.candidate_id FROM interview_sessions i
+                                      INDEXED BY sessions_by_start
+                                      WHERE i.starts_at >= ? AND i.starts_at < ?)"""
+            params += list(self.range)
+        counts, unscheduled = dict.fromkeys(STAGES, 0), dict.fromkeys(STAGES, 0)
+        for stage, n, none in db.execute(
+            f"""SELECT {_STAGE_SQL} AS stage, COUNT(*),
+                       SUM(NOT EXISTS (SELECT 1 FROM interview_sessions u
+                                       WHERE u.candidate_id = c.id))
+                FROM candidates c WHERE {where} GROUP BY stage""",
+            params,
+        ):
+            counts[stage], unscheduled[stage] = n, none
+        return counts, unscheduled
+
+    def unscheduled(self, db: Database, limit: int, offset: int) -> list[int]:
+        """Candidates with no session yet (never under a day filter), newest added first."""
+        where, params = "c.opening_id = ?", [self.opening_id]
+        if self.stage:
+            where += f" AND ({_STAGE_SQL}) = ?"
+            params.append(self.stage)
+        return [
+            r[0]
+            for r in db.execute(
+                f"""SELECT c.id FROM candidates c WHERE {where} AND NOT EXISTS
+                      (SELECT 1 FROM interview_sessions u WHERE u.candidate_id = c.id)
+                    ORDER BY c.id DESC LIMIT ? OFFSET ?""",
+                [*params, limit, offset],
+            )
+        ]
+
+    def walk(self, db: Database, newest_first: bool, wanted: int) -> list[int]:
+        """The first `wanted` scheduled candidates in interview order: a walk down (or up) the
+        start-time index that stops as soon as it has them, so a page costs what it shows (and
+        the pages before it), not the opening's history. Newest first orders by a candidate's
+        latest session, oldest first by their first."""
+        where, params = "c.opening_id = ?", [self.opening_id]
+        if self.range:
+            where += " AND i.starts_at >= ? AND i.starts_at < ?"
+            params += list(self.range)
+        if self.stage:
+            where += f" AND ({_STAGE_SQL}) = ?"
+            params.append(self.stage)
+        cursor = db.execute(
+            f"""SELECT i.candidate_id FROM interview_sessions i INDEXED BY sessions_by_start
+                JOIN candidates c ON c.id = i.candidate_id WHERE {where}
+                ORDER BY i.starts_at {"DESC" if newest_first else "ASC"}, i.candidate_id""",
+            params,
+        )
+        found: dict[int, None] = {}
+        while len(found) < wanted:
+            chunk = cursor.fetchmany(256)
+            if not chunk:
+                break
+            for (candidate_id,) in chunk:
+                found.setdefault(candidate_id)
+                if len(found) == wanted:
+                    break
+        cursor.close()
+        return list(found)
+
+
+def _page_ids(
+    db: Database,
+    where: _Filter,
+    total: int,
+    unscheduled: int,
+    newest_first: bool,
+    limit: int,
+    offset: int,
+) -> list[int]:
+    """The page's candidates. Those with no session yet count as the newest (they are the next
+    work) and come first newest first, last oldest first; the scheduled ones in interview
+    order. The counts say how many of each there are, so each block is read only as far as
+    the page reaches."""
+    scheduled = total - unscheduled
+    blocks = [("unscheduled", unscheduled), ("scheduled", scheduled)]
+    ids: list[int] = []
+    start = offset
+    for kind, size in blocks if newest_first else reversed(blocks):
+        if start >= size:
+            start -= size
+            continue
+        take = min(limit - len(ids), size - start)
+        if kind == "unscheduled":
+            ids += where.unscheduled(db, take, start)
+        else:
+            ids += where.walk(db, newest_first, start + take)[start:]
+        start = 0
+        if len(ids) >= limit:
+            break
+    return ids
+
+
+class _Rows:
+    """What the page's rows need, each loaded for all of them at once."""
+
+    def __init__(self, db: Database, actor: Person, opening: Opening, ids: list[int], at):
+        self.db, self.actor, self.opening, self.at = db, actor, opening, at
+        marks = ",".join("?" * len(ids))
+        self.facts = candidates_facts(db, ids)
+        self.names = {
+            r["id"]: (r["name"], r["alias"])
+            for r in db.execute(
+                f"SELECT id, name, alias FROM candidates WHERE id IN ({marks})", ids
+            )
+        }
+        self.seats: dict[int, list[SeatStatus]] = defaultdict(list)
+        for r in db.execute(
+            _STATUS_SQL + f" WHERE i.candidate_id IN ({marks}) ORDER BY i.position, a.id", ids
+        ):
+            self.seats[r["candidate_id"]].append(_seat_status(r, at))
+        self.sessions = {
+            r["candidate_id"]: r
+            for r in db.execute(
+                f"""SELECT candidate_id, MIN(starts_at) AS first, COUNT(*) AS planned,
+                           SUM(ends_at <= ?) AS done
+                    FROM interview_sessions WHERE candidate_id IN ({marks})
+                    GROUP BY candidate_id""",
+                [stamp(at), *ids],
+            )
+        }
+        self.hidden = {i: why_not(actor, "see_scores", self.facts[i]) for i in ids}
+        self.sees_decision = {i: may(actor, "see_decision", self.facts[i]) for i in ids}
+        self.sees_votes = {i: may(actor, "see_votes", self.facts[i]) for i in ids}
+        self.decisions = self._decisions([i for i in ids if self.sees_decision[i]])
+        self.results = self._results([i for i in ids if self.hidden[i] is None])
+
+    def _decisions(self, ids: list[int]) -> dict[int, Any]:
+        """The decision in force (the latest) of each candidate."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {
+            r["candidate_id"]: r
+            for r in self.db.execute(
+                f"""SELECT d.candidate_id, d.outcome, d.rationale, p.name
+                    FROM decisions d JOIN people p ON p.id = d.decided_by
+                    WHERE d.id IN (SELECT MAX(id) FROM decisions WHERE candidate_id IN ({marks})
+                                   GROUP BY candidate_id)""",
+                ids,
+            )
+        }
+
+    def _results(self, ids: list[int]) -> dict[int, Decision]:
+        """The engine's outcome under the opening's strategy for each candidate whose panel the
+        actor may see: the decision in force and the committee's votes only where the actor may
+        see them (as on the candidate's debrief page)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        card_ids = [
+            r[0]
+            for r in self.db.execute(
+                f"""SELECT s.id FROM interview_sessions i
+                    JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
+                    JOIN scorecards s ON s.assignment_id = a.id
+                    WHERE i.candidate_id IN ({marks}) AND s.revision =
+                      (SELECT MAX(revision) FROM scorecards WHERE assignment_id = a.id)
+                    ORDER BY i.candidate_id, i.position, a.id""",
+                ids,
+            )
+        ]
+        cards = defaultdict(list)
+        for card in _load(self.db, card_ids):
+            cards[card.candidate_id].append(card)
+        strategy = self.opening.strategy
+        votes: dict[int, list[CommitteeVote]] = defaultdict(list)
+        voting = [i for i in ids if self.sees_votes[i]]
+        if strategy.kind == "committee" and voting:
+            for v in self.db.execute(
+                f"""SELECT v.candidate_id, v.member_id, v.vote, p.name
+                    FROM committee_votes v JOIN people p ON p.id = v.member_id
+                    WHERE v.id IN (SELECT MAX(id) FROM committee_votes
+                                   WHERE candidate_id IN ({",".join("?" * len(voting))})
+                                   GROUP BY candidate_id, member_id)
+                    ORDER BY v.id""",
+                voting,
+            ):
+                votes[v["candidate_id"]].append(
+                    CommitteeVote(member=f"{v['name']} #{v['member_id']}", vote=v["vote"])
+                )
+        results = {}
+        for i in ids:
+            manager = None
+            final = self.decisions.get(i)
+            if strategy.kind == "manager" and final is not None:
+                manager = ManagerDecision(
+                    decision=final["outcome"],
+                    by=final["name"],
+                    rationale=final["rationale"] or "-",
+                    accepts_responsibility=True,
+                )
+            results[i] = decide(
+                build_case(
+                    self.db,
+                    self.opening,
+                    cards[i],
+                    manager_decision=manager,
+                    committee_votes=votes[i],
+                )
+            )
+        return results
+
+    def row(self, candidate_id: int) -> PipelineRow:
+        facts = self.facts[candidate_id]
+        name, alias = self.names[candidate_id]
+        active = [s for s in self.seats[candidate_id] if s.state != "recused"]
+        sessions = self.sessions.get(candidate_id)
+        result = self.results.get(candidate_id)
+        final = self.decisions.get(candidate_id)
+        hidden = self.hidden[candidate_id]
+        return PipelineRow(
+            candidate_id=candidate_id,
+            candidate=name if may(self.actor, "see_name", facts) else alias,
+            stage=stage_of(facts),
+            interview_at=parse_stamp(sessions["first"]) if sessions else None,
+            sessions_done=sessions["done"] if sessions else 0,
+            sessions_planned=max(
+                len(self.opening.sessions), sessions["planned"] if sessions else 0
+            ),
+            submitted=sum(s.submitted_at is not None for s in active),
+            expected=len(active),
+            overdue=sum(s.state == "overdue" for s in active),
+            debrief_open=facts.debrief_open,
+            outcome=result.outcome if result else None,
+            flags=tuple(result.flags) if result else (),
+            score=result.score if result else None,
+            tally=dict(result.tally) if result else None,
+            decision=final["outcome"] if final else None,
+            decided_by=final["name"] if final else None,
+            hidden=hidden,
+            note="Submit your own scorecard first" if hidden == OWN_FIRST else "",
+        )
+
+
+def pipeline(
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    *,
+    stage: Stage | None = None,
+    day: date | None = None,
+    zone: tzinfo = UTC,
+    newest_first: bool = True,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+) -> Pipeline:
+    """One page of the opening's pipeline for whoever may see its debriefs (the hiring manager
+    and the committee): candidates with an interview on `day` (a day in `zone`, the viewer's)
+    or all, at `stage` or any, newest interview first (unscheduled ones before them) or oldest
+    first. Stage counts cover the whole opening under the day filter."""
+    if stage is not None and stage not in STAGES:
+        raise InvalidInput(f"stage: unknown stage {stage!r} (expected one of {STAGES})")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInput(f"per_page: from 1 to {MAX_PER_PAGE} rows (got {per_page})")
+    at = now or now_utc()
+    with store.read() as db:
+        actor = current(db, actor)
+        ensure(actor, "see_debriefs", opening_facts(db, opening_id))
+        opening = _opening(db, opening_id)
+        where = _Filter(opening_id, day, zone, stage)
+        counts, unscheduled = where.counts(db)
+        total = counts[stage] if stage else sum(counts.values())
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        waiting = unscheduled[stage] if stage else sum(unscheduled.values())
+        ids = _page_ids(db, where, total, waiting, newest_first, per_page, (page - 1) * per_page)
+        rows = _Rows(db, actor, opening, ids, at) if ids else None
+        return Pipeline(
+            opening=opening,
+            counts=counts,
+            rows=[rows.row(i) for i in ids] if rows else [],
+            stage=stage,
+            day=day,
+            page=page,
+            pages=pages,
+            per_page=per_page,
+        )
