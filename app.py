@@ -35,9 +35,13 @@ def sign_in_screen() -> None:
 def screens_for(actor) -> dict[str, list]:
     """The actor's screens by section, then every other screen registered hidden, so a direct
     link to it reaches that page's own guard (a sign-in prompt) rather than "page not found".
-    The first visible screen is the default."""
+
+    The app's root leads to the first visible screen through a hidden default page. A screen
+    made the default itself would answer only at "/": its own address (a link in an email or a
+    calendar, a bookmark) would show Streamlit's "Page not found" above it."""
     visible: dict[str, list] = {}
     hidden: list = []
+    first: list[str] = []
     for section, screens in MENU.items():
         for screen, title, icon, in_menu in screens:
             path = f"pages/{screen}.py"
@@ -45,12 +49,21 @@ def screens_for(actor) -> dict[str, list]:
                 if not in_menu:
                     hidden.append(st.Page(path, title=title, icon=icon, visibility="hidden"))
                     continue
-                default = not visible
-                visible.setdefault(section, []).append(
-                    st.Page(path, title=title, icon=icon, default=default)
-                )
+                first = first or [path]
+                visible.setdefault(section, []).append(st.Page(path, title=title, icon=icon))
             else:
                 hidden.append(st.Page(path, title=title, icon=icon, visibility="hidden"))
+    if first:
+        hidden.insert(
+            0,
+            st.Page(
+                lambda: (session.keep_cookie_script(), st.switch_page(first[0])),
+                title="Debrief",
+                url_path="start",
+                default=True,
+                visibility="hidden",
+            ),
+        )
     return {**visible, "": hidden} if hidden else visible
 
 

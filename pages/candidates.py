@@ -1,4 +1,4 @@
-"""Candidates of an opening: add one, or import a CSV (all rows or none)."""
+"""Candidates of an opening: add one, or import a CSV (all rows or none); withdraw one."""
 
 import streamlit as st
 
@@ -29,11 +29,25 @@ if opening is None:
 
 listed = openings.list_candidates(store(), actor, opening.id)
 if listed:
-    table([{"name": c.name, "email": c.email, "alias": c.alias} for c in listed])
+    table(
+        [
+            {
+                "name": c.name,
+                "email": c.email,
+                "alias": c.alias,
+                "status": "withdrawn" if c.withdrawn else "in process",
+            }
+            for c in listed
+        ]
+    )
     if opening.anonymise:
         st.caption("This opening is anonymised: its interviewers see only the alias.")
 else:
     st.info("No candidates yet.", icon=":material/info:")
+
+if opening.closed_at is not None:
+    st.info("This opening is closed: it takes no new candidates.", icon=":material/lock:")
+    st.stop()
 
 one, many = st.columns(2, gap="large")
 added = st.session_state.get("candidates_added", 0)  # a fresh form after each one added
@@ -89,3 +103,25 @@ with many, st.container(border=True):
                     flash(f"{len(ids)} candidates imported into {opening.title}.")
                     st.session_state.csv_round = st.session_state.get("csv_round", 0) + 1
                     st.rerun()
+
+active = [c for c in listed if not c.withdrawn]
+if active:
+    with st.form("withdraw_candidate"):
+        st.header("Withdraw a candidate")
+        st.caption(
+            "Sessions with a submitted scorecard stay with it; every other session is cancelled"
+            " and its interviewers are told."
+        )
+        problem_on_top("withdraw", ("reason",))
+        leaving = st.selectbox("Candidate", active, format_func=lambda c: c.name)
+        reason = st.text_input("Why", max_chars=500)
+        problem_under("withdraw", "reason")
+        if st.form_submit_button("Withdraw"):
+            try:
+                openings.withdraw_candidate(store(), actor, leaving.id, reason)
+            except DebriefError as problem:
+                remember_problem("withdraw", problem)
+            else:
+                forget_problem("withdraw")
+                flash(f"{leaving.name} is withdrawn from {opening.title}.")
+                st.rerun()

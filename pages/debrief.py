@@ -27,13 +27,13 @@ from ui.widgets import (
 )
 
 actor = require("debrief")
-st.page_link("pages/debrief_day.py", label="Day view", icon=":material/arrow_back:")
+st.page_link("pages/pipeline.py", label="Pipeline", icon=":material/arrow_back:")
 
 try:
     candidate_id = int(st.query_params.get("candidate", ""))
     frame = debrief.status(store(), actor, candidate_id)
 except (ValueError, DebriefError):
-    st.info("Choose a candidate on the day view.", icon=":material/groups:")
+    st.info("Choose a candidate in the pipeline.", icon=":material/groups:")
     st.stop()
 
 opening = frame.opening

@@ -1,4 +1,5 @@
-"""Openings: the list, and a new opening created from a loop template with its decision rules."""
+"""Openings: the list; an opening changed where no score depends on it, or closed; a new opening
+created from a loop template with its decision rules."""
 
 import streamlit as st
 
@@ -37,12 +38,139 @@ if existing:
                 "reveal": "after own" if o.reveal_rule == "after_own" else "all in",
                 "anonymised": "yes" if o.anonymise else "no",
                 "loop": o.loop_title,
+                "status": "closed" if o.closed_at else "open",
             }
             for o in existing
         ]
     )
 else:
     st.info("No openings yet: create the first one below.", icon=":material/info:")
+
+still_open = [o for o in existing if o.closed_at is None]
+if still_open:
+    with st.expander("Change or close an opening"):
+        changing = st.selectbox(
+            "Opening to change", still_open, format_func=lambda o: o.title, key="edit_pick"
+        )
+        k = f"edit_{changing.id}"
+        st.caption(
+            "Title, role, level, hiring manager and committee may change at any time. The rules"
+            " scores depend on (reveal, anonymisation, forced choice, overdue threshold) only"
+            " until the first scorecard is in; the loop and its rubrics never."
+        )
+        problem_on_top(
+            "edit_opening",
+            (
+                "title",
+                "role",
+                "level",
+                "hiring_manager_id",
+                "committee_ids",
+                "reveal_rule",
+                "anonymise",
+                "forced_choice",
+                "overdue_hours",
+            ),
+        )
+        e_left, e_right = st.columns(2, gap="large")
+        with e_left:
+            new_title = st.text_input(
+                "Title", value=changing.title, max_chars=TITLE_MAX, key=f"{k}_title"
+            )
+            problem_under("edit_opening", "title")
+            new_role = st.text_input(
+                "Role", value=changing.role, max_chars=TITLE_MAX, key=f"{k}_role"
+            )
+            problem_under("edit_opening", "role")
+            new_level = st.text_input(
+                "Level", value=changing.level, max_chars=TITLE_MAX, key=f"{k}_level"
+            )
+            problem_under("edit_opening", "level")
+            leads = [p for p in everyone if p.active and p.has("hiring_manager")]
+            lead_ids = [p.id for p in leads]
+            new_manager = st.selectbox(
+                "Hiring manager",
+                leads,
+                index=lead_ids.index(changing.hiring_manager_id)
+                if changing.hiring_manager_id in lead_ids
+                else None,
+                format_func=lambda p: p.name,
+                key=f"{k}_manager",
+            )
+            problem_under("edit_opening", "hiring_manager_id")
+        with e_right:
+            seated = [
+                p for p in everyone if p.has("committee_member") or p.id in changing.committee_ids
+            ]
+            new_committee = st.multiselect(
+                "Committee members",
+                seated,
+                default=[p for p in seated if p.id in changing.committee_ids],
+                format_func=lambda p: p.name,
+                key=f"{k}_committee",
+            )
+            problem_under("edit_opening", "committee_ids")
+            new_reveal = st.radio(
+                "Others' scores are shown to an interviewer",
+                ["after_own", "all_in"],
+                index=0 if changing.reveal_rule == "after_own" else 1,
+                format_func={
+                    "after_own": "after their own scorecard is in",
+                    "all_in": "only once every scorecard is in",
+                }.get,
+                key=f"{k}_reveal",
+            )
+            problem_under("edit_opening", "reveal_rule")
+            new_anonymise = st.checkbox(
+                "Anonymise candidates", value=changing.anonymise, key=f"{k}_anon"
+            )
+            problem_under("edit_opening", "anonymise")
+            new_forced = st.checkbox(
+                "Forced choice", value=changing.forced_choice, key=f"{k}_forced"
+            )
+            problem_under("edit_opening", "forced_choice")
+            new_overdue = st.number_input(
+                "A scorecard is overdue after (hours)",
+                min_value=1.0,
+                max_value=240.0,
+                value=float(changing.overdue_hours),
+                key=f"{k}_overdue",
+            )
+            problem_under("edit_opening", "overdue_hours")
+        save, close = st.columns(2)
+        if save.button("Save changes", type="primary", key=f"{k}_save"):
+            try:
+                openings.edit_opening(
+                    store(),
+                    actor,
+                    changing.id,
+                    title=new_title,
+                    role=new_role,
+                    level=new_level,
+                    hiring_manager_id=new_manager.id if new_manager else None,
+                    committee_ids=[p.id for p in new_committee],
+                    reveal_rule=new_reveal,
+                    anonymise=new_anonymise,
+                    forced_choice=new_forced,
+                    overdue_hours=new_overdue,
+                )
+            except DebriefError as problem:
+                remember_problem("edit_opening", problem)
+            else:
+                forget_problem("edit_opening")
+                flash(f"Opening '{new_title.strip()}' changed.")
+                st.rerun()
+        if close.button("Close this opening", key=f"{k}_close"):
+            try:
+                openings.close_opening(store(), actor, changing.id)
+            except DebriefError as problem:
+                remember_problem("edit_opening", problem)
+            else:
+                forget_problem("edit_opening")
+                flash(
+                    f"Opening '{changing.title}' is closed: it keeps everything, takes nothing new."
+                )
+                st.rerun()
 
 SCALES = {
     "loop": None,

@@ -1,5 +1,5 @@
 """The command line: `python -m scoring COMMAND` (decide, validate, schema, init, demo, export,
-verify, backup, restore, permissions).
+verify, backup, restore, permissions, remind, send).
 
 Exit codes: 0 done; 1 `validate` found problems, or `init`/`demo` met a database that already
 has people; 2 the input or the call was wrong (one line on
@@ -234,6 +234,43 @@ def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0 if verify(target).ok else 1
 
 
+def _remind(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring.outbox import queue_due_reminders
+
+    queued = queue_due_reminders(Store(args.db))
+    print(f"{queued} reminder{'s' if queued != 1 else ''} queued", file=out)
+    return 0
+
+
+def _send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring.mail import SettingsProblem, mail_settings, secrets_path, send_outbox
+    from scoring.outbox import waiting
+
+    store = Store(args.db)
+    try:
+        settings = mail_settings(Path(args.secrets) if args.secrets else None)
+    except SettingsProblem as exc:
+        print(f"send: {exc}", file=err)
+        return 2
+    if settings is None:
+        where = args.secrets or secrets_path() or ".streamlit/secrets.toml"
+        print(
+            f"send: mail is off (no [smtp] host in {where});"
+            f" {waiting(store)['queued']} messages wait in the outbox",
+            file=err,
+        )
+        return 2
+    report = send_outbox(store, settings, limit=args.limit)
+    print(
+        f"{report.sent} sent, {report.retried} to retry, {report.failed} failed"
+        + (f", {report.returned} given back from a stopped sender" if report.returned else ""),
+        file=out,
+    )
+    for problem in report.problems[:20]:
+        print(problem, file=err)
+    return 1 if report.problems else 0
+
+
 def main(
     argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -279,7 +316,24 @@ def main(
     )
     restore_cmd.add_argument("file", help="the backup file to restore")
     restore_cmd.add_argument("--yes", action="store_true", help="replace a database in use")
-    for command in (init_cmd, demo_cmd, export_cmd, verify_cmd, backup_cmd, restore_cmd):
+    remind_cmd = commands.add_parser(
+        "remind", help="queue 'scorecard due' and 'overdue' reminders (each once)"
+    )
+    send_cmd = commands.add_parser(
+        "send", help="deliver the outbox through the [smtp] server in .streamlit/secrets.toml"
+    )
+    send_cmd.add_argument("--secrets", help="the secrets file (default: .streamlit/secrets.toml)")
+    send_cmd.add_argument("--limit", type=int, default=500, help="at most this many messages")
+    for command in (
+        init_cmd,
+        demo_cmd,
+        export_cmd,
+        verify_cmd,
+        backup_cmd,
+        restore_cmd,
+        remind_cmd,
+        send_cmd,
+    ):
         command.add_argument("--db", help="the SQLite file (default: $DEBRIEF_DB or data/)")
     args = parser.parse_args(argv)
 
@@ -299,6 +353,10 @@ def main(
         return _backup(args, out, err)
     if args.command == "restore":
         return _restore(args, out, err)
+    if args.command == "remind":
+        return _remind(args, out, err)
+    if args.command == "send":
+        return _send(args, out, err)
     if args.command == "permissions":
         from scoring.matrix import document
 

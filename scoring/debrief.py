@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from scoring import audit
+from scoring import audit, outbox
 from scoring.engine import (
     OUTCOME_WORDS,
     Case,
@@ -692,6 +692,7 @@ def record_decision(
             decision_id=decision_id,
             digest=audit.row_digest(db, "decisions", decision_id),
         )
+        outbox.queue_decision(db, candidate_id, decision_id, at)  # in the same transaction
         return next(d for d in _decisions(db, candidate_id) if d.id == decision_id)
 
 

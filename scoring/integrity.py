@@ -44,6 +44,8 @@ GUARDS = (
         "opening_sessions_scored_update",
         "opening_sessions_scored_delete",
         "audit_log_chained",
+        "opening_closed_stays_closed",
+        "candidate_withdrawn_stays_withdrawn",
     ]
 )
 # The audit action that vouches for each kind of history row, and where it names the row.

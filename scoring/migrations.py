@@ -483,3 +483,73 @@ def m005_sign_in_sessions(db: Database) -> None:
         ) WITHOUT ROWID"""
     )
     db.execute("CREATE INDEX sessions_by_person ON sign_in_sessions(person_id)")
+
+
+@migrations()
+def m006_changes_and_outbox(db: Database) -> None:
+    """The interview day can change and people are told.
+
+    - Every session carries its calendar identity (a UID that never changes and a SEQUENCE that
+      rises with each move), so invitations are updated and cancelled in people's calendars.
+    - An opening can be closed, a candidate withdrawn (a time, never a deleted row).
+    - The outbox: each message is a row written in the same transaction as the event causing it;
+      a sender claims rows one at a time, delivers them and marks them sent. Not history: its
+      delivery state changes, its text does not.
+    """
+    db.execute("ALTER TABLE interview_sessions ADD COLUMN calendar_uid TEXT")
+    db.execute(
+        "ALTER TABLE interview_sessions ADD COLUMN calendar_sequence INTEGER NOT NULL DEFAULT 0"
+    )
+    db.execute(
+        "UPDATE interview_sessions SET calendar_uid = lower(hex(randomblob(16))) || '@debrief'"
+    )
+    db.execute("ALTER TABLE openings ADD COLUMN closed_at TEXT")
+    db.execute("ALTER TABLE candidates ADD COLUMN withdrawn_at TEXT")
+    db.execute("ALTER TABLE candidates ADD COLUMN withdrawal_reason TEXT")
+    db.execute(
+        _refuse(
+            "opening_closed_stays_closed",
+            "UPDATE OF closed_at",
+            "openings",
+            "OLD.closed_at IS NOT NULL",
+            "a closed opening stays closed",
+        )
+    )
+    db.execute(
+        _refuse(
+            "candidate_withdrawn_stays_withdrawn",
+            "UPDATE OF withdrawn_at, withdrawal_reason",
+            "candidates",
+            "OLD.withdrawn_at IS NOT NULL",
+            "a withdrawn candidate stays withdrawn",
+        )
+    )
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: it is in the Message-ID
+            created_at TEXT NOT NULL,
+            kind TEXT NOT NULL,                      -- invitation, update, cancellation, due, ...
+            recipient_id INTEGER REFERENCES people(id),
+            to_address TEXT NOT NULL,
+            to_name TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL,
+            text_body TEXT NOT NULL,
+            html_body TEXT NOT NULL,
+            ics TEXT,                                -- the iCalendar attachment, if any
+            ics_method TEXT,
+            dedupe_key TEXT UNIQUE,                  -- a reminder is queued once per key
+            candidate_id INTEGER,                    -- what it is about (no FK: sessions go)
+            assignment_id INTEGER,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_at TEXT,
+            sent_at TEXT,
+            last_error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox(state, next_attempt_at)")
+    db.execute("CREATE INDEX outbox_by_assignment ON outbox(assignment_id, kind)")
+    db.execute("CREATE INDEX outbox_by_candidate ON outbox(candidate_id)")

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from scoring import audit
+from scoring import audit, outbox
 from scoring.engine import Strategy
 from scoring.errors import HistoryBroken, InvalidInput, NotFound, field_path, phrase
 from scoring.permissions import (
@@ -64,6 +64,7 @@ class Opening:
     hiring_manager_id: int
     committee_ids: tuple[int, ...]
     sessions: tuple[dict[str, Any], ...]  # position, title, minutes, rubric_hash
+    closed_at: datetime | None = None
 
     @classmethod
     def from_rows(cls, row: Any, committee: list[int], sessions: list[Any]) -> Opening:
@@ -86,6 +87,7 @@ class Opening:
             hiring_manager_id=row["hiring_manager_id"],
             committee_ids=tuple(committee),
             sessions=tuple(dict(s) for s in sessions),
+            closed_at=parse_stamp(row["closed_at"]),
         )
 
 
@@ -301,6 +303,7 @@ class Candidate:
     display: str
     name: str | None
     email: str | None
+    withdrawn: bool = False
 
 
 def _new_alias(db, opening_id: int) -> str:
@@ -332,6 +335,7 @@ def add_candidate(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
+        _ensure_open(db, opening_id)
         candidate_id = db.execute(
             "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -356,6 +360,7 @@ def get_candidate(store: Store, actor: Person, candidate_id: int) -> Candidate:
             display=row["name"] if named else row["alias"],
             name=row["name"] if named else None,
             email=row["email"] if named else None,
+            withdrawn=row["withdrawn_at"] is not None,
         )
 
 
@@ -401,6 +406,7 @@ def schedule_session(
         if candidate is None:
             raise NotFound(f"No candidate with id {candidate_id}.")
         ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+        _ensure_schedulable(db, candidate)
         loop_session = db.execute(
             "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?",
             [candidate["opening_id"], position],
@@ -418,7 +424,7 @@ def schedule_session(
         ends_at = starts_at + timedelta(minutes=loop_session["minutes"])
         session_id = db.execute(
             "INSERT INTO interview_sessions (candidate_id, position, title, rubric_hash,"
-            " starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?)",
+            " starts_at, ends_at, calendar_uid) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 candidate_id,
                 position,
@@ -426,10 +432,12 @@ def schedule_session(
                 loop_session["rubric_hash"],
                 stamp(starts_at),
                 stamp(ends_at),
+                f"{secrets.token_hex(16)}@debrief",
             ],
         ).lastrowid
         for interviewer_id in interviewer_ids:
             _assign(db, session_id, interviewer_id, at)
+        outbox.queue_session_mail(db, session_id, "invitation", at, actor.id)
         audit.record(
             db,
             actor.id,
@@ -459,13 +467,14 @@ def add_interviewer(
     with store.write() as db:
         actor = current(db, actor)
         session = db.execute(
-            "SELECT c.opening_id FROM interview_sessions i JOIN candidates c"
+            "SELECT c.* FROM interview_sessions i JOIN candidates c"
             " ON c.id = i.candidate_id WHERE i.id = ?",
             [session_id],
         ).fetchone()
         if session is None:
             raise NotFound(f"No session with id {session_id}.")
         ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
         active = db.execute(
             "SELECT interviewer_id FROM assignments WHERE session_id = ? AND recused_at IS NULL",
             [session_id],
@@ -475,6 +484,9 @@ def add_interviewer(
         if len(active) >= MAX_PER_SESSION:
             raise InvalidInput("interviewers: a session has one interviewer or a pair")
         assignment_id = _assign(db, session_id, interviewer_id, at)
+        outbox.queue_session_mail(
+            db, session_id, "invitation", at, actor.id, interviewer_ids=[interviewer_id]
+        )
         audit.record(db, actor.id, "assign", f"assignment:{assignment_id}", at)
     return assignment_id
 
@@ -498,11 +510,21 @@ def recuse(
             "SELECT 1 FROM scorecards WHERE assignment_id = ?", [assignment_id]
         ).fetchone():
             raise InvalidInput("Your scorecard is already submitted: recusal comes before scoring.")
+        outbox.queue_session_mail(
+            db,
+            row["session_id"],
+            "cancellation",
+            at,
+            actor.id,
+            interviewer_ids=[row["interviewer_id"]],
+            why="you recused from it.",
+        )
         db.execute(
             "UPDATE assignments SET recused_at = ?, recusal_reason = ? WHERE id = ?",
             [stamp(at), reason.strip(), assignment_id],
         )
         db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
+        outbox.queue_ready(db, seat_candidate(db, assignment_id), at)
         audit.record(db, actor.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
 
 
@@ -604,6 +626,7 @@ def import_candidates(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
+        _ensure_open(db, opening_id)
         taken = [
             r[0]
             for r in db.execute(
@@ -742,3 +765,464 @@ def rubric(store: Store, rubric_hash: str) -> Rubric:
     """A frozen rubric by its content hash (rubrics hold no scores: anyone may read them)."""
     with store.read() as db:
         return rubric_snapshot(db, rubric_hash)
+
+
+# ------------------------------------------------------------------------ changing the day
+
+
+def _ensure_open(db, opening_id: int) -> None:
+    row = db.execute("SELECT closed_at FROM openings WHERE id = ?", [opening_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No opening with id {opening_id}.")
+    if row["closed_at"]:
+        raise InvalidInput("opening: This opening is closed: nothing more is added or scheduled.")
+
+
+def _ensure_schedulable(db, candidate: Any) -> None:
+    _ensure_open(db, candidate["opening_id"])
+    if candidate["withdrawn_at"]:
+        raise InvalidInput("candidate: This candidate has withdrawn: their day is not scheduled.")
+
+
+def seat_candidate(db, assignment_id: int) -> int:
+    """The candidate an assignment's session belongs to."""
+    row = db.execute(
+        "SELECT i.candidate_id FROM assignments a JOIN interview_sessions i"
+        " ON i.id = a.session_id WHERE a.id = ?",
+        [assignment_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No assignment with id {assignment_id}.")
+    return row[0]
+
+
+def day_times(
+    first: datetime,
+    sessions: Iterable[tuple[int, int]],
+    break_minutes: int,
+    chosen: dict[int, datetime] | None = None,
+) -> dict[int, datetime]:
+    """When each session of a day starts: the first at `first`, each next one after the one
+    before it and a break. A start the coordinator chose themselves (`chosen`, by position) is
+    kept, and the sessions after it follow it."""
+    chosen = chosen or {}
+    times: dict[int, datetime] = {}
+    clock = first
+    for position, minutes in sessions:
+        starts = chosen.get(position, clock)
+        times[position] = starts
+        clock = starts + timedelta(minutes=minutes + break_minutes)
+    return times
+
+
+def _session(db, session_id: int) -> Any:
+    row = db.execute(
+        """SELECT i.*, c.opening_id, c.withdrawn_at FROM interview_sessions i
+           JOIN candidates c ON c.id = i.candidate_id WHERE i.id = ?""",
+        [session_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No session with id {session_id}.")
+    return row
+
+
+def _submitted_by(db, session_id: int) -> list[str]:
+    """Who has a submitted scorecard in this session (their names)."""
+    return [
+        r[0]
+        for r in db.execute(
+            """SELECT p.name FROM assignments a JOIN people p ON p.id = a.interviewer_id
+               WHERE a.session_id = ?
+                 AND EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+               ORDER BY a.id""",
+            [session_id],
+        )
+    ]
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def move_session(
+    store: Store,
+    actor: Person,
+    session_id: int,
+    starts_at: datetime,
+    now: datetime | None = None,
+) -> None:
+    """A coordinator moves a session to another time (same length). Refused once a scorecard of
+    the session is submitted: when it counts as late is measured from the session's end. Its
+    interviewers get an update of their calendar invitation (same UID, higher SEQUENCE)."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
+        scored = _submitted_by(db, session_id)
+        if scored:
+            raise InvalidInput(
+                f"starts_at: {_names(scored)} already submitted a scorecard for"
+                f" {session['title']}: moving it would change when that scorecard counts as"
+                " late, so the session keeps its time."
+            )
+        before = parse_stamp(session["starts_at"])
+        length = parse_stamp(session["ends_at"]) - before
+        if starts_at == before:
+            raise InvalidInput("starts_at: That is when the session already starts.")
+        db.execute(
+            "UPDATE interview_sessions SET starts_at = ?, ends_at = ?,"
+            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            [stamp(starts_at), stamp(starts_at + length), session_id],
+        )
+        outbox.queue_session_mail(db, session_id, "update", at, actor.id, before=before)
+        audit.record(
+            db,
+            actor.id,
+            "move_session",
+            f"session:{session_id}",
+            at,
+            before=stamp(before),
+            after=stamp(starts_at),
+        )
+
+
+def cancel_session(
+    store: Store, actor: Person, session_id: int, now: datetime | None = None
+) -> None:
+    """A coordinator takes a session off the candidate's day (it can be planned again).
+    Refused once a scorecard of it is submitted. Its interviewers' drafts go with it (they
+    were private); each interviewer gets a cancellation for their calendar."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        scored = _submitted_by(db, session_id)
+        if scored:
+            raise InvalidInput(
+                f"session: {_names(scored)} already submitted a scorecard for"
+                f" {session['title']}: the session stays on the day with its scorecard."
+            )
+        _drop_session(db, session, at, actor.id, "the session is cancelled.")
+        outbox.queue_ready(db, session["candidate_id"], at)
+        audit.record(
+            db,
+            actor.id,
+            "cancel_session",
+            f"session:{session_id}",
+            at,
+            candidate=session["candidate_id"],
+            position=session["position"],
+            starts_at=session["starts_at"],
+        )
+
+
+def _drop_session(db, session: Any, at: datetime, actor_id: int, why: str) -> None:
+    outbox.queue_session_mail(db, session["id"], "cancellation", at, actor_id, why=why)
+    seats = [
+        r[0] for r in db.execute("SELECT id FROM assignments WHERE session_id = ?", [session["id"]])
+    ]
+    for seat in seats:
+        db.execute("DELETE FROM drafts WHERE assignment_id = ?", [seat])
+    db.execute("DELETE FROM assignments WHERE session_id = ?", [session["id"]])
+    db.execute("DELETE FROM interview_sessions WHERE id = ?", [session["id"]])
+
+
+def replace_interviewer(
+    store: Store,
+    actor: Person,
+    assignment_id: int,
+    interviewer_id: int,
+    now: datetime | None = None,
+) -> int:
+    """A coordinator gives a seat to another interviewer. Refused for a seat whose scorecard is
+    submitted (it keeps its scorecard and author). The previous interviewer's draft is deleted
+    unread (drafts are private); they get a cancellation, the new one an invitation. Returns the
+    new assignment."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        seat = db.execute("SELECT * FROM assignments WHERE id = ?", [assignment_id]).fetchone()
+        if seat is None:
+            raise NotFound(f"No assignment with id {assignment_id}.")
+        session = _session(db, seat["session_id"])
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
+        previous = db.execute("SELECT name FROM people WHERE id = ?", [seat["interviewer_id"]])
+        previous_name = previous.fetchone()[0]
+        if seat_facts(db, assignment_id).submitted:
+            raise InvalidInput(
+                f"interviewer: {previous_name} already submitted the scorecard for"
+                f" {session['title']}: the seat keeps its scorecard and its author."
+            )
+        if interviewer_id == seat["interviewer_id"]:
+            raise InvalidInput(f"interviewer: {previous_name} already has this seat.")
+        taken = db.execute(
+            "SELECT 1 FROM assignments WHERE session_id = ? AND interviewer_id = ?",
+            [seat["session_id"], interviewer_id],
+        ).fetchone()
+        if taken:
+            raise InvalidInput("interviewer: already on this session")
+        if seat["recused_at"] is None:
+            outbox.queue_session_mail(
+                db,
+                seat["session_id"],
+                "cancellation",
+                at,
+                actor.id,
+                interviewer_ids=[seat["interviewer_id"]],
+                why="the coordinator has given it to another interviewer.",
+            )
+            db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
+            db.execute("DELETE FROM assignments WHERE id = ?", [assignment_id])
+        # a recused seat stays, with its reason: the replacement joins beside it
+        new_id = _assign(db, seat["session_id"], interviewer_id, at)
+        outbox.queue_session_mail(
+            db, seat["session_id"], "invitation", at, actor.id, interviewer_ids=[interviewer_id]
+        )
+        audit.record(
+            db,
+            actor.id,
+            "replace_interviewer",
+            f"session:{seat['session_id']}",
+            at,
+            removed=seat["interviewer_id"],
+            removed_assignment=assignment_id,
+            added=interviewer_id,
+            added_assignment=new_id,
+        )
+        return new_id
+
+
+def withdraw_candidate(
+    store: Store, actor: Person, candidate_id: int, reason: str, now: datetime | None = None
+) -> None:
+    """A coordinator withdraws a candidate (they withdrew, or the process stops). Sessions with
+    a submitted scorecard stay as they are, with their scorecards; every other session and every
+    seat still without a scorecard is cancelled, and its interviewers told."""
+    at = now or now_utc()
+    if not (reason or "").strip():
+        raise InvalidInput("reason: Say why the candidate is withdrawn.")
+    check_one_line("reason", check_length("reason", reason.strip(), REASON_MAX))
+    with store.write() as db:
+        actor = current(db, actor)
+        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+        if candidate is None:
+            raise NotFound(f"No candidate with id {candidate_id}.")
+        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+        if candidate["withdrawn_at"]:
+            raise InvalidInput("candidate: Already withdrawn.")
+        why = "the candidate has withdrawn."
+        for session_id in [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM interview_sessions WHERE candidate_id = ?", [candidate_id]
+            )
+        ]:
+            session = _session(db, session_id)
+            if not _submitted_by(db, session_id):
+                _drop_session(db, session, at, actor.id, why)
+                continue
+            for seat in db.execute(
+                """SELECT a.id, a.interviewer_id, a.recused_at FROM assignments a
+                   WHERE a.session_id = ?
+                     AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)""",
+                [session_id],
+            ).fetchall():
+                if seat["recused_at"] is None:
+                    outbox.queue_session_mail(
+                        db,
+                        session_id,
+                        "cancellation",
+                        at,
+                        actor.id,
+                        interviewer_ids=[seat["interviewer_id"]],
+                        why=why,
+                    )
+                db.execute("DELETE FROM drafts WHERE assignment_id = ?", [seat["id"]])
+                db.execute("DELETE FROM assignments WHERE id = ?", [seat["id"]])
+        db.execute(
+            "UPDATE candidates SET withdrawn_at = ?, withdrawal_reason = ? WHERE id = ?",
+            [stamp(at), reason.strip(), candidate_id],
+        )
+        audit.record(
+            db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=reason
+        )
+
+
+# --------------------------------------------------------------------- changing an opening
+
+# What an opening's scores depend on: once any scorecard is in, these stay (m004 enforces it).
+SCORED_FIELDS = {
+    "strategy": "decision strategy",
+    "reveal_rule": "reveal rule",
+    "anonymise": "anonymisation",
+    "overall_scale": "overall scale",
+    "forced_choice": "forced choice",
+    "overdue_hours": "overdue threshold",
+}
+
+
+def edit_opening(
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    *,
+    title: str | None = None,
+    role: str | None = None,
+    level: str | None = None,
+    hiring_manager_id: int | None = None,
+    committee_ids: Iterable[int] | None = None,
+    strategy: Strategy | dict[str, Any] | None = None,
+    reveal_rule: RevealRule | None = None,
+    anonymise: bool | None = None,
+    overall_scale: OverallScale | None = None,
+    forced_choice: bool | None = None,
+    overdue_hours: float | None = None,
+    now: datetime | None = None,
+) -> Opening:
+    """A coordinator changes an opening where no score depends on the change. Title, role,
+    level, the hiring manager (until a debrief is open) and the committee (a member who has voted
+    stays) may change at any time; the strategy, reveal rule, anonymisation, scale, forced choice
+    and overdue threshold only until the first scorecard is submitted. The loop and its rubrics
+    never change: they are the opening. Each refusal names its field."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        ensure(actor, "manage_opening", opening_facts(db, opening_id))
+        _ensure_open(db, opening_id)
+        was = _opening(db, opening_id)
+        changes: dict[str, Any] = {}
+        for name, value in (("title", title), ("role", role), ("level", level)):
+            if value is None:
+                continue
+            value = check_one_line(name, check_length(name, value.strip(), TITLE_MAX))
+            if name == "title" and not value:
+                raise InvalidInput("title: Give the opening a title.")
+            if value != getattr(was, name):
+                changes[name] = value
+        wanted: dict[str, Any] = {}
+        if strategy is not None and _strategy(strategy) != was.strategy:
+            wanted["strategy"] = _strategy(strategy).model_dump_json()
+        if reveal_rule is not None and reveal_rule != was.reveal_rule:
+            if reveal_rule not in ("after_own", "all_in"):
+                raise InvalidInput(
+                    f"reveal_rule: must be after_own or all_in (got {reveal_rule!r})"
+                )
+            wanted["reveal_rule"] = reveal_rule
+        if anonymise is not None and anonymise != was.anonymise:
+            wanted["anonymise"] = int(anonymise)
+        if forced_choice is not None and forced_choice != was.forced_choice:
+            wanted["forced_choice"] = int(forced_choice)
+        if overdue_hours is not None and overdue_hours != was.overdue_hours:
+            if overdue_hours <= 0:
+                raise InvalidInput(f"overdue_hours: must be > 0 (got {overdue_hours})")
+            wanted["overdue_hours"] = overdue_hours
+        if overall_scale is not None and overall_scale != was.scale:
+            wanted["overall_scale"] = overall_scale
+        scored = db.execute(
+            """SELECT COUNT(*) FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
+               JOIN interview_sessions i ON i.id = a.session_id
+               JOIN candidates c ON c.id = i.candidate_id
+               WHERE c.opening_id = ? AND s.revision = 1""",
+            [opening_id],
+        ).fetchone()[0]
+        if wanted and scored:
+            field = next(iter(wanted))
+            raise InvalidInput(
+                f"{field}: {scored} scorecard{'s are' if scored != 1 else ' is'} already"
+                f" submitted on this opening: changing its {SCORED_FIELDS[field]} would change"
+                " what they mean."
+            )
+        scale = wanted.pop("overall_scale", None)
+        if scale is not None:
+            wanted.update(
+                scale_min=scale.min, scale_max=scale.max, scale_labels=json.dumps(scale.labels)
+            )
+        changes.update(wanted)
+        if hiring_manager_id is not None and hiring_manager_id != was.hiring_manager_id:
+            if db.execute(
+                "SELECT 1 FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+                " WHERE c.opening_id = ? LIMIT 1",
+                [opening_id],
+            ).fetchone():
+                raise InvalidInput(
+                    "hiring_manager_id: A debrief of this opening is open: its hiring manager"
+                    " stays, so the decisions keep who was responsible."
+                )
+            _ensure_active(db, hiring_manager_id, "hiring_manager_id")
+            changes["hiring_manager_id"] = hiring_manager_id
+        new_committee = None
+        if committee_ids is not None:
+            new_committee = list(dict.fromkeys(committee_ids))
+            removed = set(was.committee_ids) - set(new_committee)
+            voted = [
+                r[0]
+                for r in db.execute(
+                    f"""SELECT DISTINCT p.name FROM committee_votes v
+                        JOIN candidates c ON c.id = v.candidate_id
+                        JOIN people p ON p.id = v.member_id
+                        WHERE c.opening_id = ? AND v.member_id IN
+                          ({",".join("?" * len(removed)) or "NULL"})""",
+                    [opening_id, *removed],
+                )
+            ]
+            if voted:
+                raise InvalidInput(
+                    f"committee_ids: {_names(voted)} already voted on this opening: their"
+                    " vote counts, so they stay on the committee."
+                )
+            kind = json.loads(changes.get("strategy") or was.strategy.model_dump_json())["kind"]
+            if kind == "committee" and not new_committee:
+                raise InvalidInput("committee_ids: a committee strategy needs committee members")
+            for person_id in set(new_committee) - set(was.committee_ids):
+                _ensure_active(db, person_id, "committee_ids")
+            if set(new_committee) == set(was.committee_ids):
+                new_committee = None
+        if not changes and new_committee is None:
+            raise InvalidInput("opening: Nothing changed.")
+        if changes:
+            columns = ", ".join(f"{c} = :{c}" for c in changes)
+            db.execute(
+                f"UPDATE openings SET {columns} WHERE id = :id", {**changes, "id": opening_id}
+            )
+        if new_committee is not None:
+            db.execute("DELETE FROM opening_committee WHERE opening_id = ?", [opening_id])
+            for person_id in new_committee:
+                db.execute(
+                    "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
+                    [opening_id, person_id],
+                )
+        audit.record(
+            db,
+            actor.id,
+            "edit_opening",
+            f"opening:{opening_id}",
+            at,
+            changed=sorted(changes),
+            committee=new_committee,
+        )
+        return _opening(db, opening_id)
+
+
+def _ensure_active(db, person_id: int, field: str) -> None:
+    row = db.execute("SELECT active FROM people WHERE id = ?", [person_id]).fetchone()
+    if row is None or not row["active"]:
+        raise InvalidInput(f"{field}: No active person with id {person_id}.")
+
+
+def close_opening(
+    store: Store, actor: Person, opening_id: int, now: datetime | None = None
+) -> Opening:
+    """A coordinator closes an opening: it keeps everything (scorecards, debriefs, decisions)
+    but takes no new candidates or sessions, and no reminders go out for it."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        ensure(actor, "manage_opening", opening_facts(db, opening_id))
+        _ensure_open(db, opening_id)
+        db.execute("UPDATE openings SET closed_at = ? WHERE id = ?", [stamp(at), opening_id])
+        audit.record(db, actor.id, "close_opening", f"opening:{opening_id}", at)
+        return _opening(db, opening_id)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from scoring import audit
+from scoring import audit, outbox
 from scoring.errors import InvalidInput, NotFound
 from scoring.openings import Opening, _opening, candidate_ids, rubric_snapshot
 from scoring.permissions import (
@@ -244,6 +244,8 @@ def _write(
             [(scorecard_id, key, e.score, e.evidence.strip()) for key, e in entries.items()],
         )
         db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
+        if revision == 1:  # the last one in: the hiring manager hears the panel is ready
+            outbox.queue_ready(db, row["candidate_id"], at)
         audit.record(
             db,
             actor.id,
@@ -467,6 +469,7 @@ class SeatStatus:
     revisions: int
     recusal_reason: str | None
     has_draft: bool
+    last_reminded_at: datetime | None = None  # the latest due, overdue or nudge queued
 
     @property
     def hours_after_session(self) -> float | None:
@@ -495,7 +498,9 @@ _STATUS_SQL = """
            p.name AS interviewer_name, o.overdue_hours,
            (SELECT MIN(submitted_at) FROM scorecards s WHERE s.assignment_id = a.id) AS submitted,
            (SELECT COUNT(*) FROM scorecards s WHERE s.assignment_id = a.id) AS revisions,
-           EXISTS (SELECT 1 FROM drafts d WHERE d.assignment_id = a.id) AS has_draft
+           EXISTS (SELECT 1 FROM drafts d WHERE d.assignment_id = a.id) AS has_draft,
+           (SELECT MAX(m.created_at) FROM outbox m WHERE m.assignment_id = a.id
+            AND m.kind IN ('due', 'overdue', 'reminder')) AS last_reminded
     FROM assignments a JOIN interview_sessions i ON i.id = a.session_id
     JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
     JOIN people p ON p.id = a.interviewer_id
@@ -519,6 +524,7 @@ def _seat_status(r: Any, at: datetime) -> SeatStatus:
         revisions=r["revisions"],
         recusal_reason=r["recusal_reason"],
         has_draft=bool(r["has_draft"]),
+        last_reminded_at=parse_stamp(r["last_reminded"]),
     )
 
 
@@ -543,6 +549,7 @@ class CandidateStatus:
     candidate: str
     seats: list[SeatStatus]
     debrief_open: bool
+    withdrawn: bool = False
 
 
 def opening_status(
@@ -567,6 +574,11 @@ def opening_status(
                     candidate=candidate_label(db, actor, candidate_id, facts),
                     seats=[_seat_status(r, at) for r in rows],
                     debrief_open=facts.debrief_open,
+                    withdrawn=db.execute(
+                        "SELECT withdrawn_at IS NOT NULL FROM candidates WHERE id = ?",
+                        [candidate_id],
+                    ).fetchone()[0]
+                    == 1,
                 )
             )
         return result

@@ -42,7 +42,7 @@ def test_hiring_manager_of_another_opening_gets_nothing(tmp_path, monkeypatch):
     world.hal = other
     submit(world, "ana", 4)
     at = open_page(world, "hal")
-    assert at.info[0].value == "Choose a candidate on the day view."
+    assert at.info[0].value == "Choose a candidate in the pipeline."
     assert "ana thinks" not in text(at) and not at.dataframe
 
 

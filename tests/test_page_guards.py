@@ -94,8 +94,8 @@ def test_person_with_the_role_gets_the_page(org, page):
     assert "Sign in" not in [b.label for b in at.button]
     if page == "scorecard.py":  # without ?assignment= it points back to My interviews
         assert at.info[0].value == "Choose one of your interviews to score it."
-    elif page == "debrief.py":  # without ?candidate= it points back to the day view
-        assert at.info[0].value == "Choose a candidate on the day view."
+    elif page == "debrief.py":  # without ?candidate= it points back to the pipeline
+        assert at.info[0].value == "Choose a candidate in the pipeline."
     else:
         assert at.title, shown_text(at)
 

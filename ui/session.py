@@ -107,8 +107,17 @@ def _forget() -> None:
 def _send_cookie_script() -> None:
     """Run the pending cookie request in the browser (once, in the run after the change)."""
     pending = st.session_state.pop("cookie_script", None)
+    st.session_state.cookie_script_this_run = pending
     if pending:
         st.html(pending, unsafe_allow_javascript=True)
+
+
+def keep_cookie_script() -> None:
+    """Before a page switch (which drops what this run drew): the cookie request drawn in this
+    run is drawn again in the next."""
+    pending = st.session_state.pop("cookie_script_this_run", None)
+    if pending:
+        st.session_state.cookie_script = pending
 
 
 def signed_in() -> Person | None:

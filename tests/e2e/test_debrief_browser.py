@@ -28,7 +28,7 @@ def go_to_debrief(page, opening, day, candidate: str) -> None:
     choose(page, "Interview day", f"{day:%A %d %B %Y}" + "")
     choose(page, "Candidate", candidate)
     page.get_by_role("button", name="Open debrief").click()
-    page.get_by_role("link", name="Day view").wait_for()
+    page.wait_for_url("**/debrief?candidate=*")
     settle(page)
 
 

@@ -62,3 +62,24 @@ def test_wrong_code_is_refused_with_a_clear_message(demo_app, new_page):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("That email and code do not match").wait_for()
     assert page.get_by_role("button", name="Sign out").count() == 0
+
+
+@pytest.mark.parametrize("role", ["coordinator", "interviewer", "hiring_manager"])
+def test_each_screen_answers_at_its_own_address(demo_app, new_page, role):
+    """A link to one's first screen (from an email, a calendar, a bookmark) opens it without
+    "Page not found"; the app's root leads there and the URL names it."""
+    url, logins, _ = demo_app
+    login = next(x for x in logins.values() if x.roles[0] == role)
+    page = visit(new_page(), url)
+    sign_in(page, login.email, login.code)
+    page.wait_for_function("document.cookie.includes('_streamlit_xsrf')")
+    for _ in range(50):  # the sign-in cookie is set by a request the page makes after sign-in
+        if any(c["name"] == "debrief_session" for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)
+    first = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert first in {"openings", "my_interviews", "pipeline"}, page.url
+    for address in (f"{url}/{first}", url):
+        visit(page, address)
+        assert page.get_by_text("Page not found").count() == 0, address
+        assert page.url.rstrip("/").endswith(first), page.url
