@@ -72,7 +72,7 @@ with one, st.form(f"add_candidate_{added}"):
 with many, st.container(border=True):
     st.header("Import a CSV")
     st.caption(
-        "A header line `name,email`, then one candidate a line (email may be empty). Nothing is"
+        "A header line “name,email”, then one candidate a line (email may be empty). Nothing is"
         " imported until every line is right."
     )
     # A new key after an import empties the uploader.
