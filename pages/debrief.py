@@ -100,7 +100,7 @@ force = st.toggle(
     "Force extremes (if this is a weak no, it is a no)",
     value=opening.strategy.force_extremes,
     help="Every score pushed to the top or the bottom of its scale: above the midpoint to the"
-    " top, otherwise the bottom (L907-911).",
+    " top, otherwise the bottom.",
 )
 try:
     view = debrief.debrief(store(), actor, candidate_id, force=force)
@@ -313,7 +313,7 @@ with st.form("decide"):
         )
         problem_under("decide", "rationale")
     accepts = allowed.responsibility_required and st.checkbox(
-        "I accept responsibility for this decision, also if it proves a mis-hire (L1313)"
+        "I accept responsibility for this decision, also if it proves a mis-hire"
     )
     problem_under("decide", "accepts_responsibility")
     if st.form_submit_button("Record the decision", type="primary", disabled=not allowed.verdicts):

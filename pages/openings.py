@@ -226,7 +226,7 @@ with st.container(border=True):
             list(STRATEGY_LABELS),
             format_func=STRATEGY_LABELS.get,
             help="Manager: the panel advises, the hiring manager decides and accepts"
-            " responsibility (L1313; recommended for small teams). Vote: each recommendation is"
+            " responsibility (recommended for small teams). Vote: each recommendation is"
             " a vote. Committee: a cross-company committee votes on the packet.",
         )
         strategy: dict = {"kind": kind}
@@ -258,7 +258,7 @@ with st.container(border=True):
         strategy["force_extremes"] = st.checkbox(
             "Debrief shows forced extremes by default",
             help="Every score pushed to an extreme: above the midpoint to the top, otherwise"
-            " to the bottom (L907-911). The debrief can always toggle it.",
+            " to the bottom. The debrief can always toggle it.",
         )
 
     st.divider()
@@ -274,8 +274,7 @@ with st.container(border=True):
         )
         anonymise = st.checkbox(
             "Anonymise candidates",
-            help="Scorers see an alias, never the name: for take-home and resume reviews"
-            " (L1601, L2079).",
+            help="Scorers see an alias, never the name: for take-home and resume reviews.",
         )
     with b:
         scale_key = st.radio(
@@ -293,7 +292,7 @@ with st.container(border=True):
         forced_choice = st.checkbox(
             "Forced choice",
             help="Interviewers may give only the two extremes as their overall recommendation:"
-            ' "if this is a weak no, then I\'m a zero" (L907-911).',
+            ' "if this is a weak no, then I\'m a zero".',
         )
         overdue = st.number_input(
             "A scorecard is overdue after (hours)", min_value=1, max_value=240, value=24
