@@ -92,20 +92,21 @@ def panel_words(row: pipeline.PipelineRow) -> str:
 table = pd.DataFrame(
     [
         {
+            # What the meeting decides on first, so it is in sight at 1280 without scrolling
             "candidate": r.candidate,
+            "stage": pipeline.STAGE_WORDS[r.stage],
+            "outcome": outcome_words(r),
+            "decision": OUTCOME_WORDS[r.decision] if r.decision else ("hidden" if r.note else ""),
+            "scorecards": f"{r.submitted} of {r.expected}",
+            "overdue": r.overdue,
             "interview": clock.local(r.interview_at).replace(tzinfo=None)
             if r.interview_at
             else None,
             "days since": None if since is None or since < 0 else since,
             "sessions": f"{r.sessions_done} of {r.sessions_planned}",
-            "scorecards": f"{r.submitted} of {r.expected}",
-            "overdue": r.overdue,
             "debrief": "open" if r.debrief_open else "not open",
-            "stage": pipeline.STAGE_WORDS[r.stage],
-            "outcome": outcome_words(r),
             "panel": panel_words(r),
             "flags": ", ".join(FLAG_WORDS[f] for f in r.flags),
-            "decision": OUTCOME_WORDS[r.decision] if r.decision else ("hidden" if r.note else ""),
         }
         for r in view.rows
         for since in [r.days_since(today, zone)]
@@ -118,7 +119,7 @@ picked = st.dataframe(
     selection_mode="single-row",
     height=35 * (len(table) + 1) + 3,
     column_config={
-        "interview": st.column_config.DatetimeColumn(format="ddd D MMM YYYY, HH:mm"),
+        "interview": st.column_config.DatetimeColumn(format="ddd D MMM, HH:mm"),
         "days since": st.column_config.NumberColumn(format="%d"),
     },
     key=f"pipeline_rows_{opening.id}",

@@ -128,7 +128,7 @@ def autosave() -> None:
         st.session_state[SAVED] = ("saved", datetime.now(UTC))
 
 
-def show_save_state(line) -> None:
+def show_save_state() -> None:
     """ "Saved 11:42" above the form, or "Not saved — retrying" with the reason; the browser's
     script turns it into "Saving…" while what is on screen has not reached the server."""
     state, detail = st.session_state.get(SAVED) or (
@@ -144,7 +144,10 @@ def show_save_state(line) -> None:
     else:
         text = "Every change is saved as you go."
     held = scorecards.load_draft(store(), actor, sheet.assignment_id)
-    line.html(save_state(sheet, held, text, failed=state == "failed"))
+    # Drawn after the form (it is pinned to the corner, so its place in the page does not
+    # matter): an element drawn before the form would vanish during each rerun until the run
+    # reaches it again, and the page's script would lose what the server holds.
+    st.html(save_state(sheet, held, text, failed=state == "failed"))
 
 
 def handle(entered: Entered | None, revising: bool) -> None:
@@ -169,7 +172,6 @@ def confirm_if_pending() -> None:
 if sheet.own is None:
     if sheet.draft:
         st.caption("Your draft is filled in below; every change is saved as you go.")
-    line = st.empty()
     handle(
         scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
         revising=False,
@@ -181,7 +183,7 @@ if sheet.own is None:
         sheet.draft is None and has_content(now_on_form)
     ):
         autosave()
-    show_save_state(line)
+    show_save_state()
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     confirm_if_pending()
     with st.expander("Declare a conflict of interest"):

@@ -54,26 +54,14 @@ def shoot(page, out: Path, name: str) -> None:
         page.set_viewport_size(size)
 
 
-def choose(page, label: str, option: str) -> None:
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
-    box.locator("input").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    settle(page)
-
-
-def open_debrief_of(page, store, login, wanted) -> str:
-    """Open, from the day view, the debrief of the manager's first candidate that `wanted`."""
+def open_debrief_of(page, url, store, login, wanted) -> str:
+    """Open the debrief of the manager's first candidate that `wanted` (a day-view row)."""
     me = people.sign_in(store, login.email, login.code)
     (opening,) = [o for o in openings.list_openings(store, me) if o.hiring_manager_id == me.id]
     for day in debrief.interview_days(store, me, opening.id):
         for row in debrief.day_view(store, me, opening.id, day):
             if wanted(row):
-                choose(page, "Opening", f"{opening.title} · {opening.role}")
-                choose(page, "Interview day", f"{day:%A %d %B %Y}")
-                choose(page, "Candidate", row.candidate)
-                page.get_by_role("button", name="Open debrief").click()
-                page.get_by_role("link", name="Day view").wait_for()
-                settle(page)
+                visit(page, f"{url}/debrief?candidate={row.candidate_id}")
                 return row.candidate.split()[0].lower()
     raise SystemExit("the demo has no such candidate")
 
@@ -141,14 +129,13 @@ def main() -> None:
                 page = browser.new_page(viewport=size)
                 visit(page, url)
                 sign_in(page, manager.email, manager.code)
-                page.get_by_role("link", name="Debrief", exact=True).click()
-                settle(page)
-                shoot(page, args.out, f"40-day-view-{label}")
-                opened = open_debrief_of(page, Store(db), manager, lambda r: r.debrief_open)
+                visit(page, f"{url}/pipeline")
+                shoot(page, args.out, f"40-pipeline-{label}")
+                opened = open_debrief_of(page, url, Store(db), manager, lambda r: r.debrief_open)
                 shoot(page, args.out, f"41-debrief-{opened}-{label}")
-                page.get_by_role("link", name="Day view").click()
-                settle(page)
-                waiting = open_debrief_of(page, Store(db), manager, lambda r: not r.debrief_open)
+                waiting = open_debrief_of(
+                    page, url, Store(db), manager, lambda r: not r.debrief_open
+                )
                 shoot(page, args.out, f"42-before-opening-{waiting}-{label}")
                 page.close()
         browser.close()
