@@ -8,11 +8,12 @@ import streamlit as st
 
 from scoring.permissions import Screen, may
 from scoring.text import plain_markdown
-from ui import firstrun, session
+from ui import firstrun, mail_worker, session
 from ui.menu import MENU, through_app
 from ui.signin import sign_in_form
 
 st.set_page_config(page_title="Debrief", page_icon=":material/fact_check:", layout="wide")
+mail_worker.start()  # once per server process: reminders and the outbox, when [smtp] is set
 
 
 def welcome() -> None:

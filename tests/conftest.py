@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The app's background mail sender stays off in tests (AppTest runs app.py in this process, and
+# test servers inherit this); the test of the sender turns it on for its own server.
+os.environ["DEBRIEF_SEND_EVERY"] = "off"
 
 
 @pytest.fixture
