@@ -102,6 +102,8 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "status": ("coordinator", "hiring_manager"),
     "rubrics": ("coordinator", "hiring_manager"),
     "decisions": ("coordinator", "hiring_manager", "committee_member"),
+    # openings' insights for coordinators and hiring managers; one's own calibration for all three
+    "insights": ("coordinator", "hiring_manager", "interviewer"),
 }
 
 
@@ -420,6 +422,15 @@ def _see_people(actor: Person, org: Organisation) -> str | None:
     return None if _coordinates(actor) else "Only a coordinator sees the directory of people."
 
 
+@_action(
+    "see_own_calibration",
+    Organisation,
+    "How one scores compared with one's co-interviewers (one's own row only)",
+)
+def _see_own_calibration(actor: Person, org: Organisation) -> str | None:
+    return None if actor.has("interviewer") else "Only an interviewer has a calibration."
+
+
 @_action("create_opening", Organisation, "Create an opening from a loop template")
 def _create_opening(actor: Person, org: Organisation) -> str | None:
     return None if _coordinates(actor) else "Only a coordinator can do this."
@@ -483,6 +494,15 @@ def _export_scores(actor: Person, opening: OpeningFacts) -> str | None:
     if _manages(actor, opening) or _sits(actor, opening):
         return None
     return "Scorecards are exported only by the opening's hiring manager and committee."
+
+
+@_action(
+    "see_insights", OpeningFacts, "The opening's insights: reliability, distributions, calibration"
+)
+def _see_insights(actor: Person, opening: OpeningFacts) -> str | None:
+    if _coordinates(actor) or _manages(actor, opening):
+        return None
+    return "Only the coordinator and the opening's hiring manager see its insights."
 
 
 # ------------------------------------------------------------------------------- a candidate
@@ -602,6 +622,21 @@ def _decide(actor: Person, facts: CandidateFacts) -> str | None:
     if not facts.debrief_open:
         return "Open the debrief before recording a decision."
     return None
+
+
+@_action(
+    "count_in_insights",
+    CandidateFacts,
+    "The candidate's scores count in the opening's insights shown to the person",
+)
+def _count_in_insights(actor: Person, facts: CandidateFacts) -> str | None:
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    refusal = _see_insights(actor, facts.opening)
+    if refusal is None and not facts.debrief_open:
+        # Scores reach the hiring manager with the debrief: figures across candidates do too.
+        return "A candidate counts in the insights once their debrief is open."
+    return refusal
 
 
 @_action(

@@ -24,6 +24,7 @@ PAGES = {
     "debrief_day.py": "committee_member",
     "debrief.py": "committee_member",
     "decisions.py": "coordinator",
+    "insights.py": "coordinator",
 }
 
 
@@ -116,5 +117,6 @@ def test_a_page_opened_straight_by_url_shows_the_persons_own_menu(org):
         "Status",
         "Rubrics",
         "Decisions",
+        "Insights",
     ]
     assert any("stSidebarNav" in str(h.proto) for h in at.get("html"))

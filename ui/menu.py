@@ -41,6 +41,7 @@ MENU = {
     ],
     "Records": [
         ("decisions", "Decisions", ":material/download:", True),
+        ("insights", "Insights", ":material/insights:", True),
     ],
 }
 

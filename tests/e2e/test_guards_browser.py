@@ -17,6 +17,7 @@ PAGES = [
     "debrief_day",
     "debrief",
     "decisions",
+    "insights",
 ]
 
 

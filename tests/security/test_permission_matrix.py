@@ -18,7 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from scoring import debrief, exports, matrix, openings, people, pipeline, scorecards
+from scoring import (
+    debrief,
+    exports,
+    insights,
+    matrix,
+    openings,
+    people,
+    pipeline,
+    scorecards,
+)
 from scoring.errors import DebriefError, NotAllowed
 from scoring.matrix import PERSONAS, STAGES, Scene
 from scoring.permissions import ACTIONS
@@ -121,10 +130,12 @@ PROBES = {
     "score": _score,
     "recuse": lambda s, st, a: openings.recuse(st, a, s.seat_id, "probe conflict"),
     "see_own": lambda s, st, a: scorecards.sheet(st, a, s.seat_id),
+    "see_insights": lambda s, st, a: insights.opening_insights(st, a, [s.opening_id]),
+    "see_own_calibration": lambda s, st, a: insights.own_calibration(st, a),
 }
 # Actions that only shape what a surface shows (no function of their own): checked by the leak
 # check below, across every surface.
-SHAPES = {"see_name", "see_decision", "see_votes"}
+SHAPES = {"see_name", "see_decision", "see_votes", "count_in_insights"}
 WRITES = {
     "manage_people",
     "create_opening",
@@ -188,6 +199,13 @@ def real(action, scene, value, store) -> None:
             assert row["recused_at"]
     elif action == "see_own":
         assert value.assignment_id == scene.seat_id
+    elif action == "see_insights":  # the candidate counts only where the table says
+        counts = scene.refusal("count_in_insights") is None
+        assert (scene.candidate_id in value.counted_ids) == counts
+    elif action == "see_own_calibration":
+        assert set(value.calibration["interviewer_id"]) <= {scene.actor.id}
+        if scene.candidate_id in value.counted_ids:
+            assert scene.refusal("see_scores") is None
     else:  # pragma: no cover - a new action needs a check here
         raise AssertionError(f"no check for {action}")
 

@@ -1,0 +1,854 @@
+"""Insights: is our interviewing any good? Figures across candidates, each with its n and an
+interval, on raw scores.
+
+- **Reliability per rubric criterion**: Krippendorff's alpha (interval level, the `krippendorff`
+  package) over the sessions that two or more interviewers scored, with a bootstrap interval over
+  candidates and the range chance alone would give at the same n (alpha is 0 for chance by
+  construction: it is 1 - observed disagreement / disagreement expected by chance).
+- **Score distributions** per criterion and for the overall recommendation: the use of every
+  point, floor and ceiling shares, "not assessed", and the share of overalls in the middle.
+- **Interviewer calibration**: each interviewer's leniency (their mean offset from their
+  co-interviewers on the same candidates, shrunk toward zero for small n), spread, extremes, time
+  to submit, late rate and corrections after the reveal.
+
+Who sees what is the permission table's (`see_insights`, `see_own_calibration`,
+`count_in_insights`; for one's own calibration `see_scores`): a candidate counts only where the
+viewer may, so a person with an unsubmitted seat on a candidate never sees a figure that
+includes them. The statistics are pure functions over pandas frames; only `opening_insights`
+and `own_calibration` touch the store, with a few set-based queries over the openings in scope.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import altair as alt
+import krippendorff
+import numpy as np
+import pandas as pd
+
+from scoring.charts import FONT
+from scoring.openings import Opening, list_openings, rubric_snapshot
+from scoring.permissions import (
+    Organisation,
+    Person,
+    candidates_facts,
+    current,
+    ensure,
+    may,
+    opening_facts,
+    why_not,
+)
+from scoring.rubric import Rubric
+from scoring.scale import Scale
+from scoring.store import Store
+
+# Below these a figure is shown but marked provisional (the page states them).
+MIN_CANDIDATES_RELIABILITY = 20  # paired candidates behind a criterion's alpha
+MIN_SCORES_DISTRIBUTION = 30  # scores behind a distribution
+MIN_CANDIDATES_CALIBRATION = 10  # shared candidates behind an interviewer's leniency
+RELIABLE_ALPHA = 0.67  # Krippendorff's lowest alpha for tentative conclusions (0.667)
+RESAMPLES = 1000
+SEED = 16  # every interval is reproducible: the same history gives the same figures
+# Leniency: a normal prior centred on 0 (nobody is assumed lenient) with this spread, as a share
+# of the overall scale, and the spread of one candidate's offset when the data cannot say.
+LENIENCY_PRIOR_SD = 0.10
+DEFAULT_OFFSET_SD = 0.25
+Z95 = 1.959963984540054
+
+
+# ------------------------------------------------------------------------------- statistics
+
+
+def alpha_interval(units: Iterable[Iterable[float]]) -> float:
+    """Krippendorff's alpha at the interval level for `units`, each the scores its raters gave
+    (any number of raters; units with fewer than two scores are not pairable and are ignored).
+    NaN when there is nothing to compare (no pairable unit, or every score the same)."""
+    units = [[float(v) for v in u if v is not None and v == v] for u in units]
+    units = [u for u in units if len(u) >= 2]
+    if not units or len({v for u in units for v in u}) < 2:
+        return math.nan
+    width = max(len(u) for u in units)
+    matrix = np.full((width, len(units)), np.nan)
+    for j, unit in enumerate(units):
+        matrix[: len(unit), j] = unit  # alpha only pairs values within a unit: slots are free
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
+
+
+def _unit_stats(units: list[np.ndarray]) -> np.ndarray:
+    """Per pairable unit: m, the sum, the sum of squares and the within-unit disagreement
+    sum_{i != j} (v_i - v_j)^2 / (m - 1). Interval alpha is a ratio of sums of these, so a
+    resample of units is a weighted sum (no loop per resample)."""
+    rows = []
+    for u in units:
+        m, s1, s2 = len(u), float(u.sum()), float((u * u).sum())
+        rows.append((m, s1, s2, 2 * (m * s2 - s1 * s1) / (m - 1)))
+    return np.array(rows, dtype=float).reshape(-1, 4)
+
+
+def _alpha_from_sums(sums: np.ndarray) -> np.ndarray:
+    """Interval alpha from summed unit statistics (last axis: n, sum, sum of squares, within):
+    1 - (n - 1) * within / sum_{c != k} (v_c - v_k)^2."""
+    n, s1, s2, within = (sums[..., i] for i in range(4))
+    expected = 2 * (n * s2 - s1 * s1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 1e-12, 1 - (n - 1) * within / expected, np.nan)
+
+
+def bootstrap_alpha(
+    groups: list[list[np.ndarray]], resamples: int = RESAMPLES, seed: int = SEED
+) -> tuple[float, float]:
+    """A 95% percentile interval for interval alpha, resampling `groups` (a candidate's pairable
+    units: they are not independent of each other) with replacement. (nan, nan) when fewer than
+    two groups."""
+    if len(groups) < 2:
+        return math.nan, math.nan
+    per_group = np.array([_unit_stats(g).sum(axis=0) for g in groups])
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(len(groups), np.full(len(groups), 1 / len(groups)), size=resamples)
+    alphas = _alpha_from_sums(counts @ per_group)
+    alphas = alphas[~np.isnan(alphas)]
+    if alphas.size == 0:
+        return math.nan, math.nan
+    low, high = np.percentile(alphas, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def chance_range(
+    units: list[np.ndarray], resamples: int = RESAMPLES, seed: int = SEED
+) -> tuple[float, float]:
+    """The middle 95% of alpha when the same scores are shuffled across the same units (raters
+    agreeing only by chance): centred on 0 by construction, as wide as the n allows."""
+    if len(units) < 2:
+        return math.nan, math.nan
+    sizes = np.array([len(u) for u in units])
+    values = np.concatenate(units).astype(float)
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(values, (resamples, 1)), axis=1)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    s1 = np.add.reduceat(shuffled, starts, axis=1)
+    s2 = np.add.reduceat(shuffled * shuffled, starts, axis=1)
+    within = (2 * (sizes * s2 - s1 * s1) / (sizes - 1)).sum(axis=1)
+    total = np.stack(
+        [
+            np.full(resamples, sizes.sum(), dtype=float),
+            shuffled.sum(axis=1),
+            (shuffled * shuffled).sum(axis=1),
+            within,
+        ],
+        axis=-1,
+    )
+    alphas = _alpha_from_sums(total)
+    alphas = alphas[~np.isnan(alphas)]
+    if alphas.size == 0:
+        return math.nan, math.nan
+    low, high = np.percentile(alphas, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def share_interval(k: int, n: int) -> tuple[float, float]:
+    """Wilson's 95% interval for a share k of n ((nan, nan) when n is 0)."""
+    if n == 0:
+        return math.nan, math.nan
+    p = k / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def shrink(
+    mean: float, n: int, offset_sd: float, prior_sd: float = LENIENCY_PRIOR_SD
+) -> tuple[float, float, float]:
+    """A leniency estimate from `n` offsets averaging `mean`, shrunk toward 0: the posterior of a
+    normal prior N(0, prior_sd^2) with offsets N(leniency, offset_sd^2). Returns (estimate, low,
+    high), a 95% interval. One candidate moves it little; many move it close to `mean`."""
+    if n == 0:
+        return 0.0, -Z95 * prior_sd, Z95 * prior_sd
+    precision = n / offset_sd**2 + 1 / prior_sd**2
+    estimate = (n / offset_sd**2) * mean / precision
+    half = Z95 / math.sqrt(precision)
+    return estimate, estimate - half, estimate + half
+
+
+# -------------------------------------------------------------------------------- the figures
+
+
+def reliability(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """Per rubric criterion (rubric id, criterion id and scale), across the sessions two or more
+    interviewers scored on it: alpha with its bootstrap interval over candidates, the range
+    chance would give, the n's, whether it is provisional, and (below `RELIABLE_ALPHA`) the
+    criterion's anchors as a candidate for rewriting. `scores`: one row per assessed criterion
+    score of a latest scorecard (candidate_id, session_id, rubric_hash, criterion_id, score)."""
+    columns = [
+        "rubric",
+        "criterion_id",
+        "criterion",
+        "scale",
+        "candidates",
+        "sessions",
+        "scores",
+        "alpha",
+        "low",
+        "high",
+        "chance",
+        "chance_low",
+        "chance_high",
+        "provisional",
+        "rewrite",
+        "anchors",
+    ]
+    rows = []
+    assessed = scores.dropna(subset=["score"])
+    if assessed.empty:
+        return pd.DataFrame(columns=columns)
+    keyed = _with_criterion(assessed, rubrics)
+    for (_rubric, criterion_id, low_, high_), group in keyed.groupby(
+        ["rubric_id", "criterion_id", "min", "max"], sort=True
+    ):
+        units = group.groupby(["candidate_id", "session_id"])["score"].apply(
+            lambda s: s.to_numpy(dtype=float)
+        )
+        units = units[units.map(len) >= 2]
+        if units.empty:
+            continue
+        by_candidate = units.groupby(level="candidate_id").apply(list)
+        # One paired candidate says nothing about agreement (its alpha is 0 or undefined).
+        value = alpha_interval(units.tolist()) if len(by_candidate) >= 2 else math.nan
+        low, high = bootstrap_alpha(by_candidate.tolist())
+        chance_low, chance_high = chance_range(units.tolist())
+        latest = group.iloc[-1]
+        criterion = rubrics[latest["rubric_hash"]].criterion(criterion_id)
+        n = len(by_candidate)
+        rows.append(
+            {
+                "rubric": rubrics[latest["rubric_hash"]].title,
+                "criterion_id": criterion_id,
+                "criterion": criterion.name,
+                "scale": f"{low_}..{high_}",
+                "candidates": n,
+                "sessions": len(units),
+                "scores": int(units.map(len).sum()),
+                "alpha": value,
+                "low": low,
+                "high": high,
+                "chance": 0.0,
+                "chance_low": chance_low,
+                "chance_high": chance_high,
+                "provisional": n < MIN_CANDIDATES_RELIABILITY,
+                "rewrite": bool(value == value and value < RELIABLE_ALPHA),
+                "anchors": "; ".join(f"{p}: {a}" for p, a in sorted(criterion.anchors.items())),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """The scores with their rubric id, criterion name and scale, as their snapshot says."""
+    facts = {}
+    for rubric_hash in scores["rubric_hash"].unique():
+        rubric = rubrics[rubric_hash]
+        for c in rubric.criteria:
+            facts[rubric_hash, c.id] = (rubric.id, rubric.title, c.name, c.scale.min, c.scale.max)
+    keys = list(zip(scores["rubric_hash"], scores["criterion_id"], strict=True))
+    known = [k in facts for k in keys]  # a score for a criterion its rubric lacks: ignored
+    scores = scores[known].copy()
+    keys = [k for k, ok in zip(keys, known, strict=True) if ok]
+    for i, name in enumerate(("rubric_id", "rubric", "criterion", "min", "max")):
+        scores[name] = [facts[k][i] for k in keys]
+    return scores
+
+
+def point_use(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """Per criterion and point of its scale: how many scores used it and their share (of the
+    criterion's assessed scores); every point appears, used or not."""
+    columns = ["rubric", "criterion_id", "criterion", "point", "count", "share"]
+    if scores.empty:
+        return pd.DataFrame(columns=columns)
+    keyed = _with_criterion(scores, rubrics).dropna(subset=["score"])
+    rows = []
+    for (_rubric, criterion_id, low, high), group in keyed.groupby(
+        ["rubric_id", "criterion_id", "min", "max"], sort=True
+    ):
+        counts = group["score"].astype(int).value_counts()
+        total = int(counts.sum())
+        for point in range(int(low), int(high) + 1):
+            count = int(counts.get(point, 0))
+            rows.append(
+                {
+                    "rubric": group["rubric"].iloc[-1],
+                    "criterion_id": criterion_id,
+                    "criterion": group["criterion"].iloc[-1],
+                    "point": point,
+                    "count": count,
+                    "share": count / total if total else math.nan,
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def criterion_use(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """Per criterion: scores given, how often "not assessed" was used instead, and the floor
+    (lowest point) and ceiling (highest point) shares of assessed scores, each with a Wilson
+    interval; provisional below `MIN_SCORES_DISTRIBUTION` scores."""
+    columns = [
+        "rubric",
+        "criterion_id",
+        "criterion",
+        "scale",
+        "scores",
+        "not_assessed",
+        "not_assessed_share",
+        "floor_share",
+        "floor_low",
+        "floor_high",
+        "ceiling_share",
+        "ceiling_low",
+        "ceiling_high",
+        "provisional",
+    ]
+    if scores.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    keyed = _with_criterion(scores, rubrics)
+    for (_rubric, criterion_id, low, high), group in keyed.groupby(
+        ["rubric_id", "criterion_id", "min", "max"], sort=True
+    ):
+        assessed = group["score"].dropna().astype(int)
+        n, skipped = len(assessed), int(group["score"].isna().sum())
+        floor, ceiling = int((assessed == low).sum()), int((assessed == high).sum())
+        floor_low, floor_high = share_interval(floor, n)
+        ceiling_low, ceiling_high = share_interval(ceiling, n)
+        rows.append(
+            {
+                "rubric": group["rubric"].iloc[-1],
+                "criterion_id": criterion_id,
+                "criterion": group["criterion"].iloc[-1],
+                "scale": f"{low}..{high}",
+                "scores": n,
+                "not_assessed": skipped,
+                "not_assessed_share": skipped / len(group),
+                "floor_share": floor / n if n else math.nan,
+                "floor_low": floor_low,
+                "floor_high": floor_high,
+                "ceiling_share": ceiling / n if n else math.nan,
+                "ceiling_low": ceiling_low,
+                "ceiling_high": ceiling_high,
+                "provisional": n < MIN_SCORES_DISTRIBUTION,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def middle(scale: Scale, score: int) -> bool:
+    """A lukewarm overall: less than a point from the midpoint (2 and 3 on 0..5, 3 on 1..5)."""
+    return abs(score - scale.midpoint) < 1
+
+
+def overall_use(cards: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The overall recommendations per scale and point (count, share), and a summary: n, floor,
+    ceiling and middle shares with Wilson intervals, provisional below
+    `MIN_SCORES_DISTRIBUTION`. `cards`: one row per latest scorecard (overall, scale_min,
+    scale_max)."""
+    rows = []
+    for (low, high), group in cards.groupby(["scale_min", "scale_max"], sort=True):
+        counts = group["overall"].value_counts()
+        for point in range(int(low), int(high) + 1):
+            count = int(counts.get(point, 0))
+            rows.append(
+                {
+                    "scale": f"{low}..{high}",
+                    "point": point,
+                    "count": count,
+                    "share": count / len(group),
+                }
+            )
+    points = pd.DataFrame(rows, columns=["scale", "point", "count", "share"])
+    n = len(cards)
+    scales = [
+        Scale(int(lo), int(hi))
+        for lo, hi in zip(cards["scale_min"], cards["scale_max"], strict=True)
+    ]
+    overall = cards["overall"].astype(int).tolist()
+    summary = {"scores": n, "provisional": n < MIN_SCORES_DISTRIBUTION}
+    for name, hits in (
+        ("floor", sum(s == sc.min for s, sc in zip(overall, scales, strict=True))),
+        ("ceiling", sum(s == sc.max for s, sc in zip(overall, scales, strict=True))),
+        ("middle", sum(middle(sc, s) for s, sc in zip(overall, scales, strict=True))),
+    ):
+        low, high = share_interval(hits, n)
+        summary[name] = {"count": hits, "share": hits / n if n else math.nan, "low": low}
+        summary[name]["high"] = high
+    return points, summary
+
+
+def calibration(cards: pd.DataFrame) -> pd.DataFrame:
+    """Per interviewer, from the latest scorecards in `cards` (candidate_id, interviewer_id,
+    interviewer, overall, scale_min, scale_max, ends_at, first_at, overdue_hours, corrections):
+    leniency (mean offset of their normalised overall from their co-interviewers' mean on the
+    same candidates, shrunk toward 0, with a 95% interval; positive scores higher), the raw
+    offset and its n, spread (SD of their normalised overalls), share of extremes, median hours
+    from session end to first submission, late rate, and corrections made after the reveal."""
+    columns = [
+        "interviewer_id",
+        "interviewer",
+        "scorecards",
+        "shared",
+        "raw_offset",
+        "leniency",
+        "low",
+        "high",
+        "provisional",
+        "spread",
+        "extremes_share",
+        "extremes_low",
+        "extremes_high",
+        "median_hours",
+        "late",
+        "late_share",
+        "late_low",
+        "late_high",
+        "corrections",
+    ]
+    if cards.empty:
+        return pd.DataFrame(columns=columns)
+    cards = cards.copy()
+    span = cards["scale_max"] - cards["scale_min"]
+    cards["normalised"] = (cards["overall"] - cards["scale_min"]) / span
+    cards["extreme"] = (cards["overall"] == cards["scale_min"]) | (
+        cards["overall"] == cards["scale_max"]
+    )
+    ends = pd.to_datetime(cards["ends_at"], utc=True, format="ISO8601")
+    first = pd.to_datetime(cards["first_at"], utc=True, format="ISO8601")
+    cards["hours"] = (first - ends).dt.total_seconds() / 3600
+    cards["late"] = cards["hours"] > cards["overdue_hours"]
+    offsets = _offsets(cards)
+    # The spread of one candidate's offset around its interviewer's mean, pooled.
+    residual = offsets["offset"] - offsets.groupby("interviewer_id")["offset"].transform("mean")
+    dof = len(offsets) - offsets["interviewer_id"].nunique()
+    offset_sd = math.sqrt((residual**2).sum() / dof) if dof >= 5 else DEFAULT_OFFSET_SD
+    offset_sd = max(offset_sd, 0.05)
+    by_offset = offsets.groupby("interviewer_id")["offset"].agg(["mean", "count"])
+    rows = []
+    for person_id, group in cards.groupby("interviewer_id", sort=False):
+        mean, n = (
+            (float(by_offset.at[person_id, "mean"]), int(by_offset.at[person_id, "count"]))
+            if person_id in by_offset.index
+            else (math.nan, 0)
+        )
+        estimate, low, high = shrink(0.0 if n == 0 else mean, n, offset_sd)
+        extremes, late = int(group["extreme"].sum()), int(group["late"].sum())
+        extremes_low, extremes_high = share_interval(extremes, len(group))
+        late_low, late_high = share_interval(late, len(group))
+        rows.append(
+            {
+                "interviewer_id": int(person_id),
+                "interviewer": group["interviewer"].iloc[0],
+                "scorecards": len(group),
+                "shared": n,
+                "raw_offset": mean,
+                "leniency": estimate,
+                "low": low,
+                "high": high,
+                "provisional": n < MIN_CANDIDATES_CALIBRATION,
+                "spread": float(group["normalised"].std(ddof=1)) if len(group) > 1 else math.nan,
+                "extremes_share": extremes / len(group),
+                "extremes_low": extremes_low,
+                "extremes_high": extremes_high,
+                "median_hours": float(group["hours"].median()),
+                "late": late,
+                "late_share": late / len(group),
+                "late_low": late_low,
+                "late_high": late_high,
+                "corrections": int(group["corrections"].sum()),
+            }
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["leniency", "interviewer"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def _offsets(cards: pd.DataFrame) -> pd.DataFrame:
+    """Per interviewer and candidate they share with someone else: their mean normalised overall
+    on the candidate minus the mean of the other interviewers' means."""
+    per = cards.groupby(["candidate_id", "interviewer_id"])["normalised"].mean().reset_index()
+    totals = per.groupby("candidate_id")["normalised"].agg(["sum", "count"])
+    per = per.join(totals, on="candidate_id")
+    per = per[per["count"] >= 2].copy()
+    others = (per["sum"] - per["normalised"]) / (per["count"] - 1)
+    per["offset"] = per["normalised"] - others
+    return per[["candidate_id", "interviewer_id", "offset"]]
+
+
+# -------------------------------------------------------------------------------- the service
+
+
+@dataclass(frozen=True)
+class Insights:
+    """What one person may see of the insights for a scope: the openings (or, for one's own
+    calibration, the candidates one interviewed), how many candidates count and how many are
+    left out for them, and the tables."""
+
+    scope: str
+    candidates: int  # candidates whose scores count here
+    withheld: int  # candidates in scope left out for this person (and why, in `withheld_why`)
+    withheld_why: str
+    counted_ids: frozenset[int]
+    reliability: pd.DataFrame
+    point_use: pd.DataFrame
+    criterion_use: pd.DataFrame
+    overall_points: pd.DataFrame
+    overall_summary: dict
+    calibration: pd.DataFrame
+    own: bool = False  # only the person's own calibration row
+    thresholds: dict = field(
+        default_factory=lambda: {
+            "reliability": MIN_CANDIDATES_RELIABILITY,
+            "distribution": MIN_SCORES_DISTRIBUTION,
+            "calibration": MIN_CANDIDATES_CALIBRATION,
+            "reliable_alpha": RELIABLE_ALPHA,
+            "resamples": RESAMPLES,
+        }
+    )
+
+
+_LATEST = """
+    WITH latest AS (
+        SELECT s.assignment_id, MAX(s.revision) AS revision, MIN(s.submitted_at) AS first_at,
+               SUM(s.revision > 1 AND s.saw_others) AS corrections
+        FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
+        JOIN interview_sessions i ON i.id = a.session_id
+        JOIN candidates c ON c.id = i.candidate_id
+        WHERE {where}
+        GROUP BY s.assignment_id
+    )
+"""
+_CARDS = (
+    _LATEST
+    + """
+    SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at,
+           a.interviewer_id, p.name AS interviewer, s.id AS scorecard_id, s.overall,
+           s.rubric_hash, l.first_at, l.corrections, o.scale_min, o.scale_max, o.overdue_hours
+    FROM latest l
+    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
+    JOIN assignments a ON a.id = l.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id
+    JOIN openings o ON o.id = c.opening_id
+    JOIN people p ON p.id = a.interviewer_id
+"""
+)
+_SCORES = (
+    _LATEST
+    + """
+    SELECT c.id AS candidate_id, i.id AS session_id, s.rubric_hash, cs.criterion_id, cs.score
+    FROM latest l
+    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
+    JOIN criterion_scores cs ON cs.scorecard_id = s.id
+    JOIN assignments a ON a.id = l.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id
+"""
+)
+_CARD_COLUMNS = [
+    "candidate_id",
+    "opening_id",
+    "session_id",
+    "ends_at",
+    "interviewer_id",
+    "interviewer",
+    "scorecard_id",
+    "overall",
+    "rubric_hash",
+    "first_at",
+    "corrections",
+    "scale_min",
+    "scale_max",
+    "overdue_hours",
+]
+_SCORE_COLUMNS = ["candidate_id", "session_id", "rubric_hash", "criterion_id", "score"]
+
+
+def _history(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest scorecard of every scored seat, and their criterion scores, of the candidates
+    `where` selects (a condition on `c`, the candidate): two set-based queries."""
+    cards = pd.DataFrame(
+        [tuple(r) for r in db.execute(_CARDS.format(where=where), params)], columns=_CARD_COLUMNS
+    )
+    scores = pd.DataFrame(
+        [tuple(r) for r in db.execute(_SCORES.format(where=where), params)],
+        columns=_SCORE_COLUMNS,
+    )
+    scores["score"] = scores["score"].astype("float64")
+    return cards, scores
+
+
+def _rubrics(db, hashes: Iterable[str]) -> dict[str, Rubric]:
+    return {h: rubric_snapshot(db, h) for h in set(hashes)}
+
+
+def insight_openings(store: Store, actor: Person) -> list[Opening]:
+    """The openings whose insights the actor may see (coordinators: all; hiring managers:
+    their own)."""
+    return list_openings(store, actor, "see_insights")
+
+
+def may_see_own_calibration(store: Store, actor: Person) -> bool:
+    """May the actor see how they score compared with their co-interviewers?"""
+    with store.read() as db:
+        return may(current(db, actor), "see_own_calibration", Organisation())
+
+
+def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
+    """Every figure for the given openings, as the actor may see them: NotAllowed unless they may
+    see each opening's insights; a candidate counts only where `count_in_insights` allows (never
+    where the actor still has an unsubmitted seat)."""
+    with store.read() as db:
+        actor = current(db, actor)
+        for opening_id in opening_ids:
+            ensure(actor, "see_insights", opening_facts(db, opening_id, actor))
+        if not opening_ids:
+            return _figures(actor, pd.DataFrame(columns=_CARD_COLUMNS), None, "", 0, "", {})
+        marks = ",".join("?" * len(opening_ids))
+        ids = [
+            r[0]
+            for r in db.execute(
+                f"SELECT id FROM candidates WHERE opening_id IN ({marks})", opening_ids
+            )
+        ]
+        facts = candidates_facts(db, ids)
+        refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
+        counted = [c for c, why in refusals.items() if why is None]
+        cards, scores = _history(db, f"c.opening_id IN ({marks})", opening_ids)
+        scores = scores[scores["candidate_id"].isin(counted)]
+        cards = cards[cards["candidate_id"].isin(counted)]
+        rubrics = _rubrics(db, scores["rubric_hash"])
+    scored = set(cards["candidate_id"])
+    withheld = [why for c, why in refusals.items() if why is not None]
+    scope = f"opening:{','.join(map(str, opening_ids))}"
+    return _figures(
+        actor, cards, scores, scope, len(withheld), _why(withheld), rubrics, counted=scored
+    )
+
+
+def own_calibration(store: Store, actor: Person) -> Insights:
+    """How the actor scores compared with their co-interviewers, over the candidates they
+    interviewed whose other scorecards they may see (`see_scores`): their own row only."""
+    with store.read() as db:
+        actor = current(db, actor)
+        ensure(actor, "see_own_calibration", Organisation())
+        where = (
+            "c.id IN (SELECT i2.candidate_id FROM assignments a2"
+            " JOIN interview_sessions i2 ON i2.id = a2.session_id"
+            " WHERE a2.interviewer_id = ? AND a2.recused_at IS NULL)"
+        )
+        cards, _ = _history(db, where, [actor.id])
+        ids = sorted(set(cards["candidate_id"]))
+        facts = candidates_facts(db, [int(i) for i in ids])
+    refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
+    counted = {c for c, why in refusals.items() if why is None}
+    cards = cards[cards["candidate_id"].isin(counted)]
+    withheld = [why for why in refusals.values() if why is not None]
+    table = calibration(cards)
+    table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
+    empty = pd.DataFrame()
+    return Insights(
+        scope=f"person:{actor.id}",
+        candidates=len(counted),
+        withheld=len(withheld),
+        withheld_why=_why(withheld),
+        counted_ids=frozenset(counted),
+        reliability=empty,
+        point_use=empty,
+        criterion_use=empty,
+        overall_points=empty,
+        overall_summary={},
+        calibration=table,
+        own=True,
+    )
+
+
+def _why(refusals: list[str]) -> str:
+    """The commonest reason candidates were left out, for the page to say."""
+    if not refusals:
+        return ""
+    return pd.Series(refusals).value_counts().index[0]
+
+
+def _figures(actor, cards, scores, scope, withheld, why, rubrics, counted=frozenset()):
+    if scores is None:
+        scores = pd.DataFrame(columns=_SCORE_COLUMNS)
+    points, summary = overall_use(cards)
+    return Insights(
+        scope=scope,
+        candidates=len(counted),
+        withheld=withheld,
+        withheld_why=why,
+        counted_ids=frozenset(int(c) for c in counted),
+        reliability=reliability(scores, rubrics),
+        point_use=point_use(scores, rubrics),
+        criterion_use=criterion_use(scores, rubrics),
+        overall_points=points,
+        overall_summary=summary,
+        calibration=calibration(cards),
+    )
+
+
+# ------------------------------------------------------------------------------------ charts
+# Each row's label is written above its own line (no axis of names), so a chart reads the same
+# at 1280 and at 390 pixels wide.
+
+ROW = 46  # pixels per row: the label, then the line under it
+LABEL_LINE = 17  # pixels per further line of a wrapped label
+LABEL_WIDTH = 40  # characters a label line holds on a phone (390 pixels)
+
+
+def _wrap(labels: pd.Series) -> tuple[list[str], int, float]:
+    """Labels broken into lines that fit a phone's width, the pixels each row then needs, and
+    how far the label moves up and its line down from the middle of the row (a label's lines
+    run downward from where it is placed)."""
+    wrapped = [textwrap.fill(str(v), LABEL_WIDTH, max_lines=3) for v in labels]
+    lines = max((w.count("\n") + 1 for w in wrapped), default=1)
+    return wrapped, ROW + LABEL_LINE * (lines - 1), LABEL_LINE * (lines - 1) / 2
+
+
+def _legible(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    ink = "#262730"
+    return (
+        chart.configure_mark(aria=False)
+        .configure_axis(labelFontSize=FONT - 2, titleFontSize=FONT - 2, labelColor=ink)
+        .configure_axis(titleColor=ink)
+        .configure_legend(labelFontSize=FONT - 2, titleFontSize=FONT - 2, orient="bottom")
+        .configure_view(stroke=None)
+    )
+
+
+def interval_chart(
+    rows: pd.DataFrame,
+    *,
+    label: str,
+    title: str,
+    domain: tuple[float, float],
+    rules: list[tuple[float, str]],
+) -> alt.TopLevelMixin:
+    """One row per entry of `rows` (columns `label`, "estimate", "low", "high", "provisional"):
+    its name above a line, the estimate a dot, its 95% interval a bar, provisional ones hollow;
+    dashed reference lines at `rules` (value, words)."""
+    data = rows.copy()
+    data["label"], step, shift = _wrap(data[label])
+    data["row"] = [f"{i:04d}" for i in range(len(data))]
+    data["kind"] = ["provisional" if p else "enough data" for p in data["provisional"]]
+    clipped = data.assign(
+        low=data["low"].clip(*domain), high=data["high"].clip(*domain), at=domain[0]
+    )
+    x_scale = alt.Scale(domain=list(domain), clamp=True)
+    y = alt.Y("row:N", axis=None, title=None, sort=None)
+    base = alt.Chart(
+        alt.InlineData(values=_records(clipped, "row", "label", "estimate", "low", "high", "kind"))
+    )
+    colour = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=["enough data", "provisional"], range=["#1565c0", "#9e9e9e"]),
+    )
+    bars = base.mark_rule(strokeWidth=3, yOffset=8 + shift).encode(
+        x=alt.X("low:Q", scale=x_scale, title=title), x2="high:Q", y=y, color=colour
+    )
+    dots = base.mark_circle(size=140, opacity=1, yOffset=8 + shift).encode(
+        x=alt.X("estimate:Q", scale=x_scale),
+        y=y,
+        color=colour,
+        tooltip=[
+            alt.Tooltip("label:N", title="Name"),
+            alt.Tooltip("estimate:Q", format=".2f", title="Estimate"),
+            alt.Tooltip("low:Q", format=".2f", title="95% from"),
+            alt.Tooltip("high:Q", format=".2f", title="95% to"),
+        ],
+    )
+    names = (
+        alt.Chart(alt.InlineData(values=_records(clipped, "row", "label", "at")))
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            fontSize=FONT - 2,
+            yOffset=-4 - shift,
+            lineBreak="\n",
+        )
+        .encode(x=alt.X("at:Q", scale=x_scale), y=y, text=alt.Text("label:N"))
+    )
+    marks = [
+        alt.Chart(alt.InlineData(values=[{"at": value, "words": words}]))
+        .mark_rule(strokeDash=[6, 4], color="#555")
+        .encode(x=alt.X("at:Q", scale=x_scale), tooltip=[alt.Tooltip("words:N", title="Line")])
+        for value, words in rules
+    ]
+    chart = alt.layer(*marks, bars, dots, names).properties(
+        width="container", height=alt.Step(step)
+    )
+    return _legible(chart)
+
+
+def share_chart(points: pd.DataFrame, label: str) -> alt.TopLevelMixin:
+    """Per criterion (or scale) a bar of the shares of each point, lowest point first, its name
+    above it: floors, ceilings and unused points show at a glance."""
+    data = points.copy()
+    data = data[data["share"].notna()].copy()
+    data["label"], step, shift = _wrap(data[label])
+    order = list(dict.fromkeys(data["label"]))
+    data["row"] = [f"{order.index(v):04d}" for v in data["label"]]
+    data["point_name"] = data["point"].astype(str)
+    y = alt.Y("row:N", axis=None, title=None, sort=None)
+    bars = (
+        alt.Chart(
+            alt.InlineData(values=_records(data, "row", "label", "point", "point_name", "share"))
+        )
+        .mark_bar(height=16, yOffset=8 + shift)
+        .encode(
+            x=alt.X(
+                "share:Q",
+                stack="zero",
+                title="Share of scores",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=y,
+            order=alt.Order("point:Q"),
+            color=alt.Color(
+                "point:O", title="Point", scale=alt.Scale(scheme="redblue"), legend=alt.Legend()
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Criterion"),
+                alt.Tooltip("point_name:N", title="Point"),
+                alt.Tooltip("share:Q", format=".0%", title="Share"),
+            ],
+        )
+    )
+    first = data.drop_duplicates("row").assign(at=0.0)
+    names = (
+        alt.Chart(alt.InlineData(values=_records(first, "row", "label", "at")))
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            fontSize=FONT - 2,
+            yOffset=-4 - shift,
+            lineBreak="\n",
+        )
+        .encode(x=alt.X("at:Q"), y=y, text=alt.Text("label:N"))
+    )
+    return _legible((bars + names).properties(width="container", height=alt.Step(step)))
+
+
+def _records(frame: pd.DataFrame, *columns: str) -> list[dict]:
+    """Rows as plain JSON values, missing ones as null."""
+
+    def plain(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    return [
+        {k: plain(v) for k, v in row.items()} for row in frame[list(columns)].to_dict("records")
+    ]
