@@ -1,35 +1,46 @@
-"""Benchmark: do the debrief page, the opening's pipeline and its day view stay fast as history
-grows? (Not a timed test: it prints figures.)
+"""Benchmark: does every page cost what today's work costs, not what all of history costs?
+(Not a timed test: it prints figures.)
 
-Builds, with the demo generator's patterns, a small database (100 candidates, ~600 scorecards)
-and a large one (10,000 candidates, ~60,000 scorecards) with the same number of candidates per
-interview day (the large one simply has a year of history behind it), then measures the script
-time of a full AppTest rerun of:
+Builds, with the demo generator's patterns, databases of 100, 1,000 and 10,000 candidates (about
+620, 6,000 and 60,000 scorecards) with the same number of candidates per interview day (the
+larger ones simply have more history behind them), then measures, for each page, the script time
+of a full AppTest rerun (median) and the SQL statements it runs:
 
 - the debrief page of one decided candidate (panel, engine under every strategy, three charts);
-- the opening's pipeline (the first page: 25 candidates, newest interview first, with the counts
-  of every stage over the whole opening);
-- the opening's day view (the most recent interview day; now the pipeline's day filter);
-- a yardstick page that draws one altair chart and one table from a ready frame.
+- the opening's pipeline (first page) and its day view (the latest interview day);
+- My interviews of the busiest interviewer;
+- Status, Candidates, Interview day and People as the coordinator sees them;
+- Decisions as the hiring manager of the data scientist opening sees it.
 
-Targets: each page at the large size at most 1.5x the same page at the small size, and at most
-10x the yardstick.
+Fairness: every page's reruns are interleaved, round by round, with the yardstick (one altair
+chart and one table from a ready frame) and the floor (a bare one-`st.write` page), all in this
+one process, so a slow moment of the machine weighs on all of them alike. AppTest leaves out the
+full garbage collection a live server runs after every rerun (`runner.postScriptGC`); when that
+option is on, each timed rerun includes it here.
 
-With --one-opening every candidate is in the data scientist opening (10,000 in one opening's
-history); otherwise they take turns over the demo's three openings.
+Targets: each page at the largest size at most 1.5x the same page at the smallest, and the same
+number of SQL statements per rerun at every size.
 
-usage: .venv/bin/python benchmarks/page_bench.py [--candidates 10000] [--small 100] [--runs 15]
-       [--one-opening]
+With --one-opening every candidate is in the data scientist opening; otherwise they take turns
+over the demo's three openings. --keep DIR keeps the databases (and reuses them next time).
+
+usage: .venv/bin/python benchmarks/page_bench.py [--sizes 100,1000,10000] [--runs 5]
+       [--keep DIR] [--one-opening] [--pages status,decisions]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import json
+import logging
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,111 +48,231 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from store_bench import build, six_session_catalog  # noqa: E402
+from streamlit import config  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from scoring.rubric import load_catalog  # noqa: E402
+from scoring.store import Store, count_statements  # noqa: E402
 
-PER_DAY = 10_000 / 365  # candidates a day, in both databases
+PER_DAY = 10_000 / 365  # candidates a day, in every database
+FLOOR = "import streamlit as st\nst.write('floor')\n"
 
 
 def latest_day(at: AppTest) -> None:
-    """The pipeline's interview-day filter set to the latest day with interviews (the old day
-    view)."""
+    """The pipeline's interview-day filter set to the latest day with interviews."""
     (day,) = [s for s in at.selectbox if s.label == "Interview day"]
     day.select_index(1)
 
 
-def rerun_time(
-    page: str | None, person_id: int | None, query: dict, runs: int, choose=None
-) -> float:
-    """Median seconds of `at.run()` for a page reached through app.py (or a bare script), after
-    `choose(at)` has set its widgets, if given."""
-    if page is None:
-        at = AppTest.from_file(str(ROOT / "benchmarks" / "baseline_page.py"), default_timeout=60)
+@dataclass(frozen=True)
+class Page:
+    """One page to measure: its file, who opens it and with what."""
+
+    name: str
+    file: str | None  # None: the yardstick or the floor
+    who: str  # manager, coordinator, busiest (interviewer) or "" (no one)
+    query: tuple[tuple[str, str], ...] = ()
+    choose: Callable[[AppTest], None] | None = None
+
+
+@dataclass(frozen=True)
+class World:
+    """The people and candidate a database's pages are opened with."""
+
+    manager_id: int
+    coordinator_id: int
+    busiest_id: int
+    candidate_id: int
+    scorecards: int
+
+
+def open_page(page: Page, world: World) -> AppTest:
+    """An AppTest on the page, reached through app.py as its person, warmed (imports, caches)."""
+    if page.file is None:
+        if page.name == "floor":
+            at = AppTest.from_string(FLOOR, default_timeout=120)
+        else:
+            at = AppTest.from_file(str(ROOT / "benchmarks" / "baseline_page.py"))
+            at.default_timeout = 120
     else:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["person_id"] = person_id
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.session_state["person_id"] = {
+            "manager": world.manager_id,
+            "coordinator": world.coordinator_id,
+            "busiest": world.busiest_id,
+        }[page.who]
         at.run()
-        for key, value in query.items():
-            at.query_params[key] = value
-        at.switch_page(page)
-    at.run()  # warm: caches, imports
-    if choose is not None:
-        choose(at)
+        for key, value in page.query:
+            at.query_params[key] = value if value != "{candidate}" else str(world.candidate_id)
+        at.switch_page(page.file)
+    at.run()
+    if page.choose is not None:
+        page.choose(at)
         at.run()
-    assert not at.exception, at.exception
-    times = []
+    assert not at.exception, (page.name, at.exception)
+    return at
+
+
+def rerun(at: AppTest) -> tuple[float, float]:
+    """Seconds of one rerun, and of the full collection a live server runs after it (when on)."""
+    started = time.perf_counter()
+    at.run()
+    ran = time.perf_counter()
+    if config.get_option("runner.postScriptGC"):
+        gc.collect(2)
+    return ran - started, time.perf_counter() - ran
+
+
+def statements(at: AppTest) -> tuple[int, int]:
+    """SQL statements and connections of one rerun."""
+    with count_statements() as seen:
+        at.run()
+    return len(seen), seen.connections
+
+
+def world_of(store: Store, team, decided: list[int]) -> World:
+    """The pages' people: the data scientist opening's hiring manager, the coordinator, the
+    interviewer with the most interviews; and its latest decided candidate with one interviewer
+    per session (the same shape at every size)."""
+    opening = team.openings["ds"]
+    with store.read() as db:
+        scorecards = db.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0]
+        busiest = db.execute(
+            "SELECT interviewer_id FROM assignments GROUP BY interviewer_id"
+            " ORDER BY COUNT(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        candidate_id = next(
+            c
+            for c in reversed(decided)
+            if db.execute(
+                """SELECT c.opening_id = ? AND COUNT(*) = 6 FROM candidates c
+                   JOIN interview_sessions i ON i.candidate_id = c.id
+                   JOIN assignments a ON a.session_id = i.id WHERE c.id = ?""",
+                [opening.id, c],
+            ).fetchone()[0]
+        )
+    return World(
+        manager_id=opening.hiring_manager_id,
+        coordinator_id=team.coordinator.id,
+        busiest_id=busiest,
+        candidate_id=candidate_id,
+        scorecards=scorecards,
+    )
+
+
+PAGES = [
+    Page("floor", None, ""),
+    Page("yardstick", None, ""),
+    Page("debrief", "pages/debrief.py", "manager", (("candidate", "{candidate}"),)),
+    Page("pipeline", "pages/pipeline.py", "manager"),
+    Page("day view", "pages/pipeline.py", "manager", choose=latest_day),
+    Page("my interviews", "pages/my_interviews.py", "busiest"),
+    Page("status", "pages/status.py", "coordinator"),
+    Page("decisions", "pages/decisions.py", "manager"),
+    Page("candidates", "pages/candidates.py", "coordinator"),
+    Page("interview day", "pages/interview_day.py", "coordinator"),
+    Page("people", "pages/people.py", "coordinator"),
+]
+
+
+Figures = tuple[float, float, int, int]  # ms of the script, ms of the collection, SQL, connections
+
+
+def measure(pages: list[Page], world: World, runs: int) -> dict[str, Figures]:
+    """Median ms of the script and of the collection after it, statements and connections per
+    rerun of each page, the pages' reruns interleaved round by round."""
+    tests = {p.name: open_page(p, world) for p in pages}
+    counted = {name: statements(at) for name, at in tests.items()}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in tests}
     for _ in range(runs):
-        started = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - started)
-    assert not at.exception, at.exception
-    return statistics.median(times)
+        for name, at in tests.items():
+            times[name].append(rerun(at))
+    for name, at in tests.items():
+        assert not at.exception, (name, at.exception)
+    return {
+        name: (
+            statistics.median(r for r, _ in t) * 1000,
+            statistics.median(g for _, g in t) * 1000,
+            *counted[name],
+        )
+        for name, t in times.items()
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidates", type=int, default=10_000)
-    parser.add_argument("--small", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--sizes", default="100,1000,10000", help="candidates, comma-separated")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the databases here")
     parser.add_argument("--one-opening", action="store_true", help="all in the ds opening")
+    parser.add_argument("--pages", help="only these pages, comma-separated (floor, yardstick too)")
     args = parser.parse_args()
     os.chdir(ROOT)
+    # AppTest run outside a script thread warns on every rerun; nothing to act on here
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
+    sizes = [int(s) for s in args.sizes.split(",")]
+    wanted = set(args.pages.split(",")) if args.pages else None
+    pages = [p for p in PAGES if wanted is None or p.name in wanted or p.file is None]
     catalog = six_session_catalog(load_catalog(ROOT / "rubrics"))
     folder = args.keep or Path(tempfile.mkdtemp(prefix="debrief-pages-"))
     folder.mkdir(parents=True, exist_ok=True)
+    print(f"runner.postScriptGC = {config.get_option('runner.postScriptGC')} (counted when on)")
 
-    results: dict[str, dict[str, float]] = {}
-    for label, size in (("small", args.small), ("large", args.candidates)):
-        path = folder / f"pages-{label}.sqlite"
-        for leftover in folder.glob(f"pages-{label}.sqlite*"):
-            leftover.unlink()
-        store, team, decided = build(
-            path, size, catalog, days=size / PER_DAY, openings=("ds",) if args.one_opening else None
-        )
-        os.environ["DEBRIEF_DB"] = str(path)
-        opening = team.openings["ds"]
-        with store.read() as db:
-            scorecards = db.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0]
-            in_opening = db.execute(
-                "SELECT COUNT(*) FROM candidates WHERE opening_id = ?", [opening.id]
-            ).fetchone()[0]
-            # the same shape in both databases: the latest decided candidate of the data
-            # scientist opening with one interviewer per session (six scorecards)
-            candidate_id = next(
-                c
-                for c in reversed(decided)
-                if db.execute(
-                    """SELECT c.opening_id = ? AND COUNT(*) = 6 FROM candidates c
-                       JOIN interview_sessions i ON i.candidate_id = c.id
-                       JOIN assignments a ON a.session_id = i.id WHERE c.id = ?""",
-                    [opening.id, c],
-                ).fetchone()[0]
+    results: dict[int, dict[str, Figures]] = {}
+    cards: dict[int, int] = {}
+    for size in sizes:
+        shape = "one" if args.one_opening else "three"
+        path = folder / f"pages-{size}-{shape}.sqlite"
+        saved = path.with_suffix(".world.json")
+        built = time.perf_counter()
+        if args.keep is None or not saved.exists():
+            for leftover in folder.glob(f"{path.name}*"):
+                leftover.unlink()
+            store, team, decided = build(
+                path,
+                size,
+                catalog,
+                days=size / PER_DAY,
+                openings=("ds",) if args.one_opening else None,
             )
-        manager_id = opening.hiring_manager_id
-        results[label] = {
-            "debrief": rerun_time(
-                "pages/debrief.py", manager_id, {"candidate": str(candidate_id)}, args.runs
+            world = world_of(store, team, decided)
+            saved.write_text(json.dumps(asdict(world)))
+        else:  # kept from an earlier run with the same size and shape
+            world = World(**json.loads(saved.read_text()))
+        os.environ["DEBRIEF_DB"] = str(path)
+        cards[size] = world.scorecards
+        print(
+            f"{size:,} candidates, {world.scorecards:,} scorecards"
+            f" (ready in {time.perf_counter() - built:.0f} s)",
+            flush=True,
+        )
+        results[size] = measure(pages, world, args.runs)
+        print(
+            "  "
+            + ", ".join(
+                f"{k} {ms:.0f}+{gc_ms:.0f} ms/{n} sql"
+                for k, (ms, gc_ms, n, _) in results[size].items()
             ),
-            "pipeline": rerun_time("pages/pipeline.py", manager_id, {}, args.runs),
-            "day view": rerun_time("pages/pipeline.py", manager_id, {}, args.runs, latest_day),
-        }
-        print(
-            f"{label}: {size:,} candidates ({in_opening:,} in the opening),"
-            f" {scorecards:,} scorecards: "
-            + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in results[label].items())
+            flush=True,
         )
-    yardstick = rerun_time(None, None, {}, args.runs)
-    print(f"yardstick page (one altair chart, one table): {yardstick * 1000:.0f} ms")
-    for page in results["large"]:
-        growth = results["large"][page] / results["small"][page]
-        versus = results["large"][page] / yardstick
-        print(
-            f"ratio {page}: large / small {growth:.2f}x (target <= 1.5x),"
-            f" large / yardstick {versus:.1f}x (target <= 10x)"
-        )
-    print(f"databases in {folder}")
+
+    head = " | ".join(f"{cards[s]:,} cards" for s in sizes)
+    print("\nms: the script's rerun + the full collection after it (median)")
+    print(
+        f"| page | {head} | SQL statements (connections) | largest / smallest"
+        " | script only: largest / smallest |"
+    )
+    print("|---|" + "---|" * len(sizes) + "---|---|---|")
+    for page in pages:
+        row = [results[s][page.name] for s in sizes]
+        growth = (row[-1][0] + row[-1][1]) / (row[0][0] + row[0][1])
+        sql = " / ".join(f"{n} ({c})" for _, _, n, c in row)
+        cells = " | ".join(f"{ms:.0f} + {gc_ms:.0f} ms" for ms, gc_ms, _, _ in row)
+        script = row[-1][0] / row[0][0]
+        print(f"| {page.name} | {cells} | {sql} | {growth:.2f}x | {script:.2f}x |")
+    print(f"\ndatabases in {folder}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Candidates of an opening: add one, or import a CSV (all rows or none); withdraw one."""
+"""Candidates of an opening: find them (a search, a page at a time), add one, or import a CSV
+(all rows or none); withdraw one."""
 
 import streamlit as st
 
@@ -27,8 +28,24 @@ opening = pick_opening(openings.list_openings(store(), actor, "manage_opening"))
 if opening is None:
     st.stop()
 
-listed = openings.list_candidates(store(), actor, opening.id)
+search = st.text_input(
+    "Find a candidate", placeholder="Part of a name, alias or email", key="candidates_search"
+)
+page_key = f"candidates_page_{opening.id}_{search}"
+found = openings.find_candidates(
+    store(), actor, opening.id, search, page=st.session_state.get(page_key, 1)
+)
+listed = found.rows
 if listed:
+    st.caption(
+        f"{found.total} candidate{'s' if found.total != 1 else ''}"
+        + (" matching" if search.strip() else "")
+        + (
+            f", the latest added first: page {found.page} of {found.pages}."
+            if found.pages > 1
+            else "."
+        )
+    )
     table(
         [
             {
@@ -40,8 +57,18 @@ if listed:
             for c in listed
         ]
     )
+    if found.pages > 1:
+        back, forward = st.columns(2)
+        if back.button("Previous page", disabled=found.page <= 1):
+            st.session_state[page_key] = found.page - 1
+            st.rerun()
+        if forward.button("Next page", disabled=found.page >= found.pages):
+            st.session_state[page_key] = found.page + 1
+            st.rerun()
     if opening.anonymise:
         st.caption("This opening is anonymised: its interviewers see only the alias.")
+elif search.strip():
+    st.info("No candidate matches.", icon=":material/info:")
 else:
     st.info("No candidates yet.", icon=":material/info:")
 
@@ -80,8 +107,7 @@ with many, st.container(border=True):
     upload = st.file_uploader("CSV file", type=["csv"], key=upload_key)
     if upload is not None:
         text = upload.getvalue().decode("utf-8", errors="replace")
-        taken = [c.email for c in listed if c.email]
-        rows, problems = openings.check_candidates_csv(text, upload.name, taken)
+        rows, problems = openings.check_import(store(), actor, opening.id, text, upload.name)
         if problems:
             show_problem(
                 f"Nothing was imported: {len(problems)} problem(s) in {upload.name}. Fix them"
@@ -110,7 +136,7 @@ if active:
         st.header("Withdraw a candidate")
         st.caption(
             "Sessions with a submitted scorecard stay with it; every other session is cancelled"
-            " and its interviewers are told."
+            " and its interviewers are told. The candidates listed above: search to find another."
         )
         problem_on_top("withdraw", ("reason",))
         leaving = st.selectbox("Candidate", active, format_func=lambda c: c.name)

@@ -17,10 +17,12 @@ opening = pick_opening(exports.export_openings(store(), actor))
 if opening is None:
     st.stop()
 
-rows = exports.decision_rows(store(), actor, opening.id)
-decided = [r for r in rows if r["decision"]]
-withheld = [r for r in rows if r["withheld"]]
-st.header(f"Decisions: {len(decided)} of {len(rows)} candidates decided")
+page_key = f"decisions_page_{opening.id}"
+view = exports.decision_page(store(), actor, opening.id, page=st.session_state.get(page_key, 1))
+decided, withheld = view.rows, view.withheld
+st.header(f"Decisions: {view.decided} of {view.candidates} candidates decided")
+if view.pages > 1:
+    st.caption(f"The latest decisions first: page {view.page} of {view.pages}.")
 if decided:
     table(
         [
@@ -33,8 +35,17 @@ if decided:
                 "rationale": r["rationale"],
             }
             for r in decided
-        ]
+        ],
+        max_rows=25,
     )
+if view.pages > 1:
+    back, forward = st.columns(2)
+    if back.button("Newer decisions", disabled=view.page <= 1):
+        st.session_state[page_key] = view.page - 1
+        st.rerun()
+    if forward.button("Older decisions", disabled=view.page >= view.pages):
+        st.session_state[page_key] = view.page + 1
+        st.rerun()
 if withheld:
     names = ", ".join(r["candidate"] for r in withheld)
     st.info(
@@ -42,6 +53,7 @@ if withheld:
         + plain_markdown(f"{names}. {withheld[0]['withheld']}"),
         icon=":material/visibility_off:",
     )
+st.caption("The files cover every candidate of the opening; each is made when you click it.")
 stem = "-".join(opening.title.lower().split())
 rows_buttons(lambda: exports.decision_rows(store(), actor, opening.id), f"{stem}-decisions")
 
@@ -54,7 +66,9 @@ rows_buttons(lambda: exports.scorecard_rows(store(), actor, opening.id), f"{stem
 
 st.header("A candidate's decision summary")
 if decided:
-    chosen = st.selectbox("Candidate", decided, format_func=lambda r: r["candidate"])
+    chosen = st.selectbox(
+        "Candidate (on this page of decisions)", decided, format_func=lambda r: r["candidate"]
+    )
     summary_buttons(store(), actor, chosen["candidate_id"], chosen["candidate"])
 else:
     st.caption("No decided candidate yet.")

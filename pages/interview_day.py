@@ -33,11 +33,26 @@ opening = pick_opening(
 )
 if opening is None:
     st.stop()
-candidates = [c for c in openings.list_candidates(store(), actor, opening.id) if not c.withdrawn]
-if not candidates:
-    st.info("This opening has no candidates yet: add them on Candidates.", icon=":material/info:")
+search = st.text_input(
+    "Find a candidate", placeholder="Part of a name, alias or email", key="day_search"
+)
+# the latest added first: the ones still to plan; a search reaches any other
+found = openings.find_candidates(store(), actor, opening.id, search, active_only=True)
+if not found.rows:
+    if search.strip():
+        st.info("No candidate in process matches.", icon=":material/info:")
+    else:
+        st.info(
+            "This opening has no candidates yet: add them on Candidates.", icon=":material/info:"
+        )
     st.stop()
-candidate = st.selectbox("Candidate", candidates, format_func=lambda c: c.name)
+candidate = st.selectbox("Candidate", found.rows, format_func=lambda c: c.name)
+if found.total > len(found.rows):
+    st.caption(
+        f"The {len(found.rows)} latest added of {found.total}"
+        + (" matching" if search.strip() else "")
+        + ": type part of a name to find another."
+    )
 
 board = scorecards.status_board(store(), actor, candidate.id)
 interviewers = [p for p in people.list_people(store(), actor) if p.active and p.has("interviewer")]

@@ -1,4 +1,7 @@
-"""My interviews: the signed-in interviewer's sessions, today first, then upcoming, then past."""
+"""My interviews: the signed-in interviewer's sessions, today first, then upcoming, then the
+past a page at a time, the latest first."""
+
+from datetime import datetime
 
 import streamlit as st
 
@@ -12,22 +15,25 @@ from ui.widgets import seat_label
 actor = require("my_interviews")
 st.title("My interviews")
 
-mine = scorecards.my_assignments(store(), actor)
-active = [a for a in mine if a.status.state != "recused"]
-if not active:
+today = clock.today()
+midnight = datetime.combine(today, datetime.min.time(), tzinfo=clock.zone())
+earlier_page = st.session_state.get("my_earlier_page", 1)
+view = scorecards.my_interviews(store(), actor, midnight, earlier_page=earlier_page)
+mine = view.near + view.earlier
+active = [a for a in view.near if a.status.state != "recused"]
+past = [a for a in view.earlier if a.status.state != "recused"]
+if not active and not past and view.earlier_page == 1:
     st.info("You have no interviews assigned.", icon=":material/info:")
 
-today = clock.today()
 groups = {
     "Today": [a for a in active if clock.local(a.status.starts_at).date() == today],
     "Upcoming": [a for a in active if clock.local(a.status.starts_at).date() > today],
-    "Past": [a for a in active if clock.local(a.status.starts_at).date() < today][::-1],
 }
 ACTION = {"submitted": "Open", "late": "Open", "upcoming": "Prepare"}
-for heading, items in groups.items():
-    if not items:
-        continue
-    st.header(heading)
+
+
+def draw(items: list[scorecards.Assignment]) -> None:
+    """One bordered row a session: who, what, when, its state and the way to its scorecard."""
     for item in items:
         seat = item.status
         with st.container(border=True):
@@ -45,6 +51,25 @@ for heading, items in groups.items():
                 label=ACTION.get(seat.state, "Score"),
                 query_params={"assignment": seat.assignment_id},
             )
+
+
+for heading, items in groups.items():
+    if items:
+        st.header(heading)
+        draw(items)
+
+if past or view.earlier_page > 1:
+    st.header("Past" if view.earlier_page == 1 else f"Past, page {view.earlier_page}")
+    st.caption("The latest first.")
+    draw(past)
+    if view.earlier_page > 1 or view.more_earlier:
+        newer, older = st.columns(2)
+        if newer.button("Newer", disabled=view.earlier_page <= 1):
+            st.session_state.my_earlier_page = view.earlier_page - 1
+            st.rerun()
+        if older.button("Older", disabled=not view.more_earlier):
+            st.session_state.my_earlier_page = view.earlier_page + 1
+            st.rerun()
 
 recused = [a for a in mine if a.status.state == "recused"]
 if recused:

@@ -42,7 +42,8 @@ def remember_code(person, code: str) -> None:
     st.session_state.fresh_code = {"name": person.name, "email": person.email, "code": code}
 
 
-everyone = people.list_people(store(), actor)
+directory_page = st.session_state.get("people_page", 1)
+directory = people.find_people(store(), actor, page=directory_page)
 table(
     [
         {
@@ -51,9 +52,18 @@ table(
             "roles": ", ".join(ROLE_TITLES[r] for r in ROLES if r in p.roles),
             "active": "yes" if p.active else "no (history kept)",
         }
-        for p in everyone
+        for p in directory.rows
     ]
 )
+if directory.pages > 1:
+    st.caption(f"{directory.total} people, by name: page {directory.page} of {directory.pages}.")
+    back, forward = st.columns(2)
+    if back.button("Previous page", disabled=directory.page <= 1):
+        st.session_state.people_page = directory.page - 1
+        st.rerun()
+    if forward.button("Next page", disabled=directory.page >= directory.pages):
+        st.session_state.people_page = directory.page + 1
+        st.rerun()
 
 add, edit = st.columns(2, gap="large")
 # A new form (fresh keys) after each person added; after a refusal, what was typed stays.
@@ -83,9 +93,14 @@ with add, st.form(f"add_person_{added}"):
 
 with edit, st.container(border=True):
     st.header("Change someone")
+    search = st.text_input("Find someone", placeholder="Part of a name or email")
+    matching = (people.find_people(store(), actor, search) if search.strip() else directory).rows
+    if not matching:
+        st.caption("Nobody matches.")
+        st.stop()
     person = st.selectbox(
         "Person",
-        everyone,
+        matching,
         format_func=lambda p: f"{p.name} <{p.email}>" + ("" if p.active else " (inactive)"),
     )
     new_roles = st.multiselect(

@@ -1,14 +1,16 @@
 """Submission status of an opening: who has submitted, who is late, missing or recused.
-Never a score: the service returns none here."""
+Never a score: the service returns none here. Bounded by a window of session dates (the recent
+past and the weeks ahead by default) and paged, so it costs what the window holds."""
 
 from collections import Counter
+from datetime import datetime, timedelta
 
 import streamlit as st
 
 from scoring import mail, openings, outbox, scorecards
 from scoring.errors import DebriefError
 from scoring.text import plain_markdown
-from ui.clock import when
+from ui.clock import today, when, zone
 from ui.guard import require
 from ui.session import store
 from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, show_problem, table
@@ -22,10 +24,33 @@ if opening is None:
     st.stop()
 st.caption(f"A scorecard is overdue {opening.overdue_hours:g} hours after its session ends.")
 
-candidates = scorecards.opening_status(store(), actor, opening.id)
+now = today()
+window = st.date_input(
+    "Sessions between",
+    value=(
+        now - timedelta(days=scorecards.RECENT_DAYS),
+        now + timedelta(days=scorecards.AHEAD_DAYS),
+    ),
+    key=f"status_window_{opening.id}",
+)
+first, last = (window[0], window[-1]) if window else (now, now)
+page_key = f"status_page_{opening.id}"
+view = scorecards.status_page(
+    store(),
+    actor,
+    opening.id,
+    datetime.combine(first, datetime.min.time(), tzinfo=zone()),
+    datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone()),
+    page=st.session_state.get(page_key, 1),
+)
+candidates = view.candidates
 if not candidates:
-    st.info("No candidates yet.", icon=":material/info:")
-    st.stop()
+    st.info("No candidate has a session between these dates.", icon=":material/info:")
+elif view.pages > 1:
+    st.caption(
+        f"{view.total} candidates with a session between these dates, latest first:"
+        f" page {view.page} of {view.pages}."
+    )
 rows = []
 for candidate in candidates:
     states = Counter(seat.state for seat in candidate.seats)
@@ -40,18 +65,29 @@ for candidate in candidates:
             "debrief": "open" if candidate.debrief_open else "not yet",
         }
     )
-table(rows)
+if rows:
+    table(rows)
+if view.pages > 1:
+    back, forward = st.columns(2)
+    if back.button("Previous page", disabled=view.page <= 1):
+        st.session_state[page_key] = view.page - 1
+        st.rerun()
+    if forward.button("Next page", disabled=view.page >= view.pages):
+        st.session_state[page_key] = view.page + 1
+        st.rerun()
 
-missing = [
-    (candidate, seat)
-    for candidate in candidates
-    if not candidate.withdrawn
-    for seat in candidate.seats
-    if seat.state in ("to_do", "overdue")
-]
+missing = view.missing
 st.header("Missing scorecards")
+st.caption(
+    "From the sessions between these dates, on every page, oldest first"
+    + (
+        f": the first {len(missing)}; move the first date later for the others."
+        if view.more_missing
+        else "."
+    )
+)
 if not missing:
-    st.caption("Nobody owes a scorecard just now.")
+    st.caption("Nobody owes a scorecard for these sessions just now.")
 for candidate, seat in missing:
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")

@@ -26,13 +26,14 @@ from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
 from scoring.permissions import (
     Person,
     candidate_facts,
+    candidates_facts,
     current,
     ensure,
     may,
     opening_facts,
     why_not,
 )
-from scoring.store import Store, now_utc
+from scoring.store import Store, now_utc, parse_stamp
 from scoring.text import formula_like, plain_markdown
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -525,80 +526,235 @@ def export_openings(store: Store, actor: Person) -> list[openings.Opening]:
     return openings.list_openings(store, actor, "export_decisions")
 
 
+CHUNK = 500  # candidates loaded together: a handful of queries for each chunk, never one each
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[n : n + CHUNK] for n in range(0, len(ids), CHUNK)]
+
+
+def _labels(db, actor: Person, facts: dict, ids: list[int]) -> dict[int, str]:
+    """Each candidate's name, or alias where the actor may not see the name (one query)."""
+    if not ids:
+        return {}
+    rows = db.execute(
+        f"SELECT id, name, alias FROM candidates WHERE id IN ({','.join('?' * len(ids))})", ids
+    )
+    return {
+        r["id"]: r["name"] if may(actor, "see_name", facts[r["id"]]) else r["alias"] for r in rows
+    }
+
+
+def _decision_records(db, ids: list[int]) -> dict[int, list[debrief.DecisionRecord]]:
+    """Every recorded decision of each candidate, oldest first (one query)."""
+    found: dict[int, list[debrief.DecisionRecord]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    for r in db.execute(
+        f"""SELECT d.*, p.name FROM decisions d JOIN people p ON p.id = d.decided_by
+            WHERE d.candidate_id IN ({",".join("?" * len(ids))}) ORDER BY d.id""",
+        ids,
+    ):
+        found[r["candidate_id"]].append(
+            debrief.DecisionRecord(
+                id=r["id"],
+                outcome=r["outcome"],
+                decided_by=r["name"],
+                decided_at=parse_stamp(r["decided_at"]),
+                rationale=r["rationale"],
+                accepts_responsibility=bool(r["accepts_responsibility"]),
+                strategy=json.loads(r["strategy"]),
+                engine_result=json.loads(r["engine_result"]),
+            )
+        )
+    return found
+
+
+def _decision_rows_for(db, actor: Person, opening, ids: list[int]) -> list[dict[str, Any]]:
+    """The decision rows of these candidates, in their order, in five queries for them all.
+    Every row goes through the permission table: the decision only where the actor may see it,
+    what the panel said only where they may see the scores."""
+    if not ids:
+        return []
+    facts = candidates_facts(db, ids)
+    labels = _labels(db, actor, facts, ids)
+    opened = {
+        r["candidate_id"]: r
+        for r in db.execute(
+            f"SELECT * FROM debriefs WHERE candidate_id IN ({','.join('?' * len(ids))})", ids
+        )
+    }
+    withheld = {i: why_not(actor, "see_decision", facts[i]) for i in ids}
+    records = _decision_records(db, [i for i in ids if withheld[i] is None])
+    rows = []
+    for candidate_id in ids:
+        decisions = records.get(candidate_id, [])
+        final = decisions[-1] if decisions else None
+        sees_panel = may(actor, "see_scores", facts[candidate_id])
+        opening_row = opened.get(candidate_id)
+        frozen_result = (
+            json.loads(opening_row["frozen_result"]) if opening_row and sees_panel else None
+        )
+        tally = frozen_result["tally"] if frozen_result else None
+        rows.append(
+            {
+                "candidate_id": candidate_id,
+                "candidate": labels[candidate_id],
+                "opening": opening.title,
+                "strategy": opening.strategy.kind,
+                "debrief_opened_at": opening_row["opened_at"] if opening_row else "",
+                "opened_early_because": (opening_row["early_reason"] or "") if opening_row else "",
+                "outcome_at_opening": frozen_result["outcome"] if frozen_result else "",
+                "panel_at_opening": (
+                    f"{tally['yes']} yes, {tally['no']} no, {tally['undecided']} undecided"
+                    if tally
+                    else ""
+                ),
+                "decision": final.outcome if final else "",
+                "decided_by": final.decided_by if final else "",
+                "decided_at": _when(final.decided_at) if final else "",
+                "rationale": final.rationale if final else "",
+                "accepts_responsibility": final.accepts_responsibility if final else "",
+                "strategy_said": final.engine_result["outcome"] if final and sees_panel else "",
+                "decisions_recorded": len(decisions),
+                "withheld": withheld[candidate_id] or "",
+            }
+        )
+    return rows
+
+
 def decision_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
     """One row per candidate of the opening: the decision in force and how it was reached.
     For coordinators too. What the panel said (derived from scores) is blank for anyone who may
     not see that candidate's scores; the decision, who made it and the rationale are blank for
     anyone who may not see them (an interviewer whose own scorecard is not in), and
-    `withheld` says why."""
+    `withheld` says why. Built in chunks of candidates, a few queries each."""
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "export_decisions", opening_facts(db, opening_id))
         opening = openings._opening(db, opening_id)
-        ids = openings.candidate_ids(db, opening_id)
         rows = []
-        for candidate_id in ids:
-            facts = candidate_facts(db, candidate_id)
-            withheld = why_not(actor, "see_decision", facts)
-            decisions = debrief._decisions(db, candidate_id) if withheld is None else []
-            opened = db.execute(
-                "SELECT * FROM debriefs WHERE candidate_id = ?", [candidate_id]
-            ).fetchone()
-            final = decisions[-1] if decisions else None
-            sees_panel = may(actor, "see_scores", facts)
-            frozen_result = json.loads(opened["frozen_result"]) if opened and sees_panel else None
-            frozen = frozen_result["outcome"] if frozen_result else ""
-            tally = frozen_result["tally"] if frozen_result else None
-            panel = (
-                f"{tally['yes']} yes, {tally['no']} no, {tally['undecided']} undecided"
-                if tally
-                else ""
-            )
-            rows.append(
-                {
-                    "candidate_id": candidate_id,
-                    "candidate": scorecards.candidate_label(db, actor, candidate_id, facts),
-                    "opening": opening.title,
-                    "strategy": opening.strategy.kind,
-                    "debrief_opened_at": opened["opened_at"] if opened else "",
-                    "opened_early_because": (opened["early_reason"] or "") if opened else "",
-                    "outcome_at_opening": frozen,
-                    "panel_at_opening": panel,
-                    "decision": final.outcome if final else "",
-                    "decided_by": final.decided_by if final else "",
-                    "decided_at": _when(final.decided_at) if final else "",
-                    "rationale": final.rationale if final else "",
-                    "accepts_responsibility": final.accepts_responsibility if final else "",
-                    "strategy_said": final.engine_result["outcome"] if final and sees_panel else "",
-                    "decisions_recorded": len(decisions),
-                    "withheld": withheld or "",
-                }
-            )
+        for chunk in _chunks(openings.candidate_ids(db, opening_id)):
+            rows += _decision_rows_for(db, actor, opening, chunk)
         return rows
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """One page of an opening's decisions, the latest decided first, and the candidates whose
+    decision the actor may not see yet (their own scorecard is missing), with why."""
+
+    rows: list[dict[str, Any]]  # decided, as `decision_rows` makes them
+    withheld: list[dict[str, Any]]
+    decided: int  # decided candidates shown to the actor (every page)
+    candidates: int  # in the opening
+    page: int
+    pages: int
+
+
+def decision_page(
+    store: Store, actor: Person, opening_id: int, *, page: int = 1, per_page: int = 25
+) -> DecisionPage:
+    """A page of the opening's decided candidates, the latest decision first, for the Decisions
+    screen: a fixed number of queries whatever the opening's history (the exports,
+    `decision_rows`, cover the whole opening when a file is asked for)."""
+    with store.read() as db:
+        actor = current(db, actor)
+        ensure(actor, "export_decisions", opening_facts(db, opening_id))
+        opening = openings._opening(db, opening_id)
+        # Blind rows: where the actor's own scorecard is missing, the decision is not theirs
+        # to see. Bounded by the actor's own open seats.
+        pending = [
+            r[0]
+            for r in db.execute(
+                """SELECT DISTINCT i.candidate_id FROM assignments a
+                   JOIN interview_sessions i ON i.id = a.session_id
+                   JOIN candidates c ON c.id = i.candidate_id
+                   WHERE a.interviewer_id = ? AND a.recused_at IS NULL AND c.opening_id = ?
+                     AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+                   ORDER BY i.candidate_id""",
+                [actor.id, opening_id],
+            )
+        ]
+        withheld = [r for r in _decision_rows_for(db, actor, opening, pending) if r["withheld"]]
+        hidden = [r["candidate_id"] for r in withheld]
+        marks = ",".join("?" * len(hidden))
+        candidates, decided = db.execute(
+            f"""SELECT COUNT(*), COALESCE(SUM(EXISTS
+                  (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id)
+                  AND c.id NOT IN ({marks})), 0)
+                FROM candidates c WHERE c.opening_id = ?""",
+            [*hidden, opening_id],
+        ).fetchone()
+        pages = max(1, -(-decided // per_page))
+        page = min(max(1, page), pages)
+        # the latest decisions first: a walk down the decisions' ids that stops at the page
+        cursor = db.execute(
+            # CROSS JOIN keeps the decisions outside: down their ids, not all the opening's
+            f"""SELECT d.candidate_id FROM decisions d CROSS JOIN candidates c
+                ON c.id = d.candidate_id
+                WHERE c.opening_id = ? AND d.candidate_id NOT IN ({marks})
+                ORDER BY d.id DESC""",
+            [opening_id, *hidden],
+        )
+        found: dict[int, None] = {}
+        wanted = page * per_page
+        while len(found) < wanted and (chunk := cursor.fetchmany(256)):
+            for (candidate_id,) in chunk:
+                found.setdefault(candidate_id)
+                if len(found) == wanted:
+                    break
+        cursor.close()
+        ids = list(found)[(page - 1) * per_page :]
+        rows = _decision_rows_for(db, actor, opening, ids)
+        return DecisionPage(
+            rows=[r for r in rows if r["decision"]],
+            withheld=withheld,
+            decided=decided,
+            candidates=candidates,
+            page=page,
+            pages=pages,
+        )
 
 
 def scorecard_rows(store: Store, actor: Person, opening_id: int) -> list[dict[str, Any]]:
     """One row per criterion score of every active scorecard the person may see now (the
-    candidates whose debrief is open to them). Never for a coordinator as such."""
+    candidates whose debrief is open to them). Never for a coordinator as such. Built in chunks
+    of candidates, a few queries each."""
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "export_scores", opening_facts(db, opening_id))
         opening = openings._opening(db, opening_id)
-        ids = openings.candidate_ids(db, opening_id)
+        rubrics: dict[str, Any] = {}
         rows = []
-        for candidate_id in ids:
-            facts = candidate_facts(db, candidate_id)
-            if not may(actor, "see_scores", facts):
+        for chunk in _chunks(openings.candidate_ids(db, opening_id)):
+            facts = candidates_facts(db, chunk)
+            seen = [i for i in chunk if may(actor, "see_scores", facts[i])]
+            if not seen:
                 continue
-            label = scorecards.candidate_label(db, actor, candidate_id, facts)
-            for card in scorecards._load(db, scorecards._active_ids(db, candidate_id)):
-                rubric = openings.rubric_snapshot(db, card.rubric_hash)
+            labels = _labels(db, actor, facts, seen)
+            card_ids = [
+                r[0]
+                for r in db.execute(
+                    f"""SELECT s.id FROM interview_sessions i
+                        JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
+                        JOIN scorecards s ON s.assignment_id = a.id
+                        WHERE i.candidate_id IN ({",".join("?" * len(seen))}) AND s.revision =
+                          (SELECT MAX(revision) FROM scorecards WHERE assignment_id = a.id)
+                        ORDER BY i.candidate_id, i.position, a.id""",
+                    seen,
+                )
+            ]
+            for card in scorecards._load(db, card_ids):
+                if card.rubric_hash not in rubrics:
+                    rubrics[card.rubric_hash] = openings.rubric_snapshot(db, card.rubric_hash)
+                rubric = rubrics[card.rubric_hash]
                 for criterion in rubric.criteria:
                     entry = card.criteria.get(criterion.id)
                     rows.append(
                         {
-                            "candidate_id": candidate_id,
-                            "candidate": label,
+                            "candidate_id": card.candidate_id,
+                            "candidate": labels[card.candidate_id],
                             "opening": opening.title,
                             "session": card.session_title,
                             "interviewer": card.interviewer_name,

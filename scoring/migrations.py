@@ -553,3 +553,14 @@ def m006_changes_and_outbox(db: Database) -> None:
     db.execute("CREATE INDEX outbox_due ON outbox(state, next_attempt_at)")
     db.execute("CREATE INDEX outbox_by_assignment ON outbox(assignment_id, kind)")
     db.execute("CREATE INDEX outbox_by_candidate ON outbox(candidate_id)")
+
+
+@migrations()
+def m007_open_seats_by_interviewer(db: Database) -> None:
+    """A person's seats still in play (not recused), by person: whose decisions are withheld
+    from them (their own scorecard missing) is found from their own open seats, read from this
+    index alone, without a lookup in the table for each of the seats they ever had."""
+    db.execute(
+        "CREATE INDEX open_seats_by_interviewer ON assignments(interviewer_id, session_id)"
+        " WHERE recused_at IS NULL"
+    )

@@ -23,6 +23,7 @@ from scoring.permissions import (
     CandidateFacts,
     Person,
     candidate_facts,
+    candidates_facts,
     current,
     ensure,
     may,
@@ -561,27 +562,11 @@ def opening_status(
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "see_opening_status", opening_facts(db, opening_id))
-        result = []
-        for candidate_id in candidate_ids(db, opening_id):
-            facts = candidate_facts(db, candidate_id)
-            rows = db.execute(
-                _STATUS_SQL + " WHERE i.candidate_id = ? ORDER BY i.position, a.id",
-                [candidate_id],
-            ).fetchall()
-            result.append(
-                CandidateStatus(
-                    candidate_id=candidate_id,
-                    candidate=candidate_label(db, actor, candidate_id, facts),
-                    seats=[_seat_status(r, at) for r in rows],
-                    debrief_open=facts.debrief_open,
-                    withdrawn=db.execute(
-                        "SELECT withdrawn_at IS NOT NULL FROM candidates WHERE id = ?",
-                        [candidate_id],
-                    ).fetchone()[0]
-                    == 1,
-                )
-            )
-        return result
+        ids = candidate_ids(db, opening_id)
+        boards: dict[int, CandidateStatus] = {}
+        for n in range(0, len(ids), 500):  # a few queries for each 500, never one each
+            boards |= _boards(db, actor, ids[n : n + 500], at)
+        return [boards[i] for i in ids]
 
 
 @dataclass(frozen=True)
@@ -609,17 +594,7 @@ def my_assignments(store: Store, actor: Person, now: datetime | None = None) -> 
             + " WHERE a.interviewer_id = ? ORDER BY i.starts_at, a.id",
             [actor.id],
         ).fetchall()
-        return [
-            Assignment(
-                status=_seat_status(r, at),
-                candidate_id=r["candidate_id"],
-                # an anonymised opening shows its scorers the alias, everywhere
-                candidate=r["alias"] if r["anonymise"] else r["candidate_name"],
-                opening_id=r["opening_id"],
-                opening_title=r["opening_title"],
-            )
-            for r in rows
-        ]
+        return _rows_from(rows, at)
 
 
 def candidate_label(
@@ -695,3 +670,205 @@ def others(store: Store, actor: Person, candidate_id: int) -> list[Scorecard]:
     """The other interviewers' active scorecards for a candidate, if the reveal rule allows it
     now; NotAllowed (with the reason) otherwise."""
     return [c for c in panel(store, actor, candidate_id) if c.interviewer_id != actor.id]
+
+
+# -------------------------------------------------------------------- bounded pages: what is near
+
+
+RECENT_DAYS = 14
+"""How far back Status looks by default: the recent past, where the work is."""
+AHEAD_DAYS = 14
+"""How far ahead Status looks by default."""
+PER_PAGE = 25
+MISSING_MAX = 25
+"""At most this many missing scorecards on Status (the oldest first)."""
+
+
+def _rows_from(rows: list[Any], at: datetime) -> list[Assignment]:
+    return [
+        Assignment(
+            status=_seat_status(r, at),
+            candidate_id=r["candidate_id"],
+            # an anonymised opening shows its scorers the alias, everywhere
+            candidate=r["alias"] if r["anonymise"] else r["candidate_name"],
+            opening_id=r["opening_id"],
+            opening_title=r["opening_title"],
+        )
+        for r in rows
+    ]
+
+
+_MINE_SQL = _STATUS_SQL.replace(
+    "p.name AS interviewer_name,",
+    "p.name AS interviewer_name, c.name AS candidate_name, c.alias, o.anonymise,"
+    " o.title AS opening_title, c.opening_id,",
+).replace(
+    # from the sessions' start-time index: a window of days costs what those days hold
+    "FROM assignments a JOIN interview_sessions i ON i.id = a.session_id",
+    "FROM interview_sessions i INDEXED BY sessions_by_start"
+    " JOIN assignments a ON a.session_id = i.id",
+)
+
+
+@dataclass(frozen=True)
+class MyInterviews:
+    """What My interviews shows: every session from `since` on (today and upcoming), and one
+    page of the earlier ones, the latest first."""
+
+    since: datetime
+    near: list[Assignment]  # from `since` on, soonest first, recused ones included
+    earlier: list[Assignment]  # one page before `since`, the latest first
+    earlier_page: int
+    more_earlier: bool  # another page before this one
+
+
+def my_interviews(
+    store: Store,
+    actor: Person,
+    since: datetime,
+    *,
+    earlier_page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+) -> MyInterviews:
+    """The actor's own sessions from `since` on (the page passes the start of today) and page
+    `earlier_page` of the ones before it, the latest first. Two walks along the sessions'
+    start-time index that stop at what is shown: the cost follows the schedule and the page,
+    not how many interviews the person ever did."""
+    at = now or now_utc()
+    with store.read() as db:
+        actor = current(db, actor)
+        near = db.execute(
+            _MINE_SQL + " WHERE i.starts_at >= ? AND a.interviewer_id = ?"
+            " ORDER BY i.starts_at, a.id",
+            [stamp(since), actor.id],
+        ).fetchall()
+        page = max(1, earlier_page)
+        earlier = db.execute(
+            _MINE_SQL + " WHERE i.starts_at < ? AND a.interviewer_id = ?"
+            " ORDER BY i.starts_at DESC, a.id DESC LIMIT ? OFFSET ?",
+            [stamp(since), actor.id, per_page + 1, (page - 1) * per_page],
+        ).fetchall()
+        return MyInterviews(
+            since=since,
+            near=_rows_from(near, at),
+            earlier=_rows_from(earlier[:per_page], at),
+            earlier_page=page,
+            more_earlier=len(earlier) > per_page,
+        )
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    """One page of an opening's Status: the candidates with a session between `since` and
+    `until`, latest session first, and the scorecards missing from sessions in that window."""
+
+    opening_id: int
+    since: datetime
+    until: datetime
+    candidates: list[CandidateStatus]  # this page's
+    missing: list[tuple[CandidateStatus, SeatStatus]]  # due or overdue, oldest session first
+    more_missing: bool  # more are missing from later sessions of the window
+    total: int  # candidates in the window (every page)
+    page: int
+    pages: int
+
+
+_WINDOW_SQL = """FROM interview_sessions i INDEXED BY sessions_by_start
+                 JOIN candidates c ON c.id = i.candidate_id
+                 WHERE i.starts_at >= ? AND i.starts_at < ? AND c.opening_id = ?"""
+
+
+def status_page(
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    since: datetime,
+    until: datetime,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    missing_max: int = MISSING_MAX,
+    now: datetime | None = None,
+) -> StatusPage:
+    """Status for the coordinator and the opening's hiring manager (never a score), bounded by
+    a window of session dates: the candidates with a session in it, a page at a time, and the
+    scorecards due or overdue from its sessions (at most `missing_max`). A fixed number of
+    set-based queries, whatever the opening's history."""
+    at = now or now_utc()
+    window = [stamp(since), stamp(until), opening_id]
+    with store.read() as db:
+        actor = current(db, actor)
+        ensure(actor, "see_opening_status", opening_facts(db, opening_id))
+        total = db.execute(
+            f"SELECT COUNT(DISTINCT i.candidate_id) {_WINDOW_SQL}", window
+        ).fetchone()[0]
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        ids = [
+            r[0]
+            for r in db.execute(
+                f"""SELECT i.candidate_id {_WINDOW_SQL} GROUP BY i.candidate_id
+                    ORDER BY MAX(i.starts_at) DESC, i.candidate_id DESC LIMIT ? OFFSET ?""",
+                [*window, per_page, (page - 1) * per_page],
+            )
+        ]
+        found_missing = db.execute(
+            _STATUS_SQL.replace(
+                "FROM assignments a JOIN interview_sessions i ON i.id = a.session_id",
+                "FROM interview_sessions i INDEXED BY sessions_by_start"
+                " JOIN assignments a ON a.session_id = i.id",
+            )
+            + """ WHERE i.starts_at >= ? AND i.starts_at < ? AND c.opening_id = ?
+                  AND i.ends_at <= ? AND a.recused_at IS NULL AND c.withdrawn_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+                ORDER BY i.starts_at, a.id LIMIT ?""",
+            [*window, stamp(at), missing_max + 1],
+        ).fetchall()
+        missing_rows = found_missing[:missing_max]
+        everyone = list(dict.fromkeys(ids + [r["candidate_id"] for r in missing_rows]))
+        boards = _boards(db, actor, everyone, at)
+        return StatusPage(
+            opening_id=opening_id,
+            since=since,
+            until=until,
+            candidates=[boards[i] for i in ids],
+            missing=[(boards[r["candidate_id"]], _seat_status(r, at)) for r in missing_rows],
+            more_missing=len(found_missing) > missing_max,
+            total=total,
+            page=page,
+            pages=pages,
+        )
+
+
+def _boards(
+    db: Database, actor: Person, ids: list[int], at: datetime
+) -> dict[int, CandidateStatus]:
+    """The status board of each candidate, in four queries for them all (facts, names, seats)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    facts = candidates_facts(db, ids)
+    names = {
+        r["id"]: r
+        for r in db.execute(
+            f"SELECT id, name, alias, withdrawn_at FROM candidates WHERE id IN ({marks})", ids
+        )
+    }
+    seats: dict[int, list[SeatStatus]] = {i: [] for i in ids}
+    for r in db.execute(
+        _STATUS_SQL + f" WHERE i.candidate_id IN ({marks}) ORDER BY i.position, a.id", ids
+    ):
+        seats[r["candidate_id"]].append(_seat_status(r, at))
+    boards = {}
+    for i in ids:
+        ensure(actor, "see_status", facts[i])
+        row = names[i]
+        boards[i] = CandidateStatus(
+            candidate_id=i,
+            candidate=row["name"] if may(actor, "see_name", facts[i]) else row["alias"],
+            seats=seats[i],
+            debrief_open=facts[i].debrief_open,
+            withdrawn=row["withdrawn_at"] is not None,
+        )
+    return boards
