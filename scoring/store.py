@@ -28,6 +28,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -103,6 +104,40 @@ def _is_fault(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
 
 
+@dataclass
+class StatementCount:
+    """What `count_statements` saw: the statements run and the connections opened."""
+
+    statements: list[str] = field(default_factory=list)
+    connections: int = 0
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+# Whoever counts statements (a benchmark, a test pinning a page's cost) hears every statement run
+# on a connection opened while they listen. With nobody listening it costs one check a connection.
+_LISTENERS: list[StatementCount] = []
+
+
+def _heard(statement: str) -> None:
+    for listener in _LISTENERS:
+        listener.statements.append(statement)
+
+
+@contextmanager
+def count_statements() -> Iterator[StatementCount]:
+    """Count the SQL statements run (in any thread, by any Store) on connections opened inside
+    the block, to pin what a page costs per rerun. Connection set-up (its pragmas, BEGIN and
+    ROLLBACK) counts too: a connection per unit of work is part of the cost."""
+    seen = StatementCount()
+    _LISTENERS.append(seen)
+    try:
+        yield seen
+    finally:
+        _LISTENERS.remove(seen)
+
+
 class Store:
     """A Debrief database file. Cheap to create; holds no open connection between units."""
 
@@ -124,6 +159,10 @@ class Store:
         else:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
+        if _LISTENERS:
+            conn.set_trace_callback(_heard)
+            for listener in _LISTENERS:
+                listener.connections += 1
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
