@@ -510,7 +510,9 @@ def messages(store: Store, actor: Person, opening_id: int, limit: int = 20) -> l
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
         rows = db.execute(
-            """SELECT m.* FROM outbox m JOIN candidates c ON c.id = m.candidate_id
+            # CROSS JOIN keeps the outbox the outer loop: walked newest first, it stops at
+            # `limit` rows instead of sorting every message of the opening.
+            """SELECT m.* FROM outbox m CROSS JOIN candidates c ON c.id = m.candidate_id
                WHERE c.opening_id = ? ORDER BY m.id DESC LIMIT ?""",
             [opening_id, limit],
         ).fetchall()

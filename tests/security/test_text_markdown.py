@@ -210,7 +210,9 @@ TYPED = strategies.text(
 @given(TYPED)
 def test_plain_markdown_keeps_the_text_and_leaves_no_markup_character_unescaped(text):
     markdown = plain_markdown(text)
-    unescaped = ESCAPED.sub("", markdown)
+    # An escape is replaced by a stand-in, not removed: removing "\|" from "&\|0" would join
+    # "&0", which the text never had next to each other.
+    unescaped = ESCAPED.sub("\x00", markdown)
     assert not SPECIAL & set(unescaped), markdown
     assert not re.search(r"&[#A-Za-z0-9]", unescaped), markdown
     for line in markdown.split("\n"):  # nothing that starts a block
