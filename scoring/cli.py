@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from scoring.engine import InvalidCase, decide, parse_case
+# Each command imports what it uses, inside it: `--help`, `decide` and `validate` never load
+# the database layer, and nothing here loads pandas (tests/test_imports.py pins it).
 from scoring.errors import DebriefError
-from scoring.rubric import load_catalog, rubric_json_schema
-from scoring.store import Store
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,6 +26,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _decide(source: str, out: TextIO, err: TextIO) -> int:
+    from scoring.engine import InvalidCase, decide, parse_case
+
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -49,6 +50,8 @@ def _decide(source: str, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(paths: list[str], out: TextIO, err: TextIO) -> int:
+    from scoring.rubric import load_catalog
+
     catalog = load_catalog(*(paths or ["rubrics"]))
     for problem in catalog.problems:
         print(problem, file=err)
@@ -64,6 +67,7 @@ def _validate(paths: list[str], out: TextIO, err: TextIO) -> int:
 
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring import people
+    from scoring.store import Store
 
     store = Store(args.db)
     name = args.name or args.coordinator.split("@")[0].replace(".", " ").title()
@@ -80,6 +84,8 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring.demo import build_demo
+    from scoring.rubric import load_catalog
+    from scoring.store import Store
 
     store = Store(args.db)
     catalog = load_catalog(args.rubrics)
@@ -104,6 +110,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import os
 
     from scoring import exports, people
+    from scoring.store import Store
 
     if (args.candidate is None) == (args.opening is None):
         print("export: give either --candidate ID or --opening ID", file=err)
@@ -153,6 +160,7 @@ def _prompt_code(err: TextIO) -> str:
 
 def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring.integrity import verify
+    from scoring.store import Store
 
     report = verify(Store(args.db))
     checked = ", ".join(f"{n:,} {what}" for what, n in sorted(report.checked.items()))
@@ -172,6 +180,7 @@ def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import sqlite3
 
     from scoring.integrity import verify
+    from scoring.store import Store
 
     target = Path(args.file)
     if target.exists():
@@ -198,6 +207,7 @@ def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import tempfile
 
     from scoring.integrity import verify
+    from scoring.store import Store
 
     source = Path(args.file)
     if not source.exists():
@@ -236,6 +246,7 @@ def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _remind(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring.outbox import queue_due_reminders
+    from scoring.store import Store
 
     queued = queue_due_reminders(Store(args.db))
     print(f"{queued} reminder{'s' if queued != 1 else ''} queued", file=out)
@@ -245,6 +256,7 @@ def _remind(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring.mail import SettingsProblem, mail_settings, secrets_path, send_outbox
     from scoring.outbox import waiting
+    from scoring.store import Store
 
     store = Store(args.db)
     try:
@@ -362,5 +374,7 @@ def main(
 
         print(document(), end="", file=out)
         return 0
+    from scoring.rubric import rubric_json_schema
+
     print(json.dumps(rubric_json_schema(), indent=2), file=out)
     return 0

@@ -15,12 +15,14 @@ import json
 import secrets
 import threading
 import time
+from functools import lru_cache
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from scoring import people
-from scoring.store import Store
+from scoring.store import Store, default_path
 
 COOKIE = "debrief_session"
 NONCE_SECONDS = 60
@@ -80,9 +82,20 @@ async def set_cookie(request: Request) -> JSONResponse:
     return answer
 
 
+@lru_cache(maxsize=4)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def _end_session(token: str | None) -> None:
+    people.end_session(_store(str(default_path())), token)
+
+
 async def end_cookie(request: Request) -> JSONResponse:
-    """POST /api/session/end: end the session the cookie carries, and clear the cookie."""
-    people.end_session(Store(), request.cookies.get(COOKIE))
+    """POST /api/session/end: end the session the cookie carries, and clear the cookie. The
+    database write runs in a worker thread: the event loop serves every session's messages
+    and must not wait on the write lock."""
+    await run_in_threadpool(_end_session, request.cookies.get(COOKIE))
     answer = JSONResponse({"ok": True})
     answer.delete_cookie(
         COOKIE, path="/", httponly=True, secure=_secure(request), samesite="strict"
