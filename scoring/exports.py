@@ -13,6 +13,7 @@ neutralised and every cell holding a line break is quoted.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -441,9 +442,27 @@ def render_html(s: Summary) -> str:
 # --------------------------------------------------------------------------------------- PDF
 
 
+@functools.cache
+def _dejavu_characters() -> frozenset[str]:
+    """Every character the body font has (its bold has the same): the 4 MB CJK fallback font
+    is embedded only in a summary with a character outside them."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(FONTS / "DejaVuSans.ttf", lazy=True) as font:
+        return frozenset(map(chr, font.getBestCmap())) | {"\n", "\r", "\t"}
+
+
+@functools.lru_cache(maxsize=64)
+def _png(spec: str) -> bytes:
+    """A chart as PNG, kept for the next export of the same chart (the same summary exported
+    again, or in another format)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(json.loads(spec), scale=2)
+
+
 def render_pdf(s: Summary) -> bytes:
     """The summary as a PDF (charts as images; DejaVu with a CJK fallback, so any name renders)."""
-    import vl_convert
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -451,8 +470,9 @@ def render_pdf(s: Summary) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
     pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
-    pdf.add_font("Fallback", "", FONTS / "DroidSansFallbackFull.ttf")
-    pdf.set_fallback_fonts(["Fallback"], exact_match=False)
+    if not set(render_markdown(s)) <= _dejavu_characters():  # a name DejaVu cannot write
+        pdf.add_font("Fallback", "", FONTS / "DroidSansFallbackFull.ttf")
+        pdf.set_fallback_fonts(["Fallback"], exact_match=False)
     pdf.add_page()
     width = pdf.epw
     down = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
@@ -468,7 +488,7 @@ def render_pdf(s: Summary) -> bytes:
         for line in lines:
             text(f"• {line}")
     for title, spec in s.charts.items():
-        png = vl_convert.vegalite_to_png(spec, scale=2)
+        png = _png(json.dumps(spec, sort_keys=True))
         pixels_wide, pixels_high = int.from_bytes(png[16:20]), int.from_bytes(png[20:24])
         # A quarter of a millimetre per CSS pixel (rendered at scale 2): a narrow chart keeps
         # its lettering at reading size instead of being blown up to the page's width.

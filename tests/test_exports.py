@@ -267,3 +267,18 @@ def test_a_summary_lists_only_the_strategies_that_can_apply(demo):
     summary = exports.summary(store, manager, decided(store, manager, lambda v: True))
     assert [w["strategy"] for w in summary.what_if] == ["manager", "vote"]
     assert "committee" not in exports.render(summary, "md").decode().lower()
+
+
+def test_the_pdf_embeds_the_cjk_font_only_for_a_name_that_needs_it(demo):
+    """Most names are written in DejaVu alone (a small file, made quickly); a name DejaVu lacks
+    brings in the fallback font, and is written, not dropped."""
+    import dataclasses
+
+    store, person = demo
+    manager = person("Sofia Marquez")
+    summary = exports.summary(store, manager, decided(store, manager, lambda v: True))
+    latin = exports.render(summary, "pdf")
+    chinese = exports.render(dataclasses.replace(summary, candidate="王小明"), "pdf")
+    assert b"DroidSansFallback" not in latin and b"DroidSansFallback" in chinese
+    assert len(latin) < len(chinese)
+    assert "王小明" in pdf_text(chinese)

@@ -315,10 +315,28 @@ def save_state(sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: 
 # (typed or chosen while the connection was down, or sent to a server that then restarted) is
 # sent again by pressing the form's hidden resend button, which makes the browser send every
 # value of the form, until the server holds it. Meanwhile the line says "Saving…", and after
-# 6 s without progress "Not saved — retrying". One timer per browser tab.
+# 6 s without progress "Not saved — retrying". Nothing is sent just after a button is pressed or
+# while the server is busy with the page (a resend would compete with the press: measured under
+# load, benchmarks/load_bench.py). One timer per browser tab.
 KEEP_TYPING_SAVED = """<script>
 if (!window.__debriefAutosave) {
-  const state = {held: null, since: 0, resent: 0, nudged: 0};
+  const state = {held: null, since: 0, resent: 0, nudged: 0, pressed: 0, busy: 0};
+  // A button just pressed (Submit, Save draft) must not race a resend: a rerun asked for while
+  // another is on its way can drop the press. So nothing is sent for 5 s after a press, nor
+  // while the server is running the page (unless it has seemed to for 10 s: a lost connection).
+  document.addEventListener("pointerdown", (event) => {
+    if (event.target.closest("button")) state.pressed = Date.now();
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("button")) state.pressed = Date.now();
+  }, true);
+  const quiet = (now) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const running = app && app.dataset.testScriptState === "running";
+    if (!running) state.busy = 0;
+    else if (!state.busy) state.busy = now;
+    return now - state.pressed > 5000 && (!running || now - state.busy > 10000);
+  };
   // The fields whose value on screen the server does not hold.
   const unsaved = (held) => Object.entries(held).flatMap(([key, value]) => {
     const box = document.querySelector(".st-key-" + CSS.escape(key));
@@ -333,7 +351,8 @@ if (!window.__debriefAutosave) {
     if (!line) return;
     const now = Date.now();
     const field = document.activeElement;
-    if (now - state.nudged > 2500 && field && field.tagName === "TEXTAREA"
+    const calm = quiet(now);
+    if (calm && now - state.nudged > 2500 && field && field.tagName === "TEXTAREA"
         && field.closest('[data-testid="stTextArea"]')) {
       state.nudged = now;
       field.dispatchEvent(new FocusEvent("focusout", {bubbles: true}));
@@ -353,7 +372,8 @@ if (!window.__debriefAutosave) {
     line.textContent = stale ? "Not saved — retrying" : "Saving…";
     if (stale) line.dataset.stale = "1";
     const resend = document.querySelector(".st-key-" + CSS.escape(line.dataset.resend) + " button");
-    if (resend && !resend.disabled && now - state.since > 2000 && now - state.resent > 3000) {
+    if (calm && resend && !resend.disabled && now - state.since > 4000
+        && now - state.resent > 5000) {
       state.resent = now;
       // A text area still holding unsent typing (the connection went before it was sent)
       // sends it on losing focus; then the whole form is sent.
