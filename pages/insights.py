@@ -164,7 +164,8 @@ else:
             icon=":material/edit_note:",
         )
         for r in rewrite.to_dict("records"):
-            with st.expander(f"{r['criterion']} ({r['rubric']}): α {number(r['alpha'])}"):
+            label = plain_markdown(f"{r['criterion']} ({r['rubric']})", one_line=True)
+            with st.expander(f"{label}: α {number(r['alpha'])}"):
                 st.markdown(plain_markdown(r["anchors"].replace("; ", "\n\n")))
     unknown = agreement[agreement["alpha"].isna()]
     if not unknown.empty:

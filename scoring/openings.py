@@ -365,16 +365,20 @@ def get_candidate(store: Store, actor: Person, candidate_id: int) -> Candidate:
         facts = candidate_facts(db, candidate_id)
         ensure(actor, "see_candidate", facts)
         row = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-        named = may(actor, "see_name", facts)
-        return Candidate(
-            id=row["id"],
-            opening_id=row["opening_id"],
-            alias=row["alias"],
-            display=row["name"] if named else row["alias"],
-            name=row["name"] if named else None,
-            email=row["email"] if named else None,
-            withdrawn=row["withdrawn_at"] is not None,
-        )
+        return _candidate(row, may(actor, "see_name", facts))
+
+
+def _candidate(row, named: bool) -> Candidate:
+    """A candidate row as someone sees it: the name and email only where they may see them."""
+    return Candidate(
+        id=row["id"],
+        opening_id=row["opening_id"],
+        alias=row["alias"],
+        display=row["name"] if named else row["alias"],
+        name=row["name"] if named else None,
+        email=row["email"] if named else None,
+        withdrawn=row["withdrawn_at"] is not None,
+    )
 
 
 def candidate_ids(db, opening_id: int) -> list[int]:
@@ -402,18 +406,7 @@ def _candidates(db, actor: Person, ids: list[int]) -> list[Candidate]:
     shown = []
     for i in ids:
         ensure(actor, "see_candidate", facts[i])
-        row, named = rows[i], may(actor, "see_name", facts[i])
-        shown.append(
-            Candidate(
-                id=row["id"],
-                opening_id=row["opening_id"],
-                alias=row["alias"],
-                display=row["name"] if named else row["alias"],
-                name=row["name"] if named else None,
-                email=row["email"] if named else None,
-                withdrawn=row["withdrawn_at"] is not None,
-            )
-        )
+        shown.append(_candidate(rows[i], may(actor, "see_name", facts[i])))
     return shown
 
 
