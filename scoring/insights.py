@@ -20,10 +20,14 @@ and `own_calibration` touch the store, with a few set-based queries over the ope
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import altair as alt
 import krippendorff
@@ -31,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from scoring.charts import FONT
-from scoring.openings import Opening, list_openings, rubric_snapshot
+from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
+from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
 from scoring.permissions import (
     Organisation,
     Person,
@@ -44,12 +49,14 @@ from scoring.permissions import (
 )
 from scoring.rubric import Rubric
 from scoring.scale import Scale
-from scoring.store import Store
+from scoring.store import Store, parse_stamp
 
 # Below these a figure is shown but marked provisional (the page states them).
 MIN_CANDIDATES_RELIABILITY = 20  # paired candidates behind a criterion's alpha
 MIN_SCORES_DISTRIBUTION = 30  # scores behind a distribution
 MIN_CANDIDATES_CALIBRATION = 10  # shared candidates behind an interviewer's leniency
+MIN_DECISIONS = 20  # decided candidates behind a decision-process or threshold figure
+WINDOW = 1000  # the latest candidates whose debrief opened: figures describe current practice
 RELIABLE_ALPHA = 0.67  # Krippendorff's lowest alpha for tentative conclusions (0.667)
 RESAMPLES = 1000
 SEED = 16  # every interval is reproducible: the same history gives the same figures
@@ -483,6 +490,286 @@ def _offsets(cards: pd.DataFrame) -> pd.DataFrame:
     return per[["candidate_id", "interviewer_id", "offset"]]
 
 
+# ----------------------------------------------------------------------- the decision process
+# Every outcome here comes from `scoring.engine.decide`, run on each past panel as it stands:
+# the same function the debrief page runs, so the what-if across history is the what-if of the
+# room, candidate by candidate.
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One decided candidate as the decision-process figures need it: the opening's strategy,
+    the panel's latest scorecards as engine input, what the engine said when the debrief opened
+    (`frozen`), the first and the final decision, the votes (None when hidden from the viewer)
+    and when the last session ended."""
+
+    candidate_id: int
+    opening: Opening
+    cards: tuple[ScorecardIn, ...]
+    frozen: dict
+    first: str  # the first recorded decision: hire / no_hire
+    final: str  # the decision in force
+    engine_at_decision: dict  # the engine's result stored with the final decision
+    decided_at: datetime  # the first decision
+    interviewed_at: datetime  # the end of the last session
+    votes: tuple[CommitteeVote, ...] | None
+
+
+def _tally_lean(tally: dict) -> str:
+    """hire / no_hire / undecided: the side with more yes or no positions in a stored tally."""
+    yes, no = tally.get("yes", 0), tally.get("no", 0)
+    return "hire" if yes > no else "no_hire" if no > yes else "undecided"
+
+
+def _case(panel: Panel, kind: str, *, force: bool, **changes) -> Case:
+    strategy = panel.opening.strategy.model_copy(
+        update={"kind": kind, "force_extremes": force, **changes}
+    )
+    votes = list(panel.votes or ()) if kind == "committee" else []
+    return Case(
+        scale={"min": panel.opening.scale.min, "max": panel.opening.scale.max},
+        strategy=strategy,
+        scorecards=list(panel.cards),
+        committee_votes=votes,
+    )
+
+
+def _call(panel: Panel, kind: str, *, force: bool, **changes) -> str | None:
+    """What `kind` says on this panel: the outcome, or for the hiring manager (who decides on
+    the panel's advice) the panel's lean; None when it cannot say (a committee whose votes the
+    viewer may not see)."""
+    if kind == "committee" and panel.votes is None:
+        return None
+    result = decide(_case(panel, kind, force=force, **changes))
+    if kind == "manager":
+        verdict = lean(result).verdict
+        return verdict or "undecided"
+    return result.outcome if result.outcome in ("hire", "no_hire") else "undecided"
+
+
+def _process_rows(panels: list[Panel]) -> pd.DataFrame:
+    """One row per decided candidate: what each figure of the decision process is made of."""
+    rows = []
+    for p in panels:
+        strategy = p.opening.strategy
+        at_opening = p.frozen.get("outcome")
+        if at_opening not in ("hire", "no_hire"):
+            at_opening = "undecided" if at_opening == "needs_discussion" else None
+        if at_opening is None:  # the manager or committee had not spoken: the panel's lean
+            at_opening = _tally_lean(p.frozen.get("tally", {}))
+        majority = _tally_lean(p.engine_at_decision.get("tally", {}))
+        own = _call(p, strategy.kind, force=strategy.force_extremes)
+        other = _call(p, strategy.kind, force=not strategy.force_extremes)
+        case = _case(p, strategy.kind, force=strategy.force_extremes)
+        row = {
+            "candidate_id": p.candidate_id,
+            "opening_id": p.opening.id,
+            "opening": p.opening.title,
+            "strategy": strategy.kind,
+            "forcing": strategy.force_extremes,
+            "at_opening": at_opening,
+            "first": p.first,
+            "final": p.final,
+            "changed": at_opening in ("hire", "no_hire") and p.final != at_opening,
+            "settled": at_opening == "undecided",
+            "against_panel": majority != "undecided" and p.final != majority,
+            "forcing_flips": None if own is None or other is None else own != other,
+            "days": (p.decided_at - p.interviewed_at).total_seconds() / 86400,
+            "score": candidate_score(case),
+            "vetoable": any(c.overall == p.opening.scale.min for c in p.cards),
+            "greenlightable": any(c.overall == p.opening.scale.max for c in p.cards),
+            "powers_change": _call(
+                p, "vote", force=strategy.force_extremes, veto=True, greenlight=True
+            )
+            != _call(p, "vote", force=strategy.force_extremes, veto=False, greenlight=False),
+        }
+        for kind in applicable_kinds(p.opening):
+            row[f"if_{kind}"] = _call(p, kind, force=strategy.force_extremes)
+        row["without_bar"] = (
+            _call(p, "committee", force=strategy.force_extremes, bar=None)
+            if strategy.kind == "committee" and strategy.bar is not None
+            else None
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def applicable_kinds(opening: Opening) -> tuple[str, ...]:
+    """The strategies that can decide for an opening (a committee only where it has one)."""
+    return tuple(
+        k
+        for k in ("manager", "vote", "committee")
+        if k == opening.strategy.kind or k != "committee" or opening.committee_ids
+    )
+
+
+STRATEGY_NAMES = {
+    "manager": "Hiring manager decides",
+    "vote": "Democratic vote",
+    "committee": "Committee",
+}
+
+
+def _share_columns(prefix: str, k: int, n: int) -> dict:
+    low, high = share_interval(k, n)
+    return {
+        prefix: k,
+        f"{prefix}_share": k / n if n else math.nan,
+        f"{prefix}_low": low,
+        f"{prefix}_high": high,
+    }
+
+
+def decision_process(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per opening and strategy, over its decided candidates: hire rate; how often the decision
+    went against the outcome at the debrief's opening (and which way), settled an undecided
+    one, went against the panel's majority; how often forcing would have flipped the outcome;
+    days from the last interview to the first decision (median and quartiles). Shares carry
+    Wilson 95% intervals; provisional below `MIN_DECISIONS` decisions."""
+    columns = ["opening_id", "opening", "strategy", "decided"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for (opening_id, opening, strategy), group in rows.groupby(
+        ["opening_id", "opening", "strategy"], sort=True
+    ):
+        n = len(group)
+        flips = group["forcing_flips"].dropna()
+        days = group["days"]
+        row = {"opening_id": int(opening_id), "opening": opening, "strategy": strategy}
+        row["decided"] = n
+        row |= _share_columns("hires", int((group["final"] == "hire").sum()), n)
+        row |= _share_columns("changed", int(group["changed"].sum()), n)
+        row["changed_to_hire"] = int((group["changed"] & (group["final"] == "hire")).sum())
+        row["changed_to_no_hire"] = int((group["changed"] & (group["final"] == "no_hire")).sum())
+        row["settled"] = int(group["settled"].sum())
+        row |= _share_columns("against_panel", int(group["against_panel"].sum()), n)
+        row |= _share_columns("forcing_flips", int(flips.astype(bool).sum()), len(flips))
+        row["forcing_n"] = len(flips)
+        row["days_median"] = float(days.median())
+        row["days_p25"] = float(days.quantile(0.25))
+        row["days_p75"] = float(days.quantile(0.75))
+        row["provisional"] = n < MIN_DECISIONS
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def what_if(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per opening and each strategy that could decide it: on the same panels, how often it
+    says hire, no hire or cannot say (a tie, a veto against a greenlight), and how often it
+    says the opposite of the decision in force (of all panels, a Wilson 95% interval). For
+    "hiring manager decides" the figure is the panel's lean, the advice the manager had."""
+    columns = ["opening_id", "opening", "strategy", "alternative", "n"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for (opening_id, opening, strategy), group in rows.groupby(
+        ["opening_id", "opening", "strategy"], sort=True
+    ):
+        for kind in ("manager", "vote", "committee"):
+            column = f"if_{kind}"
+            if column not in group or group[column].isna().all():
+                continue
+            calls = group[column].dropna()
+            n = len(calls)
+            decisive = calls[calls != "undecided"]
+            differs = int((decisive != group.loc[decisive.index, "final"]).sum())
+            row = {
+                "opening_id": int(opening_id),
+                "opening": opening,
+                "strategy": strategy,
+                "alternative": kind,
+                "n": n,
+                "hire": int((calls == "hire").sum()),
+                "no_hire": int((calls == "no_hire").sum()),
+                "undecided": int((calls == "undecided").sum()),
+                "in_force": kind == strategy,
+                "provisional": n < MIN_DECISIONS,
+            }
+            out.append(row | _share_columns("differs", differs, n))
+    return pd.DataFrame(out)
+
+
+BAR_STEPS = tuple(round(0.05 * i, 2) for i in range(4, 19))  # 0.20 .. 0.90
+
+
+def bar_sweep(rows: pd.DataFrame) -> pd.DataFrame:
+    """For each bar from 0.20 to 0.90 on the weighted score (0..1, the committee bar's own
+    measure, comparable across openings): the share of past decided candidates at or above it,
+    the past hires it would have stopped (below it) and the past no-hires it would have let
+    through to the votes."""
+    columns = ["bar", "candidates", "above", "above_share", "above_low", "above_high"]
+    scored = rows.dropna(subset=["score"]) if not rows.empty else rows
+    if scored.empty:
+        return pd.DataFrame(columns=columns)
+    n = len(scored)
+    out = []
+    for bar in BAR_STEPS:
+        above = scored["score"] >= bar
+        row = {"bar": bar, "candidates": n}
+        row |= _share_columns("above", int(above.sum()), n)
+        row["hires_stopped"] = int((~above & (scored["final"] == "hire")).sum())
+        row["no_hires_above"] = int((above & (scored["final"] == "no_hire")).sum())
+        row["provisional"] = n < MIN_DECISIONS
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def opening_thresholds(rows: pd.DataFrame, openings: dict[int, Opening]) -> pd.DataFrame:
+    """Per opening, each threshold it uses, against its own decided candidates:
+
+    - the committee bar: how many met it (weighted score at or above), and of those below it,
+      on how many the committee's votes alone would have hired (the decisions the bar changed;
+      blank where the votes are hidden from the viewer);
+    - the veto (lowest overall point) and the greenlight (highest): how many panels had such a
+      score, and on how many a vote with the powers decides otherwise than one without.
+
+    Shares carry Wilson 95% intervals; provisional below `MIN_DECISIONS`."""
+    out = []
+    for opening_id, opening in sorted(openings.items()):
+        group = rows[rows["opening_id"] == opening_id] if not rows.empty else pd.DataFrame()
+        strategy = opening.strategy
+        base = {"opening_id": opening_id, "opening": opening.title}
+        if strategy.bar is not None:
+            scored = group.dropna(subset=["score"]) if len(group) else group
+            n = len(scored)
+            meets = scored["score"] >= strategy.bar if n else pd.Series([], dtype=bool)
+            below = scored[~meets] if n else scored
+            known = below["without_bar"].dropna() if n else pd.Series([], dtype=object)
+            out.append(
+                base
+                | {"threshold": f"Committee bar {strategy.bar:.2f} (weighted score 0..1)"}
+                | {"candidates": n}
+                | _share_columns("meets", int(meets.sum()), n)
+                | {
+                    "changed": int((known == "hire").sum()) if len(known) else None,
+                    "changed_of": len(known),
+                    "provisional": n < MIN_DECISIONS,
+                }
+            )
+        if strategy.kind == "vote" and (strategy.veto or strategy.greenlight):
+            n = len(group)
+            hits = pd.Series(False, index=group.index, dtype=bool)
+            words = []
+            if strategy.veto:
+                hits |= group["vetoable"].astype(bool) if n else hits
+                words.append(f"veto at {opening.scale.min}")
+            if strategy.greenlight:
+                hits |= group["greenlightable"].astype(bool) if n else hits
+                words.append(f"greenlight at {opening.scale.max}")
+            out.append(
+                base
+                | {"threshold": " and ".join(words).capitalize() + " (overall)", "candidates": n}
+                | _share_columns("meets", int(hits.sum()), n)
+                | {
+                    "changed": int(group["powers_change"].sum()) if n else 0,
+                    "changed_of": n,
+                    "provisional": n < MIN_DECISIONS,
+                }
+            )
+    return pd.DataFrame(out)
+
+
 # -------------------------------------------------------------------------------- the service
 
 
@@ -494,7 +781,7 @@ class Insights:
 
     scope: str
     candidates: int  # candidates whose scores count here
-    withheld: int  # candidates in scope left out for this person (and why, in `withheld_why`)
+    withheld: int  # candidates in the window left out for this person (why: `withheld_why`)
     withheld_why: str
     counted_ids: frozenset[int]
     reliability: pd.DataFrame
@@ -503,16 +790,49 @@ class Insights:
     overall_points: pd.DataFrame
     overall_summary: dict
     calibration: pd.DataFrame
+    process: pd.DataFrame = field(default_factory=pd.DataFrame)
+    what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bar_sweep: pd.DataFrame = field(default_factory=pd.DataFrame)
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decided: int = 0  # decided candidates behind the decision-process figures
+    older: int = 0  # candidates with an open debrief before the window (not counted)
     own: bool = False  # only the person's own calibration row
-    thresholds: dict = field(
+    minimums: dict = field(
         default_factory=lambda: {
             "reliability": MIN_CANDIDATES_RELIABILITY,
             "distribution": MIN_SCORES_DISTRIBUTION,
             "calibration": MIN_CANDIDATES_CALIBRATION,
+            "decisions": MIN_DECISIONS,
             "reliable_alpha": RELIABLE_ALPHA,
             "resamples": RESAMPLES,
+            "window": WINDOW,
         }
     )
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, as the downloads and `python -m scoring insights` give them."""
+        summary = pd.DataFrame(
+            [
+                {"measure": name} | self.overall_summary[name]
+                for name in ("floor", "ceiling", "middle")
+                if name in self.overall_summary
+            ]
+        )
+        if not summary.empty:
+            summary.insert(1, "scores", self.overall_summary["scores"])
+            summary["provisional"] = self.overall_summary["provisional"]
+        return {
+            "reliability": self.reliability,
+            "criterion_use": self.criterion_use,
+            "point_use": self.point_use,
+            "overall_use": self.overall_points,
+            "overall_summary": summary,
+            "calibration": self.calibration,
+            "decision_process": self.process,
+            "what_if": self.what_if,
+            "bar_sweep": self.bar_sweep,
+            "thresholds": self.thresholds,
+        }
 
 
 _LATEST = """
@@ -522,7 +842,7 @@ _LATEST = """
         FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
         JOIN interview_sessions i ON i.id = a.session_id
         JOIN candidates c ON c.id = i.candidate_id
-        WHERE {where}
+        WHERE a.recused_at IS NULL AND {where}
         GROUP BY s.assignment_id
     )
 """
@@ -539,12 +859,14 @@ _CARDS = (
     JOIN candidates c ON c.id = i.candidate_id
     JOIN openings o ON o.id = c.opening_id
     JOIN people p ON p.id = a.interviewer_id
+    ORDER BY c.id, i.position, a.id
 """
 )
 _SCORES = (
     _LATEST
     + """
-    SELECT c.id AS candidate_id, i.id AS session_id, s.rubric_hash, cs.criterion_id, cs.score
+    SELECT c.id AS candidate_id, i.id AS session_id, s.id AS scorecard_id, s.rubric_hash,
+           cs.criterion_id, cs.score
     FROM latest l
     JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
     JOIN criterion_scores cs ON cs.scorecard_id = s.id
@@ -569,12 +891,20 @@ _CARD_COLUMNS = [
     "scale_max",
     "overdue_hours",
 ]
-_SCORE_COLUMNS = ["candidate_id", "session_id", "rubric_hash", "criterion_id", "score"]
+_SCORE_COLUMNS = [
+    "candidate_id",
+    "session_id",
+    "scorecard_id",
+    "rubric_hash",
+    "criterion_id",
+    "score",
+]
+_IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter
 
 
 def _history(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The latest scorecard of every scored seat, and their criterion scores, of the candidates
-    `where` selects (a condition on `c`, the candidate): two set-based queries."""
+    """The latest scorecard of every scored, unrecused seat, and their criterion scores, of the
+    candidates `where` selects (a condition on `c`, the candidate): two set-based queries."""
     cards = pd.DataFrame(
         [tuple(r) for r in db.execute(_CARDS.format(where=where), params)], columns=_CARD_COLUMNS
     )
@@ -602,65 +932,192 @@ def may_see_own_calibration(store: Store, actor: Person) -> bool:
         return may(current(db, actor), "see_own_calibration", Organisation())
 
 
+# Figures are a pure function of the candidates counted, whose votes may be read, and the
+# history, which changes only through audited writes: the same key gives the same figures,
+# whoever asks (each asker is checked first and the key holds only what they may see).
+_CACHE: OrderedDict[tuple, Insights] = OrderedDict()
+_CACHE_SIZE = 16
+_CACHE_LOCK = threading.Lock()
+
+
 def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
-    """Every figure for the given openings, as the actor may see them: NotAllowed unless they may
-    see each opening's insights; a candidate counts only where `count_in_insights` allows (never
-    where the actor still has an unsubmitted seat)."""
+    """Every figure for the given openings, as the actor may see them, over the latest `WINDOW`
+    candidates whose debrief opened: NotAllowed unless they may see each opening's insights; a
+    candidate counts only where `count_in_insights` allows (never where the actor still has an
+    unsubmitted seat); committee votes are used only where `see_votes` allows."""
     with store.read() as db:
         actor = current(db, actor)
         for opening_id in opening_ids:
             ensure(actor, "see_insights", opening_facts(db, opening_id, actor))
+        scope = f"opening:{','.join(map(str, opening_ids))}"
         if not opening_ids:
-            return _figures(actor, pd.DataFrame(columns=_CARD_COLUMNS), None, "", 0, "", {})
-        marks = ",".join("?" * len(opening_ids))
-        ids = [
+            return _figures(scope, *_empty(), rubrics={}, panels=[], openings={})
+        ids_json = json.dumps(sorted(set(opening_ids)))
+        window = [
             r[0]
             for r in db.execute(
-                f"SELECT id FROM candidates WHERE opening_id IN ({marks})", opening_ids
+                "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+                f" WHERE c.opening_id IN {_IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
+                " LIMIT ?",
+                [ids_json, WINDOW],
             )
         ]
-        facts = candidates_facts(db, ids)
+        older = 0
+        if len(window) == WINDOW:
+            older = db.execute(
+                "SELECT COUNT(*) FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+                f" WHERE c.opening_id IN {_IDS}",
+                [ids_json],
+            ).fetchone()[0] - len(window)
+        facts = candidates_facts(db, window)
         refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
-        counted = [c for c, why in refusals.items() if why is None]
-        cards, scores = _history(db, f"c.opening_id IN ({marks})", opening_ids)
-        scores = scores[scores["candidate_id"].isin(counted)]
-        cards = cards[cards["candidate_id"].isin(counted)]
-        rubrics = _rubrics(db, scores["rubric_hash"])
-    scored = set(cards["candidate_id"])
-    withheld = [why for c, why in refusals.items() if why is not None]
-    scope = f"opening:{','.join(map(str, opening_ids))}"
-    return _figures(
-        actor, cards, scores, scope, len(withheld), _why(withheld), rubrics, counted=scored
+        counted = sorted(c for c, why in refusals.items() if why is None)
+        votes_seen = tuple(c for c in counted if may(actor, "see_votes", facts[c]))
+        version = db.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
+        key = (tuple(sorted(set(opening_ids))), tuple(counted), votes_seen, version)
+        withheld = [why for why in refusals.values() if why is not None]
+        with _CACHE_LOCK:
+            figures = _CACHE.get(key)
+            if figures is not None:
+                _CACHE.move_to_end(key)
+        if figures is None:
+            figures = _compute(db, opening_ids, counted, votes_seen, scope)
+            with _CACHE_LOCK:
+                _CACHE[key] = figures
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+    return replace(
+        figures, withheld=len(withheld), withheld_why=_why(withheld), older=max(0, older)
     )
 
 
+def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.DataFrame(columns=_CARD_COLUMNS), pd.DataFrame(columns=_SCORE_COLUMNS)
+
+
+def _compute(db, opening_ids, counted, votes_seen, scope) -> Insights:
+    counted_json = json.dumps(counted)
+    cards, scores = _history(db, f"c.id IN {_IDS}", [counted_json])
+    rubrics = _rubrics(db, set(scores["rubric_hash"]) | set(cards["rubric_hash"]))
+    openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
+    panels = _panels(db, counted_json, set(votes_seen), cards, scores, rubrics, openings)
+    return _figures(scope, cards, scores, rubrics=rubrics, panels=panels, openings=openings)
+
+
+def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
+    """The decided candidates among those counted, as engine input: a few set-based queries."""
+    decisions: dict[int, list] = {}
+    for r in db.execute(
+        "SELECT candidate_id, outcome, decided_at, engine_result FROM decisions"
+        f" WHERE candidate_id IN {_IDS} ORDER BY candidate_id, id",
+        [counted_json],
+    ):
+        decisions.setdefault(r[0], []).append(r)
+    if not decisions:
+        return []
+    decided_json = json.dumps(sorted(decisions))
+    frozen = {
+        r[0]: (json.loads(r[1]), r[2])
+        for r in db.execute(
+            "SELECT d.candidate_id, d.frozen_result, c.opening_id FROM debriefs d"
+            f" JOIN candidates c ON c.id = d.candidate_id WHERE d.candidate_id IN {_IDS}",
+            [decided_json],
+        )
+    }
+    votes: dict[int, list[CommitteeVote]] = {c: [] for c in votes_seen}
+    for r in db.execute(
+        "SELECT candidate_id, member_id, vote FROM committee_votes WHERE id IN"
+        " (SELECT MAX(id) FROM committee_votes"
+        f" WHERE candidate_id IN {_IDS} GROUP BY candidate_id, member_id)",
+        [json.dumps(sorted(set(votes_seen) & set(decisions)))],
+    ):
+        votes[r[0]].append(CommitteeVote(member=f"member #{r[1]}", vote=r[2]))
+    criteria: dict[int, list[dict]] = {}
+    weights = {
+        (h, c.id): (c.scale.min, c.scale.max, c.weight)
+        for h, r in rubrics.items()
+        for c in r.criteria
+    }
+    for sid, rubric_hash, cid, score in zip(
+        scores["scorecard_id"],
+        scores["rubric_hash"],
+        scores["criterion_id"],
+        scores["score"],
+        strict=True,
+    ):
+        if (rubric_hash, cid) not in weights:
+            continue
+        low, high, weight = weights[rubric_hash, cid]
+        criteria.setdefault(int(sid), []).append(
+            {
+                "id": cid,
+                "score": None if score != score else int(score),
+                "min": low,
+                "max": high,
+                "weight": weight,
+            }
+        )
+    panels = []
+    decided_cards = cards[cards["candidate_id"].isin(list(decisions))]
+    for candidate_id, group in decided_cards.groupby("candidate_id", sort=True):
+        candidate_id = int(candidate_id)
+        made = decisions[candidate_id]
+        result, opening_id = frozen[candidate_id]
+        panels.append(
+            Panel(
+                candidate_id=candidate_id,
+                opening=openings[opening_id],
+                cards=tuple(
+                    ScorecardIn(
+                        interviewer=f"seat {sid}",
+                        overall=int(overall),
+                        criteria=criteria.get(int(sid), []),
+                    )
+                    for sid, overall in zip(group["scorecard_id"], group["overall"], strict=True)
+                ),
+                frozen=result,
+                first=made[0][1],
+                final=made[-1][1],
+                engine_at_decision=json.loads(made[-1][3]),
+                decided_at=parse_stamp(made[0][2]),
+                interviewed_at=parse_stamp(max(group["ends_at"])),
+                votes=tuple(votes[candidate_id]) if candidate_id in votes else None,
+            )
+        )
+    return panels
+
+
 def own_calibration(store: Store, actor: Person) -> Insights:
-    """How the actor scores compared with their co-interviewers, over the candidates they
-    interviewed whose other scorecards they may see (`see_scores`): their own row only."""
+    """How the actor scores compared with their co-interviewers, over the latest `WINDOW`
+    candidates they interviewed whose other scorecards they may see (`see_scores`): their own
+    row only."""
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "see_own_calibration", Organisation())
-        where = (
-            "c.id IN (SELECT i2.candidate_id FROM assignments a2"
-            " JOIN interview_sessions i2 ON i2.id = a2.session_id"
-            " WHERE a2.interviewer_id = ? AND a2.recused_at IS NULL)"
-        )
-        cards, _ = _history(db, where, [actor.id])
-        ids = sorted(set(cards["candidate_id"]))
-        facts = candidates_facts(db, [int(i) for i in ids])
-    refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
-    counted = {c for c, why in refusals.items() if why is None}
-    cards = cards[cards["candidate_id"].isin(counted)]
+        recent = [
+            r[0]
+            for r in db.execute(
+                "SELECT i.candidate_id FROM assignments a"
+                " JOIN interview_sessions i ON i.id = a.session_id"
+                " WHERE a.interviewer_id = ? AND a.recused_at IS NULL"
+                " GROUP BY i.candidate_id ORDER BY MAX(i.ends_at) DESC LIMIT ?",
+                [actor.id, WINDOW],
+            )
+        ]
+        facts = candidates_facts(db, recent)
+        refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
+        counted = sorted(c for c, why in refusals.items() if why is None)
+        cards, _ = _history(db, f"c.id IN {_IDS}", [json.dumps(counted)])
     withheld = [why for why in refusals.values() if why is not None]
     table = calibration(cards)
     table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
     empty = pd.DataFrame()
     return Insights(
         scope=f"person:{actor.id}",
-        candidates=len(counted),
+        candidates=len(set(cards["candidate_id"])),
         withheld=len(withheld),
         withheld_why=_why(withheld),
-        counted_ids=frozenset(counted),
+        counted_ids=frozenset(int(c) for c in cards["candidate_id"]),
         reliability=empty,
         point_use=empty,
         criterion_use=empty,
@@ -678,22 +1135,26 @@ def _why(refusals: list[str]) -> str:
     return pd.Series(refusals).value_counts().index[0]
 
 
-def _figures(actor, cards, scores, scope, withheld, why, rubrics, counted=frozenset()):
-    if scores is None:
-        scores = pd.DataFrame(columns=_SCORE_COLUMNS)
+def _figures(scope, cards, scores, *, rubrics, panels, openings) -> Insights:
     points, summary = overall_use(cards)
+    rows = _process_rows(panels)
     return Insights(
         scope=scope,
-        candidates=len(counted),
-        withheld=withheld,
-        withheld_why=why,
-        counted_ids=frozenset(int(c) for c in counted),
+        candidates=int(cards["candidate_id"].nunique()),
+        withheld=0,
+        withheld_why="",
+        counted_ids=frozenset(int(c) for c in cards["candidate_id"]),
         reliability=reliability(scores, rubrics),
         point_use=point_use(scores, rubrics),
         criterion_use=criterion_use(scores, rubrics),
         overall_points=points,
         overall_summary=summary,
         calibration=calibration(cards),
+        process=decision_process(rows),
+        what_if=what_if(rows),
+        bar_sweep=bar_sweep(rows),
+        thresholds=opening_thresholds(rows, openings),
+        decided=len(rows),
     )
 
 
@@ -852,3 +1313,88 @@ def _records(frame: pd.DataFrame, *columns: str) -> list[dict]:
     return [
         {k: plain(v) for k, v in row.items()} for row in frame[list(columns)].to_dict("records")
     ]
+
+
+PROCESS_SHARES = {
+    "hires": "hire rate",
+    "changed": "discussion changed the outcome",
+    "against_panel": "decided against the panel's majority",
+    "forcing_flips": "forcing would flip the outcome",
+}
+
+
+def process_shares(process: pd.DataFrame) -> pd.DataFrame:
+    """The decision process's shares as rows for `interval_chart`: one per opening and share,
+    named with its n (figures the viewer cannot have, such as forcing under a committee whose
+    votes are hidden, are left out)."""
+    rows = []
+    for r in process.to_dict("records"):
+        for name, words in PROCESS_SHARES.items():
+            if r[f"{name}_share"] == r[f"{name}_share"]:
+                n = r["forcing_n"] if name == "forcing_flips" else r["decided"]
+                rows.append(
+                    {
+                        "name": f"{r['opening']} · {words} · n = {n}",
+                        "estimate": r[f"{name}_share"],
+                        "low": r[f"{name}_low"],
+                        "high": r[f"{name}_high"],
+                        "provisional": r["provisional"],
+                    }
+                )
+    return pd.DataFrame(rows, columns=["name", "estimate", "low", "high", "provisional"])
+
+
+SWEEP_LINES = {
+    "above_share": "at or above the bar",
+    "stopped_share": "past hires it would stop",
+    "through_share": "past no-hires it would let through",
+}
+
+
+def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLevelMixin:
+    """The bar sweep as three lines over the bar (0.20 to 0.90), each a share of the decided
+    candidates: at or above, past hires stopped, past no-hires let through; the band around
+    the first is its 95% interval; a dashed rule at each opening's own bar."""
+    data = sweep.assign(
+        stopped_share=sweep["hires_stopped"] / sweep["candidates"],
+        through_share=sweep["no_hires_above"] / sweep["candidates"],
+    )
+    long = data.melt(
+        id_vars=["bar"], value_vars=list(SWEEP_LINES), var_name="line", value_name="share"
+    )
+    long["line"] = long["line"].map(SWEEP_LINES)
+    x = alt.X("bar:Q", title="Bar (weighted score)", scale=alt.Scale(domain=[0.2, 0.9]))
+    y = alt.Y("share:Q", title="Share of decided candidates", axis=alt.Axis(format="%"))
+    colour = alt.Color(
+        "line:N",
+        title=None,
+        scale=alt.Scale(domain=list(SWEEP_LINES.values()), range=["#1565c0", "#b8283a", "#6a4c93"]),
+        legend=alt.Legend(orient="bottom", direction="vertical"),
+    )
+    band = (
+        alt.Chart(alt.InlineData(values=_records(data, "bar", "above_low", "above_high")))
+        .mark_area(opacity=0.2, color="#1565c0")
+        .encode(x=x, y=alt.Y("above_low:Q", title=None), y2="above_high:Q")
+    )
+    lines = (
+        alt.Chart(alt.InlineData(values=_records(long, "bar", "line", "share")))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            strokeDash=alt.StrokeDash("line:N", legend=None),
+            tooltip=[
+                alt.Tooltip("bar:Q", format=".2f", title="Bar"),
+                alt.Tooltip("line:N", title="Line"),
+                alt.Tooltip("share:Q", format=".0%", title="Share"),
+            ],
+        )
+    )
+    marks = [
+        alt.Chart(alt.InlineData(values=[{"at": value, "words": words}]))
+        .mark_rule(strokeDash=[6, 4], color="#555")
+        .encode(x=alt.X("at:Q"), tooltip=[alt.Tooltip("words:N", title="Line")])
+        for value, words in bars
+    ]
+    return _legible(alt.layer(band, lines, *marks).properties(width="container", height=260))

@@ -276,19 +276,32 @@ def headers(at) -> list[str]:
     return [h.value for h in at.header]
 
 
+SECTION_HEADERS = {
+    "agreement": "Do the interviewers agree?",
+    "scales": "How the scales are used",
+    "calibration": "Interviewer calibration",
+    "decisions": "How the decisions were made",
+    "thresholds": "Thresholds against the history",
+    "hires": "After the hire",
+}
+
+
 @pytest.mark.parametrize("email", ["priya.raman@example.com", "daniel.okafor@example.com"])
 def test_the_page_for_a_coordinator_and_a_hiring_manager(demo, monkeypatch, email):
     store, people, _ = demo
     at = run_page(store, people[email], monkeypatch)
     assert not at.exception
-    shown = headers(at)
-    assert "Do the interviewers agree?" in shown and "Interviewer calibration" in shown
-    assert "How the scales are used" in shown
     text = " ".join(m.value for m in at.markdown)
     assert "0 is what chance gives, by construction" in text
     assert any("provisional" in c.value for c in at.caption)
-    mine = "How you score compared with your co-interviewers" in shown
-    assert mine == people[email].has("interviewer")
+    for section, header in SECTION_HEADERS.items():
+        at.button_group(key="section").set_value(section).run()
+        assert not at.exception, section
+        shown = headers(at)
+        assert shown[0] == header, section  # one section at a time, the one asked for
+        mine = "How you score compared with your co-interviewers" in shown
+        assert mine == people[email].has("interviewer")
+        assert not [t for t in at.dataframe if "" in list(t.value.columns)], section
 
 
 def test_the_page_for_an_interviewer_shows_their_own_row_only(demo, monkeypatch):
