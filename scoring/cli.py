@@ -1,5 +1,5 @@
 """The command line: `python -m scoring COMMAND` (decide, validate, schema, init, demo, export,
-verify, backup, restore, permissions, remind, send).
+insights, verify, backup, restore, permissions, remind, send).
 
 Exit codes: 0 done; 1 `validate` found problems, or `init`/`demo` met a database that already
 has people; 2 the input or the call was wrong (one line on
@@ -145,6 +145,42 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.flush()
     else:
         out.write(data.decode("utf-8", errors="replace"))
+    return 0
+
+
+def _insights(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import os
+
+    from scoring import exports, insights, people
+    from scoring.store import Store
+
+    if args.format == "csv" and args.table not in insights.TABLES:
+        print(f"insights: --table must be one of {', '.join(insights.TABLES)}", file=err)
+        return 2
+    code = os.environ.get("DEBRIEF_CODE") or _prompt_code(err)
+    if not code:
+        print("insights: set DEBRIEF_CODE to your access code (or run it in a terminal)", file=err)
+        return 2
+    store = Store(args.db)
+    try:
+        person = people.sign_in(store, args.as_email, code, client="command line")
+        document = insights.full_document(store, person, args.opening)
+    except DebriefError as exc:
+        print(f"insights: {exc}", file=err)
+        return 1
+    if args.format == "json":
+        text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    else:
+        text = exports.to_csv(document[args.table])
+    data = (text if text.endswith("\n") else text + "\n").encode()
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"{args.out}: {len(data):,} bytes", file=err)
+    elif hasattr(out, "buffer"):
+        out.buffer.write(data)
+        out.flush()
+    else:
+        out.write(data.decode())
     return 0
 
 
@@ -316,6 +352,22 @@ def main(
     export_cmd.add_argument("--what", choices=["decisions", "scorecards"], default="decisions")
     export_cmd.add_argument("--format", required=True, choices=["md", "html", "pdf", "json", "csv"])
     export_cmd.add_argument("--out", help="write to this file (default: standard output)")
+    insights_cmd = commands.add_parser(
+        "insights",
+        help="an opening's insights: reliability, distributions, calibration, decisions",
+        description="Signs in as --as EMAIL with the access code in $DEBRIEF_CODE (asked for at"
+        " the terminal when it is not set); the same access rules apply as in the app and for"
+        " export. JSON holds every table; CSV one (--table).",
+    )
+    insights_cmd.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")
+    insights_cmd.add_argument(
+        "--opening", type=int, action="append", required=True, metavar="ID", help="repeatable"
+    )
+    insights_cmd.add_argument("--format", required=True, choices=["json", "csv"])
+    insights_cmd.add_argument(
+        "--table", default="reliability", help="the table for CSV (default: reliability)"
+    )
+    insights_cmd.add_argument("--out", help="write to this file (default: standard output)")
     verify_cmd = commands.add_parser(
         "verify", help="check the history: audit hash chain, snapshots, every invariant"
     )
@@ -340,6 +392,7 @@ def main(
         init_cmd,
         demo_cmd,
         export_cmd,
+        insights_cmd,
         verify_cmd,
         backup_cmd,
         restore_cmd,
@@ -359,6 +412,8 @@ def main(
         return _demo(args, out, err)
     if args.command == "export":
         return _export(args, out, err)
+    if args.command == "insights":
+        return _insights(args, out, err)
     if args.command == "verify":
         return _verify(args, out, err)
     if args.command == "backup":

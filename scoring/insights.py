@@ -932,9 +932,9 @@ def may_see_own_calibration(store: Store, actor: Person) -> bool:
         return may(current(db, actor), "see_own_calibration", Organisation())
 
 
-# Figures are a pure function of the candidates counted, whose votes may be read, and the
-# history, which changes only through audited writes: the same key gives the same figures,
-# whoever asks (each asker is checked first and the key holds only what they may see).
+# Figures are a pure function of the database, its history (which changes only through audited
+# writes), the candidates counted and whose votes may be read: the same key gives the same
+# figures, whoever asks (each asker is checked first and the key holds only what they may see).
 _CACHE: OrderedDict[tuple, Insights] = OrderedDict()
 _CACHE_SIZE = 16
 _CACHE_LOCK = threading.Lock()
@@ -973,8 +973,17 @@ def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Ins
         refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
         counted = sorted(c for c, why in refusals.items() if why is None)
         votes_seen = tuple(c for c in counted if may(actor, "see_votes", facts[c]))
-        version = db.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
-        key = (tuple(sorted(set(opening_ids))), tuple(counted), votes_seen, version)
+        # The history's version: the newest entry of the hash-chained audit log, which every
+        # write appends to (its hash covers every entry before it, so a restored backup with
+        # as many entries is a different version too); the file, for several databases.
+        version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+        key = (
+            str(store.path),
+            version,
+            tuple(sorted(set(opening_ids))),
+            tuple(counted),
+            votes_seen,
+        )
         withheld = [why for why in refusals.values() if why is not None]
         with _CACHE_LOCK:
             figures = _CACHE.get(key)
@@ -1398,3 +1407,69 @@ def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLe
         for value, words in bars
     ]
     return _legible(alt.layer(band, lines, *marks).properties(width="container", height=260))
+
+
+# ---------------------------------------------------------------------------------- documents
+
+
+def table_rows(frame: pd.DataFrame) -> list[dict]:
+    """A table as plain rows (missing values as None), for CSV and JSON."""
+    if frame is None or frame.empty:
+        return []
+    return _records(frame, *frame.columns)
+
+
+def document(view: Insights, extra: dict[str, pd.DataFrame] | None = None) -> dict:
+    """Every figure as one JSON-ready object: the scope, its n's and minimums, then each table as
+    a list of rows. Reliability rows are objects with `criterion_id`, `alpha`, `interval`
+    (`low`, `high`, `level`), `chance_interval` and `n` (paired candidates)."""
+    reliability_rows = [
+        {
+            "rubric": r["rubric"],
+            "criterion_id": r["criterion_id"],
+            "criterion": r["criterion"],
+            "scale": r["scale"],
+            "alpha": r["alpha"],
+            "interval": {"low": r["low"], "high": r["high"], "level": 0.95},
+            "chance_interval": {"low": r["chance_low"], "high": r["chance_high"], "level": 0.95},
+            "n": r["candidates"],
+            "sessions": r["sessions"],
+            "scores": r["scores"],
+            "provisional": r["provisional"],
+            "rewrite": r["rewrite"],
+        }
+        for r in table_rows(view.reliability)
+    ]
+    tables = {name: table_rows(frame) for name, frame in view.tables().items()}
+    tables |= {name: table_rows(frame) for name, frame in (extra or {}).items()}
+    tables["reliability"] = reliability_rows
+    return {
+        "scope": view.scope,
+        "candidates": view.candidates,
+        "decided": view.decided,
+        "withheld": view.withheld,
+        "withheld_why": view.withheld_why,
+        "left_out_before_window": view.older,
+        "minimums": view.minimums,
+        **tables,
+    }
+
+
+TABLES = (
+    "reliability",
+    "criterion_use",
+    "point_use",
+    "overall_use",
+    "overall_summary",
+    "calibration",
+    "decision_process",
+    "what_if",
+    "bar_sweep",
+    "thresholds",
+)
+"""Every table by name, as `python -m scoring insights --table` and the page's downloads."""
+
+
+def full_document(store: Store, actor: Person, opening_ids: list[int]) -> dict:
+    """`document` for the openings, as the actor may see them (NotAllowed as on the page)."""
+    return document(opening_insights(store, actor, opening_ids))
