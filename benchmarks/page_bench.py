@@ -160,6 +160,33 @@ def world_of(store: Store, team, decided: list[int]) -> World:
     )
 
 
+def cold_insights(world: World) -> float:
+    """Median ms of the Insights figures for all the coordinator's openings worked out afresh
+    (the page keeps them until the history changes: this is the first view after a change)."""
+    from scoring import insights
+    from scoring.people import get_person
+
+    store = Store(Path(os.environ["DEBRIEF_DB"]))
+    coordinator = get_person(store, world.coordinator_id)
+    ids = [o.id for o in insights.insight_openings(store, coordinator)]
+    times = []
+    for _ in range(3):
+        insights._CACHE.clear()
+        started = time.perf_counter()
+        insights.opening_insights(store, coordinator, ids)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def section(name: str) -> Callable[[AppTest], None]:
+    """The Insights page's section `name` chosen."""
+
+    def choose(at: AppTest) -> None:
+        at.button_group(key="section").set_value(name)
+
+    return choose
+
+
 PAGES = [
     Page("floor", None, ""),
     Page("yardstick", None, ""),
@@ -172,6 +199,10 @@ PAGES = [
     Page("candidates", "pages/candidates.py", "coordinator"),
     Page("interview day", "pages/interview_day.py", "coordinator"),
     Page("people", "pages/people.py", "coordinator"),
+    Page("insights", "pages/insights.py", "coordinator"),
+    Page("insights decisions", "pages/insights.py", "coordinator", choose=section("decisions")),
+    Page("insights thresholds", "pages/insights.py", "coordinator", choose=section("thresholds")),
+    Page("insights after hire", "pages/insights.py", "manager", choose=section("hires")),
 ]
 
 
@@ -249,6 +280,8 @@ def main() -> None:
             flush=True,
         )
         results[size] = measure(pages, world, args.runs)
+        if any(p.name.startswith("insights") for p in pages):
+            print(f"  insights, figures worked out afresh: {cold_insights(world):.0f} ms")
         print(
             "  "
             + ", ".join(

@@ -932,11 +932,14 @@ def may_see_own_calibration(store: Store, actor: Person) -> bool:
         return may(current(db, actor), "see_own_calibration", Organisation())
 
 
-# Figures are a pure function of the database, its history (which changes only through audited
-# writes), the candidates counted and whose votes may be read: the same key gives the same
-# figures, whoever asks (each asker is checked first and the key holds only what they may see).
+# What one person may see of some openings is a pure function of the database and its history,
+# and the history changes only through audited writes (scorecards, debriefs, decisions, votes,
+# roles, outcomes: every service write appends to the hash-chained audit log). So the figures
+# are kept under (file, newest audit entry, person, roles, openings): a rerun of the page, or
+# another section of it, costs a few indexed reads, whatever the window holds, and the first
+# view after any change works them out again. Each call still checks `see_insights` first.
 _CACHE: OrderedDict[tuple, Insights] = OrderedDict()
-_CACHE_SIZE = 16
+_CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
 
 
@@ -952,49 +955,55 @@ def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Ins
         scope = f"opening:{','.join(map(str, opening_ids))}"
         if not opening_ids:
             return _figures(scope, *_empty(), rubrics={}, panels=[], openings={})
-        ids_json = json.dumps(sorted(set(opening_ids)))
-        window = [
-            r[0]
-            for r in db.execute(
-                "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-                f" WHERE c.opening_id IN {_IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
-                " LIMIT ?",
-                [ids_json, WINDOW],
-            )
-        ]
-        older = 0
-        if len(window) == WINDOW:
-            older = db.execute(
-                "SELECT COUNT(*) FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-                f" WHERE c.opening_id IN {_IDS}",
-                [ids_json],
-            ).fetchone()[0] - len(window)
-        facts = candidates_facts(db, window)
-        refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
-        counted = sorted(c for c, why in refusals.items() if why is None)
-        votes_seen = tuple(c for c in counted if may(actor, "see_votes", facts[c]))
-        # The history's version: the newest entry of the hash-chained audit log, which every
-        # write appends to (its hash covers every entry before it, so a restored backup with
-        # as many entries is a different version too); the file, for several databases.
+        # The newest audit entry's hash covers every entry before it: a restored backup with
+        # as many entries is another version too.
         version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
         key = (
             str(store.path),
             version,
+            actor.id,
+            tuple(sorted(actor.roles)),
+            actor.active,
             tuple(sorted(set(opening_ids))),
-            tuple(counted),
-            votes_seen,
         )
-        withheld = [why for why in refusals.values() if why is not None]
         with _CACHE_LOCK:
             figures = _CACHE.get(key)
             if figures is not None:
                 _CACHE.move_to_end(key)
-        if figures is None:
-            figures = _compute(db, opening_ids, counted, votes_seen, scope)
-            with _CACHE_LOCK:
-                _CACHE[key] = figures
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
+                return figures
+        figures = _gather(db, actor, opening_ids, scope)
+    with _CACHE_LOCK:
+        _CACHE[key] = figures
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return figures
+
+
+def _gather(db, actor: Person, opening_ids: list[int], scope: str) -> Insights:
+    """The window, who counts in it for the actor, and the figures over them."""
+    ids_json = json.dumps(sorted(set(opening_ids)))
+    window = [
+        r[0]
+        for r in db.execute(
+            "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+            f" WHERE c.opening_id IN {_IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
+            " LIMIT ?",
+            [ids_json, WINDOW],
+        )
+    ]
+    older = 0
+    if len(window) == WINDOW:
+        older = db.execute(
+            "SELECT COUNT(*) FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+            f" WHERE c.opening_id IN {_IDS}",
+            [ids_json],
+        ).fetchone()[0] - len(window)
+    facts = candidates_facts(db, window)
+    refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
+    counted = sorted(c for c, why in refusals.items() if why is None)
+    votes_seen = tuple(c for c in counted if may(actor, "see_votes", facts[c]))
+    withheld = [why for why in refusals.values() if why is not None]
+    figures = _compute(db, opening_ids, counted, votes_seen, scope)
     return replace(
         figures, withheld=len(withheld), withheld_why=_why(withheld), older=max(0, older)
     )

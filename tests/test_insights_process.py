@@ -159,8 +159,10 @@ def test_the_committee_bar_against_history(tmp_path):
 
 
 def test_nobody_outside_the_opening_gets_its_decision_figures(tmp_path):
+    """Kept figures are never a way round the rules: a role removed since is refused."""
     w = build(tmp_path / "x.sqlite")
     add_panel(w, (4, 4, 1), "no_hire")
+    assert figures(w).decided == 1  # worked out and kept for the hiring manager
     for who in ("ana", "member", "outsider"):
         with pytest.raises(NotAllowed):
             figures(w, who)
