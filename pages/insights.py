@@ -41,7 +41,7 @@ def flag(provisional: bool) -> str:
 
 def downloads(name: str, stem: str, pick) -> None:
     """CSV and JSON of one table, made on click under the permissions of that moment."""
-    rows_buttons(lambda: pick().tables()[name].to_dict("records"), f"{stem}-{name}")
+    rows_buttons(lambda: insights.table_rows(pick().tables()[name]), f"{stem}-{name}")
 
 
 def own_section() -> None:
@@ -70,7 +70,7 @@ def own_section() -> None:
     )
     calibration_table(mine.calibration)
     rows_buttons(
-        lambda: insights.own_calibration(store(), actor).calibration.to_dict("records"),
+        lambda: insights.table_rows(insights.own_calibration(store(), actor).calibration),
         "insights-my-calibration",
     )
 

@@ -76,6 +76,7 @@ DIGESTED = {
     "decisions": "id",
     "committee_votes": "id",
     "debriefs": "candidate_id",
+    "hire_outcomes": "id",
 }
 
 

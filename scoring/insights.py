@@ -1475,10 +1475,24 @@ TABLES = (
     "what_if",
     "bar_sweep",
     "thresholds",
+    "hire_correlations",
+    "hire_retention",
 )
 """Every table by name, as `python -m scoring insights --table` and the page's downloads."""
 
 
 def full_document(store: Store, actor: Person, opening_ids: list[int]) -> dict:
-    """`document` for the openings, as the actor may see them (NotAllowed as on the page)."""
-    return document(opening_insights(store, actor, opening_ids))
+    """`document` for the openings, as the actor may see them (NotAllowed as on the page), with
+    what predicted good hires: the correlations of interview scores with later ratings, and how
+    many hires still work here (`scoring.outcomes`)."""
+    from scoring import outcomes
+
+    view = opening_insights(store, actor, opening_ids)
+    predictors, later = outcomes.outcome_rows(store, actor, opening_ids)
+    return document(
+        view,
+        {
+            "hire_correlations": outcomes.outcome_correlations(predictors, later),
+            "hire_retention": outcomes.retention(later),
+        },
+    ) | {"hire_caveat": outcomes.CAVEAT}

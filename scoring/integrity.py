@@ -3,11 +3,11 @@
 Checks, in this order, and reports every problem with the row it is in (the first is the one to
 look at): SQLite's own integrity and foreign-key checks; that every trigger guarding the history
 is in place; the audit log's hash chain; each rubric snapshot against its hash; each scorecard,
-decision, committee vote and opened debrief against the digest its audit entry recorded when it
-was written; and the invariants the service keeps (revisions numbered 1, 2, ... with a reason
-after the first; a scorecard against its session's rubric with a score or "not assessed" for
-every criterion and an overall on the opening's scale; no scorecard on a recused seat; decisions
-only on an opened debrief; votes only by the opening's committee).
+decision, committee vote, opened debrief and hire outcome against the digest its audit entry
+recorded when it was written; and the invariants the service keeps (revisions numbered 1, 2, ...
+with a reason after the first; a scorecard against its session's rubric with a score or "not
+assessed" for every criterion and an overall on the opening's scale; no scorecard on a recused
+seat; decisions only on an opened debrief; votes only by the opening's committee).
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from scoring.audit import DIGESTED, chain_hash, row_digest
-from scoring.migrations import _APPEND_ONLY, _NO_REPLACE
+from scoring.migrations import _APPEND_ONLY, _LATER_HISTORY, _NO_REPLACE
 from scoring.rubric import Rubric
 from scoring.store import Store
 
 GUARDS = (
     [f"{t}_append_only_{e}" for t in _APPEND_ONLY for e in ("update", "delete")]
     + [f"{t}_no_replace" for t in _NO_REPLACE]
+    + [f"{t}_append_only_{e}" for t in _LATER_HISTORY for e in ("update", "delete")]
+    + [f"{t}_no_replace" for t in _LATER_HISTORY]
     + [
         "debriefs_frozen",
         "debriefs_kept",
@@ -46,6 +48,7 @@ GUARDS = (
         "audit_log_chained",
         "opening_closed_stays_closed",
         "candidate_withdrawn_stays_withdrawn",
+        "hire_outcomes_only_for_hires",
     ]
 )
 # The audit action that vouches for each kind of history row, and where it names the row.
@@ -54,6 +57,7 @@ VOUCHERS = {
     "decisions": (("decide",), lambda e: e["detail"].get("decision_id")),
     "committee_votes": (("vote", "change_vote"), lambda e: e["detail"].get("vote_id")),
     "debriefs": (("open_debrief",), lambda e: int(e["subject"].split(":")[1])),
+    "hire_outcomes": (("record_outcome",), lambda e: e["detail"].get("outcome_id")),
 }
 
 

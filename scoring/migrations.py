@@ -1,8 +1,9 @@
 """The versioned schema, as sqlite-utils `Migrations`: applied in order on open, each once.
 
 Never edit a migration that has shipped; add a new one. History tables (scorecards and their
-criterion scores, decisions, committee votes, debriefs, the audit log) are append-only: triggers
-refuse UPDATE and DELETE on them, so no code path, ours or a stray SQL shell, can rewrite the past.
+criterion scores, decisions, committee votes, debriefs, the audit log, hires' later outcomes) are
+append-only: triggers refuse UPDATE and DELETE on them, so no code path, ours or a stray SQL
+shell, can rewrite the past.
 """
 
 from __future__ import annotations
@@ -563,4 +564,53 @@ def m007_open_seats_by_interviewer(db: Database) -> None:
     db.execute(
         "CREATE INDEX open_seats_by_interviewer ON assignments(interviewer_id, session_id)"
         " WHERE recused_at IS NULL"
+    )
+
+
+# History tables added after m004: each is guarded like the first ones (UPDATE, DELETE and
+# REPLACE refused) in its own migration; `verify` checks every trigger named here.
+_LATER_HISTORY = {"hire_outcomes": "id = NEW.id"}
+
+
+@migrations()
+def m008_hire_outcomes(db: Database) -> None:
+    """After the hire: how each hire turned out, recorded by the opening's hiring manager at 6
+    and 12 months (a rating on a stated 1..5 scale, whether they still work here). History like
+    decisions: append-only (a later row for the same candidate and months supersedes; the latest
+    counts), never replaced, and only for a candidate whose decision in force is hire."""
+    db.execute(
+        """CREATE TABLE hire_outcomes (
+            id INTEGER PRIMARY KEY,
+            candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+            months INTEGER NOT NULL CHECK (months IN (6, 12)),
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),   -- NULL: left before a rating
+            still_employed INTEGER NOT NULL CHECK (still_employed IN (0, 1)),
+            note TEXT NOT NULL DEFAULT '',
+            recorded_by INTEGER NOT NULL REFERENCES people(id),
+            recorded_at TEXT NOT NULL,
+            CHECK (rating IS NOT NULL OR still_employed = 0)
+        )"""
+    )
+    db.execute("CREATE INDEX hire_outcomes_by_candidate ON hire_outcomes(candidate_id, months)")
+    for table, clash in _LATER_HISTORY.items():
+        for statement in _append_only(table):
+            db.execute(statement)
+        db.execute(
+            _refuse(
+                f"{table}_no_replace",
+                "INSERT",
+                table,
+                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
+                f"{table} is append-only",
+            )
+        )
+    db.execute(
+        _refuse(
+            "hire_outcomes_only_for_hires",
+            "INSERT",
+            "hire_outcomes",
+            "coalesce((SELECT outcome FROM decisions WHERE candidate_id = NEW.candidate_id"
+            " ORDER BY id DESC LIMIT 1), '') <> 'hire'",
+            "outcomes are recorded only for a candidate whose decision is hire",
+        )
     )

@@ -141,6 +141,7 @@ class CandidateFacts:
     debrief_open: bool
     decided: bool
     voter_ids: frozenset[int]  # committee members who have cast a vote
+    hired: bool = False  # the decision in force (the latest) is hire
 
     @property
     def opening_id(self) -> int:
@@ -255,7 +256,9 @@ def candidates_facts(db: Database, candidate_ids: list[int]) -> dict[int, Candid
         f"""SELECT c.id, c.opening_id, o.hiring_manager_id, o.reveal_rule, o.anonymise,
                   o.strategy,
                   EXISTS (SELECT 1 FROM debriefs d WHERE d.candidate_id = c.id) AS debrief_open,
-                  EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) AS decided
+                  EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) AS decided,
+                  coalesce((SELECT d.outcome = 'hire' FROM decisions d
+                            WHERE d.candidate_id = c.id ORDER BY d.id DESC LIMIT 1), 0) AS hired
            FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id IN ({marks})""",
         candidate_ids,
     ).fetchall()
@@ -292,6 +295,7 @@ def candidates_facts(db: Database, candidate_ids: list[int]) -> dict[int, Candid
             debrief_open=bool(row["debrief_open"]),
             decided=bool(row["decided"]),
             voter_ids=frozenset(voters[row["id"]]),
+            hired=bool(row["hired"]),
         )
         for row in rows
     }
@@ -621,6 +625,21 @@ def _decide(actor: Person, facts: CandidateFacts) -> str | None:
         return OWN_FIRST
     if not facts.debrief_open:
         return "Open the debrief before recording a decision."
+    return None
+
+
+@_action(
+    "record_outcome",
+    CandidateFacts,
+    "Record how a hire turned out: a 6- or 12-month rating, still employed",
+)
+def _record_outcome(actor: Person, facts: CandidateFacts) -> str | None:
+    if not _manages(actor, facts.opening):
+        return "Only the hiring manager of this opening records how a hire turned out."
+    if facts.pending(actor.id):
+        return OWN_FIRST
+    if not facts.hired:
+        return "Outcomes are recorded only for a candidate whose decision is hire."
     return None
 
 

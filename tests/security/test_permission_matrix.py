@@ -24,6 +24,7 @@ from scoring import (
     insights,
     matrix,
     openings,
+    outcomes,
     people,
     pipeline,
     scorecards,
@@ -126,6 +127,9 @@ PROBES = {
     "decide": lambda s, st, a: debrief.record_decision(
         st, a, s.candidate_id, "hire", "probe decision", True
     ),
+    "record_outcome": lambda s, st, a: outcomes.record_outcome(
+        st, a, s.candidate_id, 6, 4, True, "probe outcome"
+    ),
     "see_packet": lambda s, st, a: exports.render(exports.summary(st, a, s.candidate_id), "md"),
     "score": _score,
     "recuse": lambda s, st, a: openings.recuse(st, a, s.seat_id, "probe conflict"),
@@ -143,6 +147,7 @@ WRITES = {
     "open_debrief",
     "vote",
     "decide",
+    "record_outcome",
     "score",
     "recuse",
 }
@@ -187,6 +192,10 @@ def real(action, scene, value, store) -> None:
             assert db.execute("SELECT 1 FROM committee_votes WHERE note = 'probe vote'").fetchone()
     elif action == "decide":
         assert value.rationale == "probe decision"
+    elif action == "record_outcome":
+        assert value.note == "probe outcome"
+        with store.read() as db:
+            assert [r[0] for r in db.execute("SELECT rating FROM hire_outcomes")] == [4]
     elif action == "see_packet":
         assert SCORES.encode() in value
     elif action == "score":
