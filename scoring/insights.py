@@ -1387,7 +1387,7 @@ def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLe
         "line:N",
         title=None,
         scale=alt.Scale(domain=list(SWEEP_LINES.values()), range=["#1565c0", "#b8283a", "#6a4c93"]),
-        legend=alt.Legend(orient="bottom", direction="vertical"),
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolType="stroke"),
     )
     band = (
         alt.Chart(alt.InlineData(values=_records(data, "bar", "above_low", "above_high")))
@@ -1415,7 +1415,10 @@ def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLe
         .encode(x=alt.X("at:Q"), tooltip=[alt.Tooltip("words:N", title="Line")])
         for value, words in bars
     ]
-    return _legible(alt.layer(band, lines, *marks).properties(width="container", height=260))
+    # fit-x: the width follows the column; the height is the plot's own, legend below it
+    fit = alt.AutoSizeParams(type="fit-x", contains="padding")
+    chart = alt.layer(band, lines, *marks).properties(width="container", height=240, autosize=fit)
+    return _legible(chart)
 
 
 # ---------------------------------------------------------------------------------- documents
