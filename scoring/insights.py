@@ -1108,10 +1108,16 @@ def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> l
 def own_calibration(store: Store, actor: Person) -> Insights:
     """How the actor scores compared with their co-interviewers, over the latest `WINDOW`
     candidates they interviewed whose other scorecards they may see (`see_scores`): their own
-    row only."""
+    row only; kept like `opening_insights`'s figures."""
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "see_own_calibration", Organisation())
+        version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+        key = (str(store.path), version, actor.id, tuple(sorted(actor.roles)), "own")
+        with _CACHE_LOCK:
+            kept = _CACHE.get(key)
+        if kept is not None:
+            return kept
         recent = [
             r[0]
             for r in db.execute(
@@ -1130,7 +1136,7 @@ def own_calibration(store: Store, actor: Person) -> Insights:
     table = calibration(cards)
     table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
     empty = pd.DataFrame()
-    return Insights(
+    mine = Insights(
         scope=f"person:{actor.id}",
         candidates=len(set(cards["candidate_id"])),
         withheld=len(withheld),
@@ -1144,6 +1150,11 @@ def own_calibration(store: Store, actor: Person) -> Insights:
         calibration=table,
         own=True,
     )
+    with _CACHE_LOCK:
+        _CACHE[key] = mine
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return mine
 
 
 def _why(refusals: list[str]) -> str:
