@@ -38,7 +38,8 @@ def decided_without_cy(tmp_path):
 
 def go(page, screen: str) -> str:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=screen, exact=True).click()
-    page.get_by_role("heading", name=screen).first.wait_for()
+    # a loaded machine (the suite runs two files at once) can take longer than the default
+    page.get_by_role("heading", name=screen).first.wait_for(timeout=60_000)
     settle(page)
     return everything(page)
 
