@@ -29,13 +29,11 @@ import argparse
 import asyncio
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,7 +41,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
+from harness import running_streamlit  # noqa: E402
 from playwright.async_api import Page, async_playwright  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
@@ -131,12 +131,6 @@ def submissions(path: Path) -> dict[int, int]:
 # ---------------------------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
@@ -174,48 +168,8 @@ def browser_cpu_seconds(server_pid: int) -> float:
 @contextmanager
 def streamlit_server(script: Path, db: Path, env: dict[str, str], args: list[str]):
     """`streamlit run SCRIPT` on a free port with its own database; yields once it answers."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DEBRIEF_DB": str(db),
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "STREAMLIT_SERVER_HEADLESS": "true",
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-        "PYTHONPATH": str(ROOT),
-        **env,
-    }
-    log = open(db.with_suffix(f".{script.stem}.log"), "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", str(script)),
-            *("--server.port", str(port), "--server.address", "127.0.0.1", *args),
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: see {log.name}")
-            time.sleep(0.25)
+    with running_streamlit(script, db, env=env, args=tuple(args)) as (url, process):
         yield Server(url, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 # ---------------------------------------------------------------------------------- a session

@@ -6,10 +6,11 @@ import streamlit as st
 
 from scoring import insights
 from scoring.text import plain_markdown
+from ui import hire_outcomes
 from ui.downloads import rows_buttons
 from ui.guard import require
 from ui.session import store
-from ui.widgets import table
+from ui.widgets import STRATEGY_LABELS, table
 
 actor = require("insights")
 st.title("Insights")
@@ -124,9 +125,9 @@ limits = view.minimums
 st.caption(
     f"Raw scores from the latest {view.candidates:,} candidates whose debrief is open"
     + (
-        f" (the {view.older:,} before them are left out: figures describe current practice,"
-        f" over at most {limits['window']:,} candidates)"
-        if view.older
+        f" (earlier ones are left out: figures describe current practice, over at most"
+        f" {limits['window']:,} candidates)"
+        if view.earlier
         else ""
     )
     + ", each interviewer's latest scorecard. Every figure shows its n and a 95% interval; it"
@@ -325,7 +326,7 @@ def decisions_section() -> None:
         [
             {
                 "opening": r["opening"],
-                "strategy": insights.STRATEGY_NAMES[r["strategy"]],
+                "strategy": STRATEGY_LABELS[r["strategy"]],
                 "decided": r["decided"],
                 "hires": counted(r, "hires"),
                 "discussion changed": counted(r, "changed")
@@ -354,7 +355,7 @@ def decisions_section() -> None:
         [
             {
                 "opening": r["opening"],
-                "strategy": insights.STRATEGY_NAMES[r["alternative"]]
+                "strategy": STRATEGY_LABELS[r["alternative"]]
                 + (" (in force)" if r["in_force"] else ""),
                 "panels": r["n"],
                 "hire": r["hire"],
@@ -429,8 +430,6 @@ def thresholds_section() -> None:
 
 
 def hires_section() -> None:
-    from ui import hire_outcomes
-
     st.header("After the hire")
     hire_outcomes.render(store(), actor, ids)
 

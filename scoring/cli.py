@@ -107,7 +107,6 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import os
 
     from scoring import exports, people
     from scoring.store import Store
@@ -119,9 +118,8 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format not in allowed:
         print(f"export: --format must be one of {', '.join(allowed)} here", file=err)
         return 2
-    code = os.environ.get("DEBRIEF_CODE") or _prompt_code(err)
+    code = _access_code("export", err)
     if not code:
-        print("export: set DEBRIEF_CODE to your access code (or run it in a terminal)", file=err)
         return 2
     store = Store(args.db)
     try:
@@ -137,9 +135,14 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except DebriefError as exc:
         print(f"export: {exc}", file=err)
         return 1
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"{args.out}: {len(data):,} bytes", file=err)
+    return _emit(data, args.out, out, err)
+
+
+def _emit(data: bytes, path: str | None, out: TextIO, err: TextIO) -> int:
+    """An export's bytes to the file `path` (saying how many on stderr), else to stdout."""
+    if path:
+        Path(path).write_bytes(data)
+        print(f"{path}: {len(data):,} bytes", file=err)
     elif hasattr(out, "buffer"):
         out.buffer.write(data)
         out.flush()
@@ -149,7 +152,6 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _insights(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import os
 
     from scoring import exports, insights, people
     from scoring.store import Store
@@ -157,9 +159,8 @@ def _insights(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "csv" and args.table not in insights.TABLES:
         print(f"insights: --table must be one of {', '.join(insights.TABLES)}", file=err)
         return 2
-    code = os.environ.get("DEBRIEF_CODE") or _prompt_code(err)
+    code = _access_code("insights", err)
     if not code:
-        print("insights: set DEBRIEF_CODE to your access code (or run it in a terminal)", file=err)
         return 2
     store = Store(args.db)
     try:
@@ -172,16 +173,19 @@ def _insights(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     else:
         text = exports.to_csv(document[args.table])
-    data = (text if text.endswith("\n") else text + "\n").encode()
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"{args.out}: {len(data):,} bytes", file=err)
-    elif hasattr(out, "buffer"):
-        out.buffer.write(data)
-        out.flush()
-    else:
-        out.write(data.decode())
-    return 0
+    return _emit((text if text.endswith("\n") else text + "\n").encode(), args.out, out, err)
+
+
+def _access_code(command: str, err: TextIO) -> str:
+    """The access code from $DEBRIEF_CODE, or asked for at the terminal; "" (having said what
+    to do) when there is neither."""
+    import os
+
+    code = os.environ.get("DEBRIEF_CODE") or _prompt_code(err)
+    if not code:
+        words = "set DEBRIEF_CODE to your access code (or run it in a terminal)"
+        print(f"{command}: {words}", file=err)
+    return code
 
 
 def _prompt_code(err: TextIO) -> str:

@@ -25,7 +25,7 @@ import math
 import textwrap
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.charts import FONT
+from scoring.debrief import applicable_strategies
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
 from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
 from scoring.permissions import (
@@ -211,7 +212,7 @@ def reliability(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFram
     assessed = scores.dropna(subset=["score"])
     if assessed.empty:
         return pd.DataFrame(columns=columns)
-    keyed = _with_criterion(assessed, rubrics)
+    keyed = with_criterion(assessed, rubrics)
     for (_rubric, criterion_id, low_, high_), group in keyed.groupby(
         ["rubric_id", "criterion_id", "min", "max"], sort=True
     ):
@@ -252,7 +253,7 @@ def reliability(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFram
     return pd.DataFrame(rows, columns=columns)
 
 
-def _with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+def with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
     """The scores with their rubric id, criterion name and scale, as their snapshot says."""
     facts = {}
     for rubric_hash in scores["rubric_hash"].unique():
@@ -274,7 +275,7 @@ def point_use(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
     columns = ["rubric", "criterion_id", "criterion", "point", "count", "share"]
     if scores.empty:
         return pd.DataFrame(columns=columns)
-    keyed = _with_criterion(scores, rubrics).dropna(subset=["score"])
+    keyed = with_criterion(scores, rubrics).dropna(subset=["score"])
     rows = []
     for (_rubric, criterion_id, low, high), group in keyed.groupby(
         ["rubric_id", "criterion_id", "min", "max"], sort=True
@@ -319,7 +320,7 @@ def criterion_use(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFr
     if scores.empty:
         return pd.DataFrame(columns=columns)
     rows = []
-    keyed = _with_criterion(scores, rubrics)
+    keyed = with_criterion(scores, rubrics)
     for (_rubric, criterion_id, low, high), group in keyed.groupby(
         ["rubric_id", "criterion_id", "min", "max"], sort=True
     ):
@@ -583,7 +584,7 @@ def _process_rows(panels: list[Panel]) -> pd.DataFrame:
             )
             != _call(p, "vote", force=strategy.force_extremes, veto=False, greenlight=False),
         }
-        for kind in applicable_kinds(p.opening):
+        for kind in applicable_strategies(p.opening):
             row[f"if_{kind}"] = _call(p, kind, force=strategy.force_extremes)
         row["without_bar"] = (
             _call(p, "committee", force=strategy.force_extremes, bar=None)
@@ -592,22 +593,6 @@ def _process_rows(panels: list[Panel]) -> pd.DataFrame:
         )
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def applicable_kinds(opening: Opening) -> tuple[str, ...]:
-    """The strategies that can decide for an opening (a committee only where it has one)."""
-    return tuple(
-        k
-        for k in ("manager", "vote", "committee")
-        if k == opening.strategy.kind or k != "committee" or opening.committee_ids
-    )
-
-
-STRATEGY_NAMES = {
-    "manager": "Hiring manager decides",
-    "vote": "Democratic vote",
-    "committee": "Committee",
-}
 
 
 def _share_columns(prefix: str, k: int, n: int) -> dict:
@@ -795,7 +780,7 @@ class Insights:
     bar_sweep: pd.DataFrame = field(default_factory=pd.DataFrame)
     thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
     decided: int = 0  # decided candidates behind the decision-process figures
-    older: int = 0  # candidates with an open debrief before the window (not counted)
+    earlier: bool = False  # candidates whose debrief opened before the window are left out
     own: bool = False  # only the person's own calibration row
     minimums: dict = field(
         default_factory=lambda: {
@@ -899,10 +884,10 @@ _SCORE_COLUMNS = [
     "criterion_id",
     "score",
 ]
-_IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter
+IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter (a JSON array)
 
 
-def _history(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+def latest_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The latest scorecard of every scored, unrecused seat, and their criterion scores, of the
     candidates `where` selects (a condition on `c`, the candidate): two set-based queries."""
     cards = pd.DataFrame(
@@ -943,6 +928,24 @@ _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
 
 
+def _kept(store: Store, db, actor: Person, what: tuple, work: Callable[[], Insights]) -> Insights:
+    """The figures `work` gives for `what`, as this person may see them, kept until the history
+    changes (the newest audit entry's hash covers every entry before it: a restored backup with
+    as many entries is another version too)."""
+    version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+    key = (str(store.path), version, actor.id, tuple(sorted(actor.roles)), actor.active, what)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    figures = work()
+    with _CACHE_LOCK:
+        _CACHE[key] = figures
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return figures
+
+
 def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
     """Every figure for the given openings, as the actor may see them, over the latest `WINDOW`
     candidates whose debrief opened: NotAllowed unless they may see each opening's insights; a
@@ -955,58 +958,30 @@ def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Ins
         scope = f"opening:{','.join(map(str, opening_ids))}"
         if not opening_ids:
             return _figures(scope, *_empty(), rubrics={}, panels=[], openings={})
-        # The newest audit entry's hash covers every entry before it: a restored backup with
-        # as many entries is another version too.
-        version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
-        key = (
-            str(store.path),
-            version,
-            actor.id,
-            tuple(sorted(actor.roles)),
-            actor.active,
-            tuple(sorted(set(opening_ids))),
-        )
-        with _CACHE_LOCK:
-            figures = _CACHE.get(key)
-            if figures is not None:
-                _CACHE.move_to_end(key)
-                return figures
-        figures = _gather(db, actor, opening_ids, scope)
-    with _CACHE_LOCK:
-        _CACHE[key] = figures
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return figures
+        what = ("openings", *sorted(set(opening_ids)))
+        return _kept(store, db, actor, what, lambda: _gather(db, actor, opening_ids, scope))
 
 
 def _gather(db, actor: Person, opening_ids: list[int], scope: str) -> Insights:
     """The window, who counts in it for the actor, and the figures over them."""
-    ids_json = json.dumps(sorted(set(opening_ids)))
     window = [
         r[0]
         for r in db.execute(
             "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-            f" WHERE c.opening_id IN {_IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
+            f" WHERE c.opening_id IN {IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
             " LIMIT ?",
-            [ids_json, WINDOW],
+            [json.dumps(sorted(set(opening_ids))), WINDOW + 1],
         )
     ]
-    older = 0
-    if len(window) == WINDOW:
-        older = db.execute(
-            "SELECT COUNT(*) FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-            f" WHERE c.opening_id IN {_IDS}",
-            [ids_json],
-        ).fetchone()[0] - len(window)
+    earlier = len(window) > WINDOW  # one more than the window: some are left out
+    window = window[:WINDOW]
     facts = candidates_facts(db, window)
     refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
     counted = sorted(c for c, why in refusals.items() if why is None)
     votes_seen = tuple(c for c in counted if may(actor, "see_votes", facts[c]))
     withheld = [why for why in refusals.values() if why is not None]
     figures = _compute(db, opening_ids, counted, votes_seen, scope)
-    return replace(
-        figures, withheld=len(withheld), withheld_why=_why(withheld), older=max(0, older)
-    )
+    return replace(figures, withheld=len(withheld), withheld_why=_why(withheld), earlier=earlier)
 
 
 def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1015,7 +990,7 @@ def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _compute(db, opening_ids, counted, votes_seen, scope) -> Insights:
     counted_json = json.dumps(counted)
-    cards, scores = _history(db, f"c.id IN {_IDS}", [counted_json])
+    cards, scores = latest_scorecards(db, f"c.id IN {IDS}", [counted_json])
     rubrics = _rubrics(db, set(scores["rubric_hash"]) | set(cards["rubric_hash"]))
     openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
     panels = _panels(db, counted_json, set(votes_seen), cards, scores, rubrics, openings)
@@ -1027,7 +1002,7 @@ def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> l
     decisions: dict[int, list] = {}
     for r in db.execute(
         "SELECT candidate_id, outcome, decided_at, engine_result FROM decisions"
-        f" WHERE candidate_id IN {_IDS} ORDER BY candidate_id, id",
+        f" WHERE candidate_id IN {IDS} ORDER BY candidate_id, id",
         [counted_json],
     ):
         decisions.setdefault(r[0], []).append(r)
@@ -1038,7 +1013,7 @@ def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> l
         r[0]: (json.loads(r[1]), r[2])
         for r in db.execute(
             "SELECT d.candidate_id, d.frozen_result, c.opening_id FROM debriefs d"
-            f" JOIN candidates c ON c.id = d.candidate_id WHERE d.candidate_id IN {_IDS}",
+            f" JOIN candidates c ON c.id = d.candidate_id WHERE d.candidate_id IN {IDS}",
             [decided_json],
         )
     }
@@ -1046,7 +1021,7 @@ def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> l
     for r in db.execute(
         "SELECT candidate_id, member_id, vote FROM committee_votes WHERE id IN"
         " (SELECT MAX(id) FROM committee_votes"
-        f" WHERE candidate_id IN {_IDS} GROUP BY candidate_id, member_id)",
+        f" WHERE candidate_id IN {IDS} GROUP BY candidate_id, member_id)",
         [json.dumps(sorted(set(votes_seen) & set(decisions)))],
     ):
         votes[r[0]].append(CommitteeVote(member=f"member #{r[1]}", vote=r[2]))
@@ -1112,31 +1087,29 @@ def own_calibration(store: Store, actor: Person) -> Insights:
     with store.read() as db:
         actor = current(db, actor)
         ensure(actor, "see_own_calibration", Organisation())
-        version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
-        key = (str(store.path), version, actor.id, tuple(sorted(actor.roles)), "own")
-        with _CACHE_LOCK:
-            kept = _CACHE.get(key)
-        if kept is not None:
-            return kept
-        recent = [
-            r[0]
-            for r in db.execute(
-                "SELECT i.candidate_id FROM assignments a"
-                " JOIN interview_sessions i ON i.id = a.session_id"
-                " WHERE a.interviewer_id = ? AND a.recused_at IS NULL"
-                " GROUP BY i.candidate_id ORDER BY MAX(i.ends_at) DESC LIMIT ?",
-                [actor.id, WINDOW],
-            )
-        ]
-        facts = candidates_facts(db, recent)
-        refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
-        counted = sorted(c for c, why in refusals.items() if why is None)
-        cards, _ = _history(db, f"c.id IN {_IDS}", [json.dumps(counted)])
+        return _kept(store, db, actor, ("own",), lambda: _own(db, actor))
+
+
+def _own(db, actor: Person) -> Insights:
+    recent = [
+        r[0]
+        for r in db.execute(
+            "SELECT i.candidate_id FROM assignments a"
+            " JOIN interview_sessions i ON i.id = a.session_id"
+            " WHERE a.interviewer_id = ? AND a.recused_at IS NULL"
+            " GROUP BY i.candidate_id ORDER BY MAX(i.ends_at) DESC LIMIT ?",
+            [actor.id, WINDOW],
+        )
+    ]
+    facts = candidates_facts(db, recent)
+    refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
+    counted = sorted(c for c, why in refusals.items() if why is None)
+    cards, _ = latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(counted)])
     withheld = [why for why in refusals.values() if why is not None]
     table = calibration(cards)
     table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
     empty = pd.DataFrame()
-    mine = Insights(
+    return Insights(
         scope=f"person:{actor.id}",
         candidates=len(set(cards["candidate_id"])),
         withheld=len(withheld),
@@ -1150,11 +1123,6 @@ def own_calibration(store: Store, actor: Person) -> Insights:
         calibration=table,
         own=True,
     )
-    with _CACHE_LOCK:
-        _CACHE[key] = mine
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return mine
 
 
 def _why(refusals: list[str]) -> str:
@@ -1258,23 +1226,8 @@ def interval_chart(
             alt.Tooltip("high:Q", format=".2f", title="95% to"),
         ],
     )
-    names = (
-        alt.Chart(alt.InlineData(values=_records(clipped, "row", "label", "at")))
-        .mark_text(
-            align="left",
-            baseline="bottom",
-            fontSize=FONT - 2,
-            yOffset=-4 - shift,
-            lineBreak="\n",
-        )
-        .encode(x=alt.X("at:Q", scale=x_scale), y=y, text=alt.Text("label:N"))
-    )
-    marks = [
-        alt.Chart(alt.InlineData(values=[{"at": value, "words": words}]))
-        .mark_rule(strokeDash=[6, 4], color="#555")
-        .encode(x=alt.X("at:Q", scale=x_scale), tooltip=[alt.Tooltip("words:N", title="Line")])
-        for value, words in rules
-    ]
+    names = _row_names(clipped, y, alt.X("at:Q", scale=x_scale), shift)
+    marks = _rules(rules, alt.X("at:Q", scale=x_scale))
     chart = alt.layer(*marks, bars, dots, names).properties(
         width="container", height=alt.Step(step)
     )
@@ -1317,8 +1270,14 @@ def share_chart(points: pd.DataFrame, label: str) -> alt.TopLevelMixin:
         )
     )
     first = data.drop_duplicates("row").assign(at=0.0)
-    names = (
-        alt.Chart(alt.InlineData(values=_records(first, "row", "label", "at")))
+    names = _row_names(first, y, alt.X("at:Q"), shift)
+    return _legible((bars + names).properties(width="container", height=alt.Step(step)))
+
+
+def _row_names(frame: pd.DataFrame, y: alt.Y, x: alt.X, shift: float) -> alt.Chart:
+    """Each row's (wrapped) label written above its own line, from `at` on the x axis."""
+    return (
+        alt.Chart(alt.InlineData(values=_records(frame, "row", "label", "at")))
         .mark_text(
             align="left",
             baseline="bottom",
@@ -1326,9 +1285,18 @@ def share_chart(points: pd.DataFrame, label: str) -> alt.TopLevelMixin:
             yOffset=-4 - shift,
             lineBreak="\n",
         )
-        .encode(x=alt.X("at:Q"), y=y, text=alt.Text("label:N"))
+        .encode(x=x, y=y, text=alt.Text("label:N"))
     )
-    return _legible((bars + names).properties(width="container", height=alt.Step(step)))
+
+
+def _rules(rules: list[tuple[float, str]], x: alt.X) -> list[alt.Chart]:
+    """A dashed vertical line at each value, its words in the tooltip."""
+    return [
+        alt.Chart(alt.InlineData(values=[{"at": value, "words": words}]))
+        .mark_rule(strokeDash=[6, 4], color="#555")
+        .encode(x=x, tooltip=[alt.Tooltip("words:N", title="Line")])
+        for value, words in rules
+    ]
 
 
 def _records(frame: pd.DataFrame, *columns: str) -> list[dict]:
@@ -1420,12 +1388,7 @@ def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLe
             ],
         )
     )
-    marks = [
-        alt.Chart(alt.InlineData(values=[{"at": value, "words": words}]))
-        .mark_rule(strokeDash=[6, 4], color="#555")
-        .encode(x=alt.X("at:Q"), tooltip=[alt.Tooltip("words:N", title="Line")])
-        for value, words in bars
-    ]
+    marks = _rules(bars, alt.X("at:Q"))
     # fit-x: the width follows the column; the height is the plot's own, legend below it
     fit = alt.AutoSizeParams(type="fit-x", contains="padding")
     chart = alt.layer(band, lines, *marks).properties(width="container", height=240, autosize=fit)
@@ -1472,7 +1435,7 @@ def document(view: Insights, extra: dict[str, pd.DataFrame] | None = None) -> di
         "decided": view.decided,
         "withheld": view.withheld,
         "withheld_why": view.withheld_why,
-        "left_out_before_window": view.older,
+        "earlier_left_out": view.earlier,
         "minimums": view.minimums,
         **tables,
     }

@@ -35,7 +35,7 @@ import pandas as pd
 
 from scoring import audit
 from scoring.errors import InvalidInput
-from scoring.insights import share_interval
+from scoring.insights import IDS, latest_scorecards, share_interval, with_criterion
 from scoring.openings import rubric_snapshot
 from scoring.permissions import (
     Person,
@@ -452,42 +452,6 @@ def retention(outcomes: pd.DataFrame) -> pd.DataFrame:
 PREDICTOR_COLUMNS = ["candidate_id", "rubric", "criterion_id", "criterion", "score"]
 OUTCOME_COLUMNS = ["candidate_id", "months", "rating", "still_employed"]
 
-# Each interviewer's latest scorecard (the highest revision of their seat), as the insights
-# select it (scoring/insights.py, `_LATEST`), for the candidates given.
-_LATEST_CARDS = """
-    WITH latest AS (
-        SELECT s.assignment_id, MAX(s.revision) AS revision
-        FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
-        JOIN interview_sessions i ON i.id = a.session_id
-        WHERE i.candidate_id IN ({marks})
-        GROUP BY s.assignment_id
-    )
-"""
-_OVERALLS = (
-    _LATEST_CARDS
-    + """
-    SELECT i.candidate_id, s.overall, o.scale_min, o.scale_max
-    FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN candidates c ON c.id = i.candidate_id
-    JOIN openings o ON o.id = c.opening_id
-"""
-)
-_CRITERIA = (
-    _LATEST_CARDS
-    + """
-    SELECT i.candidate_id, s.rubric_hash, cs.criterion_id, cs.score
-    FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
-    JOIN criterion_scores cs ON cs.scorecard_id = s.id
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    WHERE cs.score IS NOT NULL
-"""
-)
-
 
 def _empty_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(columns=PREDICTOR_COLUMNS), pd.DataFrame(columns=OUTCOME_COLUMNS)
@@ -536,15 +500,8 @@ def outcome_rows(
         cursor.close()
         if not counted:
             return _empty_rows()
-        marks = ",".join("?" * len(counted))
-        overalls = pd.DataFrame(
-            [tuple(r) for r in db.execute(_OVERALLS.format(marks=marks), counted)],
-            columns=["candidate_id", "overall", "scale_min", "scale_max"],
-        )
-        scores = pd.DataFrame(
-            [tuple(r) for r in db.execute(_CRITERIA.format(marks=marks), counted)],
-            columns=["candidate_id", "rubric_hash", "criterion_id", "score"],
-        )
+        # each interviewer's latest scorecard, as every figure of the insights reads them
+        overalls, scores = latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(counted)])
         rubrics = {h: rubric_snapshot(db, h) for h in set(scores["rubric_hash"])}
         latest = _latest_outcomes(db, counted)
     outcomes = pd.DataFrame(
@@ -568,18 +525,8 @@ def _predictors(overalls: pd.DataFrame, scores: pd.DataFrame, rubrics: dict) -> 
         frames.append(
             overall.assign(rubric=OVERALL_RUBRIC, criterion_id=OVERALL, criterion=OVERALL_NAME)
         )
-    if not scores.empty:
-        names = {}
-        for rubric_hash, rubric in rubrics.items():
-            for c in rubric.criteria:
-                names[rubric_hash, c.id] = (rubric.title, c.name)
-        keys = list(zip(scores["rubric_hash"], scores["criterion_id"], strict=True))
-        found = [k in names for k in keys]  # a score for a criterion its rubric lacks: ignored
-        known = scores[found].copy()
-        keys = [k for k, ok in zip(keys, found, strict=True) if ok]
-        known["rubric"] = [names[k][0] for k in keys]
-        known["criterion"] = [names[k][1] for k in keys]
-        known["score"] = known["score"].astype("float64")
+    known = with_criterion(scores.dropna(subset=["score"]), rubrics) if len(scores) else scores
+    if not known.empty:
         frames.append(
             known.groupby(["candidate_id", "rubric", "criterion_id", "criterion"], sort=True)[
                 "score"

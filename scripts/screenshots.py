@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 
-from harness import ROOT, launch, settle, sign_in, streamlit_server, visit
+from harness import ROOT, launch, settle, sign_in, streamlit_server, visit, whole_page_shot
 from playwright.sync_api import sync_playwright
 
 from scoring import debrief, openings, people
@@ -35,23 +35,11 @@ COORDINATOR_SCREENS = [
 
 
 def shoot(page, out: Path, name: str) -> None:
-    """The screen as first seen, and the whole page (Streamlit scrolls inside its main area,
-    so the tall shot grows the viewport to the content)."""
+    """The screen as first seen, and the whole page (NAME-full.png)."""
     path = out / f"{name}.png"
     page.screenshot(path=path)
+    whole_page_shot(page, out / f"{name}-full.png")
     print(path)
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
-        ".map(e => e.scrollHeight))"
-    )
-    if height > size["height"] + 40:
-        page.set_viewport_size({"width": size["width"], "height": height + 40})
-        settle(page)
-        tall = out / f"{name}-full.png"
-        page.screenshot(path=tall)
-        print(tall)
-        page.set_viewport_size(size)
 
 
 def open_debrief_of(page, url, store, login, wanted) -> str:

@@ -36,36 +36,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(
-    db: Path, cwd: Path = ROOT, extra_env: dict | None = None, extra_args: tuple = (), port=None
+def running_streamlit(
+    script: Path,
+    db: Path,
+    *,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    args: tuple = (),
+    port: int | None = None,
 ):
-    """Start the app; yield its base URL once /_stcore/health answers; stop it after."""
+    """`streamlit run SCRIPT` on a free port (or `port`) with its own database; yields its base
+    URL and its process once /_stcore/health answers; stops it after. The log is beside `db`."""
     port = port or free_port()
-    env = {
+    environment = {
         **os.environ,
         "DEBRIEF_DB": str(db),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "STREAMLIT_SERVER_HEADLESS": "true",
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
         "PYTHONPATH": str(ROOT),
-        **(extra_env or {}),
+        **(env or {}),
     }
-    log = open(db.with_suffix(".server.log"), "w")  # noqa: SIM115 - closed below
+    log = open(db.with_suffix(f".{script.stem}.log"), "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "server.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            *extra_args,
+            *(sys.executable, "-m", "streamlit", "run", str(script)),
+            *("--server.port", str(port), "--server.address", "127.0.0.1", *args),
         ],
         cwd=cwd,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -82,7 +81,7 @@ def streamlit_server(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start: see {log.name}")
             time.sleep(0.25)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -90,6 +89,32 @@ def streamlit_server(
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def streamlit_server(
+    db: Path, cwd: Path = ROOT, extra_env: dict | None = None, extra_args: tuple = (), port=None
+):
+    """The app (server.py) on its own database; yields its base URL once it answers."""
+    with running_streamlit(
+        ROOT / "server.py", db, cwd=cwd, env=extra_env, args=extra_args, port=port
+    ) as (url, _):
+        yield url
+
+
+def whole_page_shot(page: Page, path: Path) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main area, so the viewport
+    grows to the content for the shot, then goes back."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
+        ".map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(height + 40, size["height"])})
+    settle(page)
+    page.screenshot(path=path)
+    page.set_viewport_size(size)
 
 
 def launch(playwright: Playwright) -> Browser:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from harness import ROOT, settle, sign_in, streamlit_server, visit
+from harness import ROOT, settle, sign_in, streamlit_server, visit, whole_page_shot
 
 from scoring import debrief, openings, people, scorecards
 from scoring.matrix import full_scores
@@ -207,20 +207,6 @@ def test_no_debrief_chart_overflows_its_column(panels, browser, panel, width):
                 box
             )
             assert chart["right"] <= main["right"] + 1 and chart["right"] <= width, box
-        _shoot(page, SHOTS / f"debrief-{panel}-{width}.png")
+        whole_page_shot(page, SHOTS / f"debrief-{panel}-{width}.png")
     finally:
         context.close()
-
-
-def _shoot(page, path: Path) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so grow the viewport to it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
-        ".map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": height + 40})
-    settle(page)
-    page.screenshot(path=path)
-    page.set_viewport_size(size)

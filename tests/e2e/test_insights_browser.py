@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from harness import settle, sign_in, visit
+from harness import settle, sign_in, visit, whole_page_shot
 from test_accessibility import problems
 
 SHOTS = Path(os.environ.get("DEBRIEF_SHOTS", "/tmp/insights-shots"))
@@ -30,20 +30,6 @@ SECTIONS = {
     "Thresholds": "Thresholds against the history",
     "After the hire": "After the hire",
 }
-
-
-def shoot(page, path: Path) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so grow the viewport to it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    height = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
-        ".map(e => e.scrollHeight))"
-    )
-    page.set_viewport_size({"width": size["width"], "height": height + 40})
-    settle(page)
-    page.screenshot(path=path)
-    page.set_viewport_size(size)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -73,7 +59,9 @@ def test_a_hiring_manager_reads_the_insights_at_any_width(demo_app, browser, wid
                 assert chart["height"] > 60 and chart["width"] > 150, (label, box)
                 assert chart["right"] <= main["right"] + 1 and chart["right"] <= width, box
             found += problems(page, f"insights: {label} at {width}")
-            shoot(page, SHOTS / f"insights-manager-{label.split()[0].lower()}-{width}.png")
+            whole_page_shot(
+                page, SHOTS / f"insights-manager-{label.split()[0].lower()}-{width}.png"
+            )
         assert charts >= 4
         assert not found, "\n".join(found)  # axe-core: no serious or critical violation
     finally:
@@ -89,4 +77,4 @@ def test_an_interviewer_sees_only_how_they_score(demo_app, new_page):
     page.get_by_role("heading", name="How you score compared with your co-interviewers").wait_for()
     body = page.get_by_test_id("stMain").inner_text()
     assert "Do the interviewers agree?" not in body and "Interviewer calibration" not in body
-    shoot(page, SHOTS / "insights-interviewer-1280.png")
+    whole_page_shot(page, SHOTS / "insights-interviewer-1280.png")
