@@ -10,22 +10,10 @@ from ui import hire_outcomes
 from ui.downloads import rows_buttons
 from ui.guard import require
 from ui.session import store
-from ui.widgets import STRATEGY_LABELS, table
+from ui.widgets import STRATEGY_LABELS, data_flag, interval, number, share, table
 
 actor = require("insights")
 st.title("Insights")
-
-
-def number(value: float, digits: int = 2) -> str:
-    return "—" if value is None or value != value else f"{value:.{digits}f}"
-
-
-def share(value: float) -> str:
-    return "—" if value is None or value != value else f"{value:.0%}"
-
-
-def interval(low: float, high: float, fmt=number) -> str:
-    return "—" if low != low or high != high else f"{fmt(low)} to {fmt(high)}"
 
 
 def counted(row: dict, name: str) -> str:
@@ -34,10 +22,6 @@ def counted(row: dict, name: str) -> str:
         f"{row[name]} ({share(row[f'{name}_share'])};"
         f" 95%: {interval(row[f'{name}_low'], row[f'{name}_high'], share)})"
     )
-
-
-def flag(provisional: bool) -> str:
-    return "provisional" if provisional else "enough data"
 
 
 def downloads(name: str, stem: str, pick) -> None:
@@ -84,7 +68,7 @@ def calibration_table(frame) -> None:
                 "leniency": f"{r['leniency']:+.2f}",
                 "95% interval": f"{r['low']:+.2f} to {r['high']:+.2f}",
                 "n shared": r["shared"],
-                "data": flag(r["provisional"]),
+                "data": data_flag(r["provisional"]),
                 "spread (SD)": number(r["spread"]),
                 "extremes": f"{share(r['extremes_share'])}"
                 f" ({interval(r['extremes_low'], r['extremes_high'], share)})",
@@ -200,7 +184,7 @@ def agreement_section() -> None:
                 "chance": "0 (range " + interval(r["chance_low"], r["chance_high"]) + ")",
                 "n candidates": r["candidates"],
                 "scores": r["scores"],
-                "data": flag(r["provisional"]),
+                "data": data_flag(r["provisional"]),
             }
             for r in agreement.to_dict("records")
         ]
@@ -257,7 +241,7 @@ def scales_section() -> None:
                     f" ({interval(r['floor_low'], r['floor_high'], share)})",
                     "ceiling": f"{share(r['ceiling_share'])}"
                     f" ({interval(r['ceiling_low'], r['ceiling_high'], share)})",
-                    "data": flag(r["provisional"]),
+                    "data": data_flag(r["provisional"]),
                 }
                 for r in view.criterion_use.to_dict("records")
             ]
@@ -338,7 +322,7 @@ def decisions_section() -> None:
                 else "— (committee votes not shown to you)",
                 "days to decision": f"{number(r['days_median'], 1)}"
                 f" (quartiles {number(r['days_p25'], 1)} to {number(r['days_p75'], 1)})",
-                "data": flag(r["provisional"]),
+                "data": data_flag(r["provisional"]),
             }
             for r in process.to_dict("records")
         ]
@@ -362,7 +346,7 @@ def decisions_section() -> None:
                 "no hire": r["no_hire"],
                 "cannot say": r["undecided"],
                 "opposite of the decision": counted(r, "differs"),
-                "data": flag(r["provisional"]),
+                "data": data_flag(r["provisional"]),
             }
             for r in view.what_if.to_dict("records")
         ]
@@ -395,7 +379,7 @@ def thresholds_section() -> None:
                 "at or above": counted(r, "above"),
                 "past hires stopped": r["hires_stopped"],
                 "past no-hires let through": r["no_hires_above"],
-                "data": flag(r["provisional"]),
+                "data": data_flag(r["provisional"]),
             }
             for r in sweep.to_dict("records")
         ]
@@ -416,7 +400,7 @@ def thresholds_section() -> None:
                 "decisions it changed": "— (committee votes not shown to you)"
                 if r["changed"] is None or r["changed"] != r["changed"]
                 else f"{int(r['changed'])} of {r['changed_of']}",
-                "data": flag(r["provisional"]),
+                "data": data_flag(r["provisional"]),
             }
             for r in used.to_dict("records")
         ]

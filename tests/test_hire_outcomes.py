@@ -496,7 +496,7 @@ def test_enough_hires_draw_a_chart_per_months(world):
     assert len(charts) == 1  # the 6-month ratings; none at 12 months yet
     cells = at.dataframe[0].value
     overall = cells[cells["criterion"] == "Overall recommendation"].iloc[0]
-    assert overall["n hires"] == 5 and overall[""] == "provisional"
+    assert overall["n hires"] == 5 and overall["data"] == "provisional"
     # overall 1..5 (r does not change with the position's scaling) against ratings 2 3 3 4 5:
     # deviations -2 -1 0 1 2 and -1.4 -0.4 -0.4 0.6 1.6, products 7, squares 10 and 5.2
     assert overall["r"] == f"{7 / math.sqrt(52):+.2f}" == "+0.97"

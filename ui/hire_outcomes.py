@@ -19,10 +19,14 @@ from scoring.store import Store
 from scoring.text import NOTE_MAX, plain_markdown
 from ui.downloads import rows_buttons
 from ui.widgets import (
+    data_flag,
     forget_problem,
+    interval,
+    number,
     problem_on_top,
     problem_under,
     remember_problem,
+    share,
     table,
 )
 
@@ -31,18 +35,6 @@ FIELDS = ("candidate_id", "months", "rating", "still_employed", "note")
 TOAST = "hire_outcome_recorded"
 SHOWN = 50  # hires listed for recording; a search finds the others
 NO_RATING = "none"  # the rating option for someone who left before one could be given
-
-
-def _number(value: float) -> str:
-    return "—" if value is None or value != value else f"{value:+.2f}"
-
-
-def _share(value: float) -> str:
-    return "—" if value is None or value != value else f"{value:.0%}"
-
-
-def _interval(low: float, high: float, fmt=_number) -> str:
-    return "—" if low != low or high != high else f"{fmt(low)} to {fmt(high)}"
 
 
 def render(store: Store, actor: Person, opening_ids: Sequence[int]) -> None:
@@ -203,9 +195,9 @@ def _correlations(correlations: pd.DataFrame) -> None:
                 "rubric": r["rubric"],
                 "months": r["months"],
                 "n hires": r["n"],
-                "r": _number(r["r"]),
-                "95% interval": _interval(r["low"], r["high"]),
-                "": "provisional" if r["provisional"] else "",
+                "r": number(r["r"], signed=True),
+                "95% interval": interval(r["low"], r["high"], lambda v: number(v, signed=True)),
+                "data": data_flag(r["provisional"]),
             }
             for r in correlations.to_dict("records")
         ]
@@ -216,7 +208,7 @@ def _retention(retained: pd.DataFrame) -> None:
     st.markdown("**How many hires stayed?**")
     for r in retained.to_dict("records"):
         st.markdown(
-            f"At {r['months']} months: **{_share(r['share'])} still work here** (95% interval"
-            f" {_interval(r['low'], r['high'], _share)}; {r['still_employed']} of {r['n']} hires"
+            f"At {r['months']} months: **{share(r['share'])} still work here** (95% interval"
+            f" {interval(r['low'], r['high'], share)}; {r['still_employed']} of {r['n']} hires"
             f" with an outcome recorded then{', provisional' if r['provisional'] else ''})."
         )

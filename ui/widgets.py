@@ -107,6 +107,28 @@ def show_problem(problem: Exception | str) -> None:
     st.error(plain_markdown(str(problem)), icon=":material/error:")
 
 
+def number(value: float | None, digits: int = 2, signed: bool = False) -> str:
+    """A figure for a table: "—" where there is none (None or NaN)."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def share(value: float | None) -> str:
+    """A share as a percentage, "—" where there is none."""
+    return "—" if value is None or value != value else f"{value:.0%}"
+
+
+def interval(low: float, high: float, fmt=number) -> str:
+    """A 95% interval in words ("0.41 to 0.77"), "—" where there is none."""
+    return "—" if low != low or high != high else f"{fmt(low)} to {fmt(high)}"
+
+
+def data_flag(provisional: bool) -> str:
+    """A figure's "data" column: whether its n reaches the stated minimum."""
+    return "provisional" if provisional else "enough data"
+
+
 def table(rows: list[dict], max_rows: int = 20) -> None:
     """A read-only table tall enough to show every row (up to `max_rows`, then it scrolls)."""
     shown = min(len(rows), max_rows)
