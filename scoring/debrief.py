@@ -555,25 +555,34 @@ def debrief(
         )
 
 
-def _decisions(db: Database, candidate_id: int) -> list[DecisionRecord]:
-    rows = db.execute(
-        """SELECT d.*, p.name FROM decisions d JOIN people p ON p.id = d.decided_by
-           WHERE d.candidate_id = ? ORDER BY d.id""",
-        [candidate_id],
-    ).fetchall()
-    return [
-        DecisionRecord(
-            id=r["id"],
-            outcome=r["outcome"],
-            decided_by=r["name"],
-            decided_at=parse_stamp(r["decided_at"]),
-            rationale=r["rationale"],
-            accepts_responsibility=bool(r["accepts_responsibility"]),
-            strategy=json.loads(r["strategy"]),
-            engine_result=json.loads(r["engine_result"]),
+def decision_records(db: Database, ids: list[int]) -> dict[int, list[DecisionRecord]]:
+    """Every recorded decision of each candidate, oldest first (one query; the last is the
+    decision in force)."""
+    found: dict[int, list[DecisionRecord]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    for r in db.execute(
+        f"""SELECT d.*, p.name FROM decisions d JOIN people p ON p.id = d.decided_by
+            WHERE d.candidate_id IN ({",".join("?" * len(ids))}) ORDER BY d.id""",
+        ids,
+    ):
+        found[r["candidate_id"]].append(
+            DecisionRecord(
+                id=r["id"],
+                outcome=r["outcome"],
+                decided_by=r["name"],
+                decided_at=parse_stamp(r["decided_at"]),
+                rationale=r["rationale"],
+                accepts_responsibility=bool(r["accepts_responsibility"]),
+                strategy=json.loads(r["strategy"]),
+                engine_result=json.loads(r["engine_result"]),
+            )
         )
-        for r in rows
-    ]
+    return found
+
+
+def _decisions(db: Database, candidate_id: int) -> list[DecisionRecord]:
+    return decision_records(db, [candidate_id])[candidate_id]
 
 
 def cast_vote(

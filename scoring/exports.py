@@ -34,7 +34,7 @@ from scoring.permissions import (
     opening_facts,
     why_not,
 )
-from scoring.store import Store, now_utc, parse_stamp
+from scoring.store import Store, now_utc
 from scoring.text import formula_like, plain_markdown
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -565,31 +565,6 @@ def _labels(db, actor: Person, facts: dict, ids: list[int]) -> dict[int, str]:
     }
 
 
-def _decision_records(db, ids: list[int]) -> dict[int, list[debrief.DecisionRecord]]:
-    """Every recorded decision of each candidate, oldest first (one query)."""
-    found: dict[int, list[debrief.DecisionRecord]] = {i: [] for i in ids}
-    if not ids:
-        return found
-    for r in db.execute(
-        f"""SELECT d.*, p.name FROM decisions d JOIN people p ON p.id = d.decided_by
-            WHERE d.candidate_id IN ({",".join("?" * len(ids))}) ORDER BY d.id""",
-        ids,
-    ):
-        found[r["candidate_id"]].append(
-            debrief.DecisionRecord(
-                id=r["id"],
-                outcome=r["outcome"],
-                decided_by=r["name"],
-                decided_at=parse_stamp(r["decided_at"]),
-                rationale=r["rationale"],
-                accepts_responsibility=bool(r["accepts_responsibility"]),
-                strategy=json.loads(r["strategy"]),
-                engine_result=json.loads(r["engine_result"]),
-            )
-        )
-    return found
-
-
 def _decision_rows_for(db, actor: Person, opening, ids: list[int]) -> list[dict[str, Any]]:
     """The decision rows of these candidates, in their order, in five queries for them all.
     Every row goes through the permission table: the decision only where the actor may see it,
@@ -605,7 +580,7 @@ def _decision_rows_for(db, actor: Person, opening, ids: list[int]) -> list[dict[
         )
     }
     withheld = {i: why_not(actor, "see_decision", facts[i]) for i in ids}
-    records = _decision_records(db, [i for i in ids if withheld[i] is None])
+    records = debrief.decision_records(db, [i for i in ids if withheld[i] is None])
     rows = []
     for candidate_id in ids:
         decisions = records.get(candidate_id, [])

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.charts import FONT
-from scoring.debrief import applicable_strategies
+from scoring.debrief import applicable_strategies, decision_records
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
 from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
 from scoring.permissions import (
@@ -993,19 +993,13 @@ def _compute(db, opening_ids, counted, votes_seen, scope) -> Insights:
     cards, scores = latest_scorecards(db, f"c.id IN {IDS}", [counted_json])
     rubrics = _rubrics(db, set(scores["rubric_hash"]) | set(cards["rubric_hash"]))
     openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
-    panels = _panels(db, counted_json, set(votes_seen), cards, scores, rubrics, openings)
+    panels = _panels(db, counted, set(votes_seen), cards, scores, rubrics, openings)
     return _figures(scope, cards, scores, rubrics=rubrics, panels=panels, openings=openings)
 
 
-def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
+def _panels(db, counted, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
     """The decided candidates among those counted, as engine input: a few set-based queries."""
-    decisions: dict[int, list] = {}
-    for r in db.execute(
-        "SELECT candidate_id, outcome, decided_at, engine_result FROM decisions"
-        f" WHERE candidate_id IN {IDS} ORDER BY candidate_id, id",
-        [counted_json],
-    ):
-        decisions.setdefault(r[0], []).append(r)
+    decisions = {c: made for c, made in decision_records(db, counted).items() if made}
     if not decisions:
         return []
     decided_json = json.dumps(sorted(decisions))
@@ -1069,10 +1063,10 @@ def _panels(db, counted_json, votes_seen, cards, scores, rubrics, openings) -> l
                     for sid, overall in zip(group["scorecard_id"], group["overall"], strict=True)
                 ),
                 frozen=result,
-                first=made[0][1],
-                final=made[-1][1],
-                engine_at_decision=json.loads(made[-1][3]),
-                decided_at=parse_stamp(made[0][2]),
+                first=made[0].outcome,
+                final=made[-1].outcome,
+                engine_at_decision=made[-1].engine_result,
+                decided_at=made[0].decided_at,
                 interviewed_at=parse_stamp(max(group["ends_at"])),
                 votes=tuple(votes[candidate_id]) if candidate_id in votes else None,
             )
