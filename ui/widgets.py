@@ -96,10 +96,14 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
-    """Show (once) the message a change left with `flash`."""
+    """Show (once) the message a change left with `flash`, in a slot that is there on every run.
+    Without the slot, everything below would move up one place on the next run, and Streamlit
+    redraws a moved expander closed: the open "Correct this scorecard" shut on the first rerun
+    after a submission, taking the button being pressed with it."""
+    slot = st.empty()
     message = st.session_state.pop("flash", None)
     if message:
-        st.success(plain_markdown(message), icon=":material/check_circle:")
+        slot.success(plain_markdown(message), icon=":material/check_circle:")
 
 
 def show_problem(problem: Exception | str) -> None:

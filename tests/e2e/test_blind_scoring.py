@@ -85,7 +85,12 @@ def test_default_rule_hides_until_own_is_in_then_shows(tmp_path, new_page):
         # a correction now is marked as made after seeing others' scores
         ana.get_by_text("Correct this scorecard").click()
         ana.get_by_text("You have seen others' scores").wait_for()
-        ana.get_by_role("textbox", name="Why are you correcting it?").fill("Reread my notes")
+        reason = ana.get_by_role("textbox", name="Why are you correcting it?")
+        reason.fill("Reread my notes")
+        # Sent on leaving the box, as a person does before reaching for the button: a click that
+        # lands while the box's own rerun is on its way can be lost (streamlit#8725).
+        reason.press("Tab")
+        settle(ana)
         ana.get_by_role("button", name="Submit the correction…").click()
         ana.get_by_role("button", name="Submit: it is final").click()
         ana.get_by_text("Correction submitted.").wait_for()
