@@ -1268,19 +1268,22 @@ def share_chart(points: pd.DataFrame, label: str) -> alt.TopLevelMixin:
     return _legible((bars + names).properties(width="container", height=alt.Step(step)))
 
 
-def _row_names(frame: pd.DataFrame, y: alt.Y, x: alt.X, shift: float) -> alt.Chart:
-    """Each row's (wrapped) label written above its own line, from `at` on the x axis."""
-    return (
-        alt.Chart(alt.InlineData(values=_records(frame, "row", "label", "at")))
-        .mark_text(
-            align="left",
-            baseline="bottom",
-            fontSize=FONT - 2,
-            yOffset=-4 - shift,
-            lineBreak="\n",
-        )
-        .encode(x=x, y=y, text=alt.Text("label:N"))
+def _row_names(frame: pd.DataFrame, y: alt.Y, x: alt.X, shift: float) -> alt.LayerChart:
+    """Each row's (wrapped) label written above its own line, from `at` on the x axis, on a
+    white halo: a dashed reference line that crosses the words (zero, on a narrow screen) passes
+    behind them instead of through them."""
+    text = alt.Chart(alt.InlineData(values=_records(frame, "row", "label", "at"))).encode(
+        x=x, y=y, text=alt.Text("label:N")
     )
+    words = {
+        "align": "left",
+        "baseline": "bottom",
+        "fontSize": FONT - 2,
+        "yOffset": -4 - shift,
+        "lineBreak": "\n",
+    }
+    halo = text.mark_text(**words, stroke="white", strokeWidth=4, strokeJoin="round")
+    return alt.layer(halo, text.mark_text(**words))
 
 
 def _rules(rules: list[tuple[float, str]], x: alt.X) -> list[alt.Chart]:
@@ -1355,7 +1358,8 @@ def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLe
     )
     long["line"] = long["line"].map(SWEEP_LINES)
     x = alt.X("bar:Q", title="Bar (weighted score)", scale=alt.Scale(domain=[0.2, 0.9]))
-    y = alt.Y("share:Q", title="Share of decided candidates", axis=alt.Axis(format="%"))
+    share_axis = {"title": "Share of decided candidates", "axis": alt.Axis(format="%")}
+    y = alt.Y("share:Q", **share_axis)
     colour = alt.Color(
         "line:N",
         title=None,
@@ -1365,7 +1369,7 @@ def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLe
     band = (
         alt.Chart(alt.InlineData(values=_records(data, "bar", "above_low", "above_high")))
         .mark_area(opacity=0.2, color="#1565c0")
-        .encode(x=x, y=alt.Y("above_low:Q", title=None), y2="above_high:Q")
+        .encode(x=x, y=alt.Y("above_low:Q", **share_axis), y2="above_high:Q")
     )
     lines = (
         alt.Chart(alt.InlineData(values=_records(long, "bar", "line", "share")))
