@@ -124,13 +124,16 @@ def launch(playwright: Playwright) -> Browser:
 
 
 def settle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the app has finished running its script."""
+    """Wait until the app has finished running its script; fail if it drew an exception."""
     page.wait_for_timeout(100)  # a click's rerun may not have started yet
     page.wait_for_selector(
         "[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout
     )
     page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=timeout)
     page.wait_for_timeout(150)  # let the last deltas paint
+    failed = page.get_by_test_id("stException")
+    # an exception drawn on the page is a defect wherever a test happens to be
+    assert failed.count() == 0, f"{page.url}: {failed.first.inner_text()}"
 
 
 def visit(page: Page, url: str) -> Page:
