@@ -226,7 +226,8 @@ for card, position in zip(view.scorecards, result.positions, strict=True):
     with st.expander(
         f"**{plain_markdown(position.interviewer, one_line=True)}**"
         f" · {plain_markdown(card.session_title, one_line=True)} · {arrow}"
-        f" ({position.position.value}{strong}){flags}"
+        f" ({position.position.value}{strong}){flags}",
+        key=f"card_{card.assignment_id}",
     ):
         show_scorecard(card, rubrics[card.rubric_hash], opening, who=False)
 
@@ -288,7 +289,7 @@ if view.may_vote:
                 flash("Your vote is changed." if view.own_vote else "Your vote is in.")
                 st.rerun()
 
-with st.expander("Export the decision summary"):
+with st.expander("Export the decision summary", key="export_summary"):
     summary_buttons(store(), actor, candidate_id, view.candidate)
 
 if not view.may_decide:

@@ -197,9 +197,9 @@ def agreement_section() -> None:
             " rewriting their anchors (clearer, more behavioural descriptions of each point).",
             icon=":material/edit_note:",
         )
-        for r in rewrite.to_dict("records"):
+        for i, r in enumerate(rewrite.to_dict("records")):
             label = plain_markdown(f"{r['criterion']} ({r['rubric']})", one_line=True)
-            with st.expander(f"{label}: α {number(r['alpha'])}"):
+            with st.expander(f"{label}: α {number(r['alpha'])}", key=f"rewrite_{i}"):
                 st.markdown(plain_markdown(r["anchors"].replace("; ", "\n\n")))
     unknown = agreement[agreement["alpha"].isna()]
     if not unknown.empty:

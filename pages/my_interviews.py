@@ -73,7 +73,7 @@ if past or view.earlier_page > 1:
 
 recused = [a for a in mine if a.status.state == "recused"]
 if recused:
-    with st.expander(f"Recused ({len(recused)})"):
+    with st.expander(f"Recused ({len(recused)})", key="recused"):
         for item in recused:
             st.markdown(
                 "- "

@@ -48,7 +48,7 @@ else:
 
 still_open = [o for o in existing if o.closed_at is None]
 if still_open:
-    with st.expander("Change or close an opening"):
+    with st.expander("Change or close an opening", key="change_opening"):
         changing = st.selectbox(
             "Opening to change", still_open, format_func=lambda o: o.title, key="edit_pick"
         )

@@ -47,7 +47,8 @@ st.header("Rubrics")
 for rubric in found.rubrics.values():
     with st.expander(
         f"**{plain_markdown(rubric.title, one_line=True)}** · {rubric.duration_minutes} min"
-        f" · {len(rubric.criteria)} criteria"
+        f" · {len(rubric.criteria)} criteria",
+        key=f"rubric_{rubric.id}_{rubric.version}",
     ):
         st.caption(
             f"id `{rubric.id}` · version {rubric.version} · content hash {rubric.content_hash[:12]}"

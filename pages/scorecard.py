@@ -56,7 +56,7 @@ if sheet.recusal_reason:
     st.stop()
 
 st.caption(plain_markdown(sheet.rubric.assesses))
-with st.expander("How to run and score this session (instructions)"):
+with st.expander("How to run and score this session (instructions)", key="instructions"):
     st.markdown(plain_markdown(sheet.rubric.instructions))
 
 
@@ -186,7 +186,7 @@ if sheet.own is None:
     show_save_state()
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     confirm_if_pending()
-    with st.expander("Declare a conflict of interest"):
+    with st.expander("Declare a conflict of interest", key="conflict"):
         st.write(
             "If you know the candidate personally or have another conflict of interest, say so"
             " before scoring. The interview leaves your list and the coordinator finds"
@@ -213,7 +213,7 @@ st.success(
 )
 with st.container(border=True):
     show_scorecard(sheet.own, sheet.rubric, sheet.opening, who=False)
-with st.expander("Correct this scorecard"):
+with st.expander("Correct this scorecard", key="correct"):
     if sheet.sees_others:
         st.warning(
             "You have seen others' scores: a correction now is marked as made after seeing them.",
@@ -236,7 +236,7 @@ else:
             f" · {plain_markdown(card.session_title, one_line=True)} ·"
             f" {card.overall} {plain_markdown(sheet.opening.scale.labels[card.overall])}"
         )
-        with st.expander(label):
+        with st.expander(label, key=f"card_{card.assignment_id}"):
             show_scorecard(
                 card, openings.rubric(store(), card.rubric_hash), sheet.opening, who=False
             )

@@ -112,7 +112,10 @@ for candidate, seat in missing:
                 st.rerun()
 
 for candidate in candidates:
-    with st.expander(plain_markdown(candidate.candidate, one_line=True)):
+    with st.expander(
+        plain_markdown(candidate.candidate, one_line=True),
+        key=f"candidate_{candidate.candidate_id}",
+    ):
         if not candidate.seats:
             st.caption("Nothing scheduled yet.")
         for seat in candidate.seats:
@@ -146,7 +149,7 @@ if openings.may_on_opening(store(), actor, "manage_opening", opening.id):
         )
     for message in outbox.messages(store(), actor, opening.id):
         label = f"{message.subject} — to {message.to} · {message.state}"
-        with st.expander(plain_markdown(label, one_line=True)):
+        with st.expander(plain_markdown(label, one_line=True), key=f"message_{message.id}"):
             if message.last_error:
                 st.caption(plain_markdown(f"Last attempt: {message.last_error}"))
             st.text(message.text)

@@ -68,7 +68,7 @@ def show_rubric(rubric: Rubric, *, instructions: bool = True, sources: bool = Fa
     the rubric and under each criterion (the Rubrics page; never the scorecard form)."""
     st.markdown(plain_markdown(rubric.assesses))
     if instructions:
-        with st.expander("Instructions to the scorer", expanded=False):
+        with st.expander("Instructions to the scorer", key=f"scorer_instructions_{rubric.id}"):
             st.markdown(plain_markdown(rubric.instructions))
     if sources and rubric.sources:
         st.caption(plain_markdown(sources_line(rubric.sources)))

@@ -113,3 +113,21 @@ def test_a_server_restart_under_an_open_form_loses_nothing(tmp_path, new_page):
     with streamlit_server(world.store.path, port=port):
         wait_until_saved(cy, world, on_screen, seconds=30)
         assert cy.get_by_role("textbox", name="Access code").count() == 0  # still signed in
+
+
+def test_what_is_open_stays_open_when_the_first_draft_is_saved(tmp_path, new_page):
+    """The first choice saves the draft and adds a line above the form; the instructions and
+    the conflict-of-interest box the interviewer opened stay open (Streamlit redraws a block
+    that moved up or down closed)."""
+    world = build(tmp_path / "first-draft.sqlite")
+    code = people.issue_code(world.store, world.coordinator, world.cy.id)
+    with streamlit_server(world.store.path) as url:
+        cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
+        sign_in(cy, "cy@example.com", code)
+        cy.get_by_text("Declare a conflict of interest").click()
+        recuse = cy.get_by_role("button", name="Recuse myself from this interview")
+        recuse.wait_for()
+        cy.get_by_test_id("stRadio").first.locator("[role=radiogroup] label").first.click()
+        settle(cy)
+        cy.get_by_text("Your draft is filled in below").wait_for()
+        assert recuse.is_visible()
