@@ -23,6 +23,7 @@ supersedes; the latest counts), each with an audit entry holding a digest of the
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
@@ -51,6 +52,11 @@ from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import NAME_MAX, NOTE_MAX, check_length
 
 MONTHS = (6, 12)
+# A rating can be recorded from a month before its anniversary of the decision (a review may
+# fall a little early; the start date is later than the decision anyway), never before: a
+# "12-month" rating given in the first weeks would be read as one by every figure. That someone
+# has left (no rating) can be recorded as soon as it happens.
+RATING_FROM_MONTHS = {6: 5, 12: 11}
 RATING_SCALE = {
     1: "well below expectations",
     2: "below expectations",
@@ -138,6 +144,16 @@ def _whole(value) -> int | None:
     return value
 
 
+def rating_from(decided_at: datetime, months: int) -> datetime:
+    """The first moment a `months` rating of a hire decided at `decided_at` can be recorded:
+    `RATING_FROM_MONTHS[months]` calendar months later (the 31st becoming the month's last)."""
+    month = decided_at.month - 1 + RATING_FROM_MONTHS[months]
+    year, month = decided_at.year + month // 12, month % 12 + 1
+    return decided_at.replace(
+        year=year, month=month, day=min(decided_at.day, calendar.monthrange(year, month)[1])
+    )
+
+
 def check_outcome(
     months: object, rating: object, still_employed: object, note: str | None
 ) -> tuple[int, int | None, bool, str]:
@@ -183,6 +199,22 @@ def record_outcome(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "record_outcome", candidate_facts(db, candidate_id))
+        if rating is not None:
+            decided = parse_stamp(
+                db.execute(
+                    "SELECT decided_at FROM decisions WHERE candidate_id = ? ORDER BY id DESC"
+                    " LIMIT 1",
+                    [candidate_id],
+                ).fetchone()[0]
+            )
+            opens = rating_from(decided, months)
+            if at < opens:
+                raise InvalidInput(
+                    f"months: A {months}-month rating can be recorded from"
+                    f" {opens.date().isoformat()}, {RATING_FROM_MONTHS[months]} months after the"
+                    f" hire was decided ({decided.date().isoformat()}). Before then, only that"
+                    " they have left can be recorded (no rating, not still working here)."
+                )
         outcome_id = db.execute(
             """INSERT INTO hire_outcomes (candidate_id, months, rating, still_employed, note,
                  recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -323,6 +355,10 @@ def hire_rows(hired: list[Hire]) -> list[dict]:
             "candidate": h.candidate,
             "opening": h.opening,
             "hired_on": h.decided_at.date().isoformat(),
+            **{
+                f"rating_{months}m_from": rating_from(h.decided_at, months).date().isoformat()
+                for months in MONTHS
+            },
         }
         for months in MONTHS:
             o = h.latest(months)

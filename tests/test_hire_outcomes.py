@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -20,10 +20,12 @@ from scoring import cli, debrief, openings, outcomes, scorecards
 from scoring.errors import InvalidInput
 from scoring.insights import share_interval
 from scoring.matrix import full_scores
+from scoring.store import now_utc
 from scoring.text import NOTE_MAX
 from world import DAY, World, build, submit
 
 CODING = 3  # the loop's coding session: a pair of interviewers scores it
+LATER = now_utc() + timedelta(days=400)  # past the time any rating can be recorded
 
 
 def hire(
@@ -97,11 +99,17 @@ def rows(w: World, sql: str, *params) -> list[sqlite3.Row]:
 
 def test_the_hiring_manager_records_and_a_later_record_supersedes(hired):
     w = hired
-    first = outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 3, True, "settling in")
+    first = outcomes.record_outcome(
+        w.store, w.manager, w.candidate_id, 6, 3, True, "settling in", now=LATER
+    )
     assert (first.months, first.rating, first.still_employed) == (6, 3, True)
     assert first.recorded_by == "Maria Manager" and first.note == "settling in"
-    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 4, True, "  grew fast  ")
-    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 12, None, False, "left in May")
+    outcomes.record_outcome(
+        w.store, w.manager, w.candidate_id, 6, 4, True, "  grew fast  ", now=LATER
+    )
+    outcomes.record_outcome(
+        w.store, w.manager, w.candidate_id, 12, None, False, "left in May", now=LATER
+    )
 
     (grace,) = outcomes.hires(w.store, w.manager, [w.opening_id])
     assert grace.candidate == "Grace Hopper" and grace.opening == "Data scientist"
@@ -147,17 +155,63 @@ def test_each_field_is_checked_and_named(hired, change, message):
     given["note"] = ""
     given.update(change)
     with pytest.raises(InvalidInput) as refused:
-        outcomes.record_outcome(w.store, w.manager, **given)
+        outcomes.record_outcome(w.store, w.manager, **given, now=LATER)
     assert str(refused.value).startswith(message)
     assert rows(w, "SELECT COUNT(*) FROM hire_outcomes")[0][0] == 0
 
 
 def test_a_rating_may_be_left_out_only_for_someone_who_left(hired):
     w = hired
-    left = outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, None, False)
+    left = outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, None, False, now=LATER)
     assert left.rating is None and not left.still_employed
-    rated = outcomes.record_outcome(w.store, w.manager, w.candidate_id, 12, 2, 0)
+    rated = outcomes.record_outcome(w.store, w.manager, w.candidate_id, 12, 2, 0, now=LATER)
     assert rated.rating == 2 and rated.still_employed is False
+
+
+def test_a_rating_waits_for_its_time_and_a_departure_does_not(hired):
+    """A 6-month rating the day after the decision would be read as one by every figure: it is
+    refused until 5 months after the decision (12-month: 11), to the second; that the hire has
+    left can be recorded at once."""
+    w = hired
+    (grace,) = outcomes.hires(w.store, w.manager, [w.opening_id])
+    decided = grace.decided_at
+    six, twelve = outcomes.rating_from(decided, 6), outcomes.rating_from(decided, 12)
+    assert 150 <= (six - decided).days <= 153 and 333 <= (twelve - decided).days <= 337
+    for months, opens in ((6, six), (12, twelve)):
+        with pytest.raises(InvalidInput) as early:
+            outcomes.record_outcome(
+                w.store, w.manager, w.candidate_id, months, 4, True,
+                now=opens - timedelta(seconds=1),
+            )  # fmt: skip
+        assert str(early.value).startswith(
+            f"months: A {months}-month rating can be recorded from {opens.date().isoformat()}"
+        )
+        assert decided.date().isoformat() in str(early.value)
+    assert rows(w, "SELECT COUNT(*) FROM hire_outcomes")[0][0] == 0
+    left = outcomes.record_outcome(
+        w.store, w.manager, w.candidate_id, 12, None, False, "left", now=decided + timedelta(days=9)
+    )
+    assert left.rating is None
+    rated = outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 3, True, now=six)
+    assert rated.rating == 3
+    (row,) = outcomes.hire_rows(outcomes.hires(w.store, w.manager, [w.opening_id]))
+    assert row["rating_6m_from"] == six.date().isoformat()
+    assert row["rating_12m_from"] == twelve.date().isoformat()
+
+
+@pytest.mark.parametrize(
+    "decided, months, opens",
+    [
+        ("2026-01-31", 6, "2026-06-30"),  # the 31st: the month's last day
+        ("2026-08-31", 12, "2027-07-31"),
+        ("2027-09-30", 6, "2028-02-29"),  # a leap year
+        ("2026-09-30", 6, "2027-02-28"),
+        ("2026-12-15", 12, "2027-11-15"),
+    ],
+)
+def test_the_first_day_a_rating_can_be_recorded(decided, months, opens):
+    at = datetime.fromisoformat(f"{decided}T14:30:00+00:00")
+    assert outcomes.rating_from(at, months) == datetime.fromisoformat(f"{opens}T14:30:00+00:00")
 
 
 # ------------------------------------------------------------------------- history, locked
@@ -183,7 +237,7 @@ def sql(w: World, statement: str, *params) -> None:
 )
 def test_outcomes_are_append_only(hired, statement):
     w = hired
-    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True)
+    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True, now=LATER)
     with pytest.raises(sqlite3.IntegrityError, match="hire_outcomes is append-only"):
         sql(w, statement)
     assert [r["rating"] for r in rows(w, "SELECT rating FROM hire_outcomes")] == [2]
@@ -212,7 +266,7 @@ def run_verify(w: World) -> tuple[int, str]:
 
 
 def test_verify_counts_the_outcomes_it_checked(hired):
-    outcomes.record_outcome(hired.store, hired.manager, hired.candidate_id, 6, 4, True)
+    outcomes.record_outcome(hired.store, hired.manager, hired.candidate_id, 6, 4, True, now=LATER)
     code, said = run_verify(hired)
     assert code == 0 and "1 hire_outcomes" in said
 
@@ -220,7 +274,7 @@ def test_verify_counts_the_outcomes_it_checked(hired):
 @pytest.mark.tampered
 def test_verify_names_an_outcome_changed_behind_the_triggers(hired):
     w = hired
-    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True)
+    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True, now=LATER)
     sql(w, "DROP TRIGGER hire_outcomes_append_only_update")
     sql(w, "UPDATE hire_outcomes SET rating = 5")
     code, said = run_verify(w)
@@ -353,7 +407,7 @@ def test_predictors_are_the_latest_raw_scores_of_hires_with_an_outcome(world):
     )
     ben = hire(w, "Ben", {"ana": (1, {}), "bo": (2, {})}, day=2)
     nora = hire(w, "Nora", {"ana": (0, {}), "bo": (1, {})}, outcome="no_hire", day=3)
-    outcomes.record_outcome(w.store, w.manager, ada, 6, 5, True)
+    outcomes.record_outcome(w.store, w.manager, ada, 6, 5, True, now=LATER)
     # Ben has no outcome yet; Nora was not hired: neither is read
     predictors, recorded = outcomes.outcome_rows(w.store, w.manager, [w.opening_id])
     assert set(predictors["candidate_id"]) == {ada} and set(recorded["candidate_id"]) == {ada}
@@ -373,7 +427,7 @@ def test_predictors_are_the_latest_raw_scores_of_hires_with_an_outcome(world):
 def test_a_hire_reversed_later_no_longer_counts(world):
     w = world
     ada = hire(w, "Ada", {"ana": (4, {}), "bo": (4, {})})
-    outcomes.record_outcome(w.store, w.manager, ada, 6, 5, True)
+    outcomes.record_outcome(w.store, w.manager, ada, 6, 5, True, now=LATER)
     debrief.record_decision(w.store, w.manager, ada, "no_hire", "Offer withdrawn", True)
     predictors, recorded = outcomes.outcome_rows(w.store, w.manager, [w.opening_id])
     assert predictors.empty and recorded.empty
@@ -392,14 +446,14 @@ def test_the_latest_hires_first_searched_and_bounded(world):
     with pytest.raises(InvalidInput, match=r"^search: 1,000 characters"):
         outcomes.hires(w.store, w.manager, [w.opening_id], "x" * 1_000)
     for candidate_id in ids:
-        outcomes.record_outcome(w.store, w.manager, candidate_id, 6, 3, True)
+        outcomes.record_outcome(w.store, w.manager, candidate_id, 6, 3, True, now=LATER)
     predictors, _ = outcomes.outcome_rows(w.store, w.manager, [w.opening_id], limit=2)
     assert set(predictors["candidate_id"]) == set(ids[-2:])
 
 
 def test_the_rows_offered_for_download_are_plain(hired):
     w = hired
-    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 4, True, "good")
+    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 4, True, "good", now=LATER)
     (row,) = outcomes.hire_rows(outcomes.hires(w.store, w.manager, [w.opening_id]))
     assert row["rating_6m"] == "4 · above expectations" and row["still_employed_6m"] == "yes"
     assert row["rating_12m"] == "" and row["note_6m"] == "good"
@@ -451,19 +505,17 @@ def test_the_section_records_an_outcome_and_shows_the_figures(hired):
     at.button[0].click().run()
     assert [e.value for e in at.error] == ["Choose 1 to 5."]
     assert not outcomes.hires(w.store, w.manager, [w.opening_id])[0].six_months
+    # a rating the week of the decision: refused under "When", with the date it can be given
     at.selectbox[0].set_value(w.candidate_id)
     at.radio[0].set_value(6)
     at.radio[1].set_value(4)
     at.text_area[0].set_value("**settled** in")
     at.button[0].click().run()
     assert not at.exception, at.exception
-    assert [t.value for t in at.toast] == [
-        "Recorded for Grace Hopper at 6 months: 4 · above expectations."
-    ]
-    (grace,) = outcomes.hires(w.store, w.manager, [w.opening_id])
-    assert grace.six_months.rating == 4 and grace.six_months.note == "**settled** in"
-    assert any("100% still work here" in m.value for m in at.markdown)
-    assert not at.error
+    opens = outcomes.rating_from(grace.decided_at, 6).date().isoformat()
+    (early,) = [e.value for e in at.error]
+    assert early.startswith(f"A 6-month rating can be recorded from {opens}")
+    assert not at.toast and not outcomes.hires(w.store, w.manager, [w.opening_id])[0].six_months
     # someone who left: no rating, said in words
     at.selectbox[0].set_value(w.candidate_id)
     at.radio[0].set_value(12)
@@ -478,7 +530,7 @@ def test_the_section_records_an_outcome_and_shows_the_figures(hired):
 
 def test_a_coordinator_sees_the_figures_but_no_form(hired):
     w = hired
-    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 4, True)
+    outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 4, True, now=LATER)
     at = page(w, w.coordinator)
     assert not at.get("form_submit_button") and not at.selectbox
     assert any("Only hires have outcomes" in i.value for i in at.info)
@@ -490,7 +542,7 @@ def test_enough_hires_draw_a_chart_per_months(world):
     levels = [(1, 2), (2, 3), (3, 3), (4, 4), (5, 5)]
     for day, (overall, rating) in enumerate(levels, start=1):
         candidate_id = hire(w, f"Hire {day}", {"ana": (overall, {}), "bo": (overall, {})}, day=day)
-        outcomes.record_outcome(w.store, w.manager, candidate_id, 6, rating, True)
+        outcomes.record_outcome(w.store, w.manager, candidate_id, 6, rating, True, now=LATER)
     at = page(w, w.coordinator)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1  # the 6-month ratings; none at 12 months yet

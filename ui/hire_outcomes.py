@@ -61,8 +61,11 @@ def _record(store: Store, actor: Person, ids: list[int]) -> None:
     shown = outcomes.hires(store, actor, ids, search, limit=SHOWN)
     st.caption(
         f"Your hires, the latest decision first (at most {SHOWN}; search for others), with the"
-        " latest outcome recorded at 6 and 12 months. A new record for the same months replaces"
-        " the one shown; the earlier one stays in the history."
+        " latest outcome recorded at 6 and 12 months. A rating can be recorded from"
+        f" {outcomes.RATING_FROM_MONTHS[6]} months after the decision for the 6-month one and"
+        f" from {outcomes.RATING_FROM_MONTHS[12]} months for the 12-month one (the dates are in"
+        " the table); that someone has left, at any time. A new record for the same months"
+        " replaces the one shown; the earlier one stays in the history."
     )
     if not shown:
         st.info("No hire matches this search.")

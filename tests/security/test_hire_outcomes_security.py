@@ -12,8 +12,11 @@ import pytest
 
 from scoring import debrief, exports, openings, outcomes, people
 from scoring.errors import InvalidInput, NotAllowed
+from scoring.store import now_utc
 from scoring.text import NOTE_MAX
 from world import CATALOG, DAY, World, build, submit
+
+LATER = now_utc() + timedelta(days=400)  # past the time a 6-month rating can be recorded
 
 
 @pytest.fixture
@@ -46,7 +49,9 @@ def written(w: World) -> int:
 
 
 def record(w: World, actor, candidate_id=None, note="fine"):
-    return outcomes.record_outcome(w.store, actor, candidate_id or w.candidate_id, 6, 4, True, note)
+    return outcomes.record_outcome(
+        w.store, actor, candidate_id or w.candidate_id, 6, 4, True, note, now=LATER
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ from scoring.errors import DebriefError, NotAllowed
 from scoring.matrix import PERSONAS, STAGES, Scene
 from scoring.permissions import ACTIONS
 from scoring.rubric import load_catalog
-from scoring.store import Store
+from scoring.store import Store, now_utc
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = "Ana Alvarez says 4"  # the feedback on another interviewer's scorecard
@@ -128,7 +129,7 @@ PROBES = {
         st, a, s.candidate_id, "hire", "probe decision", True
     ),
     "record_outcome": lambda s, st, a: outcomes.record_outcome(
-        st, a, s.candidate_id, 6, 4, True, "probe outcome"
+        st, a, s.candidate_id, 6, 4, True, "probe outcome", now=now_utc() + timedelta(days=400)
     ),
     "see_packet": lambda s, st, a: exports.render(exports.summary(st, a, s.candidate_id), "md"),
     "score": _score,
