@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from harness import settle, sign_in, streamlit_server, visit
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scoring import people, scorecards
 from world import DAY, build, full_scores
@@ -47,11 +48,30 @@ def score_by_clicks(page, overall_label="4 · Yes") -> None:
     for index in range(radios.count() - 1):  # the last one is the overall recommendation
         radios.nth(index).locator("[role=radiogroup] label").first.click()
     radios.last.get_by_text(overall_label, exact=True).click()
-    page.get_by_role("textbox", name="Written feedback (required)").fill("Strong, clear thinking.")
-    page.get_by_role("button", name="Submit scorecard…").click()
-    page.get_by_role("button", name="Submit: it is final").click()
+    write_then_press(
+        page, "Written feedback (required)", "Strong, clear thinking.", "Submit scorecard…"
+    )
     page.get_by_text("This scorecard is final").wait_for()
     settle(page)
+
+
+def write_then_press(page, box: str, text: str, button: str) -> None:
+    """Write in a text box, leave it as a person does before reaching for the button, press the
+    button and confirm in the dialog it opens. The box sends its value on leaving it: a press
+    that lands while that rerun is on its way can be lost (streamlit#8725), and the page's
+    autosave may nudge the box at any moment, so the test lets that rerun finish first. If the
+    dialog does not come, the failure shows what the page showed instead."""
+    field = page.get_by_role("textbox", name=box)
+    field.fill(text)
+    field.press("Tab")
+    settle(page)
+    page.get_by_role("button", name=button).click()
+    final = page.get_by_role("button", name="Submit: it is final")
+    try:
+        final.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"no confirmation after {button!r}:\n{everything(page)}") from None
+    final.click()
 
 
 def test_default_rule_hides_until_own_is_in_then_shows(tmp_path, new_page):
@@ -85,14 +105,9 @@ def test_default_rule_hides_until_own_is_in_then_shows(tmp_path, new_page):
         # a correction now is marked as made after seeing others' scores
         ana.get_by_text("Correct this scorecard").click()
         ana.get_by_text("You have seen others' scores").wait_for()
-        reason = ana.get_by_role("textbox", name="Why are you correcting it?")
-        reason.fill("Reread my notes")
-        # Sent on leaving the box, as a person does before reaching for the button: a click that
-        # lands while the box's own rerun is on its way can be lost (streamlit#8725).
-        reason.press("Tab")
-        settle(ana)
-        ana.get_by_role("button", name="Submit the correction…").click()
-        ana.get_by_role("button", name="Submit: it is final").click()
+        write_then_press(
+            ana, "Why are you correcting it?", "Reread my notes", "Submit the correction…"
+        )
         ana.get_by_text("Correction submitted.").wait_for()
         settle(ana)
         assert "revised after seeing others' scores" in everything(ana)
