@@ -12,8 +12,9 @@ database (only the candidates' aliases and the codes' salts, made with `secrets`
 differ) and the same sign-in codes.
 
 The demo's clock: the team and the openings are set up 30 days before `today`; past interview days
-end before `today`; the "today" candidates are interviewed from `today` on (09:00 UTC by default),
-so their submissions are stamped a little later the same day.
+end before `today`; the "today" candidates are interviewed from `today` on, so their submissions
+are stamped a little later the same day. By default `today` is 09:00 UTC of the latest day whose
+demo morning is over (from 14:00 UTC today, else yesterday): nothing is stamped in the future.
 
 Public functions, which the benchmark reuses to build a large database with the same patterns:
 
@@ -542,8 +543,18 @@ _SETTLED = {
 # ---------------------------------------------------------------------------------- the build
 
 
-def _default_today() -> datetime:
-    return now_utc().replace(hour=9, minute=0, second=0, microsecond=0)
+# The "today" candidates' morning: their last scorecard in is stamped 4 h 22 min after `today`
+# (checked in tests/test_demo.py). Until that is past, the demo's day is yesterday.
+TODAY_SPAN = timedelta(hours=5)
+
+
+def _default_today(now: datetime | None = None) -> datetime:
+    """09:00 UTC of the latest day whose demo morning is over by `now`: today from 14:00 UTC,
+    yesterday before that. A demo built at 07:00 would otherwise show scorecards submitted at
+    13:00, hours in the future."""
+    now = now or now_utc()
+    today = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    return today if now >= today + TODAY_SPAN else today - timedelta(days=1)
 
 
 def _email(name: str, domain: str) -> str:
@@ -630,7 +641,8 @@ def create_demo_team(
 def build_demo(store: Store, catalog: Catalog, today: datetime | None = None) -> list[DemoLogin]:
     """Fill an empty database with the demo organisation (`DEMO_PLAN`) in one transaction and
     return everyone's sign-in details. InvalidInput when the database already has people.
-    `today` (timezone-aware) anchors every time; by default today at 09:00 UTC."""
+    `today` (timezone-aware) anchors every time; by default 09:00 UTC of the latest day whose demo
+    morning is over (`_default_today`), so no write is stamped in the future."""
     today = today or _default_today()
     if today.tzinfo is None:
         raise InvalidInput("today: must be timezone-aware")

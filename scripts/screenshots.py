@@ -96,10 +96,14 @@ def main() -> None:
                     links = page.get_by_role("link", name=action, exact=True)
                     if links.count():
                         links.first.click()
-                        page.get_by_role("link", name="My interviews").first.wait_for()
+                        # the page's own way back (on a phone the menu's link is hidden)
+                        back = page.get_by_test_id("stMain").get_by_role(
+                            "link", name="My interviews"
+                        )
+                        back.wait_for()
                         settle(page)
                         shoot(page, args.out, f"{name}-{label}")
-                        page.get_by_role("link", name="My interviews").first.click()
+                        back.click()
                         page.get_by_role("heading", name="My interviews").wait_for()
                         settle(page)
                 page.close()

@@ -84,15 +84,34 @@ def test_a_second_build_on_the_same_database_is_refused(built):
     assert query(store, "SELECT COUNT(*) FROM candidates")[0][0] == 30
 
 
-def test_default_day_is_today_at_nine_utc(tmp_path):
-    def nine() -> datetime:
-        return datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+@pytest.mark.parametrize(
+    "now, day",
+    [
+        ("2026-11-26T05:10:00+00:00", "2026-11-25T09:00:00+00:00"),  # a European morning
+        ("2026-11-26T13:59:59+00:00", "2026-11-25T09:00:00+00:00"),
+        ("2026-11-26T14:00:00+00:00", "2026-11-26T09:00:00+00:00"),
+        ("2026-11-26T23:30:00+00:00", "2026-11-26T09:00:00+00:00"),
+        ("2027-01-01T00:05:00+00:00", "2026-12-31T09:00:00+00:00"),  # across a year
+    ],
+)
+def test_the_default_day_is_the_latest_whose_demo_morning_is_over(now, day):
+    assert demo._default_today(datetime.fromisoformat(now)) == datetime.fromisoformat(day)
 
+
+def test_a_demo_built_now_has_nothing_in_the_future(tmp_path):
+    """Whatever the hour the demo is built at, every write it stamps is already past (a demo
+    built at 07:00 UTC once showed scorecards submitted at 13:00), and the "today" candidates
+    were interviewed on the demo's day at 09:00 UTC."""
     store = Store(tmp_path / "today.sqlite")
-    before = nine()
     demo.build_demo(store, CATALOG)
+    now = datetime.now(UTC)
+    latest = parse_stamp(query(store, "SELECT MAX(at) FROM audit_log")[0][0])
+    assert latest <= now
+    assert now - latest < timedelta(days=1, hours=5)  # the day is the latest one possible
+    day = demo._default_today(now)
+    assert day + demo.TODAY_SPAN - latest < timedelta(hours=1)  # the span is not padded much
     starts = {parse_stamp(r[0]) for r in query(store, "SELECT starts_at FROM interview_sessions")}
-    assert before in starts or nine() in starts  # the build may straddle midnight
+    assert day in starts or demo._default_today() in starts  # the build may straddle 14:00
 
 
 def test_people_roles_and_codes(built):
