@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from harness import running_streamlit  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS, running_streamlit  # noqa: E402
 from playwright.async_api import Page, async_playwright  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
@@ -51,16 +51,6 @@ from scoring import openings, people, scorecards  # noqa: E402
 from scoring.rubric import load_catalog  # noqa: E402
 from scoring.store import Store, now_utc  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STEPS = ("load", "sign_in", "open", "submit")
 STEP_TIMEOUT_MS = 180_000
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -22,7 +22,7 @@ from scoring.insights import share_interval
 from scoring.matrix import full_scores
 from scoring.store import now_utc
 from scoring.text import NOTE_MAX
-from world import DAY, World, build, submit
+from world import DAY, World, build, raw_sql, submit
 
 CODING = 3  # the loop's coding session: a pair of interviewers scores it
 LATER = now_utc() + timedelta(days=400)  # past the time any rating can be recorded
@@ -217,15 +217,6 @@ def test_the_first_day_a_rating_can_be_recorded(decided, months, opens):
 # ------------------------------------------------------------------------- history, locked
 
 
-def sql(w: World, statement: str, *params) -> None:
-    conn = sqlite3.connect(w.store.path)
-    try:
-        conn.execute(statement, params)
-        conn.commit()
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize(
     "statement",
     [
@@ -239,7 +230,7 @@ def test_outcomes_are_append_only(hired, statement):
     w = hired
     outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True, now=LATER)
     with pytest.raises(sqlite3.IntegrityError, match="hire_outcomes is append-only"):
-        sql(w, statement)
+        raw_sql(w, statement)
     assert [r["rating"] for r in rows(w, "SELECT rating FROM hire_outcomes")] == [2]
 
 
@@ -250,7 +241,7 @@ def test_the_database_refuses_an_outcome_for_someone_not_hired(world):
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
     debrief.record_decision(w.store, w.manager, w.candidate_id, "no_hire", "Not yet", True)
     with pytest.raises(sqlite3.IntegrityError, match="only for a candidate whose decision is hire"):
-        sql(
+        raw_sql(
             w,
             "INSERT INTO hire_outcomes (candidate_id, months, rating, still_employed,"
             " recorded_by, recorded_at) VALUES (?, 6, 5, 1, ?, '2027-06-01T00:00:00+00:00')",
@@ -275,8 +266,8 @@ def test_verify_counts_the_outcomes_it_checked(hired):
 def test_verify_names_an_outcome_changed_behind_the_triggers(hired):
     w = hired
     outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True, now=LATER)
-    sql(w, "DROP TRIGGER hire_outcomes_append_only_update")
-    sql(w, "UPDATE hire_outcomes SET rating = 5")
+    raw_sql(w, "DROP TRIGGER hire_outcomes_append_only_update")
+    raw_sql(w, "UPDATE hire_outcomes SET rating = 5")
     code, said = run_verify(w)
     assert code == 1
     assert "trigger hire_outcomes_append_only_update is missing" in said

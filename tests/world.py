@@ -105,6 +105,17 @@ def build(
     )
 
 
+def raw_sql(w: World, statement: str, *params) -> None:
+    """One statement on the file behind the service's back, as someone with the sqlite3 shell
+    would run it (the schema's triggers are what stops it)."""
+    conn = sqlite3.connect(w.store.path)
+    try:
+        conn.execute(statement, params)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def dump(path: Path) -> list[str]:
     """The whole database as SQL text: equal dumps mean not one byte of data changed."""
     conn = sqlite3.connect(path)

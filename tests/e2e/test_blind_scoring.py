@@ -115,6 +115,39 @@ def test_default_rule_hides_until_own_is_in_then_shows(tmp_path, new_page):
     assert (first.saw_others, second.saw_others) == (False, True)
 
 
+def test_a_card_left_open_stays_open_when_its_author_corrects_it(tmp_path, new_page):
+    """Ana reads Bo's scorecard; Bo corrects his overall meanwhile. On Ana's next rerun the card's
+    heading says the new overall and the card is still open (an expander is kept by its key; by
+    its label, the new heading would be drawn as a new, shut box)."""
+    world, codes = start(tmp_path, "after_own")
+    with streamlit_server(world.store.path) as url:
+        ana = visit(new_page(), url)
+        sign_in(ana, "ana@example.com", codes["ana"])
+        open_scorecard(ana)
+        score_by_clicks(ana)
+        ana.get_by_text("Bo Berg").first.click()
+        ana.get_by_text(SECRET).wait_for()
+        scorecards.revise(
+            world.store,
+            world.bo,
+            world.seats["bo"],
+            reason="Misread my notes",
+            overall=2,
+            feedback=SECRET + " (corrected)",
+            criteria=full_scores(world.store, world.seats["bo"], 1),
+        )
+        ana.get_by_text("Correct this scorecard").click()  # any rerun: here, leaving a box
+        reason = ana.get_by_role("textbox", name="Why are you correcting it?")
+        reason.fill("a second look")
+        reason.press("Tab")
+        settle(ana)
+        card = ana.get_by_test_id("stExpander").filter(has_text="Bo Berg")
+        assert "Bo Berg · General data science technical questions · 2 Leaning no" in (
+            card.locator("summary").inner_text()
+        )
+        assert card.get_by_text(SECRET + " (corrected)").is_visible()  # still open
+
+
 def test_strict_rule_waits_until_every_scorecard_is_in(tmp_path, new_page):
     world, codes = start(tmp_path, "all_in")
     with streamlit_server(world.store.path) as url:

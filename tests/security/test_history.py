@@ -16,7 +16,7 @@ import pytest
 from scoring import cli, debrief, openings
 from scoring.errors import HistoryBroken
 from scoring.integrity import verify
-from world import DAY, build, submit
+from world import DAY, build, raw_sql, submit
 
 
 @pytest.fixture
@@ -26,15 +26,6 @@ def decided(tmp_path):
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
     debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "Strong", True)
     return w
-
-
-def sql(w, statement, *params):
-    conn = sqlite3.connect(w.store.path)
-    try:
-        conn.execute(statement, params)
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def run_verify(w) -> tuple[int, str]:
@@ -72,7 +63,7 @@ def test_replace_cannot_rewrite_history(decided, what):
     with pytest.raises(
         sqlite3.IntegrityError, match=r"append-only|with their scorecard|entry before"
     ):
-        sql(decided, REPLACES[what])
+        raw_sql(decided, REPLACES[what])
     assert run_verify(decided)[0] == 0
     assert decided.store.path.read_bytes() == before
 
@@ -114,14 +105,14 @@ AROUND = {
 def test_what_history_means_cannot_change(decided, what):
     statement, refusal = AROUND[what]
     with pytest.raises(sqlite3.IntegrityError, match=refusal):
-        sql(decided, statement)
+        raw_sql(decided, statement)
     assert run_verify(decided)[0] == 0
 
 
 def test_the_service_still_recuses_and_reschedules_before_scoring(tmp_path):
     w = build(tmp_path / "before.sqlite")
     openings.recuse(w.store, w.cy, w.seats["cy"], "Former colleague")  # no scorecard yet: fine
-    sql(
+    raw_sql(
         w,
         "UPDATE interview_sessions SET starts_at = ?, ends_at = ? WHERE id = 2",
         (DAY + timedelta(hours=9)).isoformat(),
@@ -135,8 +126,8 @@ def test_the_service_still_recuses_and_reschedules_before_scoring(tmp_path):
 
 @pytest.mark.tampered
 def test_verify_names_a_scorecard_changed_behind_the_triggers(decided):
-    sql(decided, "DROP TRIGGER scorecards_append_only_update")
-    sql(decided, "UPDATE scorecards SET overall = 0 WHERE id = ?", decided.cards["ana"].id)
+    raw_sql(decided, "DROP TRIGGER scorecards_append_only_update")
+    raw_sql(decided, "UPDATE scorecards SET overall = 0 WHERE id = ?", decided.cards["ana"].id)
     code, said = run_verify(decided)
     assert code == 1
     assert "trigger scorecards_append_only_update is missing" in said
@@ -145,8 +136,8 @@ def test_verify_names_a_scorecard_changed_behind_the_triggers(decided):
 
 @pytest.mark.tampered
 def test_verify_names_a_broken_audit_chain(decided):
-    sql(decided, "DROP TRIGGER audit_log_append_only_delete")
-    sql(decided, "DELETE FROM audit_log WHERE action = 'submit' AND subject = 'scorecard:2'")
+    raw_sql(decided, "DROP TRIGGER audit_log_append_only_delete")
+    raw_sql(decided, "DELETE FROM audit_log WHERE action = 'submit' AND subject = 'scorecard:2'")
     code, said = run_verify(decided)
     assert code == 1
     assert "does not follow the entry before it" in said.splitlines()[1]  # after the trigger
@@ -155,8 +146,8 @@ def test_verify_names_a_broken_audit_chain(decided):
 @pytest.mark.tampered
 def test_a_changed_snapshot_is_refused_when_read(tmp_path):
     w = build(tmp_path / "snapshot.sqlite")
-    sql(w, "DROP TRIGGER rubric_snapshots_frozen_update")
-    sql(w, "UPDATE rubric_snapshots SET content = replace(content, 'Legible', 'Pretty')")
+    raw_sql(w, "DROP TRIGGER rubric_snapshots_frozen_update")
+    raw_sql(w, "UPDATE rubric_snapshots SET content = replace(content, 'Legible', 'Pretty')")
     openings._SNAPSHOTS.clear()  # a freshly started process
     with w.store.read() as db:
         changed = db.execute(
