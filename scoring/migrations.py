@@ -614,3 +614,12 @@ def m008_hire_outcomes(db: Database) -> None:
             "outcomes are recorded only for a candidate whose decision is hire",
         )
     )
+
+
+@migrations()
+def m009_locations_and_candidate_contacts(db: Database) -> None:
+    """Where a session takes place (a room or a video link), carried by its calendar invitation;
+    and a candidate's phone and source, kept from an applicant-tracking export."""
+    db.execute("ALTER TABLE interview_sessions ADD COLUMN location TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE candidates ADD COLUMN phone TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE candidates ADD COLUMN source TEXT NOT NULL DEFAULT ''")
