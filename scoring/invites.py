@@ -33,12 +33,15 @@ def session_event(
     summary: str,
     description: str,
     url: str,
+    location: str = "",
     organiser: tuple[str, str],
     attendee: tuple[str, str],
     stamped_at: datetime,
 ) -> str:
     """One interview session as an iCalendar document for one attendee: a REQUEST (new or moved)
-    or a CANCEL. Times are written in UTC; every calendar shows them in its own zone."""
+    or a CANCEL. Times are written in UTC; every calendar shows them in its own zone. `location`
+    (a room or a video link, one line) becomes the event's LOCATION where one is given; the
+    library escapes its commas, semicolons and backslashes, so it stays one text value."""
     calendar = Calendar()
     calendar.add("prodid", "-//Debrief//Interview day//EN")
     calendar.add("version", "2.0")
@@ -52,6 +55,8 @@ def session_event(
     event.add("summary", summary)
     event.add("description", description)
     event.add("url", url)
+    if location:
+        event.add("location", location)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(*organiser))
