@@ -10,7 +10,7 @@ import streamlit as st
 from scoring import mail, openings, outbox, scorecards
 from scoring.errors import DebriefError
 from scoring.text import plain_markdown
-from ui.clock import today, when, zone
+from ui.clock import local, today, when, zone
 from ui.guard import require
 from ui.session import store
 from ui.widgets import STATE_LABELS, flash, pick_opening, show_flash, show_problem, table
@@ -88,6 +88,60 @@ st.caption(
 )
 if not missing:
     st.caption("Nobody owes a scorecard for these sessions just now.")
+GAP = f"{outbox.REMIND_AGAIN_AFTER.total_seconds() / 3600:g} hours"
+
+
+def mail_on() -> bool:
+    """Whether a queued reminder goes out now, or waits in the outbox (mail off or misset)."""
+    try:
+        return mail.mail_settings() is not None
+    except mail.SettingsProblem:
+        return False
+
+
+def at_time(moment: datetime) -> str:
+    """``22:18 CET`` today, ``Fri 20 Nov 22:18 CET`` on another day: the viewer's time."""
+    return when(moment, "%H:%M") if local(moment).date() == today() else when(moment)
+
+
+def on_its_way(count: int) -> str:
+    goes = "goes out by email now" if mail_on() else "waits in the outbox: mail is off"
+    return goes if count == 1 else goes.replace("goes", "go").replace("waits", "wait")
+
+
+def already_words(count: int) -> str:
+    if not count:
+        return ""
+    who = "1 interviewer was" if count == 1 else f"{count} interviewers were"
+    return f" {who} already reminded in the last {GAP}, so not again."
+
+
+overdue_here = any(seat.state == "overdue" for _, seat in missing) or view.more_missing
+if overdue_here and st.button(
+    "Remind everyone overdue",
+    key="remind_overdue",
+    help="Everyone whose scorecard is overdue for a session between these dates, except"
+    f" those reminded in the last {GAP}.",
+):
+    try:
+        done = outbox.remind_overdue(
+            store(),
+            actor,
+            opening.id,
+            datetime.combine(first, datetime.min.time(), tzinfo=zone()),
+            datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone()),
+        )
+    except DebriefError as problem:
+        show_problem(problem)
+    else:
+        if done.queued:
+            sent = "1 reminder" if done.queued == 1 else f"{done.queued} reminders"
+            flash(f"{sent} {on_its_way(done.queued)}.{already_words(done.already)}")
+            st.rerun()
+        elif done.already:
+            st.info(f"Nothing sent:{already_words(done.already)}", icon=":material/schedule:")
+        else:
+            st.info("Nobody is overdue between these dates.", icon=":material/info:")
 for candidate, seat in missing:
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")
@@ -104,12 +158,20 @@ for candidate, seat in missing:
         )
         if right.button("Remind", key=f"remind_{seat.assignment_id}"):
             try:
-                outbox.remind(store(), actor, seat.assignment_id)
+                done = outbox.remind(store(), actor, seat.assignment_id)
             except DebriefError as problem:
                 show_problem(problem)
             else:
-                flash(f"{seat.interviewer_name} is reminded by email.")
-                st.rerun()
+                if done.queued:
+                    flash(f"A reminder to {seat.interviewer_name} {on_its_way(1)}.")
+                    st.rerun()
+                st.info(
+                    plain_markdown(
+                        f"{seat.interviewer_name} was already reminded at {at_time(done.at)}:"
+                        f" nothing sent. A reminder goes out at most once in {GAP}."
+                    ),
+                    icon=":material/schedule:",
+                )
 
 for candidate in candidates:
     with st.expander(
@@ -119,15 +181,21 @@ for candidate in candidates:
         if not candidate.seats:
             st.caption("Nothing scheduled yet.")
         for seat in candidate.seats:
-            when = (
+            after = (
                 f", {seat.hours_after_session:.1f} h after the session" if seat.submitted_at else ""
             )
             st.markdown(
                 f"- **{plain_markdown(seat.session_title, one_line=True)}**"
-                f" · {plain_markdown(seat.interviewer_name)}: {STATE_LABELS[seat.state]}{when}"
+                f" · {plain_markdown(seat.interviewer_name)}: {STATE_LABELS[seat.state]}{after}"
                 + (f" — {plain_markdown(seat.recusal_reason)}" if seat.recusal_reason else "")
             )
 
+MAIL_STATES = {
+    "queued": "waiting to be sent",
+    "sending": "being sent",
+    "sent": "sent",
+    "failed": "not delivered",
+}
 if openings.may_on_opening(store(), actor, "manage_opening", opening.id):
     st.header("Email")
     try:
@@ -148,7 +216,7 @@ if openings.may_on_opening(store(), actor, "manage_opening", opening.id):
             f" {counts['sent']} sent, {counts['failed']} failed."
         )
     for message in outbox.messages(store(), actor, opening.id):
-        label = f"{message.subject} — to {message.to} · {message.state}"
+        label = f"{message.subject} — to {message.to} · {MAIL_STATES[message.state]}"
         with st.expander(plain_markdown(label, one_line=True), key=f"message_{message.id}"):
             if message.last_error:
                 st.caption(plain_markdown(f"Last attempt: {message.last_error}"))

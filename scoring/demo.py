@@ -63,7 +63,7 @@ from datetime import datetime, timedelta
 from statistics import fmean
 from typing import Literal
 
-from scoring import debrief, openings, people, scorecards
+from scoring import debrief, openings, outbox, people, scorecards
 from scoring.errors import InvalidInput
 from scoring.openings import Opening
 from scoring.permissions import Person
@@ -639,15 +639,18 @@ def create_demo_team(
 
 
 def build_demo(store: Store, catalog: Catalog, today: datetime | None = None) -> list[DemoLogin]:
-    """Fill an empty database with the demo organisation (`DEMO_PLAN`) in one transaction and
-    return everyone's sign-in details. InvalidInput when the database already has people.
-    `today` (timezone-aware) anchors every time; by default 09:00 UTC of the latest day whose demo
-    morning is over (`_default_today`), so no write is stamped in the future."""
+    """Fill an empty database with the demo organisation (`DEMO_PLAN`) in one transaction, with
+    no message queued (`outbox.without_mail`), and return everyone's sign-in details.
+    InvalidInput when the database already has people. `today` (timezone-aware) anchors every
+    time; by default 09:00 UTC of the latest day whose demo morning is over (`_default_today`),
+    so no write is stamped in the future."""
     today = today or _default_today()
     if today.tzinfo is None:
         raise InvalidInput("today: must be timezone-aware")
     rng = random.Random(SEED)
-    with store.batch():
+    # A made-up team's past: its invitations, reminders and decisions happened to nobody, and
+    # would go out back-dated to made-up addresses the moment mail is set up.
+    with store.batch(), outbox.without_mail():
         team = create_demo_team(store, catalog, rng, today)
         for key, stage, pattern, twists, name in DEMO_PLAN:
             opening = team.openings[key]

@@ -13,6 +13,9 @@ their own unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,31 +38,46 @@ from scoring.permissions import (
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 REMIND_WINDOW = timedelta(days=30)  # `remind` looks back this far, never at all of history
+# The Remind buttons do not write to someone reminded this recently (by a button, or by the
+# automatic "due" or "overdue"): pressing twice, or two people pressing, sends one message.
+REMIND_AGAIN_AFTER = timedelta(hours=4)
 NAME_LIMIT = 200
+# A video link can be long (a meeting URL with its passcode); cut shorter, it would not open.
+LOCATION_LIMIT = 1000
+LIMITS = {"location": LOCATION_LIMIT, "location_before": LOCATION_LIMIT}
 
 _TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
 _HTML = Environment(autoescape=True, undefined=StrictUndefined)
 
-# Each kind: subject, paragraphs (the same in text and HTML), and the label of its one link.
+# Each kind: subject, paragraphs (the same in text and HTML; one that renders empty is left
+# out), and the label of its one link. Words are a recruiter's: no role, strategy or state ids.
+_WHERE = "{% if location %}Where: {{ location }}{% endif %}"
 MESSAGES: dict[str, tuple[str, list[str], str]] = {
     "invitation": (
         "Interview: {{ session }} with {{ candidate }}, {{ when }}",
         [
             "You interview {{ candidate }} for {{ opening }}: {{ session }}, {{ when }}.",
+            _WHERE,
             "Score right after the session, on your own: the sooner, the fresher. Nobody's"
             " scores are shown to you before yours is in.",
             "The calendar invitation is attached.",
         ],
-        "Your interviews",
+        "Your scorecard for this interview",
     ),
     "update": (
-        "Moved: {{ session }} with {{ candidate }}, now {{ when }}",
+        "{% if before %}Moved: {{ session }} with {{ candidate }}, now {{ when }}"
+        "{% else %}Changed: {{ session }} with {{ candidate }}, {{ when }}"
+        "{% if location_before is not none %}, now {{ location or 'no place given' }}{% endif %}"
+        "{% endif %}",
         [
-            "{{ session }} with {{ candidate }} ({{ opening }}) has moved: it is now {{ when }}"
-            " (was {{ before }}).",
+            "{% if before %}{{ session }} with {{ candidate }} ({{ opening }}) has moved: it is"
+            " now {{ when }} (was {{ before }}).{% else %}{{ session }} with {{ candidate }}"
+            " ({{ opening }}), {{ when }}, has changed.{% endif %}",
+            "{% if location_before is not none %}Where: {{ location or 'no place given' }}"
+            " (was {{ location_before or 'no place given' }}).{% else %}" + _WHERE + "{% endif %}",
             "The attached invitation updates your calendar.",
         ],
-        "Your interviews",
+        "Your scorecard for this interview",
     ),
     "cancellation": (
         "Cancelled: {{ session }} with {{ candidate }}, {{ when }}",
@@ -102,44 +120,56 @@ MESSAGES: dict[str, tuple[str, list[str], str]] = {
         ],
         "Open the debrief",
     ),
+    # To those who may see the decision: the outcome, and how it differs from the one it
+    # replaces. To the others: only that a decision is recorded, or recorded again.
     "decision": (
-        "Decision recorded: {{ candidate }}{% if outcome %} — {{ outcome }}{% endif %}",
+        "{% if not earlier %}Decision recorded: {{ candidate }}"
+        "{% if outcome %} — {{ outcome }}{% endif %}"
+        "{% elif not outcome %}Decision updated: {{ candidate }}"
+        "{% elif earlier != outcome %}Decision changed: {{ candidate }} — was {{ earlier }},"
+        " now {{ outcome }}"
+        "{% else %}Decision recorded again: {{ candidate }} — still {{ outcome }}{% endif %}",
         [
-            "The decision on {{ candidate }} ({{ opening }}) is recorded"
-            "{% if outcome %}: {{ outcome }}{% endif %}.",
+            "{% if not earlier %}The decision on {{ candidate }} ({{ opening }}) is recorded"
+            "{% if outcome %}: {{ outcome }}{% endif %}."
+            "{% elif not outcome %}A new decision on {{ candidate }} ({{ opening }}) is"
+            " recorded; it replaces the earlier one."
+            "{% elif earlier != outcome %}The decision on {{ candidate }} ({{ opening }}) has"
+            " changed: it was {{ earlier }}, it is now {{ outcome }}."
+            "{% else %}The decision on {{ candidate }} ({{ opening }}) was recorded again: it"
+            " is still {{ outcome }}.{% endif %}",
             "Thank you for your part in it.",
         ],
-        "Open it",
+        "{% if outcome %}See it on Decisions{% else %}Your interviews{% endif %}",
     ),
 }
 
 OUTCOMES = {"hire": "Hire", "no_hire": "No hire"}
+# Values a message may go without: no place given, no earlier start, place or decision.
+OPTIONAL: dict[str, Any] = {"location": "", "location_before": None, "before": "", "earlier": ""}
 
 
 def render(kind: str, name: str, link: str, **values: Any) -> tuple[str, str, str]:
     """Subject, plain text and HTML of one message. Every value is made one line and cut to a
-    sane length first; HTML escapes it."""
-    subject, paragraphs, label = MESSAGES[kind]
-    clean = {k: one_line(v, NAME_LIMIT) if isinstance(v, str) else v for k, v in values.items()}
+    sane length first (a place or video link to `LOCATION_LIMIT`, anything else to
+    `NAME_LIMIT`); HTML escapes it. A paragraph that renders empty is left out."""
+    subject, templates, label = MESSAGES[kind]
+    clean = {
+        k: one_line(v, LIMITS.get(k, NAME_LIMIT)) if isinstance(v, str) else v
+        for k, v in {**OPTIONAL, **values}.items()
+    }
     name, link = one_line(name, NAME_LIMIT), one_line(link, 1000)
     subject_text = one_line(_TEXT.from_string(subject).render(**clean), 250)
-    text = "\n\n".join(
-        [f"Hello {name},"]
-        + [_TEXT.from_string(p).render(**clean) for p in paragraphs]
-        + [f"{label}: {link}", "— Debrief"]
-    )
+    label = _TEXT.from_string(label).render(**clean)
+    paragraphs = [p for p in (_TEXT.from_string(t).render(**clean) for t in templates) if p]
+    text = "\n\n".join([f"Hello {name},", *paragraphs, f"{label}: {link}", "— Debrief"])
     html = _HTML.from_string(
         '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
         "<p>Hello {{ name }},</p>"
         "{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}"
         '<p><a href="{{ link }}">{{ label }}</a></p>'
         '<p style="color: #555">— Debrief</p></body></html>'
-    ).render(
-        name=name,
-        paragraphs=[_TEXT.from_string(p).render(**clean) for p in paragraphs],
-        link=link,
-        label=label,
-    )
+    ).render(name=name, paragraphs=paragraphs, link=link, label=label)
     return subject_text, text + "\n", html
 
 
@@ -149,6 +179,22 @@ def _when(starts: datetime, ends: datetime | None = None) -> str:
     if ends is None:
         return f"{first:%a %d %b %Y %H:%M} {first:%Z}"
     return f"{first:%a %d %b %Y, %H:%M}-{ends.astimezone(zone):%H:%M} {first:%Z}"
+
+
+# Set by `without_mail`: in this thread (context), nothing is queued.
+_HELD_BACK: ContextVar[bool] = ContextVar("outbox_held_back", default=False)
+
+
+@contextmanager
+def without_mail() -> Iterator[None]:
+    """Inside this block (in this thread only) the services queue no message: for a world that
+    happened to nobody, such as the demo organisation, whose back-dated invitations, reminders
+    and decisions would otherwise go out to made-up addresses as soon as mail is set up."""
+    token = _HELD_BACK.set(True)
+    try:
+        yield
+    finally:
+        _HELD_BACK.reset(token)
 
 
 def _insert(
@@ -165,6 +211,8 @@ def _insert(
     candidate_id: int | None = None,
     assignment_id: int | None = None,
 ) -> int | None:
+    if _HELD_BACK.get():
+        return None
     subject, text, html = render(kind, person["name"], link, **values)
     cursor = db.execute(
         """INSERT INTO outbox (created_at, kind, recipient_id, to_address, to_name, subject,
@@ -235,11 +283,16 @@ def queue_session_mail(
     *,
     interviewer_ids: list[int] | None = None,
     before: datetime | None = None,
+    location_before: str | None = None,
     why: str = "the session is cancelled.",
 ) -> list[int]:
-    """Queue an invitation, an update (a move: same UID, higher SEQUENCE) or a cancellation
-    (METHOD:CANCEL) of one session, with its calendar attachment, to each of its interviewers
-    (or to `interviewer_ids`). Call a cancellation before the seats are removed."""
+    """Queue an invitation, an update or a cancellation (METHOD:CANCEL) of one session, with its
+    calendar attachment, to each of its interviewers (or to `interviewer_ids`). An update keeps
+    the UID (raise the session's SEQUENCE first): `before` is the start it moved from, and
+    `location_before` the place or video link it had, when that changed. The session's
+    location, when set, is the event's LOCATION and a line of the message; the link (and the
+    event's URL) is that interviewer's scorecard. Call a cancellation before the seats are
+    removed."""
     if kind not in ("invitation", "update", "cancellation"):
         raise ValueError(kind)
     session = db.execute(
@@ -268,19 +321,28 @@ def queue_session_mail(
         seats = [s for s in seats if s["interviewer_id"] in interviewer_ids]
     organiser = _person(db, organiser_id)
     queued = []
+    location = one_line(session["location"], LOCATION_LIMIT)
     for seat in seats:
         person = _person(db, seat["interviewer_id"])
         candidate = _candidate_for(db, person, session["candidate_id"])
-        link = f"{app_url()}/my_interviews"
+        # A cancelled seat has no scorecard to open any more: My interviews is where it was.
+        cancelled = kind == "cancellation"
+        link = f"{app_url()}/my_interviews" if cancelled else _scorecard_link(seat["id"])
         values = {
             "candidate": candidate,
             "session": session["title"],
             "opening": session["opening_title"],
             "when": _when(starts, ends),
             "before": _when(before) if before else "",
+            "location": location,
+            "location_before": location_before,
             "why": why,
         }
-        method = "CANCEL" if kind == "cancellation" else "REQUEST"
+        method = "CANCEL" if cancelled else "REQUEST"
+        # Lines of their own (icalendar writes the breaks as \n): a video link ends its line
+        # instead of running into a full stop.
+        about = one_line(f"{session['title']} with {candidate} ({session['opening_title']}).", 600)
+        where = f"\nWhere: {location}" if location else ""
         ics = invites.session_event(
             uid=uid,
             sequence=sequence,
@@ -288,10 +350,10 @@ def queue_session_mail(
             starts_at=starts,
             ends_at=ends,
             summary=one_line(f"Interview: {session['title']} with {candidate}", 250),
-            description=one_line(
-                f"{session['title']} with {candidate} ({session['opening_title']}).", 600
-            )
-            + f" Your interviews: {link}",
+            description=about
+            + where
+            + (f"\nYour interviews: {link}" if cancelled else f"\nYour scorecard: {link}"),
+            location=location,
             url=link,
             organiser=(one_line(organiser["name"]), one_line(organiser["email"], 254)),
             attendee=(one_line(person["name"]), one_line(person["email"], 254)),
@@ -369,7 +431,9 @@ def queue_due_reminders(store: Store, now: datetime | None = None) -> int:
     """`python -m scoring remind`: queue "your scorecard is due" for every seat whose session has
     ended without a scorecard, and "overdue" once past the opening's threshold. Each at most
     once per seat and session end (a moved session may be due again), however often it runs.
-    Looks back `REMIND_WINDOW`; withdrawn candidates and closed openings are left alone."""
+    Looks back `REMIND_WINDOW`; withdrawn candidates and closed openings are left alone, and so
+    is a seat whose interviewer was never invited to it (every scheduled seat is, with mail on
+    or off): the demo's made-up panel (`without_mail`) is not chased for its scorecards."""
     at = now or now_utc()
     queued = 0
     with store.write() as db:
@@ -380,6 +444,8 @@ def queue_due_reminders(store: Store, now: datetime | None = None) -> int:
                WHERE i.ends_at <= ? AND i.ends_at >= ?
                  AND c.withdrawn_at IS NULL AND o.closed_at IS NULL
                  AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+                 AND EXISTS (SELECT 1 FROM outbox m
+                             WHERE m.assignment_id = a.id AND m.kind = 'invitation')
                ORDER BY i.ends_at, a.id""",
             [stamp(at), stamp(at - REMIND_WINDOW)],
         ).fetchall()
@@ -392,9 +458,61 @@ def queue_due_reminders(store: Store, now: datetime | None = None) -> int:
     return queued
 
 
-def remind(store: Store, actor: Person, assignment_id: int, now: datetime | None = None) -> int:
+@dataclass(frozen=True)
+class Reminded:
+    """What a Remind button did for one interviewer: a reminder queued now (`queued`), or none
+    because they were reminded at `at`, less than `REMIND_AGAIN_AFTER` ago."""
+
+    queued: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RemindedAll:
+    """What "Remind everyone overdue" did: how many reminders it queued, and how many
+    interviewers it left alone because they were reminded less than `REMIND_AGAIN_AFTER` ago."""
+
+    queued: int
+    already: int
+
+
+def last_reminded(db: Database, assignment_id: int) -> datetime | None:
+    """When the seat's interviewer was last reminded (a due, overdue or Remind message queued
+    for it and not refused by their mail server), or None."""
+    row = db.execute(
+        "SELECT MAX(created_at) FROM outbox WHERE assignment_id = ?"
+        " AND kind IN ('due', 'overdue', 'reminder') AND state <> 'failed'",
+        [assignment_id],
+    ).fetchone()
+    return parse_stamp(row[0]) if row[0] else None
+
+
+def _nudge(db: Database, actor: Person, assignment_id: int, at: datetime) -> Reminded:
+    """One Remind, inside the caller's write transaction (which serialises two presses)."""
+    earlier = last_reminded(db, assignment_id)
+    if earlier is not None and at - earlier < REMIND_AGAIN_AFTER:
+        return Reminded(queued=False, at=earlier)
+    row_id = queue_reminder(
+        db,
+        assignment_id,
+        "reminder",
+        at,
+        by=actor.name,
+        dedupe_key=f"reminder:{assignment_id}:{at:%Y%m%d%H%M}",
+    )
+    if row_id is None:  # held back (`without_mail`), or the same minute's key
+        return Reminded(queued=False, at=earlier or at)
+    audit.record(db, actor.id, "remind", f"assignment:{assignment_id}", at)
+    return Reminded(queued=True, at=at)
+
+
+def remind(
+    store: Store, actor: Person, assignment_id: int, now: datetime | None = None
+) -> Reminded:
     """The Remind button: the coordinator or the opening's hiring manager nudges one interviewer
-    whose scorecard is missing. Twice in the same minute counts once."""
+    whose scorecard is missing. Someone reminded less than `REMIND_AGAIN_AFTER` ago (by a button
+    or by the automatic due or overdue message) is not written to again; the answer says when
+    they were."""
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
@@ -405,16 +523,44 @@ def remind(store: Store, actor: Person, assignment_id: int, now: datetime | None
             raise InvalidInput("This interviewer recused: assign a replacement instead.")
         if seat.submitted:
             raise InvalidInput("This scorecard is already in.")
-        row_id = queue_reminder(
-            db,
-            assignment_id,
-            "reminder",
-            at,
-            by=actor.name,
-            dedupe_key=f"reminder:{assignment_id}:{at:%Y%m%d%H%M}",
-        )
-        audit.record(db, actor.id, "remind", f"assignment:{assignment_id}", at)
-        return row_id or 0
+        return _nudge(db, actor, assignment_id, at)
+
+
+def remind_overdue(
+    store: Store,
+    actor: Person,
+    opening_id: int,
+    since: datetime,
+    until: datetime,
+    now: datetime | None = None,
+) -> RemindedAll:
+    """The "Remind everyone overdue" button: one Remind for every seat of the opening whose
+    session starts between `since` and `until` (the Status page's window) and whose scorecard is
+    overdue (past the opening's threshold, not recused, candidate not withdrawn). Those
+    reminded less than `REMIND_AGAIN_AFTER` ago are counted, not written to."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        ensure(actor, "see_opening_status", opening_facts(db, opening_id))
+        rows = db.execute(
+            """SELECT a.id, i.ends_at, o.overdue_hours
+               FROM interview_sessions i INDEXED BY sessions_by_start
+               JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
+               JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
+               WHERE i.starts_at >= ? AND i.starts_at < ? AND c.opening_id = ?
+                 AND i.ends_at <= ? AND c.withdrawn_at IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+               ORDER BY i.starts_at, a.id""",
+            [stamp(since), stamp(until), opening_id, stamp(at)],
+        ).fetchall()
+        seats = [
+            r["id"]
+            for r in rows
+            if at - parse_stamp(r["ends_at"]) > timedelta(hours=r["overdue_hours"])
+        ]
+        done = [_nudge(db, actor, seat, at) for seat in seats]
+        queued = sum(d.queued for d in done)
+        return RemindedAll(queued=queued, already=len(done) - queued)
 
 
 # ------------------------------------------------------------------ the debrief and the decision
@@ -446,14 +592,21 @@ def queue_ready(db: Database, candidate_id: int, at: datetime) -> int | None:
 
 def queue_decision(db: Database, candidate_id: int, decision_id: int, at: datetime) -> list[int]:
     """Tell the panel, the committee and the hiring manager that the decision is recorded; the
-    outcome only to those the permission table lets see the decision (`see_decision`). Called
-    by `record_decision` inside its transaction, after the decision row is written."""
+    outcome only to those the permission table lets see the decision (`see_decision`). A
+    decision that replaces an earlier one says so: to those who may see it, what it was and what
+    it is now ("Decision changed: … — was Hire, now No hire"); to the others, only that a new
+    decision replaces the earlier one. Called by `record_decision` inside its transaction,
+    after the decision row is written."""
     decision = db.execute(
         "SELECT outcome, decided_by FROM decisions WHERE id = ? AND candidate_id = ?",
         [decision_id, candidate_id],
     ).fetchone()
     if decision is None:
         raise NotFound(f"No decision {decision_id} for candidate {candidate_id}.")
+    earlier = db.execute(
+        "SELECT outcome FROM decisions WHERE candidate_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        [candidate_id, decision_id],
+    ).fetchone()
     facts = candidate_facts(db, candidate_id)
     opening = db.execute("SELECT title FROM openings WHERE id = ?", [facts.opening_id]).fetchone()
     recipients = [s.interviewer_id for s in facts.seats if not s.recused]
@@ -466,6 +619,9 @@ def queue_decision(db: Database, candidate_id: int, decision_id: int, at: dateti
         if person is None or not person["active"]:
             continue
         sees = may(Person.from_row(person), "see_decision", facts)
+        # Nobody who may not see the outcome learns from the words whether it changed: for
+        # them "earlier" only says that there was one.
+        was = (OUTCOMES[earlier["outcome"]] if sees else "an earlier one") if earlier else ""
         row_id = _insert(
             db,
             kind="decision",
@@ -476,6 +632,7 @@ def queue_decision(db: Database, candidate_id: int, decision_id: int, at: dateti
                 "candidate": _candidate_for(db, person, candidate_id),
                 "opening": opening["title"],
                 "outcome": OUTCOMES[decision["outcome"]] if sees else "",
+                "earlier": was,
             },
             dedupe_key=f"decision:{decision_id}:{person_id}",
             candidate_id=candidate_id,

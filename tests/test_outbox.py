@@ -55,8 +55,9 @@ def test_each_interviewer_gets_an_invitation_with_a_calendar_entry(tmp_path, ser
     assert str(event["attendee"]) == "mailto:ana@example.com"
     assert str(event["organizer"]) == "mailto:cora@example.com"
     assert int(event["sequence"]) == 0
-    assert "https://debrief.example.com/my_interviews" in text_of(ana)
-    assert 'href="https://debrief.example.com/my_interviews"' in html_of(ana)
+    scorecard = f"https://debrief.example.com/scorecard?assignment={w.seats['ana']}"
+    assert scorecard in text_of(ana) and str(event["url"]) == scorecard
+    assert f'href="{scorecard}"' in html_of(ana)
     # sent once: a second run has nothing to do
     assert mail.send_outbox(w.store, settings).sent == 0
     assert len(inbox.messages) == 3
