@@ -170,8 +170,14 @@ def confirm_if_pending() -> None:
 
 
 if sheet.own is None:
-    if sheet.draft:
-        st.caption("Your draft is filled in below; every change is saved as you go.")
+    # Always drawn, whatever it says: a line that appeared above the form once the first draft
+    # is saved would move the form down one place, and Streamlit redraws a moved block afresh,
+    # taking the focus (and every later keystroke) from the box being typed in.
+    st.caption(
+        "Your draft is filled in below; every change is saved as you go."
+        if sheet.draft
+        else "Every change is saved as you go, also your notes before the interview."
+    )
     handle(
         scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
         revising=False,

@@ -12,6 +12,7 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
@@ -76,7 +77,10 @@ def scorecard_form(
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
     problems: dict[str, str] = st.session_state.get(f"{key}_problems", {})
-    with st.container():
+    # Every block of the form has a key: Streamlit redraws an unkeyed block afresh when a line
+    # above it appears or goes (a first draft's note, a message), and the text box being typed
+    # in loses its focus and every later keystroke. A keyed block keeps its place by its key.
+    with st.container(key=f"{key}_form"):
         if problems:
             count = f"{len(problems)} thing{'s' if len(problems) != 1 else ''}"
             st.error(
@@ -84,7 +88,7 @@ def scorecard_form(
             )
         criteria: dict[str, dict[str, Any]] = {}
         for n, criterion in enumerate(rubric.criteria, start=1):
-            with st.container(border=True):
+            with st.container(border=True, key=f"{key}_{criterion.id}_block"):
                 name = plain_markdown(criterion.name, one_line=True)
                 st.markdown(f"**{n}. {name}** · weight {criterion.weight:g}")
                 st.caption(plain_markdown(criterion.description))
@@ -295,7 +299,7 @@ def save_state(sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: 
     )
     held[f"{key}_feedback"] = saved.get("feedback") or ""
     return (
-        f'<p id="debrief-save" role="status" data-resend="{key}_resend"'
+        f'<p id="debrief-save" role="status" data-resend="{key}_resend" data-form="{key}_form"'
         f' data-failed="{"1" if failed else ""}" data-held="{html.escape(json.dumps(held))}"'
         f' data-text="{html.escape(status)}"'
         f">{html.escape(status)}</p>"
@@ -308,79 +312,5 @@ def save_state(sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: 
     )
 
 
-# What is typed reaches the server's draft without the interviewer doing anything, and what
-# could not be sent is sent again. Streamlit sends a text area's value when it loses focus: every
-# 2.5 s this makes the focused text area send what was typed since. The save line (`save_state`)
-# carries what the server holds; whatever the screen shows that the server does not hold yet
-# (typed or chosen while the connection was down, or sent to a server that then restarted) is
-# sent again by pressing the form's hidden resend button, which makes the browser send every
-# value of the form, until the server holds it. Meanwhile the line says "Saving…", and after
-# 6 s without progress "Not saved — retrying". Nothing is sent just after a button is pressed or
-# while the server is busy with the page (a resend would compete with the press: measured under
-# load, benchmarks/load_bench.py). One timer per browser tab.
-KEEP_TYPING_SAVED = """<script>
-if (!window.__debriefAutosave) {
-  const state = {held: null, since: 0, resent: 0, nudged: 0, pressed: 0, busy: 0};
-  // A button just pressed (Submit, Save draft) must not race a resend: a rerun asked for while
-  // another is on its way can drop the press. So nothing is sent for 5 s after a press, nor
-  // while the server is running the page (unless it has seemed to for 10 s: a lost connection).
-  document.addEventListener("pointerdown", (event) => {
-    if (event.target.closest("button")) state.pressed = Date.now();
-  }, true);
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("button")) state.pressed = Date.now();
-  }, true);
-  const quiet = (now) => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const running = app && app.dataset.testScriptState === "running";
-    if (!running) state.busy = 0;
-    else if (!state.busy) state.busy = now;
-    return now - state.pressed > 5000 && (!running || now - state.busy > 10000);
-  };
-  // The fields whose value on screen the server does not hold.
-  const unsaved = (held) => Object.entries(held).flatMap(([key, value]) => {
-    const box = document.querySelector(".st-key-" + CSS.escape(key));
-    if (!box) return [];
-    const text = box.querySelector("textarea");
-    if (text) return text.value !== value ? [text] : [];
-    const radios = [...box.querySelectorAll("input[type=radio]")];
-    return radios.length > 0 && radios.findIndex((r) => r.checked) !== value ? [box] : [];
-  });
-  window.__debriefAutosave = setInterval(() => {
-    const line = document.getElementById("debrief-save");
-    if (!line) return;
-    const now = Date.now();
-    const field = document.activeElement;
-    const calm = quiet(now);
-    if (calm && now - state.nudged > 2500 && field && field.tagName === "TEXTAREA"
-        && field.closest('[data-testid="stTextArea"]')) {
-      state.nudged = now;
-      field.dispatchEvent(new FocusEvent("focusout", {bubbles: true}));
-    }
-    if (line.dataset.held !== state.held) {  // the server answered: progress
-      state.held = line.dataset.held;
-      state.since = now;
-    }
-    const fields = line.dataset.failed ? [] : unsaved(JSON.parse(line.dataset.held));
-    if (fields.length === 0) {
-      state.since = now;
-      if (line.textContent !== line.dataset.text) line.textContent = line.dataset.text;
-      delete line.dataset.stale;
-      return;
-    }
-    const stale = now - state.since > 6000;
-    line.textContent = stale ? "Not saved — retrying" : "Saving…";
-    if (stale) line.dataset.stale = "1";
-    const resend = document.querySelector(".st-key-" + CSS.escape(line.dataset.resend) + " button");
-    if (calm && resend && !resend.disabled && now - state.since > 4000
-        && now - state.resent > 5000) {
-      state.resent = now;
-      // A text area still holding unsent typing (the connection went before it was sent)
-      // sends it on losing focus; then the whole form is sent.
-      fields.filter((f) => f.tagName === "TEXTAREA" && f !== document.activeElement)
-        .forEach((f) => f.dispatchEvent(new FocusEvent("focusout", {bubbles: true})));
-      setTimeout(() => resend.click(), 200);
-    }
-  }, 500);
-}
-</script>"""
+# The page's script that keeps what is typed saved and the save line true (see its comments).
+KEEP_TYPING_SAVED = f"<script>{(Path(__file__).parent / 'autosave.js').read_text()}</script>"

@@ -108,8 +108,12 @@ def _send_cookie_script() -> None:
     """Run the pending cookie request in the browser (once, in the run after the change)."""
     pending = st.session_state.pop("cookie_script", None)
     st.session_state.cookie_script_this_run = pending
+    # A slot on every run, filled or not: an element drawn on one run only would move all that
+    # follows it on the next, and Streamlit redraws a moved block afresh, taking the focus (and
+    # the keys typed after) from the text box a person is typing in.
+    slot = st.empty()
     if pending:
-        st.html(pending, unsafe_allow_javascript=True)
+        slot.html(pending, unsafe_allow_javascript=True)
 
 
 def keep_cookie_script() -> None:

@@ -81,7 +81,7 @@ def test_what_is_typed_while_the_network_is_down_is_saved_when_it_is_back(tmp_pa
         cy.get_by_role("textbox", name=FIELD).click()
         cy.keyboard.type(" And a last word.", delay=40)
         cy.wait_for_timeout(8_000)
-        assert line.inner_text() == "Not saved — retrying"  # said, not hidden
+        assert line.inner_text() == "Offline — reconnecting"  # said, not hidden
         assert saved_feedback(world) == before  # nothing reached the server
         cy.wait_for_timeout(max(0, 30 - (time.monotonic() - started)) * 1000)
         cy.context.set_offline(False)
@@ -108,11 +108,43 @@ def test_a_server_restart_under_an_open_form_loses_nothing(tmp_path, new_page):
         before, _ = type_for(cy, 4)
         wait_until_saved(cy, world, before)
         cy.keyboard.type(" The last words before the restart.", delay=10)
-    on_screen = cy.get_by_role("textbox", name=FIELD).input_value()
-    assert saved_feedback(world) != on_screen  # the server went before they were sent
+    box = cy.get_by_role("textbox", name=FIELD)
+    assert saved_feedback(world) != box.input_value()  # the server went before they were sent
+    # While the server is away the line says so, and the box still takes what is typed.
+    cy.wait_for_function(
+        "document.getElementById('debrief-save')?.innerText === 'Offline — reconnecting'",
+        timeout=20_000,
+    )
+    assert not box.is_disabled()
+    box.click()
+    cy.keyboard.type(" Typed while it was away.", delay=40)
+    on_screen = box.input_value()
+    assert on_screen.endswith("restart. Typed while it was away.")
     with streamlit_server(world.store.path, port=port):
         wait_until_saved(cy, world, on_screen, seconds=30)
         assert cy.get_by_role("textbox", name="Access code").count() == 0  # still signed in
+        cy.wait_for_function(
+            "(document.getElementById('debrief-save')?.innerText || '').includes('Saved')"
+        )
+
+
+def test_leaving_with_unsaved_typing_asks_first(tmp_path, new_page):
+    """Closing the tab a moment after the last key: the browser asks before leaving (what was
+    typed is still on its way), and staying keeps every word, which then reaches the draft."""
+    world = build(tmp_path / "leave.sqlite")
+    code = people.issue_code(world.store, world.coordinator, world.cy.id)
+    with streamlit_server(world.store.path) as url:
+        cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
+        sign_in(cy, "cy@example.com", code)
+        asked: list[str] = []
+        cy.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+        cy.get_by_role("textbox", name=FIELD).click()
+        cy.keyboard.type("Strong on trade-offs, weak on tests", delay=30)
+        cy.close(run_before_unload=True)  # a person closing the tab; staying when asked
+        cy.wait_for_timeout(1_000)
+        assert asked == ["beforeunload"]
+        assert not cy.is_closed()
+        wait_until_saved(cy, world, "Strong on trade-offs, weak on tests")
 
 
 def test_what_is_open_stays_open_when_the_first_draft_is_saved(tmp_path, new_page):
