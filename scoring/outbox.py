@@ -66,13 +66,12 @@ MESSAGES: dict[str, tuple[str, list[str], str]] = {
     ),
     "update": (
         "{% if before %}Moved: {{ session }} with {{ candidate }}, now {{ when }}"
-        "{% else %}Changed: {{ session }} with {{ candidate }}, {{ when }}"
-        "{% if location_before is not none %}, now {{ location or 'no place given' }}{% endif %}"
+        "{% else %}New place: {{ session }} with {{ candidate }}, {{ when }}"
         "{% endif %}",
         [
             "{% if before %}{{ session }} with {{ candidate }} ({{ opening }}) has moved: it is"
             " now {{ when }} (was {{ before }}).{% else %}{{ session }} with {{ candidate }}"
-            " ({{ opening }}), {{ when }}, has changed.{% endif %}",
+            " ({{ opening }}), {{ when }}, has a new place.{% endif %}",
             "{% if location_before is not none %}Where: {{ location or 'no place given' }}"
             " (was {{ location_before or 'no place given' }}).{% else %}" + _WHERE + "{% endif %}",
             "The attached invitation updates your calendar.",

@@ -75,6 +75,28 @@ def test_the_invitation_carries_the_place_and_that_interviews_scorecard(tmp_path
     assert "Where:" not in text_of(first)
 
 
+def test_a_new_place_says_what_it_was_and_updates_the_same_calendar_entry(tmp_path, server):
+    inbox, settings = server
+    w = build(tmp_path / "w.sqlite")
+    with w.store.write() as db:
+        db.execute(
+            "UPDATE interview_sessions SET location = ?,"
+            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            [PLACE, session_of(w, "ana")],
+        )
+        outbox.queue_session_mail(
+            db, session_of(w, "ana"), "update", now_utc(), w.coordinator.id, location_before=""
+        )
+    mail.send_outbox(w.store, settings)
+    first, moved = inbox.to("ana@example.com")
+    assert moved["Subject"].startswith("New place: Candidate presentation with Q&A with Grace")
+    assert f"Where: {PLACE} (was no place given)." in text_of(moved)
+    assert "has moved" not in text_of(moved)
+    event = event_of(moved)
+    assert str(event["uid"]) == str(event_of(first)["uid"]) and int(event["sequence"]) == 1
+    assert str(event["location"]) == PLACE
+
+
 def test_a_cancellation_still_leads_to_my_interviews(tmp_path, server):
     from scoring import openings
 
