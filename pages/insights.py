@@ -24,36 +24,54 @@ def counted(row: dict, name: str) -> str:
     )
 
 
-def downloads(name: str, stem: str, pick) -> None:
-    """CSV and JSON of one table, made on click under the permissions of that moment."""
+def candidates(n: int, kind: str = "") -> str:
+    """'1 shared candidate', '4 shared candidates': a chart row's n in words."""
+    return f"{n} {kind}{'candidate' if n == 1 else 'candidates'}"
+
+
+def lead(sentence: str) -> None:
+    """The plain sentence a section opens with (`insights.headline`): names in it are typed
+    text, shown as written."""
+    st.markdown(f"**{plain_markdown(sentence, one_line=True)}**")
+
+
+def how(key: str):
+    """The expander that holds a section's statistics: the method, its n and the table."""
+    return st.expander("How is this worked out?", key=f"how_{key}")
+
+
+def downloads(name: str, stem: str, pick, words: str = "") -> None:
+    """CSV and JSON of one table, made on click under the permissions of that moment; `words`
+    name the table where a section offers several."""
+    if words:
+        st.caption(words)
     rows_buttons(lambda: insights.table_rows(pick().tables()[name]), f"{stem}-{name}")
 
 
 def own_section() -> None:
     st.header("How you score compared with your co-interviewers")
     mine = insights.own_calibration(store(), actor)
+    lead(insights.headline(mine, "calibration"))
     st.caption(
         f"From {mine.candidates} candidates you interviewed whose other scorecards you may see."
         + (f" Not counted yet: {mine.withheld} ({mine.withheld_why})" if mine.withheld else "")
     )
     if mine.calibration.empty:
-        st.info("No candidate you interviewed has a co-interviewer's scorecard you may see yet.")
         return
     row = mine.calibration.iloc[0]
-    words = "higher" if row["leniency"] > 0 else "lower"
-    st.markdown(
-        f"Your overall recommendations sit **{abs(row['leniency']):.0%} of the scale {words}**"
-        f" than your co-interviewers' on the same candidates (95% interval"
-        f" {row['low']:+.0%} to {row['high']:+.0%}, from {row['shared']} shared candidates;"
-        f" the raw mean offset is {row['raw_offset']:+.0%}, shrunk toward zero while n is"
-        f" small). An interval that spans zero means no clear lean either way."
-        + (
-            f" **Provisional**: fewer than {insights.MIN_CANDIDATES_CALIBRATION} shared candidates."
-            if row["provisional"]
-            else ""
+    with how("own"):
+        st.markdown(
+            "Your overall recommendation on each candidate is compared with your"
+            " co-interviewers' on the same candidate, as a share of the scale. The estimate is"
+            f" **{row['leniency']:+.0%}** (above zero: you score higher; below: lower), with a"
+            f" 95% interval of {row['low']:+.0%} to {row['high']:+.0%}, from {row['shared']}"
+            f" shared candidates; the raw mean offset is {row['raw_offset']:+.0%}, shrunk toward"
+            " zero while there are few. An interval that spans zero means no clear lean either"
+            " way. Below"
+            f" {insights.MIN_CANDIDATES_CALIBRATION} shared candidates the figure is"
+            " *provisional* and says nothing about you either way."
         )
-    )
-    calibration_table(mine.calibration)
+        calibration_table(mine.calibration)
     rows_buttons(
         lambda: insights.table_rows(insights.own_calibration(store(), actor).calibration),
         "insights-my-calibration",
@@ -67,9 +85,9 @@ def calibration_table(frame) -> None:
                 "interviewer": r["interviewer"],
                 "leniency": f"{r['leniency']:+.2f}",
                 "95% interval": f"{r['low']:+.2f} to {r['high']:+.2f}",
-                "n shared": r["shared"],
+                "shared candidates": r["shared"],
                 "data": data_flag(r["provisional"]),
-                "spread (SD)": number(r["spread"]),
+                "spread (standard deviation)": number(r["spread"]),
                 "extremes": f"{share(r['extremes_share'])}"
                 f" ({interval(r['extremes_low'], r['extremes_high'], share)})",
                 "median hours to submit": number(r["median_hours"], 1),
@@ -107,18 +125,14 @@ def fresh():
 view = fresh()
 limits = view.minimums
 st.caption(
-    f"Raw scores from the latest {view.candidates:,} candidates whose debrief is open"
+    f"From the latest {view.candidates:,} candidates whose debrief is open"
     + (
         f" (earlier ones are left out: figures describe current practice, over at most"
         f" {limits['window']:,} candidates)"
         if view.earlier
         else ""
     )
-    + ", each interviewer's latest scorecard. Every figure shows its n and a 95% interval; it"
-    f" is marked *provisional* below {limits['reliability']} paired candidates (reliability),"
-    f" {limits['distribution']} scores (distributions), {limits['calibration']} shared"
-    f" candidates (calibration) or {limits['decisions']} decisions (decisions, thresholds,"
-    " after the hire)."
+    + ", each interviewer's latest scorecard as written."
     + (
         f" Not counted for you: {view.withheld} candidates ({view.withheld_why})"
         if view.withheld
@@ -145,21 +159,26 @@ section = (
 
 def agreement_section() -> None:
     st.header("Do the interviewers agree?")
-    st.markdown(
-        "Krippendorff's α (interval) per criterion, over the sessions two interviewers scored:"
-        " 1 is perfect agreement, **0 is what chance gives, by construction** (raters whose"
-        " scores had nothing to do with the candidate), below 0 is systematic disagreement."
-        " Next to each, the range α takes when the same scores are shuffled between candidates,"
-        " at the same n: an α inside it is no better than chance. Below"
-        f" {limits['reliable_alpha']} a criterion is not reliable enough to decide on."
-        f" Interval: bootstrap over candidates ({limits['resamples']:,} resamples, seeded)."
-    )
+    lead(insights.headline(view, "agreement"))
     agreement = view.reliability
     if agreement.empty:
-        st.info("No session in these openings was scored by two interviewers yet.")
         return
+    rewrite = agreement[agreement["rewrite"]]  # only criteria with enough paired candidates
+    if not rewrite.empty:
+        st.warning(
+            "Clearer, more behavioural descriptions of each point help interviewers score alike."
+            " The anchors of the criteria they agree on least:",
+            icon=":material/edit_note:",
+        )
+        for i, r in enumerate(rewrite.to_dict("records")):
+            label = plain_markdown(f"{r['criterion']} ({r['rubric']})", one_line=True)
+            with st.expander(label, key=f"rewrite_{i}"):
+                st.markdown(plain_markdown(r["anchors"].replace("; ", "\n\n")))
     rated = agreement.assign(
-        name=[f"{r.criterion} ({r.rubric}) · n = {r.candidates}" for r in agreement.itertuples()],
+        name=[
+            f"{r.criterion} ({r.rubric}) · {candidates(r.candidates)}"
+            for r in agreement.itertuples()
+        ],
         estimate=agreement["alpha"],
     )
     shown = rated[rated["estimate"].notna()]
@@ -168,165 +187,190 @@ def agreement_section() -> None:
             insights.interval_chart(
                 shown,
                 label="name",
-                title="Krippendorff's α (dot) and its 95% interval",
+                title="Agreement: 1 is perfect, 0 is chance",
                 domain=(-1.0, 1.0),
-                rules=[(0.0, "chance: 0"), (limits["reliable_alpha"], "reliable enough")],
+                rules=[(0.0, "chance: 0"), (limits["reliable_alpha"], "agree well")],
             ),
             width="stretch",
         )
-    table(
-        [
-            {
-                "criterion": r["criterion"],
-                "rubric": r["rubric"],
-                "α": number(r["alpha"]),
-                "95% interval": interval(r["low"], r["high"]),
-                "chance": "0 (range " + interval(r["chance_low"], r["chance_high"]) + ")",
-                "n candidates": r["candidates"],
-                "scores": r["scores"],
-                "data": data_flag(r["provisional"]),
-            }
-            for r in agreement.to_dict("records")
-        ]
-    )
-    downloads("reliability", stem, fresh)
-    rewrite = agreement[agreement["rewrite"]]
-    if not rewrite.empty:
-        st.warning(
-            f"{len(rewrite)} criteria agree less than {limits['reliable_alpha']}: candidates for"
-            " rewriting their anchors (clearer, more behavioural descriptions of each point).",
-            icon=":material/edit_note:",
-        )
-        for i, r in enumerate(rewrite.to_dict("records")):
-            label = plain_markdown(f"{r['criterion']} ({r['rubric']})", one_line=True)
-            with st.expander(f"{label}: α {number(r['alpha'])}", key=f"rewrite_{i}"):
-                st.markdown(plain_markdown(r["anchors"].replace("; ", "\n\n")))
-    unknown = agreement[agreement["alpha"].isna()]
-    if not unknown.empty:
-        st.caption(
-            "No α yet for "
-            + plain_markdown(", ".join(sorted(set(unknown["criterion"]))))
-            + ": fewer than two paired candidates, or every score the same."
-        )
-
-
-def scales_section() -> None:
-    st.header("How the scales are used")
-    summary = view.overall_summary
-    if summary.get("scores"):
-        parts = [
-            f"{name} {share(summary[name]['share'])}"
-            f" ({interval(summary[name]['low'], summary[name]['high'], share)})"
-            for name in ("floor", "ceiling", "middle")
-        ]
+    with how("agreement"):
         st.markdown(
-            f"**Overall recommendations** (n = {summary['scores']}"
-            f"{', provisional' if summary['provisional'] else ''}): lowest point, highest point"
-            " and the lukewarm middle (less than a point from the midpoint: 2 and 3 on 0..5),"
-            " with 95% intervals: " + "; ".join(parts) + "."
+            "Krippendorff's α (interval) per criterion, over the sessions two interviewers"
+            " scored: 1 is perfect agreement, **0 is what chance gives, by construction**"
+            " (raters whose scores had nothing to do with the candidate), below 0 is"
+            " systematic disagreement. Next to each, the range α takes when the same scores are"
+            " shuffled between candidates, at the same n: an α inside it is no better than"
+            f" chance. An α of {limits['reliable_alpha']} or more is agreement good enough to"
+            " decide on. Interval: bootstrap over candidates"
+            f" ({limits['resamples']:,} resamples, seeded). Below {limits['reliability']}"
+            " candidates interviewed by a pair a criterion's α is *provisional*: it is shown,"
+            " and no criterion is called out for rewriting on it."
         )
-        st.altair_chart(insights.share_chart(view.overall_points, "scale"), width="stretch")
-        downloads("overall_use", stem, fresh)
-    if not view.point_use.empty:
-        st.subheader("Per criterion")
-        st.altair_chart(insights.share_chart(view.point_use, "criterion"), width="stretch")
         table(
             [
                 {
                     "criterion": r["criterion"],
                     "rubric": r["rubric"],
-                    "n": r["scores"],
-                    "not assessed": f"{r['not_assessed']} ({share(r['not_assessed_share'])})",
-                    "floor": f"{share(r['floor_share'])}"
-                    f" ({interval(r['floor_low'], r['floor_high'], share)})",
-                    "ceiling": f"{share(r['ceiling_share'])}"
-                    f" ({interval(r['ceiling_low'], r['ceiling_high'], share)})",
+                    "α": number(r["alpha"]),
+                    "95% interval": interval(r["low"], r["high"]),
+                    "chance": "0 (range " + interval(r["chance_low"], r["chance_high"]) + ")",
+                    "candidates interviewed by a pair": r["candidates"],
+                    "scores": r["scores"],
                     "data": data_flag(r["provisional"]),
                 }
-                for r in view.criterion_use.to_dict("records")
+                for r in agreement.to_dict("records")
             ]
         )
-        downloads("criterion_use", stem, fresh)
-        downloads("point_use", stem + "-points", fresh)
+        unknown = agreement[agreement["alpha"].isna()]
+        if not unknown.empty:
+            st.caption(
+                "No α yet for "
+                + plain_markdown(", ".join(sorted(set(unknown["criterion"]))))
+                + ": fewer than two candidates interviewed by a pair, or every score the same."
+            )
+    downloads("reliability", stem, fresh)
+
+
+def scales_section() -> None:
+    st.header("How the scales are used")
+    lead(insights.headline(view, "scales"))
+    summary = view.overall_summary
+    if summary.get("scores"):
+        overall = view.overall_points.assign(
+            scale=[
+                f"Overall recommendation, {s.replace('..', ' to ')}"
+                for s in view.overall_points["scale"]
+            ]
+        )
+        st.altair_chart(insights.share_chart(overall, "scale"), width="stretch")
+    if not view.point_use.empty:
+        st.subheader("Per criterion")
+        st.altair_chart(insights.share_chart(view.point_use, "criterion"), width="stretch")
     elif not summary.get("scores"):
-        st.info("No scorecard counts here yet.")
+        return
+    with how("scales"):
+        if summary.get("scores"):
+            parts = [
+                f"{name} {share(summary[name]['share'])}"
+                f" ({interval(summary[name]['low'], summary[name]['high'], share)})"
+                for name in ("floor", "ceiling", "middle")
+            ]
+            st.markdown(
+                f"**Overall recommendations** (n = {summary['scores']}"
+                f"{', provisional' if summary['provisional'] else ''}): lowest point (floor),"
+                " highest point (ceiling) and the lukewarm middle (less than a point from the"
+                " midpoint: 2 and 3 on 0 to 5), with 95% intervals (Wilson): "
+                + "; ".join(parts)
+                + "."
+            )
+        st.markdown(f"A figure from fewer than {limits['distribution']} scores is *provisional*.")
+        if not view.criterion_use.empty:
+            table(
+                [
+                    {
+                        "criterion": r["criterion"],
+                        "rubric": r["rubric"],
+                        "scores": r["scores"],
+                        "not assessed": f"{r['not_assessed']} ({share(r['not_assessed_share'])})",
+                        "lowest point": f"{share(r['floor_share'])}"
+                        f" ({interval(r['floor_low'], r['floor_high'], share)})",
+                        "highest point": f"{share(r['ceiling_share'])}"
+                        f" ({interval(r['ceiling_low'], r['ceiling_high'], share)})",
+                        "data": data_flag(r["provisional"]),
+                    }
+                    for r in view.criterion_use.to_dict("records")
+                ]
+            )
+    if summary.get("scores"):
+        downloads("overall_use", stem, fresh, "Overall recommendations, each point's share")
+    if not view.point_use.empty:
+        downloads("criterion_use", stem, fresh, "Per criterion: lowest and highest point")
+        downloads("point_use", stem + "-points", fresh, "Per criterion, each point's share")
 
 
 def calibration_section() -> None:
     st.header("Interviewer calibration")
-    st.markdown(
-        "Leniency: an interviewer's mean offset from their co-interviewers on the same"
-        " candidates, as a share of the overall scale (+0.10: a tenth of the scale higher),"
-        " shrunk toward zero while n is small, with a 95% interval. An interval spanning zero"
-        " shows no clear lean."
-    )
+    lead(insights.headline(view, "calibration"))
     people_rows = view.calibration
     if people_rows.empty:
-        st.info("No candidate here has two interviewers' scorecards yet.")
         return
     st.altair_chart(
         insights.interval_chart(
             people_rows.assign(
-                name=[f"{r.interviewer} · n = {r.shared}" for r in people_rows.itertuples()],
+                name=[
+                    f"{r.interviewer} · {candidates(r.shared, 'shared ')}"
+                    for r in people_rows.itertuples()
+                ],
                 estimate=people_rows["leniency"],
             ),
             label="name",
-            title="Leniency (dot) and its 95% interval, share of the scale",
+            title="Lower ← than co-interviewers → higher",
             domain=(-0.5, 0.5),
             rules=[(0.0, "as their co-interviewers")],
         ),
         width="stretch",
     )
-    calibration_table(people_rows)
+    with how("calibration"):
+        st.markdown(
+            "Leniency: an interviewer's mean offset from their co-interviewers on the same"
+            " candidates, as a share of the overall scale (+0.10: a tenth of the scale higher),"
+            " shrunk toward zero while n is small (a normal prior), with a 95% interval. An"
+            " interval spanning zero shows no clear lean. Below"
+            f" {limits['calibration']} shared candidates an interviewer's figure is"
+            " *provisional* and nobody is called higher or lower on it."
+        )
+        calibration_table(people_rows)
     downloads("calibration", stem, fresh)
 
 
 def decisions_section() -> None:
     st.header("How the decisions were made")
-    st.markdown(
-        f"Over {view.decided:,} decided candidates, per opening and its strategy. **At the"
-        " opening of the debrief** is the engine's outcome frozen then (under \"hiring manager"
-        " decides\", the panel's lean); **discussion changed the outcome** when the decision"
-        " in force went the other way. **Against the panel** compares the decision with the"
-        " panel's majority at the time. **Forcing would flip** reruns the strategy with"
-        " extreme-score forcing switched the other way, on the same scorecards. Days run from"
-        " the end of the last interview to the first decision."
-    )
+    lead(insights.headline(view, "decisions"))
     process = view.process
     if process.empty:
-        st.info("No decision is recorded here yet.")
         return
     st.altair_chart(
         insights.interval_chart(
             insights.process_shares(process),
             label="name",
-            title="Share of decided candidates (dot) and its 95% interval",
+            title="Share of decided candidates",
             domain=(0.0, 1.0),
             rules=[],
         ),
         width="stretch",
     )
-    table(
-        [
-            {
-                "opening": r["opening"],
-                "strategy": STRATEGY_LABELS[r["strategy"]],
-                "decided": r["decided"],
-                "hires": counted(r, "hires"),
-                "discussion changed": counted(r, "changed")
-                + f": {r['changed_to_hire']} to hire, {r['changed_to_no_hire']} to no hire",
-                "undecided at opening, settled": r["settled"],
-                "against the panel": counted(r, "against_panel"),
-                "forcing would flip": counted(r, "forcing_flips")
-                if r["forcing_n"]
-                else "— (committee votes not shown to you)",
-                "days to decision": f"{number(r['days_median'], 1)}"
-                f" (quartiles {number(r['days_p25'], 1)} to {number(r['days_p75'], 1)})",
-                "data": data_flag(r["provisional"]),
-            }
-            for r in process.to_dict("records")
-        ]
-    )
+    with how("decisions"):
+        st.markdown(
+            f"Over {view.decided:,} decided candidates, per opening and its strategy. **At the"
+            " opening of the debrief** is the engine's outcome frozen then (under \"hiring"
+            " manager decides\", the panel's lean); **discussion changed the outcome** when the"
+            " decision in force went the other way. **Against the panel** compares the decision"
+            " with the panel's majority at the time. **Forcing would flip** reruns the strategy"
+            " with extreme-score forcing switched the other way, on the same scorecards. Days"
+            " run from the end of the last interview to the first decision. Shares carry a 95%"
+            f" interval (Wilson); below {limits['decisions']} decisions they are *provisional*."
+        )
+        table(
+            [
+                {
+                    "opening": r["opening"],
+                    "strategy": STRATEGY_LABELS[r["strategy"]],
+                    "decided": r["decided"],
+                    "hires": counted(r, "hires"),
+                    "discussion changed": counted(r, "changed")
+                    + f": {r['changed_to_hire']} to hire, {r['changed_to_no_hire']} to no hire",
+                    "undecided at opening, settled": r["settled"],
+                    "against the panel": counted(r, "against_panel"),
+                    "forcing would flip": counted(r, "forcing_flips")
+                    if r["forcing_n"]
+                    else "— (committee votes not shown to you)",
+                    "days to decision": f"{number(r['days_median'], 1)}"
+                    f" (quartiles {number(r['days_p25'], 1)} to {number(r['days_p75'], 1)})",
+                    "data": data_flag(r["provisional"]),
+                }
+                for r in process.to_dict("records")
+            ]
+        )
     downloads("decision_process", stem, fresh)
     st.subheader("The what-if across history")
     st.markdown(
@@ -356,15 +400,9 @@ def decisions_section() -> None:
 
 def thresholds_section() -> None:
     st.header("Thresholds against the history")
-    st.markdown(
-        "The committee bar is a weighted score from 0 to 1 (each scorecard's criteria by their"
-        " weights, averaged over the panel). For every bar from 0.20 to 0.90: the share of"
-        " past decided candidates at or above it, the past hires it would have stopped and the"
-        " past no-hires it would have let through to the votes."
-    )
+    lead(insights.headline(view, "thresholds"))
     sweep = view.bar_sweep
     if sweep.empty:
-        st.info("No decided candidate here has a weighted score yet.")
         return
     bars = [
         (o.strategy.bar, f"{o.title}: its bar")
@@ -372,18 +410,27 @@ def thresholds_section() -> None:
         if o.id in ids and o.strategy.bar is not None
     ]
     st.altair_chart(insights.sweep_chart(sweep, bars), width="stretch")
-    table(
-        [
-            {
-                "bar": f"{r['bar']:.2f}",
-                "at or above": counted(r, "above"),
-                "past hires stopped": r["hires_stopped"],
-                "past no-hires let through": r["no_hires_above"],
-                "data": data_flag(r["provisional"]),
-            }
-            for r in sweep.to_dict("records")
-        ]
-    )
+    with how("thresholds"):
+        st.markdown(
+            "The committee bar is a weighted score from 0 to 1 (each scorecard's criteria by"
+            " their weights, averaged over the panel). For every bar from 0.20 to 0.90: the"
+            " share of past decided candidates at or above it (with its 95% interval, Wilson),"
+            " the past hires it would have stopped and the past no-hires it would have let"
+            f" through to the votes. Below {limits['decisions']} decided candidates the figures"
+            " are *provisional*, and no threshold is read from them."
+        )
+        table(
+            [
+                {
+                    "bar": f"{r['bar']:.2f}",
+                    "at or above": counted(r, "above"),
+                    "past hires stopped": r["hires_stopped"],
+                    "past no-hires let through": r["no_hires_above"],
+                    "data": data_flag(r["provisional"]),
+                }
+                for r in sweep.to_dict("records")
+            ]
+        )
     downloads("bar_sweep", stem, fresh)
     st.subheader("The thresholds your openings use")
     used = view.thresholds

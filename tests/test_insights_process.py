@@ -22,8 +22,8 @@ PANEL = ("ana", "bo", "cy")
 def add_panel(w, overalls, decision=None, level=3, votes=(), day=0):
     """A candidate of the world's opening scored `overalls` by Ana, Bo and Cy on day `day`,
     the debrief opened and (when given) `decision` recorded two days after the last session
-    ended."""
-    start = DAY + timedelta(days=day)
+    ended. Day 0 is the day after the world's own candidate's (whose panel is the same)."""
+    start = DAY + timedelta(days=day + 1)
     candidate_id = openings.add_candidate(w.store, w.coordinator, w.opening_id, f"C{day}")
     seats = {}
     for position, who in enumerate(PANEL, start=1):

@@ -13,7 +13,7 @@ import streamlit as st
 
 from scoring import outcomes
 from scoring.errors import DebriefError
-from scoring.insights import interval_chart
+from scoring.insights import MIN_HIRES, hires_headline, interval_chart
 from scoring.permissions import Person
 from scoring.store import Store
 from scoring.text import NOTE_MAX, plain_markdown
@@ -35,17 +35,39 @@ FIELDS = ("candidate_id", "months", "rating", "still_employed", "note")
 TOAST = "hire_outcome_recorded"
 SHOWN = 50  # hires listed for recording; a search finds the others
 NO_RATING = "none"  # the rating option for someone who left before one could be given
+# The hires table's columns on screen, in words; the download keeps the field names.
+HIRE_HEADERS = {
+    "candidate": "hire",
+    "opening": "opening",
+    "hired_on": "hired on",
+    **{f"rating_{m}m_from": f"{m}-month rating from" for m in outcomes.MONTHS},
+    **{
+        key: words
+        for m in outcomes.MONTHS
+        for key, words in (
+            (f"rating_{m}m", f"{m}-month rating"),
+            (f"still_employed_{m}m", f"still works here at {m} months"),
+            (f"note_{m}m", f"note at {m} months"),
+        )
+    },
+}
 
 
 def render(store: Store, actor: Person, opening_ids: Sequence[int]) -> None:
-    """The section for these openings (the actor must be allowed to see their insights): the
-    recording form for their hiring manager, then the correlations, retention and the caveat."""
+    """The section for these openings (the actor must be allowed to see their insights): its
+    plain sentence, the recording form for their hiring manager, then the caveat, the
+    correlations and retention (their statistics under "How is this worked out?")."""
     ids = [int(i) for i in opening_ids]
     message = st.session_state.pop(TOAST, None)
     if message:
         st.toast(message, icon=":material/check_circle:")
+    predictors, recorded = outcomes.outcome_rows(store, actor, ids)
+    correlations = outcomes.outcome_correlations(predictors, recorded)
+    retained = outcomes.retention(recorded)
+    sentence = hires_headline(correlations, retained)
+    st.markdown(f"**{plain_markdown(sentence, one_line=True)}**")
     _record(store, actor, ids)
-    _figures(store, actor, ids)
+    _figures(store, actor, ids, recorded, correlations, retained)
 
 
 # ----------------------------------------------------------------------------------- recording
@@ -70,7 +92,12 @@ def _record(store: Store, actor: Person, ids: list[int]) -> None:
     if not shown:
         st.info("No hire matches this search.")
         return
-    table(outcomes.hire_rows(shown))
+    table(
+        [
+            {HIRE_HEADERS[k]: v for k, v in row.items() if k in HIRE_HEADERS}
+            for row in outcomes.hire_rows(shown)
+        ]
+    )
     rows_buttons(
         lambda: outcomes.hire_rows(outcomes.hires(store, actor, ids, search, limit=SHOWN)),
         "after-the-hire-hires",
@@ -134,42 +161,37 @@ def _record(store: Store, actor: Person, ids: list[int]) -> None:
 # ------------------------------------------------------------------------------------ figures
 
 
-def _figures(store: Store, actor: Person, ids: list[int]) -> None:
+def _figures(
+    store: Store,
+    actor: Person,
+    ids: list[int],
+    recorded: pd.DataFrame,
+    correlations: pd.DataFrame,
+    retained: pd.DataFrame,
+) -> None:
     st.info(
         f"{outcomes.CAVEAT} (The hiring book, lines 2452-2454: retention, dismissal and"
         " performance are among the indicators to look at, and none is perfect.)",
         icon=":material/info:",
     )
-    predictors, recorded = outcomes.outcome_rows(store, actor, ids)
     if recorded.empty:
-        st.caption("No hire in these openings has a recorded outcome that counts for you yet.")
         return
     hires = recorded["candidate_id"].nunique()
-    st.caption(
-        f"From {hires} hires with a recorded outcome (at most the latest"
-        f" {outcomes.LATEST_HIRES:,}), each interviewer's latest"
-        " scorecard: a criterion's score is the mean of its raw scores (not assessed left out),"
-        " the overall the mean recommendation as a position on the opening's scale. r is"
-        " Pearson's correlation with the rating (1 to 5), with a 95% interval by Fisher's z; it"
-        f" is marked *provisional* below {outcomes.MIN_HIRES} hires and left out below"
-        f" {outcomes.MIN_CORRELATION_N}."
-    )
-    correlations = outcomes.outcome_correlations(predictors, recorded)
-    _correlations(correlations)
+    _correlations(correlations, hires)
     rows_buttons(
         lambda: outcomes.records(
             outcomes.outcome_correlations(*outcomes.outcome_rows(store, actor, ids))
         ),
         "after-the-hire-correlations",
     )
-    _retention(outcomes.retention(recorded))
+    _retention(retained)
     rows_buttons(
         lambda: outcomes.records(outcomes.retention(outcomes.outcome_rows(store, actor, ids)[1])),
         "after-the-hire-retention",
     )
 
 
-def _correlations(correlations: pd.DataFrame) -> None:
+def _correlations(correlations: pd.DataFrame, hires: int) -> None:
     st.markdown("**Did the interview's scores predict the later rating?**")
     if correlations.empty:
         st.caption("No recorded outcome has a rating yet.")
@@ -181,37 +203,49 @@ def _correlations(correlations: pd.DataFrame) -> None:
         st.altair_chart(
             interval_chart(
                 at.assign(
-                    name=[f"{r.criterion} ({r.rubric}) · n = {r.n}" for r in at.itertuples()],
+                    name=[f"{r.criterion} ({r.rubric}) · {r.n} hires" for r in at.itertuples()],
                     estimate=at["r"],
                 ),
                 label="name",
-                title=f"Correlation with the {months}-month rating (dot) and its 95% interval",
+                title=f"Link with the {months}-month rating",
                 domain=(-1.0, 1.0),
                 rules=[(0.0, "no relation")],
             ),
             width="stretch",
         )
-    table(
-        [
-            {
-                "criterion": r["criterion"],
-                "rubric": r["rubric"],
-                "months": r["months"],
-                "n hires": r["n"],
-                "r": number(r["r"], signed=True),
-                "95% interval": interval(r["low"], r["high"], lambda v: number(v, signed=True)),
-                "data": data_flag(r["provisional"]),
-            }
-            for r in correlations.to_dict("records")
-        ]
-    )
+    with st.expander("How is this worked out?", key="how_hires"):
+        st.markdown(
+            f"From {hires} hires with a recorded outcome (at most the latest"
+            f" {outcomes.LATEST_HIRES:,}), each interviewer's latest scorecard: a criterion's"
+            " score is the mean of its raw scores (not assessed left out), the overall the mean"
+            " recommendation as a position on the opening's scale. r is Pearson's correlation"
+            " with the rating (1 to 5), with a 95% interval by Fisher's z; it is marked"
+            f" *provisional* below {MIN_HIRES} hires, and nothing is read from it"
+            f" then, and left out below {outcomes.MIN_CORRELATION_N}."
+        )
+        table(
+            [
+                {
+                    "criterion": r["criterion"],
+                    "rubric": r["rubric"],
+                    "months": r["months"],
+                    "n hires": r["n"],
+                    "r": number(r["r"], signed=True),
+                    "95% interval": interval(r["low"], r["high"], lambda v: number(v, signed=True)),
+                    "data": data_flag(r["provisional"]),
+                }
+                for r in correlations.to_dict("records")
+            ]
+        )
 
 
 def _retention(retained: pd.DataFrame) -> None:
     st.markdown("**How many hires stayed?**")
     for r in retained.to_dict("records"):
         st.markdown(
-            f"At {r['months']} months: **{share(r['share'])} still work here** (95% interval"
-            f" {interval(r['low'], r['high'], share)}; {r['still_employed']} of {r['n']} hires"
-            f" with an outcome recorded then{', provisional' if r['provisional'] else ''})."
+            f"At {r['months']} months: **{share(r['share'])} still work here**"
+            f" ({r['still_employed']} of {r['n']} hires with an outcome recorded then; 95%"
+            f" interval {interval(r['low'], r['high'], share)}"
+            + (f"; provisional: fewer than {MIN_HIRES} hires" if r["provisional"] else "")
+            + ")."
         )
