@@ -3,9 +3,9 @@
 
 import streamlit as st
 
-from scoring import openings
+from scoring import candidates_csv, openings
 from scoring.errors import DebriefError
-from scoring.text import EMAIL_MAX, NAME_MAX
+from scoring.text import EMAIL_MAX, NAME_MAX, plain_markdown
 from ui.guard import require
 from ui.session import store
 from ui.widgets import (
@@ -36,6 +36,7 @@ found = openings.find_candidates(
     store(), actor, opening.id, search, page=st.session_state.get(page_key, 1)
 )
 listed = found.rows
+reach = candidates_csv.contacts(store(), actor, opening.id, [c.id for c in listed])
 if listed:
     st.caption(
         f"{found.total} candidate{'s' if found.total != 1 else ''}"
@@ -51,6 +52,8 @@ if listed:
             {
                 "name": c.name,
                 "email": c.email,
+                "phone": reach[c.id].phone if c.id in reach else "",
+                "source": reach[c.id].source if c.id in reach else "",
                 "alias": c.alias,
                 "status": "withdrawn" if c.withdrawn else "in process",
             }
@@ -99,36 +102,49 @@ with one, st.form(f"add_candidate_{added}"):
 with many, st.container(border=True):
     st.header("Import a CSV")
     st.caption(
-        "A header line “name,email”, then one candidate a line (email may be empty). Nothing is"
-        " imported until every line is right."
+        "The file your applicant tracking system exports: a header line, then one candidate a"
+        " line. Debrief reads the name (a Name column, or First Name and Last Name), and Email,"
+        " Phone and Source where there are; other columns are left out. Nothing is imported"
+        " until every line is right."
     )
     # A new key after an import empties the uploader.
     upload_key = f"csv_{opening.id}_{st.session_state.get('csv_round', 0)}"
     upload = st.file_uploader("CSV file", type=["csv"], key=upload_key)
     if upload is not None:
         text = upload.getvalue().decode("utf-8", errors="replace")
-        rows, problems = openings.check_import(store(), actor, opening.id, text, upload.name)
-        if problems:
+        read = candidates_csv.check_import(store(), actor, opening.id, text, upload.name)
+        if read.problems:
             show_problem(
-                f"Nothing was imported: {len(problems)} problem(s) in {upload.name}. Fix them"
-                " and upload the file again."
+                f"Nothing was imported: {len(read.problems)} problem(s) in {upload.name}. Fix"
+                " them and upload the file again."
             )
-            st.code("\n".join(problems), language=None)
+            st.code("\n".join(read.problems), language=None)
         else:
-            st.write(f"{len(rows)} candidates ready to import:")
-            st.dataframe(rows, hide_index=True, height=min(35 * len(rows) + 38, 250))
-            if st.button(f"Import {len(rows)} candidates", type="primary"):
-                try:
-                    ids = openings.import_candidates(store(), actor, opening.id, text, upload.name)
-                except openings.ImportRefused as refused:
-                    st.error("Nothing was imported.", icon=":material/error:")
-                    st.code("\n".join(refused.problems), language=None)
-                except DebriefError as problem:
-                    show_problem(problem)
-                else:
-                    flash(f"{len(ids)} candidates imported into {opening.title}.")
-                    st.session_state.csv_round = st.session_state.get("csv_round", 0) + 1
-                    st.rerun()
+            st.write(f"{len(read.rows)} candidates ready to import:")
+            st.dataframe(
+                [
+                    {"name": r.name, "email": r.email, "phone": r.phone, "source": r.source}
+                    for r in read.rows
+                ],
+                hide_index=True,
+                height=min(35 * len(read.rows) + 38, 250),
+            )
+        if read.ignored_line:
+            st.caption(plain_markdown(read.ignored_line + "."))
+        if not read.problems and st.button(f"Import {len(read.rows)} candidates", type="primary"):
+            try:
+                ids = candidates_csv.import_candidates(
+                    store(), actor, opening.id, text, upload.name
+                )
+            except candidates_csv.ImportRefused as refused:
+                st.error("Nothing was imported.", icon=":material/error:")
+                st.code("\n".join(refused.problems), language=None)
+            except DebriefError as problem:
+                show_problem(problem)
+            else:
+                flash(f"{len(ids)} candidates imported into {opening.title}.")
+                st.session_state.csv_round = st.session_state.get("csv_round", 0) + 1
+                st.rerun()
 
 active = [c for c in listed if not c.withdrawn]
 if active:
