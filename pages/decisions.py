@@ -5,6 +5,7 @@ import streamlit as st
 
 from scoring import exports, openings
 from scoring.text import plain_markdown
+from ui.clock import when
 from ui.downloads import rows_buttons, summary_buttons
 from ui.guard import require
 from ui.session import store
@@ -28,9 +29,9 @@ if decided:
         [
             {
                 "candidate": r["candidate"],
-                "decision": r["decision"].replace("_", " "),
+                "decision": r["decision"],
                 "by": r["decided_by"],
-                "when": r["decided_at"],
+                "when": when(r["decided_at"]),
                 "panel at opening": r["panel_at_opening"],
                 "rationale": r["rationale"],
             }
@@ -53,7 +54,10 @@ if withheld:
         + plain_markdown(f"{names}. {withheld[0]['withheld']}"),
         icon=":material/visibility_off:",
     )
-st.caption("The files cover every candidate of the opening; each is made when you click it.")
+st.caption(
+    "The files cover every candidate of the opening; each is made when you click it. Their"
+    " times are in UTC."
+)
 stem = "-".join(opening.title.lower().split())
 rows_buttons(lambda: exports.decision_rows(store(), actor, opening.id), f"{stem}-decisions")
 

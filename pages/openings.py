@@ -18,8 +18,24 @@ from ui.widgets import (
     remember_problem,
     show_flash,
     strategy_summary,
-    table,
 )
+
+REVEAL_CHOICES = {
+    "after_own": "after their own scorecard is in",
+    "all_in": "only once every scorecard is in",
+}
+REVEAL_WORDS = {"after_own": "after one's own", "all_in": "once all are in"}
+
+
+def scoring_rules(o: openings.Opening) -> str:
+    """The loop and the rules its scorers work under, in a few words."""
+    rules = [o.loop_title, f"others' scores {REVEAL_WORDS[o.reveal_rule]}"]
+    if o.anonymise:
+        rules.append("anonymised")
+    if o.forced_choice:
+        rules.append("forced choice")
+    return "; ".join(rules)
+
 
 actor = require("openings")
 st.title("Openings")
@@ -29,19 +45,25 @@ everyone = people.list_people(store(), actor)
 names = {p.id: p.name for p in everyone}
 existing = openings.list_openings(store(), actor)
 if existing:
-    table(
+    # A static table: its cells wrap, so the strategy's words are read whole at any width
+    # (a data grid cuts them). Every cell is typed text or built from it: escaped.
+    st.table(
         [
             {
-                "opening": f"{o.title} ({o.level})" if o.level else o.title,
-                "hiring manager": names.get(o.hiring_manager_id, "?"),
-                "decision": strategy_summary(o),
-                "reveal": "after own" if o.reveal_rule == "after_own" else "all in",
-                "anonymised": "yes" if o.anonymise else "no",
-                "loop": o.loop_title,
-                "status": "closed" if o.closed_at else "open",
+                "opening": plain_markdown(
+                    (f"{o.title} ({o.level})" if o.level else o.title)
+                    + (" · closed" if o.closed_at else ""),
+                    one_line=True,
+                ),
+                "hiring manager": plain_markdown(
+                    names.get(o.hiring_manager_id, "?"), one_line=True
+                ),
+                "how it is decided": plain_markdown(strategy_summary(o), one_line=True),
+                "scoring": plain_markdown(scoring_rules(o), one_line=True),
             }
             for o in existing
-        ]
+        ],
+        hide_index=True,
     )
 else:
     st.info("No openings yet: create the first one below.", icon=":material/info:")
@@ -114,10 +136,7 @@ if still_open:
                 "Others' scores are shown to an interviewer",
                 ["after_own", "all_in"],
                 index=0 if changing.reveal_rule == "after_own" else 1,
-                format_func={
-                    "after_own": "after their own scorecard is in",
-                    "all_in": "only once every scorecard is in",
-                }.get,
+                format_func=REVEAL_CHOICES.get,
                 key=f"{k}_reveal",
             )
             problem_under("edit_opening", "reveal_rule")
@@ -172,6 +191,12 @@ if still_open:
                 )
                 st.rerun()
 
+RULE_CHOICES = {
+    "majority": "Simple majority",
+    "supermajority": "Supermajority",
+    "unanimous": "Unanimity",
+}
+
 SCALES = {
     "loop": None,
     "1-4": OverallScale(min=1, max=4, labels={1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}),
@@ -225,15 +250,16 @@ with st.container(border=True):
             "Decision strategy",
             list(STRATEGY_LABELS),
             format_func=STRATEGY_LABELS.get,
-            help="Manager: the panel advises, the hiring manager decides and accepts"
-            " responsibility (recommended for small teams). Vote: each recommendation is"
-            " a vote. Committee: a cross-company committee votes on the packet.",
+            help="Hiring manager decides: the panel advises, the hiring manager decides and"
+            " accepts responsibility (recommended for small teams). Democratic vote: each"
+            " interviewer's recommendation is a vote. Cross-company committee: a committee"
+            " votes on the packet.",
         )
         strategy: dict = {"kind": kind}
         committee = []
         if kind in ("vote", "committee"):
             strategy["rule"] = st.selectbox(
-                "Rule", ["majority", "supermajority", "unanimous"], key="rule"
+                "Rule", list(RULE_CHOICES), format_func=RULE_CHOICES.get, key="rule"
             )
             if strategy["rule"] == "supermajority":
                 strategy["supermajority"] = st.slider(
@@ -249,12 +275,23 @@ with st.container(border=True):
             problem_under("create_opening", "committee_ids")
             if st.checkbox("Organisation-wide bar on the weighted score", value=True):
                 strategy["bar"] = st.slider("Bar (weighted score, 0 to 1)", 0.0, 1.0, 0.5, 0.05)
-        strategy["quorum"] = st.number_input(
-            "Committee votes needed" if kind == "committee" else "Scorecards needed (quorum)",
-            min_value=0,
-            max_value=20,
-            value=2 if kind == "committee" else 0,
-        )
+        if kind == "committee":
+            strategy["quorum"] = st.number_input(
+                "Committee votes needed to decide",
+                min_value=1,
+                max_value=20,
+                value=2,
+                help="Until this many members have voted, the outcome is awaiting the committee.",
+            )
+        else:
+            strategy["quorum"] = st.number_input(
+                "Scorecards needed to decide (0: no minimum)",
+                min_value=0,
+                max_value=20,
+                value=0,
+                help="With fewer submitted scorecards the outcome reads Incomplete."
+                " 0: the outcome is worked out on whatever scorecards are in.",
+            )
         strategy["force_extremes"] = st.checkbox(
             "Debrief shows forced extremes by default",
             help="Every score pushed to an extreme: above the midpoint to the top, otherwise"
@@ -267,10 +304,7 @@ with st.container(border=True):
         reveal = st.radio(
             "Others' scores are shown to an interviewer",
             ["after_own", "all_in"],
-            format_func={
-                "after_own": "after their own scorecard is in",
-                "all_in": "only once every scorecard is in",
-            }.get,
+            format_func=REVEAL_CHOICES.get,
         )
         anonymise = st.checkbox(
             "Anonymise candidates",

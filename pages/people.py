@@ -49,7 +49,7 @@ table(
         {
             "name": p.name,
             "email": p.email,
-            "roles": ", ".join(ROLE_TITLES[r] for r in ROLES if r in p.roles),
+            "roles": people.roles_in_words(p.roles),
             "active": "yes" if p.active else "no (history kept)",
         }
         for p in directory.rows

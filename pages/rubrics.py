@@ -50,7 +50,7 @@ for rubric in found.rubrics.values():
         f" · {len(rubric.criteria)} criteria",
         key=f"rubric_{rubric.id}_{rubric.version}",
     ):
-        st.caption(
-            f"id `{rubric.id}` · version {rubric.version} · content hash {rubric.content_hash[:12]}"
-        )
+        # the file, for whoever edits it (the problems above name files too); the content
+        # hash is the exports' business (the scorecards CSV carries it)
+        st.caption(f"Version {rubric.version} · file {plain_markdown(rubric.id)}.yaml")
         show_rubric(rubric, sources=True)

@@ -83,6 +83,7 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring import people
     from scoring.demo import build_demo
     from scoring.rubric import load_catalog
     from scoring.store import Store
@@ -101,7 +102,7 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"Demo organisation written to {store.path}. Sign in with:", file=out)
     width = max(len(login.email) for login in logins)
     for login in logins:
-        roles = ", ".join(login.roles)
+        roles = people.roles_in_words(login.roles)
         print(f"  {login.email:<{width}}  {login.code}  {login.name} ({roles})", file=out)
     return 0
 

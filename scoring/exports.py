@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring import analysis, charts, debrief, openings, scorecards
-from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS
+from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, Strategy
 from scoring.permissions import (
     Person,
     candidate_facts,
@@ -35,14 +35,10 @@ from scoring.permissions import (
     why_not,
 )
 from scoring.store import Store, now_utc
+from scoring.strategy_words import STRATEGY_NAMES, strategy_in_words
 from scoring.text import formula_like, plain_markdown
 
 FONTS = Path(__file__).resolve().parent / "fonts"
-STRATEGY_WORDS = {
-    "manager": "hiring manager decides",
-    "vote": "democratic vote",
-    "committee": "cross-company committee",
-}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # the plain starts; `formula_like` sees more
 
 
@@ -76,7 +72,8 @@ class ScorecardSection:
 
     interviewer: str
     session: str
-    rubric: str  # "coding v1 (hash 1a2b3c4d5e6f)"
+    rubric: str  # "Coding session, version 1"
+    rubric_hash: str  # the frozen rubric's content hash (the CSV's `rubric_hash`)
     overall: str
     feedback: str
     submitted: str
@@ -161,7 +158,8 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
             ScorecardSection(
                 interviewer=label,
                 session=card.session_title,
-                rubric=f"{rubric.id} v{rubric.version} (hash {rubric.content_hash[:12]})",
+                rubric=f"{rubric.title}, version {rubric.version}",
+                rubric_hash=rubric.content_hash,
                 overall=f"{card.overall} · {opening.scale.labels[card.overall]}",
                 feedback=card.feedback,
                 submitted=_when(card.first_submitted_at),
@@ -259,22 +257,8 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
 
 
 def _parameters(s: Summary) -> str:
-    p = s.parameters
-    parts = [f"strategy {s.strategy}"]
-    if s.strategy in ("vote", "committee"):
-        parts.append(
-            f"rule {p['rule']}"
-            + (f" {p['supermajority']:.2f}" if p["rule"] == "supermajority" else "")
-        )
-    if s.strategy == "vote":
-        parts.append(
-            f"veto {'on' if p['veto'] else 'off'}, greenlight {'on' if p['greenlight'] else 'off'}"
-        )
-    parts.append(f"quorum {p['quorum']}")
-    if p.get("bar") is not None:
-        parts.append(f"bar {p['bar']:.2f}")
-    parts.append(f"forced extremes {'on' if p['force_extremes'] else 'off'}")
-    return ", ".join(parts)
+    """The strategy with its parameters, in words ("Hiring manager decides")."""
+    return strategy_in_words(Strategy.model_validate(s.parameters))
 
 
 def _sections(s: Summary) -> list[tuple[str, list[str]]]:
@@ -288,9 +272,9 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         f"Debrief opened {s.opened}. {s.standing}",
     ]
     for w in s.what_if:
-        chosen = " (this opening's)" if w["chosen"] else ""
+        chosen = " (this opening's strategy)" if w["chosen"] else ""
         head.append(
-            f"If {STRATEGY_WORDS[w['strategy']]}{chosen}: raw scores: {w['raw']};"
+            f"{STRATEGY_NAMES[w['strategy']]}{chosen}: raw scores: {w['raw']};"
             f" forced extremes: {w['forced']}"
         )
     if s.early_reason:
@@ -565,10 +549,13 @@ def _labels(db, actor: Person, facts: dict, ids: list[int]) -> dict[int, str]:
     }
 
 
-def _decision_rows_for(db, actor: Person, opening, ids: list[int]) -> list[dict[str, Any]]:
+def _decision_rows_for(
+    db, actor: Person, opening, ids: list[int], when=_when
+) -> list[dict[str, Any]]:
     """The decision rows of these candidates, in their order, in five queries for them all.
     Every row goes through the permission table: the decision only where the actor may see it,
-    what the panel said only where they may see the scores."""
+    what the panel said only where they may see the scores. Outcomes and the strategy are in
+    words; `when` writes the moment of the decision (UTC text for a file)."""
     if not ids:
         return []
     facts = candidates_facts(db, ids)
@@ -596,21 +583,25 @@ def _decision_rows_for(db, actor: Person, opening, ids: list[int]) -> list[dict[
                 "candidate_id": candidate_id,
                 "candidate": labels[candidate_id],
                 "opening": opening.title,
-                "strategy": opening.strategy.kind,
+                "strategy": STRATEGY_NAMES[opening.strategy.kind],
                 "debrief_opened_at": opening_row["opened_at"] if opening_row else "",
                 "opened_early_because": (opening_row["early_reason"] or "") if opening_row else "",
-                "outcome_at_opening": frozen_result["outcome"] if frozen_result else "",
+                "outcome_at_opening": (
+                    OUTCOME_WORDS[frozen_result["outcome"]] if frozen_result else ""
+                ),
                 "panel_at_opening": (
                     f"{tally['yes']} yes, {tally['no']} no, {tally['undecided']} undecided"
                     if tally
                     else ""
                 ),
-                "decision": final.outcome if final else "",
+                "decision": OUTCOME_WORDS[final.outcome] if final else "",
                 "decided_by": final.decided_by if final else "",
-                "decided_at": _when(final.decided_at) if final else "",
+                "decided_at": when(final.decided_at) if final else "",
                 "rationale": final.rationale if final else "",
                 "accepts_responsibility": final.accepts_responsibility if final else "",
-                "strategy_said": final.engine_result["outcome"] if final and sees_panel else "",
+                "strategy_said": (
+                    OUTCOME_WORDS[final.engine_result["outcome"]] if final and sees_panel else ""
+                ),
                 "decisions_recorded": len(decisions),
                 "withheld": withheld[candidate_id] or "",
             }
@@ -639,7 +630,7 @@ class DecisionPage:
     """One page of an opening's decisions, the latest decided first, and the candidates whose
     decision the actor may not see yet (their own scorecard is missing), with why."""
 
-    rows: list[dict[str, Any]]  # decided, as `decision_rows` makes them
+    rows: list[dict[str, Any]]  # decided, as `decision_rows` makes them; decided_at a datetime
     withheld: list[dict[str, Any]]
     decided: int  # decided candidates shown to the actor (every page)
     candidates: int  # in the opening
@@ -701,7 +692,8 @@ def decision_page(
                     break
         cursor.close()
         ids = list(found)[(page - 1) * per_page :]
-        rows = _decision_rows_for(db, actor, opening, ids)
+        # the moment itself: the screen writes it in the viewer's zone
+        rows = _decision_rows_for(db, actor, opening, ids, when=lambda moment: moment)
         return DecisionPage(
             rows=[r for r in rows if r["decision"]],
             withheld=withheld,

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from scoring import audit
 from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
-from scoring.permissions import ROLES, Person, current, ensure, organisation
+from scoring.permissions import ROLE_TITLES, ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import EMAIL_MAX, NAME_MAX, check_length, check_one_line
 
@@ -46,12 +46,21 @@ _HASHERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scrypt")
 _WRONG = "That email and code do not match. Check both and try again."
 
 
+def roles_in_words(roles: Iterable[str]) -> str:
+    """A person's roles as people say them, in the usual order: "Hiring manager, Committee
+    member" (never the stored names, `hiring_manager`)."""
+    held = set(roles)
+    return ", ".join(ROLE_TITLES[r] for r in ROLES if r in held)
+
+
 def _clean_roles(roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise InvalidInput(
-            f"roles: unknown role {unknown[0]!r} (expected one of {', '.join(ROLES)})"
+            f"roles: unknown role {unknown[0]!r} (a role is one of "
+            + ", ".join(f"{ROLE_TITLES[r].lower()} ({r})" for r in ROLES)
+            + ")"
         )
     return roles
 

@@ -16,6 +16,7 @@ from scoring.demo import build_demo
 from scoring.errors import NotAllowed
 from scoring.rubric import load_catalog
 from scoring.store import Store
+from scoring.text import plain_markdown
 from world import DAY, ROOT, build, full_scores, submit
 
 
@@ -71,9 +72,8 @@ def test_every_part_is_in_the_html_and_the_pdf(demo):
         summary.opening,
         summary.loop,
         summary.interview_date,
-        f"strategy {summary.strategy}",
-        "quorum",
-        "bar 0.50",
+        "Decision strategy: Cross-company committee by a simple majority; 2 committee votes"
+        " needed; no hire below a weighted score of 0.50",
         f"Outcome on raw scores: {summary.outcome_raw}",
         f"on forced extremes: {summary.outcome_forced}",
         summary.standing,
@@ -112,7 +112,8 @@ def test_markdown_and_json_carry_the_same_content(demo):
     assert data["candidate"] == summary.candidate and data["decisions"]
     assert "accepts responsibility" in markdown  # manager strategy
     for card in summary.scorecards:
-        assert card.rubric in markdown and card.feedback.splitlines()[0] in markdown
+        assert plain_markdown(card.rubric) in markdown
+        assert card.feedback.splitlines()[0] in markdown
 
 
 def test_export_by_someone_not_entitled_fails(demo, tmp_path, cli):
@@ -282,3 +283,79 @@ def test_the_pdf_embeds_the_cjk_font_only_for_a_name_that_needs_it(demo):
     assert b"DroidSansFallback" not in latin and b"DroidSansFallback" in chinese
     assert len(latin) < len(chinese)
     assert "王小明" in pdf_text(chinese)
+
+
+def test_exports_say_the_strategy_and_the_rubric_in_words(demo):
+    """A reader of a summary sees "Hiring manager decides" and the rubric's title and version,
+    never "strategy manager, quorum 0" or "stakeholders v1"; the decisions CSV says "Hire"."""
+    store, person = demo
+    manager = person("Daniel Okafor")  # the Data scientist opening: hiring manager decides
+    summary = exports.summary(store, manager, decided(store, manager, lambda v: True))
+    assert summary.strategy == "manager"  # the JSON keeps the strategy's key
+    texts = {
+        "md": exports.render(summary, "md").decode(),
+        "html": html.unescape(exports.render(summary, "html").decode()),
+        "pdf": pdf_text(exports.render(summary, "pdf")),
+    }
+    titles = {card.rubric for card in summary.scorecards}
+    assert titles and all(re.fullmatch(r".+, version \d+", t) for t in titles), titles
+    internal = re.compile(r"quorum|strategy manager|\bv\d\b|awaiting_|no_hire|hiring_manager")
+    for fmt, text in texts.items():
+        assert "Decision strategy: Hiring manager decides" in flat(text), fmt
+        assert "Democratic vote: raw scores:" in flat(text), fmt
+        for title in titles:
+            assert flat(plain_markdown(title) if fmt == "md" else title) in flat(text), fmt
+        assert not internal.search(text), (fmt, internal.search(text))
+    opening_id = openings.get_candidate(store, manager, summary_id(store, manager)).opening_id
+    rows = exports.decision_rows(store, manager, opening_id)
+    frame = pd.read_csv(io.StringIO(exports.to_csv(rows)), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(rows[0])  # the field names stay as they were
+    assert "decision" in frame.columns and "strategy_said" in frame.columns
+    assert set(frame["strategy"]) == {"Hiring manager decides"}
+    assert set(frame["decision"]) - {""} <= {"Hire", "No hire"}
+    assert set(frame["decision"]) & {"Hire", "No hire"}
+    assert all(t.endswith(" UTC") for t in frame["decided_at"] if t)
+    words = set(frame["outcome_at_opening"]) | set(frame["strategy_said"])
+    assert not {w for w in words if "_" in w}, words
+
+
+def summary_id(store, manager):
+    return decided(store, manager, lambda v: True)
+
+
+@pytest.mark.parametrize(
+    "strategy, words",
+    [
+        ({"kind": "manager"}, "Hiring manager decides"),
+        (
+            {"kind": "manager", "quorum": 3},
+            "Hiring manager decides; at least 3 scorecards to decide",
+        ),
+        (
+            {"kind": "vote", "veto": True, "greenlight": True, "quorum": 1},
+            "Democratic vote by a simple majority, with a veto and a greenlight;"
+            " at least 1 scorecard to decide",
+        ),
+        (
+            {"kind": "vote", "rule": "supermajority", "force_extremes": True},
+            "Democratic vote by a supermajority of 67%; the debrief shows forced extremes by"
+            " default",
+        ),
+        (
+            {"kind": "committee", "rule": "unanimous"},
+            "Cross-company committee by unanimity; 1 committee vote needed",
+        ),
+        (
+            {"kind": "committee", "quorum": 2, "bar": 0.5},
+            "Cross-company committee by a simple majority; 2 committee votes needed;"
+            " no hire below a weighted score of 0.50",
+        ),
+    ],
+)
+def test_a_strategy_in_words(strategy, words):
+    """What quorum means, said: a vote or a manager with 0 needs no minimum (the engine then
+    decides on whatever is in); a committee always needs at least one vote."""
+    from scoring.engine import Strategy
+    from scoring.strategy_words import strategy_in_words
+
+    assert strategy_in_words(Strategy.model_validate(strategy)) == words

@@ -40,7 +40,7 @@ def first_run() -> None:
             else:
                 st.session_state.first_run_result = {
                     "kind": "coordinator",
-                    "logins": [(person.name, person.email, "coordinator", code)],
+                    "logins": [(person.name, person.email, "Coordinator", code)],
                 }
                 st.rerun()
     with right, st.container(border=True):
@@ -57,7 +57,9 @@ def first_run() -> None:
             else:
                 st.session_state.first_run_result = {
                     "kind": "demo",
-                    "logins": [(x.name, x.email, ", ".join(x.roles), x.code) for x in logins],
+                    "logins": [
+                        (x.name, x.email, people.roles_in_words(x.roles), x.code) for x in logins
+                    ],
                 }
                 st.rerun()
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from scoring.openings import Opening
 from scoring.rubric import Rubric, sources_line
+from scoring.strategy_words import STRATEGY_NAMES, strategy_in_words
 from scoring.text import plain_markdown
 
 STATE_LABELS = {
@@ -18,11 +19,7 @@ STATE_LABELS = {
     "late": "Submitted late",
     "recused": "Recused: needs a replacement",
 }
-STRATEGY_LABELS = {
-    "manager": "Hiring manager decides",
-    "vote": "Democratic vote",
-    "committee": "Cross-company committee",
-}
+STRATEGY_LABELS = STRATEGY_NAMES  # the name other pages import from here
 
 
 def pick_opening(openings: Sequence[Opening], key: str = "opening") -> Opening | None:
@@ -45,21 +42,9 @@ def pick_opening(openings: Sequence[Opening], key: str = "opening") -> Opening |
 
 
 def strategy_summary(opening: Opening) -> str:
-    """The strategy and its parameters in a few words."""
-    s = opening.strategy
-    parts = [STRATEGY_LABELS[s.kind]]
-    if s.kind in ("vote", "committee"):
-        rule = s.rule if s.rule != "supermajority" else f"supermajority {s.supermajority:.0%}"
-        parts.append(rule)
-    if s.kind == "vote":
-        parts += [p for p, on in (("veto", s.veto), ("greenlight", s.greenlight)) if on]
-    if s.quorum:
-        parts.append(f"quorum {s.quorum}")
-    if s.bar is not None:
-        parts.append(f"bar {s.bar:.2f}")
-    if s.force_extremes:
-        parts.append("forced extremes")
-    return ", ".join(parts)
+    """The opening's strategy and its parameters in words ("Democratic vote by a simple
+    majority, with a veto; at least 3 scorecards to decide")."""
+    return strategy_in_words(opening.strategy)
 
 
 def show_rubric(rubric: Rubric, *, instructions: bool = True, sources: bool = False) -> None:
@@ -81,7 +66,10 @@ def show_rubric(rubric: Rubric, *, instructions: bool = True, sources: bool = Fa
         st.table(
             {
                 "score": [labels.get(p, str(p)) for p in criterion.anchors],
-                "what it looks like": list(criterion.anchors.values()),
+                # st.table renders Markdown: the rubric file's words are shown as written
+                "what it looks like": [
+                    plain_markdown(a, one_line=True) for a in criterion.anchors.values()
+                ],
             },
             hide_index=True,
         )
