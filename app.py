@@ -9,7 +9,7 @@ import streamlit as st
 from scoring.permissions import Screen, may
 from scoring.text import plain_markdown
 from ui import firstrun, mail_worker, session
-from ui.menu import MENU, through_app
+from ui.menu import MENU, own_menu, through_app
 from ui.signin import sign_in_form
 
 st.set_page_config(page_title="Debrief", page_icon=":material/fact_check:", layout="wide")
@@ -21,7 +21,7 @@ def welcome() -> None:
     st.title("Debrief")
     st.write(
         f"Signed in as **{plain_markdown(actor.name, one_line=True)}**."
-        " Your screens are in the menu on the left."
+        " You have no screens yet: a coordinator gives you a role on the People page."
     )
 
 
@@ -36,6 +36,8 @@ def sign_in_screen() -> None:
 def screens_for(actor) -> dict[str, list]:
     """The actor's screens by section, then every other screen registered hidden, so a direct
     link to it reaches that page's own guard (a sign-in prompt) rather than "page not found".
+    Streamlit's menu is not drawn (ui.menu.own_menu is the menu), but every page registered here
+    answers at its own address.
 
     The app's root leads to the first visible screen through a hidden default page. A screen
     made the default itself would answer only at "/": its own address (a link in an email or a
@@ -82,6 +84,10 @@ else:
     if not any(name for name in sections):  # a person with no screen of their own yet
         home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
         sections = {"": [home, *sections.get("", [])]}
+    # Streamlit's menu is hidden and our own drawn instead: Streamlit's puts its section headings
+    # inside the list (axe: `list`, `listitem`). The menu's links need the pages registered first.
+    current = st.navigation(sections, position="hidden")
+    own_menu(actor)
     with st.sidebar:
         st.markdown(
             f"**{plain_markdown(actor.name, one_line=True)}**  \n"
@@ -99,4 +105,4 @@ else:
             session.sign_out_everywhere()
             st.rerun()
     with through_app():
-        st.navigation(sections).run()
+        current.run()

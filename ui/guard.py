@@ -12,32 +12,17 @@ import streamlit as st
 
 from scoring.permissions import ROLE_TITLES, SCREENS, Person, Screen, may
 from scoring.text import plain_markdown
-from ui.menu import own_menu, reached_directly
+from ui.menu import HIDE_FOLDER_MENU, own_menu, reached_directly
 from ui.session import signed_in, store
 from ui.signin import sign_in_form
-
-# On a phone the sidebar covers the page; Streamlit leaves it open after a menu link is
-# followed. This closes it once a link in it is clicked, below Streamlit's mobile width.
-CLOSE_MENU_ON_PHONES = """<script>
-if (!window.__debriefMenu) {
-  window.__debriefMenu = true;
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest('[data-testid="stSidebar"] a');
-    if (!link || window.innerWidth >= 768) return;
-    setTimeout(() => {
-      document.querySelector('[data-testid="stSidebarCollapseButton"] button')?.click();
-    }, 150);
-  }, true);
-}
-</script>"""
 
 
 def require(screen: str) -> Person:
     """The signed-in person if they may use `screen`; otherwise a sign-in prompt, and stop."""
     actor = signed_in()
     if may(actor, "use_screen", Screen(screen)):
-        st.sidebar.html(CLOSE_MENU_ON_PHONES, unsafe_allow_javascript=True)
-        if reached_directly():
+        if reached_directly():  # app.py draws the menu for the pages it runs
+            st.html(HIDE_FOLDER_MENU)
             own_menu(actor)
         if store().read_only:
             st.warning(
@@ -59,6 +44,6 @@ def require(screen: str) -> Person:
         )
     # A page that Streamlit ran straight from pages/ gets that folder's own menu; a visitor
     # without the role should not even see the names of the screens.
-    st.html("<style>[data-testid=stSidebarNav]{display:none}</style>")
+    st.html(HIDE_FOLDER_MENU)
     sign_in_form(key="guard")
     st.stop()
