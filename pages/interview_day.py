@@ -1,12 +1,15 @@
-"""The interview day of a candidate: the loop's sessions, their times and interviewers; and
-changing it (move, cancel, give a seat to someone else)."""
+"""The interview day of a candidate: the loop's sessions, their times, places and interviewers;
+and changing it (move, give another place, cancel, give a seat to someone else). Every plan and
+change is checked for clashes by the service (`scoring.clashes`); this page says them in the
+viewer's time zone, and asks before keeping a shorter break."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from scoring import openings, people, scorecards
-from scoring.errors import DebriefError
+from scoring import bookings, openings, people, scorecards
+from scoring.clashes import Clash, ScheduleClash
+from scoring.errors import DebriefError, InvalidInput
 from scoring.text import plain_markdown
 from ui.clock import local, span, today, zone
 from ui.guard import require
@@ -25,6 +28,49 @@ from ui.widgets import (
 )
 
 actor = require("interview_day")
+
+
+def said(problem: Exception) -> Exception:
+    """A refusal as the viewer reads it: a clash's times in their zone, one clash a line."""
+    if isinstance(problem, ScheduleClash):
+        field = problem.clashes[0].placed.field
+        return InvalidInput(f"{field}: " + "\n".join(c.words(zone()) for c in problem.clashes))
+    return problem
+
+
+def show_clashes(found: list[Clash]) -> None:
+    """Clashes in words: refused ones as errors, a short break as a warning."""
+    for clash in found:
+        if clash.refused:
+            st.error(plain_markdown(clash.words(zone())), icon=":material/event_busy:")
+        else:
+            st.warning(plain_markdown(clash.words(zone())), icon=":material/schedule:")
+
+
+def their_day(person_ids: list[int], day: date) -> list[bookings.InterviewerDay]:
+    """Each interviewer's sessions on the viewer's `day` (any candidate, any opening)."""
+    starts = datetime.combine(day, time(0), tzinfo=zone())
+    return bookings.interviewers_day(
+        store(), actor, opening.id, person_ids, starts, starts + timedelta(days=1)
+    )
+
+
+def busy_words(day: bookings.InterviewerDay) -> str:
+    """``10:00–10:30 Grace Hopper (Coding); 14:00–15:00 ...`` or ``free all day``."""
+    if not day.sessions:
+        return "free all day"
+    return "; ".join(
+        f"{local(b.starts_at):%H:%M}–{local(b.ends_at):%H:%M} {b.candidate} ({b.title})"
+        for b in day.sessions
+    )
+
+
+def show_their_day(person_ids: list[int], day: date) -> None:
+    """Under a picker: the chosen interviewers' other sessions that day, in a caption."""
+    for person in their_day(person_ids, day):
+        st.caption(plain_markdown(f"{person.name} that day: {busy_words(person)}"))
+
+
 st.title("Interview day")
 show_flash()
 
@@ -58,6 +104,11 @@ board = scorecards.status_board(store(), actor, candidate.id)
 interviewers = [p for p in people.list_people(store(), actor) if p.active and p.has("interviewer")]
 by_id = {p.id: p for p in interviewers}
 planned = {seat.position for seat in board}
+where = openings.locations(store(), actor, candidate.id)
+# The break the coordinator keeps between sessions (set under the plan): a move checks it too.
+gap_key = f"gap_{candidate.id}"
+brk = int(st.session_state.get(gap_key, 15))
+standing = openings.day_clashes(store(), actor, candidate.id, brk) if board else []
 
 if board:
     st.header("On the day")
@@ -66,6 +117,7 @@ if board:
             {
                 "session": seat.session_title,
                 "time": span(seat.starts_at, seat.ends_at),
+                "where": where.get(seat.session_id) or "—",
                 "interviewer": seat.interviewer_name,
                 "status": STATE_LABELS[seat.state]
                 + (f" ({seat.recusal_reason})" if seat.recusal_reason else ""),
@@ -73,6 +125,9 @@ if board:
             for seat in board
         ]
     )
+    if standing:
+        st.markdown("**This day clashes.** Move a session or give a seat to someone else:")
+        show_clashes(standing)
     for seat in [s for s in board if s.state == "recused"]:
         taken = {s.interviewer_id for s in board if s.session_id == seat.session_id}
         choices = [p for p in interviewers if p.id not in taken]
@@ -87,11 +142,13 @@ if board:
                 format_func=lambda p: p.name,
                 key=f"rep_{seat.assignment_id}",
             )
+            if replacement:
+                show_their_day([replacement.id], local(seat.starts_at).date())
             if replacement and st.button("Assign replacement", key=f"do_rep_{seat.assignment_id}"):
                 try:
                     openings.add_interviewer(store(), actor, seat.session_id, replacement.id)
                 except DebriefError as problem:
-                    show_problem(problem)
+                    show_problem(said(problem))
                 else:
                     flash(f"{replacement.name} now interviews for {seat.session_title}.")
                     st.rerun()
@@ -123,19 +180,65 @@ if board:
     )
     with move_time:
         problem_under("change", "starts_at")
-    if move_go.button("Move session", key=f"move_{stamp}"):
+    place_col, place_go = st.columns([4, 1], vertical_alignment="bottom")
+    place = place_col.text_input(
+        "Place or video link",
+        value=where.get(changing.session_id, ""),
+        max_chars=openings.LOCATION_MAX,
+        placeholder="A room, an address or a video link",
+        key=f"place_{stamp}",
+    )
+    with place_col:
+        problem_under("change", "location")
+    moved_to = datetime.combine(new_day, new_time, tzinfo=zone())
+    pending_key = f"confirm_move_{stamp}"
+
+    def move(confirm: bool = False) -> None:
+        """Move the session (and its place, if changed); a short break asks first."""
         try:
             openings.move_session(
                 store(),
                 actor,
                 changing.session_id,
-                datetime.combine(new_day, new_time, tzinfo=zone()),
+                moved_to,
+                location=place,
+                break_minutes=brk,
+                confirm=confirm,
             )
+        except ScheduleClash as clash:
+            if clash.needs_confirmation:
+                st.session_state[pending_key] = moved_to.isoformat()
+                forget_problem("change")
+                st.rerun()
+            remember_problem("change", said(clash))
         except DebriefError as problem:
             remember_problem("change", problem)
         else:
             forget_problem("change")
+            st.session_state.pop(pending_key, None)
             flash(f"{changing.session_title} moved; its interviewers are told.")
+            st.rerun()
+
+    if move_go.button("Move session", key=f"move_{stamp}"):
+        move()
+    if st.session_state.get(pending_key) == moved_to.isoformat():
+        with st.container(border=True):
+            show_clashes(openings.move_clashes(store(), actor, changing.session_id, moved_to, brk))
+            st.markdown("The candidate gets a shorter break than planned. Move it anyway?")
+            if st.button("Move anyway", key=f"move_anyway_{stamp}"):
+                move(confirm=True)
+    if place_go.button(
+        "Save place",
+        key=f"save_place_{stamp}",
+        disabled=place.strip() == where.get(changing.session_id, ""),
+    ):
+        try:
+            openings.change_location(store(), actor, changing.session_id, place)
+        except DebriefError as problem:
+            remember_problem("change", problem)
+        else:
+            forget_problem("change")
+            flash(f"{changing.session_title} has its new place; its interviewers are told.")
             st.rerun()
     open_seats = [s for s in seats if s.submitted_at is None and s.state != "recused"]
     if open_seats:
@@ -154,11 +257,13 @@ if board:
         )
         with who_col:
             problem_under("change", "interviewer")
+        if newcomer is not None:
+            show_their_day([newcomer.id], local(changing.starts_at).date())
         if swap_go.button("Give the seat", key=f"do_swap_{stamp}", disabled=newcomer is None):
             try:
                 openings.replace_interviewer(store(), actor, seat.assignment_id, newcomer.id)
             except DebriefError as problem:
-                remember_problem("change", problem)
+                remember_problem("change", said(problem))
             else:
                 forget_problem("change")
                 flash(f"{newcomer.name} now interviews for {seat.session_title}.")
@@ -173,11 +278,12 @@ if board:
             flash(f"{changing.session_title} is cancelled; its interviewers are told.")
             st.rerun()
     problem_under("change", "session")
-    problem_on_top("change", ("starts_at", "interviewer", "session"))
+    problem_on_top("change", ("starts_at", "interviewer", "session", "location"))
 
 todo = [s for s in opening.sessions if s["position"] not in planned]
 if not todo:
-    st.success("Every session of the loop is on the day.", icon=":material/event_available:")
+    if not standing:  # never a green line over a clash
+        st.success("Every session of the loop is on the day.", icon=":material/event_available:")
     st.stop()
 
 st.header("Plan the sessions" if not board else "Plan the remaining sessions")
@@ -191,7 +297,16 @@ day = day_col.date_input("Day", value=today() + timedelta(days=1), key=f"day_{ca
 first = start_col.time_input(
     f"First session starts ({datetime.now(zone()):%Z})", value=time(9, 0), key=f"t0_{candidate.id}"
 )
-gap = gap_col.number_input("Break between sessions (min)", 0, 120, 15, key=f"gap_{candidate.id}")
+gap = gap_col.number_input("Break between sessions (min)", 0, 120, 15, key=gap_key)
+place = st.text_input(
+    "Place or video link (for every session)",
+    max_chars=openings.LOCATION_MAX,
+    placeholder="A room, an address or a video link",
+    key=f"place_{candidate.id}",
+)
+everyone = their_day([p.id for p in interviewers], day)
+st.markdown(f"**Interviewers on {day:%a %d %b}**")
+table([{"interviewer": d.name, "sessions that day": busy_words(d)} for d in everyone], 8)
 
 chosen_key = f"chosen_{candidate.id}"
 chosen: dict[int, time] = st.session_state.setdefault(chosen_key, {})
@@ -209,6 +324,7 @@ times = openings.day_times(
     {p: datetime.combine(day, t, tzinfo=zone()) for p, t in chosen.items()},
 )
 plan: list[openings.SessionPlan] = []
+rows = {}  # each session's column, where its clashes are said
 for session in todo:
     cols = st.columns([3, 2, 5])
     title = plain_markdown(session["title"], one_line=True)
@@ -226,30 +342,54 @@ for session in todo:
         label_visibility="collapsed",
     )
     picked = cols[2].multiselect(
-        "Interviewers",
+        f"Interviewers ({session['title']})",
         interviewers,
         format_func=lambda p: p.name,
         max_selections=2,
         key=f"who_{candidate.id}_{session['position']}",
         placeholder="One interviewer, or a pair",
         label_visibility="collapsed",
+        select_all=False,  # a recruiter picks people: never "Select all"
     )
+    rows[f"session.{session['position']}"] = cols[2]
     with cols[2]:
         problem_under("schedule", f"session.{session['position']}")
     if picked:
         plan.append(
-            openings.SessionPlan(session["position"], start_at, tuple(p.id for p in picked))
+            openings.SessionPlan(
+                session["position"], start_at, tuple(p.id for p in picked), location=place
+            )
         )
 
-for warning in openings.plan_warnings(store(), actor, candidate.id, plan):
+# Clashes as the plan stands, under the session each concerns, before anything is saved.
+found = openings.plan_clashes(store(), actor, candidate.id, plan, gap) if plan else []
+for clash in found:
+    with rows[clash.placed.field]:
+        show_clashes([clash])
+warnings = openings.plan_warnings(store(), actor, candidate.id, plan, double_bookings=False)
+for warning in warnings:
     st.warning(plain_markdown(warning), icon=":material/warning:")
+refused = any(c.refused for c in found)
+shorter = [c for c in found if not c.refused]
+confirmed = False
+if refused:
+    st.caption("A clash stands: change a time or an interviewer above to schedule.")
+elif shorter:
+    confirmed = st.checkbox(
+        "Keep the shorter break: the candidate has less rest than planned",
+        key=f"short_break_{candidate.id}",
+    )
 label = f"Schedule {len(plan)} session{'s' if len(plan) != 1 else ''}"
 problem_on_top("schedule", tuple(f"session.{s['position']}" for s in todo))
-if st.button(label, type="primary", disabled=not plan):
+if st.button(
+    label, type="primary", disabled=not plan or refused or (bool(shorter) and not confirmed)
+):
     try:
-        openings.schedule_day(store(), actor, candidate.id, plan)
+        openings.schedule_day(
+            store(), actor, candidate.id, plan, break_minutes=gap, confirm=confirmed
+        )
     except DebriefError as problem:
-        remember_problem("schedule", problem)
+        remember_problem("schedule", said(problem))
     else:
         forget_problem("schedule")
         flash(f"{len(plan)} session(s) scheduled for {candidate.name}.")

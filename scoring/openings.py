@@ -11,13 +11,14 @@ import json
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from scoring import audit, outbox
+from scoring import audit, bookings, outbox
+from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.engine import Strategy
 from scoring.errors import HistoryBroken, InvalidInput, NotFound, field_path, phrase
 from scoring.permissions import (
@@ -44,6 +45,9 @@ from scoring.text import (
 
 RevealRule = Literal["after_own", "all_in"]
 MAX_PER_SESSION = 2  # one interviewer, or a pair
+# A room, an address or a video link with its passcode: one line, and long enough for a meeting
+# URL (the outbox cuts what it quotes at the same length).
+LOCATION_MAX = 1000
 ALIAS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -493,6 +497,96 @@ def check_import(
 # ---------------------------------------------------------------------------- the interview day
 
 
+def check_location(location: str | None) -> str:
+    """A session's place or video link as it is stored: trimmed, one line, at most
+    `LOCATION_MAX` characters (InvalidInput naming `location` otherwise). It stays text: every
+    screen and message shows it as typed, never as Markdown, HTML or a live link."""
+    value = (location or "").strip()
+    return check_one_line("location", check_length("location", value, LOCATION_MAX))
+
+
+def _loop_session(db, candidate: Any, position: int) -> Any:
+    """The loop's session at `position`, refused when the loop has none or it is already on
+    the candidate's day."""
+    loop_session = db.execute(
+        "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?",
+        [candidate["opening_id"], position],
+    ).fetchone()
+    if loop_session is None:
+        raise InvalidInput(f"position: the loop has no session {position}")
+    if db.execute(
+        "SELECT 1 FROM interview_sessions WHERE candidate_id = ? AND position = ?",
+        [candidate["id"], position],
+    ).fetchone():
+        raise InvalidInput(
+            f"position: {loop_session['title']} is already on this candidate's day;"
+            " add or replace an interviewer instead"
+        )
+    return loop_session
+
+
+def _panel(interviewer_ids: Iterable[int]) -> list[int]:
+    panel = list(dict.fromkeys(interviewer_ids))
+    if not 1 <= len(panel) <= MAX_PER_SESSION:
+        raise InvalidInput("interviewers: a session has one interviewer or a pair")
+    return panel
+
+
+def _booking(
+    db,
+    *,
+    candidate_id: int,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    interviewer_ids: Iterable[int],
+    field: str,
+    session_id: int | None = None,
+) -> Booking:
+    """A session being placed, as the clash check reads it (its interviewers by name)."""
+    ids = list(interviewer_ids)
+    names = {
+        r["id"]: r["name"]
+        for r in db.execute(
+            f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+    }
+    return Booking(
+        session_id=session_id,
+        title=title,
+        candidate_id=candidate_id,
+        candidate="",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        interviewers=tuple((i, names[i]) for i in ids if i in names),
+        field=field,
+    )
+
+
+def _clashes(
+    db, actor: Person, placed: list[Booking], break_minutes: int = 0, kinds=None
+) -> list[Clash]:
+    """Every clash of the bookings being placed (all of one candidate) with what is stored:
+    the candidate's other sessions, their interviewers' other sessions around that day, the
+    break. `kinds` keeps only some kinds (a new interviewer is checked for their own clashes
+    only: the session's time is not what changes)."""
+    if not placed:
+        return []
+    found = find_clashes(
+        placed,
+        bookings.nearby(
+            db,
+            actor,
+            candidate_id=placed[0].candidate_id,
+            interviewer_ids={i for b in placed for i, _ in b.interviewers},
+            starts=min(b.starts_at for b in placed),
+            ends=max(b.ends_at for b in placed),
+        ),
+        break_minutes,
+    )
+    return [c for c in found if kinds is None or c.kind in kinds]
+
+
 def schedule_session(
     store: Store,
     actor: Person,
@@ -501,13 +595,19 @@ def schedule_session(
     starts_at: datetime,
     interviewer_ids: Iterable[int],
     now: datetime | None = None,
+    *,
+    location: str = "",
+    break_minutes: int = 0,
+    confirm: bool = False,
 ) -> int:
-    """A coordinator puts one of the loop's sessions on the day with one or two interviewers.
-    The session keeps the rubric snapshot its opening froze."""
+    """A coordinator puts one of the loop's sessions on the day with one or two interviewers,
+    at a place or video link (`location`, optional). The session keeps the rubric snapshot its
+    opening froze. Refused (ScheduleClash, nothing written, no mail) when it overlaps another of
+    the candidate's sessions or another session of one of its interviewers; a gap shorter than
+    `break_minutes` to another of the candidate's sessions needs `confirm`."""
     at = now or now_utc()
-    interviewer_ids = list(dict.fromkeys(interviewer_ids))
-    if not 1 <= len(interviewer_ids) <= MAX_PER_SESSION:
-        raise InvalidInput("interviewers: a session has one interviewer or a pair")
+    interviewer_ids = _panel(interviewer_ids)
+    location = check_location(location)
     with store.write() as db:
         actor = current(db, actor)
         candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
@@ -515,24 +615,23 @@ def schedule_session(
             raise NotFound(f"No candidate with id {candidate_id}.")
         ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
         _ensure_schedulable(db, candidate)
-        loop_session = db.execute(
-            "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?",
-            [candidate["opening_id"], position],
-        ).fetchone()
-        if loop_session is None:
-            raise InvalidInput(f"position: the loop has no session {position}")
-        if db.execute(
-            "SELECT 1 FROM interview_sessions WHERE candidate_id = ? AND position = ?",
-            [candidate_id, position],
-        ).fetchone():
-            raise InvalidInput(
-                f"position: {loop_session['title']} is already on this candidate's day;"
-                " add or replace an interviewer instead"
-            )
+        loop_session = _loop_session(db, candidate, position)
+        for interviewer_id in interviewer_ids:
+            _ensure_interviewer(db, interviewer_id)
         ends_at = starts_at + timedelta(minutes=loop_session["minutes"])
+        placed = _booking(
+            db,
+            candidate_id=candidate_id,
+            title=loop_session["title"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            interviewer_ids=interviewer_ids,
+            field="starts_at",
+        )
+        refuse_clashes(_clashes(db, actor, [placed], break_minutes), confirm)
         session_id = db.execute(
             "INSERT INTO interview_sessions (candidate_id, position, title, rubric_hash,"
-            " starts_at, ends_at, calendar_uid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " starts_at, ends_at, calendar_uid, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 candidate_id,
                 position,
@@ -541,6 +640,7 @@ def schedule_session(
                 stamp(starts_at),
                 stamp(ends_at),
                 f"{secrets.token_hex(16)}@debrief",
+                location,
             ],
         ).lastrowid
         for interviewer_id in interviewer_ids:
@@ -553,14 +653,42 @@ def schedule_session(
             f"session:{session_id}",
             at,
             interviewers=interviewer_ids,
+            **_said(location=location, short_break_confirmed=confirm),
         )
     return session_id
 
 
-def _assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
-    person = db.execute("SELECT * FROM people WHERE id = ?", [interviewer_id]).fetchone()
+def _said(**detail: Any) -> dict[str, Any]:
+    """The audit details that say something (a location given, a confirmation made): an entry
+    without them reads as it always did."""
+    return {k: v for k, v in detail.items() if v}
+
+
+def _refuse_seat_clash(db, actor: Person, session_id: int, interviewer_id: int) -> None:
+    """Refuse (ScheduleClash, field `interviewer`) to seat someone in a session while they
+    interview someone else: their own clashes only, the session's time does not change."""
+    session = _session(db, session_id)
+    placed = _booking(
+        db,
+        candidate_id=session["candidate_id"],
+        title=session["title"],
+        starts_at=parse_stamp(session["starts_at"]),
+        ends_at=parse_stamp(session["ends_at"]),
+        interviewer_ids=[interviewer_id],
+        field="interviewer",
+        session_id=session_id,
+    )
+    refuse_clashes(_clashes(db, actor, [placed], kinds={"interviewer"}))
+
+
+def _ensure_interviewer(db, interviewer_id: int) -> None:
+    person = db.execute("SELECT active FROM people WHERE id = ?", [interviewer_id]).fetchone()
     if person is None or not person["active"]:
         raise InvalidInput(f"interviewers: no active person with id {interviewer_id}")
+
+
+def _assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
+    _ensure_interviewer(db, interviewer_id)
     return db.execute(
         "INSERT INTO assignments (session_id, interviewer_id, assigned_at) VALUES (?, ?, ?)",
         [session_id, interviewer_id, stamp(at)],
@@ -570,7 +698,8 @@ def _assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
 def add_interviewer(
     store: Store, actor: Person, session_id: int, interviewer_id: int, now: datetime | None = None
 ) -> int:
-    """A coordinator adds a (replacement or second) interviewer to a session."""
+    """A coordinator adds a (replacement or second) interviewer to a session. Refused
+    (ScheduleClash, nothing written, no mail) while they interview someone else then."""
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
@@ -591,6 +720,8 @@ def add_interviewer(
             raise InvalidInput("interviewers: already on this session")
         if len(active) >= MAX_PER_SESSION:
             raise InvalidInput("interviewers: a session has one interviewer or a pair")
+        _ensure_interviewer(db, interviewer_id)
+        _refuse_seat_clash(db, actor, session_id, interviewer_id)
         assignment_id = _assign(db, session_id, interviewer_id, at)
         outbox.queue_session_mail(
             db, session_id, "invitation", at, actor.id, interviewer_ids=[interviewer_id]
@@ -766,6 +897,7 @@ class SessionPlan:
     position: int
     starts_at: datetime
     interviewer_ids: tuple[int, ...]
+    location: str = ""  # a room, an address or a video link
 
 
 def _overlaps(db, interviewer_id: int, starts: datetime, ends: datetime) -> list[Any]:
@@ -780,10 +912,16 @@ def _overlaps(db, interviewer_id: int, starts: datetime, ends: datetime) -> list
 
 
 def plan_warnings(
-    store: Store, actor: Person, candidate_id: int, plan: Iterable[SessionPlan]
+    store: Store,
+    actor: Person,
+    candidate_id: int,
+    plan: Iterable[SessionPlan],
+    *,
+    double_bookings: bool = True,
 ) -> list[str]:
     """What a coordinator should look at before saving a day: double-bookings (with other
-    interviews or within this plan), interviewers who recused from this candidate, and people
+    interviews or within this plan; `double_bookings=False` leaves them to `plan_clashes`,
+    which says them with both times), interviewers who recused from this candidate, and people
     without the interviewer role."""
     plan = list(plan)
     warnings: list[str] = []
@@ -822,6 +960,8 @@ def plan_warnings(
                     warnings.append(f"{name} does not have the interviewer role.")
                 if person_id in recused:
                     warnings.append(f"{name} recused from this candidate: {recused[person_id]}")
+                if not double_bookings:
+                    continue
                 for other in _overlaps(db, person_id, item.starts_at, ends):
                     warnings.append(
                         f"{name} is double-booked: {other['title']} with {other['candidate']}"
@@ -837,18 +977,91 @@ def plan_warnings(
     return list(dict.fromkeys(warnings))
 
 
+def _placed_plan(db, candidate: Any, plan: list[SessionPlan]) -> list[Booking]:
+    """A plan's sessions as bookings, each checked first as `schedule_session` would (the loop
+    has it, it is not on the day yet, one interviewer or a pair, each active): a refusal names
+    the session (``session.2: ...``) before any clash is looked for."""
+    placed = []
+    for item in plan:
+        try:
+            if sum(other.position == item.position for other in plan) > 1:
+                raise InvalidInput("position: this session is twice in the plan")
+            loop_session = _loop_session(db, candidate, item.position)
+            panel = _panel(item.interviewer_ids)
+            for interviewer_id in panel:
+                _ensure_interviewer(db, interviewer_id)
+            check_location(item.location)
+        except InvalidInput as problem:  # said of the session it concerns, on the form
+            message = str(problem).partition(": ")[2] or str(problem)
+            raise InvalidInput(f"session.{item.position}: {message}") from problem
+        placed.append(
+            _booking(
+                db,
+                candidate_id=candidate["id"],
+                title=loop_session["title"],
+                starts_at=item.starts_at,
+                ends_at=item.starts_at + timedelta(minutes=loop_session["minutes"]),
+                interviewer_ids=panel,
+                field=f"session.{item.position}",
+            )
+        )
+    return placed
+
+
+def plan_clashes(
+    store: Store,
+    actor: Person,
+    candidate_id: int,
+    plan: Iterable[SessionPlan],
+    break_minutes: int = 0,
+) -> list[Clash]:
+    """What `schedule_day` would find wrong with this plan's times, before it is saved: every
+    clash (refused ones first), each naming its session's field. A plan that is not valid in
+    itself (no such session, three interviewers) has no clashes yet: saving it says why."""
+    plan = list(plan)
+    with store.read() as db:
+        actor = current(db, actor)
+        candidate = _candidate_row(db, actor, candidate_id)
+        try:
+            placed = _placed_plan(db, candidate, plan)
+        except InvalidInput:
+            return []
+        return _clashes(db, actor, placed, break_minutes)
+
+
+def _candidate_row(db, actor: Person, candidate_id: int) -> Any:
+    candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+    if candidate is None:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+    return candidate
+
+
 def schedule_day(
     store: Store,
     actor: Person,
     candidate_id: int,
     plan: Iterable[SessionPlan],
     now: datetime | None = None,
+    *,
+    break_minutes: int = 0,
+    confirm: bool = False,
 ) -> list[int]:
-    """Put several of the loop's sessions on the day at once: all of them, or none."""
+    """Put several of the loop's sessions on the day at once: all of them, or none. The whole
+    plan is checked before anything is written: a session the loop lacks or already has names
+    its session; then every clash at once (ScheduleClash: with the candidate's other sessions,
+    with the interviewers' other sessions, among the plan's own sessions), and a break shorter
+    than `break_minutes` needs `confirm`."""
     plan = list(plan)
     if not plan:
         raise InvalidInput("plan: choose at least one session")
     with store.batch():
+        with store.write() as db:
+            actor = current(db, actor)
+            candidate = _candidate_row(db, actor, candidate_id)
+            _ensure_schedulable(db, candidate)
+            placed = _placed_plan(db, candidate, plan)
+            refuse_clashes(_clashes(db, actor, placed, break_minutes), confirm)
         ids = []
         for item in plan:
             try:
@@ -861,8 +1074,13 @@ def schedule_day(
                         item.starts_at,
                         item.interviewer_ids,
                         now,
+                        location=item.location,
+                        break_minutes=break_minutes,
+                        confirm=confirm,
                     )
                 )
+            except ScheduleClash:
+                raise  # named by session already
             except InvalidInput as problem:  # said of the session it concerns, on the form
                 message = str(problem).partition(": ")[2] or str(problem)
                 raise InvalidInput(f"session.{item.position}: {message}") from problem
@@ -958,11 +1176,20 @@ def move_session(
     session_id: int,
     starts_at: datetime,
     now: datetime | None = None,
+    *,
+    location: str | None = None,
+    break_minutes: int = 0,
+    confirm: bool = False,
 ) -> None:
-    """A coordinator moves a session to another time (same length). Refused once a scorecard of
-    the session is submitted: when it counts as late is measured from the session's end. Its
-    interviewers get an update of their calendar invitation (same UID, higher SEQUENCE)."""
+    """A coordinator moves a session to another time (same length), and may give it another
+    place or video link at once (`location`; None keeps it). Refused once a scorecard of the
+    session is submitted: when it counts as late is measured from the session's end. Refused
+    too (ScheduleClash: nothing written, no mail) when the new time overlaps another of the
+    candidate's sessions or another session of one of its interviewers; a gap shorter than
+    `break_minutes` to another of the candidate's sessions needs `confirm`. Its interviewers get
+    an update of their calendar invitation (same UID, higher SEQUENCE)."""
     at = now or now_utc()
+    new_location = None if location is None else check_location(location)
     with store.write() as db:
         actor = current(db, actor)
         session = _session(db, session_id)
@@ -979,12 +1206,33 @@ def move_session(
         length = parse_stamp(session["ends_at"]) - before
         if starts_at == before:
             raise InvalidInput("starts_at: That is when the session already starts.")
-        db.execute(
-            "UPDATE interview_sessions SET starts_at = ?, ends_at = ?,"
-            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
-            [stamp(starts_at), stamp(starts_at + length), session_id],
+        placed = replace(
+            _seated_booking(db, session, "starts_at"),
+            starts_at=starts_at,
+            ends_at=starts_at + length,
         )
-        outbox.queue_session_mail(db, session_id, "update", at, actor.id, before=before)
+        refuse_clashes(_clashes(db, actor, [placed], break_minutes), confirm)
+        moved_from = session["location"]
+        relocated = new_location is not None and new_location != moved_from
+        db.execute(
+            "UPDATE interview_sessions SET starts_at = ?, ends_at = ?, location = ?,"
+            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            [
+                stamp(starts_at),
+                stamp(starts_at + length),
+                new_location if relocated else moved_from,
+                session_id,
+            ],
+        )
+        outbox.queue_session_mail(
+            db,
+            session_id,
+            "update",
+            at,
+            actor.id,
+            before=before,
+            **({"location_before": moved_from} if relocated else {}),
+        )
         audit.record(
             db,
             actor.id,
@@ -993,7 +1241,119 @@ def move_session(
             at,
             before=stamp(before),
             after=stamp(starts_at),
+            **_said(
+                location_before=moved_from if relocated else None,
+                location=new_location if relocated else None,
+                short_break_confirmed=confirm,
+            ),
         )
+
+
+def change_location(
+    store: Store,
+    actor: Person,
+    session_id: int,
+    location: str,
+    now: datetime | None = None,
+) -> None:
+    """A coordinator gives a session another place or video link (one line, at most
+    `LOCATION_MAX` characters; empty: none). Allowed after a scorecard is in too: where the
+    interview was held changes nothing a score means. Its interviewers get an update of their
+    calendar invitation that says where, and where it was; audited as `change_location`."""
+    at = now or now_utc()
+    location = check_location(location)
+    with store.write() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
+        if location == session["location"]:
+            raise InvalidInput("location: That is already where the session is.")
+        db.execute(
+            "UPDATE interview_sessions SET location = ?,"
+            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            [location, session_id],
+        )
+        outbox.queue_session_mail(
+            db, session_id, "update", at, actor.id, location_before=session["location"]
+        )
+        audit.record(
+            db,
+            actor.id,
+            "change_location",
+            f"session:{session_id}",
+            at,
+            before=session["location"],
+            after=location,
+        )
+
+
+def locations(store: Store, actor: Person, candidate_id: int) -> dict[int, str]:
+    """Where each of a candidate's sessions is (a room or a video link; "" where none is set),
+    by session id: for the Interview day screen, to whoever manages the opening."""
+    with store.read() as db:
+        actor = current(db, actor)
+        _candidate_row(db, actor, candidate_id)
+        return {
+            r["id"]: r["location"]
+            for r in db.execute(
+                "SELECT id, location FROM interview_sessions WHERE candidate_id = ?",
+                [candidate_id],
+            )
+        }
+
+
+def move_clashes(
+    store: Store, actor: Person, session_id: int, starts_at: datetime, break_minutes: int = 0
+) -> list[Clash]:
+    """What `move_session` would find wrong with moving this session to `starts_at`: every
+    clash, refused ones first (for a page to say them before asking for a confirmation)."""
+    with store.read() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        length = parse_stamp(session["ends_at"]) - parse_stamp(session["starts_at"])
+        placed = replace(
+            _seated_booking(db, session, "starts_at"),
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+        )
+        return _clashes(db, actor, [placed], break_minutes)
+
+
+def day_clashes(
+    store: Store, actor: Person, candidate_id: int, break_minutes: int = 0
+) -> list[Clash]:
+    """The clashes already on a candidate's stored day (made before the check existed, or a
+    short break a coordinator confirmed): their sessions against each other, and against their
+    interviewers' other sessions. What the Interview day screen shows instead of "every session
+    is on the day" until someone changes it."""
+    with store.read() as db:
+        actor = current(db, actor)
+        _candidate_row(db, actor, candidate_id)
+        placed = bookings.candidate_day(db, actor, candidate_id)
+        return _clashes(db, actor, placed, break_minutes)
+
+
+def _seated_booking(db, session: Any, field: str) -> Booking:
+    seated = [
+        r[0]
+        for r in db.execute(
+            "SELECT interviewer_id FROM assignments WHERE session_id = ?"
+            " AND recused_at IS NULL ORDER BY id",
+            [session["id"]],
+        )
+    ]
+    return _booking(
+        db,
+        candidate_id=session["candidate_id"],
+        title=session["title"],
+        starts_at=parse_stamp(session["starts_at"]),
+        ends_at=parse_stamp(session["ends_at"]),
+        interviewer_ids=seated,
+        field=field,
+        session_id=session["id"],
+    )
 
 
 def cancel_session(
@@ -1046,9 +1406,10 @@ def replace_interviewer(
     now: datetime | None = None,
 ) -> int:
     """A coordinator gives a seat to another interviewer. Refused for a seat whose scorecard is
-    submitted (it keeps its scorecard and author). The previous interviewer's draft is deleted
-    unread (drafts are private); they get a cancellation, the new one an invitation. Returns the
-    new assignment."""
+    submitted (it keeps its scorecard and author), and while the new interviewer interviews
+    someone else then (ScheduleClash). The previous interviewer's draft is deleted unread (drafts
+    are private); they get a cancellation, the new one an invitation. Returns the new
+    assignment."""
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
@@ -1073,6 +1434,8 @@ def replace_interviewer(
         ).fetchone()
         if taken:
             raise InvalidInput("interviewer: already on this session")
+        _ensure_interviewer(db, interviewer_id)
+        _refuse_seat_clash(db, actor, seat["session_id"], interviewer_id)
         if seat["recused_at"] is None:
             outbox.queue_session_mail(
                 db,
