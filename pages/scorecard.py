@@ -12,6 +12,7 @@ from ui.clock import span, when
 from ui.guard import require
 from ui.scorecard_form import (
     KEEP_TYPING_SAVED,
+    Bar,
     Entered,
     draft_of,
     has_content,
@@ -19,7 +20,7 @@ from ui.scorecard_form import (
     scorecard_form,
     values_of,
 )
-from ui.scorecard_view import show_scorecard
+from ui.scorecard_view import corrected, show_scorecard
 from ui.session import store
 from ui.widgets import flash, seat_label, show_flash, show_problem
 
@@ -128,9 +129,10 @@ def autosave() -> None:
         st.session_state[SAVED] = ("saved", datetime.now(UTC))
 
 
-def show_save_state() -> None:
-    """ "Saved 11:42" above the form, or "Not saved — retrying" with the reason; the browser's
-    script turns it into "Saving…" while what is on screen has not reached the server."""
+def show_save_state(bar: Bar) -> None:
+    """ "Saved 11:42" in the bar under the form, or "Not saved — retrying" with the reason; the
+    browser's script turns it into "Saving…" while what is on screen has not reached the
+    server."""
     state, detail = st.session_state.get(SAVED) or (
         ("saved", sheet.draft_saved_at) if sheet.draft_saved_at else (None, None)
     )
@@ -144,10 +146,11 @@ def show_save_state() -> None:
     else:
         text = "Every change is saved as you go."
     held = scorecards.load_draft(store(), actor, sheet.assignment_id)
-    # Drawn after the form (it is pinned to the corner, so its place in the page does not
-    # matter): an element drawn before the form would vanish during each rerun until the run
-    # reaches it again, and the page's script would lose what the server holds.
-    st.html(save_state(sheet, held, text, failed=state == "failed"))
+    # Filled in after the form has been read and saved, into the bar's slot, which the form
+    # drew: so it carries what the server holds once this run's saving is done.
+    bar.status.html(
+        save_state(sheet, held, text, failed=state == "failed", progress_line=bar.progress)
+    )
 
 
 def handle(entered: Entered | None, revising: bool) -> None:
@@ -178,10 +181,8 @@ if sheet.own is None:
         if sheet.draft
         else "Every change is saved as you go, also your notes before the interview."
     )
-    handle(
-        scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave),
-        revising=False,
-    )
+    entered, bar = scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave)
+    handle(entered, revising=False)
     # A change callback is not the only way a value reaches the server (a widget's state can be
     # set without one): whatever the form holds that differs from the stored draft is saved.
     now_on_form = draft_of(sheet)
@@ -189,7 +190,7 @@ if sheet.own is None:
         sheet.draft is None and has_content(now_on_form)
     ):
         autosave()
-    show_save_state()
+    show_save_state(bar)
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     confirm_if_pending()
     with st.expander("Declare a conflict of interest", key="conflict"):
@@ -213,10 +214,20 @@ if sheet.own is None:
                 st.rerun()
     st.stop()
 
-st.success(
-    f"Submitted {when(sheet.own.first_submitted_at)}. This scorecard is final.",
-    icon=":material/task_alt:",
-)
+if sheet.own.revision > 1:
+    st.success(
+        plain_markdown(
+            f"Submitted {when(sheet.own.first_submitted_at)}, {corrected(sheet.own)}"
+            f" (last on {when(sheet.own.submitted_at)})."
+        ),
+        icon=":material/task_alt:",
+    )
+else:
+    st.success(
+        f"Submitted {when(sheet.own.first_submitted_at)}. This scorecard is final: a correction"
+        " would be a new revision with your reason.",
+        icon=":material/task_alt:",
+    )
 with st.container(border=True):
     show_scorecard(sheet.own, sheet.rubric, sheet.opening, who=False)
 with st.expander("Correct this scorecard", key="correct"):
@@ -225,7 +236,7 @@ with st.expander("Correct this scorecard", key="correct"):
             "You have seen others' scores: a correction now is marked as made after seeing them.",
             icon=":material/visibility:",
         )
-    handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True), revising=True)
+    handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True)[0], revising=True)
     confirm_if_pending()
 
 st.header("The other interviewers")

@@ -189,3 +189,56 @@ def test_what_the_form_holds_is_saved_even_without_a_change_event(world):
     assert scorecards.load_draft(world.store, world.cy, seat)["feedback"] == (
         "typed while the connection was down"
     )
+
+
+def progress_line(at) -> str:
+    """Where the scorecard stands, as the bar under the form says it."""
+    import re
+
+    found = re.search(r'<p class="debrief-progress">([^<]*)</p>', save_line_html(at))
+    assert found, save_line_html(at)
+    return found.group(1)
+
+
+def save_line_html(at) -> str:
+    return next(e.proto.body for e in at.get("html") if "debrief-progress" in e.proto.body)
+
+
+def test_the_bar_says_what_is_left_to_do(world):
+    at = open_form(world)
+    criteria = rubric_of(world).criteria
+    assert progress_line(at) == (
+        f"0 of {len(criteria)} criteria, overall missing, feedback missing"
+    )
+    radio(at, f"_{criteria[0].id}").set_value(max(criteria[0].anchors)).run()
+    radio(at, "_overall").set_value(4).run()
+    assert progress_line(at) == f"1 of {len(criteria)} criteria, feedback missing"
+    fill(at, world)
+    at.run()
+    assert progress_line(at) == (
+        f"All {len(criteria)} criteria, the overall and the feedback are in: ready to submit"
+    )
+    # the submit button sits in the bar, beside the line
+    assert any(b.label == "Submit scorecard…" for b in at.button)
+
+
+def test_a_corrected_scorecard_says_so_with_its_reason(world):
+    at = open_form(world)
+    fill(at, world, overall=4)
+    press(at, "Submit scorecard…")
+    press(at, "Submit: it is final")
+    card = scorecards.own_scorecard(world.store, world.cy, world.seats["cy"])
+    scorecards.revise(
+        world.store,
+        world.cy,
+        world.seats["cy"],
+        reason="Mixed up two candidates' notes",
+        overall=2,
+        feedback=card.feedback,
+        criteria={k: {"score": e.score, "evidence": e.evidence} for k, e in card.criteria.items()},
+    )
+    again = open_form(world)
+    said = again.success[0].value
+    assert "corrected once: Mixed up two candidates' notes" in said
+    assert "This scorecard is final" not in said
+    assert not any("revision 2" in m.value for m in again.markdown)

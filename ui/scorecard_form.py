@@ -41,6 +41,14 @@ class Entered:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Bar:
+    """The bar under the form: the slot for its line, and where the scorecard stands."""
+
+    status: Any
+    progress: str
+
+
 def values_of(card) -> dict[str, Any]:
     """A submitted scorecard as form values (to correct it)."""
     return {
@@ -68,8 +76,9 @@ def scorecard_form(
     start: dict[str, Any] | None,
     revising: bool,
     changed: Callable[[], None] | None = None,
-) -> Entered | None:
-    """Draw the form; return what was entered when a button was pressed, else None.
+) -> tuple[Entered | None, Bar]:
+    """Draw the form; return what was entered when a button was pressed (else None), and its
+    bar, whose line the page may redraw with the save line (`Bar.status`).
     `changed` runs on every change (a point chosen, a text committed): the page saves the draft
     there. Not a `st.form`, so that every change reaches the server at once."""
     start = start or {}
@@ -169,26 +178,38 @@ def scorecard_form(
         if not revising:
             # Pressed by the page's script (KEEP_TYPING_SAVED) to send the form again.
             st.button("Send the form again", key=f"{key}_resend")
-            st.html(f"<style>.st-key-{key}_resend {{display: none}}</style>")
-        left, right = st.columns(2)
-        draft = (
-            False
-            if revising
-            else left.button("Save draft", icon=":material/save:", key=f"{key}_draft")
-        )
-        label = "Submit the correction…" if revising else "Submit scorecard…"
         early = not (revising or sheet.may_submit)
-        submit = right.button(
-            label, type="primary", icon=":material/send:", disabled=early, key=f"{key}_submit"
-        )
         if early:
             st.caption(
                 f"You can submit once the interview begins ({when(sheet.starts_at)}). Until"
-                " then, keep your notes here and save the draft."
+                " then, keep your notes here: they are saved as you go."
             )
-
+        # The bar stays in sight at the bottom of the screen while the form is: where the
+        # scorecard stands, the save line, and Submit, without scrolling to the end of a form
+        # six phone screens long.
+        with st.container(key=f"{key}_bar"):
+            st.html(_BAR_STYLE.replace("KEY", key))
+            status = st.empty()
+            with st.container(horizontal=True, key=f"{key}_actions", vertical_alignment="center"):
+                draft = (
+                    False
+                    if revising
+                    else st.button("Save draft", icon=":material/save:", key=f"{key}_draft")
+                )
+                label = "Submit the correction…" if revising else "Submit scorecard…"
+                submit = st.button(
+                    label,
+                    type="primary",
+                    icon=":material/send:",
+                    disabled=early,
+                    key=f"{key}_submit",
+                )
+    done = progress(sheet, criteria, overall, feedback or "")
+    if revising:  # else the page draws it with the save line (show_save_state)
+        status.html(f'<p class="debrief-progress">{html.escape(done)}</p>')
+    bar = Bar(status, done)
     if not (draft or submit):
-        return None
+        return None, bar
     entered = Entered(
         "draft" if draft else "submit",
         overall,
@@ -197,14 +218,46 @@ def scorecard_form(
         reason or "",
     )
     if draft:
-        return entered
+        return entered, bar
     found = _problems_of(sheet, criteria, overall, feedback or "", reason if revising else None)
     if found:
         st.session_state[f"{key}_problems"] = found
         st.session_state[SCROLL] = True
         st.rerun()
     st.session_state.pop(f"{key}_problems", None)
-    return entered
+    return entered, bar
+
+
+def progress(sheet: Sheet, criteria: dict[str, dict[str, Any]], overall: Any, feedback: str) -> str:
+    """Where the scorecard stands, in a line: "4 of 6 criteria, feedback missing"."""
+    total = len(sheet.rubric.criteria)
+    chosen = sum(1 for c in criteria.values() if c["chosen"])
+    missing = [
+        *(["overall missing"] if overall is None else []),
+        *(["feedback missing"] if not feedback.strip() else []),
+    ]
+    if chosen == total and not missing:
+        return f"All {total} criteria, the overall and the feedback are in: ready to submit"
+    return ", ".join([f"{chosen} of {total} criteria", *missing])
+
+
+# The bar at the bottom of the form (KEY: the form's key). Sticky: it stays at the bottom of the
+# screen while the form is in view, and rests under its last field after. The chosen point's
+# anchor is drawn in the text colour, the others stay muted.
+_BAR_STYLE = """<style>
+.st-key-KEY_resend {display: none}
+[data-testid=stLayoutWrapper]:has(> .st-key-KEY_bar) {position: sticky; bottom: 0; z-index: 5}
+.st-key-KEY_bar {background: #fff; border-top: 1px solid #d0d0d6; padding: 0.5rem 0 0.75rem;
+  gap: 0.25rem}
+.st-key-KEY_bar .debrief-progress, .st-key-KEY_bar #debrief-save {display: inline; margin: 0;
+  font-size: 0.875rem; color: #3d3d46}
+.st-key-KEY_bar #debrief-save::before {content: " · "; color: #3d3d46; font-weight: 400}
+[data-testid=stMain] {scroll-padding-bottom: 9rem}  /* a focused box is not left under the bar */
+.st-key-KEY_bar #debrief-save[data-failed='1'], .st-key-KEY_bar #debrief-save[data-stale] {
+  color: #a3141c; font-weight: 600}
+.st-key-KEY_form [data-testid=stRadio] label:has(input:checked) [data-testid=stCaptionContainer] {
+  color: #111318}
+</style>"""
 
 
 def _points(criterion) -> list[Any]:
@@ -279,10 +332,12 @@ def has_content(draft: dict[str, Any]) -> bool:
     )
 
 
-def save_state(sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: bool) -> str:
-    """The save line above the form, carrying what the server holds (the widget keys of the
-    form and their saved values, a radio as the index of its choice) so that the page's script
-    can tell whether what is on screen has reached the server."""
+def save_state(
+    sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: bool, progress_line: str = ""
+) -> str:
+    """The bar's line: where the scorecard stands, and the save line carrying what the server
+    holds (the widget keys of the form and their saved values, a radio as the index of its
+    choice) so that the page's script can tell whether what is on screen has reached it."""
     key = f"score_{sheet.assignment_id}"
     saved = saved or {"overall": None, "feedback": "", "criteria": {}}
     held: dict[str, Any] = {}
@@ -299,16 +354,11 @@ def save_state(sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: 
     )
     held[f"{key}_feedback"] = saved.get("feedback") or ""
     return (
+        f'<p class="debrief-progress">{html.escape(progress_line)}</p>'
         f'<p id="debrief-save" role="status" data-resend="{key}_resend" data-form="{key}_form"'
         f' data-failed="{"1" if failed else ""}" data-held="{html.escape(json.dumps(held))}"'
         f' data-text="{html.escape(status)}"'
         f">{html.escape(status)}</p>"
-        # Pinned to the bottom corner, so that it is in sight wherever one is in a long form.
-        "<style>#debrief-save {position: fixed; right: 1rem; bottom: 1rem; z-index: 99;"
-        " margin: 0; padding: 0.25rem 0.75rem; border: 1px solid #d0d0d6; border-radius: 1rem;"
-        " background: #fff; color: #3d3d46; font-size: 0.875rem}"
-        " #debrief-save[data-failed='1'], #debrief-save[data-stale] {color: #a3141c;"
-        " font-weight: 600}</style>"
     )
 
 

@@ -26,13 +26,25 @@ def overall_label(opening: Opening, overall: int) -> str:
     return f"{overall} · {opening.scale.labels[overall]}"
 
 
+def times(count: int) -> str:
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def corrected(card: Scorecard) -> str:
+    """'corrected once: <reason>' for a scorecard corrected after it was submitted, else ''."""
+    if card.revision <= 1:
+        return ""
+    return f"corrected {times(card.revision - 1)}: {card.revision_reason}"
+
+
 def marks(card: Scorecard) -> list[str]:
-    """Late, revised and after-reveal marks, in words."""
+    """Late, corrected and after-reveal marks, in words."""
     found = []
     if card.late:
         found.append(f"late ({card.hours_after_session:.0f} h after the session)")
     if card.revision > 1:
-        found.append(f"revision {card.revision}: {card.revision_reason}")
+        found.append(corrected(card))
     if card.saw_others:
         found.append("revised after seeing others' scores")
     return found
@@ -63,6 +75,8 @@ def show_scorecard(card: Scorecard, rubric: Rubric, opening: Opening, *, who: bo
             lines.append(f"  \n  *Evidence: {plain(entry.evidence.strip())}*")
     lines += [
         "",
-        f":gray[Submitted {when(card.submitted_at)} · rubric {rubric.id} v{rubric.version}]",
+        f":gray[Submitted {when(card.first_submitted_at)}"
+        + (f", corrected {when(card.submitted_at)}" if card.revision > 1 else "")
+        + f" · scored against “{plain(rubric.title, one_line=True)}”, version {rubric.version}]",
     ]
     st.markdown("\n".join(lines))
