@@ -14,8 +14,10 @@ from ui.guard import require
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store
 from ui.widgets import (
+    SCROLL,
     STATE_LABELS,
     STRATEGY_LABELS,
+    field_problem,
     flash,
     forget_problem,
     problem_on_top,
@@ -136,7 +138,8 @@ if missing:
 if result.flags:
     st.markdown(" ".join(f":orange-badge[{FLAG_WORDS[f]}]" for f in result.flags))
 for reason in result.reasons:
-    st.markdown(f"- {plain_markdown(reason)}")
+    if reason != headline.detail:  # a committee member's count is under the headline already
+        st.markdown(f"- {plain_markdown(reason)}")
 for flag in result.flags:
     if flag not in ("lukewarm", "split", "fragile"):
         st.caption(f"{FLAG_WORDS[flag]}: {FLAG_MEANINGS[flag]}")
@@ -251,16 +254,19 @@ if view.final is not None and view.frozen_lean is not None:  # only when it stoo
         )
     else:
         st.caption("The decision matches where the panel stood when the debrief opened.")
-if view.votes:
+if opening.strategy.kind == "committee":
     st.markdown("**Committee votes**")
+    # How many have voted is told to everyone at the debrief; which way, only as the rule allows.
+    st.caption(view.committee_count)
+if view.votes:
+    if opening.strategy.kind != "committee":
+        st.markdown("**Committee votes**")
     for vote in view.votes:
         changed = f", changed {vote.changes}×" if vote.changes else ""
         st.markdown(
             f"- {plain_markdown(vote.member, one_line=True)}: {OUTCOME_WORDS[vote.vote]}{changed}"
             + (f" ({plain_markdown(vote.note)})" if vote.note else "")
         )
-elif view.votes_hidden and opening.strategy.kind == "committee":
-    st.caption(plain_markdown(view.votes_hidden))
 
 if view.may_vote:
     with st.form("vote"):
@@ -295,15 +301,34 @@ with st.expander("Export the decision summary", key="export_summary"):
 if not view.may_decide:
     st.stop()
 
+# Every problem of a refused decision at once, each under its field (the service finds them all).
+PROBLEMS = "decide_problems"
+FIELDS = ("outcome", "rationale", "accepts_responsibility")
+
+
+def decision_problem(field: str) -> None:
+    """The refused decision's problem with this field, right under it."""
+    found = st.session_state.get(PROBLEMS, {})
+    if field in found:
+        field_problem(f"decide-{field}", found[field])
+
+
 allowed = view.recordable
 with st.form("decide"):
     st.markdown(f"**{allowed.prompt}**")
-    problem_on_top("decide", ("outcome", "rationale", "accepts_responsibility"))
+    found = st.session_state.get(PROBLEMS, {})
+    if found:
+        count = f"{len(found)} thing{'s' if len(found) != 1 else ''}"
+        st.error(f"{count} to fix before recording, each marked below.", icon=":material/error:")
+    shown = FIELDS if len(allowed.verdicts) == 2 else FIELDS[1:]
+    for field, message in found.items():
+        if field not in shown:  # no field of its own on this form: said at the top
+            field_problem(f"decide-top-{field or 'form'}", message, icon=":material/error:")
     if len(allowed.verdicts) == 2:
         verdict = st.radio(
             "Decision", allowed.verdicts, format_func=OUTCOME_WORDS.get, horizontal=True, index=None
         )
-        problem_under("decide", "outcome")
+        decision_problem("outcome")
     else:
         verdict = allowed.verdicts[0] if allowed.verdicts else None
     rationale = ""
@@ -312,17 +337,23 @@ with st.form("decide"):
             "Why (required)" if allowed.reason_required else "Note (optional)",
             max_chars=RATIONALE_MAX,
         )
-        problem_under("decide", "rationale")
+        decision_problem("rationale")
     accepts = allowed.responsibility_required and st.checkbox(
         "I accept responsibility for this decision, also if it proves a mis-hire"
     )
-    problem_under("decide", "accepts_responsibility")
+    decision_problem("accepts_responsibility")
     if st.form_submit_button("Record the decision", type="primary", disabled=not allowed.verdicts):
         try:
             debrief.record_decision(store(), actor, candidate_id, verdict, rationale, accepts)
-        except DebriefError as problem:
-            remember_problem("decide", problem)
+        except debrief.DecisionRefused as refused:
+            st.session_state[PROBLEMS] = refused.problems
+            st.session_state[SCROLL] = True
+            st.rerun()
+        except DebriefError as problem:  # refused as a whole: a role removed, a stale page
+            st.session_state[PROBLEMS] = {"": str(problem)}
+            st.session_state[SCROLL] = True
+            st.rerun()
         else:
-            forget_problem("decide")
+            st.session_state.pop(PROBLEMS, None)
             flash(f"Decision recorded: {OUTCOME_WORDS[verdict]}.")
             st.rerun()

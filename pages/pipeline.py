@@ -1,11 +1,13 @@
-"""The opening's pipeline: every candidate, where each stands, filtered by stage and interview
-day, a page of rows at a time; each row opens that candidate's debrief."""
+"""The opening's pipeline: every candidate, where each stands, filtered by stage, interview day
+and what needs the viewer, a page of rows at a time; each row opens that candidate's debrief."""
+
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
 from scoring import debrief, pipeline
-from scoring.engine import FLAG_WORDS, OUTCOME_WORDS
+from scoring.engine import FLAG_WORDS
 from scoring.text import plain_markdown
 from ui import clock
 from ui.guard import require
@@ -21,6 +23,7 @@ if opening is None:
 st.caption(f"Decision: {strategy_summary(opening)}")
 
 zone, today = clock.zone(), clock.today()
+zone_name = datetime.now(zone).tzname()
 days = debrief.interview_days(store(), actor, opening.id, zone=zone)
 ANY = "any"
 when, order = st.columns(2)
@@ -40,11 +43,13 @@ newest = order.selectbox(
 )
 day = None if day == ANY else day
 
-# A widget's value is in the session state before it is drawn: the stage buttons are drawn
-# after the view, so that each can say how many candidates it holds (one aggregate).
-stage_key = f"pipeline_stage_{opening.id}"
+# A widget's value is in the session state before it is drawn: the stage buttons and the
+# "needs me" switch are drawn after the view, so that each can say how many candidates it
+# holds (one aggregate).
+stage_key, mine_key = f"pipeline_stage_{opening.id}", f"pipeline_mine_{opening.id}"
 stage = st.session_state.get(stage_key) or ANY
-page_key = f"pipeline_page_{opening.id}_{stage}_{day}_{newest}"  # a new filter: page 1
+mine = bool(st.session_state.get(mine_key))
+page_key = f"pipeline_page_{opening.id}_{stage}_{day}_{newest}_{mine}"  # a new filter: page 1
 view = pipeline.pipeline(
     store(),
     actor,
@@ -53,9 +58,16 @@ view = pipeline.pipeline(
     day=day,
     zone=zone,
     newest_first=newest,
+    needs_me=mine,
     page=st.session_state.get(page_key, 1),
 )
 counts = view.counts
+st.toggle(
+    f"Needs me ({view.needs_total})",
+    key=mine_key,
+    help="Only the candidates where you have something to do: score your own interview, open"
+    " the debrief, record the decision, or cast your committee vote.",
+)
 st.segmented_control(
     "Stage",
     [ANY, *pipeline.STAGES],
@@ -68,48 +80,56 @@ st.segmented_control(
 )
 
 if not view.rows:
-    if sum(view.counts.values()) == 0:
+    if mine and view.needs_total == 0:
+        st.info("Nothing needs you here now.", icon=":material/task_alt:")
+    elif sum(view.counts.values()) == 0 and not mine:
         st.info("No candidates for this opening yet.", icon=":material/info:")
     else:
         st.info("No candidate is at this stage.", icon=":material/filter_alt_off:")
     st.stop()
 
 
-def outcome_words(row: pipeline.PipelineRow) -> str:
-    if row.outcome:
-        return OUTCOME_WORDS[row.outcome]
-    return row.note or "—"
-
-
-def panel_words(row: pipeline.PipelineRow) -> str:
-    if not row.tally:
-        return ""
-    return f"{row.tally['yes']} yes, {row.tally['no']} no" + (
-        f", {row.tally['undecided']} undecided" if row.tally.get("undecided") else ""
+def interview_words(row: pipeline.PipelineRow) -> str:
+    """The first session's day in the viewer's zone, and how far from today: "20 Nov · 5 days
+    ago", "Today 14:00"; "—" before anything is scheduled."""
+    if row.interview_at is None:
+        return "—"
+    shown = clock.local(row.interview_at)
+    since = row.days_since(today, zone)
+    if since == 0:
+        return f"Today {shown:%H:%M}"
+    away = {1: "yesterday", -1: "tomorrow"}.get(since) or (
+        f"{since} days ago" if since > 0 else f"in {-since} days"
     )
+    return f"{shown.day} {shown:%b} · {away}"
 
 
+def scorecard_words(row: pipeline.PipelineRow) -> str:
+    """Scorecards submitted of expected, with the overdue ones: "2 of 3 · 1 overdue"; "—"
+    while nobody is scheduled to score."""
+    if not row.expected:
+        return "—"
+    words = f"{row.submitted} of {row.expected}"
+    if row.overdue:
+        words += f" · {row.overdue} overdue"
+    return words
+
+
+# Six columns fit the page's column at 1280 without scrolling sideways (a test measures it):
+# the stage and the outcome are one cell ("where it stands"), as are scorecards and overdue,
+# and the interview's day and how long ago. On a phone the table scrolls inside the page with
+# the name pinned.
 table = pd.DataFrame(
     [
         {
-            # What the meeting decides on first, so it is in sight at 1280 without scrolling
-            "candidate": r.candidate,
-            "stage": pipeline.STAGE_WORDS[r.stage],
-            "outcome": outcome_words(r),
-            "decision": OUTCOME_WORDS[r.decision] if r.decision else ("hidden" if r.note else ""),
-            "scorecards": f"{r.submitted} of {r.expected}",
-            "overdue": r.overdue,
-            "interview": clock.local(r.interview_at).replace(tzinfo=None)
-            if r.interview_at
-            else None,
-            "days since": None if since is None or since < 0 else since,
-            "sessions": f"{r.sessions_done} of {r.sessions_planned}",
-            "debrief": "open" if r.debrief_open else "not open",
-            "panel": panel_words(r),
-            "flags": ", ".join(FLAG_WORDS[f] for f in r.flags),
+            "Candidate": r.candidate,
+            "Needs you": ", ".join(pipeline.NEED_WORDS[n] for n in r.needs) or "—",
+            "Where it stands": r.standing,
+            "Scorecards": scorecard_words(r),
+            "Interview": interview_words(r),
+            "Flags": ", ".join(FLAG_WORDS[f] for f in r.flags) or "—",
         }
         for r in view.rows
-        for since in [r.days_since(today, zone)]
     ]
 )
 picked = st.dataframe(
@@ -118,15 +138,30 @@ picked = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     height=35 * (len(table) + 1) + 3,
+    width="stretch",
     column_config={
-        "interview": st.column_config.DatetimeColumn(format="ddd D MMM, HH:mm"),
-        "days since": st.column_config.NumberColumn(format="%d"),
+        "Candidate": st.column_config.TextColumn(pinned=True, width=140),
+        "Needs you": st.column_config.TextColumn(
+            width=78,
+            help="What you have to do: score your interview, open the debrief, record the"
+            " decision, or vote",
+        ),
+        "Where it stands": st.column_config.TextColumn(
+            width=212,
+            help="The decision once it is recorded; before it, once the debrief is open, where"
+            " the panel leans or what the vote says, as on the debrief",
+        ),
+        "Scorecards": st.column_config.TextColumn(width=112, help="Submitted of expected"),
+        "Interview": st.column_config.TextColumn(
+            width=130, help=f"The first session's day, in your time zone ({zone_name})"
+        ),
+        "Flags": st.column_config.TextColumn(width=114),
     },
     key=f"pipeline_rows_{opening.id}",
 )
 st.caption(
-    "Select a row to open that candidate's debrief; a column header sorts this page."
-    " Outcomes show once a debrief is open (and your own scorecard is in, if you interviewed)."
+    "Select a row to open that candidate's debrief. Outcomes show once a debrief is open (and"
+    " your own scorecard is in, if you interviewed)."
 )
 chosen = picked.selection.rows if picked else []
 if chosen:
@@ -140,6 +175,13 @@ if pending:
         f"Submit your own scorecard first: {plain_markdown(', '.join(pending))}. Until it is in,"
         " their outcome and decision stay hidden from you.",
         icon=":material/edit_note:",
+    )
+awaited = [r.candidate for r in view.rows if "vote" in r.needs]
+if awaited:
+    st.info(
+        f"Your vote is awaited: {plain_markdown(', '.join(awaited))}. The table says how many"
+        " members have voted; you will see their votes after yours.",
+        icon=":material/how_to_vote:",
     )
 
 if view.pages > 1:

@@ -78,7 +78,7 @@ def spread(frame: pd.DataFrame) -> pd.DataFrame:
     """Per criterion rated by two or more interviewers, on the points they wrote (raw: forcing
     would turn 2 vs 3 into 1 vs 4): lowest, highest, the gap in points of the criterion's scale
     and as a share of it, whether it is wide enough to discuss (half the scale or more), and
-    the gap in words ("3 points apart on 1..4"). In rubric order within each session."""
+    the gap in words ("3 points apart on a 1–4 scale"). In rubric order within each session."""
     assessed = frame[frame["assessed"]]
     grouped = assessed.groupby(
         ["session", "criterion_id", "criterion", "kind", "min", "max"], sort=False
@@ -100,8 +100,8 @@ def _apart(row) -> str:
     if row.kind == "binary":
         return "no and yes" if row.gap else "all the same"
     if row.gap == 0:
-        return "same points"
-    return f"{row.gap} point{'s' if row.gap != 1 else ''} apart on {row.min}..{row.max}"
+        return "all at the same point"
+    return f"{row.gap} point{'s' if row.gap != 1 else ''} apart on a {row.min}–{row.max} scale"
 
 
 def overall_frame(positions: Iterable, scale: Scale, labels: Mapping[int, str]) -> pd.DataFrame:

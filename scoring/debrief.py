@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
@@ -24,6 +24,7 @@ from scoring.engine import (
     ManagerDecision,
     ScorecardIn,
     Strategy,
+    awaiting_votes,
     decide,
     lean,
 )
@@ -147,6 +148,10 @@ class Recordable:
     reason_required: bool
     responsibility_required: bool
     prompt: str  # what the strategy asks of the hiring manager, in one sentence
+    rule: str = ""  # whose vote decides, in words ("The committee's vote"); vote and committee
+
+
+_WHOSE_VOTE = {"vote": "The panel's vote", "committee": "The committee's vote"}
 
 
 def recordable(kind: str, rule: Decision) -> Recordable:
@@ -163,7 +168,11 @@ def recordable(kind: str, rule: Decision) -> Recordable:
     words = OUTCOME_WORDS[rule.outcome]
     if rule.outcome in ("hire", "no_hire"):
         return Recordable(
-            (rule.outcome,), False, False, f"The {kind} says {words}. Record it as the decision."
+            (rule.outcome,),
+            False,
+            False,
+            f"{_WHOSE_VOTE[kind]} says {words.lower()}. Record it as the decision.",
+            _WHOSE_VOTE[kind],
         )
     if rule.outcome == "needs_discussion":
         return Recordable(
@@ -216,6 +225,16 @@ def outcome_words(result: Decision) -> str:
     return OUTCOME_WORDS[result.outcome]
 
 
+def committee_count(cast: int, members: int, blind: bool) -> str:
+    """How many of the committee have voted, in a sentence. The number of votes cast may be
+    shown to a member who has not voted yet; which way they went may not (`blind`)."""
+    counted = f"{cast} of {members} member{'s' if members != 1 else ''}"
+    verb = "has" if cast == 1 else "have"
+    if blind:
+        return f"{counted} {verb} voted; you will see their votes after yours."
+    return f"{counted} {verb} voted."
+
+
 @dataclass(frozen=True)
 class Preview:
     """One strategy that can apply to the opening, on raw and on forced scores."""
@@ -261,6 +280,8 @@ class DebriefView:
     votes: list[VoteRecord]  # empty while `votes_hidden`
     votes_hidden: str | None  # why the committee's votes are not shown to the actor
     own_vote: VoteRecord | None
+    votes_cast: int  # members who have voted: a number anyone at the debrief may see
+    committee_size: int
     may_decide: bool
     may_vote: bool  # cast or change one's vote
     recordable: Recordable | None  # None unless `may_decide`
@@ -295,12 +316,30 @@ class DebriefView:
         return "hire" if yes > no else "no_hire" if no > yes else None
 
     @property
+    def blind_to_votes(self) -> bool:
+        """A committee member who has not voted yet: the others' votes are hidden from them,
+        and so is everything that follows from those votes."""
+        return self.opening.strategy.kind == "committee" and self.votes_hidden is not None
+
+    @property
+    def committee_count(self) -> str:
+        """'2 of 3 members have voted' (and, to a member who has not, that theirs comes
+        first); empty unless the committee decides."""
+        if self.opening.strategy.kind != "committee":
+            return ""
+        return committee_count(self.votes_cast, self.committee_size, self.blind_to_votes)
+
+    @property
     def headline(self) -> Headline:
         """The outcome under the opening's strategy, forcing as asked. While the hiring manager
         has not decided, "Awaiting the hiring manager" tells the room nothing: the panel's lean
-        is the headline, and the decision is named as the manager's."""
+        is the headline, and the decision is named as the manager's. A committee member who
+        has not voted reads that their vote is awaited, with how many are in, never which
+        way they went."""
         result = self.result
         scores = "Forced extremes" if result.forced else "Raw scores"
+        if self.blind_to_votes and result.outcome == "awaiting_committee":
+            return Headline("Awaiting your vote", "awaiting_committee", self.committee_count)
         if result.outcome != "awaiting_manager":
             return Headline(OUTCOME_WORDS[result.outcome], result.outcome, scores)
         panel = lean(result)
@@ -477,9 +516,22 @@ class _Panel:
         )
         self.votes_hidden = why_not(actor, "see_votes", facts)
         self.votes = _votes(db, facts.candidate_id) if self.votes_hidden is None else []
+        self.votes_cast = len(facts.voter_ids)
+        self.committee_size = len(facts.opening.committee_ids | facts.voter_ids)
 
     def run(self, strategy: Strategy, forced: bool | None = None) -> Decision:
-        """The engine's outcome under `strategy` (forcing as given, else the strategy's)."""
+        """The engine's outcome under `strategy` (forcing as given, else the strategy's). For
+        a member blind to the votes the engine ran without them: its "0 committee votes in"
+        would be untrue, so that reason says how many members have voted instead."""
+        result = self._run(strategy, forced)
+        blind = self.opening.strategy.kind == "committee" and self.votes_hidden is not None
+        if strategy.kind == "committee" and blind:
+            hidden = awaiting_votes(0, strategy.quorum)
+            count = committee_count(self.votes_cast, self.committee_size, blind=True)
+            result = replace(result, reasons=[count if r == hidden else r for r in result.reasons])
+        return result
+
+    def _run(self, strategy: Strategy, forced: bool | None) -> Decision:
         return decide(
             build_case(
                 self.db,
@@ -549,6 +601,8 @@ def debrief(
             votes=panel.votes,
             votes_hidden=panel.votes_hidden,
             own_vote=next((v for v in _votes(db, candidate_id) if v.member_id == actor.id), None),
+            votes_cast=panel.votes_cast,
+            committee_size=panel.committee_size,
             may_decide=may_decide,
             may_vote=may(actor, "vote", facts),
             recordable=recordable(opening.strategy.kind, rule) if may_decide else None,
@@ -634,23 +688,20 @@ def record_decision(
     (`recordable`). Appended with the strategy and the engine's result; a later decision
     supersedes."""
     at = now or now_utc()
-    if outcome not in ("hire", "no_hire"):
-        raise InvalidInput("outcome: Choose hire or no hire.")
-    rationale = check_length("rationale", (rationale or "").strip(), RATIONALE_MAX)
+    rationale = (rationale or "").strip()
     with store.write() as db:
         actor = current(db, actor)
         facts = candidate_facts(db, candidate_id)
         ensure(actor, "decide", facts)
         opening = _opening(db, facts.opening_id)
         strategy = opening.strategy
+        panel = _Panel(db, actor, facts, opening)
+        allowed = recordable(strategy.kind, panel.run(strategy))
+        problems = decision_problems(allowed, outcome, rationale, accepts_responsibility)
+        if problems:
+            raise DecisionRefused(problems)
         manager = None
         if strategy.kind == "manager":
-            if not rationale:
-                raise InvalidInput("rationale: Say why you decide this.")
-            if not accepts_responsibility:
-                raise InvalidInput(
-                    "accepts_responsibility: Accept responsibility for the decision to record it."
-                )
             try:
                 manager = ManagerDecision(
                     decision=outcome,
@@ -660,7 +711,6 @@ def record_decision(
                 )
             except Exception as exc:  # pydantic's own error: re-say it plainly
                 raise InvalidInput(f"decision: {exc}") from None
-        panel = _Panel(db, actor, facts, opening)
         case = build_case(
             db,
             opening,
@@ -672,10 +722,6 @@ def record_decision(
             result = decide(case)
         except InvalidCase as exc:
             raise InvalidInput(str(exc)) from None
-        if strategy.kind != "manager":
-            _check_confirmation(
-                strategy.kind, recordable(strategy.kind, result), outcome, rationale
-            )
         decision_id = db.execute(
             """INSERT INTO decisions (candidate_id, outcome, decided_by, decided_at, rationale,
                  accepts_responsibility, strategy, engine_result)
@@ -705,16 +751,45 @@ def record_decision(
         return next(d for d in _decisions(db, candidate_id) if d.id == decision_id)
 
 
-def _check_confirmation(kind: str, allowed: Recordable, outcome: str, rationale: str) -> None:
+class DecisionRefused(InvalidInput):
+    """A decision that cannot be recorded as it stands: every problem at once, by field
+    (`outcome`, `rationale`, `accepts_responsibility`), so the form marks each under its own
+    field. The message is the first, as ``field: message``."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = dict(problems)
+        field, message = next(iter(self.problems.items()))
+        super().__init__(f"{field}: {message}")
+
+
+def decision_problems(
+    allowed: Recordable, outcome: str | None, rationale: str, accepts_responsibility: bool
+) -> dict[str, str]:
+    """Everything that stops a decision from being recorded, by field, in the order of the
+    form, in words the hiring manager acts on; empty when it may be recorded. `allowed` is
+    what the opening's strategy lets them record now (`recordable`)."""
+    problems: dict[str, str] = {}
+    rationale = (rationale or "").strip()
     if not allowed.verdicts:
-        raise InvalidInput(f"outcome: {allowed.prompt[0].lower()}{allowed.prompt[1:]}")
-    if outcome not in allowed.verdicts:
+        problems["outcome"] = allowed.prompt
+    elif outcome not in ("hire", "no_hire"):
+        problems["outcome"] = "Choose hire or no hire."
+    elif outcome not in allowed.verdicts:
         words = OUTCOME_WORDS[allowed.verdicts[0]].lower()
-        raise InvalidInput(
-            f"outcome: the {kind} says {words}; the hiring manager confirms it, not reverses it"
+        problems["outcome"] = (
+            f"{allowed.rule} says {words}: the hiring manager confirms it, not reverses it."
         )
-    if allowed.reason_required and not rationale:
-        raise InvalidInput("rationale: the panel needs discussion; say how it was settled and why")
+    if len(rationale) > RATIONALE_MAX:
+        problems["rationale"] = f"{len(rationale):,} characters; at most {RATIONALE_MAX:,}."
+    elif allowed.reason_required and not rationale:
+        problems["rationale"] = (
+            "Say why you decide this."
+            if allowed.responsibility_required
+            else "The panel needs discussion: say how it was settled and why."
+        )
+    if allowed.responsibility_required and not accepts_responsibility:
+        problems["accepts_responsibility"] = "Accept responsibility for the decision to record it."
+    return problems
 
 
 # ------------------------------------------------------------------------------------ day view

@@ -309,6 +309,13 @@ def _rule_words(strategy: Strategy) -> str:
     return {"majority": "a simple majority", "unanimous": "unanimity"}[strategy.rule]
 
 
+def awaiting_votes(votes: int, quorum: int) -> str:
+    """The reason while the committee has too few votes to decide: how many are in, how many
+    are needed ("1 committee vote in; 2 needed.")."""
+    need = max(quorum, 1)
+    return f"{votes} committee vote{'s' if votes != 1 else ''} in; {need} needed."
+
+
 def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[str], list[str]]:
     """The outcome, the flags the strategy itself raises, and its reasons."""
     strategy, scale = case.strategy, Scale(case.scale.min, case.scale.max)
@@ -322,7 +329,10 @@ def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[s
         return (
             "incomplete",
             {"incomplete"},
-            [f"Only {n} scorecard{'s' if n != 1 else ''} in; the quorum is {strategy.quorum}."],
+            [
+                f"Only {n} scorecard{'s' if n != 1 else ''} in;"
+                f" {strategy.quorum} {'is' if strategy.quorum == 1 else 'are'} needed to decide."
+            ],
         )
 
     if strategy.kind == "vote":
@@ -381,12 +391,7 @@ def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[s
         )
         return "no_hire", flags, reasons
     if not votes or len(votes) < strategy.quorum:
-        need = max(strategy.quorum, 1)
-        return (
-            "awaiting_committee",
-            flags,
-            [f"{len(votes)} committee vote{'s' if len(votes) != 1 else ''} in; {need} needed."],
-        )
+        return "awaiting_committee", flags, [awaiting_votes(len(votes), strategy.quorum)]
     hires = sum(v.vote == "hire" for v in votes)
     outcome = _by_rule(hires, len(votes) - hires, strategy)
     reasons.append(
@@ -484,6 +489,28 @@ class Lean:
             return f"Panel is split evenly: {counts}"
         if self.undecided:
             return f"Panel is undecided: {self.undecided} undecided"
+        return "No scorecards in yet"
+
+    @property
+    def counts(self) -> str:
+        """The counts alone, for a table cell: '4 yes · 1 no', '4 strong yes · 1 strong no'
+        under forcing, with the undecided where there are any."""
+        strong = "strong " if self.forced else ""
+        parts = [f"{self.yes} {strong}yes", f"{self.no} {strong}no"]
+        if self.undecided:
+            parts.append(f"{self.undecided} undecided")
+        return " · ".join(parts)
+
+    @property
+    def short(self) -> str:
+        """The lean in a few words, for a table cell: 'Leans hire · 4 yes · 1 no', 'Split
+        evenly · 2 yes · 2 no'; the same reading as `words`, the debrief's headline."""
+        if self.verdict is not None:
+            return f"Leans {self.verdict.replace('_', ' ')} · {self.counts}"
+        if self.yes or self.no:
+            return f"Split evenly · {self.counts}"
+        if self.undecided:
+            return f"Undecided · {self.undecided} undecided"
         return "No scorecards in yet"
 
 

@@ -9,11 +9,19 @@ the engine's outcome and the decision, by stage:
 - **awaiting_decision**: the debrief is open, nothing is decided;
 - **decided**: a decision is recorded.
 
+**Needs me** marks (and filters) the candidates where the viewer has something to do: to
+score (their own seat is unsubmitted), to open (they are the hiring manager and every scorecard
+is in), to decide (hiring manager, debrief open, nothing decided) or to vote (committee member,
+debrief open, their vote not cast). `needs_of` is the rule on one candidate's facts, through the
+permission table; `_needs_sql` is the same rule in SQL for the filter and its count.
+
 Cost follows the work, not the history: the stage counts are one SQL aggregate (an indexed
 EXISTS or two per candidate, no Python per candidate), and everything else — facts, seats,
 scorecards, decisions, votes, the engine — is loaded for the page's rows only, in a few
 set-based queries. Outcome and decision follow the permission table row by row: whoever has an
-unsubmitted seat on a candidate sees that row without them, and `hidden` says why.
+unsubmitted seat on a candidate sees that row without them, and `hidden` says why. A committee
+member who has not voted sees how many members have, never which way: their row's outcome is
+worked out without the others' votes.
 """
 
 from __future__ import annotations
@@ -25,13 +33,23 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from scoring.debrief import build_case
-from scoring.engine import CommitteeVote, Decision, ManagerDecision, decide
+from scoring.debrief import build_case, committee_count
+from scoring.engine import (
+    OUTCOME_WORDS,
+    CommitteeVote,
+    Decision,
+    Lean,
+    ManagerDecision,
+    Strategy,
+    decide,
+    lean,
+)
 from scoring.errors import InvalidInput
 from scoring.openings import Opening, _opening
 from scoring.permissions import (
     OWN_FIRST,
     CandidateFacts,
+    OpeningFacts,
     Person,
     candidates_facts,
     current,
@@ -53,6 +71,11 @@ STAGE_WORDS = {
 }
 """Each stage in words."""
 
+Need = Literal["score", "open", "decide", "vote"]
+NEEDS: tuple[Need, ...] = ("score", "open", "decide", "vote")
+NEED_WORDS = {"score": "Score", "open": "Open", "decide": "Decide", "vote": "Vote"}
+"""What the viewer has to do for a candidate, as a word for the table."""
+
 PER_PAGE = 25
 MAX_PER_PAGE = 200
 
@@ -71,6 +94,91 @@ _STAGE_SQL = f"""CASE
     ELSE 'waiting' END"""
 
 
+def _decidable(facts: CandidateFacts, strategy: Strategy) -> bool:
+    """Has the rule something to record yet? The hiring manager decides at once; a vote once
+    its quorum of scorecards is in; a committee once its quorum of votes is (at least one)."""
+    if strategy.kind == "vote":
+        return sum(s.submitted and not s.recused for s in facts.seats) >= strategy.quorum
+    if strategy.kind == "committee":
+        return len(facts.voter_ids) >= max(strategy.quorum, 1)
+    return True
+
+
+def needs_of(
+    actor: Person, facts: CandidateFacts, strategy: Strategy, withdrawn: bool = False
+) -> tuple[Need, ...]:
+    """What `actor` has to do for this candidate now, by the permission table: score (their
+    own unsubmitted seat, while they hold the interviewer role), open the debrief (every
+    scorecard in), decide (debrief open, nothing decided, and the opening's `strategy` has
+    something to record: a vote its quorum of scorecards, a committee its quorum of votes),
+    vote (debrief open, their vote not cast). Nothing for a withdrawn candidate."""
+    if withdrawn:
+        return ()
+    found: list[Need] = []
+    if actor.has("interviewer") and facts.pending(actor.id):
+        found.append("score")
+    if may(actor, "open_debrief", facts) and facts.all_in:
+        found.append("open")
+    if may(actor, "decide", facts) and not facts.decided and _decidable(facts, strategy):
+        found.append("decide")
+    if may(actor, "vote", facts) and actor.id not in facts.voter_ids:
+        found.append("vote")
+    return tuple(found)
+
+
+# The actor's own unrecused seat without a scorecard on candidate c (`CandidateFacts.pending`).
+_PENDING = """EXISTS (
+    SELECT 1 FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
+    WHERE i.candidate_id = c.id AND a.interviewer_id = ? AND a.recused_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))"""
+
+
+_OPENED = "EXISTS (SELECT 1 FROM debriefs b WHERE b.candidate_id = c.id)"
+_DECIDED = "EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id)"
+_ALL_IN = f"""(EXISTS ({_ACTIVE_SEATS}) AND NOT EXISTS ({_ACTIVE_SEATS}
+                 AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)))"""
+_CARDS_IN = """(SELECT COUNT(*) FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
+                WHERE i.candidate_id = c.id AND a.recused_at IS NULL
+                  AND EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))"""
+_VOTERS = "(SELECT COUNT(DISTINCT v.member_id) FROM committee_votes v WHERE v.candidate_id = c.id)"
+
+
+def _needs_sql(actor: Person, opening: OpeningFacts, strategy: Strategy) -> tuple[str, list[Any]]:
+    """`needs_of` in SQL over `candidates c` of this opening: the powers (roles, the hiring
+    manager, the committee) and the strategy are the same for every candidate of the opening,
+    so they choose which tests go in; the tests themselves are indexed lookups per candidate."""
+    manages = actor.has("hiring_manager") and actor.id == opening.hiring_manager_id
+    sits = actor.has("committee_member") and actor.id in opening.committee_ids
+    tests: list[str] = []
+    params: list[Any] = []
+    if actor.has("interviewer"):
+        tests.append(_PENDING)
+        params.append(actor.id)
+    if manages:
+        # all in and not open: open it; open and undecided: decide, once the rule has something
+        # to record (`_decidable`). Both wait for one's own open seat.
+        decidable, quorum = "1", []
+        if strategy.kind == "vote":
+            decidable, quorum = f"{_CARDS_IN} >= ?", [strategy.quorum]
+        elif strategy.kind == "committee":
+            decidable, quorum = f"{_VOTERS} >= ?", [max(strategy.quorum, 1)]
+        tests.append(
+            f"""(NOT {_PENDING} AND NOT {_DECIDED}
+                 AND ((NOT {_OPENED} AND {_ALL_IN}) OR ({_OPENED} AND {decidable})))"""
+        )
+        params += [actor.id, *quorum]
+    if sits and opening.strategy_kind == "committee":
+        tests.append(
+            f"""(NOT {_PENDING} AND NOT {_DECIDED} AND {_OPENED}
+                 AND NOT EXISTS (SELECT 1 FROM committee_votes v
+                                 WHERE v.candidate_id = c.id AND v.member_id = ?))"""
+        )
+        params += [actor.id, actor.id]
+    if not tests:
+        return "0", []
+    return f"(c.withdrawn_at IS NULL AND ({' OR '.join(tests)}))", params
+
+
 def stage_of(facts: CandidateFacts) -> Stage:
     """Where a candidate stands: decided, awaiting the decision (debrief open), ready to debrief
     (every non-recused scorecard in) or waiting for scorecards."""
@@ -83,9 +191,10 @@ def stage_of(facts: CandidateFacts) -> Stage:
 
 @dataclass(frozen=True)
 class PipelineRow:
-    """One candidate in the pipeline. `outcome`, `flags`, `score` and `tally` only where the
-    actor may see the candidate's scores now, `decision` only where they may see it; `hidden`
-    says why not, and `note` is the short word for a row whose own scorecard is missing."""
+    """One candidate in the pipeline. `outcome`, `flags`, `score`, `tally`, `lean` and
+    `votes_cast` only where the actor may see the candidate's scores now, `decision` only where
+    they may see it; `hidden` says why not, and `note` is the short word for a row whose own
+    scorecard is missing. `needs` is what the actor has to do here (`needs_of`)."""
 
     candidate_id: int
     candidate: str  # the alias where the actor may not see the name
@@ -105,6 +214,43 @@ class PipelineRow:
     decided_by: str | None
     hidden: str | None
     note: str = ""
+    needs: tuple[Need, ...] = ()
+    lean: Lean | None = None
+    votes_cast: int | None = None  # committee members who have voted (committee openings)
+    committee_size: int = 0
+    blind_to_votes: bool = False  # a member who has not voted: the others' votes are hidden
+
+    @property
+    def standing(self) -> str:
+        """Where the candidate stands, in the words of the debrief's headline, short enough for
+        a table cell: the decision once there is one; before it, once the debrief is open, the
+        panel's lean under *hiring manager decides* ("Leans hire · 4 yes · 1 no") and the
+        rule's outcome with its counts under a vote or a committee ("Awaiting your vote · 2 of
+        3 in" to a member who has not voted: how many have, never which way); otherwise the
+        stage ("Ready to debrief"), or why the actor may not see more."""
+        if self.note:
+            return self.note
+        if self.decision is not None:
+            return f"{OUTCOME_WORDS[self.decision]} (decided)"
+        if self.outcome is None or self.lean is None:
+            return STAGE_WORDS[self.stage]
+        if self.outcome == "awaiting_manager":
+            return self.lean.short
+        votes = f"{self.votes_cast} of {self.committee_size} in"
+        if self.outcome == "awaiting_committee":
+            waiting = "Awaiting your vote" if self.blind_to_votes else "Awaiting votes"
+            return f"{waiting} · {votes}"
+        # a committee's outcome comes from its votes, a vote's from the panel's scores
+        counts = votes if self.votes_cast is not None else self.lean.counts
+        return f"{OUTCOME_WORDS[self.outcome]} · {counts}"
+
+    @property
+    def committee_count(self) -> str:
+        """'2 of 3 members have voted' (to a member who has not: theirs comes first); empty
+        where there is no committee vote to count or the actor may not see it."""
+        if self.votes_cast is None:
+            return ""
+        return committee_count(self.votes_cast, self.committee_size, self.blind_to_votes)
 
     def days_since(self, today: date, zone: tzinfo = UTC) -> int | None:
         """Whole days from the interview day to `today`, both days in `zone` (the viewer's);
@@ -127,6 +273,8 @@ class Pipeline:
     page: int  # 1-based, clamped to the pages there are
     pages: int
     per_page: int
+    needs_me: bool = False  # only the candidates where the viewer has something to do
+    needs_total: int = 0  # how many those are (under the day filter, any stage)
 
     @property
     def total(self) -> int:
@@ -141,17 +289,27 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
 class _Filter:
     """The opening, the interview day (a range of start times) and the stage, as SQL."""
 
-    def __init__(self, opening_id: int, day: date | None, zone: tzinfo, stage: Stage | None):
+    def __init__(
+        self,
+        opening_id: int,
+        day: date | None,
+        zone: tzinfo,
+        stage: Stage | None,
+        needs: tuple[str, list[Any]],
+        needs_me: bool,
+    ):
         self.opening_id, self.day, self.stage = opening_id, day, stage
+        self.needs, self.needs_me = needs, needs_me
         self.range = (
             (stamp(_midnight(day, zone)), stamp(_midnight(day + timedelta(days=1), zone)))
             if day is not None
             else None
         )
 
-    def counts(self, db: Database) -> tuple[dict[str, int], dict[str, int]]:
-        """Candidates by stage, and of those how many have no session scheduled yet: one
-        aggregate over the opening's candidates (the day's, with a day), stage filter aside."""
+    def counts(self, db: Database) -> tuple[dict[str, int], dict[str, int], int]:
+        """Candidates by stage, of those how many have no session scheduled yet, and how many
+        need the viewer: one aggregate over the opening's candidates (the day's, with a day),
+        stage filter aside. Under "needs me" the counts by stage are of those candidates."""
         where, params = "c.opening_id = ?", [self.opening_id]
         if self.range:
             # the day's sessions through the start-time index: bounded by that day's interviews
@@ -160,22 +318,38 @@ class _Filter:
                                       WHERE i.starts_at >= ? AND i.starts_at < ?)"""
             params += list(self.range)
         counts, unscheduled = dict.fromkeys(STAGES, 0), dict.fromkeys(STAGES, 0)
-        for stage, n, none in db.execute(
-            f"""SELECT {_STAGE_SQL} AS stage, COUNT(*),
-                       SUM(NOT EXISTS (SELECT 1 FROM interview_sessions u
-                                       WHERE u.candidate_id = c.id))
-                FROM candidates c WHERE {where} GROUP BY stage""",
-            params,
+        needing = 0
+        mine, mine_params = self.needs
+        for stage, n, none, need, need_none in db.execute(
+            f"""SELECT stage, COUNT(*), SUM(none), SUM(need), SUM(need AND none) FROM
+                  (SELECT {_STAGE_SQL} AS stage,
+                          NOT EXISTS (SELECT 1 FROM interview_sessions u
+                                      WHERE u.candidate_id = c.id) AS none,
+                          {mine} AS need
+                   FROM candidates c WHERE {where})
+                GROUP BY stage""",
+            [*mine_params, *params],
         ):
-            counts[stage], unscheduled[stage] = n, none
-        return counts, unscheduled
+            needing += need
+            if self.needs_me:
+                counts[stage], unscheduled[stage] = need, need_none
+            else:
+                counts[stage], unscheduled[stage] = n, none
+        return counts, unscheduled, needing
+
+    def _narrow(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """The stage and "needs me" filters added to a WHERE over `candidates c`."""
+        if self.stage:
+            where += f" AND ({_STAGE_SQL}) = ?"
+            params = [*params, self.stage]
+        if self.needs_me:
+            where += f" AND {self.needs[0]}"
+            params = [*params, *self.needs[1]]
+        return where, params
 
     def unscheduled(self, db: Database, limit: int, offset: int) -> list[int]:
         """Candidates with no session yet (never under a day filter), newest added first."""
-        where, params = "c.opening_id = ?", [self.opening_id]
-        if self.stage:
-            where += f" AND ({_STAGE_SQL}) = ?"
-            params.append(self.stage)
+        where, params = self._narrow("c.opening_id = ?", [self.opening_id])
         return [
             r[0]
             for r in db.execute(
@@ -195,9 +369,7 @@ class _Filter:
         if self.range:
             where += " AND i.starts_at >= ? AND i.starts_at < ?"
             params += list(self.range)
-        if self.stage:
-            where += f" AND ({_STAGE_SQL}) = ?"
-            params.append(self.stage)
+        where, params = self._narrow(where, params)
         cursor = db.execute(
             f"""SELECT i.candidate_id FROM interview_sessions i INDEXED BY sessions_by_start
                 JOIN candidates c ON c.id = i.candidate_id WHERE {where}
@@ -257,9 +429,9 @@ class _Rows:
         marks = ",".join("?" * len(ids))
         self.facts = candidates_facts(db, ids)
         self.names = {
-            r["id"]: (r["name"], r["alias"])
+            r["id"]: (r["name"], r["alias"], r["withdrawn_at"] is not None)
             for r in db.execute(
-                f"SELECT id, name, alias FROM candidates WHERE id IN ({marks})", ids
+                f"SELECT id, name, alias, withdrawn_at FROM candidates WHERE id IN ({marks})", ids
             )
         }
         self.seats: dict[int, list[SeatStatus]] = defaultdict(list)
@@ -361,12 +533,13 @@ class _Rows:
 
     def row(self, candidate_id: int) -> PipelineRow:
         facts = self.facts[candidate_id]
-        name, alias = self.names[candidate_id]
+        name, alias, withdrawn = self.names[candidate_id]
         active = [s for s in self.seats[candidate_id] if s.state != "recused"]
         sessions = self.sessions.get(candidate_id)
         result = self.results.get(candidate_id)
         final = self.decisions.get(candidate_id)
         hidden = self.hidden[candidate_id]
+        committee = self.opening.strategy.kind == "committee"
         return PipelineRow(
             candidate_id=candidate_id,
             candidate=name if may(self.actor, "see_name", facts) else alias,
@@ -388,6 +561,13 @@ class _Rows:
             decided_by=final["name"] if final else None,
             hidden=hidden,
             note="Submit your own scorecard first" if hidden == OWN_FIRST else "",
+            needs=needs_of(self.actor, facts, self.opening.strategy, withdrawn),
+            lean=lean(result) if result else None,
+            # how many have voted may be told to whoever sees the panel; which way, only to
+            # whoever may see the votes (the outcome above was worked out accordingly)
+            votes_cast=len(facts.voter_ids) if committee and result else None,
+            committee_size=len(facts.opening.committee_ids | facts.voter_ids),
+            blind_to_votes=committee and not self.sees_votes[candidate_id],
         )
 
 
@@ -402,12 +582,14 @@ def pipeline(
     newest_first: bool = True,
     page: int = 1,
     per_page: int = PER_PAGE,
+    needs_me: bool = False,
     now: datetime | None = None,
 ) -> Pipeline:
     """One page of the opening's pipeline for whoever may see its debriefs (the hiring manager
     and the committee): candidates with an interview on `day` (a day in `zone`, the viewer's)
-    or all, at `stage` or any, newest interview first (unscheduled ones before them) or oldest
-    first. Stage counts cover the whole opening under the day filter."""
+    or all, at `stage` or any, only those that need the actor (`needs_me`) or all, newest
+    interview first (unscheduled ones before them) or oldest first. Stage counts cover the
+    whole opening under the day and "needs me" filters."""
     if stage is not None and stage not in STAGES:
         raise InvalidInput(f"stage: unknown stage {stage!r} (expected one of {STAGES})")
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -415,10 +597,13 @@ def pipeline(
     at = now or now_utc()
     with store.read() as db:
         actor = current(db, actor)
-        ensure(actor, "see_debriefs", opening_facts(db, opening_id))
+        facts = opening_facts(db, opening_id)
+        ensure(actor, "see_debriefs", facts)
         opening = _opening(db, opening_id)
-        where = _Filter(opening_id, day, zone, stage)
-        counts, unscheduled = where.counts(db)
+        where = _Filter(
+            opening_id, day, zone, stage, _needs_sql(actor, facts, opening.strategy), needs_me
+        )
+        counts, unscheduled, needing = where.counts(db)
         total = counts[stage] if stage else sum(counts.values())
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
@@ -434,4 +619,6 @@ def pipeline(
             page=page,
             pages=pages,
             per_page=per_page,
+            needs_me=needs_me,
+            needs_total=needing,
         )

@@ -46,7 +46,7 @@ def test_spread_calls_out_a_gap_of_half_the_scale(tmp_path):
     assert "efficiency" not in set(table["criterion_id"])
     legible = table[table["criterion_id"] == "legibility"].iloc[0]
     assert (legible["lowest"], legible["highest"], legible["gap"]) == (1, 4, 3)
-    assert legible["discuss"] and legible["apart"] == "3 points apart on 1..4"
+    assert legible["discuss"] and legible["apart"] == "3 points apart on a 1–4 scale"
     binary = table[table["criterion_id"] == "runs-without-error"].iloc[0]
     assert binary["gap"] == 1 and binary["discuss"]  # no vs yes is the whole scale
     assert binary["apart"] == "no and yes"
@@ -74,7 +74,7 @@ def test_differences_are_on_the_points_written_even_when_forcing(tmp_path):
     assert set(forced.loc[forced["kind"] == "scale", "effective"].dropna()) == {1, 4}
     legible = analysis.spread(forced).set_index("criterion_id").loc["legibility"]
     assert (legible["lowest"], legible["highest"], legible["gap"]) == (2, 3, 1)
-    assert legible["apart"] == "1 point apart on 1..4" and not legible["discuss"]
+    assert legible["apart"] == "1 point apart on a 1–4 scale" and not legible["discuss"]
 
 
 def test_the_same_points_are_no_difference(tmp_path):
@@ -93,7 +93,7 @@ def test_the_same_points_are_no_difference(tmp_path):
     rubrics = {c.rubric_hash: openings.rubric(w.store, c.rubric_hash) for c in cards}
     table = analysis.spread(analysis.criterion_frame(cards, rubrics, ["Ana", "Bo"]))
     assert not table["discuss"].any() and set(table["gap"]) == {0}
-    assert set(table["apart"]) <= {"same points", "all the same"}
+    assert set(table["apart"]) <= {"all at the same point", "all the same"}
 
 
 def test_no_spread_when_every_criterion_has_one_rater(tmp_path):

@@ -98,9 +98,64 @@ def test_manager_decision_needs_rationale_and_responsibility(
         if not rationale
         else ("Accept responsibility for the decision to record it.")
     )
-    assert [e.value for e in at.error] == [wanted]
+    assert [e.value for e in at.error] == [
+        "1 thing to fix before recording, each marked below.",
+        wanted,
+    ]
     assert at.text_area[0].value == rationale
     assert debrief.debrief(world.store, world.manager, world.candidate_id).decisions == []
+
+
+def in_order(node):
+    """The page's elements in the order they are drawn."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from in_order(child)
+
+
+def form_lines(at) -> list[str]:
+    """The decision form as drawn: each field, and each problem where it is shown."""
+    form = next(f for f in at.get("form") if f.proto.form.form_id == "decide")
+    lines = []
+    for e in in_order(form):
+        if e.type in ("radio", "text_area", "checkbox"):
+            lines.append(f"{e.type}: {e.label}")
+        elif e.type == "error":
+            lines.append(f"  problem: {e.value}")
+    return lines
+
+
+def test_every_problem_of_the_decision_at_once_under_its_field(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch)
+    for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
+        submit(world, who, overall)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    next(b for b in at.button if b.label == "Record the decision").click().run()
+    # one press: all three, each under its own field, and a count on top
+    assert form_lines(at) == [
+        "  problem: 3 things to fix before recording, each marked below.",
+        "radio: Decision",
+        "  problem: Choose hire or no hire.",
+        "text_area: Why (required)",
+        "  problem: Say why you decide this.",
+        "checkbox: I accept responsibility for this decision, also if it proves a mis-hire",
+        "  problem: Accept responsibility for the decision to record it.",
+    ]
+    assert debrief.debrief(world.store, world.manager, world.candidate_id).decisions == []
+    # fixing one leaves the other two
+    next(r for r in at.radio if r.label == "Decision").set_value("hire")
+    next(b for b in at.button if b.label == "Record the decision").click().run()
+    assert [e.value for e in at.error[1:]] == [
+        "Say why you decide this.",
+        "Accept responsibility for the decision to record it.",
+    ]
+    at.text_area[0].input("Strong on every session")
+    at.checkbox[0].check()
+    next(b for b in at.button if b.label == "Record the decision").click().run()
+    assert not at.error
+    (record,) = debrief.debrief(world.store, world.manager, world.candidate_id).decisions
+    assert record.outcome == "hire"
 
 
 def test_manager_records_a_decision_and_the_history_shows_it(tmp_path, monkeypatch):

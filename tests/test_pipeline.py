@@ -157,15 +157,48 @@ def test_page_filters_by_stage_and_day(world, monkeypatch):
         "Decided (1)",
     ]
     stages.set_value("ready").run()
-    assert list(table_of(at)["candidate"]) == ["Alan Turing"]
-    assert list(table_of(at)["scorecards"]) == ["3 of 3"]
+    assert list(table_of(at)["Candidate"]) == ["Alan Turing"]
+    assert list(table_of(at)["Scorecards"]) == ["3 of 3"]
+    assert list(table_of(at)["Needs you"]) == ["Open"]
     at.get("button_group")[0].set_value("waiting").run()
-    assert list(table_of(at)["candidate"]) == ["Edsger Dijkstra", "Barbara Liskov"]
+    assert list(table_of(at)["Candidate"]) == ["Edsger Dijkstra", "Barbara Liskov"]
     at.get("button_group")[0].set_value("any").run()
     at.selectbox(key=f"pipeline_day_{world.opening_id}").set_value(DAY.date()).run()
-    assert list(table_of(at)["candidate"]) == ["Grace Hopper"]
-    assert list(table_of(at)["decision"]) == ["Hire"]
+    assert list(table_of(at)["Candidate"]) == ["Grace Hopper"]
+    assert list(table_of(at)["Where it stands"]) == ["Hire (decided)"]
     assert at.get("button_group")[0].options[0] == "All (1)"
+
+
+def test_page_every_cell_in_words_and_the_panels_lean_before_a_decision(world, monkeypatch):
+    at = page_as(world, "manager", "pages/pipeline.py", monkeypatch)
+    table = table_of(at).set_index("Candidate")
+    assert list(table.columns) == [
+        "Needs you",
+        "Where it stands",
+        "Scorecards",
+        "Interview",
+        "Flags",
+    ]
+    # Ada's debrief is open and undecided: the panel's lean, as her debrief's headline says
+    assert table.loc["Ada Lovelace", "Where it stands"] == "Leans no hire · 0 yes · 3 no"
+    assert table.loc["Ada Lovelace", "Needs you"] == "Decide"
+    assert table.loc["Barbara Liskov", "Scorecards"] == "2 of 3 · 1 overdue"
+    assert table.loc["Barbara Liskov", "Where it stands"] == "Waiting for scorecards"
+    # nothing scheduled yet: a dash, never "None" or a blank
+    assert list(table.loc["Edsger Dijkstra"]) == ["—", "Waiting for scorecards", "—", "—", "—"]
+    cells = table.to_csv()
+    assert "None" not in cells and "nan" not in cells and ",," not in cells
+
+
+def test_page_needs_me_shows_what_is_left_to_do(world, monkeypatch):
+    at = page_as(world, "manager", "pages/pipeline.py", monkeypatch)
+    mine = at.toggle(key=f"pipeline_mine_{world.opening_id}")
+    assert mine.label == "Needs me (2)"  # Ada to decide, Alan to open
+    mine.set_value(True).run()
+    table = table_of(at)
+    assert list(table["Candidate"]) == ["Ada Lovelace", "Alan Turing"]
+    assert list(table["Needs you"]) == ["Decide", "Open"]
+    assert at.get("button_group")[0].options[0] == "All (2)"
 
 
 def test_page_row_of_a_pending_seat_shows_why_not_what(world, monkeypatch):
@@ -175,11 +208,11 @@ def test_page_row_of_a_pending_seat_shows_why_not_what(world, monkeypatch):
         ).fetchone()[0]
     openings.add_interviewer(world.store, world.coordinator, session_id, world.manager.id)
     at = page_as(world, "manager", "pages/pipeline.py", monkeypatch)
-    table = table_of(at).set_index("candidate")
-    assert table.loc["Grace Hopper", "outcome"] == "Submit your own scorecard first"
-    assert table.loc["Grace Hopper", "decision"] == "hidden"
-    assert table.loc["Grace Hopper", "panel"] == ""
-    assert table.loc["Ada Lovelace", "outcome"] == "Awaiting the hiring manager"
+    table = table_of(at).set_index("Candidate")
+    assert table.loc["Grace Hopper", "Where it stands"] == "Submit your own scorecard first"
+    assert table.loc["Grace Hopper", "Needs you"] == "Score"
+    assert table.loc["Grace Hopper", "Flags"] == "—"
+    assert table.loc["Ada Lovelace", "Where it stands"] == "Leans no hire · 0 yes · 3 no"
     assert "Submit your own scorecard first: Grace Hopper" in at.info[0].value
     shown = table.to_csv() + " ".join(str(m.value) for m in at.markdown)
     assert "Hire" not in shown and RATIONALE not in shown

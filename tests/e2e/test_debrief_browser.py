@@ -112,10 +112,10 @@ def test_committee_members_vote_in_their_own_browsers_then_the_manager_decides(d
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "Grace Adeyemi: Hire (Grace: solid packet)" in body
     assert "Lars Nilsson: Hire (Lars: solid packet)" in body
-    if "The committee says Hire" in body:
+    if "The committee's vote says hire" in body:
         page.get_by_role("button", name="Record the decision").click()
     else:  # below the bar: the rule says no hire whatever the votes
-        assert "The committee says No hire" in body
+        assert "The committee's vote says no hire" in body
         page.get_by_role("button", name="Record the decision").click()
     page.get_by_text("Decision recorded").wait_for()
     settle(page)

@@ -100,8 +100,8 @@ def test_day_view_page_says_submit_your_own_first(decided_without_cy, monkeypatc
     w = decided_without_cy
     at = page_as(w, "member", "pages/debrief_day.py", monkeypatch)
     table = at.dataframe[0].value
-    assert list(table["outcome"]) == ["Submit your own scorecard first"]
-    assert list(table["decision"]) == ["hidden"]
+    assert list(table["Where it stands"]) == ["Submit your own scorecard first"]
+    assert "Hire" not in table.to_csv()  # neither the decision nor the panel's lean
     assert RATIONALE not in shown(at)
 
 
@@ -248,7 +248,7 @@ def test_the_vote_form_shows_no_other_vote(committee, monkeypatch):
     at = page_as(w, "member", "pages/debrief.py", monkeypatch, candidate=w.candidate_id)
     text = shown(at)
     assert "Nia's private worry" not in text and "Nia Member" not in text
-    assert "Cast your own vote first" in text
+    assert "1 of 2 members has voted; you will see their votes after yours." in text
     assert [b.label for b in at.button if "vote" in b.label.lower()] == ["Cast my vote"]
     vote = next(r for r in at.radio if r.label == "Vote")
     vote.set_value("hire")
