@@ -48,6 +48,7 @@ from playwright.async_api import Page, async_playwright  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from scoring import openings, people, scorecards  # noqa: E402
+from scoring.clashes import unchecked  # noqa: E402
 from scoring.rubric import load_catalog  # noqa: E402
 from scoring.store import Store, now_utc  # noqa: E402
 
@@ -93,9 +94,10 @@ def build_world(path: Path, count: int) -> tuple[list[Interviewer], int]:
         )
         if n % 4 == 0:
             candidate = openings.add_candidate(store, cora, opening.id, f"Candidate {n // 4}")
-        session = openings.schedule_session(
-            store, cora, candidate, n % 4 + 1, started + timedelta(minutes=n % 4), [person.id]
-        )
+        with unchecked():  # a load fixture: every session of a candidate at once
+            session = openings.schedule_session(
+                store, cora, candidate, n % 4 + 1, started + timedelta(minutes=n % 4), [person.id]
+            )
         with store.read() as db:
             (assignment_id,) = db.execute(
                 "SELECT id FROM assignments WHERE session_id = ? AND interviewer_id = ?",

@@ -63,7 +63,7 @@ from datetime import datetime, timedelta
 from statistics import fmean
 from typing import Literal
 
-from scoring import debrief, openings, outbox, people, scorecards
+from scoring import clashes, debrief, openings, outbox, people, scorecards
 from scoring.errors import InvalidInput
 from scoring.openings import Opening
 from scoring.permissions import Person
@@ -859,7 +859,27 @@ def add_demo_candidate(
 ) -> int:
     """Add one candidate of `opening` at `stage`, the panel scoring in `pattern`, with `twists`;
     every write goes through the service with a time derived from `today`. Returns the id.
-    A "decided" candidate whose strategy cannot decide yet (e.g. below a quorum) stays open."""
+    A "decided" candidate whose strategy cannot decide yet (e.g. below a quorum) stays open.
+    Its day is drawn at random, so it may clash with another's (`clashes.unchecked`): the
+    Interview day screen shows where."""
+    with clashes.unchecked():
+        return _add_demo_candidate(
+            store, team, opening, stage, pattern, rng, today, twists=twists, name=name
+        )
+
+
+def _add_demo_candidate(
+    store: Store,
+    team: DemoTeam,
+    opening: Opening,
+    stage: Stage,
+    pattern: Pattern,
+    rng: random.Random,
+    today: datetime,
+    *,
+    twists: Iterable[Twist] = (),
+    name: str | None = None,
+) -> int:
     twists = tuple(dict.fromkeys(twists))
     if stage not in STAGES:
         raise InvalidInput(f"stage: unknown stage {stage!r} (expected one of {STAGES})")

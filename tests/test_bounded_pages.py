@@ -34,8 +34,8 @@ AT_MOST = {
     "my interviews": 30,
     "status": 140,
     "decisions": 70,
-    "candidates": 50,
-    "interview day": 70,
+    "candidates": 70,  # with the phone and source of the page's 25: 60 at 40 and at 200 days
+    "interview day": 110,  # its clash check and the interviewers' day: 103 at 40 and at 200 days
     "people": 30,
 }
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from scoring import debrief, insights, openings, people, scorecards
+from scoring.clashes import unchecked
 from scoring.errors import NotAllowed
 from scoring.matrix import full_scores
 from scoring.store import parse_stamp
@@ -22,20 +23,21 @@ PANEL = ("ana", "bo", "cy")
 def add_panel(w, overalls, decision=None, level=3, votes=(), day=0):
     """A candidate of the world's opening scored `overalls` by Ana, Bo and Cy on day `day`,
     the debrief opened and (when given) `decision` recorded two days after the last session
-    ended. Day 0 is the day after the world's own candidate's (whose panel is the same)."""
-    start = DAY + timedelta(days=day + 1)
+    ended."""
+    start = DAY + timedelta(days=day)
     candidate_id = openings.add_candidate(w.store, w.coordinator, w.opening_id, f"C{day}")
     seats = {}
     for position, who in enumerate(PANEL, start=1):
-        session_id = openings.schedule_session(
-            w.store,
-            w.coordinator,
-            candidate_id,
-            position,
-            start + timedelta(hours=position),
-            [w.person(who).id],
-            now=start - timedelta(days=1),
-        )
+        with unchecked():  # panels of the same day share Ana, Bo and Cy: a made-up history
+            session_id = openings.schedule_session(
+                w.store,
+                w.coordinator,
+                candidate_id,
+                position,
+                start + timedelta(hours=position),
+                [w.person(who).id],
+                now=start - timedelta(days=1),
+            )
         with w.store.read() as db:
             seats[who] = db.execute(
                 "SELECT id FROM assignments WHERE session_id = ?", [session_id]

@@ -40,7 +40,8 @@ def go(page, screen: str, *, refused: bool = False) -> str:
     """Follow the menu link to `screen`; the text shown once its script has run. The screen's
     heading is waited for after the run, not before: until the new page's first delta arrives,
     the old page (with its own heading) is still on screen. A refused screen has no heading."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=screen, exact=True).click()
+    menu = page.get_by_role("navigation", name="Your screens")
+    menu.get_by_role("link", name=screen, exact=True).click()
     page.wait_for_url(f"**/{screen.lower().replace(' ', '_')}*", timeout=60_000)
     settle(page, timeout=60_000)
     if not refused:
