@@ -22,7 +22,7 @@ from datetime import datetime
 
 from scoring import audit
 from scoring.errors import InvalidInput
-from scoring.openings import _ensure_open, _new_alias
+from scoring.openings import ensure_open, new_alias
 from scoring.permissions import Person, candidates_facts, current, ensure, may, opening_facts
 from scoring.store import Store, now_utc, stamp
 from scoring.text import EMAIL_MAX, NAME_MAX, TITLE_MAX, check_length, check_one_line
@@ -293,7 +293,7 @@ def import_candidates(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        _ensure_open(db, opening_id)
+        ensure_open(db, opening_id)
         read = read_candidates(text, filename, _taken_emails(db, opening_id))
         if read.problems:
             raise ImportRefused(read.problems)
@@ -307,7 +307,7 @@ def import_candidates(
                     row.email,
                     row.phone,
                     row.source,
-                    _new_alias(db, opening_id),
+                    new_alias(db, opening_id),
                     stamp(at),
                 ],
             ).lastrowid

@@ -323,7 +323,9 @@ class Candidate:
     withdrawn: bool = False
 
 
-def _new_alias(db, opening_id: int) -> str:
+def new_alias(db, opening_id: int) -> str:
+    """A fresh alias for a candidate of the opening ("Candidate K7QX"), shown where scorers may
+    not see the name."""
     while True:
         alias = "Candidate " + "".join(secrets.choice(ALIAS_ALPHABET) for _ in range(4))
         taken = db.execute(
@@ -352,11 +354,11 @@ def add_candidate(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        _ensure_open(db, opening_id)
+        ensure_open(db, opening_id)
         candidate_id = db.execute(
             "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [opening_id, name.strip(), email, _new_alias(db, opening_id), stamp(at)],
+            [opening_id, name.strip(), email, new_alias(db, opening_id), stamp(at)],
         ).lastrowid
         audit.record(db, actor.id, "add_candidate", f"candidate:{candidate_id}", at)
     return candidate_id
@@ -475,26 +477,6 @@ def find_candidates(
             )
         ]
         return CandidatePage(_candidates(db, actor, ids), total, page, pages)
-
-
-def check_import(
-    store: Store, actor: Person, opening_id: int, text: str, source: str = "candidates.csv"
-) -> tuple[list[dict[str, str]], list[str]]:
-    """`check_candidates_csv` against the emails the opening already has (read only now, for
-    the file in hand): what `import_candidates` would import, or every problem."""
-    with store.read() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        taken = [
-            r[0]
-            for r in db.execute(
-                "SELECT email FROM candidates WHERE opening_id = ? AND email <> ''", [opening_id]
-            )
-        ]
-    return check_candidates_csv(text, source, taken)
-
-
-# ---------------------------------------------------------------------------- the interview day
 
 
 def check_location(location: str | None) -> str:
@@ -769,124 +751,6 @@ def recuse(
 
 # --------------------------------------------------------------------------- importing candidates
 
-CSV_COLUMNS = ("name", "email")
-CSV_MAX = 1_000_000  # characters in a candidates file: some ten thousand candidates
-
-
-def check_candidates_csv(
-    text: str, source: str = "candidates.csv", taken_emails: Iterable[str] = ()
-) -> tuple[list[dict[str, str]], list[str]]:
-    """Read a candidates CSV (header ``name,email``; email optional). Returns the clean rows and
-    every problem, each naming the file, the line and what is wrong."""
-    import csv
-    import io
-
-    text = text.removeprefix("\ufeff")
-    if len(text) > CSV_MAX:
-        return [], [f"{source}: {len(text):,} characters; at most {CSV_MAX:,} (split the file)"]
-    taken = {e.lower() for e in taken_emails if e}
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None or not any(cell.strip() for cell in header):
-        return [], [f"{source}: the file is empty (expected a header line: name,email)"]
-    columns = [cell.strip().lower() for cell in header]
-    problems = [
-        f"{source} line 1: unknown column '{c}' (expected {', '.join(CSV_COLUMNS)})"
-        for c in columns
-        if c not in CSV_COLUMNS
-    ]
-    if "name" not in columns:
-        problems.append(f"{source} line 1: the header has no 'name' column")
-    if problems:
-        return [], problems
-    rows: list[dict[str, str]] = []
-    first_line_of: dict[str, int] = {}
-    for cells in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            problems.append(f"{source} line {line}: {len(cells)} values for {len(columns)} columns")
-            continue
-        row = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
-        row.setdefault("email", "")
-        where = f"{source} line {line}"
-        if not row["name"]:
-            problems.append(f"{where}: name is empty")
-        unfit = _unfit(row, (("name", NAME_MAX), ("email", EMAIL_MAX)))
-        if unfit:
-            problems.append(f"{where}: {unfit}")
-            continue
-        email = row["email"]
-        if email:
-            if "@" not in email or " " in email or email.startswith("@") or email.endswith("@"):
-                problems.append(f"{where}: '{email}' is not an email address")
-            elif email.lower() in first_line_of:
-                problems.append(
-                    f"{where}: {email} is already on line {first_line_of[email.lower()]}"
-                )
-            elif email.lower() in taken:
-                problems.append(f"{where}: {email} is already a candidate of this opening")
-            first_line_of.setdefault(email.lower(), line)
-        rows.append(row)
-    if not rows and not problems:
-        problems.append(f"{source}: no candidates in the file (only a header)")
-    return rows, problems
-
-
-def _unfit(row: dict[str, str], limits: Iterable[tuple[str, int]]) -> str | None:
-    """What is wrong with a CSV row's text fields (too long, more than one line), or None."""
-    for column, limit in limits:
-        try:
-            check_one_line(column, check_length(column, row[column], limit))
-        except InvalidInput as problem:
-            return str(problem)
-    return None
-
-
-class ImportRefused(InvalidInput):
-    """A candidates file with problems: nothing was imported. `problems` lists every one."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-def import_candidates(
-    store: Store,
-    actor: Person,
-    opening_id: int,
-    text: str,
-    source: str = "candidates.csv",
-    now: datetime | None = None,
-) -> list[int]:
-    """Import a whole CSV of candidates into an opening, or nothing at all (ImportRefused)."""
-    at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        _ensure_open(db, opening_id)
-        taken = [
-            r[0]
-            for r in db.execute(
-                "SELECT email FROM candidates WHERE opening_id = ? AND email <> ''", [opening_id]
-            )
-        ]
-        rows, problems = check_candidates_csv(text, source, taken)
-        if problems:
-            raise ImportRefused(problems)
-        ids = [
-            db.execute(
-                "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [opening_id, row["name"], row["email"], _new_alias(db, opening_id), stamp(at)],
-            ).lastrowid
-            for row in rows
-        ]
-        audit.record(db, actor.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
-    return ids
-
-
 # ------------------------------------------------------------------------- planning the day
 
 
@@ -1096,7 +960,8 @@ def rubric(store: Store, rubric_hash: str) -> Rubric:
 # ------------------------------------------------------------------------ changing the day
 
 
-def _ensure_open(db, opening_id: int) -> None:
+def ensure_open(db, opening_id: int) -> None:
+    """Refuse a change to an opening that does not exist or is closed."""
     row = db.execute("SELECT closed_at FROM openings WHERE id = ?", [opening_id]).fetchone()
     if row is None:
         raise NotFound(f"No opening with id {opening_id}.")
@@ -1105,7 +970,7 @@ def _ensure_open(db, opening_id: int) -> None:
 
 
 def _ensure_schedulable(db, candidate: Any) -> None:
-    _ensure_open(db, candidate["opening_id"])
+    ensure_open(db, candidate["opening_id"])
     if candidate["withdrawn_at"]:
         raise InvalidInput("candidate: This candidate has withdrawn: their day is not scheduled.")
 
@@ -1563,7 +1428,7 @@ def edit_opening(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        _ensure_open(db, opening_id)
+        ensure_open(db, opening_id)
         was = _opening(db, opening_id)
         changes: dict[str, Any] = {}
         for name, value in (("title", title), ("role", role), ("level", level)):
@@ -1693,7 +1558,7 @@ def close_opening(
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        _ensure_open(db, opening_id)
+        ensure_open(db, opening_id)
         db.execute("UPDATE openings SET closed_at = ? WHERE id = ?", [stamp(at), opening_id])
         audit.record(db, actor.id, "close_opening", f"opening:{opening_id}", at)
         return _opening(db, opening_id)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import openings, people
+from scoring import candidates_csv, openings, people
 from scoring.errors import InvalidInput, NotAllowed
 from world import DAY, build, dump
 
@@ -26,13 +26,15 @@ def test_csv_with_bad_rows_lists_every_one_and_imports_nothing(world):
         "Grace Again,grace@example.com\n"  # already a candidate of this opening
         "Too,many,values\n"
     )
-    with pytest.raises(openings.ImportRefused) as refused:
-        openings.import_candidates(world.store, world.coordinator, world.opening_id, text, "in.csv")
+    with pytest.raises(candidates_csv.ImportRefused) as refused:
+        candidates_csv.import_candidates(
+            world.store, world.coordinator, world.opening_id, text, "in.csv"
+        )
     assert refused.value.problems == [
-        "in.csv line 3: name is empty",
-        "in.csv line 4: 'alan(at)example.org' is not an email address",
-        "in.csv line 6: ADA@example.org is already on line 2",
-        "in.csv line 7: grace@example.com is already a candidate of this opening",
+        "in.csv line 3: name: empty (every candidate needs a name)",
+        "in.csv line 4: email: 'alan(at)example.org' is not an email address",
+        "in.csv line 6: email: ADA@example.org is already on line 2",
+        "in.csv line 7: email: grace@example.com is already a candidate of this opening",
         "in.csv line 8: 3 values for 2 columns",
     ]
     assert dump(world.store.path) == before
@@ -43,16 +45,17 @@ def test_csv_with_bad_rows_lists_every_one_and_imports_nothing(world):
     [
         ("", "in.csv: the file is empty"),
         ("name,email\n", "in.csv: no candidates in the file"),
-        ("fullname,email\nAda,\n", "in.csv line 1: unknown column 'fullname'"),
+        ("email,notes\nada@example.org,x\n", "in.csv line 1: no column for the candidate's name"),
     ],
 )
 def test_csv_shape_problems(text, problem):
-    rows, problems = openings.check_candidates_csv(text, "in.csv")
+    read = candidates_csv.read_candidates(text, "in.csv")
+    rows, problems = read.rows, read.problems
     assert rows == [] and problems[0].startswith(problem)
 
 
 def test_clean_csv_imports_every_row_with_an_alias(world):
-    ids = openings.import_candidates(
+    ids = candidates_csv.import_candidates(
         world.store,
         world.coordinator,
         world.opening_id,
@@ -66,7 +69,7 @@ def test_clean_csv_imports_every_row_with_an_alias(world):
 
 def test_only_a_coordinator_imports(world):
     with pytest.raises(NotAllowed):
-        openings.import_candidates(world.store, world.ana, world.opening_id, "name\nAda\n")
+        candidates_csv.import_candidates(world.store, world.ana, world.opening_id, "name\nAda\n")
 
 
 def test_plan_warns_on_double_booking_and_on_a_recused_interviewer(world):

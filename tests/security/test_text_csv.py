@@ -17,7 +17,7 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from scoring import debrief, exports, openings, scorecards
+from scoring import candidates_csv, debrief, exports, openings, scorecards
 from scoring.errors import InvalidInput
 from scoring.matrix import full_scores
 from world import DAY, build
@@ -123,8 +123,8 @@ def test_the_import_refuses_a_name_with_a_line_break(tmp_path):
     """The way a carriage return got into a name: a quoted field of the candidates file."""
     w = build(tmp_path / "import.sqlite")
     text = 'name,email\n"Ada\r=HYPERLINK(""http://evil.example"")",ada@example.org\nAlan,\n'
-    with pytest.raises(openings.ImportRefused) as refused:
-        openings.import_candidates(w.store, w.coordinator, w.opening_id, text, "in.csv")
+    with pytest.raises(candidates_csv.ImportRefused) as refused:
+        candidates_csv.import_candidates(w.store, w.coordinator, w.opening_id, text, "in.csv")
     assert refused.value.problems == [
         "in.csv line 2: name: must be one line (no line breaks or control characters)"
     ]

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import debrief, exports, openings, scorecards
+from scoring import candidates_csv, debrief, exports, openings, scorecards
 from scoring.errors import InvalidInput
 from scoring.matrix import full_scores
 from scoring.rubric import load_catalog
@@ -90,8 +90,10 @@ def test_names_and_titles_are_at_most_200_characters(world):
         openings.add_candidate(world.store, world.coordinator, world.opening_id, "n" * 201)
     openings.add_candidate(world.store, world.coordinator, world.opening_id, "n" * NAME_MAX)
     text = f"name,email\nAda,ada@example.org\n{'n' * 201},\n"
-    with pytest.raises(openings.ImportRefused) as refused:
-        openings.import_candidates(world.store, world.coordinator, world.opening_id, text, "in.csv")
+    with pytest.raises(candidates_csv.ImportRefused) as refused:
+        candidates_csv.import_candidates(
+            world.store, world.coordinator, world.opening_id, text, "in.csv"
+        )
     assert refused.value.problems == ["in.csv line 3: name: 201 characters; at most 200"]
     with pytest.raises(InvalidInput, match=r"^title: 201 characters; at most 200$"):
         openings.create_opening(
@@ -108,7 +110,8 @@ def test_names_and_titles_are_at_most_200_characters(world):
 
 def test_a_candidates_file_is_bounded_too():
     text = "name,email\n" + "Ada Lovelace,\n" * 100_000
-    rows, problems = openings.check_candidates_csv(text, "huge.csv")
+    read = candidates_csv.read_candidates(text, "huge.csv")
+    rows, problems = read.rows, read.problems
     assert rows == [] and problems == [
         "huge.csv: 1,400,011 characters; at most 1,000,000 (split the file)"
     ]

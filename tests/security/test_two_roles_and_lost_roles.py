@@ -72,7 +72,7 @@ def test_coordinator_who_interviews_sees_no_decision_until_own_scorecard(decided
     card = submit(w, "cy", 2)
     assert card.saw_others is False  # true: nothing of the others reached Cy before this
     (row,) = exports.decision_rows(w.store, w.cy, w.opening_id)
-    assert (row["decision"], row["rationale"], row["withheld"]) == ("hire", RATIONALE, "")
+    assert (row["decision"], row["rationale"], row["withheld"]) == ("Hire", RATIONALE, "")
 
 
 def test_committee_member_who_interviews_sees_no_decision_in_the_day_view(decided_without_cy):
