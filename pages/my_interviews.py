@@ -10,7 +10,7 @@ from scoring.text import plain_markdown
 from ui import clock
 from ui.guard import require
 from ui.session import store
-from ui.widgets import seat_label
+from ui.widgets import seat_label, where
 
 actor = require("my_interviews")
 st.title("My interviews")
@@ -43,6 +43,7 @@ def draw(items: list[scorecards.Assignment]) -> None:
                 f" · {plain_markdown(seat.session_title, one_line=True)}  \n"
                 f"{clock.span(seat.starts_at, seat.ends_at)}"
                 f" · {plain_markdown(item.opening_title)}"
+                + (f"  \n{where(seat.location)}" if seat.location else "")
             )
             label = seat_label(seat.state, seat.has_draft)
             middle.markdown(f"**:red[{label}]**" if seat.state == "overdue" else f"**{label}**")

@@ -22,7 +22,7 @@ from ui.scorecard_form import (
 )
 from ui.scorecard_view import corrected, show_scorecard
 from ui.session import store
-from ui.widgets import flash, seat_label, show_flash, show_problem
+from ui.widgets import flash, seat_label, show_flash, show_problem, where
 
 actor = require("scorecard")
 
@@ -45,6 +45,7 @@ st.header(plain_markdown(sheet.session_title, one_line=True))
 st.caption(
     f"{span(sheet.starts_at, sheet.ends_at)}"
     f" · {plain_markdown(sheet.opening.title)} · {seat_label(sheet.state, sheet.draft is not None)}"
+    + (f"  \n{where(sheet.location)}" if sheet.location else "")
 )
 show_flash()
 

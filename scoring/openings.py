@@ -482,7 +482,8 @@ def find_candidates(
 def check_location(location: str | None) -> str:
     """A session's place or video link as it is stored: trimmed, one line, at most
     `LOCATION_MAX` characters (InvalidInput naming `location` otherwise). It stays text: every
-    screen and message shows it as typed, never as Markdown, HTML or a live link."""
+    screen and message shows it as typed, never as Markdown or HTML (only a plain https address
+    becomes a link to press, on the interviewer's screens: ui.widgets.where)."""
     value = (location or "").strip()
     return check_one_line("location", check_length("location", value, LOCATION_MAX))
 

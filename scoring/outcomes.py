@@ -36,7 +36,7 @@ import pandas as pd
 
 from scoring import audit
 from scoring.errors import InvalidInput
-from scoring.insights import IDS, latest_scorecards, share_interval, with_criterion
+from scoring.insights import IDS, MIN_HIRES, latest_scorecards, share_interval, with_criterion
 from scoring.openings import rubric_snapshot
 from scoring.permissions import (
     Person,
@@ -64,7 +64,6 @@ RATING_SCALE = {
     4: "above expectations",
     5: "well above expectations",
 }
-MIN_HIRES = 20  # hires behind a correlation or a retention share; below it: provisional
 MIN_CORRELATION_N = 4  # Fisher's interval needs n - 3 > 0 and one more to mean anything
 LATEST_HIRES = 1000  # the figures read at most this many hires, the latest decided first
 OVERALL = "overall"  # the criterion id of the overall recommendation's rows

@@ -471,6 +471,7 @@ class SeatStatus:
     recusal_reason: str | None
     has_draft: bool
     last_reminded_at: datetime | None = None  # the latest due, overdue or nudge queued
+    location: str = ""  # where the session takes place: a room or a video link, as typed
 
     @property
     def hours_after_session(self) -> float | None:
@@ -496,7 +497,7 @@ def _state(
 _STATUS_SQL = """
     SELECT a.id AS assignment_id, a.session_id, a.interviewer_id, a.recused_at,
            a.recusal_reason, i.title, i.position, i.starts_at, i.ends_at, i.candidate_id,
-           p.name AS interviewer_name, o.overdue_hours,
+           p.name AS interviewer_name, o.overdue_hours, i.location,
            (SELECT MIN(submitted_at) FROM scorecards s WHERE s.assignment_id = a.id) AS submitted,
            (SELECT COUNT(*) FROM scorecards s WHERE s.assignment_id = a.id) AS revisions,
            EXISTS (SELECT 1 FROM drafts d WHERE d.assignment_id = a.id) AS has_draft,
@@ -526,6 +527,7 @@ def _seat_status(r: Any, at: datetime) -> SeatStatus:
         recusal_reason=r["recusal_reason"],
         has_draft=bool(r["has_draft"]),
         last_reminded_at=parse_stamp(r["last_reminded"]),
+        location=r["location"] or "",
     )
 
 
@@ -628,6 +630,7 @@ class Sheet:
     draft_saved_at: datetime | None
     sees_others: bool  # may the author see others' scores now (a correction would be marked)?
     may_submit: bool  # the interview has begun: before, a draft only
+    location: str = ""  # a room or a video link, as typed
 
 
 def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None = None) -> Sheet:
@@ -663,6 +666,7 @@ def sheet(store: Store, actor: Person, assignment_id: int, now: datetime | None 
             draft_saved_at=parse_stamp(draft["saved_at"]) if draft else None,
             sees_others=_could_see_others(actor, facts),
             may_submit=at >= status.starts_at,
+            location=status.location,
         )
 
 

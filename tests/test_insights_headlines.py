@@ -167,10 +167,6 @@ def test_from_the_minimum_on_each_section_says_what_the_figures_mean(enough):
     assert insights.own_headline(w.store, w.bo).startswith("You score lower than")
 
 
-def test_the_minimum_for_hires_is_the_one_the_outcomes_use():
-    assert insights.MIN_HIRES == outcomes.MIN_HIRES
-
-
 def test_no_headline_for_a_section_that_does_not_exist(few):
     view = insights.opening_insights(few.store, few.manager, [few.opening_id])
     with pytest.raises(ValueError, match="section must be one of agreement"):

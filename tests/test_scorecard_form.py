@@ -242,3 +242,35 @@ def test_a_corrected_scorecard_says_so_with_its_reason(world):
     assert "corrected once: Mixed up two candidates' notes" in said
     assert "This scorecard is final" not in said
     assert not any("revision 2" in m.value for m in again.markdown)
+
+
+def seat_session(world, who="cy") -> int:
+    return next(
+        s.session_id
+        for s in scorecards.status_board(world.store, world.coordinator, world.candidate_id)
+        if s.assignment_id == world.seats[who]
+    )
+
+
+@pytest.mark.parametrize(
+    "place, shown",
+    [
+        ("Room 4, second floor", "Where: Room 4, second floor"),
+        (
+            "https://meet.example.com/abc-defg-hij",
+            "Where: [video call on meet.example.com](https://meet.example.com/abc-defg-hij)",
+        ),
+        # typed Markdown and a javascript link stay text: no link, no emphasis
+        ("**Room** [join](javascript:alert(1))", "Where: \\*\\*Room\\*\\* \\[join\\]"),
+    ],
+)
+def test_the_interviewer_sees_where_the_interview_is(world, place, shown):
+    openings.change_location(world.store, world.coordinator, seat_session(world), place)
+    at = open_form(world)
+    header = next(c.value for c in at.caption if "Where:" in c.value)
+    assert shown in header
+    mine = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    mine.session_state["person_id"] = world.cy.id
+    mine.run()
+    mine.switch_page("pages/my_interviews.py").run()
+    assert any(shown in m.value for m in mine.markdown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -134,6 +135,21 @@ def seat_label(state: str, has_draft: bool) -> str:
     if has_draft and state == "overdue":
         return "Overdue (draft saved)"
     return STATE_LABELS[state]
+
+
+_VIDEO_LINK = re.compile(r"https://[^\s<>()\[\]`\\\"']+")
+
+
+def where(location: str) -> str:
+    """A session's place as Markdown: "Where: Room 4", or a video link as a link to press (only
+    a plain https address is made a link; anything else stays text as typed)."""
+    location = location.strip()
+    if not location:
+        return ""
+    if _VIDEO_LINK.fullmatch(location):
+        host = location.removeprefix("https://").split("/", 1)[0]
+        return f"Where: [video call on {plain_markdown(host, one_line=True)}]({location})"
+    return f"Where: {plain_markdown(location, one_line=True)}"
 
 
 def remember_problem(form: str, problem: Exception) -> None:
