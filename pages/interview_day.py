@@ -178,8 +178,8 @@ if board:
         value=local(changing.starts_at).time(),
         key=f"mtime_{stamp}",
     )
-    with move_time:
-        problem_under("change", "starts_at")
+    # Under the whole row, not in its column: the day, the start and the button stay aligned.
+    problem_under("change", "starts_at")
     place_col, place_go = st.columns([4, 1], vertical_alignment="bottom")
     place = place_col.text_input(
         "Place or video link",
@@ -188,8 +188,7 @@ if board:
         placeholder="A room, an address or a video link",
         key=f"place_{stamp}",
     )
-    with place_col:
-        problem_under("change", "location")
+    problem_under("change", "location")
     moved_to = datetime.combine(new_day, new_time, tzinfo=zone())
     pending_key = f"confirm_move_{stamp}"
 
