@@ -45,3 +45,17 @@ def history_verifies(request, tmp_path):
     for path in sorted(tmp_path.rglob("*.sqlite")):
         report = verify(Store(path))
         assert report.ok, f"{path.name} does not verify: {report.problems[:3]}"
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    """A local SMTP server, and the secrets file naming it (read by the service for links):
+    yields the inbox and the mail settings."""
+    from mailbox import secrets_file, smtp_server
+
+    from scoring import mail
+
+    with smtp_server() as (inbox, port):
+        path = secrets_file(tmp_path, port)
+        monkeypatch.setenv("DEBRIEF_SECRETS", str(path))
+        yield inbox, mail.mail_settings(path)

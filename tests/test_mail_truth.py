@@ -7,31 +7,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from mailbox import event_of, html_of, secrets_file, smtp_server, text_of
+from mailbox import event_of, html_of, text_of
 
 import pytest
 
 from scoring import debrief, demo, mail, outbox
 from scoring.store import Store, now_utc
-from world import CATALOG, DAY, build, page_as, submit
+from world import CATALOG, DAY, build, page_as, session_of, submit
 
 PLACE = "Room 4, 2nd floor; or https://meet.example.com/abc-defg-hij"
-
-
-@pytest.fixture
-def server(tmp_path, monkeypatch):
-    """A local SMTP server, and the secrets file naming it (read by the service for links)."""
-    with smtp_server() as (inbox, port):
-        path = secrets_file(tmp_path, port)
-        monkeypatch.setenv("DEBRIEF_SECRETS", str(path))
-        yield inbox, mail.mail_settings(path)
-
-
-def session_of(w, who: str) -> int:
-    with w.store.read() as db:
-        return db.execute(
-            "SELECT session_id FROM assignments WHERE id = ?", [w.seats[who]]
-        ).fetchone()[0]
 
 
 def invite_again(w, who: str, location: str) -> None:

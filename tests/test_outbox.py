@@ -8,30 +8,14 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
-from mailbox import event_of, html_of, secrets_file, smtp_server, text_of
+from mailbox import event_of, html_of, text_of
 
 import pytest
 
 from scoring import debrief, mail, openings, outbox, scorecards
 from scoring.cli import main
 from scoring.store import now_utc
-from world import DAY, ROOT, build, submit
-
-
-@pytest.fixture
-def server(tmp_path, monkeypatch):
-    """A local SMTP server, and the secrets file naming it (read by the service for links)."""
-    with smtp_server() as (inbox, port):
-        path = secrets_file(tmp_path, port)
-        monkeypatch.setenv("DEBRIEF_SECRETS", str(path))
-        yield inbox, mail.mail_settings(path)
-
-
-def session_of(w, who: str) -> int:
-    with w.store.read() as db:
-        return db.execute(
-            "SELECT session_id FROM assignments WHERE id = ?", [w.seats[who]]
-        ).fetchone()[0]
+from world import DAY, ROOT, build, session_of, submit
 
 
 def outbox_rows(w, **where):

@@ -140,3 +140,11 @@ def page_as(w: World, who: str, path: str, monkeypatch, **params):
     at.switch_page(path).run()
     assert not at.exception, at.exception
     return at
+
+
+def session_of(w: World, who: str) -> int:
+    """The session of `who`'s seat."""
+    with w.store.read() as db:
+        return db.execute(
+            "SELECT session_id FROM assignments WHERE id = ?", [w.seats[who]]
+        ).fetchone()[0]
