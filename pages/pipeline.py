@@ -31,7 +31,7 @@ day = when.selectbox(
     "Interview day",
     [ANY, *days],
     format_func=lambda d: (
-        "Any day" if d == ANY else f"{d:%A %d %B %Y}" + (" (today)" if d == today else "")
+        "Any day" if d == ANY else f"{d:%A} {d.day} {d:%B %Y}" + (" (today)" if d == today else "")
     ),
     key=f"pipeline_day_{opening.id}",
 )

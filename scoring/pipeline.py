@@ -27,8 +27,10 @@ worked out without the others' votes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -126,54 +128,60 @@ def needs_of(
     return tuple(found)
 
 
-# The actor's own unrecused seat without a scorecard on candidate c (`CandidateFacts.pending`).
-_PENDING = """EXISTS (
-    SELECT 1 FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
-    WHERE i.candidate_id = c.id AND a.interviewer_id = ? AND a.recused_at IS NULL
+# The candidates on which the actor has an unrecused seat without a scorecard
+# (`CandidateFacts.pending`): one set, read once from the actor's own open seats (an index of
+# their seats alone), then each candidate looked up in it.
+_PENDING = """c.id IN (
+    SELECT i.candidate_id FROM assignments a INDEXED BY open_seats_by_interviewer
+    JOIN interview_sessions i ON i.id = a.session_id
+    WHERE a.interviewer_id = ? AND a.recused_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))"""
 
 
-_OPENED = "EXISTS (SELECT 1 FROM debriefs b WHERE b.candidate_id = c.id)"
-_DECIDED = "EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id)"
-_ALL_IN = f"""(EXISTS ({_ACTIVE_SEATS}) AND NOT EXISTS ({_ACTIVE_SEATS}
-                 AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)))"""
 _CARDS_IN = """(SELECT COUNT(*) FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
                 WHERE i.candidate_id = c.id AND a.recused_at IS NULL
                   AND EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))"""
 _VOTERS = "(SELECT COUNT(DISTINCT v.member_id) FROM committee_votes v WHERE v.candidate_id = c.id)"
 
 
-def _needs_sql(actor: Person, opening: OpeningFacts, strategy: Strategy) -> tuple[str, list[Any]]:
-    """`needs_of` in SQL over `candidates c` of this opening: the powers (roles, the hiring
-    manager, the committee) and the strategy are the same for every candidate of the opening,
-    so they choose which tests go in; the tests themselves are indexed lookups per candidate."""
+def _needs_sql(
+    actor: Person, opening: OpeningFacts, strategy: Strategy, stage: str
+) -> tuple[str, list[Any]]:
+    """`needs_of` in SQL over `c` (a candidate of this opening: its id and withdrawn_at), with
+    `stage` the SQL of the candidate's stage. The powers (roles, the hiring manager, the
+    committee), the strategy and whether the actor interviews on this opening at all are the
+    same for every candidate, so they choose which tests go in; each test is a few indexed
+    lookups, the cheap ones first (SQLite stops at the first false term)."""
     manages = actor.has("hiring_manager") and actor.id == opening.hiring_manager_id
     sits = actor.has("committee_member") and actor.id in opening.committee_ids
+    # no seat on this opening: no scorecard of one's own to write, none to wait for
+    pending, own = (_PENDING, [actor.id]) if opening.actor_interviews else ("0", [])
     tests: list[str] = []
     params: list[Any] = []
-    if actor.has("interviewer"):
-        tests.append(_PENDING)
-        params.append(actor.id)
+    if actor.has("interviewer") and opening.actor_interviews:
+        tests.append(pending)
+        params += own
     if manages:
-        # all in and not open: open it; open and undecided: decide, once the rule has something
-        # to record (`_decidable`). Both wait for one's own open seat.
+        # every scorecard in, not open: open it; open and undecided: decide, once the rule has
+        # something to record (`_decidable`). Both wait for one's own open seat.
         decidable, quorum = "1", []
         if strategy.kind == "vote":
             decidable, quorum = f"{_CARDS_IN} >= ?", [strategy.quorum]
         elif strategy.kind == "committee":
             decidable, quorum = f"{_VOTERS} >= ?", [max(strategy.quorum, 1)]
         tests.append(
-            f"""(NOT {_PENDING} AND NOT {_DECIDED}
-                 AND ((NOT {_OPENED} AND {_ALL_IN}) OR ({_OPENED} AND {decidable})))"""
+            f"""(({stage} = 'ready' OR ({stage} = 'awaiting_decision' AND {decidable}))
+                 AND NOT {pending})"""
         )
-        params += [actor.id, *quorum]
+        params += [*quorum, *own]
     if sits and opening.strategy_kind == "committee":
         tests.append(
-            f"""(NOT {_PENDING} AND NOT {_DECIDED} AND {_OPENED}
+            f"""({stage} = 'awaiting_decision'
                  AND NOT EXISTS (SELECT 1 FROM committee_votes v
-                                 WHERE v.candidate_id = c.id AND v.member_id = ?))"""
+                                 WHERE v.candidate_id = c.id AND v.member_id = ?)
+                 AND NOT {pending})"""
         )
-        params += [actor.id, actor.id]
+        params += [actor.id, *own]
     if not tests:
         return "0", []
     return f"(c.withdrawn_at IS NULL AND ({' OR '.join(tests)}))", params
@@ -295,11 +303,11 @@ class _Filter:
         day: date | None,
         zone: tzinfo,
         stage: Stage | None,
-        needs: tuple[str, list[Any]],
+        needs: Callable[[str], tuple[str, list[Any]]],
         needs_me: bool,
     ):
         self.opening_id, self.day, self.stage = opening_id, day, stage
-        self.needs, self.needs_me = needs, needs_me
+        self.needs, self.needs_me = needs, needs_me  # needs: `_needs_sql` for a stage's SQL
         self.range = (
             (stamp(_midnight(day, zone)), stamp(_midnight(day + timedelta(days=1), zone)))
             if day is not None
@@ -319,16 +327,18 @@ class _Filter:
             params += list(self.range)
         counts, unscheduled = dict.fromkeys(STAGES, 0), dict.fromkeys(STAGES, 0)
         needing = 0
-        mine, mine_params = self.needs
+        # each candidate's stage worked out once (materialised), and what needs the viewer
+        # tested on it
+        mine, mine_params = self.needs("c.stage")
         for stage, n, none, need, need_none in db.execute(
-            f"""SELECT stage, COUNT(*), SUM(none), SUM(need), SUM(need AND none) FROM
-                  (SELECT {_STAGE_SQL} AS stage,
-                          NOT EXISTS (SELECT 1 FROM interview_sessions u
-                                      WHERE u.candidate_id = c.id) AS none,
-                          {mine} AS need
-                   FROM candidates c WHERE {where})
-                GROUP BY stage""",
-            [*mine_params, *params],
+            f"""WITH c AS MATERIALIZED (
+                  SELECT c.id, c.withdrawn_at, {_STAGE_SQL} AS stage,
+                         NOT EXISTS (SELECT 1 FROM interview_sessions u
+                                     WHERE u.candidate_id = c.id) AS none
+                  FROM candidates c WHERE {where})
+                SELECT stage, COUNT(*), SUM(none), SUM(need), SUM(need AND none)
+                FROM (SELECT stage, none, {mine} AS need FROM c) GROUP BY stage""",
+            [*params, *mine_params],
         ):
             needing += need
             if self.needs_me:
@@ -343,8 +353,9 @@ class _Filter:
             where += f" AND ({_STAGE_SQL}) = ?"
             params = [*params, self.stage]
         if self.needs_me:
-            where += f" AND {self.needs[0]}"
-            params = [*params, *self.needs[1]]
+            mine, mine_params = self.needs(f"({_STAGE_SQL})")
+            where += f" AND {mine}"
+            params = [*params, *mine_params]
         return where, params
 
     def unscheduled(self, db: Database, limit: int, offset: int) -> list[int]:
@@ -597,11 +608,16 @@ def pipeline(
     at = now or now_utc()
     with store.read() as db:
         actor = current(db, actor)
-        facts = opening_facts(db, opening_id)
+        facts = opening_facts(db, opening_id, actor)
         ensure(actor, "see_debriefs", facts)
         opening = _opening(db, opening_id)
         where = _Filter(
-            opening_id, day, zone, stage, _needs_sql(actor, facts, opening.strategy), needs_me
+            opening_id,
+            day,
+            zone,
+            stage,
+            partial(_needs_sql, actor, facts, opening.strategy),
+            needs_me,
         )
         counts, unscheduled, needing = where.counts(db)
         total = counts[stage] if stage else sum(counts.values())
