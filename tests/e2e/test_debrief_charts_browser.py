@@ -37,9 +37,10 @@ NAMES = (
 )
 
 
-def _panel(store, coordinator, manager, people_by_name, loop, sessions, name, rng):
+def _panel(store, coordinator, manager, people_by_name, loop, sessions, name, rng, day=DAY):
     """An opening on `loop` with one candidate, `sessions` = [(position, [interviewer names])],
-    every scorecard in (varied scores, some criteria not assessed), the debrief open."""
+    every scorecard in (varied scores, some criteria not assessed), the debrief open. Each panel
+    has a `day` of its own: an interviewer is not in two sessions at once."""
     opening = openings.create_opening(
         store,
         coordinator,
@@ -57,7 +58,7 @@ def _panel(store, coordinator, manager, people_by_name, loop, sessions, name, rn
             coordinator,
             candidate,
             position,
-            DAY + timedelta(hours=position),
+            day + timedelta(hours=position),
             [people_by_name[n].id for n in names],
         )
         with store.read() as db:
@@ -81,9 +82,9 @@ def _panel(store, coordinator, manager, people_by_name, loop, sessions, name, rn
                 overall=rng.randint(0, 5),
                 feedback="Seen in the session.",
                 criteria=criteria,
-                now=DAY + timedelta(hours=position + 1),
+                now=day + timedelta(hours=position + 1),
             )
-    debrief.open_debrief(store, manager, candidate, now=DAY + timedelta(hours=12))
+    debrief.open_debrief(store, manager, candidate, now=day + timedelta(hours=12))
     return candidate
 
 
@@ -148,6 +149,7 @@ def panels(tmp_path_factory):
             [(p, NAMES[p - 1 : p]) for p in range(1, 6)],
             "Zara Ahmed",
             rng,
+            day=DAY + timedelta(days=1),
         ),
         "twelve": _panel(
             store,
@@ -158,6 +160,7 @@ def panels(tmp_path_factory):
             [(p, NAMES[2 * p - 2 : 2 * p]) for p in range(1, 7)],
             "Alan Turing",
             rng,
+            day=DAY + timedelta(days=2),
         ),
     }
     with streamlit_server(db) as url:
