@@ -61,7 +61,7 @@ def test_vote_outcome_is_confirmed_not_reversed(tmp_path):
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
     view = debrief.debrief(w.store, w.manager, w.candidate_id)
     assert view.result.outcome == "no_hire" and "veto" in view.result.flags
-    with pytest.raises(InvalidInput, match="the vote says no hire"):
+    with pytest.raises(InvalidInput, match="vote says no hire"):
         debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "I like her")
     record = debrief.record_decision(w.store, w.manager, w.candidate_id, "no_hire")
     assert record.engine_result["flags"] == view.result.flags
@@ -85,7 +85,7 @@ def test_committee_votes_after_opening_may_change_until_decided_and_the_rule_dec
     with pytest.raises(NotAllowed, match="once the debrief is open"):
         debrief.cast_vote(w.store, w.member, w.candidate_id, "hire", "Strong packet")
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
-    with pytest.raises(InvalidInput, match="nothing to record yet"):
+    with pytest.raises(InvalidInput, match="Nothing to record yet"):
         debrief.record_decision(w.store, w.manager, w.candidate_id, "hire")
     with pytest.raises(NotAllowed, match="committee members"):
         debrief.cast_vote(w.store, w.ana, w.candidate_id, "hire")
