@@ -1,22 +1,37 @@
 """The audit log: who did what, when. Append-only (triggers refuse UPDATE, DELETE and REPLACE) and
-hash-chained: each entry carries the hash of the entry before it and its own hash over both, so
-an entry changed, removed or slipped in shows as a broken link (`python -m scoring verify`)."""
+chained: each entry carries the hash of the entry before it and its own signature over both, so
+an entry changed, removed or slipped in shows as a broken link (`python -m scoring verify`).
+
+The signature is an HMAC-SHA256 under the audit key (`scoring.keys`), which is held outside the
+database: ``hmac-sha256:<key id>:<hex>``. Anyone can recompute a plain hash, so without the key a
+rewritten history could be made to look whole again; with it, they cannot. Entries written
+before Debrief had a key carry the plain SHA-256 of `chain_hash`; the key holder vouches for them
+once with a *seal* (`python -m scoring adopt-key`), a signed entry whose `root` is the plain
+chain over the content of every entry before it. A new key (`python -m scoring rekey`) is a seal
+too, under the new key, written only after the whole history checks out under the old one.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from scoring import keys
+from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.store import stamp
 
+SIGNED = "hmac-sha256:"
+# The audit actions whose signed entry vouches for every entry before it.
+SEALS = ("adopt_key", "rekey")
 
-def chain_hash(previous: str, entry: Any) -> str:
-    """The hash of one entry, chained to the hash of the entry before it."""
-    body = json.dumps(
+
+def _body(previous: str, entry: Any) -> bytes:
+    return json.dumps(
         [
             previous,
             entry["id"],
@@ -28,8 +43,70 @@ def chain_hash(previous: str, entry: Any) -> str:
         ],
         ensure_ascii=False,
         separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    ).encode()
+
+
+def chain_hash(previous: str, entry: Any) -> str:
+    """The plain (public) hash of one entry, chained to the hash of the entry before it: what
+    entries from before the audit key carry, and what a seal's root is made of."""
+    return hashlib.sha256(_body(previous, entry)).hexdigest()
+
+
+def signature(key: AuditKey, previous: str, entry: Any) -> str:
+    """The signed hash of one entry under `key`, chained to the hash of the entry before it."""
+    return f"{SIGNED}{key.id}:{key.sign(_body(previous, entry))}"
+
+
+def signed_by(stored: str) -> str | None:
+    """The id of the key a stored hash was signed with; None for a plain hash."""
+    if not stored.startswith(SIGNED):
+        return None
+    return stored[len(SIGNED) :].split(":", 1)[0]
+
+
+def content_root(rows: list[Any]) -> str:
+    """The plain chain over the content of `rows` (oldest first), whatever their stored hashes
+    are: what a seal vouches for."""
+    root = ""
+    for row in rows:
+        root = chain_hash(root, row)
+    return root
+
+
+def _database_path(db: Database) -> Path:
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    raise AuditKeyProblem("the audit key is kept beside the database, and this one has no file")
+
+
+def writing_key(db: Database, last_hash: str) -> AuditKey:
+    """The key to sign the next entry with. Refuses a key other than the one the last entry was
+    signed with (signing on would leave a history nobody can check); creates the key file beside
+    the database when no key is set and nothing is signed yet."""
+    key = keys.configured()
+    if key is None:
+        key = getattr(db, "_debrief_audit_key", None)
+    if key is None:
+        path = _database_path(db)
+        key = keys.find(path)
+        if key is None and signed_by(last_hash):
+            raise AuditKeyProblem(
+                f"Debrief's audit key is missing: its history is signed with key"
+                f" {signed_by(last_hash)}, and there is no ${keys.ENV}, no [audit] key in"
+                f" .streamlit/secrets.toml and no {keys.key_file(path).name} beside the"
+                " database. Nothing was saved. Ask whoever runs Debrief to put the key back."
+            )
+        key = key or keys.create_file(path)
+        db._debrief_audit_key = key  # type: ignore[attr-defined] - one look-up per connection
+    written_with = signed_by(last_hash)
+    if written_with and written_with != key.id:
+        raise AuditKeyProblem(
+            f"Debrief's audit key (key {key.id}, from {key.source}) is not the one its history"
+            f" is signed with (key {written_with}). Nothing was saved. Ask whoever runs Debrief"
+            " to set the right key (after `python -m scoring rekey`, the new one)."
+        )
+    return key
 
 
 def record(
@@ -41,9 +118,11 @@ def record(
     **detail: Any,
 ) -> None:
     """Append one entry, inside the caller's unit of work (so it commits with the change). The
-    caller holds the write lock, so the entry before it cannot change under it."""
+    caller holds the write lock, so the entry before it cannot change under it. Signed with the
+    audit key (see `writing_key`)."""
     last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     previous = last["hash"] if last else ""
+    key = writing_key(db, previous)
     entry = {
         "id": (last["id"] if last else 0) + 1,
         "at": stamp(at),
@@ -55,8 +134,42 @@ def record(
     db.execute(
         "INSERT INTO audit_log (id, at, actor_id, action, subject, detail, prev_hash, hash)"
         " VALUES (:id, :at, :actor_id, :action, :subject, :detail, :prev_hash, :hash)",
-        {**entry, "prev_hash": previous, "hash": chain_hash(previous, entry)},
+        {**entry, "prev_hash": previous, "hash": signature(key, previous, entry)},
     )
+
+
+def seal(db: Database, key: AuditKey, action: str, at: datetime, **detail: Any) -> dict:
+    """Append a seal signed with `key`: it vouches for every entry before it (their content's
+    plain chain is its `root`). Only for a history the caller has checked. Returns its detail."""
+    rows = db.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    previous = rows[-1]["hash"] if rows else ""
+    detail = {
+        **detail,
+        "entries": len(rows),
+        "through": rows[-1]["id"] if rows else 0,
+        "root": content_root(rows),
+        "key_id": key.id,
+    }
+    entry = {
+        "id": (rows[-1]["id"] if rows else 0) + 1,
+        "at": stamp(at),
+        "actor_id": None,
+        "action": action,
+        "subject": "audit_log",
+        "detail": json.dumps(detail, default=str, sort_keys=True),
+    }
+    db.execute(
+        "INSERT INTO audit_log (id, at, actor_id, action, subject, detail, prev_hash, hash)"
+        " VALUES (:id, :at, :actor_id, :action, :subject, :detail, :prev_hash, :hash)",
+        {**entry, "prev_hash": previous, "hash": signature(key, previous, entry)},
+    )
+    return detail
+
+
+def head(db: Database) -> tuple[int, str]:
+    """The id and stored hash of the last entry ((0, "") when there is none)."""
+    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (last["id"], last["hash"]) if last else (0, "")
 
 
 def entries(db: Database, action: str | None = None) -> list[dict[str, Any]]:

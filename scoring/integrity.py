@@ -1,13 +1,15 @@
 """`python -m scoring verify`: is the history intact?
 
-Checks, in this order, and reports every problem with the row it is in (the first is the one to
-look at): SQLite's own integrity and foreign-key checks; that every trigger guarding the history
-is in place; the audit log's hash chain; each rubric snapshot against its hash; each scorecard,
+Checks, in this order, and reports every problem with the row it is in (the first is the one to look
+at): SQLite's own integrity and foreign-key checks; that every trigger guarding the history is in
+place; the audit log's chain and its signatures under the audit key (`scoring.keys`: an entry must
+be signed with it, or come before a seal signed with it that vouches for its content), and that the
+chain head each backup saw is still there; each rubric snapshot against its hash; each scorecard,
 decision, committee vote, opened debrief and hire outcome against the digest its audit entry
 recorded when it was written; and the invariants the service keeps (revisions numbered 1, 2, ...
 with a reason after the first; a scorecard against its session's rubric with a score or "not
-assessed" for every criterion and an overall on the opening's scale; no scorecard on a recused
-seat; decisions only on an opened debrief; votes only by the opening's committee).
+assessed" for every criterion and an overall on the opening's scale; no scorecard on a recused seat;
+decisions only on an opened debrief; votes only by the opening's committee).
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from scoring.audit import DIGESTED, chain_hash, row_digest
+from scoring import keys
+from scoring.audit import (
+    DIGESTED,
+    SEALS,
+    chain_hash,
+    row_digest,
+    signature,
+    signed_by,
+)
+from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.migrations import _APPEND_ONLY, _LATER_HISTORY, _NO_REPLACE
 from scoring.rubric import Rubric
 from scoring.store import Store
@@ -67,6 +78,9 @@ class Report:
 
     problems: list[str] = field(default_factory=list)
     checked: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)  # worth saying, not wrong
+    head: tuple[int, str] = (0, "")  # the last audit entry's id and stored hash
+    unsealed: int = 0  # entries from before the audit key, not yet sealed (`adopt-key`)
 
     @property
     def ok(self) -> bool:
@@ -74,13 +88,29 @@ class Report:
         return not self.problems
 
 
-def verify(store: Store) -> Report:
-    """Check the whole history of one database; see the module's docstring for what."""
+def verify(
+    store: Store, key: AuditKey | None = None, since: tuple[int, str] | None = None
+) -> Report:
+    """Check the whole history of one database; see the module's docstring for what. `key`:
+    the audit key (default: the one for this database, see `scoring.keys.find`); `since`: a
+    chain head (id, hash) a backup saw, which must still be there unchanged."""
     report = Report()
+    if key is None:
+        try:
+            key = keys.find(store.path)
+        except AuditKeyProblem as exc:
+            report.problems.append(str(exc))
+    if key is not None and key.beside_database:
+        report.notes.append(
+            f"the audit key is the file {key.source}, beside the database: whoever can write the"
+            f" database can usually read it too. Move it to ${keys.ENV} or [audit] key in"
+            " .streamlit/secrets.toml and delete the file (see README, 'The audit key')"
+        )
     with store.read() as db:
         _sqlite(db, report)
         _guards(db, report)
-        entries = _chain(db, report)
+        entries = _chain(db, report, key)
+        _backups(entries, report, since)
         _snapshots(db, report)
         _vouched(db, entries, report)
         _invariants(db, report)
@@ -103,20 +133,122 @@ def _guards(db: Database, report: Report) -> None:
     report.checked["triggers"] = len(GUARDS)
 
 
-def _chain(db: Database, report: Report) -> list[dict]:
-    previous, entries = "", []
-    for row in db.execute("SELECT * FROM audit_log ORDER BY id"):
+def _chain(db: Database, report: Report, key: AuditKey | None) -> list[dict]:
+    say = report.problems.append
+    rows = db.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    previous, root, sealed_through, first_signed = "", "", -1, None
+    kinds: list[str] = []  # per entry: "ours" (signed with this key), "other" (another), "plain"
+    for index, row in enumerate(rows):
+        where = f"audit_log id {row['id']}"
+        by = signed_by(row["hash"])
         if row["prev_hash"] != previous:
-            report.problems.append(
-                f"audit_log id {row['id']}: does not follow the entry before it"
-                " (an entry was removed, inserted or changed)"
+            say(
+                f"{where}: does not follow the entry before it (an entry was removed, inserted or"
+                " changed)"
             )
-        elif row["hash"] != chain_hash(previous, row):
-            report.problems.append(f"audit_log id {row['id']}: its content does not match its hash")
+        elif by is None and row["hash"] != chain_hash(previous, row):
+            say(f"{where}: its content does not match its hash")
+        if by is None:
+            kinds.append("plain")
+        elif key is not None and by == key.id:
+            kinds.append("ours")
+            if row["hash"] != signature(key, previous, row):
+                say(
+                    f"{where}: its signature does not match its content: it was changed, or"
+                    " written without the audit key"
+                )
+            elif row["action"] in SEALS:
+                if json.loads(row["detail"]).get("root") != root:
+                    say(f"{where}: the entries before this seal are not the ones it vouched for")
+                else:
+                    sealed_through = index
+        else:
+            kinds.append("other")
+        if by is not None and first_signed is None:
+            first_signed = index
+        root = chain_hash(root, row)
         previous = row["hash"]
-        entries.append({**dict(row), "detail": json.loads(row["detail"])})
-    report.checked["audit entries"] = len(entries)
-    return entries
+    report.head = (rows[-1]["id"], rows[-1]["hash"]) if rows else (0, "")
+    _unvouched(rows, kinds, sealed_through, first_signed, key, report)
+    report.checked["audit entries"] = len(rows)
+    return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows]
+
+
+def _unvouched(
+    rows: list,
+    kinds: list[str],
+    sealed_through: int,
+    first_signed: int | None,
+    key: AuditKey | None,
+    report: Report,
+) -> None:
+    """Entries neither signed with this key nor vouched for by a later seal signed with it."""
+    say = report.problems.append
+    loose = [i for i in range(sealed_through + 1, len(rows)) if kinds[i] != "ours"]
+    if not loose:
+        return
+    ids = lambda group: (  # noqa: E731
+        f"audit_log id {rows[group[0]]['id']}"
+        if len(group) == 1
+        else f"{len(group):,} audit entries (ids {rows[group[0]]['id']} to {rows[group[-1]]['id']})"
+    )
+    others = [i for i in loose if kinds[i] == "other"]
+    if others and key is None:
+        say(
+            f"no audit key is set, so the signatures of {ids(others)} cannot be checked: set"
+            f" ${keys.ENV} or [audit] key in .streamlit/secrets.toml to the key they were signed"
+            f" with (key {signed_by(rows[others[0]]['hash'])})"
+        )
+    elif others:
+        say(
+            f"{ids(others)}: signed with another audit key (key"
+            f" {signed_by(rows[others[0]]['hash'])}) than the one set here (key {key.id}, from"
+            f" {key.source}): the wrong key is set (a new key needs `python -m scoring rekey`,"
+            " which seals the history under it)"
+        )
+    plain = [i for i in loose if kinds[i] == "plain"]
+    late = {i for i in plain if first_signed is not None and i > first_signed}
+    early = [i for i in plain if i not in late]
+    if late:
+        say(
+            f"{ids(sorted(late))}: not signed, though entries before it are: written or recomputed"
+            " behind Debrief's back"
+        )
+    if early:
+        report.unsealed = len(early)
+        say(
+            f"{ids(early)}: not signed with the audit key. Either they were written before"
+            " Debrief had one, or the history was recomputed behind its back. If you trust this"
+            " database as it stands, seal them with `python -m scoring adopt-key`"
+        )
+
+
+def _backups(entries: list[dict], report: Report, since: tuple[int, str] | None) -> None:
+    """Each backup recorded the chain head it saw; that entry must still be the same."""
+    stored = {e["id"]: e["hash"] for e in entries}
+    heads = [
+        (
+            f"the backup of {e['at']} ({e['detail'].get('file')})",
+            e["detail"].get("head_id"),
+            e["detail"].get("head_hash"),
+        )
+        for e in entries
+        if e["action"] == "backup"
+    ]
+    if since is not None:
+        heads.append(("the chain head you gave", *since))
+    for what, head_id, head_hash in heads:
+        if head_id and stored.get(head_id) != head_hash:
+            report.problems.append(
+                f"history was rewritten since {what}: audit_log id {head_id} is not the entry it"
+                " saw" + ("" if head_id in stored else " (it is gone)")
+            )
+        report.checked["backup heads"] += 1
+    if heads and not report.problems:
+        what, head_id, _ = heads[-1]
+        report.notes.append(
+            f"unchanged since {what}: the {head_id:,} entries it saw are all still here"
+        )
 
 
 def _snapshots(db: Database, report: Report) -> None:

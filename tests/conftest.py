@@ -11,6 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The app's background mail sender stays off in tests (AppTest runs app.py in this process, and
 # test servers inherit this); the test of the sender turns it on for its own server.
 os.environ["DEBRIEF_SEND_EVERY"] = "off"
+# One audit key for every database the tests write (servers and the command line inherit it), so
+# `verify` below checks each one's signatures; tests of the key itself set or remove their own.
+os.environ["DEBRIEF_AUDIT_KEY"] = "tests-only audit key: not a secret, never used elsewhere"
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""History that cannot be quietly rewritten (issue 11, defects 1 and 2), and `verify`.
+"""History that cannot be quietly rewritten (issue 11, defects 1 and 2; issue 22, attack 3), and
+`verify`.
 
 Each attack is plain SQL on the real file, as someone with the file and the sqlite3 shell would
 try it: the database refuses it; and where the guards themselves are dropped first, `python -m
@@ -12,8 +13,10 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from forgery import recompute, rewrite
 
-from scoring import cli, debrief, openings
+from scoring import audit, cli, debrief, openings
+from scoring.audit import chain_hash
 from scoring.errors import HistoryBroken
 from scoring.integrity import verify
 from world import DAY, build, raw_sql, submit
@@ -161,3 +164,141 @@ def test_a_changed_snapshot_is_refused_when_read(tmp_path):
 def test_verify_is_clean_on_a_real_day(decided):
     code, said = run_verify(decided)
     assert code == 0 and "history intact" in said and "3 scorecards" in said
+
+
+# ------------------------------- 4. forged with the public algorithm (issue 22, attack 3)
+# The attacker drops the triggers, turns Bo's 4 into a 0 and the hire into a no-hire, then
+# recomputes every digest and the chain exactly as Debrief's source says, and puts the triggers
+# back. Everything a plain hash can check is consistent again; only the audit key is missing.
+
+FORGERIES = {
+    "the whole chain recomputed": ({}, "not signed with the audit key"),
+    "recomputed from the first changed entry": (
+        {"from_id": "first changed"},
+        "not signed, though entries before it are",
+    ),
+    "recomputed and dressed as signed": (
+        {"from_id": "first changed", "fake_signature": True},
+        "its signature does not match its content",
+    ),
+}
+
+
+def forge(w, path, from_id=None, fake_signature=False):
+    bo = w.cards["bo"].id
+    rewrite(
+        path,
+        ("UPDATE scorecards SET overall = 0 WHERE id = ?", [bo]),
+        (
+            "UPDATE decisions SET outcome = 'no_hire', rationale = 'Weak' WHERE candidate_id = ?",
+            [w.candidate_id],
+        ),
+    )
+    if from_id == "first changed":
+        from_id = next(e["id"] for e in entries_of(path) if e["subject"] == f"scorecard:{bo}")
+    recompute(path, from_id=from_id or 1, fake_signature=fake_signature)
+    # what a plain-hash check sees: every digest and link consistent again
+    rows = entries_of(path)
+    assert all(r["prev_hash"] == (rows[i - 1]["hash"] if i else "") for i, r in enumerate(rows))
+    if not fake_signature and from_id in (None, 1):
+        assert all(r["hash"] == chain_hash(r["prev_hash"], r) for r in rows)
+
+
+def entries_of(path):
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM audit_log ORDER BY id")]
+    finally:
+        conn.close()
+
+
+@pytest.mark.tampered
+@pytest.mark.parametrize("how", sorted(FORGERIES))
+def test_a_forged_recomputation_fails_verify(decided, how):
+    options, said_first = FORGERIES[how]
+    forge(decided, decided.store.path, **options)
+    assert not any("trigger" in p for p in verify(decided.store).problems)  # put back
+    code, said = run_verify(decided)
+    assert code == 1
+    assert said_first in said.splitlines()[0], said
+
+
+@pytest.mark.tampered
+@pytest.mark.parametrize("how", sorted(FORGERIES))
+def test_restore_refuses_a_forged_recomputation(decided, tmp_path, how):
+    backup = tmp_path / "backup.sqlite"
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["backup", str(backup), "--db", str(decided.store.path)], out, err) == 0
+    forge(decided, backup, **FORGERIES[how][0])
+    live = decided.store.path.read_bytes()
+    code = cli.main(["restore", str(backup), "--db", str(decided.store.path), "--yes"], out, err)
+    assert code == 1
+    assert "does not verify" in err.getvalue() and FORGERIES[how][1] in err.getvalue()
+    assert decided.store.path.read_bytes() == live
+
+
+@pytest.mark.tampered
+def test_verify_and_restore_fail_under_the_wrong_key(decided, tmp_path, monkeypatch):
+    backup = tmp_path / "backup.sqlite"
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["backup", str(backup), "--db", str(decided.store.path)], out, err) == 0
+    monkeypatch.setenv("DEBRIEF_AUDIT_KEY", "a different key, of more than thirty-two chars")
+    code, said = run_verify(decided)
+    assert code == 1
+    assert "signed with another audit key" in said and "the wrong key is set" in said
+    code = cli.main(["restore", str(backup), "--db", str(decided.store.path), "--yes"], out, err)
+    assert code == 1 and "signed with another audit key" in err.getvalue()
+    monkeypatch.undo()
+    assert run_verify(decided)[0] == 0  # the right key: all is well
+
+
+# ------------------------------------------------- 5. what a backup saw, checked later
+
+
+def test_backup_records_the_chain_head_it_saw(decided, tmp_path):
+    backup = tmp_path / "backup.sqlite"
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["backup", str(backup), "--db", str(decided.store.path)], out, err) == 0
+    head = entries_of(backup)[-1]
+    assert f"chain head: audit_log id {head['id']}, {head['hash']}" in out.getvalue()
+    with decided.store.read() as db:
+        (entry,) = audit.entries(db, "backup")
+    assert entry["detail"]["head_id"] == head["id"]
+    assert entry["detail"]["head_hash"] == head["hash"]
+    out, err = io.StringIO(), io.StringIO()
+    since = ["verify", "--since", str(backup), "--db", str(decided.store.path)]
+    assert cli.main(since, out, err) == 0
+    assert f"unchanged since the chain head you gave: the {head['id']} entries" in err.getvalue()
+
+
+@pytest.mark.tampered
+def test_verify_says_history_was_rewritten_since_a_backup(decided, tmp_path):
+    backup = tmp_path / "backup.sqlite"
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["backup", str(backup), "--db", str(decided.store.path)], out, err) == 0
+    forge(decided, decided.store.path)
+    code, said = run_verify(decided)
+    assert code == 1 and "history was rewritten since the backup of" in said
+
+
+@pytest.mark.tampered
+def test_verify_since_a_backup_sees_the_newest_history_cut_off(decided, tmp_path):
+    """The tail cut off (the entries after the backup, and the one it saw) leaves a chain that
+    is whole and signed: only the head the backup printed, or the backup file, shows it."""
+    with decided.store.write() as db:
+        audit.record(db, decided.manager.id, "sign_out_everywhere", "person:2", DAY, ended=1)
+    backup = tmp_path / "backup.sqlite"
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["backup", str(backup), "--db", str(decided.store.path)], out, err) == 0
+    head = entries_of(backup)[-1]
+    rewrite(decided.store.path, ("DELETE FROM audit_log WHERE id >= ?", [head["id"]]))
+    assert run_verify(decided)[0] == 0  # nothing else to see
+    for since in (str(backup), f"{head['id']}:{head['hash']}"):
+        out, err = io.StringIO(), io.StringIO()
+        command = ["verify", "--since", since, "--db", str(decided.store.path)]
+        assert cli.main(command, out, err) == 1
+        assert (
+            f"history was rewritten since the chain head you gave: audit_log id {head['id']}"
+            " is not the entry it saw (it is gone)" in err.getvalue()
+        )
