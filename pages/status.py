@@ -116,6 +116,16 @@ def already_words(count: int) -> str:
     return f" {who} already reminded in the last {GAP}, so not again."
 
 
+def left_out_words(count: int) -> str:
+    if not count:
+        return ""
+    who = "1 interviewer is" if count == 1 else f"{count} interviewers are"
+    return (
+        f" {who} no longer active or no longer an interviewer, so not reminded: give their"
+        " seats to someone else on Interview day."
+    )
+
+
 overdue_here = any(seat.state == "overdue" for _, seat in missing) or view.more_missing
 if overdue_here and st.button(
     "Remind everyone overdue",
@@ -134,12 +144,13 @@ if overdue_here and st.button(
     except DebriefError as problem:
         show_problem(problem)
     else:
+        also = already_words(done.already) + left_out_words(done.left_out)
         if done.queued:
             sent = "1 reminder" if done.queued == 1 else f"{done.queued} reminders"
-            flash(f"{sent} {on_its_way(done.queued)}.{already_words(done.already)}")
+            flash(f"{sent} {on_its_way(done.queued)}.{also}")
             st.rerun()
-        elif done.already:
-            st.info(f"Nothing sent:{already_words(done.already)}", icon=":material/schedule:")
+        elif done.already or done.left_out:
+            st.info(f"Nothing sent:{also}", icon=":material/schedule:")
         else:
             st.info("Nobody is overdue between these dates.", icon=":material/info:")
 for candidate, seat in missing:
@@ -211,13 +222,26 @@ if openings.may_on_opening(store(), actor, "manage_opening", opening.id):
             icon=":material/mail:",
         )
     else:
+        refused = counts["failed"] - counts["withdrawn"]
         st.caption(
             f"Mail goes through {settings.host}: {counts['queued']} waiting,"
-            f" {counts['sent']} sent, {counts['failed']} failed."
+            f" {counts['sent']} sent, {refused} failed"
+            + (
+                f", {counts['withdrawn']} not sent because the person no longer holds the"
+                " role or is no longer active."
+                if counts["withdrawn"]
+                else "."
+            )
         )
     for message in outbox.messages(store(), actor, opening.id):
-        label = f"{message.subject} — to {message.to} · {MAIL_STATES[message.state]}"
+        # A withdrawn message says why in words: "not sent: Ana Alvarez is no longer active".
+        state = MAIL_STATES[message.state]
+        if message.withdrawn:
+            state = f"not sent: {message.withdrawn}"
+        label = f"{message.subject} — to {message.to} · {state}"
         with st.expander(plain_markdown(label, one_line=True), key=f"message_{message.id}"):
-            if message.last_error:
+            if message.withdrawn:
+                st.caption(plain_markdown(f"Not sent, and it will not be: {message.withdrawn}."))
+            elif message.last_error:
                 st.caption(plain_markdown(f"Last attempt: {message.last_error}"))
             st.text(message.text)

@@ -19,6 +19,11 @@ command line read the same ones::
 Without ``[smtp] host`` mail is off: messages still queue (nothing is lost) and the app shows
 what would be sent.
 
+The sender sends a message only to someone who may still get it: claiming a row, it checks its
+recipient again (`scoring.outbox.withheld_row`: still active, still in the place the message is
+written for, still allowed to see what it says); a message they may no longer get is marked
+failed, "withdrawn: Ana Alvarez is no longer active", and the audit log says so.
+
 The sender never sends a message twice: it claims one row (committed) before talking to the
 server and marks it sent (committed) as soon as the server has accepted it. A sender killed in
 between leaves that one row claimed; the next run gives it back to the queue once its claimant
@@ -234,6 +239,7 @@ class SendReport:
     retried: int = 0
     failed: int = 0
     returned: int = 0  # rows a dead sender had claimed, given back to the queue
+    withdrawn: int = 0  # not sent: the recipient may no longer get them
     problems: list[str] = field(default_factory=list)
 
 
@@ -256,8 +262,15 @@ def _return_abandoned(store: Store, at: datetime) -> int:
         return len(abandoned)
 
 
-def _claim(store: Store, at: datetime) -> Any | None:
-    """Take the next due message for this process; committed before anything is sent."""
+def _claim(store: Store, at: datetime) -> tuple[Any | None, str | None]:
+    """Take the next due message for this process; committed before anything is sent. Its
+    recipient is checked again in the same transaction, as the database knows them now: a
+    message queued before they were deactivated, or lost the role it was written for, is
+    withdrawn instead (and audited). Returns (row, None) to send, (row, why) for a message
+    withdrawn, or (None, None) when nothing is due."""
+    # Imported here: the outbox writes its messages with this module's helpers.
+    from scoring import audit, outbox
+
     with store.write() as db:
         row = db.execute(
             "SELECT * FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?"
@@ -265,12 +278,25 @@ def _claim(store: Store, at: datetime) -> Any | None:
             [stamp(at)],
         ).fetchone()
         if row is None:
-            return None
+            return None, None
+        reason = outbox.withheld_row(db, row)
+        if reason is not None:
+            outbox.withdraw(db, row["id"], reason)
+            audit.record(
+                db,
+                None,
+                "withdraw_mail",
+                f"outbox:{row['id']}",
+                at,
+                recipient=row["recipient_id"],
+                reason=reason,
+            )
+            return row, reason
         db.execute(
             "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ? WHERE id = ?",
             [_me(), stamp(at), row["id"]],
         )
-        return row
+        return row, None
 
 
 def _settle(store: Store, row_id: int, at: datetime, error: str | None, permanent: bool) -> str:
@@ -301,15 +327,20 @@ def send_outbox(
     now: Callable[[], datetime] = now_utc,
     pause: Callable[[], None] | None = None,
 ) -> SendReport:
-    """Deliver what is due in the outbox, one message at a time, each exactly once. Stops at the
-    first connection failure (the server is down: the rest waits for the next run)."""
+    """Deliver what is due in the outbox, one message at a time, each exactly once, each only
+    to a recipient who may still get it (the others are withdrawn, counted in `withdrawn`).
+    Stops at the first connection failure (the server is down: the rest waits for the next
+    run)."""
     report = SendReport(returned=_return_abandoned(store, now()))
     server: smtplib.SMTP | None = None
     try:
         for _ in range(limit):
-            row = _claim(store, now())
+            row, withdrawn = _claim(store, now())
             if row is None:
                 break
+            if withdrawn is not None:
+                report.withdrawn += 1
+                continue
             error, permanent, stop = None, False, False
             try:
                 if server is None:

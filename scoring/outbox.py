@@ -7,6 +7,14 @@ interviewers see the alias; the outcome of a decision goes only to those the per
 lets see it; no message carries a score. Every string a person typed is one line in a subject,
 escaped in HTML, and cut to a sane length.
 
+Mail goes only to someone who still holds the place it is written for (`withheld`): active, and
+still the interviewer of that seat, the hiring manager of that opening, or on that candidate's
+panel or committee, and allowed now to see what it says (a decision's outcome: `see_decision`).
+That is checked when a message is queued (one that may not go is not written), again by the
+sender just before it sends (`scoring.mail`), and for every queued message of a person when they
+are deactivated or their roles change (`recheck_mail`). A message held back is marked failed
+with a `last_error` that starts with `WITHDRAWN` and says why, in words; the audit log says so.
+
 Functions named ``queue_*`` take the caller's open write transaction (``db``); the others open
 their own unit of work.
 """
@@ -28,6 +36,7 @@ from scoring.errors import InvalidInput, NotFound
 from scoring.mail import app_url, mail_zone, one_line
 from scoring.permissions import (
     Person,
+    SeatFacts,
     candidate_facts,
     current,
     ensure,
@@ -45,6 +54,16 @@ NAME_LIMIT = 200
 # A video link can be long (a meeting URL with its passcode); cut shorter, it would not open.
 LOCATION_LIMIT = 1000
 LIMITS = {"location": LOCATION_LIMIT, "location_before": LOCATION_LIMIT}
+# The label of the link of a decision's message that carries the outcome (and only of that one):
+# how the sender knows, from the row, that the message says what the decision is.
+DECISIONS_LABEL = "See it on Decisions"
+# How the `last_error` of a message held back (its recipient may no longer get it) begins; the
+# rest says why, in words: "withdrawn: Ana Alvarez is no longer active". The outbox's states
+# (queued, sending, sent, failed) have no other word for it: it is failed, and never retried.
+WITHDRAWN = "withdrawn: "
+# Messages to the interviewer of one seat, asking them to come or to score.
+REMINDER_KINDS = ("due", "overdue", "reminder")
+SEAT_KINDS = ("invitation", "update", *REMINDER_KINDS)
 
 _TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
 _HTML = Environment(autoescape=True, undefined=StrictUndefined)
@@ -139,7 +158,7 @@ MESSAGES: dict[str, tuple[str, list[str], str]] = {
             " is still {{ outcome }}.{% endif %}",
             "Thank you for your part in it.",
         ],
-        "{% if outcome %}See it on Decisions{% else %}Your interviews{% endif %}",
+        "{% if outcome %}" + DECISIONS_LABEL + "{% else %}Your interviews{% endif %}",
     ),
 }
 
@@ -212,6 +231,18 @@ def _insert(
 ) -> int | None:
     if _HELD_BACK.get():
         return None
+    # Checked when queued, and again when sent (`scoring.mail`): someone who may not get it now
+    # is not written to at all.
+    reason = withheld(
+        db,
+        kind,
+        person,
+        candidate_id=candidate_id,
+        assignment_id=assignment_id,
+        reveals_outcome=kind == "decision" and bool(values.get("outcome")),
+    )
+    if reason is not None:
+        return None
     subject, text, html = render(kind, person["name"], link, **values)
     cursor = db.execute(
         """INSERT INTO outbox (created_at, kind, recipient_id, to_address, to_name, subject,
@@ -252,6 +283,161 @@ def _candidate_for(db: Database, person: Any, candidate_id: int) -> str:
 
 def _scorecard_link(assignment_id: int) -> str:
     return f"{app_url()}/scorecard?assignment={assignment_id}"
+
+
+# ---------------------------------------------------------------------- who may still get it
+
+
+def withheld(
+    db: Database,
+    kind: str,
+    person: Any,
+    *,
+    candidate_id: int | None = None,
+    assignment_id: int | None = None,
+    reveals_outcome: bool = False,
+) -> str | None:
+    """Why `person` (a `people` row, as it is now) may not get a message of `kind`, in words
+    ("Ana Alvarez is no longer active"), or None when they may. The place the message is written
+    for must still be theirs, by the permission table on their current roles:
+
+    - an invitation, an update or a reminder: the interviewer of that seat (`score`: their seat,
+      not recused, the interviewer role); a reminder also needs their scorecard to be missing;
+    - "ready to debrief": the hiring manager of that opening, holding the role;
+    - a decision: the candidate's hiring manager or committee (`see_debrief`) or an interviewer
+      on their panel (`score` on a seat of it), and `see_decision` when it says the outcome;
+    - a cancellation: only someone active. It takes an interview away and says nothing they
+      were not told when it was given.
+    """
+    if person is None:
+        return "the recipient is no longer in Debrief"
+    who = Person.from_row(person)
+    name = one_line(who.name, NAME_LIMIT)
+    if not who.active:
+        return f"{name} is no longer active"
+    if kind == "cancellation":
+        return None
+    if kind in SEAT_KINDS:
+        try:
+            seat = seat_facts(db, assignment_id) if assignment_id is not None else None
+        except NotFound:  # the session was cancelled, or the seat given to someone else
+            seat = None
+        if seat is None or seat.interviewer_id != who.id or seat.recused:
+            return f"{name} no longer has this interview"
+        if not may(who, "score", seat):
+            return f"{name} is no longer an interviewer"
+        if kind in REMINDER_KINDS and seat.submitted:
+            return f"{name}'s scorecard is already in"
+        return None
+    if kind not in ("ready", "decision"):
+        return None
+    try:
+        facts = candidate_facts(db, candidate_id) if candidate_id is not None else None
+    except NotFound:
+        facts = None
+    if facts is None:
+        return "the candidate is no longer in Debrief"
+    if kind == "ready":
+        if facts.opening.hiring_manager_id != who.id or not who.has("hiring_manager"):
+            return f"{name} is no longer the hiring manager of this opening"
+        return None
+    seats = [
+        SeatFacts(s.assignment_id, candidate_id, s.interviewer_id, s.recused, s.submitted)
+        for s in facts.seats_of(who.id)
+    ]
+    if not (may(who, "see_debrief", facts) or any(may(who, "score", s) for s in seats)):
+        return f"{name} no longer interviews, decides or votes on this candidate"
+    if reveals_outcome and not may(who, "see_decision", facts):
+        return f"{name} may no longer see this decision"
+    return None
+
+
+def withheld_row(db: Database, row: Any) -> str | None:
+    """`withheld` for a message already in the outbox (an `outbox` row): why its recipient may
+    not get it now, or None. A decision's message says the outcome when its link is labelled
+    `DECISIONS_LABEL`."""
+    person = _person(db, row["recipient_id"]) if row["recipient_id"] is not None else None
+    reveals = row["kind"] == "decision" and f"{DECISIONS_LABEL}: " in row["text_body"]
+    return withheld(
+        db,
+        row["kind"],
+        person,
+        candidate_id=row["candidate_id"],
+        assignment_id=row["assignment_id"],
+        reveals_outcome=reveals,
+    )
+
+
+def withdraw(db: Database, row_id: int, reason: str) -> None:
+    """Mark one message as never to be sent, saying why (`WITHDRAWN` + `reason`): failed, the
+    only end the outbox's states have besides sent, and never retried."""
+    db.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ?, claimed_by = NULL,"
+        " claimed_at = NULL WHERE id = ?",
+        [one_line(WITHDRAWN + reason, 500), row_id],
+    )
+
+
+def withdrawn_because(state: str, last_error: str | None) -> str | None:
+    """Why a message was withdrawn ("Ana Alvarez is no longer active"), or None when it was
+    not (waiting, sent, or refused by the mail server)."""
+    if state == "failed" and last_error and last_error.startswith(WITHDRAWN):
+        return last_error[len(WITHDRAWN) :]
+    return None
+
+
+@dataclass(frozen=True)
+class Rechecked:
+    """What `recheck_mail` did: the messages it withdrew (id: why) and those it gave back to
+    the queue."""
+
+    withdrawn: dict[int, str]
+    given_back: list[int]
+
+
+def recheck_mail(db: Database, person_id: int, at: datetime, actor_id: int | None) -> Rechecked:
+    """Check again every queued message to `person_id`, inside the caller's write transaction:
+    call it when they are deactivated or reactivated, or their roles change, after the change
+    is written. Those they may no longer get are withdrawn (`withheld` says why); those withdrawn
+    earlier, queued in the last `REMIND_WINDOW`, that they may get again (a role given back) go
+    back to the queue. Each of the two, when it happens, is one audit entry by `actor_id`."""
+    queued = db.execute(
+        "SELECT * FROM outbox WHERE state = 'queued' AND recipient_id = ? ORDER BY id",
+        [person_id],
+    ).fetchall()
+    withdrawn: dict[int, str] = {}
+    for row in queued:
+        reason = withheld_row(db, row)
+        if reason is not None:
+            withdraw(db, row["id"], reason)
+            withdrawn[row["id"]] = reason
+    earlier = db.execute(
+        "SELECT * FROM outbox WHERE state = 'failed' AND recipient_id = ? AND created_at >= ?"
+        " AND last_error LIKE ? ORDER BY id",
+        [person_id, stamp(at - REMIND_WINDOW), WITHDRAWN + "%"],
+    ).fetchall()
+    given_back = [
+        row["id"] for row in earlier if row["id"] not in withdrawn and withheld_row(db, row) is None
+    ]
+    for row_id in given_back:
+        db.execute(
+            "UPDATE outbox SET state = 'queued', last_error = NULL, next_attempt_at = ?"
+            " WHERE id = ?",
+            [stamp(min(at, now_utc())), row_id],
+        )
+    if withdrawn:
+        audit.record(
+            db,
+            actor_id,
+            "withdraw_mail",
+            f"person:{person_id}",
+            at,
+            messages=sorted(withdrawn),
+            reasons=sorted(set(withdrawn.values())),
+        )
+    if given_back:
+        audit.record(db, actor_id, "give_back_mail", f"person:{person_id}", at, messages=given_back)
+    return Rechecked(withdrawn=withdrawn, given_back=given_back)
 
 
 # ------------------------------------------------------------------------- the interview day
@@ -468,11 +654,14 @@ class Reminded:
 
 @dataclass(frozen=True)
 class RemindedAll:
-    """What "Remind everyone overdue" did: how many reminders it queued, and how many
-    interviewers it left alone because they were reminded less than `REMIND_AGAIN_AFTER` ago."""
+    """What "Remind everyone overdue" did: how many reminders it queued, how many
+    interviewers it left alone because they were reminded less than `REMIND_AGAIN_AFTER` ago,
+    and how many it did not write to because they may no longer get one (`withheld`: no longer
+    active, or no longer an interviewer)."""
 
     queued: int
     already: int
+    left_out: int = 0
 
 
 def last_reminded(db: Database, assignment_id: int) -> datetime | None:
@@ -522,6 +711,13 @@ def remind(
             raise InvalidInput("This interviewer recused: assign a replacement instead.")
         if seat.submitted:
             raise InvalidInput("This scorecard is already in.")
+        reason = withheld(
+            db, "reminder", _person(db, seat.interviewer_id), assignment_id=assignment_id
+        )
+        if reason is not None:
+            raise InvalidInput(
+                f"Nothing sent: {reason}. Give the seat to another interviewer on Interview day."
+            )
         return _nudge(db, actor, assignment_id, at)
 
 
@@ -536,13 +732,14 @@ def remind_overdue(
     """The "Remind everyone overdue" button: one Remind for every seat of the opening whose
     session starts between `since` and `until` (the Status page's window) and whose scorecard is
     overdue (past the opening's threshold, not recused, candidate not withdrawn). Those
-    reminded less than `REMIND_AGAIN_AFTER` ago are counted, not written to."""
+    reminded less than `REMIND_AGAIN_AFTER` ago, and those who may no longer get a reminder
+    (`withheld`), are counted, not written to."""
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "see_opening_status", opening_facts(db, opening_id))
         rows = db.execute(
-            """SELECT a.id, i.ends_at, o.overdue_hours
+            """SELECT a.id, a.interviewer_id, i.ends_at, o.overdue_hours
                FROM interview_sessions i INDEXED BY sessions_by_start
                JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
                JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
@@ -552,14 +749,20 @@ def remind_overdue(
                ORDER BY i.starts_at, a.id""",
             [stamp(since), stamp(until), opening_id, stamp(at)],
         ).fetchall()
+        overdue = [
+            r for r in rows if at - parse_stamp(r["ends_at"]) > timedelta(hours=r["overdue_hours"])
+        ]
         seats = [
             r["id"]
-            for r in rows
-            if at - parse_stamp(r["ends_at"]) > timedelta(hours=r["overdue_hours"])
+            for r in overdue
+            if withheld(db, "reminder", _person(db, r["interviewer_id"]), assignment_id=r["id"])
+            is None
         ]
         done = [_nudge(db, actor, seat, at) for seat in seats]
         queued = sum(d.queued for d in done)
-        return RemindedAll(queued=queued, already=len(done) - queued)
+        return RemindedAll(
+            queued=queued, already=len(done) - queued, left_out=len(overdue) - len(seats)
+        )
 
 
 # ------------------------------------------------------------------ the debrief and the decision
@@ -657,6 +860,7 @@ class Queued:
     state: str
     attempts: int
     last_error: str | None
+    withdrawn: str | None = None  # why it was not sent: its recipient may no longer get it
 
 
 def messages(store: Store, actor: Person, opening_id: int, limit: int = 20) -> list[Queued]:
@@ -689,13 +893,20 @@ def messages(store: Store, actor: Person, opening_id: int, limit: int = 20) -> l
                     state=r["state"],
                     attempts=r["attempts"],
                     last_error=r["last_error"],
+                    withdrawn=withdrawn_because(r["state"], r["last_error"]),
                 )
             )
         return shown
 
 
 def waiting(store: Store) -> dict[str, int]:
-    """How many messages are queued, being sent, sent and failed."""
+    """How many messages are queued, being sent, sent and failed, and of the failed how many
+    were withdrawn (their recipient may no longer get them) rather than refused."""
     with store.read() as db:
         counts = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
-    return {s: counts.get(s, 0) for s in ("queued", "sending", "sent", "failed")}
+        withdrawn = db.execute(
+            "SELECT COUNT(*) FROM outbox WHERE state = 'failed' AND last_error LIKE ?",
+            [WITHDRAWN + "%"],
+        ).fetchone()[0]
+    counts = {s: counts.get(s, 0) for s in ("queued", "sending", "sent", "failed")}
+    return {**counts, "withdrawn": withdrawn}
