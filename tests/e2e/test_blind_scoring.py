@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from harness import settle, sign_in, streamlit_server, visit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from scoring import people, scorecards
 from world import DAY, build, full_scores
@@ -138,13 +139,16 @@ def test_a_card_left_open_stays_open_when_its_author_corrects_it(tmp_path, new_p
         )
         ana.get_by_text("Correct this scorecard").click()  # any rerun: here, leaving a box
         reason = ana.get_by_role("textbox", name="Why are you correcting it?")
-        reason.fill("a second look")
+        reason.click()
+        ana.keyboard.type("a second look", delay=30)
         reason.press("Tab")
         settle(ana)
         card = ana.get_by_test_id("stExpander").filter(has_text="Bo Berg")
-        assert "Bo Berg · General data science technical questions · 2 Leaning no" in (
-            card.locator("summary").inner_text()
+        # the rerun the Tab asked for may start late on a loaded machine: wait for its heading
+        expect(card.locator("summary")).to_contain_text(
+            "Bo Berg · General data science technical questions · 2 Leaning no", timeout=30_000
         )
+        settle(ana)
         assert card.get_by_text(SECRET + " (corrected)").is_visible()  # still open
 
 
