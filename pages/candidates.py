@@ -5,7 +5,8 @@ import streamlit as st
 
 from scoring import candidates_csv, openings
 from scoring.errors import DebriefError
-from scoring.text import EMAIL_MAX, NAME_MAX, plain_markdown
+from scoring.lookalikes import lookalike_warnings
+from scoring.text import EMAIL_MAX, NAME_MAX, isolate, neutral_bidi, plain_markdown
 from ui.guard import require
 from ui.session import store
 from ui.widgets import (
@@ -50,7 +51,7 @@ if listed:
     table(
         [
             {
-                "name": c.name,
+                "name": neutral_bidi(c.name),  # a cell of its own: nothing to reorder but itself
                 "email": c.email,
                 "phone": reach[c.id].phone if c.id in reach else "",
                 "source": reach[c.id].source if c.id in reach else "",
@@ -90,13 +91,18 @@ with one, st.form(f"add_candidate_{added}"):
     problem_under("add_candidate", "email")
     if st.form_submit_button("Add candidate", type="primary"):
         try:
-            openings.add_candidate(store(), actor, opening.id, name, email)
+            candidate_id = openings.add_candidate(store(), actor, opening.id, name, email)
         except DebriefError as problem:
             remember_problem("add_candidate", problem)
         else:
             forget_problem("add_candidate")
             st.session_state.candidates_added = added + 1
-            flash(f"{name.strip()} added to {opening.title}. Next: plan their interview day.")
+            new = openings.get_candidate(store(), actor, candidate_id)  # as kept
+            flash(
+                f"{isolate(new.name)} added to {opening.title}. Next: plan their interview day.",
+                # "Аna" with a Cyrillic А is someone else: said now, while it can still be fixed
+                lookalike_warnings(new.name, new.email),
+            )
             st.rerun()
 
 with many, st.container(border=True):
@@ -123,7 +129,12 @@ with many, st.container(border=True):
             st.write(f"{len(read.rows)} candidates ready to import:")
             st.dataframe(
                 [
-                    {"name": r.name, "email": r.email, "phone": r.phone, "source": r.source}
+                    {
+                        "name": neutral_bidi(r.name),
+                        "email": r.email,
+                        "phone": r.phone,
+                        "source": r.source,
+                    }
                     for r in read.rows
                 ],
                 hide_index=True,
@@ -131,6 +142,8 @@ with many, st.container(border=True):
             )
         if read.ignored_line:
             st.caption(plain_markdown(read.ignored_line + "."))
+        for warning in read.warnings:  # imported all the same: for the coordinator to check
+            st.warning(plain_markdown(warning), icon=":material/warning:")
         if not read.problems and st.button(f"Import {len(read.rows)} candidates", type="primary"):
             try:
                 ids = candidates_csv.import_candidates(
@@ -142,7 +155,7 @@ with many, st.container(border=True):
             except DebriefError as problem:
                 show_problem(problem)
             else:
-                flash(f"{len(ids)} candidates imported into {opening.title}.")
+                flash(f"{len(ids)} candidates imported into {opening.title}.", read.warnings)
                 st.session_state.csv_round = st.session_state.get("csv_round", 0) + 1
                 st.rerun()
 
@@ -155,7 +168,7 @@ if active:
             " and its interviewers are told. The candidates listed above: search to find another."
         )
         problem_on_top("withdraw", ("reason",))
-        leaving = st.selectbox("Candidate", active, format_func=lambda c: c.name)
+        leaving = st.selectbox("Candidate", active, format_func=lambda c: isolate(c.name))
         reason = st.text_input("Why", max_chars=500)
         problem_under("withdraw", "reason")
         if st.form_submit_button("Withdraw"):
@@ -165,5 +178,5 @@ if active:
                 remember_problem("withdraw", problem)
             else:
                 forget_problem("withdraw")
-                flash(f"{leaving.name} is withdrawn from {opening.title}.")
+                flash(f"{isolate(leaving.name)} is withdrawn from {opening.title}.")
                 st.rerun()

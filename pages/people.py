@@ -4,8 +4,9 @@ import streamlit as st
 
 from scoring import people
 from scoring.errors import DebriefError
+from scoring.lookalikes import lookalike_warnings
 from scoring.permissions import ROLE_TITLES, ROLES
-from scoring.text import EMAIL_MAX, NAME_MAX, plain_markdown
+from scoring.text import EMAIL_MAX, NAME_MAX, isolate, neutral_bidi, plain_markdown
 from ui.guard import require
 from ui.session import store
 from ui.widgets import (
@@ -47,7 +48,7 @@ directory = people.find_people(store(), actor, page=directory_page)
 table(
     [
         {
-            "name": p.name,
+            "name": neutral_bidi(p.name),  # a cell of its own: nothing to reorder but itself
             "email": p.email,
             "roles": people.roles_in_words(p.roles),
             "active": "yes" if p.active else "no (history kept)",
@@ -88,7 +89,8 @@ with add, st.form(f"add_person_{added}"):
         else:
             forget_problem("add_person")
             st.session_state.people_added = added + 1
-            flash(f"{person.name} added.")
+            # "Аna" with a Cyrillic А is someone else: said now, while they can still fix it
+            flash(f"{isolate(person.name)} added.", lookalike_warnings(person.name, person.email))
             st.rerun()
 
 with edit, st.container(border=True):
@@ -101,7 +103,9 @@ with edit, st.container(border=True):
     person = st.selectbox(
         "Person",
         matching,
-        format_func=lambda p: f"{p.name} <{p.email}>" + ("" if p.active else " (inactive)"),
+        format_func=lambda p: (
+            f"{isolate(p.name)} <{p.email}>" + ("" if p.active else " (inactive)")
+        ),
     )
     new_roles = st.multiselect(
         "Roles",
@@ -114,7 +118,7 @@ with edit, st.container(border=True):
     try:
         if save.button("Save roles", disabled=set(new_roles) == set(person.roles)):
             people.update_person(store(), actor, person.id, roles=new_roles)
-            flash(f"Roles of {person.name} saved.")
+            flash(f"Roles of {isolate(person.name)} saved.")
             st.rerun()
         if code.button(
             "New code",
@@ -125,11 +129,11 @@ with edit, st.container(border=True):
             st.rerun()
         if person.active and active.button("Deactivate", help="They can no longer sign in."):
             people.set_active(store(), actor, person.id, False)
-            flash(f"{person.name} is deactivated. Their scorecards and history are kept.")
+            flash(f"{isolate(person.name)} is deactivated. Their scorecards and history are kept.")
             st.rerun()
         if not person.active and active.button("Reactivate"):
             people.set_active(store(), actor, person.id, True)
-            flash(f"{person.name} is active again. Issue them a new code.")
+            flash(f"{isolate(person.name)} is active again. Issue them a new code.")
             st.rerun()
     except DebriefError as problem:
         show_problem(problem)

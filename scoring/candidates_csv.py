@@ -7,7 +7,10 @@ out and said so in one line ("Ignored columns: LinkedIn, Notes"), as information
 always has more columns than a candidate list needs. A file is imported whole or not at all, and
 every problem names the file, the line and the column as the file names it. What a cell holds is
 kept as text (a cell that looks like a formula is a name like any other: the CSV exports make it
-inert, the screens show it as typed).
+inert, the screens show it as typed). An email is checked as everywhere else
+(`scoring.emails.check_email`) and kept normalised; a name is kept without direction overrides
+(`scoring.text.neutral_bidi`). A name or email mixing look-alike alphabets ("Аna", with a
+Cyrillic А) is imported, and named in the file's warnings for the coordinator to check.
 """
 
 from __future__ import annotations
@@ -17,15 +20,17 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from scoring import audit
+from scoring.emails import check_email
 from scoring.errors import InvalidInput
+from scoring.lookalikes import lookalike_warnings
 from scoring.openings import ensure_open, new_alias
 from scoring.permissions import Person, candidates_facts, current, ensure, may, opening_facts
 from scoring.store import Store, now_utc, stamp
-from scoring.text import EMAIL_MAX, NAME_MAX, TITLE_MAX, check_length, check_one_line
+from scoring.text import EMAIL_MAX, NAME_MAX, TITLE_MAX, check_length, check_one_line, neutral_bidi
 
 CSV_MAX = 1_000_000  # characters in a candidates file: some ten thousand candidates
 COLUMNS_MAX = 500  # an ATS export has dozens of columns; thousands is not a candidate list
@@ -73,11 +78,13 @@ class CandidateRow:
 @dataclass(frozen=True)
 class CandidatesFile:
     """A candidates file as read: the rows to import, or every problem (then nothing is
-    imported), and the columns it leaves out."""
+    imported), the columns it leaves out, and what the coordinator should check (look-alike
+    names: imported all the same)."""
 
     rows: list[CandidateRow]
     problems: list[str]
     ignored: list[str]  # the headers of the columns left out, as the file writes them
+    warnings: list[str] = field(default_factory=list)  # "in.csv line 4: This name mixes ..."
 
     @property
     def ignored_line(self) -> str:
@@ -194,7 +201,12 @@ def read_candidates(
         problems.append(f"{filename} line {reader.line_num}: {_csv_words(problem)}")
     if not rows and not problems:
         problems.append(f"{filename}: no candidates in the file (only a header)")
-    return CandidatesFile([] if problems else rows, problems, ignored)
+    warnings = [
+        f"{filename} line {row.line}: {warning}"
+        for row in rows
+        for warning in lookalike_warnings(row.name, row.email)
+    ]
+    return CandidatesFile([] if problems else rows, problems, ignored, warnings)
 
 
 def _csv_words(problem: csv.Error) -> str:
@@ -221,32 +233,24 @@ def _row(
         name = cell("name")
     else:
         name = " ".join(part for part in (cell("first_name"), cell("last_name")) if part)
-    row = CandidateRow(line, name, cell("email"), cell("phone"), cell("source"))
+    row = CandidateRow(line, neutral_bidi(name).strip(), "", cell("phone"), cell("source"))
     problems = []
-    if not name:
+    if not row.name:
         problems.append(f"{where}: {names['name']}: empty (every candidate needs a name)")
-    for field, value, limit in (
+    for field_name, value, limit in (
         ("name", name, NAME_MAX),
-        ("email", row.email, EMAIL_MAX),
+        ("email", cell("email"), EMAIL_MAX),
         ("phone", row.phone, PHONE_MAX),
         ("source", row.source, SOURCE_MAX),
     ):
+        column = names.get(field_name, field_name)
         try:
-            check_one_line(
-                names.get(field, field), check_length(names.get(field, field), value, limit)
-            )
+            check_one_line(column, check_length(column, value, limit))
+            if field_name == "email" and value:
+                row = replace(row, email=check_email(column, value))
         except InvalidInput as problem:
             problems.append(f"{where}: {problem}")
-        else:
-            if field == "email" and value and not _looks_like_email(value):
-                problems.append(f"{where}: {names['email']}: '{value}' is not an email address")
     return row, problems
-
-
-def _looks_like_email(email: str) -> bool:
-    return (
-        "@" in email and " " not in email and not email.startswith("@") and not email.endswith("@")
-    )
 
 
 class ImportRefused(InvalidInput):

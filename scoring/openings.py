@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from scoring import audit, bookings, outbox
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
+from scoring.emails import check_email
 from scoring.engine import Strategy
 from scoring.errors import HistoryBroken, InvalidInput, NotFound, field_path, phrase
 from scoring.permissions import (
@@ -34,14 +35,7 @@ from scoring.permissions import (
 )
 from scoring.rubric import Catalog, Loop, OverallScale, Rubric
 from scoring.store import Store, now_utc, parse_stamp, stamp
-from scoring.text import (
-    EMAIL_MAX,
-    NAME_MAX,
-    REASON_MAX,
-    TITLE_MAX,
-    check_length,
-    check_one_line,
-)
+from scoring.text import REASON_MAX, TITLE_MAX, check_length, check_name, check_one_line
 
 RevealRule = Literal["after_own", "all_in"]
 MAX_PER_SESSION = 2  # one interviewer, or a pair
@@ -343,14 +337,12 @@ def add_candidate(
     email: str = "",
     now: datetime | None = None,
 ) -> int:
-    """A coordinator adds a candidate to an opening; they get a stable alias."""
+    """A coordinator adds a candidate to an opening; they get a stable alias. The email, when
+    given, is checked and normalised (`check_email`); the name is kept without direction
+    overrides (`check_name`: it cannot reorder the text it is shown in, mail included)."""
     at = now or now_utc()
-    if not (name or "").strip():
-        raise InvalidInput("name: Write the candidate's name.")
-    check_one_line("name", check_length("name", name.strip(), NAME_MAX))
-    email = check_one_line("email", check_length("email", (email or "").strip(), EMAIL_MAX))
-    if email and ("@" not in email or " " in email):
-        raise InvalidInput(f"email: {email!r} is not an email address")
+    name = check_name("name", name, "Write the candidate's name.")
+    email = check_email("email", email) if (email or "").strip() else ""
     with store.write() as db:
         actor = current(db, actor)
         ensure(actor, "manage_opening", opening_facts(db, opening_id))
@@ -358,7 +350,7 @@ def add_candidate(
         candidate_id = db.execute(
             "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [opening_id, name.strip(), email, new_alias(db, opening_id), stamp(at)],
+            [opening_id, name, email, new_alias(db, opening_id), stamp(at)],
         ).lastrowid
         audit.record(db, actor.id, "add_candidate", f"candidate:{candidate_id}", at)
     return candidate_id

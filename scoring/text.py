@@ -13,6 +13,12 @@ Three kinds of helper, shared by the pages, the exports and the services:
   into icons, emoji, directives or links *after* escapes are resolved (``:smile:``,
   ``:material/x:``, ``:red[``, ``https://``, ``www.``, ``a@b.org``) are split by an invisible
   word joiner. Ordinary text comes out unchanged (``Grace Hopper``, ``feedback: too long``).
+- **Direction.** A name cannot reorder the text around it. ``neutral_bidi`` removes the
+  direction overrides and embeddings a person may type (U+202A to U+202E: a right-to-left
+  override turns "Hire" into "eriH" and carries the rest of the line with it) and any isolate
+  (U+2066 to U+2069) that is not closed in the same line; ``isolate`` also wraps a text that
+  holds right-to-left letters in first-strong isolation (U+2068 ... U+2069), as ``<bdi>`` does
+  in HTML, so "Missing: שרה 2" does not read "Missing: 2 שרה". ``plain_markdown`` does both.
 - **Spreadsheets.** ``formula_like`` says whether a CSV cell would start a formula once a
   spreadsheet has skipped leading whitespace and invisible characters and folded full-width forms.
 """
@@ -55,6 +61,18 @@ def check_one_line(field: str, value: str | None) -> str:
     return text
 
 
+def check_name(field: str, value: str | None, missing: str) -> str:
+    """A person's or a candidate's name as it is kept: trimmed, at most ``NAME_MAX`` characters,
+    one line, and without direction overrides (``neutral_bidi``: a name cannot reorder the
+    screen, export or mail it is shown in). InvalidInput naming the field otherwise, with
+    ``missing`` (``Write their name.``) when nothing is left."""
+    name = check_one_line(field, check_length(field, (value or "").strip(), NAME_MAX))
+    name = neutral_bidi(name).strip()
+    if not name:
+        raise InvalidInput(f"{field}: {missing}")
+    return name
+
+
 def shorten(text: str, limit: int = 300) -> str:
     """``text`` cut to at most ``limit`` characters, saying how much was left out: for error
     messages that quote what they were given."""
@@ -62,6 +80,56 @@ def shorten(text: str, limit: int = 300) -> str:
         return text
     kept = max(limit - 40, 1)
     return f"{text[:kept]}… ({len(text) - kept:,} more characters)"
+
+
+# --------------------------------------------------------------------------------- direction
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+_OVERRIDES = re.compile("[\u202a-\u202e]")  # LRE RLE PDF LRO RLO: they reorder what follows
+_OPEN_ISOLATES = "\u2066\u2067\u2068"  # LRI RLI FSI
+_FSI, _PDI = "\u2068", "\u2069"
+# The bidirectional classes that make a run read right to left, or pull digits and punctuation
+# next to it into that run: Hebrew and other right-to-left letters, Arabic letters and digits.
+_RIGHT_TO_LEFT = frozenset(("R", "AL", "AN"))
+
+
+def neutral_bidi(text: str | None) -> str:
+    """``text`` without the characters that would reorder the text around it: direction
+    overrides and embeddings (U+202A to U+202E) are removed, and so is any isolate (U+2066 to
+    U+2069) not closed on the same line; an isolate closed on its line only keeps its own
+    contents apart and stays. Letters, and the marks U+200E and U+200F, are kept."""
+    # An isolate ends with its paragraph: each line on its own, its line break kept.
+    parts = re.split(f"({_LINE_BREAK.pattern})", _OVERRIDES.sub("", text or ""))
+    return "".join(part if n % 2 else _closed_isolates(part) for n, part in enumerate(parts))
+
+
+def _closed_isolates(line: str) -> str:
+    """One line with every isolate that is not closed on it removed (and every stray close)."""
+    if _PDI not in line and not any(c in _OPEN_ISOLATES for c in line):
+        return line
+    dropped, opened = set(), []
+    for at, c in enumerate(line):
+        if c in _OPEN_ISOLATES:
+            opened.append(at)
+        elif c == _PDI:
+            if opened:
+                opened.pop()
+            else:
+                dropped.add(at)
+    dropped.update(opened)
+    return "".join(c for at, c in enumerate(line) if at not in dropped)
+
+
+def isolate(text: str | None) -> str:
+    """A one-line text (a name) that cannot reorder what is around it, for plain-text places: a
+    select box's options, a file name, a PDF line. ``neutral_bidi``, then, when it holds a
+    right-to-left letter or digit, wrapped in first-strong isolation (U+2068 ... U+2069: the
+    text's own direction inside, an inert block outside). Left-to-right text comes back as it
+    is: it cannot reorder the app's left-to-right lines, and copying it copies what was typed."""
+    text = neutral_bidi(text)
+    if any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text):
+        return _FSI + text + _PDI
+    return text
 
 
 # ---------------------------------------------------------------------------------- Markdown
@@ -84,7 +152,6 @@ _SPLIT = re.compile(
     r"|(?<=@)(?=[\w.-])"  # someone@example.org
     r"|(?<=[-<>~])(?=[->=])"  # -> <- <-> -- >= <= ~=
 )
-_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
 
 
 def _plain_line(line: str) -> str:
@@ -104,11 +171,13 @@ def plain_markdown(text: str | None, *, one_line: bool = False) -> str:
     ``:red[...]``, ``$x$``, ``https://...``). Line breaks are kept as line breaks inside the same
     paragraph (so the text never ends the block it is placed in); ``one_line`` joins the lines
     with spaces instead, for table cells, headings and labels. Safe inside app-made Markdown such
-    as ``**...**`` or a list item. Reads the same to a person: no visible backslashes."""
-    lines = _LINE_BREAK.split(text or "")
+    as ``**...**`` or a list item. Reads the same to a person: no visible backslashes. Cannot
+    reorder the text around it (``neutral_bidi``); ``one_line`` text is also ``isolate``-d, as a
+    name must be."""
+    lines = [neutral_bidi(line) for line in _LINE_BREAK.split(text or "")]
     if one_line:
         # Trimmed: emphasis around it (**name**) does not close after a space.
-        return _plain_line(" ".join(line.strip() for line in lines if line.strip()))
+        return isolate(_plain_line(" ".join(line.strip() for line in lines if line.strip())))
     # An empty line would end the paragraph; a no-break space keeps the gap inside it.
     return "  \n".join(_plain_line(line) or "\u00a0" for line in lines) if text else ""
 

@@ -114,7 +114,8 @@ def test_bad_rows_are_each_named_by_file_line_and_column_and_nothing_is_imported
         )
     assert refused.value.problems == [
         "in.csv line 3: First Name + Last Name: empty (every candidate needs a name)",
-        "in.csv line 4: E-mail: 'alan(at)example.org' is not an email address",
+        "in.csv line 4: E-mail: 'alan(at)example.org' is not an email address: an email address"
+        " must have an @-sign",
         "in.csv line 6: E-mail: ADA@example.org is already on line 2",
         "in.csv line 7: E-mail: grace@example.com is already a candidate of this opening",
         "in.csv line 8: 6 values for 5 columns",

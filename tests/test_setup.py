@@ -32,7 +32,8 @@ def test_csv_with_bad_rows_lists_every_one_and_imports_nothing(world):
         )
     assert refused.value.problems == [
         "in.csv line 3: name: empty (every candidate needs a name)",
-        "in.csv line 4: email: 'alan(at)example.org' is not an email address",
+        "in.csv line 4: email: 'alan(at)example.org' is not an email address: an email address"
+        " must have an @-sign",
         "in.csv line 6: email: ADA@example.org is already on line 2",
         "in.csv line 7: email: grace@example.com is already a candidate of this opening",
         "in.csv line 8: 3 values for 2 columns",

@@ -78,10 +78,12 @@ def show_rubric(rubric: Rubric, *, instructions: bool = True, sources: bool = Fa
             st.caption(plain_markdown(sources_line(criterion.sources)))
 
 
-def flash(message: str) -> None:
+def flash(message: str, warnings: Sequence[str] = ()) -> None:
     """Keep a success message across the rerun that follows a change. Plain text: the names in
-    it are shown as typed."""
+    it are shown as typed. ``warnings``: what the person should check about what they just did
+    (a look-alike name), shown under it."""
     st.session_state.flash = message
+    st.session_state.flash_warnings = list(warnings)
 
 
 def show_flash() -> None:
@@ -91,7 +93,13 @@ def show_flash() -> None:
     after a submission, taking the button being pressed with it."""
     slot = st.empty()
     message = st.session_state.pop("flash", None)
-    if message:
+    warnings = st.session_state.pop("flash_warnings", [])
+    if message and warnings:
+        with slot.container():
+            st.success(plain_markdown(message), icon=":material/check_circle:")
+            for warning in warnings:
+                st.warning(plain_markdown(warning), icon=":material/warning:")
+    elif message:
         slot.success(plain_markdown(message), icon=":material/check_circle:")
 
 
