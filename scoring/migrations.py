@@ -623,3 +623,21 @@ def m009_locations_and_candidate_contacts(db: Database) -> None:
     db.execute("ALTER TABLE interview_sessions ADD COLUMN location TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE candidates ADD COLUMN phone TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE candidates ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
+def m010_sign_in_failures_counted(db: Database) -> None:
+    """Sign-in failures are counted, not logged one by one: one row per hour and kind (30 days
+    kept). The cap on all attempts together is gone (it refused people who had made no mistake):
+    `sign_in_minutes` goes. The throttle's counts are forgotten a day after their last failure,
+    found by their own index."""
+    db.execute(
+        """CREATE TABLE sign_in_failures (
+            hour TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            PRIMARY KEY (hour, kind)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("DROP TABLE sign_in_minutes")
+    db.execute("CREATE INDEX sign_in_throttle_by_age ON sign_in_throttle(last_failure_at)")

@@ -1,12 +1,11 @@
 """People, their roles, personal access codes and sign-in.
 
 A coordinator issues a personal access code (random, shown once). Only a salted scrypt hash is
-stored, compared in constant time, outside any write transaction. Wrong codes slow down the one
-who types them: per (typed email, client address) the wait doubles after three failures, up to 15
-minutes, and all attempts together are capped per minute; nobody can lock someone else out. Every
-failure is in the audit log, with at most an email's length of what was typed. Deactivating a
-person ends their code. An identity that arrives already verified (single sign-on) maps to a
-person by email the same way.
+stored, compared in constant time, outside any write transaction. Wrong codes slow down only the
+client that types them (`scoring/throttle.py`): a client that has made no failed attempt is never
+refused, so nobody can lock someone else out. Failures are counted in bounded tables; a real
+person's are also logged, sparsely. Deactivating a person ends their code. An identity that
+arrives already verified (single sign-on) maps to a person by email the same way.
 """
 
 from __future__ import annotations
@@ -16,21 +15,18 @@ import hmac
 import json
 import re
 import secrets
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scoring import audit
+from scoring import audit, throttle
 from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import ROLE_TITLES, ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import EMAIL_MAX, NAME_MAX, check_length, check_one_line
 
-FREE_FAILURES = 3  # wrong codes from one client for one email before delays start
-MAX_DELAY = timedelta(minutes=15)
-ATTEMPTS_PER_MINUTE = 120  # all sign-in attempts together
-MINUTES_KEPT = timedelta(minutes=15)  # how long the per-minute attempt counts are kept
 SESSION_IDLE = timedelta(hours=12)  # a sign-in ends after this long unused
 SESSION_ABSOLUTE = timedelta(days=7)  # and after this long in any case
 SESSION_TOUCH = timedelta(minutes=1)  # how often use is written down
@@ -286,7 +282,7 @@ def _who(email: str) -> str:
 
 
 def _typed(email: str) -> str:
-    """A typed email as the audit log may keep it: at most an email's length."""
+    """A typed email as a message may repeat it: at most an email's length."""
     email = email.strip()
     return email if len(email) <= EMAIL_MAX else f"({len(email):,} characters, not kept)"
 
@@ -294,31 +290,24 @@ def _typed(email: str) -> str:
 def throttle_delay(failures: int) -> timedelta:
     """How long to wait after `failures` wrong codes in a row from one client for one email:
     nothing for the first few, then doubling, at most 15 minutes."""
-    if failures < FREE_FAILURES:
-        return timedelta(0)
-    return min(timedelta(seconds=2 ** (failures - FREE_FAILURES)), MAX_DELAY)
+    return throttle.delay(failures)
 
 
-def _wait(db, who: str, client: str, at: datetime) -> str | None:
-    """Why this attempt must wait, or None. The same for any email, known or not."""
-    minute = db.execute(
-        "SELECT attempts FROM sign_in_minutes WHERE minute = ?", [f"{at:%Y-%m-%dT%H:%M}"]
-    ).fetchone()
-    if minute and minute["attempts"] >= ATTEMPTS_PER_MINUTE:
-        return "Debrief is receiving too many sign-in attempts: try again in a minute."
-    row = db.execute(
-        "SELECT next_allowed_at FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client]
-    ).fetchone()
-    until = parse_stamp(row["next_allowed_at"]) if row else None
-    if until and at < until:
-        seconds = max(1, int((until - at).total_seconds()))
-        wait = (
-            f"{seconds} second{'s' if seconds != 1 else ''}"
-            if seconds < 120
-            else f"{seconds // 60} minutes"
-        )
-        return f"Too many wrong codes from this browser: wait {wait} and try again."
-    return None
+def _in_words(wait: timedelta) -> str:
+    seconds = max(1, int(wait.total_seconds()))
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{seconds // 60} minutes"
+
+
+# Attempts from one client run one at a time (the next one reads what the last one counted), so
+# a burst of simultaneous guesses cannot all reach the slow hash before the first is counted.
+# Striped: a client shares its lock with 1/64 of the others, who at worst wait one hash.
+_CLIENT_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def _client_lock(client: str) -> threading.Lock:
+    return _CLIENT_LOCKS[int(hashlib.sha256(client.encode()).hexdigest()[:8], 16) % 64]
 
 
 def sign_in(
@@ -327,85 +316,76 @@ def sign_in(
     """The person with this email and code, or SignInFailed.
 
     The slow hash runs outside any write transaction, so attempts never hold up anyone's save.
-    Wrong codes are throttled per (typed email, client address) with growing delays, and all
-    attempts together per minute: a stranger who knows an email slows only themselves. Known
-    and unknown emails get the same answer after the same work. On a read-only database a right
-    code still signs in (read-only mode)."""
+    Only failures slow anyone down, and only the client that made them (`scoring/throttle.py`:
+    per email and client, per client, per email), with growing delays decided before the hash:
+    a client that has made no failed attempt is never refused. Known and unknown emails get the
+    same answer after the same work. On a read-only database a right code still signs in
+    (read-only mode)."""
     at = now or now_utc()
     email, code = (email or "").strip(), code or ""
-    who, client = _who(email), (client or "unknown")[:64]
-    with store.read() as db:
-        wait = _wait(db, who, client, at)
-        person = secret = None
-        if not wait and len(email) <= EMAIL_MAX:
-            person = db.execute(
-                "SELECT * FROM people WHERE email = ? COLLATE NOCASE", [email]
-            ).fetchone()
-            secret = (
-                person
-                and db.execute(
-                    "SELECT * FROM access_codes WHERE person_id = ?", [person["id"]]
+    who, client = _who(email), (client or "unknown")[: throttle.CLIENT_MAX]
+    with _client_lock(client):
+        with store.read() as db:
+            wait = throttle.wait(db, who, client, at)
+            person = secret = None
+            if not wait and len(email) <= EMAIL_MAX:
+                person = db.execute(
+                    "SELECT * FROM people WHERE email = ? COLLATE NOCASE", [email]
                 ).fetchone()
+                secret = (
+                    person
+                    and db.execute(
+                        "SELECT * FROM access_codes WHERE person_id = ?", [person["id"]]
+                    ).fetchone()
+                )
+        if wait:
+            raise SignInFailed(
+                f"Too many wrong codes from this browser: wait {_in_words(wait)} and try again."
             )
-    if wait:
-        raise SignInFailed(wait)
-    if person and secret and person["active"]:
-        ok = hmac.compare_digest(_hash(code, secret["salt"]), secret["code_hash"])
-    else:
-        _hash(code, b"0" * 16)  # the same work as a real check: timing does not tell who exists
-        ok = False
-    try:
-        _remember(store, at, who, client, person if ok else None, email)
-    except StorageFailed:
-        # Read-only mode: nothing can be counted or logged. A right code still signs in; a
-        # wrong one gets the usual answer (79-bit codes do not fall to unthrottled guessing).
-        if not store.read_only:
-            raise
+        if person and secret and person["active"]:
+            ok = hmac.compare_digest(_hash(code, secret["salt"]), secret["code_hash"])
+        else:
+            _hash(code, b"0" * 16)  # the same work as a real check: timing does not tell who exists
+            ok = False
+        try:
+            _remember(store, at, who, client, person, ok)
+        except StorageFailed:
+            # Read-only mode: nothing can be counted or logged. A right code still signs in; a
+            # wrong one gets the usual answer (79-bit codes do not fall to unthrottled guessing).
+            if not store.read_only:
+                raise
     if not ok:
         raise SignInFailed(_WRONG)
     return Person.from_row(person)
 
 
-def _remember(store: Store, at: datetime, who: str, client: str, person, email: str) -> None:
-    """Count the attempt; clear the throttle on success, grow it on failure; log it."""
+def _remember(store: Store, at: datetime, who: str, client: str, person, ok: bool) -> None:
+    """A right code clears this client's count for the email and is logged. A wrong one is
+    counted (bounded tables, not the audit log); only for a real person's email is it logged
+    too, at their 1st, 2nd, 4th, 8th, … failure of the day, whoever typed it."""
     with store.write() as db:
-        db.execute(
-            "INSERT INTO sign_in_minutes (minute, attempts) VALUES (?, 1) ON CONFLICT (minute)"
-            " DO UPDATE SET attempts = attempts + 1",
-            [f"{at:%Y-%m-%dT%H:%M}"],
-        )
-        db.execute(
-            "DELETE FROM sign_in_minutes WHERE minute < ?", [f"{at - MINUTES_KEPT:%Y-%m-%dT%H:%M}"]
-        )
-        if person is not None:
-            db.execute("DELETE FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client])
+        if ok:
+            throttle.clear(db, who, client)
             audit.record(db, person["id"], "sign_in", f"person:{person['id']}", at, how="code")
             return
-        row = db.execute(
-            "SELECT failures FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client]
-        ).fetchone()
-        failures = (row["failures"] if row else 0) + 1
-        db.execute(
-            """INSERT INTO sign_in_throttle (who, client, failures, next_allowed_at,
-                 last_failure_at) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (who, client) DO UPDATE SET failures = excluded.failures,
-                 next_allowed_at = excluded.next_allowed_at,
-                 last_failure_at = excluded.last_failure_at""",
-            [who, client, failures, stamp(at + throttle_delay(failures)), stamp(at)],
-        )
-        audit.record(
-            db,
-            None,
-            "sign_in_failed",
-            f"email:{_typed(email)}",
-            at,
-            client=client,
-            failures=failures,
-        )
+        kind = "a person's email" if person is not None else "an unknown email"
+        failures = throttle.count_failure(db, who, client, at, kind)
+        if person is not None and throttle.is_power_of_two(failures):
+            audit.record(
+                db,
+                None,
+                "sign_in_failed",
+                f"person:{person['id']}",
+                at,
+                client=client,
+                failures=failures,
+            )
 
 
 def sign_in_verified(store: Store, email: str, now: datetime | None = None) -> Person:
-    """Map an email already verified by single sign-on to an active person."""
+    """Map an email already verified by single sign-on to an active person. A refusal is
+    counted, not logged, unless the email is a (deactivated) person's: then it is logged at
+    their 1st, 2nd, 4th, … refusal of the day."""
     at = now or now_utc()
     with store.write() as db:
         row = db.execute(
@@ -414,7 +394,18 @@ def sign_in_verified(store: Store, email: str, now: datetime | None = None) -> P
         if row and row["active"]:
             audit.record(db, row["id"], "sign_in", f"person:{row['id']}", at, how="sso")
         else:
-            audit.record(db, None, "sign_in_failed", f"email:{_typed(email)}", at, how="sso")
+            kind = "a company account of a person" if row else "a company account unknown here"
+            failures = throttle.count_email_failure(db, _who(email or ""), at, kind)
+            if row and throttle.is_power_of_two(failures):
+                audit.record(
+                    db,
+                    None,
+                    "sign_in_failed",
+                    f"person:{row['id']}",
+                    at,
+                    how="sso",
+                    failures=failures,
+                )
     if not row or not row["active"]:
         raise SignInFailed(
             f"{_typed(email)} is not a Debrief user here. Ask a coordinator to add you."

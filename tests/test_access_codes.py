@@ -93,7 +93,8 @@ def test_wrong_codes_slow_down_only_the_one_who_types_them(store, coordinator, c
     with pytest.raises(SignInFailed, match="do not match"):
         attempt("WRONG", 6)  # and the count started again
     with store.read() as db:
-        assert len(audit.entries(db, "sign_in_failed")) == 5
+        # her 1st, 2nd and 4th failure (of 5): a real person's are logged sparsely
+        assert len(audit.entries(db, "sign_in_failed")) == 3
         assert len(audit.entries(db, "sign_in")) == 2
 
 

@@ -156,9 +156,17 @@ def signed_in() -> Person | None:
 
 
 def client_address() -> str:
-    """The browser's address as the server sees it (the sign-in throttle is per client)."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) and address else "unknown"
+    """The browser's address for the sign-in throttle: the peer's, or behind a trusted proxy
+    the address that proxy writes into the configured header (`[sign_in]` in secrets.toml)."""
+    # Streamlit says None for a peer on this machine (and when there is no connection at all).
+    peer = st.context.ip_address
+    settings = cookies.sign_in_settings()
+    headers = {}
+    if settings.client_header:
+        # A header a proxy repeats is one list (X-Forwarded-For may come as several lines).
+        found = st.context.headers.get_all(settings.client_header)
+        headers = {settings.client_header: ", ".join(found)} if found else {}
+    return cookies.client_of(peer if isinstance(peer, str) else "127.0.0.1", headers, settings)
 
 
 def sign_in_with_code(email: str, code: str) -> str | None:
@@ -177,7 +185,7 @@ def sign_out() -> None:
     with contextlib.suppress(StorageFailed):  # read-only mode: the cookie is cleared all the same
         people.end_session(store(), st.session_state.get("session_token"))
     _forget()
-    st.session_state.cookie_script = cookies.script(None)
+    st.session_state.cookie_script = cookies.script(cookies.nonce_for(None), end=True)
     if sso_configured() and st.user.is_logged_in:
         st.logout()
 

@@ -1,0 +1,73 @@
+"""Behind a proxy each browser is its own client (issue 22, attack 2): with `[sign_in]
+trusted_proxies` and `client_header` set, a stranger guessing a person's code through the same
+proxy is slowed, and the person, through that proxy with the right code, signs in at once. In a
+real server and Chromium; the proxy here is the test, writing X-Real-IP as nginx would."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+
+from harness import launch, settle, streamlit_server, visit
+from playwright.sync_api import sync_playwright
+
+from scoring import people
+from scoring.errors import SignInFailed
+from scoring.store import now_utc
+from world import build
+
+STRANGER, ANA = "203.0.113.9", "198.51.100.7"
+
+
+def try_code(page, email: str, code: str) -> str:
+    """Type an email and a code key by key, press Sign in; what the page then says."""
+    form = page.get_by_test_id("stForm")
+    for name, text in (("Email", email), ("Access code", code)):
+        form.get_by_role("textbox", name=name).click()
+        page.keyboard.press("Control+a")  # the form keeps what was typed after a refusal
+        page.keyboard.type(text, delay=5)
+    form.get_by_role("button", name="Sign in").click()
+    settle(page)
+    return page.locator("[data-testid=stApp]").inner_text()
+
+
+@pytest.mark.e2e
+def test_a_guesser_behind_the_same_proxy_does_not_lock_the_person_out(tmp_path):
+    world = build(tmp_path / "proxy.sqlite")
+    code = people.issue_code(world.store, world.coordinator, world.ana.id)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[sign_in]\ntrusted_proxies = ["127.0.0.1", "::1"]\nclient_header = "X-Real-IP"\n'
+    )
+    # The stranger's guessing so far, twelve wrong codes ten minutes apart, as a server behind
+    # the proxy may see them: from the stranger's own address, or (not telling browsers apart)
+    # from "unknown".
+    last = now_utc() - timedelta(seconds=5)
+    for client in (STRANGER, "unknown"):
+        for n in range(12):
+            at = last - timedelta(minutes=10 * (11 - n))
+            with contextlib.suppress(SignInFailed):  # or refused: too many for that email
+                people.sign_in(world.store, "ana@example.com", "AAAA", now=at, client=client)
+    with (
+        streamlit_server(world.store.path, extra_args=("--secrets.files", str(secrets))) as url,
+        sync_playwright() as playwright,
+    ):
+        browser = launch(playwright)
+        try:
+            stranger = browser.new_context(extra_http_headers={"X-Real-IP": STRANGER})
+            guesser = visit(stranger.new_page(), url)
+            said = try_code(guesser, "ana@example.com", "AAAA-BBBB-CCCC-DDDD")
+            assert "Too many wrong codes" in said  # the guesser is slowed
+            ana_browser = browser.new_context(extra_http_headers={"X-Real-IP": ANA})
+            ana = visit(ana_browser.new_page(), url)
+            said = try_code(ana, "ana@example.com", code)
+            assert "Too many wrong codes" not in said
+            assert "Ana Alvarez" in ana.locator("[data-testid=stSidebar]").inner_text()
+        finally:
+            browser.close()
