@@ -18,7 +18,8 @@ Three kinds of helper, shared by the pages, the exports and the services:
   override turns "Hire" into "eriH" and carries the rest of the line with it) and any isolate
   (U+2066 to U+2069) that is not closed in the same line; ``isolate`` also wraps a text that
   holds right-to-left letters in first-strong isolation (U+2068 ... U+2069), as ``<bdi>`` does
-  in HTML, so "Missing: שרה 2" does not read "Missing: 2 שרה". ``plain_markdown`` does both.
+  in HTML, so "Missing: שרה 2" does not read "Missing: 2 שרה". ``plain_markdown`` does both;
+  ``strip_bidi`` removes every direction control, for a PDF line or a spreadsheet cell.
 - **Spreadsheets.** ``formula_like`` says whether a CSV cell would start a formula once a
   spreadsheet has skipped leading whitespace and invisible characters and folded full-width forms.
 """
@@ -130,6 +131,16 @@ def isolate(text: str | None) -> str:
     if any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in text):
         return _FSI + text + _PDI
     return text
+
+
+_EVERY_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(text: str | None) -> str:
+    """``text`` without any explicit direction control (U+202A to U+202E, U+2066 to U+2069), for
+    places that cannot isolate and need not: a PDF line (its font has no glyph for them and it
+    draws characters in the order typed), a spreadsheet cell (a cell is its own paragraph)."""
+    return _EVERY_CONTROL.sub("", text or "")
 
 
 # ---------------------------------------------------------------------------------- Markdown

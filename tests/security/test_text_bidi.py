@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 
 from scoring import candidates_csv, debrief, exports, openings
-from scoring.text import isolate, neutral_bidi, plain_markdown
+from scoring.text import isolate, neutral_bidi, plain_markdown, strip_bidi
 from world import DAY, build, page_as, raw_sql, submit
 
 RLO, PDF, FSI, PDI = "\u202e", "\u202c", "\u2068", "\u2069"
@@ -70,6 +70,10 @@ def test_a_right_to_left_name_is_isolated_a_left_to_right_one_is_left_as_typed()
     assert plain_markdown(f"Missing: {INTERVIEWER} (Interview 2)") == (
         "Missing: Ana 5 :\u2060llarevO (Interview 2)"
     )
+
+
+def test_strip_bidi_leaves_no_direction_control_at_all():
+    assert strip_bidi(f"a\u202ab{RLO}c{PDF}d\u2066e{FSI}f{PDI}\u200fg") == "abcdef\u200fg"
 
 
 def test_a_name_typed_with_an_override_is_kept_without_it(tmp_path):
