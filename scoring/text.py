@@ -1,7 +1,7 @@
 """Text stays text: what a person typed is shown as they typed it, bounded in length, and never
 becomes Markdown, HTML, an image, a link or a spreadsheet formula on its way out.
 
-Three kinds of helper, shared by the pages, the exports and the services:
+Four kinds of helper, shared by the pages, the exports and the services:
 
 - **Limits.** ``NAME_MAX`` and the other constants bound every text field; ``check_length`` and
   ``check_one_line`` raise ``InvalidInput`` with a message naming the field, e.g.
