@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scoring import audit, throttle
+from scoring import audit, outbox, throttle
 from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import ROLE_TITLES, ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
@@ -148,6 +148,8 @@ def update_person(
             sets = ", ".join(f"{column} = ?" for column in changes)
             db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*changes.values(), person_id])
             audit.record(db, actor.id, "update_person", f"person:{person_id}", at, **changes)
+        if "roles" in changes:  # mail written for a role they no longer hold is withdrawn
+            outbox.recheck_mail(db, person_id, at, actor.id)
     return get_person(store, person_id)
 
 
@@ -170,6 +172,7 @@ def set_active(
         audit.record(
             db, actor.id, "activate" if active else "deactivate", f"person:{person_id}", at
         )
+        outbox.recheck_mail(db, person_id, at, actor.id)  # nothing waiting goes to who left
     return get_person(store, person_id)
 
 

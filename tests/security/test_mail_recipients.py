@@ -14,7 +14,6 @@ import pytest
 from scoring import debrief, mail, openings, outbox, people
 from scoring.cli import main
 from scoring.errors import InvalidInput
-from scoring.store import now_utc
 from world import DAY, build, page_as, session_of, submit
 
 AFTER = DAY + timedelta(hours=6)  # every session of the world has ended
@@ -35,22 +34,12 @@ def audit_entries(w, action: str) -> list:
         ).fetchall()
 
 
-def recheck(w, person) -> outbox.Rechecked:
-    """What people.set_active / people.update_person are to call in their own transaction.
-    Until they do, the tests call it right after them (the second call then finds nothing to
-    do: it is idempotent)."""
-    with w.store.write() as db:
-        return outbox.recheck_mail(db, person.id, now_utc(), w.coordinator.id)
-
-
 def deactivate(w, person) -> None:
     people.set_active(w.store, w.coordinator, person.id, False)
-    recheck(w, person)  # remove once people.set_active calls outbox.recheck_mail itself
 
 
 def set_roles(w, person, roles: list[str]) -> None:
     people.update_person(w.store, w.coordinator, person.id, roles=roles)
-    recheck(w, person)  # remove once people.update_person calls outbox.recheck_mail itself
 
 
 def decided_world(tmp_path):
@@ -225,7 +214,6 @@ def test_a_role_given_back_before_the_sender_ran_is_sent_without_a_recheck(tmp_p
 # --------------------------------------------------------------- the call people.py is to make
 
 
-@pytest.mark.xfail(strict=True, reason="people.set_active does not call recheck_mail yet")
 def test_set_active_withdraws_queued_mail_in_its_own_transaction(tmp_path):
     w = build(tmp_path / "w.sqlite")  # three invitations queued
     people.set_active(w.store, w.coordinator, w.ana.id, False)
@@ -235,7 +223,6 @@ def test_set_active_withdraws_queued_mail_in_its_own_transaction(tmp_path):
     assert entry["actor_id"] == w.coordinator.id
 
 
-@pytest.mark.xfail(strict=True, reason="people.update_person does not call recheck_mail yet")
 def test_update_person_withdraws_and_gives_back_in_its_own_transaction(tmp_path):
     w = build(tmp_path / "w.sqlite")
     people.update_person(w.store, w.coordinator, w.ana.id, roles=[])
