@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring import audit, outbox, throttle
+from scoring.emails import check_email
 from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import ROLE_TITLES, ROLES, Person, current, ensure, organisation
 from scoring.store import Store, now_utc, parse_stamp, stamp
-from scoring.text import EMAIL_MAX, NAME_MAX, check_length, check_one_line
+from scoring.text import EMAIL_MAX, check_name
 
 SESSION_IDLE = timedelta(hours=12)  # a sign-in ends after this long unused
 SESSION_ABSOLUTE = timedelta(days=7)  # and after this long in any case
@@ -62,21 +63,16 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
 
 
 def _clean_email(email: str) -> str:
-    email = check_length("email", (email or "").strip(), EMAIL_MAX)
-    if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
-        raise InvalidInput(f"email: {email!r} is not an email address")
-    return email
+    return check_email("email", email)
 
 
 def _insert_person(db, name: str, email: str, roles: list[str], at: datetime) -> int:
-    if not (name or "").strip():
-        raise InvalidInput("name: Write their name.")
-    check_one_line("name", check_length("name", name.strip(), NAME_MAX))
+    name = check_name("name", name, "Write their name.")
     if db.execute("SELECT 1 FROM people WHERE email = ? COLLATE NOCASE", [email]).fetchone():
         raise InvalidInput(f"email: {email} already belongs to someone")
     cursor = db.execute(
         "INSERT INTO people (name, email, roles, created_at) VALUES (?, ?, ?, ?)",
-        [name.strip(), email, json.dumps(roles), stamp(at)],
+        [name, email, json.dumps(roles), stamp(at)],
     )
     return cursor.lastrowid
 
@@ -137,9 +133,7 @@ def update_person(
         _row(db, person_id)
         changes = {}
         if name is not None:
-            if not name.strip():
-                raise InvalidInput("name: Write their name.")
-            changes["name"] = check_one_line("name", check_length("name", name.strip(), NAME_MAX))
+            changes["name"] = check_name("name", name, "Write their name.")
         if roles is not None:
             changes["roles"] = json.dumps(_clean_roles(roles))
         if "roles" in changes:  # new powers or fewer: every running sign-in starts again
