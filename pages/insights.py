@@ -1,6 +1,9 @@
 """Insights: do the raters agree, how are the scales used, who scores high or low, how the
-decisions were made, what the thresholds did and what predicted good hires. For the coordinator
-and hiring managers per opening; each interviewer sees their own calibration."""
+decisions were made, what the thresholds did and what predicted good hires. Hiring managers see
+every figure of their openings; a coordinator sees the figures from decisions and dates (hire
+rate, days to decision, time to submit, hires who stayed) and, in each section worked out from
+scores, a sentence saying those are for hiring managers (the service leaves them out); each
+interviewer sees their own calibration."""
 
 import streamlit as st
 
@@ -132,7 +135,11 @@ st.caption(
         if view.earlier
         else ""
     )
-    + ", each interviewer's latest scorecard as written."
+    + (
+        ", each interviewer's latest scorecard as written."
+        if view.score_figures
+        else ": their decisions and when each scorecard came in."
+    )
     + (
         f" Not counted for you: {view.withheld} candidates ({view.withheld_why})"
         if view.withheld
@@ -149,11 +156,13 @@ SECTIONS = {
     "thresholds": "Thresholds",
     "hires": "After the hire",
 }
+# Without score figures (a coordinator) the decisions are what there is to read first.
+first = "agreement" if view.score_figures else "decisions"
 section = (
     st.segmented_control(
-        "Show", list(SECTIONS), format_func=SECTIONS.get, default="agreement", key="section"
+        "Show", list(SECTIONS), format_func=SECTIONS.get, default=first, key="section"
     )
-    or "agreement"
+    or first
 )
 
 
@@ -161,7 +170,7 @@ def agreement_section() -> None:
     st.header("Do the interviewers agree?")
     lead(insights.headline(view, "agreement"))
     agreement = view.reliability
-    if agreement.empty:
+    if agreement.empty or not view.score_figures:
         return
     rewrite = agreement[agreement["rewrite"]]  # only criteria with enough paired candidates
     if not rewrite.empty:
@@ -234,6 +243,8 @@ def agreement_section() -> None:
 def scales_section() -> None:
     st.header("How the scales are used")
     lead(insights.headline(view, "scales"))
+    if not view.score_figures:
+        return
     summary = view.overall_summary
     if summary.get("scores"):
         overall = view.overall_points.assign(
@@ -292,7 +303,7 @@ def calibration_section() -> None:
     st.header("Interviewer calibration")
     lead(insights.headline(view, "calibration"))
     people_rows = view.calibration
-    if people_rows.empty:
+    if people_rows.empty or not view.score_figures:
         return
     st.altair_chart(
         insights.interval_chart(
@@ -327,51 +338,40 @@ def decisions_section() -> None:
     st.header("How the decisions were made")
     lead(insights.headline(view, "decisions"))
     process = view.process
-    if process.empty:
+    panel = "changed" in process  # the panel's columns come with the score figures
+    if not process.empty:
+        st.altair_chart(
+            insights.interval_chart(
+                insights.process_shares(process),
+                label="name",
+                title="Share of decided candidates",
+                domain=(0.0, 1.0),
+                rules=[],
+            ),
+            width="stretch",
+        )
+        with how("decisions"):
+            st.markdown(
+                f"Over {view.decided:,} decided candidates, per opening and its strategy. Days"
+                " run from the end of the last interview to the first decision."
+                + (
+                    " **At the opening of the debrief** is the engine's outcome frozen then"
+                    ' (under "hiring manager decides", the panel\'s lean); **discussion changed'
+                    " the outcome** when the decision in force went the other way. **Against the"
+                    " panel** compares the decision with the panel's majority at the time."
+                    " **Forcing would flip** reruns the strategy with extreme-score forcing"
+                    " switched the other way, on the same scorecards."
+                    if panel
+                    else ""
+                )
+                + " Shares carry a 95% interval (Wilson); below"
+                f" {limits['decisions']} decisions they are *provisional*."
+            )
+            table([process_row(r, panel) for r in process.to_dict("records")])
+        downloads("decision_process", stem, fresh)
+    submission_part()
+    if not view.score_figures or process.empty:
         return
-    st.altair_chart(
-        insights.interval_chart(
-            insights.process_shares(process),
-            label="name",
-            title="Share of decided candidates",
-            domain=(0.0, 1.0),
-            rules=[],
-        ),
-        width="stretch",
-    )
-    with how("decisions"):
-        st.markdown(
-            f"Over {view.decided:,} decided candidates, per opening and its strategy. **At the"
-            " opening of the debrief** is the engine's outcome frozen then (under \"hiring"
-            " manager decides\", the panel's lean); **discussion changed the outcome** when the"
-            " decision in force went the other way. **Against the panel** compares the decision"
-            " with the panel's majority at the time. **Forcing would flip** reruns the strategy"
-            " with extreme-score forcing switched the other way, on the same scorecards. Days"
-            " run from the end of the last interview to the first decision. Shares carry a 95%"
-            f" interval (Wilson); below {limits['decisions']} decisions they are *provisional*."
-        )
-        table(
-            [
-                {
-                    "opening": r["opening"],
-                    "strategy": STRATEGY_LABELS[r["strategy"]],
-                    "decided": r["decided"],
-                    "hires": counted(r, "hires"),
-                    "discussion changed": counted(r, "changed")
-                    + f": {r['changed_to_hire']} to hire, {r['changed_to_no_hire']} to no hire",
-                    "undecided at opening, settled": r["settled"],
-                    "against the panel": counted(r, "against_panel"),
-                    "forcing would flip": counted(r, "forcing_flips")
-                    if r["forcing_n"]
-                    else "— (committee votes not shown to you)",
-                    "days to decision": f"{number(r['days_median'], 1)}"
-                    f" (quartiles {number(r['days_p25'], 1)} to {number(r['days_p75'], 1)})",
-                    "data": data_flag(r["provisional"]),
-                }
-                for r in process.to_dict("records")
-            ]
-        )
-    downloads("decision_process", stem, fresh)
     st.subheader("The what-if across history")
     st.markdown(
         "Each strategy that could decide the opening, run on the same panels with the"
@@ -398,11 +398,68 @@ def decisions_section() -> None:
     downloads("what_if", stem, fresh)
 
 
+def process_row(r: dict, panel: bool) -> dict:
+    """One opening's decision process in words; the panel's columns only with `panel`."""
+    row = {
+        "opening": r["opening"],
+        "strategy": STRATEGY_LABELS[r["strategy"]],
+        "decided": r["decided"],
+        "hires": counted(r, "hires"),
+    }
+    if panel:
+        blank = r["changed"] != r["changed"]  # an opening whose scores are not shown
+        row |= {
+            "discussion changed": "—"
+            if blank
+            else counted(r, "changed")
+            + f": {r['changed_to_hire']} to hire, {r['changed_to_no_hire']} to no hire",
+            "undecided at opening, settled": "—" if blank else r["settled"],
+            "against the panel": "—" if blank else counted(r, "against_panel"),
+            "forcing would flip": "—"
+            if blank
+            else counted(r, "forcing_flips")
+            if r["forcing_n"]
+            else "— (committee votes not shown to you)",
+        }
+    return row | {
+        "days to decision": f"{number(r['days_median'], 1)}"
+        f" (quartiles {number(r['days_p25'], 1)} to {number(r['days_p75'], 1)})",
+        "data": data_flag(r["provisional"]),
+    }
+
+
+def submission_part() -> None:
+    """How soon scorecards came in, per opening (dates only: no row per interviewer)."""
+    st.subheader("Time to submit")
+    if view.submission.empty:
+        st.caption("No scorecard counts here yet.")
+        return
+    st.caption(
+        "From the end of each session to its scorecard's first submission, per opening; late"
+        " is later than the opening's overdue threshold. Below"
+        f" {limits['distribution']} scorecards the figures are *provisional*."
+    )
+    table(
+        [
+            {
+                "opening": r["opening"],
+                "scorecards": r["scorecards"],
+                "median hours to submit": f"{number(r['median_hours'], 1)}"
+                f" (quartiles {number(r['hours_p25'], 1)} to {number(r['hours_p75'], 1)})",
+                "late": counted(r, "late"),
+                "data": data_flag(r["provisional"]),
+            }
+            for r in view.submission.to_dict("records")
+        ]
+    )
+    downloads("submission", stem, fresh)
+
+
 def thresholds_section() -> None:
     st.header("Thresholds against the history")
     lead(insights.headline(view, "thresholds"))
     sweep = view.bar_sweep
-    if sweep.empty:
+    if sweep.empty or not view.score_figures:
         return
     bars = [
         (o.strategy.bar, f"{o.title}: its bar")

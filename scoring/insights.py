@@ -11,9 +11,15 @@ interval, on raw scores.
   co-interviewers on the same candidates, shrunk toward zero for small n), spread, extremes, time
   to submit, late rate and corrections after the reveal.
 
-Who sees what is the permission table's (`see_insights`, `see_own_calibration`,
-`count_in_insights`; for one's own calibration `see_scores`): a candidate counts only where the
-viewer may, so a person with an unsubmitted seat on a candidate never sees a figure that
+Who sees what is the permission table's. Process figures (`see_insights`, counting where
+`count_in_insights` allows: the decision process's hire rate and days to decision, time to
+submit per opening) are worked out from decisions and dates alone, by queries that read no
+score. Score figures (`see_score_figures`: every table in `SCORE_TABLES` and the decision
+process's panel columns) are the opening's hiring manager's only, over the candidates whose
+scores they may read (`count_in_score_figures`): a coordinator never gets one, since an
+aggregate over a small or changing set of scorecards is a score (subtract two readings and the
+newest scores come out). One's own calibration (`see_own_calibration`) counts a candidate where
+`see_scores` allows. A person with an unsubmitted seat on a candidate never sees a figure that
 includes them. The statistics are pure functions over pandas frames; only `opening_insights`
 and `own_calibration` touch the store, with a few set-based queries over the openings in scope.
 """
@@ -612,38 +618,116 @@ def _share_columns(prefix: str, k: int, n: int) -> dict:
     }
 
 
+# The decision process's figures worked out from the panel's outcome (at the debrief's
+# opening, by the majority, under forcing): score figures, present only for a viewer who may
+# see them (`see_score_figures`).
+PANEL_COLUMNS = ("changed", "settled", "against_panel", "forcing_flips")
+
+
 def decision_process(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per opening and strategy, over its decided candidates: hire rate; how often the decision
-    went against the outcome at the debrief's opening (and which way), settled an undecided
-    one, went against the panel's majority; how often forcing would have flipped the outcome;
-    days from the last interview to the first decision (median and quartiles). Shares carry
-    Wilson 95% intervals; provisional below `MIN_DECISIONS` decisions."""
+    """Per opening and strategy, over its decided candidates (`rows`: one per candidate, with
+    opening_id, opening, strategy, final and days): hire rate and days from the last interview
+    to the first decision (median and quartiles), from decisions and dates alone. Where `rows`
+    also carry the panel's columns (`_process_rows`: changed, settled, against_panel,
+    forcing_flips; blank for a candidate whose scores the viewer may not see), how often the
+    decision went against the outcome at the debrief's opening (and which way), settled an
+    undecided one, went against the panel's majority, and how often forcing would have flipped
+    the outcome, over the candidates that have them. Shares carry Wilson 95% intervals;
+    provisional below `MIN_DECISIONS` decisions."""
     columns = ["opening_id", "opening", "strategy", "decided"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
+    panel = "changed" in rows.columns
     out = []
     for (opening_id, opening, strategy), group in rows.groupby(
         ["opening_id", "opening", "strategy"], sort=True
     ):
         n = len(group)
-        flips = group["forcing_flips"].dropna()
         days = group["days"]
         row = {"opening_id": int(opening_id), "opening": opening, "strategy": strategy}
         row["decided"] = n
         row |= _share_columns("hires", int((group["final"] == "hire").sum()), n)
-        row |= _share_columns("changed", int(group["changed"].sum()), n)
-        row["changed_to_hire"] = int((group["changed"] & (group["final"] == "hire")).sum())
-        row["changed_to_no_hire"] = int((group["changed"] & (group["final"] == "no_hire")).sum())
-        row["settled"] = int(group["settled"].sum())
-        row |= _share_columns("against_panel", int(group["against_panel"].sum()), n)
-        row |= _share_columns("forcing_flips", int(flips.astype(bool).sum()), len(flips))
-        row["forcing_n"] = len(flips)
+        if panel:
+            row |= _panel_columns(group[group["changed"].notna()])
         row["days_median"] = float(days.median())
         row["days_p25"] = float(days.quantile(0.25))
         row["days_p75"] = float(days.quantile(0.75))
         row["provisional"] = n < MIN_DECISIONS
         out.append(row)
     return pd.DataFrame(out)
+
+
+def _panel_columns(group: pd.DataFrame) -> dict:
+    """The decision process's columns from the panel's outcome, over `group` (the decided
+    candidates whose scores the viewer may see; blank when there are none)."""
+    n = len(group)
+    if not n:  # the same columns, in the same order, blank
+
+        def blank(prefix: str) -> dict:
+            return {f"{prefix}{end}": math.nan for end in ("", "_share", "_low", "_high")}
+
+        return (
+            blank("changed")
+            | {"changed_to_hire": math.nan, "changed_to_no_hire": math.nan, "settled": math.nan}
+            | blank("against_panel")
+            | blank("forcing_flips")
+            | {"forcing_n": 0}
+        )
+    changed = group["changed"].astype(bool)
+    final = group["final"]
+    flips = group["forcing_flips"].dropna()
+    row = _share_columns("changed", int(changed.sum()), n)
+    row["changed_to_hire"] = int((changed & (final == "hire")).sum())
+    row["changed_to_no_hire"] = int((changed & (final == "no_hire")).sum())
+    row["settled"] = int(group["settled"].astype(bool).sum())
+    row |= _share_columns("against_panel", int(group["against_panel"].astype(bool).sum()), n)
+    row |= _share_columns("forcing_flips", int(flips.astype(bool).sum()), len(flips))
+    row["forcing_n"] = len(flips)
+    return row
+
+
+SUBMISSION_COLUMNS = [
+    "opening_id",
+    "opening",
+    "scorecards",
+    "median_hours",
+    "hours_p25",
+    "hours_p75",
+    "late",
+    "late_share",
+    "late_low",
+    "late_high",
+    "provisional",
+]
+
+
+def submission(cards: pd.DataFrame, titles: dict[int, str]) -> pd.DataFrame:
+    """Per opening, from dates alone (`cards`: one row per latest scorecard with opening_id,
+    ends_at, first_at, overdue_hours; no score): how many scorecards, the median hours from the
+    end of the session to the first submission with its quartiles, and how many came in later
+    than the opening's overdue threshold, with a Wilson 95% interval; provisional below
+    `MIN_SCORES_DISTRIBUTION` scorecards. No row per interviewer: that is a score figure's
+    (`calibration`)."""
+    if cards.empty:
+        return pd.DataFrame(columns=SUBMISSION_COLUMNS)
+    ends = pd.to_datetime(cards["ends_at"], utc=True, format="ISO8601")
+    first = pd.to_datetime(cards["first_at"], utc=True, format="ISO8601")
+    hours = (first - ends).dt.total_seconds() / 3600
+    late = hours > cards["overdue_hours"]
+    rows = []
+    for opening_id, group in hours.groupby(cards["opening_id"], sort=True):
+        n = len(group)
+        row = {"opening_id": int(opening_id), "opening": titles.get(int(opening_id), "")}
+        row |= {
+            "scorecards": n,
+            "median_hours": float(group.median()),
+            "hours_p25": float(group.quantile(0.25)),
+            "hours_p75": float(group.quantile(0.75)),
+        }
+        row |= _share_columns("late", int(late[group.index].sum()), n)
+        row["provisional"] = n < MIN_SCORES_DISTRIBUTION
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
 
 
 def what_if(rows: pd.DataFrame) -> pd.DataFrame:
@@ -772,10 +856,10 @@ class Insights:
     left out for them, and the tables."""
 
     scope: str
-    candidates: int  # candidates whose scores count here
+    candidates: int  # candidates who count here (with a scorecard in)
     withheld: int  # candidates in the window left out for this person (why: `withheld_why`)
     withheld_why: str
-    counted_ids: frozenset[int]
+    counted_ids: frozenset[int]  # the candidates behind the process figures
     reliability: pd.DataFrame
     point_use: pd.DataFrame
     criterion_use: pd.DataFrame
@@ -786,9 +870,16 @@ class Insights:
     what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
     bar_sweep: pd.DataFrame = field(default_factory=pd.DataFrame)
     thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
+    submission: pd.DataFrame = field(default_factory=pd.DataFrame)
     decided: int = 0  # decided candidates behind the decision-process figures
     earlier: bool = False  # candidates whose debrief opened before the window are left out
     own: bool = False  # only the person's own calibration row
+    # Score figures (`SCORE_TABLES`, the panel's columns of the decision process) are worked
+    # out only where the person may see them (`see_score_figures`): otherwise those tables are
+    # empty and `scores_withheld_why` says why, in words.
+    score_figures: bool = True
+    scores_withheld_why: str = ""
+    score_ids: frozenset[int] = frozenset()  # the candidates behind the score figures
     minimums: dict = field(
         default_factory=lambda: {
             "reliability": MIN_CANDIDATES_RELIABILITY,
@@ -821,6 +912,7 @@ class Insights:
             "overall_summary": summary,
             "calibration": self.calibration,
             "decision_process": self.process,
+            "submission": self.submission,
             "what_if": self.what_if,
             "bar_sweep": self.bar_sweep,
             "thresholds": self.thresholds,
@@ -867,6 +959,29 @@ _SCORES = (
     JOIN candidates c ON c.id = i.candidate_id
 """
 )
+# What the process figures read of each latest scorecard: its candidate and the dates, never
+# a score (a coordinator's insights are worked out from this and the decisions alone).
+_SUBMISSIONS = (
+    _LATEST
+    + """
+    SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at, l.first_at,
+           o.overdue_hours
+    FROM latest l
+    JOIN assignments a ON a.id = l.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id
+    JOIN openings o ON o.id = c.opening_id
+    ORDER BY c.id, i.position, a.id
+"""
+)
+_SUBMISSION_COLUMNS = [
+    "candidate_id",
+    "opening_id",
+    "session_id",
+    "ends_at",
+    "first_at",
+    "overdue_hours",
+]
 _CARD_COLUMNS = [
     "candidate_id",
     "opening_id",
@@ -908,6 +1023,13 @@ def latest_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.Da
     return cards, scores
 
 
+def submissions(db, candidate_ids: list[int]) -> pd.DataFrame:
+    """When each latest scorecard of these candidates came in, against when its session ended
+    (one set-based query that reads no score)."""
+    rows = db.execute(_SUBMISSIONS.format(where=f"c.id IN {IDS}"), [json.dumps(candidate_ids)])
+    return pd.DataFrame([tuple(r) for r in rows], columns=_SUBMISSION_COLUMNS)
+
+
 def _rubrics(db, hashes: Iterable[str]) -> dict[str, Rubric]:
     return {h: rubric_snapshot(db, h) for h in set(hashes)}
 
@@ -922,6 +1044,16 @@ def may_see_own_calibration(store: Store, actor: Person) -> bool:
     """May the actor see how they score compared with their co-interviewers?"""
     with store.read() as db:
         return may(current(db, actor), "see_own_calibration", Organisation())
+
+
+def may_see_score_figures(store: Store, actor: Person, opening_ids: Iterable[int]) -> bool:
+    """Does the actor see figures worked out from scores for at least one of these openings
+    (`see_score_figures`: the opening's hiring manager, never a coordinator as such)?"""
+    with store.read() as db:
+        actor = current(db, actor)
+        return any(
+            may(actor, "see_score_figures", opening_facts(db, int(o), actor)) for o in opening_ids
+        )
 
 
 # What one person may see of some openings is a pure function of the database and its history,
@@ -955,22 +1087,35 @@ def _kept(store: Store, db, actor: Person, what: tuple, work: Callable[[], Insig
 
 def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
     """Every figure for the given openings, as the actor may see them, over the latest `WINDOW`
-    candidates whose debrief opened: NotAllowed unless they may see each opening's insights; a
-    candidate counts only where `count_in_insights` allows (never where the actor still has an
-    unsubmitted seat); committee votes are used only where `see_votes` allows."""
+    candidates whose debrief opened: NotAllowed unless they may see each opening's insights.
+    Process figures (decisions and dates) count a candidate where `count_in_insights` allows
+    (never where the actor still has an unsubmitted seat); score figures are worked out only
+    for the openings whose `see_score_figures` the actor has (a coordinator: none), over the
+    candidates `count_in_score_figures` allows (those whose scores the actor may read), with
+    committee votes only where `see_votes` allows."""
     with store.read() as db:
         actor = current(db, actor)
+        facts = {}
         for opening_id in opening_ids:
-            ensure(actor, "see_insights", opening_facts(db, opening_id, actor))
+            facts[opening_id] = opening_facts(db, opening_id, actor)
+            ensure(actor, "see_insights", facts[opening_id])
+        scored = sorted({o for o, f in facts.items() if may(actor, "see_score_figures", f)})
+        refused = [why_not(actor, "see_score_figures", f) for f in facts.values()]
+        why = "" if scored or not refused else refused[0] or ""
         scope = f"opening:{','.join(map(str, opening_ids))}"
         if not opening_ids:
-            return _figures(scope, *_empty(), rubrics={}, panels=[], openings={})
+            return _figures(scope, *_nothing(), rubrics={}, panels=[], openings={}, scored=[])
         what = ("openings", *sorted(set(opening_ids)))
-        return _kept(store, db, actor, what, lambda: _gather(db, actor, opening_ids, scope))
+        return _kept(
+            store, db, actor, what, lambda: _gather(db, actor, opening_ids, scored, why, scope)
+        )
 
 
-def _gather(db, actor: Person, opening_ids: list[int], scope: str) -> Insights:
-    """The window, who counts in it for the actor, and the figures over them."""
+def _gather(
+    db, actor: Person, opening_ids: list[int], scored: list[int], why: str, scope: str
+) -> Insights:
+    """The window, who counts in it for the actor (for process and for score figures), and the
+    figures over them."""
     window = [
         r[0]
         for r in db.execute(
@@ -985,28 +1130,87 @@ def _gather(db, actor: Person, opening_ids: list[int], scope: str) -> Insights:
     facts = candidates_facts(db, window)
     refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
     counted = sorted(c for c, why in refusals.items() if why is None)
-    votes_seen = tuple(c for c in counted if may(actor, "see_votes", facts[c]))
+    score_ids = [c for c in counted if may(actor, "count_in_score_figures", facts[c])]
+    votes_seen = {c for c in score_ids if may(actor, "see_votes", facts[c])}
     withheld = [why for why in refusals.values() if why is not None]
-    figures = _compute(db, opening_ids, counted, votes_seen, scope)
-    return replace(figures, withheld=len(withheld), withheld_why=_why(withheld), earlier=earlier)
+    figures = _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope)
+    return replace(
+        figures,
+        withheld=len(withheld),
+        withheld_why=_why(withheld),
+        earlier=earlier,
+        scores_withheld_why=why,
+    )
 
 
 def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(columns=_CARD_COLUMNS), pd.DataFrame(columns=_SCORE_COLUMNS)
 
 
-def _compute(db, opening_ids, counted, votes_seen, scope) -> Insights:
-    counted_json = json.dumps(counted)
-    cards, scores = latest_scorecards(db, f"c.id IN {IDS}", [counted_json])
-    rubrics = _rubrics(db, set(scores["rubric_hash"]) | set(cards["rubric_hash"]))
-    openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
-    panels = _panels(db, counted, set(votes_seen), cards, scores, rubrics, openings)
-    return _figures(scope, cards, scores, rubrics=rubrics, panels=panels, openings=openings)
+def _nothing() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """No submissions, no decided candidate, no scorecard, no score."""
+    return pd.DataFrame(columns=_SUBMISSION_COLUMNS), pd.DataFrame(columns=DECIDED), *_empty()
 
 
-def _panels(db, counted, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
-    """The decided candidates among those counted, as engine input: a few set-based queries."""
+def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> Insights:
+    """The process figures over `counted` from dates and decisions alone; the score figures
+    over `score_ids` only (none read at all when there are none)."""
+    dated = submissions(db, counted)
     decisions = {c: made for c, made in decision_records(db, counted).items() if made}
+    openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
+    decided = _decided(dated, decisions, openings)
+    cards, scores = (
+        latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(score_ids)]) if score_ids else _empty()
+    )
+    rubrics = _rubrics(db, set(scores["rubric_hash"]) | set(cards["rubric_hash"]))
+    judged = {c: decisions[c] for c in score_ids if c in decisions}
+    panels = _panels(db, judged, votes_seen, cards, scores, rubrics, openings)
+    return _figures(
+        scope,
+        dated,
+        decided,
+        cards,
+        scores,
+        rubrics=rubrics,
+        panels=panels,
+        openings=openings,
+        scored=scored,
+    )
+
+
+DECIDED = ["candidate_id", "opening_id", "opening", "strategy", "final", "days"]
+
+
+def _decided(dated: pd.DataFrame, decisions: dict, openings: dict[int, Opening]) -> pd.DataFrame:
+    """One row per decided candidate with a scorecard in, from dates and decisions alone: the
+    opening, its strategy, the decision in force and the days from the end of the last scored
+    session to the first decision."""
+    if dated.empty or not decisions:
+        return pd.DataFrame(columns=DECIDED)
+    ended = dated.groupby("candidate_id")["ends_at"].max()
+    opening_of = dated.groupby("candidate_id")["opening_id"].first()
+    rows = []
+    for candidate_id, made in sorted(decisions.items()):
+        if candidate_id not in ended.index:
+            continue
+        opening = openings[int(opening_of[candidate_id])]
+        days = (made[0].decided_at - parse_stamp(ended[candidate_id])).total_seconds() / 86400
+        rows.append(
+            {
+                "candidate_id": candidate_id,
+                "opening_id": opening.id,
+                "opening": opening.title,
+                "strategy": opening.strategy.kind,
+                "final": made[-1].outcome,
+                "days": days,
+            }
+        )
+    return pd.DataFrame(rows, columns=DECIDED)
+
+
+def _panels(db, decisions, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
+    """The candidates of `decisions` (decided, their scores counted for the viewer) as engine
+    input: a few set-based queries."""
     if not decisions:
         return []
     decided_json = json.dumps(sorted(decisions))
@@ -1133,26 +1337,42 @@ def _why(refusals: list[str]) -> str:
     return pd.Series(refusals).value_counts().index[0]
 
 
-def _figures(scope, cards, scores, *, rubrics, panels, openings) -> Insights:
-    points, summary = overall_use(cards)
+def _figures(
+    scope, dated, decided, cards, scores, *, rubrics, panels, openings, scored
+) -> Insights:
+    """Every table: the process ones from `dated` and `decided`, the score ones from `cards`,
+    `scores` and `panels` (empty for a viewer without score figures: `scored` is the openings
+    whose score figures they may see)."""
     rows = _process_rows(panels)
+    process_rows = decided
+    if scored and not decided.empty:
+        # the panel's columns for the candidates whose scores count; blank for the others
+        panel = pd.DataFrame(
+            rows[["candidate_id", *PANEL_COLUMNS]] if len(rows) else None,
+            columns=["candidate_id", *PANEL_COLUMNS],
+        )
+        process_rows = decided.merge(panel, on="candidate_id", how="left")
+    points, summary = overall_use(cards)
     return Insights(
         scope=scope,
-        candidates=int(cards["candidate_id"].nunique()),
+        candidates=int(dated["candidate_id"].nunique()),
         withheld=0,
         withheld_why="",
-        counted_ids=frozenset(int(c) for c in cards["candidate_id"]),
+        counted_ids=frozenset(int(c) for c in dated["candidate_id"]),
         reliability=reliability(scores, rubrics),
         point_use=point_use(scores, rubrics),
         criterion_use=criterion_use(scores, rubrics),
         overall_points=points,
-        overall_summary=summary,
+        overall_summary=summary if scored else {},
         calibration=calibration(cards),
-        process=decision_process(rows),
+        process=decision_process(process_rows),
         what_if=what_if(rows),
         bar_sweep=bar_sweep(rows),
-        thresholds=opening_thresholds(rows, openings),
-        decided=len(rows),
+        thresholds=opening_thresholds(rows, {o: openings[o] for o in scored}),
+        submission=submission(dated, {o: opening.title for o, opening in openings.items()}),
+        decided=len(decided),
+        score_figures=bool(scored),
+        score_ids=frozenset(int(c) for c in cards["candidate_id"]),
     )
 
 
@@ -1295,11 +1515,37 @@ def _own_sentence(rows: pd.DataFrame) -> str:
 def _decisions_sentence(process: pd.DataFrame, decided: int) -> str:
     if decided < MIN_DECISIONS:
         return _not_enough("decisions", "judge how they were made", decided, MIN_DECISIONS)
-    hires, changed, against = (int(process[c].sum()) for c in ("hires", "changed", "against_panel"))
+    hires = int(process["hires"].sum())
+    sentence = f"Of {decided} decisions, {hires} {'was' if hires == 1 else 'were'} to hire"
+    if "changed" not in process or process["changed"].isna().all():
+        # decisions and dates only (no score figures): how long they took instead
+        days = float(process["days_median"].median())
+        took = "one day" if round(days, 1) == 1 else f"{days:.1f} days"
+        return f"{sentence}; the median time from the last interview to a decision was {took}."
+    changed, against = (int(process[c].sum()) for c in ("changed", "against_panel"))
     return (
-        f"Of {decided} decisions, {hires} {'was' if hires == 1 else 'were'} to hire; the"
-        f" discussion changed the panel's outcome {_count(changed, 'time', 'times')} and"
+        f"{sentence}; the discussion changed the panel's outcome"
+        f" {_count(changed, 'time', 'times')} and"
         f" {_count(against, 'decision', 'decisions')} went against the panel's majority."
+    )
+
+
+# What a section says to someone who sees the opening's insights but not its score figures (a
+# coordinator): one plain sentence, not an error.
+SCORE_SECTIONS = {
+    "agreement": "how well interviewers agree",
+    "scales": "how the scales are used",
+    "calibration": "who scores higher or lower than their co-interviewers",
+    "thresholds": "what a bar, a veto or a greenlight would have done",
+    "hires": "whether the interview predicted how hires do",
+}
+
+
+def for_managers(section: str) -> str:
+    """The sentence a score section opens with for someone without its score figures."""
+    return (
+        f"Score figures are for hiring managers: {SCORE_SECTIONS[section]} is worked out from"
+        " the scores."
     )
 
 
@@ -1332,14 +1578,28 @@ def _thresholds_sentence(sweep: pd.DataFrame, used: pd.DataFrame) -> str:
     return "Over past decisions, " + "; ".join(parts) + "."
 
 
-def hires_headline(correlations: pd.DataFrame, retention: pd.DataFrame) -> str:
+def hires_headline(
+    correlations: pd.DataFrame, retention: pd.DataFrame, *, scores: bool = True
+) -> str:
     """The sentence that opens "After the hire", from `scoring.outcomes`' tables
     (`outcome_correlations`, `retention`): below `MIN_HIRES` hires with a recorded outcome,
     how many of how many needed; from it on, whether the panel's overall recommendation went
-    with the later rating (only where its interval excludes no relation) and how many stayed."""
+    with the later rating (only where its interval excludes no relation) and how many stayed.
+    Without score figures (`scores` False: a coordinator), that they are for hiring managers,
+    and from the minimum on how many stayed."""
     from scoring.outcomes import OVERALL
 
     n = int(retention["n"].max()) if len(retention) else 0
+    if not scores:
+        sentence = for_managers("hires")[:-1]
+        stayed = retention[retention["n"] >= MIN_HIRES].sort_values("months")
+        if len(stayed):
+            s = stayed.iloc[-1]
+            sentence += (
+                f"; of {int(s['n'])} hires with a recorded outcome, {s['share']:.0%} still work"
+                f" here at {int(s['months'])} months"
+            )
+        return sentence + "."
     if n < MIN_HIRES:
         return _not_enough(
             "hires with a recorded outcome",
@@ -1389,7 +1649,14 @@ def headline(
     of the N needed." and no advice; from it on, what the figures say in words. On one's own
     calibration (`view.own`), "calibration" speaks to the person. "hires" reads the outcome
     tables of `scoring.outcomes` (`outcome_correlations`, `retention`). Names in the sentence
-    are people's and rubrics' words: render it as plain text."""
+    are people's and rubrics' words: render it as plain text. Someone without the score
+    figures (`view.score_figures` False: a coordinator) reads, in a score section, that score
+    figures are for hiring managers (`for_managers`), and in "decisions" the hire rate and the
+    days to decision."""
+    if section not in SECTIONS:
+        raise ValueError(f"section must be one of {', '.join(SECTIONS)}")
+    if not view.score_figures and section in SCORE_SECTIONS and section != "hires":
+        return for_managers(section)
     if section == "agreement":
         return _agreement_sentence(view.reliability)
     if section == "scales":
@@ -1407,8 +1674,9 @@ def headline(
         return hires_headline(
             empty if correlations is None else correlations,
             pd.DataFrame(columns=["months", "n"]) if retention is None else retention,
+            scores=view.score_figures,
         )
-    raise ValueError(f"section must be one of {', '.join(SECTIONS)}")
+    raise AssertionError(section)  # pragma: no cover - every section is answered above
 
 
 def headlines(store: Store, actor: Person, opening_ids: list[int]) -> dict[str, str]:
@@ -1606,7 +1874,8 @@ def process_shares(process: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in process.to_dict("records"):
         for name, words in PROCESS_SHARES.items():
-            if r[f"{name}_share"] == r[f"{name}_share"]:
+            # a share that is not there (no score figures) or blank (none to work it out from)
+            if r.get(f"{name}_share", math.nan) == r.get(f"{name}_share", math.nan):
                 n = r["forcing_n"] if name == "forcing_flips" else r["decided"]
                 rows.append(
                     {
@@ -1686,9 +1955,11 @@ def table_rows(frame: pd.DataFrame) -> list[dict]:
 
 
 def document(view: Insights, extra: dict[str, pd.DataFrame] | None = None) -> dict:
-    """Every figure as one JSON-ready object: the scope, its n's and minimums, then each table as
-    a list of rows. Reliability rows are objects with `criterion_id`, `alpha`, `interval`
-    (`low`, `high`, `level`), `chance_interval` and `n` (paired candidates)."""
+    """Every figure as one JSON-ready object: the scope, its n's and minimums, whether score
+    figures are included (`score_figures`; when not, `scores_withheld_why` says why and every
+    score table is an empty list), then each table as a list of rows. Reliability rows are
+    objects with `criterion_id`, `alpha`, `interval` (`low`, `high`, `level`),
+    `chance_interval` and `n` (paired candidates)."""
     reliability_rows = [
         {
             "rubric": r["rubric"],
@@ -1716,9 +1987,28 @@ def document(view: Insights, extra: dict[str, pd.DataFrame] | None = None) -> di
         "withheld": view.withheld,
         "withheld_why": view.withheld_why,
         "earlier_left_out": view.earlier,
+        "score_figures": view.score_figures,
+        "scores_withheld_why": view.scores_withheld_why,
+        "score_candidates": len(view.score_ids),
         "minimums": view.minimums,
         **tables,
     }
+
+
+SCORE_TABLES = (
+    "reliability",
+    "criterion_use",
+    "point_use",
+    "overall_use",
+    "overall_summary",
+    "calibration",
+    "what_if",
+    "bar_sweep",
+    "thresholds",
+    "hire_correlations",
+)
+"""Tables worked out from scores, given only with `see_score_figures` (the decision process
+adds its panel columns under the same permission)."""
 
 
 TABLES = (
@@ -1729,6 +2019,7 @@ TABLES = (
     "overall_summary",
     "calibration",
     "decision_process",
+    "submission",
     "what_if",
     "bar_sweep",
     "thresholds",

@@ -18,7 +18,9 @@ in words for the page.
 History like decisions: outcomes are appended (a later row for the same hire and months
 supersedes; the latest counts), each with an audit entry holding a digest of the row, and
 `verify` checks both. Who may record and who may see is the permission table's
-(`record_outcome`; `see_insights` and `count_in_insights` for the figures).
+(`record_outcome`; `see_insights` and `count_in_insights` for how many hires stayed, a figure
+from decisions and outcomes; `see_score_figures` and `count_in_score_figures` for the
+correlations, which are worked out from interview scores: a coordinator never gets them).
 """
 
 from __future__ import annotations
@@ -500,7 +502,11 @@ def outcome_rows(
     with a recorded outcome (the decision in force is hire), the latest `limit` that count for
     them (`count_in_insights`: never one on which they still have an unsubmitted seat).
 
-    Returns (predictors, outcomes) as `outcome_correlations` takes them. A criterion's score is
+    Returns (predictors, outcomes) as `outcome_correlations` takes them. The predictors are
+    scores: only those of hires that count in the actor's score figures
+    (`count_in_score_figures`: the opening's hiring manager, once they may read that hire's
+    scorecards), none at all for a coordinator; the outcomes alone give `retention`. A
+    criterion's score is
     the mean raw score of the interviewers' latest scorecards (not assessed: left out); the
     overall is the mean overall recommendation as a position on the opening's scale (0 its
     lowest point, 1 its highest), so openings on different scales can be pooled. A few
@@ -525,18 +531,21 @@ def outcome_rows(
             opening_ids,
         )
         counted: list[int] = []
+        facts_of = {}
         while len(counted) < limit and (chunk := [r[0] for r in cursor.fetchmany(500)]):
             facts = candidates_facts(db, chunk)
             for candidate_id in chunk:
                 if why_not(actor, "count_in_insights", facts[candidate_id]) is None:
+                    facts_of[candidate_id] = facts[candidate_id]
                     counted.append(candidate_id)
                     if len(counted) == limit:
                         break
         cursor.close()
         if not counted:
             return _empty_rows()
+        scored = [c for c in counted if may(actor, "count_in_score_figures", facts_of[c])]
         # each interviewer's latest scorecard, as every figure of the insights reads them
-        overalls, scores = latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(counted)])
+        overalls, scores = latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(scored)])
         rubrics = {h: rubric_snapshot(db, h) for h in set(scores["rubric_hash"])}
         latest = _latest_outcomes(db, counted)
     outcomes = pd.DataFrame(

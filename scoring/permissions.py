@@ -500,13 +500,47 @@ def _export_scores(actor: Person, opening: OpeningFacts) -> str | None:
     return "Scorecards are exported only by the opening's hiring manager and committee."
 
 
+# Insights come in two kinds. Process figures are worked out from decisions and dates alone
+# (hire rate, days to decision, time to submit, hires who stayed): what a coordinator reads on
+# Decisions and Status anyway. Score figures are worked out from scores (agreement, scale use,
+# each interviewer's calibration, what discussion and forcing changed against the panel's
+# outcome, the what-if, thresholds, what predicted good hires). An aggregate over a small or
+# changing set of scorecards is a score: subtract two readings and the newest one comes out. So
+# score figures are the opening's hiring manager's alone (who sees every score of the opening
+# once its debrief is open), and a candidate counts in them only where the person may see that
+# candidate's scores (`count_in_score_figures`).
+
+
 @_action(
-    "see_insights", OpeningFacts, "The opening's insights: reliability, distributions, calibration"
+    "see_insights",
+    OpeningFacts,
+    "The opening's insights: process figures from decisions and dates (hire rate, days to"
+    " decision, time to submit, hires who stayed)",
 )
 def _see_insights(actor: Person, opening: OpeningFacts) -> str | None:
     if _coordinates(actor) or _manages(actor, opening):
         return None
     return "Only the coordinator and the opening's hiring manager see its insights."
+
+
+SCORE_FIGURES_FOR_MANAGERS = (
+    "Score figures are for hiring managers: a coordinator sees the decisions and how long they"
+    " took, never figures worked out from scores."
+)
+
+
+@_action(
+    "see_score_figures",
+    OpeningFacts,
+    "The opening's figures from scores: agreement, scale use, each interviewer's calibration,"
+    " what discussion and forcing changed, the what-if, thresholds, what predicted good hires",
+)
+def _see_score_figures(actor: Person, opening: OpeningFacts) -> str | None:
+    if _manages(actor, opening):
+        return None
+    if _coordinates(actor):
+        return SCORE_FIGURES_FOR_MANAGERS
+    return "Only the opening's hiring manager sees figures worked out from its scores."
 
 
 # ------------------------------------------------------------------------------- a candidate
@@ -646,7 +680,7 @@ def _record_outcome(actor: Person, facts: CandidateFacts) -> str | None:
 @_action(
     "count_in_insights",
     CandidateFacts,
-    "The candidate's scores count in the opening's insights shown to the person",
+    "The candidate's decision and dates count in the opening's process figures shown to the person",
 )
 def _count_in_insights(actor: Person, facts: CandidateFacts) -> str | None:
     if facts.pending(actor.id):
@@ -654,6 +688,20 @@ def _count_in_insights(actor: Person, facts: CandidateFacts) -> str | None:
     refusal = _see_insights(actor, facts.opening)
     if refusal is None and not facts.debrief_open:
         # Scores reach the hiring manager with the debrief: figures across candidates do too.
+        return "A candidate counts in the insights once their debrief is open."
+    return refusal
+
+
+@_action(
+    "count_in_score_figures",
+    CandidateFacts,
+    "The candidate's scores count in the opening's score figures shown to the person",
+)
+def _count_in_score_figures(actor: Person, facts: CandidateFacts) -> str | None:
+    # Only where the person may read this candidate's scorecards themselves: then no figure,
+    # and no difference of two figures, tells them a score they could not read.
+    refusal = _see_score_figures(actor, facts.opening) or _see_scores(actor, facts)
+    if refusal is None and not facts.debrief_open:
         return "A candidate counts in the insights once their debrief is open."
     return refusal
 

@@ -534,10 +534,15 @@ def test_enough_hires_draw_a_chart_per_months(world):
     for day, (overall, rating) in enumerate(levels, start=1):
         candidate_id = hire(w, f"Hire {day}", {"ana": (overall, {}), "bo": (overall, {})}, day=day)
         outcomes.record_outcome(w.store, w.manager, candidate_id, 6, rating, True, now=LATER)
-    at = page(w, w.coordinator)
+    # the link with interview scores is a score figure: the coordinator reads how many stayed
+    theirs = page(w, w.coordinator)
+    assert not theirs.get("vega_lite_chart") and not theirs.dataframe
+    assert theirs.markdown[0].value.startswith("**Score figures are for hiring managers")
+    assert any("100% still work here" in m.value for m in theirs.markdown)
+    at = page(w, w.manager)
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1  # the 6-month ratings; none at 12 months yet
-    cells = at.dataframe[0].value
+    cells = next(t.value for t in at.dataframe if "criterion" in t.value.columns)
     overall = cells[cells["criterion"] == "Overall recommendation"].iloc[0]
     assert overall["n hires"] == 5 and overall["data"] == "provisional"
     # overall 1..5 (r does not change with the position's scaling) against ratings 2 3 3 4 5:

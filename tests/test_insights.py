@@ -181,6 +181,12 @@ def test_the_table_counts_a_candidate_only_for_those_not_blind_to_them():
     assert why_not(MANAGER, "count_in_insights", facts(pending=False, debrief_open=False))
     assert why_not(COORDINATOR, "count_in_insights", facts(pending=False)) is None
     assert why_not(INTERVIEWER, "count_in_insights", facts(pending=False)) is not None
+    # scores count only for the opening's hiring manager, and only where they may read them
+    assert why_not(MANAGER, "count_in_score_figures", facts(pending=False)) is None
+    assert why_not(MANAGER, "count_in_score_figures", facts(pending=True)) is not None
+    assert why_not(MANAGER, "count_in_score_figures", facts(pending=False, debrief_open=False))
+    assert why_not(COORDINATOR, "count_in_score_figures", facts(pending=False)) is not None
+    assert why_not(INTERVIEWER, "count_in_score_figures", facts(pending=False)) is not None
     assert why_not(INTERVIEWER, "see_own_calibration", insights.Organisation()) is None
     assert why_not(COORDINATOR, "see_own_calibration", insights.Organisation()) is not None
 
@@ -255,10 +261,18 @@ def test_a_hiring_manager_sees_their_openings_only_and_a_coordinator_all(demo):
         assert own and own < every
         with pytest.raises(NotAllowed):
             insights.opening_insights(store, manager, sorted(every - own))
+    # a coordinator: figures from decisions and dates, none worked out from scores
     view = insights.opening_insights(store, coordinator, sorted(every))
-    assert view.candidates > 0 and not view.reliability.empty
-    assert view.reliability["provisional"].all()  # the demo has a handful of pairs
-    assert set(view.reliability["chance"]) == {0.0}
+    assert view.candidates > 0 and not view.submission.empty and not view.score_figures
+    assert view.reliability.empty and view.calibration.empty and view.overall_points.empty
+    assert "hires" in view.process and "changed" not in view.process
+    # the hiring manager of the opening with pairs keeps the score figures
+    manager = people["daniel.okafor@example.com"]
+    own = sorted(o.id for o in insights.insight_openings(store, manager))
+    mine = insights.opening_insights(store, manager, own)
+    assert mine.score_figures and mine.candidates > 0 and not mine.reliability.empty
+    assert mine.reliability["provisional"].all()  # the demo has a handful of pairs
+    assert set(mine.reliability["chance"]) == {0.0}
 
 
 # ------------------------------------------------------------------------------ the page
@@ -286,9 +300,9 @@ SECTION_HEADERS = {
 }
 
 
-@pytest.mark.parametrize("email", ["priya.raman@example.com", "daniel.okafor@example.com"])
-def test_the_page_for_a_coordinator_and_a_hiring_manager(demo, monkeypatch, email):
+def test_the_page_for_a_hiring_manager(demo, monkeypatch):
     store, people, _ = demo
+    email = "daniel.okafor@example.com"
     at = run_page(store, people[email], monkeypatch)
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
@@ -304,6 +318,36 @@ def test_the_page_for_a_coordinator_and_a_hiring_manager(demo, monkeypatch, emai
         mine = "How you score compared with your co-interviewers" in shown
         assert mine == people[email].has("interviewer")
         assert not [t for t in at.dataframe if "" in list(t.value.columns)], section
+
+
+def test_the_page_for_a_coordinator_has_decisions_and_dates_and_a_sentence_elsewhere(
+    demo, monkeypatch
+):
+    """A coordinator never sees a figure worked out from scores: the page opens on the
+    decisions (hire rate, days to decision, time to submit, no row per interviewer); every
+    section from scores opens with a plain sentence saying so, and draws nothing."""
+    store, people, _ = demo
+    at = run_page(store, people["priya.raman@example.com"], monkeypatch)
+    assert not at.exception
+    assert headers(at)[0] == SECTION_HEADERS["decisions"]
+    process, timing = (t.value for t in at.dataframe)
+    assert {"hires", "days to decision"} <= set(process.columns)
+    assert not {"discussion changed", "against the panel", "forcing would flip"} & set(
+        process.columns
+    )
+    assert {"median hours to submit", "late"} <= set(timing.columns)
+    assert "interviewer" not in set(process.columns) | set(timing.columns)
+    assert not at.get("subheader") or "what-if" not in " ".join(h.value for h in at.subheader)
+    for section in ("agreement", "scales", "calibration", "thresholds"):
+        at.button_group(key="section").set_value(section).run()
+        assert not at.exception, section
+        assert headers(at)[0] == SECTION_HEADERS[section]
+        assert at.markdown[0].value.startswith("**Score figures are for hiring managers: ")
+        assert not at.dataframe and not at.get("vega_lite_chart") and not at.get("expandable")
+        assert not at.error and not at.warning  # a sentence, not an error
+    at.button_group(key="section").set_value("hires").run()
+    assert at.markdown[0].value.startswith("**Score figures are for hiring managers: whether")
+    assert not at.get("vega_lite_chart")
 
 
 def test_the_page_for_an_interviewer_shows_their_own_row_only(demo, monkeypatch):

@@ -167,6 +167,35 @@ def test_from_the_minimum_on_each_section_says_what_the_figures_mean(enough):
     assert insights.own_headline(w.store, w.bo).startswith("You score lower than")
 
 
+def test_a_coordinator_reads_that_score_figures_are_for_hiring_managers(few, enough):
+    """Issue 22: a coordinator's sections from scores open with a plain sentence saying they are
+    for hiring managers (not an error); the decisions read from decisions and dates only."""
+    for_managers = "Score figures are for hiring managers: "
+    below = insights.headlines(few.store, few.coordinator, [few.opening_id])
+    assert below == {
+        "agreement": f"{for_managers}how well interviewers agree is worked out from the scores.",
+        "scales": f"{for_managers}how the scales are used is worked out from the scores.",
+        "calibration": f"{for_managers}who scores higher or lower than their co-interviewers"
+        " is worked out from the scores.",
+        "decisions": "Not enough decisions yet to judge how they were made: 3 of the 20 needed.",
+        "thresholds": f"{for_managers}what a bar, a veto or a greenlight would have done is"
+        " worked out from the scores.",
+        "hires": f"{for_managers}whether the interview predicted how hires do is worked out"
+        " from the scores.",
+    }
+    said = insights.headlines(enough.store, enough.coordinator, [enough.opening_id])
+    # each decided two days after the hour-long coding session began: 1.96 days after it ended
+    assert said["decisions"] == (
+        "Of 22 decisions, 22 were to hire; the median time from the last interview to a"
+        " decision was 2.0 days."
+    )
+    assert said["hires"] == (
+        f"{for_managers}whether the interview predicted how hires do is worked out from the"
+        " scores; of 22 hires with a recorded outcome, 100% still work here at 6 months."
+    )
+    assert said["agreement"] == below["agreement"]
+
+
 def test_no_headline_for_a_section_that_does_not_exist(few):
     view = insights.opening_insights(few.store, few.manager, [few.opening_id])
     with pytest.raises(ValueError, match="section must be one of agreement"):

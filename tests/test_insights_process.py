@@ -153,11 +153,28 @@ def test_the_committee_bar_against_history(tmp_path):
     sweep = mine.bar_sweep.set_index("bar")
     assert sweep.loc[0.5, "above"] == 1 and sweep.loc[0.9, "hires_stopped"] == 0
     assert sweep.loc[0.2, "above"] == 1  # a weighted score of 0 is under every bar
-    # the coordinator may not read committee votes: the bar's effect is not worked out for them
-    (theirs,) = figures(w, "coordinator").thresholds.to_dict("records")
-    assert theirs["changed"] is None and theirs["changed_of"] == 0
-    assert "committee" not in set(figures(w, "coordinator").what_if["alternative"])
     assert "committee" in set(mine.what_if["alternative"])
+    # the coordinator reads no score figure: no bar, no what-if; the decisions and their dates
+    theirs = figures(w, "coordinator")
+    assert theirs.thresholds.empty and theirs.bar_sweep.empty and theirs.what_if.empty
+    row = only(theirs.process, opening_id=w.opening_id)
+    assert (row["decided"], row["hires"]) == (2, 1) and "changed" not in row
+
+
+def test_a_coordinator_and_a_hiring_manager_read_the_same_decisions_and_dates(tmp_path):
+    """The figures from decisions and dates are the same for both; only the hiring manager
+    has the panel's columns and the score figures."""
+    w = build(tmp_path / "same.sqlite")
+    add_panel(w, (4, 4, 1), "no_hire", day=0)
+    add_panel(w, (1, 1, 4), "hire", day=1)
+    manager, coordinator = figures(w), figures(w, "coordinator")
+    shared = list(coordinator.process.columns)
+    assert manager.process[shared].equals(coordinator.process)
+    assert manager.submission.equals(coordinator.submission)
+    assert coordinator.submission["scorecards"].tolist() == [6]
+    assert set(manager.process.columns) - set(shared) >= {"changed", "against_panel"}
+    assert manager.score_figures and not coordinator.score_figures
+    assert "hiring managers" in coordinator.scores_withheld_why
 
 
 def test_nobody_outside_the_opening_gets_its_decision_figures(tmp_path):

@@ -1,8 +1,8 @@
 """After the hire, a section of the Insights page: the hiring manager records how each hire turned
-out (a rating at 6 and 12 months, still employed); everyone who may see the openings' insights
-sees how the interview's scores relate to those ratings, and how many hires stayed, with the
-caveat that only hires are observed. The figures and every rule are `scoring.outcomes`'; this
-module only draws."""
+out (a rating at 6 and 12 months, still employed) and sees how the interview's scores relate to
+those ratings, with the caveat that only hires are observed; everyone who may see the openings'
+insights sees how many hires stayed (a coordinator only that: the link with scores is a score
+figure). The figures and every rule are `scoring.outcomes`'; this module only draws."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import streamlit as st
 
 from scoring import outcomes
 from scoring.errors import DebriefError
-from scoring.insights import MIN_HIRES, hires_headline, interval_chart
+from scoring.insights import MIN_HIRES, hires_headline, interval_chart, may_see_score_figures
 from scoring.permissions import Person
 from scoring.store import Store
 from scoring.text import NOTE_MAX, plain_markdown
@@ -56,18 +56,21 @@ HIRE_HEADERS = {
 def render(store: Store, actor: Person, opening_ids: Sequence[int]) -> None:
     """The section for these openings (the actor must be allowed to see their insights): its
     plain sentence, the recording form for their hiring manager, then the caveat, the
-    correlations and retention (their statistics under "How is this worked out?")."""
+    correlations and retention (their statistics under "How is this worked out?"). For someone
+    without score figures (a coordinator) the sentence says so and no correlation is drawn (the
+    service gives none)."""
     ids = [int(i) for i in opening_ids]
     message = st.session_state.pop(TOAST, None)
     if message:
         st.toast(message, icon=":material/check_circle:")
+    scores = may_see_score_figures(store, actor, ids)
     predictors, recorded = outcomes.outcome_rows(store, actor, ids)
     correlations = outcomes.outcome_correlations(predictors, recorded)
     retained = outcomes.retention(recorded)
-    sentence = hires_headline(correlations, retained)
+    sentence = hires_headline(correlations, retained, scores=scores)
     st.markdown(f"**{plain_markdown(sentence, one_line=True)}**")
     _record(store, actor, ids)
-    _figures(store, actor, ids, recorded, correlations, retained)
+    _figures(store, actor, ids, recorded, correlations, retained, scores)
 
 
 # ----------------------------------------------------------------------------------- recording
@@ -168,6 +171,7 @@ def _figures(
     recorded: pd.DataFrame,
     correlations: pd.DataFrame,
     retained: pd.DataFrame,
+    scores: bool,
 ) -> None:
     st.info(
         f"{outcomes.CAVEAT} (The hiring book, lines 2452-2454: retention, dismissal and"
@@ -176,14 +180,15 @@ def _figures(
     )
     if recorded.empty:
         return
-    hires = recorded["candidate_id"].nunique()
-    _correlations(correlations, hires)
-    rows_buttons(
-        lambda: outcomes.records(
-            outcomes.outcome_correlations(*outcomes.outcome_rows(store, actor, ids))
-        ),
-        "after-the-hire-correlations",
-    )
+    if scores:
+        hires = recorded["candidate_id"].nunique()
+        _correlations(correlations, hires)
+        rows_buttons(
+            lambda: outcomes.records(
+                outcomes.outcome_correlations(*outcomes.outcome_rows(store, actor, ids))
+            ),
+            "after-the-hire-correlations",
+        )
     _retention(retained)
     rows_buttons(
         lambda: outcomes.records(outcomes.retention(outcomes.outcome_rows(store, actor, ids)[1])),

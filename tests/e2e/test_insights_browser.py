@@ -1,8 +1,9 @@
 """The Insights page in a real browser, on the demo: a hiring manager at 1280 and 390 pixels
 wide sees every section, one at a time, opening with its plain sentence (the demo is below the
 minimum for agreement: no advice), each chart inside the page, its statistics behind "How is this
-worked out?", and no serious or critical axe-core violation with that open; an interviewer sees
-only their own row.
+worked out?", and no serious or critical axe-core violation with that open; a coordinator reads
+the decisions and their dates, and in every section from scores a sentence saying those are for
+hiring managers (issue 22); an interviewer sees only their own row.
 The screenshots are kept to be looked at (DEBRIEF_SHOTS, default /tmp/insights-shots)."""
 
 from __future__ import annotations
@@ -72,6 +73,39 @@ def test_a_hiring_manager_reads_the_insights_at_any_width(demo_app, browser, wid
                 whole_page_shot(page, SHOTS / f"{name}-how.png")
             found += problems(page, f"insights: {label} at {width}")
         assert charts >= 4
+        assert not found, "\n".join(found)  # axe-core: no serious or critical violation
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_coordinator_reads_decisions_and_dates_and_no_score_figure(demo_app, browser, width):
+    url, logins, _ = demo_app
+    coordinator = logins["priya.raman@example.com"]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(30_000)
+    try:
+        page = visit(context.new_page(), url)
+        sign_in(page, coordinator.email, coordinator.code)
+        visit(page, f"{url}/insights")
+        page.get_by_role("heading", name="How the decisions were made").wait_for()
+        page.get_by_role("heading", name="Time to submit").wait_for()
+        settle(page)
+        found = problems(page, f"insights: coordinator's decisions at {width}")
+        whole_page_shot(page, SHOTS / f"insights-coordinator-decisions-{width}.png")
+        body = page.get_by_test_id("stMain").inner_text()
+        assert "what-if" not in body and "Discussion changed" not in body
+        for label in ("Agreement", "Scales", "Calibration", "Thresholds", "After the hire"):
+            page.get_by_test_id("stButtonGroup").get_by_role("radio", name=label).click()
+            page.get_by_role("heading", name=SECTIONS[label]).wait_for()
+            page.get_by_text("Score figures are for hiring managers:").wait_for()
+            settle(page)
+            main = page.get_by_test_id("stMain")
+            assert not main.get_by_test_id("stVegaLiteChart").count(), label
+            assert not main.get_by_test_id("stAlertContentError").count(), label
+            name = label.split()[0].lower()
+            whole_page_shot(page, SHOTS / f"insights-coordinator-{name}-{width}.png")
+            found += problems(page, f"insights: coordinator's {label} at {width}")
         assert not found, "\n".join(found)  # axe-core: no serious or critical violation
     finally:
         context.close()

@@ -140,7 +140,14 @@ PROBES = {
 }
 # Actions that only shape what a surface shows (no function of their own): checked by the leak
 # check below, across every surface.
-SHAPES = {"see_name", "see_decision", "see_votes", "count_in_insights"}
+SHAPES = {
+    "see_name",
+    "see_decision",
+    "see_votes",
+    "count_in_insights",
+    "see_score_figures",
+    "count_in_score_figures",
+}
 WRITES = {
     "manage_people",
     "create_opening",
@@ -212,6 +219,12 @@ def real(action, scene, value, store) -> None:
     elif action == "see_insights":  # the candidate counts only where the table says
         counts = scene.refusal("count_in_insights") is None
         assert (scene.candidate_id in value.counted_ids) == counts
+        # score figures only with see_score_figures, over the candidates whose scores count
+        assert value.score_figures == (scene.refusal("see_score_figures") is None)
+        scored = scene.refusal("count_in_score_figures") is None
+        assert (scene.candidate_id in value.score_ids) == scored
+        if not value.score_figures:
+            assert value.reliability.empty and value.calibration.empty and value.what_if.empty
     elif action == "see_own_calibration":
         assert set(value.calibration["interviewer_id"]) <= {scene.actor.id}
         if scene.candidate_id in value.counted_ids:
