@@ -36,7 +36,7 @@ from scoring.permissions import (
 )
 from scoring.store import Store, now_utc
 from scoring.strategy_words import STRATEGY_NAMES, strategy_in_words
-from scoring.text import formula_like, plain_markdown
+from scoring.text import formula_like, isolate, neutral_bidi, plain_markdown, strip_bidi
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # the plain starts; `formula_like` sees more
@@ -249,7 +249,12 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
         ],
         changed_since_opening=view.changed_since_opening,
         generated=_when(now_utc()),
-        charts=specs,
+        # the charts name interviewers in their axes: no direction control from a name reaches
+        # the SVG or the PDF's pictures
+        charts={
+            title: json.loads(strip_bidi(json.dumps(spec, ensure_ascii=False)))
+            for title, spec in specs.items()
+        },
     )
 
 
@@ -286,7 +291,7 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         state = "in force" if d["in_force"] else "superseded"
         responsibility = "; accepts responsibility" if d["accepts_responsibility"] else ""
         decided.append(
-            f"{d['outcome']} ({state}) by {d['by']}, {d['at']}{responsibility}."
+            f"{d['outcome']} ({state}) by {isolate(d['by'])}, {d['at']}{responsibility}."
             f" The strategy said: {d['engine_outcome']}."
             f" Rationale: {d['rationale'] or '(confirmed)'}"
         )
@@ -296,7 +301,8 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         decided.append("The decision differs from where the panel stood when the debrief opened.")
     for v in s.votes:
         decided.append(
-            f"Committee vote: {v['member']}: {v['vote']}" + (f" ({v['note']})" if v["note"] else "")
+            f"Committee vote: {isolate(v['member'])}: {v['vote']}"
+            + (f" ({v['note']})" if v["note"] else "")
         )
     flags = [f"{word}: {meaning}" for word, meaning in s.flags] or ["None."]
     return [("Summary", head), ("Decision", decided), ("Flags", flags), ("Reasons", s.reasons)]
@@ -373,12 +379,21 @@ def _svg(spec: dict, title: str) -> str:
 
 
 def render_html(s: Summary) -> str:
-    """The summary as one self-contained HTML file (charts embedded as SVG)."""
-    e = html.escape
+    """The summary as one self-contained HTML file (charts embedded as SVG). Every text loses
+    the direction overrides typed into it; names sit in <bdi>, so a right-to-left name cannot
+    reorder what is around it."""
+
+    def e(text: Any, quote: bool = True) -> str:
+        return html.escape(neutral_bidi(str(text)), quote=quote)
+
+    def name(text: str) -> str:
+        return f"<bdi>{e(text)}</bdi>"
+
     out = [
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Decision summary: {e(s.candidate)}</title><style>{_CSS}</style></head><body>",
-        f"<main><h1>Decision summary: {e(s.candidate)}</h1>",
+        f"<title>Decision summary: {e(isolate(s.candidate))}</title><style>{_CSS}</style>"
+        "</head><body>",
+        f"<main><h1>Decision summary: {name(s.candidate)}</h1>",
     ]
     for heading, lines in _sections(s):
         out.append(
@@ -394,7 +409,7 @@ def render_html(s: Summary) -> str:
     for card in s.scorecards:
         marks = "".join(f" <span class='mark'>({e(m)})</span>" for m in card.marks)
         out.append(
-            f"<h3>{e(card.interviewer)} · {e(card.session)}</h3>"
+            f"<h3>{name(card.interviewer)} · {e(card.session)}</h3>"
             f"<p>Rubric: {e(card.rubric)}<br>Overall: <strong>{e(card.overall)}</strong><br>"
             f"Submitted: {e(card.submitted)}{marks}</p><blockquote>{e(card.feedback)}</blockquote>"
             "<table><tr><th>criterion</th><th>score</th><th>anchor</th><th>evidence</th></tr>"
@@ -463,7 +478,9 @@ def render_pdf(s: Summary) -> bytes:
 
     def text(line: str, size: float = 10, bold: bool = False, height: float = 5.5) -> None:
         pdf.set_font("DejaVu", "B" if bold else "", size)
-        pdf.multi_cell(width, height, line, **down)
+        # no direction controls at all: DejaVu has no glyph for them, and an override typed
+        # into a name must not reorder the line
+        pdf.multi_cell(width, height, strip_bidi(line), **down)
 
     text(f"Decision summary: {s.candidate}", 18, bold=True, height=9)
     for heading, lines in _sections(s):
@@ -770,9 +787,12 @@ def scorecard_rows(store: Store, actor: Person, opening_id: int) -> list[dict[st
 def neutralise(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula, made inert with a leading quote:
     also when the formula starts after spaces, line breaks or invisible characters, or with a
-    full-width sign (``＝`` reads as ``=``)."""
-    if isinstance(value, str) and formula_like(value):
-        return "'" + value
+    full-width sign (``＝`` reads as ``=``). Direction controls are removed: an override typed
+    into a name would reorder the cell in a spreadsheet."""
+    if isinstance(value, str):
+        value = strip_bidi(value)
+        if formula_like(value):
+            return "'" + value
     return value
 
 

@@ -122,3 +122,23 @@ def test_the_markdown_export_shows_the_names_isolated_and_without_overrides(deci
     assert not REORDERING.search(text) and not unbalanced(text)
     assert text.splitlines()[0] == f"# Decision summary: {FSI}{SHOWN}{PDI}"
     assert "### Ana 5 :\u2060llarevO" in text
+
+
+def test_the_html_pdf_and_csv_exports_carry_no_override(decided):
+    """The same names in the other documents: HTML puts each in <bdi> (and the title isolated);
+    the PDF and the spreadsheet cells keep no direction control at all."""
+    summary = exports.summary(decided.store, decided.manager, decided.candidate_id)
+    page = exports.render_html(summary)
+    assert not REORDERING.search(page)
+    assert f"<h1>Decision summary: <bdi>{SHOWN}</bdi></h1>" in page
+    assert "<h3><bdi>Ana 5 :llarevO</bdi> · " in page
+    import io
+
+    from pypdf import PdfReader
+
+    words = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(exports.render_pdf(summary))).pages
+    )
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", words)
+    cells = exports.neutralise(NAME), exports.neutralise(f"{RLO}=1+1")
+    assert cells == ("Grace eriH oN שרה", "'=1+1")
