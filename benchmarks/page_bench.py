@@ -161,19 +161,20 @@ def world_of(store: Store, team, decided: list[int]) -> World:
 
 
 def cold_insights(world: World) -> float:
-    """Median ms of the Insights figures for all the coordinator's openings worked out afresh
-    (the page keeps them until the history changes: this is the first view after a change)."""
+    """Median ms of the Insights figures for all the hiring manager's openings worked out afresh
+    (the page keeps them until the history changes: this is the first view after a change). The
+    hiring manager, not the coordinator: only they get the figures from scores."""
     from scoring import insights
     from scoring.people import get_person
 
     store = Store(Path(os.environ["DEBRIEF_DB"]))
-    coordinator = get_person(store, world.coordinator_id)
-    ids = [o.id for o in insights.insight_openings(store, coordinator)]
+    manager = get_person(store, world.manager_id)
+    ids = [o.id for o in insights.insight_openings(store, manager)]
     times = []
     for _ in range(3):
         insights._CACHE.clear()
         started = time.perf_counter()
-        insights.opening_insights(store, coordinator, ids)
+        insights.opening_insights(store, manager, ids)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
@@ -199,9 +200,10 @@ PAGES = [
     Page("candidates", "pages/candidates.py", "coordinator"),
     Page("interview day", "pages/interview_day.py", "coordinator"),
     Page("people", "pages/people.py", "coordinator"),
-    Page("insights", "pages/insights.py", "coordinator"),
-    Page("insights decisions", "pages/insights.py", "coordinator", choose=section("decisions")),
-    Page("insights thresholds", "pages/insights.py", "coordinator", choose=section("thresholds")),
+    # as the hiring manager: the coordinator gets no figure from scores
+    Page("insights", "pages/insights.py", "manager"),
+    Page("insights decisions", "pages/insights.py", "manager", choose=section("decisions")),
+    Page("insights thresholds", "pages/insights.py", "manager", choose=section("thresholds")),
     Page("insights after hire", "pages/insights.py", "manager", choose=section("hires")),
 ]
 
