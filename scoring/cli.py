@@ -176,6 +176,10 @@ def _insights(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     if args.format == "json":
         text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    elif args.table in insights.SCORE_TABLES and not document["score_figures"]:
+        # an empty file would read as "no data"; say why there is none for this person
+        print(f"insights: {document['scores_withheld_why']}", file=err)
+        return 1
     else:
         text = exports.to_csv(document[args.table])
     return _emit((text if text.endswith("\n") else text + "\n").encode(), args.out, out, err)

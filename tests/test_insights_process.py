@@ -209,6 +209,12 @@ def test_the_command_line_gives_the_figures_as_the_app_does(tmp_path, cli, monke
     assert csv.returncode == 0 and csv.stdout.startswith("opening_id,opening,strategy,alternative")
     bad = cli(*base, "--opening", w.opening_id, "--format", "csv", "--table", "nope")
     assert bad.returncode == 2 and "--table must be one of" in bad.stderr and not bad.stdout
+    # the coordinator asks for a table from scores: refused in words, not an empty file
+    monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.coordinator.id))
+    cora = ("insights", "--db", w.store.path, "--as", "cora@example.com", "--opening", w.opening_id)
+    withheld = cli(*cora, "--format", "csv", "--table", "reliability")
+    assert withheld.returncode == 1 and "Score figures are for" in withheld.stderr
+    assert not withheld.stdout
     # an interviewer signs in fine but may not see the opening's insights: refused, nothing out
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.ana.id))
     refused = cli(
