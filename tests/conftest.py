@@ -62,3 +62,17 @@ def server(tmp_path, monkeypatch):
         path = secrets_file(tmp_path, port)
         monkeypatch.setenv("DEBRIEF_SECRETS", str(path))
         yield inbox, mail.mail_settings(path)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium (Debian's, through Playwright) for every test of a process that needs a
+    browser: the browser tests and the security tests that drive one. One Playwright per process:
+    a second one started while the first runs fails ("Sync API inside the asyncio loop")."""
+    from harness import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from harness import ROOT, launch, streamlit_server
-from playwright.sync_api import sync_playwright
+from harness import ROOT, streamlit_server
 
 from scoring.demo import build_demo
 from scoring.rubric import load_catalog
@@ -17,14 +16,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

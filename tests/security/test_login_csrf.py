@@ -13,8 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from harness import launch, settle, streamlit_server, visit
-from playwright.sync_api import sync_playwright
+from harness import settle, streamlit_server, visit
 
 from scoring import people
 from ui.cookies import from_this_app
@@ -53,17 +52,17 @@ def type_into(page, box, text: str) -> None:
 
 
 @pytest.mark.e2e
-def test_another_site_cannot_sign_a_browser_into_the_attacker_s_account(tmp_path):
+def test_another_site_cannot_sign_a_browser_into_the_attacker_s_account(tmp_path, browser):
     """The attacker signs in to their own account and keeps the nonce their page was given
     (the request that would trade it is stopped); a page on another site then posts it to
     /api/session for the victim's browser, as a form would and as a script would: 403 and no
     cookie each time. The same nonce from the app's own page still sets the cookie."""
     world = build(tmp_path / "csrf.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.ana.id)
-    with streamlit_server(world.store.path) as url, sync_playwright() as playwright:
-        browser = launch(playwright)
+    with streamlit_server(world.store.path) as url:
+        context = browser.new_context()
         try:
-            page = browser.new_context().new_page()
+            page = context.new_page()
             kept = []
 
             def keep(route):
@@ -84,7 +83,7 @@ def test_another_site_cannot_sign_a_browser_into_the_attacker_s_account(tmp_path
                 page.wait_for_timeout(100)
             assert kept, "the page never asked for its cookie"
         finally:
-            browser.close()
+            context.close()
         headers, body = kept[0]
         nonce = headers.get("x-debrief-nonce", "")
         body = body.encode() or b"{}"

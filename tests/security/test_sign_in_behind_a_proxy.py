@@ -14,8 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from harness import launch, settle, streamlit_server, visit
-from playwright.sync_api import sync_playwright
+from harness import settle, streamlit_server, visit
 
 from scoring import people
 from scoring.errors import SignInFailed
@@ -38,7 +37,7 @@ def try_code(page, email: str, code: str) -> str:
 
 
 @pytest.mark.e2e
-def test_a_guesser_behind_the_same_proxy_does_not_lock_the_person_out(tmp_path):
+def test_a_guesser_behind_the_same_proxy_does_not_lock_the_person_out(tmp_path, browser):
     world = build(tmp_path / "proxy.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.ana.id)
     secrets = tmp_path / "secrets.toml"
@@ -54,11 +53,8 @@ def test_a_guesser_behind_the_same_proxy_does_not_lock_the_person_out(tmp_path):
             at = last - timedelta(minutes=10 * (11 - n))
             with contextlib.suppress(SignInFailed):  # or refused: too many for that email
                 people.sign_in(world.store, "ana@example.com", "AAAA", now=at, client=client)
-    with (
-        streamlit_server(world.store.path, extra_args=("--secrets.files", str(secrets))) as url,
-        sync_playwright() as playwright,
-    ):
-        browser = launch(playwright)
+    with streamlit_server(world.store.path, extra_args=("--secrets.files", str(secrets))) as url:
+        stranger = ana_browser = None
         try:
             stranger = browser.new_context(extra_http_headers={"X-Real-IP": STRANGER})
             guesser = visit(stranger.new_page(), url)
@@ -70,4 +66,6 @@ def test_a_guesser_behind_the_same_proxy_does_not_lock_the_person_out(tmp_path):
             assert "Too many wrong codes" not in said
             assert "Ana Alvarez" in ana.locator("[data-testid=stSidebar]").inner_text()
         finally:
-            browser.close()
+            for context in (stranger, ana_browser):
+                if context is not None:
+                    context.close()
