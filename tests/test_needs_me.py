@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import debrief, openings, people, pipeline
+from scoring import debrief, openings, pipeline
 from scoring.debrief import Recordable, decision_problems
-from world import DAY, build, submit
+from world import DAY, add_committee_members, build, submit
 
 
 def needs(w, who, **filters) -> dict[str, tuple[str, ...]]:
@@ -55,16 +55,7 @@ def test_an_interviewers_own_scorecard_comes_first(tmp_path):
 def committee(tmp_path):
     """A committee of three (quorum 2): Mo, Nia and Zed; the panel is in, the debrief open."""
     w = build(tmp_path / "c.sqlite", strategy={"kind": "committee", "quorum": 2})
-    for name in ("Nia Member", "Zed Member"):
-        person = people.add_person(
-            w.store, w.coordinator, name, f"{name[:3].lower()}@example.com", ["committee_member"]
-        )
-        setattr(w, name[:3].lower(), person)
-        with w.store.write() as db:
-            db.execute(
-                "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
-                [w.opening_id, person.id],
-            )
+    add_committee_members(w, "Nia Member", "Zed Member")
     in_(w, "ana", "bo")
     submit(w, "cy", 1)
     return w

@@ -148,3 +148,18 @@ def session_of(w: World, who: str) -> int:
         return db.execute(
             "SELECT session_id FROM assignments WHERE id = ?", [w.seats[who]]
         ).fetchone()[0]
+
+
+def add_committee_members(w: World, *names: str) -> None:
+    """More members on the opening's committee, each as `w.<first three letters>` ("Nia Member"
+    is `w.nia`)."""
+    for name in names:
+        person = people.add_person(
+            w.store, w.coordinator, name, f"{name[:3].lower()}@example.com", ["committee_member"]
+        )
+        setattr(w, name[:3].lower(), person)
+        with w.store.write() as db:
+            db.execute(
+                "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
+                [w.opening_id, person.id],
+            )

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from scoring import debrief, exports, people, pipeline
-from world import build, page_as, submit
+from scoring import debrief, exports, pipeline
+from world import add_committee_members, build, page_as, submit
 
 NOTE = "Zed's private reservation"
 
@@ -18,16 +18,7 @@ def committee(tmp_path):
     """Mo, Nia and Zed on the committee (quorum 2); the panel is in, the debrief open and Nia
     has voted no hire."""
     w = build(tmp_path / "blind.sqlite", strategy={"kind": "committee", "quorum": 2})
-    for name in ("Nia Member", "Zed Member"):
-        person = people.add_person(
-            w.store, w.coordinator, name, f"{name[:3].lower()}@example.com", ["committee_member"]
-        )
-        setattr(w, name[:3].lower(), person)
-        with w.store.write() as db:
-            db.execute(
-                "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
-                [w.opening_id, person.id],
-            )
+    add_committee_members(w, "Nia Member", "Zed Member")
     for who, overall in (("ana", 4), ("bo", 4), ("cy", 1)):
         submit(w, who, overall)
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
