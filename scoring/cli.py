@@ -478,8 +478,9 @@ def _remind(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from scoring.mail import SettingsProblem, mail_settings, secrets_path, send_outbox
+    from scoring.mail import SettingsProblem, mail_settings, send_outbox
     from scoring.outbox import waiting
+    from scoring.settings import secrets_path
     from scoring.store import Store
 
     store = Store(args.db)

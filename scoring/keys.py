@@ -25,13 +25,13 @@ import logging
 import os
 import secrets
 import threading
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scoring.errors import DebriefError
+from scoring.settings import SettingsProblem, read_secrets, secrets_path
 
 ENV = "DEBRIEF_AUDIT_KEY"
 MIN_LENGTH = 32
@@ -101,8 +101,6 @@ def configured(secrets_file: Path | None = None) -> AuditKey | None:
     text = os.environ.get(ENV)
     if text:
         return from_text(text, f"${ENV}")
-    from scoring.mail import secrets_path  # only when the environment has no key
-
     path = secrets_file or secrets_path()
     if path is None or not path.is_file():
         return None
@@ -116,9 +114,9 @@ _SECRETS: dict[tuple[Path, int], str] = {}
 def _secrets_key(path: Path, mtime: int) -> str:
     if (path, mtime) not in _SECRETS:
         try:
-            audit = tomllib.loads(path.read_text(encoding="utf-8")).get("audit") or {}
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise AuditKeyProblem(f"{path}: cannot be read: {exc}") from None
+            audit = read_secrets(path).get("audit") or {}
+        except SettingsProblem as exc:
+            raise AuditKeyProblem(str(exc)) from None
         _SECRETS[(path, mtime)] = str(audit.get("key") or "")
     return _SECRETS[(path, mtime)]
 

@@ -38,24 +38,26 @@ import os
 import smtplib
 import socket
 import ssl
-import tomllib
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scoring.store import PROJECT_ROOT, Store, now_utc, parse_stamp, stamp
+from scoring.settings import (
+    SettingsProblem,
+    one_line,
+    read_secrets,
+    secrets_path,
+)
+from scoring.store import Store, now_utc, parse_stamp, stamp
 
 Security = Literal["none", "starttls", "ssl"]
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
-DEFAULT_URL = "http://localhost:8501"
 MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=15)
 FIRST_RETRY = timedelta(minutes=1)
@@ -63,33 +65,6 @@ LAST_RETRY = timedelta(hours=2)
 
 
 # ------------------------------------------------------------------------------------ settings
-
-
-def secrets_path() -> Path | None:
-    """The secrets file Debrief reads: ``$DEBRIEF_SECRETS``, else ``.streamlit/secrets.toml``
-    in the working folder, then in the project, then in the home folder (as Streamlit looks)."""
-    chosen = os.environ.get("DEBRIEF_SECRETS")
-    if chosen:
-        return Path(chosen)
-    for folder in (Path.cwd(), PROJECT_ROOT, Path.home()):
-        path = folder / ".streamlit" / "secrets.toml"
-        if path.is_file():
-            return path
-    return None
-
-
-def _secrets(path: Path | None = None) -> dict[str, Any]:
-    path = path or secrets_path()
-    if path is None or not path.is_file():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsProblem(f"{path}: cannot be read: {exc}") from None
-
-
-class SettingsProblem(ValueError):
-    """The [smtp] or [app] settings are wrong; the message names the key."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +83,7 @@ class MailSettings:
 def mail_settings(path: Path | None = None) -> MailSettings | None:
     """The [smtp] settings, or None when mail is off (no host)."""
     where = path or secrets_path()
-    smtp = _secrets(path).get("smtp") or {}
+    smtp = read_secrets(path).get("smtp") or {}
     host = str(smtp.get("host") or "").strip()
     if not host:
         return None
@@ -134,31 +109,6 @@ def mail_settings(path: Path | None = None) -> MailSettings | None:
         password=str(smtp.get("password") or ""),
         sender=one_line(sender, 300),
     )
-
-
-def app_url(path: Path | None = None) -> str:
-    """Where the app is reached, for links in messages: ``$DEBRIEF_URL``, else [app] url."""
-    url = os.environ.get("DEBRIEF_URL") or (_secrets(path).get("app") or {}).get("url")
-    return one_line(str(url or DEFAULT_URL), 500).rstrip("/")
-
-
-def mail_zone(path: Path | None = None) -> tzinfo:
-    """The time zone messages write times in ([app] timezone or $DEBRIEF_TZ; default UTC)."""
-    name = os.environ.get("DEBRIEF_TZ") or (_secrets(path).get("app") or {}).get("timezone")
-    try:
-        return ZoneInfo(str(name)) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
-def one_line(text: Any, limit: int = 200) -> str:
-    """Text fit for a mail header or a subject: every line break and control character becomes
-    a space, runs of space one, and at most `limit` characters (cut with an ellipsis)."""
-    cleaned = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(text)
-    )
-    cleaned = " ".join(cleaned.split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------------------------- the sender

@@ -33,7 +33,6 @@ from sqlite_utils import Database
 
 from scoring import audit, invites
 from scoring.errors import InvalidInput, NotFound
-from scoring.mail import app_url, mail_zone, one_line
 from scoring.permissions import (
     Person,
     SeatFacts,
@@ -44,6 +43,7 @@ from scoring.permissions import (
     opening_facts,
     seat_facts,
 )
+from scoring.settings import app_url, mail_zone, one_line
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 REMIND_WINDOW = timedelta(days=30)  # `remind` looks back this far, never at all of history
