@@ -63,7 +63,8 @@ def write_then_press(page, box: str, text: str, button: str) -> None:
     autosave may nudge the box at any moment, so the test lets that rerun finish first. If the
     dialog does not come, the failure shows what the page showed instead."""
     field = page.get_by_role("textbox", name=box)
-    field.fill(text)
+    field.click()
+    page.keyboard.type(text, delay=30)  # key by key, as a person types
     field.press("Tab")
     settle(page)
     page.get_by_role("button", name=button).click()

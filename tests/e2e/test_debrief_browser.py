@@ -102,7 +102,8 @@ def test_committee_members_vote_in_their_own_browsers_then_the_manager_decides(d
         assert row.candidate not in page.locator("[data-testid=stApp]").inner_text()
         form = page.get_by_test_id("stForm").filter(has_text="Your vote")
         form.get_by_text(verdict, exact=True).click()
-        form.get_by_role("textbox", name="Note (optional)").fill(f"{name.split()[0]}: solid packet")
+        form.get_by_role("textbox", name="Note (optional)").click()
+        page.keyboard.type(f"{name.split()[0]}: solid packet", delay=30)
         form.get_by_role("button", name="Cast my vote").click()
         page.get_by_text("Your vote is in.").wait_for()
 
