@@ -28,21 +28,53 @@ from __future__ import annotations
 
 import json
 import math
-import textwrap
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-import altair as alt
 import krippendorff
 import numpy as np
 import pandas as pd
 
-from scoring.charts import FONT
 from scoring.debrief import applicable_strategies, decision_records
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
+from scoring.insight_charts import (  # noqa: F401 - the charts' names, as before
+    PROCESS_SHARES,
+    SWEEP_LINES,
+    interval_chart,
+    plain_records,
+    process_shares,
+    share_chart,
+    sweep_chart,
+)
+from scoring.insight_headlines import (  # noqa: F401 - the sentences' names, as before
+    SCORE_SECTIONS,
+    SECTIONS,
+    for_managers,
+    headline,
+    hires_headline,
+)
+from scoring.insight_limits import (  # noqa: F401 - the limits' names, as before
+    BAR_STEPS,
+    DEFAULT_OFFSET_SD,
+    LENIENCY_PRIOR_SD,
+    MIN_CANDIDATES_CALIBRATION,
+    MIN_CANDIDATES_RELIABILITY,
+    MIN_DECISIONS,
+    MIN_HIRES,
+    MIN_INTERVAL_UNITS,
+    MIN_SCORES_DISTRIBUTION,
+    RELIABLE_ALPHA,
+    RESAMPLES,
+    SEED,
+    WINDOW,
+    Z95,
+    has_interval,
+    no_interval,
+    without_thin_intervals,
+)
 from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
 from scoring.permissions import (
     Organisation,
@@ -57,25 +89,6 @@ from scoring.permissions import (
 from scoring.rubric import Rubric
 from scoring.scale import Scale
 from scoring.store import Store, parse_stamp
-
-# Below these a figure is shown but marked provisional, and no section's headline gives advice
-# on it (rewrite a criterion's anchors, call someone lenient or harsh, read a threshold): the
-# headline says how many there are of how many needed instead (`headline`).
-MIN_CANDIDATES_RELIABILITY = 20  # paired candidates behind a criterion's alpha
-MIN_SCORES_DISTRIBUTION = 30  # scores behind a distribution
-MIN_CANDIDATES_CALIBRATION = 10  # shared candidates behind an interviewer's leniency
-MIN_DECISIONS = 20  # decided candidates behind a decision-process or threshold figure
-MIN_HIRES = 20  # hires behind a correlation with later ratings or a retention share
-WINDOW = 1000  # the latest candidates whose debrief opened: figures describe current practice
-RELIABLE_ALPHA = 0.67  # Krippendorff's lowest alpha for tentative conclusions (0.667)
-RESAMPLES = 1000
-SEED = 16  # every interval is reproducible: the same history gives the same figures
-# Leniency: a normal prior centred on 0 (nobody is assumed lenient) with this spread, as a share
-# of the overall scale, and the spread of one candidate's offset when the data cannot say.
-LENIENCY_PRIOR_SD = 0.10
-DEFAULT_OFFSET_SD = 0.25
-Z95 = 1.959963984540054
-
 
 # ------------------------------------------------------------------------------- statistics
 
@@ -766,9 +779,6 @@ def what_if(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-BAR_STEPS = tuple(round(0.05 * i, 2) for i in range(4, 19))  # 0.20 .. 0.90
-
-
 def bar_sweep(rows: pd.DataFrame) -> pd.DataFrame:
     """For each bar from 0.20 to 0.90 on the weighted score (0..1, the committee bar's own
     measure, comparable across openings): the share of past decided candidates at or above it,
@@ -1376,309 +1386,6 @@ def _figures(
     )
 
 
-# --------------------------------------------------------------------------------- headlines
-# Each section of the page opens with one sentence a hiring manager reads without statistics.
-# Below the section's minimum it says how many there are of how many are needed, and gives no
-# advice (a handful of pairs or shared candidates can land anywhere: "rewrite these anchors" or
-# "lenient" on three candidates would be noise read as a finding); from the minimum on, it says
-# what the figures mean, in words. The figures themselves are unchanged: the page shows them
-# under "How is this worked out?".
-
-SECTIONS = ("agreement", "scales", "calibration", "decisions", "thresholds", "hires")
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _names(names: Iterable[str], most: int = 3) -> str:
-    """'A', 'A and B', 'A, B and C', 'A, B, C and 2 others'."""
-    names = [str(n) for n in names]
-    if len(names) > most:
-        rest = len(names) - most
-        names = [*names[:most], _count(rest, "other", "others")]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _not_enough(what: str, to: str, n: int, needed: int, aside: str = "") -> str:
-    return f"Not enough {what} yet to {to}: {n} of the {needed} needed{aside}."
-
-
-def _agreement_sentence(rows: pd.DataFrame) -> str:
-    judged = rows[(rows["candidates"] >= MIN_CANDIDATES_RELIABILITY) & rows["alpha"].notna()]
-    if judged.empty:
-        most = int(rows["candidates"].max()) if len(rows) else 0
-        return _not_enough(
-            "candidates interviewed by a pair",
-            "judge whether interviewers agree",
-            most,
-            MIN_CANDIDATES_RELIABILITY,
-        )
-    weak = judged[judged["alpha"] < RELIABLE_ALPHA]
-    total, good = len(judged), len(judged) - len(weak)
-    if weak.empty:
-        sentence = "Interviewers agree well on " + (
-            "the one criterion" if total == 1 else f"all {total} criteria"
-        )
-        sentence += " with enough candidates interviewed by a pair"
-    else:
-        sentence = f"Interviewers agree well on {good} of {_count(total, 'criterion', 'criteria')}"
-        need = "needs" if len(weak) == 1 else "need"
-        sentence += f"; {'all ' if good == 0 and total > 1 else ''}{len(weak)} {need} clearer"
-        sentence += f" anchors: {_names(weak['criterion'])}"
-    left = len(rows) - total
-    if left:
-        sentence += f" ({left} more cannot be judged yet)"
-    return sentence + "."
-
-
-def _scales_sentence(summary: dict) -> str:
-    n = summary.get("scores", 0)
-    if n < MIN_SCORES_DISTRIBUTION:
-        return _not_enough(
-            "scorecards", "judge how the scales are used", n, MIN_SCORES_DISTRIBUTION
-        )
-    share = {name: summary[name]["share"] for name in ("middle", "floor", "ceiling")}
-    return (
-        f"Of {n} overall recommendations, {share['middle']:.0%} are lukewarm (close to the"
-        f" middle of the scale), {share['floor']:.0%} at the lowest point and"
-        f" {share['ceiling']:.0%} at the highest."
-    )
-
-
-def _calibration_sentence(rows: pd.DataFrame) -> str:
-    judged = rows[rows["shared"] >= MIN_CANDIDATES_CALIBRATION] if len(rows) else rows
-    if judged.empty:
-        return _not_enough(
-            "candidates shared between interviewers",
-            "say who scores higher or lower than the others",
-            int(rows["shared"].max()) if len(rows) else 0,
-            MIN_CANDIDATES_CALIBRATION,
-            " (the most any interviewer has)",
-        )
-    higher = judged[judged["low"] > 0]["interviewer"].tolist()
-    lower = judged[judged["high"] < 0]["interviewer"].tolist()
-    rest = len(judged) - len(higher) - len(lower)
-    total = len(judged)
-    if not higher and not lower:
-        sentence = (
-            f"{judged['interviewer'].iloc[0]}, the one interviewer with enough shared"
-            " candidates, scores in line with their co-interviewers"
-            if total == 1
-            else f"All {total} interviewers with enough shared candidates score in line with"
-            " their co-interviewers"
-        )
-    else:
-        parts = []
-        if higher:
-            verb = "scores" if len(higher) == 1 else "score"
-            parts.append(f"{_names(higher)} {verb} clearly higher than their co-interviewers")
-        if lower:
-            verb = "" if higher else " scores" if len(lower) == 1 else " score"
-            parts.append(f"{_names(lower)}{verb} clearly lower")
-            if not higher:
-                parts[-1] += " than their co-interviewers"
-        if rest:
-            parts.append(f"the other {rest} in line")
-        sentence = f"Of {_count(total, 'interviewer', 'interviewers')} with enough shared"
-        sentence += " candidates, " + (
-            parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        )
-    left = len(rows) - total
-    if left:
-        sentence += f" ({left} more have too few shared candidates to judge yet)"
-    return sentence + "."
-
-
-def _own_sentence(rows: pd.DataFrame) -> str:
-    shared = int(rows["shared"].iloc[0]) if len(rows) else 0
-    if shared < MIN_CANDIDATES_CALIBRATION:
-        return _not_enough(
-            "candidates shared with co-interviewers",
-            "say whether you score higher or lower than they do",
-            shared,
-            MIN_CANDIDATES_CALIBRATION,
-        )
-    row = rows.iloc[0]
-    if row["low"] > 0 or row["high"] < 0:
-        words = "higher" if row["low"] > 0 else "lower"
-        return (
-            f"You score {words} than your co-interviewers on the same candidates: by about"
-            f" {abs(row['leniency']):.0%} of the scale."
-        )
-    return (
-        "You score in line with your co-interviewers on the same candidates: no clear lean"
-        " either way."
-    )
-
-
-def _decisions_sentence(process: pd.DataFrame, decided: int) -> str:
-    if decided < MIN_DECISIONS:
-        return _not_enough("decisions", "judge how they were made", decided, MIN_DECISIONS)
-    hires = int(process["hires"].sum())
-    sentence = f"Of {decided} decisions, {hires} {'was' if hires == 1 else 'were'} to hire"
-    if "changed" not in process or process["changed"].isna().all():
-        # decisions and dates only (no score figures): how long they took instead
-        days = float(process["days_median"].median())
-        took = "one day" if round(days, 1) == 1 else f"{days:.1f} days"
-        return f"{sentence}; the median time from the last interview to a decision was {took}."
-    changed, against = (int(process[c].sum()) for c in ("changed", "against_panel"))
-    return (
-        f"{sentence}; the discussion changed the panel's outcome"
-        f" {_count(changed, 'time', 'times')} and"
-        f" {_count(against, 'decision', 'decisions')} went against the panel's majority."
-    )
-
-
-# What a section says to someone who sees the opening's insights but not its score figures (a
-# coordinator): one plain sentence, not an error.
-SCORE_SECTIONS = {
-    "agreement": "how well interviewers agree",
-    "scales": "how the scales are used",
-    "calibration": "who scores higher or lower than their co-interviewers",
-    "thresholds": "what a bar, a veto or a greenlight would have done",
-    "hires": "whether the interview predicted how hires do",
-}
-
-
-def for_managers(section: str) -> str:
-    """The sentence a score section opens with for someone without its score figures."""
-    return (
-        f"Score figures are for hiring managers: {SCORE_SECTIONS[section]} is worked out from"
-        " the scores."
-    )
-
-
-def _thresholds_sentence(sweep: pd.DataFrame, used: pd.DataFrame) -> str:
-    n = int(sweep["candidates"].iloc[0]) if len(sweep) else 0
-    if n < MIN_DECISIONS:
-        return _not_enough("decided candidates", "judge a threshold", n, MIN_DECISIONS)
-    judged = used[~used["provisional"].astype(bool)] if len(used) else used
-    if judged.empty:
-        sentence = (
-            f"The chart shows what each bar from {BAR_STEPS[0]:.2f} to {BAR_STEPS[-1]:.2f}"
-            f" would have done to {n} past decisions"
-        )
-        if len(used):
-            sentence += (
-                f"; no opening has the {MIN_DECISIONS} decisions of its own needed to judge"
-                " the threshold it uses"
-            )
-        else:
-            sentence += "; these openings use no bar, veto or greenlight"
-        return sentence + "."
-    parts = []
-    for r in judged.to_dict("records"):
-        threshold = r["threshold"][0].lower() + r["threshold"][1:]
-        part = f"{r['opening']}'s {threshold} was reached by {r['meets']} of {r['candidates']}"
-        if r["changed"] is not None and r["changed"] == r["changed"]:
-            changed = int(r["changed"])
-            part += f" and changed {_count(changed, 'decision', 'decisions')}"
-        parts.append(part)
-    return "Over past decisions, " + "; ".join(parts) + "."
-
-
-def hires_headline(
-    correlations: pd.DataFrame, retention: pd.DataFrame, *, scores: bool = True
-) -> str:
-    """The sentence that opens "After the hire", from `scoring.outcomes`' tables
-    (`outcome_correlations`, `retention`): below `MIN_HIRES` hires with a recorded outcome,
-    how many of how many needed; from it on, whether the panel's overall recommendation went
-    with the later rating (only where its interval excludes no relation) and how many stayed.
-    Without score figures (`scores` False: a coordinator), that they are for hiring managers,
-    and from the minimum on how many stayed."""
-    from scoring.outcomes import OVERALL
-
-    n = int(retention["n"].max()) if len(retention) else 0
-    if not scores:
-        sentence = for_managers("hires")[:-1]
-        stayed = retention[retention["n"] >= MIN_HIRES].sort_values("months")
-        if len(stayed):
-            s = stayed.iloc[-1]
-            sentence += (
-                f"; of {int(s['n'])} hires with a recorded outcome, {s['share']:.0%} still work"
-                f" here at {int(s['months'])} months"
-            )
-        return sentence + "."
-    if n < MIN_HIRES:
-        return _not_enough(
-            "hires with a recorded outcome",
-            "say whether the interview predicted how hires do",
-            n,
-            MIN_HIRES,
-        )
-    parts = []
-    overall = correlations[
-        (correlations["criterion_id"] == OVERALL)
-        & (correlations["n"] >= MIN_HIRES)
-        & correlations["r"].notna()
-    ]
-    if len(overall):
-        r = overall.sort_values("months").iloc[-1]
-        months = int(r["months"])
-        if r["low"] > 0 or r["high"] < 0:
-            better = "better" if r["low"] > 0 else "worse"
-            parts.append(
-                f"hires the panel recommended more strongly tended to get a {better}"
-                f" {months}-month rating"
-            )
-        else:
-            parts.append(
-                "no clear link yet between the panel's overall recommendation and the"
-                f" {months}-month rating"
-            )
-    stayed = retention[retention["n"] >= MIN_HIRES].sort_values("months")
-    if len(stayed):
-        s = stayed.iloc[-1]
-        parts.append(
-            f"{s['share']:.0%} of {int(s['n'])} hires still work here at {int(s['months'])} months"
-        )
-    return f"Over {n} hires with a recorded outcome: " + "; ".join(parts) + "."
-
-
-def headline(
-    view: Insights,
-    section: str,
-    *,
-    correlations: pd.DataFrame | None = None,
-    retention: pd.DataFrame | None = None,
-) -> str:
-    """The plain sentence that opens `section` (one of `SECTIONS`) of `view`: below the
-    section's minimum (`MIN_CANDIDATES_RELIABILITY`, `MIN_SCORES_DISTRIBUTION`,
-    `MIN_CANDIDATES_CALIBRATION`, `MIN_DECISIONS`, `MIN_HIRES`), "Not enough ... yet to ...: n
-    of the N needed." and no advice; from it on, what the figures say in words. On one's own
-    calibration (`view.own`), "calibration" speaks to the person. "hires" reads the outcome
-    tables of `scoring.outcomes` (`outcome_correlations`, `retention`). Names in the sentence
-    are people's and rubrics' words: render it as plain text. Someone without the score
-    figures (`view.score_figures` False: a coordinator) reads, in a score section, that score
-    figures are for hiring managers (`for_managers`), and in "decisions" the hire rate and the
-    days to decision."""
-    if section not in SECTIONS:
-        raise ValueError(f"section must be one of {', '.join(SECTIONS)}")
-    if not view.score_figures and section in SCORE_SECTIONS and section != "hires":
-        return for_managers(section)
-    if section == "agreement":
-        return _agreement_sentence(view.reliability)
-    if section == "scales":
-        return _scales_sentence(view.overall_summary)
-    if section == "calibration":
-        return (
-            _own_sentence(view.calibration) if view.own else _calibration_sentence(view.calibration)
-        )
-    if section == "decisions":
-        return _decisions_sentence(view.process, view.decided)
-    if section == "thresholds":
-        return _thresholds_sentence(view.bar_sweep, view.thresholds)
-    if section == "hires":
-        empty = pd.DataFrame(columns=["criterion_id", "months", "n", "r", "low", "high"])
-        return hires_headline(
-            empty if correlations is None else correlations,
-            pd.DataFrame(columns=["months", "n"]) if retention is None else retention,
-            scores=view.score_figures,
-        )
-    raise AssertionError(section)  # pragma: no cover - every section is answered above
-
-
 def headlines(store: Store, actor: Person, opening_ids: list[int]) -> dict[str, str]:
     """Every section's opening sentence (`headline`) for these openings, as the actor may see
     them: NotAllowed as `opening_insights`."""
@@ -1699,251 +1406,6 @@ def own_headline(store: Store, actor: Person) -> str:
     return headline(own_calibration(store, actor), "calibration")
 
 
-# ------------------------------------------------------------------------------------ charts
-# Each row's label is written above its own line (no axis of names), so a chart reads the same
-# at 1280 and at 390 pixels wide.
-
-ROW = 46  # pixels per row: the label, then the line under it
-LABEL_LINE = 17  # pixels per further line of a wrapped label
-LABEL_WIDTH = 40  # characters a label line holds on a phone (390 pixels)
-
-
-def _wrap(labels: pd.Series) -> tuple[list[str], int, float]:
-    """Labels broken into lines that fit a phone's width, the pixels each row then needs, and
-    how far the label moves up and its line down from the middle of the row (a label's lines
-    run downward from where it is placed)."""
-    wrapped = [textwrap.fill(str(v), LABEL_WIDTH, max_lines=3) for v in labels]
-    lines = max((w.count("\n") + 1 for w in wrapped), default=1)
-    return wrapped, ROW + LABEL_LINE * (lines - 1), LABEL_LINE * (lines - 1) / 2
-
-
-def _legible(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    ink = "#262730"
-    return (
-        chart.configure_mark(aria=False)
-        .configure_axis(labelFontSize=FONT - 2, titleFontSize=FONT - 2, labelColor=ink)
-        .configure_axis(titleColor=ink)
-        .configure_legend(labelFontSize=FONT - 2, titleFontSize=FONT - 2, orient="bottom")
-        .configure_view(stroke=None)
-    )
-
-
-def interval_chart(
-    rows: pd.DataFrame,
-    *,
-    label: str,
-    title: str,
-    domain: tuple[float, float],
-    rules: list[tuple[float, str]],
-) -> alt.TopLevelMixin:
-    """One row per entry of `rows` (columns `label`, "estimate", "low", "high", "provisional"):
-    its name above a line, the estimate a dot, its 95% interval a bar, provisional ones hollow;
-    dashed reference lines at `rules` (value, words)."""
-    data = rows.copy()
-    data["label"], step, shift = _wrap(data[label])
-    data["row"] = [f"{i:04d}" for i in range(len(data))]
-    data["kind"] = ["provisional" if p else "enough data" for p in data["provisional"]]
-    clipped = data.assign(
-        low=data["low"].clip(*domain), high=data["high"].clip(*domain), at=domain[0]
-    )
-    x_scale = alt.Scale(domain=list(domain), clamp=True)
-    y = alt.Y("row:N", axis=None, title=None, sort=None)
-    base = alt.Chart(
-        alt.InlineData(values=_records(clipped, "row", "label", "estimate", "low", "high", "kind"))
-    )
-    colour = alt.Color(
-        "kind:N",
-        title=None,
-        scale=alt.Scale(domain=["enough data", "provisional"], range=["#1565c0", "#9e9e9e"]),
-    )
-    bars = base.mark_rule(strokeWidth=3, yOffset=8 + shift).encode(
-        x=alt.X("low:Q", scale=x_scale, title=title), x2="high:Q", y=y, color=colour
-    )
-    dots = base.mark_circle(size=140, opacity=1, yOffset=8 + shift).encode(
-        x=alt.X("estimate:Q", scale=x_scale),
-        y=y,
-        color=colour,
-        tooltip=[
-            alt.Tooltip("label:N", title="Name"),
-            alt.Tooltip("estimate:Q", format=".2f", title="Estimate"),
-            alt.Tooltip("low:Q", format=".2f", title="95% from"),
-            alt.Tooltip("high:Q", format=".2f", title="95% to"),
-        ],
-    )
-    names = _row_names(clipped, y, alt.X("at:Q", scale=x_scale), shift)
-    marks = _rules(rules, alt.X("at:Q", scale=x_scale))
-    chart = alt.layer(*marks, bars, dots, names).properties(
-        width="container", height=alt.Step(step)
-    )
-    return _legible(chart)
-
-
-def share_chart(points: pd.DataFrame, label: str) -> alt.TopLevelMixin:
-    """Per criterion (or scale) a bar of the shares of each point, lowest point first, its name
-    above it: floors, ceilings and unused points show at a glance."""
-    data = points.copy()
-    data = data[data["share"].notna()].copy()
-    data["label"], step, shift = _wrap(data[label])
-    order = list(dict.fromkeys(data["label"]))
-    data["row"] = [f"{order.index(v):04d}" for v in data["label"]]
-    data["point_name"] = data["point"].astype(str)
-    y = alt.Y("row:N", axis=None, title=None, sort=None)
-    bars = (
-        alt.Chart(
-            alt.InlineData(values=_records(data, "row", "label", "point", "point_name", "share"))
-        )
-        .mark_bar(height=16, yOffset=8 + shift)
-        .encode(
-            x=alt.X(
-                "share:Q",
-                stack="zero",
-                title="Share of scores",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            y=y,
-            order=alt.Order("point:Q"),
-            color=alt.Color(
-                "point:O", title="Point", scale=alt.Scale(scheme="redblue"), legend=alt.Legend()
-            ),
-            tooltip=[
-                alt.Tooltip("label:N", title="Criterion"),
-                alt.Tooltip("point_name:N", title="Point"),
-                alt.Tooltip("share:Q", format=".0%", title="Share"),
-            ],
-        )
-    )
-    first = data.drop_duplicates("row").assign(at=0.0)
-    names = _row_names(first, y, alt.X("at:Q"), shift)
-    return _legible((bars + names).properties(width="container", height=alt.Step(step)))
-
-
-def _row_names(frame: pd.DataFrame, y: alt.Y, x: alt.X, shift: float) -> alt.LayerChart:
-    """Each row's (wrapped) label written above its own line, from `at` on the x axis, on a
-    white halo: a dashed reference line that crosses the words (zero, on a narrow screen) passes
-    behind them instead of through them."""
-    text = alt.Chart(alt.InlineData(values=_records(frame, "row", "label", "at"))).encode(
-        x=x, y=y, text=alt.Text("label:N")
-    )
-    words = {
-        "align": "left",
-        "baseline": "bottom",
-        "fontSize": FONT - 2,
-        "yOffset": -4 - shift,
-        "lineBreak": "\n",
-    }
-    halo = text.mark_text(**words, stroke="white", strokeWidth=4, strokeJoin="round")
-    return alt.layer(halo, text.mark_text(**words))
-
-
-def _rules(rules: list[tuple[float, str]], x: alt.X) -> list[alt.Chart]:
-    """A dashed vertical line at each value, its words in the tooltip."""
-    return [
-        alt.Chart(alt.InlineData(values=[{"at": value, "words": words}]))
-        .mark_rule(strokeDash=[6, 4], color="#555")
-        .encode(x=x, tooltip=[alt.Tooltip("words:N", title="Line")])
-        for value, words in rules
-    ]
-
-
-def _records(frame: pd.DataFrame, *columns: str) -> list[dict]:
-    """Rows as plain JSON values, missing ones as null."""
-
-    def plain(value):
-        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-            return None
-        return value.item() if hasattr(value, "item") else value
-
-    return [
-        {k: plain(v) for k, v in row.items()} for row in frame[list(columns)].to_dict("records")
-    ]
-
-
-PROCESS_SHARES = {
-    "hires": "hire rate",
-    "changed": "discussion changed the outcome",
-    "against_panel": "decided against the panel's majority",
-    "forcing_flips": "forcing would flip the outcome",
-}
-
-
-def process_shares(process: pd.DataFrame) -> pd.DataFrame:
-    """The decision process's shares as rows for `interval_chart`: one per opening and share,
-    named with its n (figures the viewer cannot have, such as forcing under a committee whose
-    votes are hidden, are left out)."""
-    rows = []
-    for r in process.to_dict("records"):
-        for name, words in PROCESS_SHARES.items():
-            # a share that is not there (no score figures) or blank (none to work it out from)
-            if r.get(f"{name}_share", math.nan) == r.get(f"{name}_share", math.nan):
-                n = r["forcing_n"] if name == "forcing_flips" else r["decided"]
-                rows.append(
-                    {
-                        "name": f"{r['opening']} · {words} · {n} decided",
-                        "estimate": r[f"{name}_share"],
-                        "low": r[f"{name}_low"],
-                        "high": r[f"{name}_high"],
-                        "provisional": r["provisional"],
-                    }
-                )
-    return pd.DataFrame(rows, columns=["name", "estimate", "low", "high", "provisional"])
-
-
-SWEEP_LINES = {
-    "above_share": "at or above the bar",
-    "stopped_share": "past hires it would stop",
-    "through_share": "past no-hires it would let through",
-}
-
-
-def sweep_chart(sweep: pd.DataFrame, bars: list[tuple[float, str]]) -> alt.TopLevelMixin:
-    """The bar sweep as three lines over the bar (0.20 to 0.90), each a share of the decided
-    candidates: at or above, past hires stopped, past no-hires let through; the band around
-    the first is its 95% interval; a dashed rule at each opening's own bar."""
-    data = sweep.assign(
-        stopped_share=sweep["hires_stopped"] / sweep["candidates"],
-        through_share=sweep["no_hires_above"] / sweep["candidates"],
-    )
-    long = data.melt(
-        id_vars=["bar"], value_vars=list(SWEEP_LINES), var_name="line", value_name="share"
-    )
-    long["line"] = long["line"].map(SWEEP_LINES)
-    x = alt.X("bar:Q", title="Bar (weighted score)", scale=alt.Scale(domain=[0.2, 0.9]))
-    share_axis = {"title": "Share of decided candidates", "axis": alt.Axis(format="%")}
-    y = alt.Y("share:Q", **share_axis)
-    colour = alt.Color(
-        "line:N",
-        title=None,
-        scale=alt.Scale(domain=list(SWEEP_LINES.values()), range=["#1565c0", "#b8283a", "#6a4c93"]),
-        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolType="stroke"),
-    )
-    band = (
-        alt.Chart(alt.InlineData(values=_records(data, "bar", "above_low", "above_high")))
-        .mark_area(opacity=0.2, color="#1565c0")
-        .encode(x=x, y=alt.Y("above_low:Q", **share_axis), y2="above_high:Q")
-    )
-    lines = (
-        alt.Chart(alt.InlineData(values=_records(long, "bar", "line", "share")))
-        .mark_line(point=True, strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            strokeDash=alt.StrokeDash("line:N", legend=None),
-            tooltip=[
-                alt.Tooltip("bar:Q", format=".2f", title="Bar"),
-                alt.Tooltip("line:N", title="Line"),
-                alt.Tooltip("share:Q", format=".0%", title="Share"),
-            ],
-        )
-    )
-    marks = _rules(bars, alt.X("at:Q"))
-    # fit-x: the width follows the column; the height is the plot's own, legend below it
-    fit = alt.AutoSizeParams(type="fit-x", contains="padding")
-    chart = alt.layer(band, lines, *marks).properties(width="container", height=240, autosize=fit)
-    return _legible(chart)
-
-
 # ---------------------------------------------------------------------------------- documents
 
 
@@ -1951,7 +1413,7 @@ def table_rows(frame: pd.DataFrame) -> list[dict]:
     """A table as plain rows (missing values as None), for CSV and JSON."""
     if frame is None or frame.empty:
         return []
-    return _records(frame, *frame.columns)
+    return plain_records(frame, *frame.columns)
 
 
 def document(view: Insights, extra: dict[str, pd.DataFrame] | None = None) -> dict:
