@@ -1,42 +1,75 @@
 """The decision engine: the three decision strategies of PRODUCT.md, applied to one candidate.
 
 `decide(case)` takes a `Case` (the overall scale, the strategy, the scorecards and, when there are
-any, the manager's decision and the committee's votes) and returns a `Decision`: the outcome, the
-positions and tally, the weighted score, the flags and reasons a hiring manager can read aloud.
-`python -m scoring decide CASE.json` is the same function on JSON.
+any, the manager's decision and the committee's votes; see `scoring.case`) and returns a
+`Decision`: the outcome, the positions and tally, the weighted score, the flags and reasons a
+hiring manager can read aloud, and the three contracts the outcome was reached under (forcing,
+veto/greenlight, the committee's bar). `python -m scoring decide CASE.json` is the same function on
+JSON.
 
-Sources: decision strategies L1257-1313 (democratic vote with veto and greenlight L1265, hiring
-manager decides and accepts responsibility L1313, cross-company committee); extreme-score forcing
-L907-911. All scale arithmetic is delegated to `scoring.scale`.
+Sources: decision strategies L1257-1313 (democratic vote with veto and greenlight for someone who
+"felt strongly enough" L1265, hiring manager decides and accepts responsibility L1313,
+cross-company committee, a committee of people who decide L1397); extreme-score forcing L907-911.
+All scale arithmetic is delegated to `scoring.scale`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from statistics import fmean
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from scoring.case import (
+    BarMode,
+    Case,
+    CommitteeVote,
+    CriterionScore,
+    InvalidCase,
+    ManagerDecision,
+    Outcome,
+    ScaleIn,
+    ScorecardIn,
+    Strategy,
+    Verdict,
+    check_case,
+    check_force_map,
+    parse_case,
+    stored_strategy,
+)
+from scoring.scale import Position, Scale, criterion_force_map
 
-from scoring.errors import field_path, phrase
-from scoring.scale import Position, Scale
-
-Outcome = Literal[
-    "hire", "no_hire", "needs_discussion", "incomplete", "awaiting_manager", "awaiting_committee"
+__all__ = [  # the input side lives in scoring.case; callers may import it from here
+    "BarMode",
+    "Case",
+    "CommitteeVote",
+    "CriterionScore",
+    "InvalidCase",
+    "ManagerDecision",
+    "Outcome",
+    "ScaleIn",
+    "ScorecardIn",
+    "Strategy",
+    "Verdict",
+    "check_case",
+    "check_force_map",
+    "parse_case",
+    "stored_strategy",
 ]
-Verdict = Literal["hire", "no_hire"]
 
 FLAG_MEANINGS = {
     "lukewarm": "Nobody scored an extreme: nobody is fighting for or against this candidate.",
     "split": "The panel is split: there are yes and no recommendations.",
     "fragile": "One strong dissent would flip this.",
-    "veto": "A strong no blocked the hire (veto power).",
-    "greenlight": "A strong yes passed the candidate (greenlight power).",
+    "veto": "A strong no, as the interviewer wrote it, blocked the hire (veto power).",
+    "greenlight": "A strong yes, as the interviewer wrote it, passed the candidate (greenlight"
+    " power).",
     "conflict": "A veto and a greenlight were both used: this needs discussion.",
     "overrode_panel": "The outcome goes against the panel's majority.",
     "below_bar": "The weighted score is below the organisation's bar.",
+    "bar_unchecked": "The bar cannot be checked: no criterion scores are in.",
     "incomplete": "Not enough scorecards are in to decide.",
 }
 """Each flag in a sentence, for pages and exports."""
@@ -51,6 +84,7 @@ FLAG_WORDS = {
     "conflict": "Veto and greenlight",
     "overrode_panel": "Against the panel",
     "below_bar": "Below the bar",
+    "bar_unchecked": "Bar not checked",
     "incomplete": "Incomplete",
 }
 """Each flag as a word or two, for tables and badges."""
@@ -64,78 +98,6 @@ OUTCOME_WORDS = {
     "awaiting_committee": "Awaiting the committee",
 }
 """Each outcome in words."""
-
-
-class InvalidCase(ValueError):
-    """Input the engine refuses; the message names the field and what is wrong."""
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ScaleIn(_Input):
-    """The overall-recommendation scale of the case."""
-
-    min: StrictInt = 0
-    max: StrictInt = 5
-
-
-class Strategy(_Input):
-    """The team's decision strategy and its parameters."""
-
-    kind: Literal["manager", "vote", "committee"]
-    force_extremes: StrictBool = False
-    rule: Literal["majority", "supermajority", "unanimous"] = "majority"
-    supermajority: float = Field(2 / 3, gt=0, le=1)
-    veto: StrictBool = False
-    greenlight: StrictBool = False
-    quorum: StrictInt = Field(0, ge=0)
-    bar: float | None = Field(None, ge=0, le=1)
-
-
-class CriterionScore(_Input):
-    """One criterion of a scorecard; a null score is "not assessed"."""
-
-    id: str = Field(min_length=1)
-    score: StrictInt | None
-    min: StrictInt
-    max: StrictInt
-    weight: float = Field(gt=0)
-
-
-class ScorecardIn(_Input):
-    """One interviewer's overall recommendation and criterion scores."""
-
-    interviewer: str = Field(min_length=1)
-    overall: StrictInt
-    criteria: list[CriterionScore] = []
-
-
-class ManagerDecision(_Input):
-    """The hiring manager's decision: needs a rationale and accepted responsibility."""
-
-    decision: Verdict
-    by: str = Field(min_length=1)
-    rationale: str
-    accepts_responsibility: StrictBool
-
-
-class CommitteeVote(_Input):
-    """One committee member's vote."""
-
-    member: str = Field(min_length=1)
-    vote: Verdict
-
-
-class Case(_Input):
-    """Everything the engine needs to decide on one candidate."""
-
-    scale: ScaleIn = ScaleIn()
-    strategy: Strategy
-    scorecards: list[ScorecardIn] = []
-    manager_decision: ManagerDecision | None = None
-    committee_votes: list[CommitteeVote] = []
 
 
 @dataclass(frozen=True)
@@ -162,6 +124,10 @@ class Decision:
     score: float | None
     flags: list[str]
     reasons: list[str]
+    # The three contracts the outcome was reached under: forcing (the resolved map and what it
+    # moved), the veto and greenlight (who fired one, whose forced extreme did not count) and the
+    # committee's bar (its mode, whether it was met or could not be checked, whether it decided).
+    contracts: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The `decide` command's output object."""
@@ -184,79 +150,8 @@ class Decision:
             "score": self.score,
             "flags": self.flags,
             "reasons": self.reasons,
+            "contracts": self.contracts,
         }
-
-
-# ------------------------------------------------------------------------------------ validation
-
-
-def parse_case(document: Any) -> Case:
-    """Validate a decoded JSON document into a Case, or raise InvalidCase naming the field."""
-    if not isinstance(document, dict):
-        raise InvalidCase("input: must be a JSON object with strategy and scorecards")
-    strategy = document.get("strategy")
-    if isinstance(strategy, dict) and "kind" in strategy:
-        kind = strategy["kind"]
-        if kind not in ("manager", "vote", "committee"):
-            raise InvalidCase(
-                f"strategy.kind: unknown strategy {kind!r} (expected manager, vote or committee)"
-            )
-    try:
-        case = Case.model_validate(document)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InvalidCase(f"{field_path(first['loc']) or 'input'}: {phrase(first)}") from None
-    check_case(case)
-    return case
-
-
-def check_case(case: Case) -> None:
-    """The rules pydantic cannot see field by field: scales, duplicates, the manager's duty."""
-    if case.scale.min >= case.scale.max:
-        raise InvalidCase(
-            f"scale: min must be less than max (got {case.scale.min}..{case.scale.max})"
-        )
-    scale = Scale(case.scale.min, case.scale.max)
-    seen: set[str] = set()
-    for i, card in enumerate(case.scorecards):
-        if card.interviewer in seen:
-            raise InvalidCase(
-                f"scorecards[{i}].interviewer: {card.interviewer!r} already has a scorecard"
-                " (one per interviewer)"
-            )
-        seen.add(card.interviewer)
-        if not scale.contains(card.overall):
-            raise InvalidCase(
-                f"scorecards[{i}].overall: {card.overall} is outside the scale {scale}"
-            )
-        ids: set[str] = set()
-        for j, crit in enumerate(card.criteria):
-            where = f"scorecards[{i}].criteria[{j}]"
-            if crit.id in ids:
-                raise InvalidCase(f"{where}.id: criterion {crit.id!r} is scored twice")
-            ids.add(crit.id)
-            if crit.min >= crit.max:
-                raise InvalidCase(
-                    f"{where}: min must be less than max (got {crit.min}..{crit.max})"
-                )
-            if crit.score is not None and not crit.min <= crit.score <= crit.max:
-                raise InvalidCase(
-                    f"{where}.score: {crit.score} is outside the scale {crit.min}..{crit.max}"
-                )
-    decision = case.manager_decision
-    if decision is not None:
-        if not decision.rationale.strip():
-            raise InvalidCase("manager_decision.rationale: must say why (it is empty)")
-        if not decision.accepts_responsibility:
-            raise InvalidCase(
-                "manager_decision.accepts_responsibility: the hiring manager must accept"
-                " responsibility for the decision (got false)"
-            )
-    members: set[str] = set()
-    for i, vote in enumerate(case.committee_votes):
-        if vote.member in members:
-            raise InvalidCase(f"committee_votes[{i}].member: {vote.member!r} has already voted")
-        members.add(vote.member)
 
 
 # ------------------------------------------------------------------------------------ the rules
@@ -268,25 +163,34 @@ def _share(position: ScorePosition, scale: Scale) -> str:
     return f"{position.effective} of {scale.max}{forced}"
 
 
-def _weighted_score(card: ScorecardIn, forced: bool) -> float | None:
-    """sum(w * normalised) / sum(w) over assessed criteria; None when none is assessed."""
+def _weighted_score(
+    card: ScorecardIn, forced: bool, overall: Scale, force_map: Mapping[int, int] | None
+) -> float | None:
+    """sum(w * normalised) / sum(w) over assessed criteria; None when none is assessed. Under
+    forcing each criterion is forced on its own scale (`criterion_force_map`)."""
     assessed = [c for c in card.criteria if c.score is not None]
     if not assessed:
         return None
     total = sum(c.weight for c in assessed)
-    return (
-        sum(
-            c.weight * Scale(c.min, c.max).normalise(Scale(c.min, c.max).effective(c.score, forced))
-            for c in assessed
-        )
-        / total
-    )
+    weighted = 0.0
+    for c in assessed:
+        scale = Scale(c.min, c.max)
+        point = criterion_force_map(overall, force_map, scale)[c.score] if forced else c.score
+        weighted += c.weight * scale.normalise(point)
+    return weighted / total
 
 
 def candidate_score(case: Case) -> float | None:
     """Mean weighted score over the scorecards that have one, rounded to 4 decimals."""
-    forced = case.strategy.force_extremes
-    scores = [s for s in (_weighted_score(c, forced) for c in case.scorecards) if s is not None]
+    strategy, overall = case.strategy, Scale(case.scale.min, case.scale.max)
+    scores = [
+        s
+        for s in (
+            _weighted_score(c, strategy.force_extremes, overall, strategy.force_map)
+            for c in case.scorecards
+        )
+        if s is not None
+    ]
     return round(fmean(scores), 4) if scores else None
 
 
@@ -316,6 +220,9 @@ def awaiting_votes(votes: int, quorum: int) -> str:
     return f"{votes} committee vote{'s' if votes != 1 else ''} in; {need} needed."
 
 
+BAR_DECIDED = "_bar_decided"  # internal: a binding bar made the outcome; never in the output
+
+
 def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[str], list[str]]:
     """The outcome, the flags the strategy itself raises, and its reasons."""
     strategy, scale = case.strategy, Scale(case.scale.min, case.scale.max)
@@ -336,12 +243,23 @@ def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[s
         )
 
     if strategy.kind == "vote":
-        vetoes = [p for p in positions if strategy.veto and p.effective == scale.min]
-        greens = [p for p in positions if strategy.greenlight and p.effective == scale.max]
+        # A power is for someone who "felt strongly enough" (L1265): only a written extreme.
+        vetoes = [p for p in positions if strategy.veto and p.raw == scale.min]
+        greens = [p for p in positions if strategy.greenlight and p.raw == scale.max]
         for p in vetoes:
             reasons.append(f"Vetoed by {p.interviewer} ({_share(p, scale)}).")
         for p in greens:
             reasons.append(f"Greenlit by {p.interviewer} ({_share(p, scale)}).")
+        for power, on, end in (
+            ("veto", strategy.veto, scale.min),
+            ("greenlight", strategy.greenlight, scale.max),
+        ):
+            for p in positions:
+                if on and p.effective == end != p.raw:
+                    reasons.append(
+                        f"{p.interviewer}'s {p.effective} was forced from {p.raw}: forcing does"
+                        f" not make a {power}."
+                    )
         if vetoes:
             flags.add("veto")
         if greens:
@@ -380,18 +298,38 @@ def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[s
         )
         return decision.decision, flags, reasons
 
-    # committee
+    # committee: the people on it decide (L1397); the bar advises unless the opening binds it
     votes = case.committee_votes
     score = candidate_score(case)
-    if strategy.bar is not None and score is not None and score < strategy.bar:
-        flags.add("below_bar")
+    binding = strategy.bar_mode == "binding"
+    if strategy.bar is not None and score is None:
+        flags.add("bar_unchecked")
         reasons.append(
-            f"Weighted score {score:.2f} is below the bar of {strategy.bar:.2f}: no hire,"
-            " whatever the votes."
+            FLAG_MEANINGS["bar_unchecked"]
+            + (
+                " A binding bar lets no hire through unchecked."
+                if binding
+                else " The bar only advises: the committee's votes decide."
+            )
         )
-        return "no_hire", flags, reasons
+    elif strategy.bar is not None and score < strategy.bar:
+        flags.add("below_bar")
+        if binding:
+            reasons.append(
+                f"Weighted score {score:.2f} is below the bar of {strategy.bar:.2f}, which binds:"
+                " no hire, whatever the votes."
+            )
+            return "no_hire", flags | {BAR_DECIDED}, reasons
+        reasons.append(
+            f"Weighted score {score:.2f} is below the bar of {strategy.bar:.2f}. The bar only"
+            " advises: the committee's votes decide."
+        )
     if not votes or len(votes) < strategy.quorum:
-        return "awaiting_committee", flags, [awaiting_votes(len(votes), strategy.quorum)]
+        return (
+            "awaiting_committee",
+            flags,
+            [*reasons, awaiting_votes(len(votes), strategy.quorum)],
+        )
     hires = sum(v.vote == "hire" for v in votes)
     outcome = _by_rule(hires, len(votes) - hires, strategy)
     reasons.append(
@@ -399,14 +337,21 @@ def _outcome(case: Case, positions: list[ScorePosition]) -> tuple[Outcome, set[s
     )
     if outcome == "needs_discussion":
         reasons.append("The committee's vote is tied: it needs to discuss.")
+    if outcome == "hire" and binding and "bar_unchecked" in flags:
+        reasons.append(
+            "The committee voted hire, but its binding bar is not checked: it needs to discuss"
+            " (or the criteria need scores)."
+        )
+        return "needs_discussion", flags | {BAR_DECIDED}, reasons
     return outcome, flags, reasons
 
 
 def _positions(case: Case) -> list[ScorePosition]:
     scale, forced = Scale(case.scale.min, case.scale.max), case.strategy.force_extremes
+    force_map = scale.resolve_map(case.strategy.force_map)
     result = []
     for card in case.scorecards:
-        effective = scale.effective(card.overall, forced)
+        effective = force_map[scale.check(card.overall)] if forced else card.overall
         result.append(
             ScorePosition(
                 interviewer=card.interviewer,
@@ -452,15 +397,40 @@ LUKEWARM_FORCED = (
     "Before forcing, nobody scored an extreme: nobody was fighting for or against this"
     " candidate; forcing decides for them."
 )
-"""The lukewarm reason under forcing: lukewarm is about what people wrote (raw scores), and
-next to "N scores moved to an extreme" the plain "Nobody scored an extreme" would contradict."""
+"""The lukewarm reason under a forcing that sends every score to an extreme: lukewarm is about
+what people wrote (raw scores), and next to "N scores moved to an extreme" the plain "Nobody
+scored an extreme" would contradict."""
+
+LUKEWARM_PARTLY_FORCED = (
+    "Before forcing, nobody scored an extreme: nobody was fighting for or against this candidate."
+)
+"""The same under a forcing that leaves some scores as written (a weak yes stays a weak yes), so
+forcing does not decide for everyone."""
 
 
-def _flag_reason(flag: str, forced: bool) -> str:
+def _flag_reason(flag: str, forced: bool, all_extreme: bool) -> str:
     """A flag's reason sentence, true of the scores it was raised on."""
     if flag == "lukewarm" and forced:
-        return LUKEWARM_FORCED
+        return LUKEWARM_FORCED if all_extreme else LUKEWARM_PARTLY_FORCED
     return FLAG_MEANINGS[flag]
+
+
+def forcing_in_words(scale: Scale, force_map: Mapping[int, int] | None) -> str:
+    """What the force map does on `scale`, in a hiring manager's words: "a weak no becomes 0",
+    "every score goes to an extreme: a yes becomes 5, anything else 0", "only a 5 stays a yes:
+    anything below becomes 0", or a custom map's moves ("its own map: 1 becomes 0, 4 becomes 5")."""
+    preset = scale.preset_of(force_map)
+    if preset == "weak_no_to_min":
+        has_middle = scale.midpoint in scale.points
+        return f"a weak no{' or an undecided score' if has_middle else ''} becomes {scale.min}"
+    if preset == "all_extremes":
+        return (
+            f"every score goes to an extreme: a yes becomes {scale.max}, anything else {scale.min}"
+        )
+    if preset == "only_top_is_yes":
+        return f"only a {scale.max} stays a yes: anything below becomes {scale.min}"
+    moves = [f"{a} becomes {b}" for a, b in scale.resolve_map(force_map).items() if a != b]
+    return "its own map: " + (", ".join(moves) or "nothing moves")
 
 
 @dataclass(frozen=True)
@@ -475,12 +445,17 @@ class Lean:
     strong_no: int
     forced: bool
 
+    def _strong(self, side: str) -> str:
+        """'strong ' for a side whose every score forcing made (or left) an extreme."""
+        if side == "yes":
+            return "strong " if self.forced and self.strong_yes == self.yes else ""
+        return "strong " if self.forced and self.strong_no == self.no else ""
+
     @property
     def words(self) -> str:
         """'Panel leans hire: 4 yes, 1 no', 'Panel is split evenly: 2 yes, 2 no', ...; under
-        forcing every score is an extreme, so the counts say 'strong'."""
-        strong = "strong " if self.forced else ""
-        counts = f"{self.yes} {strong}yes, {self.no} {strong}no"
+        forcing a side whose every score is an extreme says 'strong' ('2 yes, 3 strong no')."""
+        counts = f"{self.yes} {self._strong('yes')}yes, {self.no} {self._strong('no')}no"
         if self.undecided:
             counts += f", {self.undecided} undecided"
         if self.verdict is not None:
@@ -494,9 +469,8 @@ class Lean:
     @property
     def counts(self) -> str:
         """The counts alone, for a table cell: '4 yes · 1 no', '4 strong yes · 1 strong no'
-        under forcing, with the undecided where there are any."""
-        strong = "strong " if self.forced else ""
-        parts = [f"{self.yes} {strong}yes", f"{self.no} {strong}no"]
+        under forcing (per side, as in `words`), with the undecided where there are any."""
+        parts = [f"{self.yes} {self._strong('yes')}yes", f"{self.no} {self._strong('no')}no"]
         if self.undecided:
             parts.append(f"{self.undecided} undecided")
         return " · ".join(parts)
@@ -528,6 +502,58 @@ def lean(decision: Decision) -> Lean:
     )
 
 
+def _contracts(case: Case, positions: list[ScorePosition], bar_decided: bool) -> dict[str, Any]:
+    """The three contracts as data: what forcing does and moved, which powers fired (on written
+    extremes) and which forced extremes did not count, and the bar's mode and standing."""
+    scale, strategy = Scale(case.scale.min, case.scale.max), case.strategy
+    forced = strategy.force_extremes
+    powers: dict[str, Any] = {}
+    for power, on, end in (
+        ("veto", strategy.veto, scale.min),
+        ("greenlight", strategy.greenlight, scale.max),
+    ):
+        live = on and strategy.kind == "vote"
+        powers[power] = {
+            "on": live,
+            "fired_by": [p.interviewer for p in positions if live and p.raw == end],
+            "forced_not_counted": [
+                p.interviewer for p in positions if live and p.effective == end != p.raw
+            ],
+        }
+    score = candidate_score(case)
+    has_bar = strategy.kind == "committee" and strategy.bar is not None
+    standing = (
+        "none"
+        if not has_bar
+        else "unchecked"
+        if score is None
+        else "below"
+        if score < strategy.bar
+        else "met"
+    )
+    return {
+        "forcing": {
+            "on": forced,
+            "preset": scale.preset_of(strategy.force_map),
+            "map": {str(k): v for k, v in scale.resolve_map(strategy.force_map).items()},
+            "moved": [
+                {"interviewer": p.interviewer, "from": p.raw, "to": p.effective}
+                for p in positions
+                if p.raw != p.effective
+            ],
+        },
+        "powers": powers,
+        "bar": {
+            "bar": strategy.bar if has_bar else None,
+            "mode": strategy.bar_mode,
+            "score": score,
+            "standing": standing,
+            # A binding bar decides a no hire below it, and keeps an unchecked one from a hire.
+            "decided": bar_decided,
+        },
+    }
+
+
 def decide(case: Case) -> Decision:
     """Apply the case's strategy to its scorecards; see the module docstring and README."""
     check_case(case)
@@ -535,45 +561,58 @@ def decide(case: Case) -> Decision:
     positions = _positions(case)
     outcome, flags, reasons = _outcome(case, positions)
     tally = Counter(p.position for p in positions)
+    bar_decided = BAR_DECIDED in flags
+    flags.discard(BAR_DECIDED)
+    contracts = _contracts(case, positions, bar_decided)
 
     if positions and not any(scale.is_strong(p.raw) for p in positions):
         flags.add("lukewarm")
     if tally[Position.YES] and tally[Position.NO]:
         flags.add("split")
     majority = panel_majority(positions)
+    counts = f"{tally[Position.YES]} yes, {tally[Position.NO]} no"
     overrides = strategy.kind in ("manager", "committee") and outcome in ("hire", "no_hire")
     if overrides and majority is not None and outcome != majority:
-        flags.add("overrode_panel")
-        reasons.append(
-            f"This goes against the panel's majority ({majority.replace('_', ' ')}:"
-            f" {tally[Position.YES]} yes, {tally[Position.NO]} no)."
-        )
+        if contracts["bar"]["decided"]:
+            # The bar decided, not the manager or the committee: nobody overrode the panel.
+            reasons.append(
+                f"The binding bar decided this, not a vote: the panel leans"
+                f" {majority.replace('_', ' ')} ({counts})."
+            )
+        else:
+            flags.add("overrode_panel")
+            reasons.append(
+                f"This goes against the panel's majority ({majority.replace('_', ' ')}: {counts})."
+            )
     if strategy.kind == "manager" and outcome == "awaiting_manager" and majority is not None:
-        reasons.append(
-            f"The panel leans {majority.replace('_', ' ')}:"
-            f" {tally[Position.YES]} yes, {tally[Position.NO]} no."
-        )
+        reasons.append(f"The panel leans {majority.replace('_', ' ')}: {counts}.")
     if _is_fragile(case, outcome):
         flags.add("fragile")
+    all_extreme = all(p.strong for p in positions)
     if strategy.force_extremes:
-        moved = sum(p.raw != p.effective for p in positions)
+        moved = len(contracts["forcing"]["moved"])
+        words = forcing_in_words(scale, strategy.force_map)
+        custom = contracts["forcing"]["preset"] == "custom"
         reasons.insert(
             0,
             f"Extreme-score forcing is on: {moved} of {len(positions)} scores moved"
-            " to an extreme (an undecided score counts as no).",
+            f"{'' if custom else ' to an extreme'} ({words}).",
         )
     for flag in ("lukewarm", "split", "fragile"):
         if flag in flags:
-            reasons.append(_flag_reason(flag, strategy.force_extremes))
+            reasons.append(_flag_reason(flag, strategy.force_extremes, all_extreme))
 
+    parameters = strategy.model_dump()
+    parameters["force_map"] = contracts["forcing"]["map"]  # the output always states the map
     return Decision(
         outcome=outcome,
         strategy=strategy.kind,
-        parameters=strategy.model_dump(),
+        parameters=parameters,
         forced=strategy.force_extremes,
         positions=positions,
         tally={k.value: tally[k] for k in (Position.YES, Position.NO, Position.UNDECIDED)},
         score=candidate_score(case),
         flags=sorted(flags),
         reasons=reasons,
+        contracts=contracts,
     )

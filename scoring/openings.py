@@ -18,9 +18,15 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from scoring import audit, bookings, outbox
+from scoring.case import (
+    InvalidCase,
+    Strategy,
+    check_force_map,
+    rescale_strategy,
+    stored_strategy,
+)
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.emails import check_email
-from scoring.engine import Strategy
 from scoring.errors import HistoryBroken, InvalidInput, NotFound, field_path, phrase
 from scoring.permissions import (
     Person,
@@ -34,6 +40,7 @@ from scoring.permissions import (
     seat_facts,
 )
 from scoring.rubric import Catalog, Loop, OverallScale, Rubric
+from scoring.scale import Scale
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import REASON_MAX, TITLE_MAX, check_length, check_name, check_one_line
 
@@ -78,7 +85,9 @@ class Opening:
             level=row["level"],
             loop_id=row["loop_id"],
             loop_title=loop["title"],
-            strategy=Strategy.model_validate_json(row["strategy"]),
+            # An opening keeps the rules it was made with (a strategy stored before the force
+            # map and the bar's mode existed loads with the rules of its day).
+            strategy=stored_strategy(row["strategy"], Scale(row["scale_min"], row["scale_max"])),
             reveal_rule=row["reveal_rule"],
             anonymise=bool(row["anonymise"]),
             scale=OverallScale(min=row["scale_min"], max=row["scale_max"], labels=labels),
@@ -126,14 +135,20 @@ def rubric_snapshot(db, rubric_hash: str) -> Rubric:
     return _SNAPSHOTS[rubric_hash]
 
 
-def _strategy(strategy: Strategy | dict[str, Any]) -> Strategy:
-    if isinstance(strategy, Strategy):
-        return strategy
+def _strategy(strategy: Strategy | dict[str, Any], scale: OverallScale) -> Strategy:
+    """The strategy checked field by field, and its force map against the opening's scale."""
+    if not isinstance(strategy, Strategy):
+        try:
+            strategy = Strategy.model_validate(strategy)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = tuple(part for part in first["loc"] if part != "[key]")
+            raise InvalidInput(f"strategy.{field_path(loc)}: {phrase(first)}") from None
     try:
-        return Strategy.model_validate(strategy)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InvalidInput(f"strategy.{field_path(first['loc'])}: {phrase(first)}") from None
+        check_force_map(strategy, Scale(scale.min, scale.max))
+    except InvalidCase as exc:
+        raise InvalidInput(str(exc)) from None
+    return strategy
 
 
 def create_opening(
@@ -157,8 +172,8 @@ def create_opening(
 ) -> Opening:
     """A coordinator creates an opening from a loop template, freezing its rubrics."""
     at = now or now_utc()
-    strategy = _strategy(strategy)
     scale = overall_scale or loop.overall_scale
+    strategy = _strategy(strategy, scale)
     committee_ids = list(dict.fromkeys(committee_ids))
     if not title.strip():
         raise InvalidInput("title: Give the opening a title.")
@@ -1433,8 +1448,15 @@ def edit_opening(
             if value != getattr(was, name):
                 changes[name] = value
         wanted: dict[str, Any] = {}
-        if strategy is not None and _strategy(strategy) != was.strategy:
-            wanted["strategy"] = _strategy(strategy).model_dump_json()
+        scale_now = overall_scale or was.scale
+        if strategy is None and scale_now != was.scale:  # a preset's map follows the scale
+            strategy = rescale_strategy(
+                was.strategy,
+                Scale(was.scale.min, was.scale.max),
+                Scale(scale_now.min, scale_now.max),
+            )
+        if strategy is not None and _strategy(strategy, scale_now) != was.strategy:
+            wanted["strategy"] = _strategy(strategy, scale_now).model_dump_json()
         if reveal_rule is not None and reveal_rule != was.reveal_rule:
             if reveal_rule not in ("after_own", "all_in"):
                 raise InvalidInput(

@@ -6,14 +6,26 @@ Nothing else does this arithmetic.
 
 The rules come from PRODUCT.md and the book's DJ Patil story (hiring-book.txt L907-911):
 midpoint m = (min + max) / 2; a score above m is a yes, below m a no, at m undecided; the extremes
-are strong; forcing pushes every score to an extreme, an undecided one to the bottom
-("if this is a weak no, then I'm a zero").
+are strong. Forcing follows a *force map* (written point -> forced point; points not in it stay as
+written). By default it is the book's rule, "if this is a weak no, then I'm a zero": every no and
+the undecided midpoint go to the bottom, a yes stays as written. Two more presets follow DJ's
+"he would always score a zero or a five" (every score to an extreme) and "we absolutely must hire
+this person ... Or let's just move on" (only the top stays a yes). A map may never turn a no or
+an undecided score into a yes, and the extremes stay where they are (a written extreme is what a
+veto or a greenlight needs; forcing must not make or unmake one).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
+
+ForcePreset = Literal["weak_no_to_min", "all_extremes", "only_top_is_yes"]
+FORCE_PRESETS: tuple[ForcePreset, ...] = ("weak_no_to_min", "all_extremes", "only_top_is_yes")
+"""The named force maps a hiring manager picks from, the book's default first."""
+DEFAULT_FORCE_PRESET: ForcePreset = "weak_no_to_min"
 
 
 class Position(StrEnum):
@@ -26,6 +38,15 @@ class Position(StrEnum):
 
 class ScaleError(ValueError):
     """A scale that cannot exist, or a score that is not on its scale."""
+
+
+class ForceMapError(ScaleError):
+    """A force map that breaks a rule; `point` is the written point (the map's key) at fault, so
+    the caller can name the field (``strategy.force_map.4: ...``)."""
+
+    def __init__(self, point: object, message: str) -> None:
+        super().__init__(message)
+        self.point = point
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +102,72 @@ class Scale:
         self.check(score)
         return score in (self.min, self.max)
 
-    def force(self, score: int) -> int:
-        """Push a score to an extreme: max if it is a yes, else min (undecided counts as no)."""
-        return self.max if self.position(score) is Position.YES else self.min
+    def preset_map(self, preset: str = DEFAULT_FORCE_PRESET) -> dict[int, int]:
+        """The complete force map (every point) of a named preset on this scale:
+        weak_no_to_min: a no or undecided score goes to min, a yes stays (the book's default);
+        all_extremes: a yes goes to max, anything else to min;
+        only_top_is_yes: max stays, anything short of it goes to min."""
+        if preset == "weak_no_to_min":
+            return {p: p if self.position(p) is Position.YES else self.min for p in self.points}
+        if preset == "all_extremes":
+            return {
+                p: self.max if self.position(p) is Position.YES else self.min for p in self.points
+            }
+        if preset == "only_top_is_yes":
+            return {p: self.max if p == self.max else self.min for p in self.points}
+        raise ScaleError(
+            f"unknown forcing preset {preset!r} (expected one of {', '.join(FORCE_PRESETS)})"
+        )
 
-    def effective(self, score: int, forced: bool) -> int:
-        """The score the rules use: forced when the debrief's forcing toggle is on, else raw."""
-        return self.force(score) if forced else self.check(score)
+    def check_force_map(self, force_map: Mapping[int, int]) -> dict[int, int]:
+        """Return the map as a plain dict, or raise ForceMapError naming the point at fault:
+        every key and value a point of this scale; a no or undecided score may not become a yes;
+        the extremes map to themselves."""
+        for point, to in force_map.items():
+            if not self.contains(point):
+                raise ForceMapError(point, f"{point!r} is not a point of the scale {self}")
+            if not self.contains(to):
+                raise ForceMapError(
+                    point, f"{point} is forced to {to!r}, which is not a point of the scale {self}"
+                )
+            if point in (self.min, self.max) and to != point:
+                end = "lowest" if point == self.min else "highest"
+                raise ForceMapError(
+                    point,
+                    f"the {end} score stays {point} (got {to}): a written extreme is what a veto"
+                    " or a greenlight needs",
+                )
+            if self.position(point) is not Position.YES and self.position(to) is Position.YES:
+                raise ForceMapError(
+                    point,
+                    f"{point} is {'a no' if self.position(point) is Position.NO else 'undecided'}"
+                    f" and may not be forced to a yes ({to})",
+                )
+        return dict(force_map)
+
+    def resolve_map(self, force_map: Mapping[int, int] | None) -> dict[int, int]:
+        """The complete, checked map (every point of the scale): None is the default preset;
+        points a partial map leaves out stay as written."""
+        if force_map is None:
+            return self.preset_map()
+        given = self.check_force_map(force_map)
+        return {p: given.get(p, p) for p in self.points}
+
+    def preset_of(self, force_map: Mapping[int, int] | None) -> str:
+        """The preset's name whose map this is on this scale, or "custom"."""
+        resolved = self.resolve_map(force_map)
+        return next((n for n in FORCE_PRESETS if self.preset_map(n) == resolved), "custom")
+
+    def force(self, score: int, force_map: Mapping[int, int] | None = None) -> int:
+        """Where forcing sends a written score, under `force_map` (None: the default preset)."""
+        self.check(score)
+        return self.resolve_map(force_map)[score]
+
+    def effective(
+        self, score: int, forced: bool, force_map: Mapping[int, int] | None = None
+    ) -> int:
+        """The score the rules use: forced (under `force_map`) when forcing is on, else raw."""
+        return self.force(score, force_map) if forced else self.check(score)
 
     def normalise(self, score: int) -> float:
         """Map a score to 0..1: min -> 0.0, max -> 1.0, linear in between."""
@@ -96,3 +176,15 @@ class Scale:
 
     def __str__(self) -> str:
         return f"{self.min}..{self.max}"
+
+
+def criterion_force_map(
+    overall: Scale, force_map: Mapping[int, int] | None, criterion: Scale
+) -> dict[int, int]:
+    """The force map for a criterion's own scale, given the opening's map on the overall scale:
+    the same map where the scales are the same, else the same preset on the criterion's scale
+    (a custom map, which only names overall points, forces criteria by the default preset)."""
+    if criterion == overall:
+        return overall.resolve_map(force_map)
+    preset = overall.preset_of(force_map)
+    return criterion.preset_map(DEFAULT_FORCE_PRESET if preset == "custom" else preset)

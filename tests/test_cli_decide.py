@@ -33,8 +33,22 @@ def test_decide_reads_standard_input_with_a_dash(cli):
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["forced"] is True
-    assert [p["effective"] for p in out["positions"]] == [0, 5, 5]
+    assert [p["effective"] for p in out["positions"]] == [0, 4, 5]  # a weak yes stays
     assert out["outcome"] == "hire"
+    # input without the new fields gets the new defaults, and the output states them
+    assert out["parameters"]["bar_mode"] == "advisory"
+    assert out["parameters"]["force_map"] == {"0": 0, "1": 0, "2": 0, "3": 3, "4": 4, "5": 5}
+    assert out["contracts"]["forcing"]["preset"] == "weak_no_to_min"
+
+
+def test_a_force_map_with_string_keys_is_read_as_points(cli):
+    every = {"0": 0, "1": 0, "2": 0, "3": 5, "4": 5, "5": 5}
+    case = {**CASE, "strategy": {"kind": "vote", "force_extremes": True, "force_map": every}}
+    result = cli("decide", "-", stdin=json.dumps(case))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert [p["effective"] for p in out["positions"]] == [0, 5, 5]
+    assert out["contracts"]["forcing"]["preset"] == "all_extremes"
 
 
 @pytest.mark.parametrize(
@@ -57,6 +71,12 @@ def test_decide_reads_standard_input_with_a_dash(cli):
             ' "criteria": [{"id": "x", "score": 1, "min": 1, "max": 4, "weight": -1}]}]}',
             "scorecards[0].criteria[0].weight",
         ),
+        (
+            '{"strategy": {"kind": "vote", "force_map": {"2": 5}}}',
+            "strategy.force_map.2: 2 is a no and may not be forced to a yes (5)",
+        ),
+        ('{"strategy": {"kind": "vote", "force_map": {"x": 0}}}', "strategy.force_map.x:"),
+        ('{"strategy": {"kind": "committee", "bar_mode": "strict"}}', "strategy.bar_mode"),
         (
             '{"strategy": {"kind": "manager"}, "manager_decision": {"decision": "hire",'
             ' "by": "m", "rationale": "", "accepts_responsibility": true}}',

@@ -38,12 +38,20 @@ def test_positions_report_raw_effective_position_and_strength_in_input_order():
     assert out["forced"] is False
 
 
-def test_forcing_pushes_every_overall_to_an_extreme_and_undecided_to_min():
+def test_forcing_by_default_sends_a_weak_no_and_the_midpoint_to_min_and_keeps_a_yes():
     out = run({**VOTE, "force_extremes": True}, panel(1, 3, 4, 2), scale={"min": 1, "max": 5})
-    assert [p["effective"] for p in out["positions"]] == [1, 1, 5, 1]
+    assert [p["effective"] for p in out["positions"]] == [1, 1, 4, 1]
     assert [p["raw"] for p in out["positions"]] == [1, 3, 4, 2]
     assert out["tally"] == {"yes": 1, "no": 3, "undecided": 0}
     assert out["forced"] is True
+    assert [p["strong"] for p in out["positions"]] == [True, True, False, True]
+
+
+def test_forcing_every_score_to_an_extreme_is_a_preset_the_opening_picks():
+    every = {1: 1, 2: 1, 3: 1, 4: 5, 5: 5}
+    strategy = {**VOTE, "force_extremes": True, "force_map": every}
+    out = run(strategy, panel(1, 3, 4, 2), scale={"min": 1, "max": 5})
+    assert [p["effective"] for p in out["positions"]] == [1, 1, 5, 1]
     assert all(p["strong"] for p in out["positions"])
 
 
@@ -78,12 +86,13 @@ def test_veto_any_strong_no_blocks_a_majority():
     assert "veto" not in without["flags"]
 
 
-def test_veto_uses_effective_scores_so_forcing_can_trigger_it():
+def test_a_veto_needs_a_written_extreme_forcing_does_not_make_one():
     strategy = {**VOTE, "veto": True, "force_extremes": True}
     out = run(strategy, panel(3, 5, 5), scale={"min": 1, "max": 5})
-    assert out["outcome"] == "no_hire"
-    assert "veto" in out["flags"]
-    assert "Vetoed by i0 (1 of 5, forced from 3)." in out["reasons"]
+    assert out["outcome"] == "hire"  # the undecided 3 forced to 1 is a no vote, not a veto
+    assert "veto" not in out["flags"]
+    assert "i0's 1 was forced from 3: forcing does not make a veto." in out["reasons"]
+    assert out["tally"] == {"yes": 2, "no": 1, "undecided": 0}
 
 
 def test_greenlight_any_strong_yes_passes():
@@ -254,13 +263,19 @@ def test_committee_rule_over_votes(rule, verdicts, outcome):
     assert out["outcome"] == outcome
 
 
-def test_committee_bar_rejects_a_known_score_below_it_whatever_the_votes():
+def test_a_binding_committee_bar_rejects_a_known_score_below_it_whatever_the_votes():
     cards = [card("ana", 4, 2, 2), card("bo", 4, 2, 3)]  # scores 1/3 and 1/2 -> 0.4167
-    out = run({**COMMITTEE, "bar": 0.5}, cards, committee_votes=votes("hire", "hire", "hire"))
+    strategy = {**COMMITTEE, "bar": 0.5, "bar_mode": "binding"}
+    out = run(strategy, cards, committee_votes=votes("hire", "hire", "hire"))
     assert out["score"] == 0.4167
     assert out["outcome"] == "no_hire"
     assert "below_bar" in out["flags"]
-    assert "overrode_panel" in out["flags"]  # the panel said yes
+    # the bar decided, not the committee: nobody went against the panel's hire
+    assert "overrode_panel" not in out["flags"]
+    assert (
+        "The binding bar decided this, not a vote: the panel leans hire (2 yes, 0 no)."
+        in out["reasons"]
+    )
 
 
 def test_committee_bar_met_or_unknown_leaves_it_to_the_votes():
@@ -312,13 +327,15 @@ def test_weighted_score_is_null_without_assessed_criteria():
     assert run(VOTE, [lone])["score"] is None
 
 
-def test_forcing_forces_criteria_on_their_own_scales():
-    cards = [card("ana", 4, 3, 2)]  # 1..4: 3 -> 4, 2 -> 1
+def test_forcing_forces_criteria_on_their_own_scales_by_the_same_preset():
+    cards = [card("ana", 4, 3, 2)]  # 1..4 by default: 3 stays (2/3), 2 -> 1 (0)
     assert run(VOTE, cards)["score"] == 0.5
-    assert run({**VOTE, "force_extremes": True}, cards)["score"] == 0.5
-    odd = [card("ana", 4, 4, 3, lo=1, hi=5)]  # 4 -> 5 (1.0), undecided 3 -> 1 (0.0)
+    assert run({**VOTE, "force_extremes": True}, cards)["score"] == 0.3333
+    every = {"force_extremes": True, "force_map": {1: 0, 2: 0, 3: 5, 4: 5}}
+    assert run({**VOTE, **every}, cards)["score"] == 0.5  # 3 -> 4 (1.0), 2 -> 1 (0.0)
+    odd = [card("ana", 4, 4, 3, lo=1, hi=5)]  # by default 4 stays (0.75), undecided 3 -> 1
     assert run(VOTE, odd)["score"] == 0.625
-    assert run({**VOTE, "force_extremes": True}, odd)["score"] == 0.5
+    assert run({**VOTE, "force_extremes": True}, odd)["score"] == 0.375
 
 
 # --- flags ----------------------------------------------------------------------------------
