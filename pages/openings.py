@@ -6,6 +6,8 @@ import streamlit as st
 from scoring import openings, people
 from scoring.errors import DebriefError
 from scoring.rubric import OverallScale
+from scoring.scale import DEFAULT_FORCE_PRESET, FORCE_PRESETS, Scale
+from scoring.strategy_words import BAR_MODE_NAMES, FORCE_PRESET_HELP, FORCE_PRESET_NAMES
 from scoring.text import TITLE_MAX, plain_markdown
 from ui.guard import require
 from ui.session import catalog, store
@@ -275,6 +277,15 @@ with st.container(border=True):
             problem_under("create_opening", "committee_ids")
             if st.checkbox("Organisation-wide bar on the weighted score", value=True):
                 strategy["bar"] = st.slider("Bar (weighted score, 0 to 1)", 0.0, 1.0, 0.5, 0.05)
+                strategy["bar_mode"] = st.radio(
+                    "Below the bar, the bar",
+                    list(BAR_MODE_NAMES),
+                    format_func=BAR_MODE_NAMES.get,
+                    key="bar_mode",
+                    help="Advises: a candidate below the bar is flagged and the reasons say so;"
+                    " the committee members still decide by their votes. Binds: below the bar"
+                    " it is no hire, whatever the committee votes.",
+                )
         if kind == "committee":
             strategy["quorum"] = st.number_input(
                 "Committee votes needed to decide",
@@ -294,9 +305,19 @@ with st.container(border=True):
             )
         strategy["force_extremes"] = st.checkbox(
             "Debrief shows forced extremes by default",
-            help="Every score pushed to an extreme: above the midpoint to the top, otherwise"
-            " to the bottom. The debrief can always toggle it.",
+            help="Scores pushed towards an extreme, as DJ Patil did to make a panel take a"
+            " side. The debrief can always toggle it; a veto or a greenlight still needs an"
+            " extreme the interviewer wrote.",
         )
+        force_preset = DEFAULT_FORCE_PRESET
+        if strategy["force_extremes"]:
+            force_preset = st.radio(
+                "Forcing moves scores like this",
+                list(FORCE_PRESETS),
+                format_func=FORCE_PRESET_NAMES.get,
+                captions=[FORCE_PRESET_HELP[p] for p in FORCE_PRESETS],
+                key="force_preset",
+            )
 
     st.divider()
     a, b, c = st.columns(3, gap="large")
@@ -336,6 +357,9 @@ with st.container(border=True):
         "create_opening", ("title", "role", "level", "committee_ids")
     )  # any other problem, right above the button
     if st.button("Create opening", type="primary"):
+        # The map is stored resolved on the chosen scale, so the opening keeps its rule even if
+        # a later version changes the default.
+        strategy["force_map"] = Scale(scale.min, scale.max).preset_map(force_preset)
         try:
             created = openings.create_opening(
                 store(),
