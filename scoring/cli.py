@@ -515,7 +515,16 @@ def main(
     out, err = out or sys.stdout, err or sys.stderr
     parser = _Parser(prog="python -m scoring", description="Debrief's core on the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
-    decide_cmd = commands.add_parser("decide", help="apply a decision strategy to a case (JSON)")
+    decide_cmd = commands.add_parser(
+        "decide",
+        help="apply a decision strategy to a case (JSON)",
+        description="Apply a decision strategy to a case (JSON) and print the decision (JSON)."
+        " A strategy without force_map forces by the book's default (a weak no or an undecided"
+        " score goes to the scale's minimum, a yes stays as written); without bar_mode a"
+        " committee's bar is advisory (a flag and a reason; the votes decide). The output's"
+        " parameters and contracts state the rules applied. See the README, 'The decision"
+        " engine'.",
+    )
     decide_cmd.add_argument("case", help="a JSON file, or - for standard input")
     validate_cmd = commands.add_parser("validate", help="check rubric and loop files")
     validate_cmd.add_argument("paths", nargs="*", help="files or folders (default: rubrics/)")

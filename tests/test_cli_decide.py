@@ -97,3 +97,13 @@ def test_missing_file_exits_2(cli, tmp_path):
     result = cli("decide", tmp_path / "nope.json")
     assert (result.returncode, result.stdout) == (2, "")
     assert "nope.json" in result.stderr
+
+
+def test_decide_help_states_the_defaults_of_the_contracts(capsys):
+    from scoring.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["decide", "--help"])
+    words = " ".join(capsys.readouterr().out.split())
+    assert "without force_map forces by the book's default" in words
+    assert "without bar_mode a committee's bar is advisory" in words
