@@ -11,6 +11,7 @@ from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
 from ui.clock import when
 from ui.downloads import summary_buttons
 from ui.guard import require
+from ui.score_interval import show_leniency_adjusted, show_score_interval
 from ui.scorecard_view import marks, show_scorecard
 from ui.session import store
 from ui.widgets import (
@@ -128,6 +129,9 @@ tally.metric(
     f"{result.tally['yes']} · {result.tally['no']} · {result.tally['undecided']}",
 )
 weighted.metric("Weighted score", "—" if result.score is None else f"{result.score:.2f}")
+# How sure the score is, right under it; the leniency-adjusted reading goes beside it.
+show_score_interval(view.score_interval, result.forced)
+show_leniency_adjusted(view.leniency_adjusted)
 if missing:
     st.error(
         plain_markdown(

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from scoring import audit, outbox
+from scoring import audit, outbox, uncertainty
 from scoring.engine import (
     OUTCOME_WORDS,
     Case,
@@ -285,6 +285,13 @@ class DebriefView:
     may_decide: bool
     may_vote: bool  # cast or change one's vote
     recordable: Recordable | None  # None unless `may_decide`
+    # The raw weighted score with its 95% interval, the panel-size advice and "too close to
+    # call" (`scoring.uncertainty`); None when no criterion was assessed.
+    score_interval: uncertainty.ScoreInterval | None = None
+    # The second reading, leniency-adjusted, beside the raw one and never instead of it: left
+    # for the leniency model (issue 23, point 1) to fill; None until then, and the page shows
+    # nothing for it.
+    leniency_adjusted: Any | None = None
 
     @property
     def candidate_id(self) -> int:
@@ -584,6 +591,14 @@ def debrief(
         chosen = next(p for p in previews if p.chosen)
         rule = panel.run(opening.strategy)
         may_decide = may(actor, "decide", facts)
+        scored = [c for c in panel.cards if any(e.score is not None for e in c.criteria.values())]
+        interval = uncertainty.score_interval(
+            chosen.raw.score,
+            len(scored),
+            uncertainty.rater_error(db, actor, opening.id, str(store.path)),
+            opening,
+            after_reveal=sum(c.saw_others for c in scored),
+        )
         return DebriefView(
             status=frame,
             scorecards=panel.cards,
@@ -606,6 +621,7 @@ def debrief(
             may_decide=may_decide,
             may_vote=may(actor, "vote", facts),
             recordable=recordable(opening.strategy.kind, rule) if may_decide else None,
+            score_interval=interval,
         )
 
 

@@ -112,6 +112,10 @@ class Summary:
     changed_since_opening: bool
     generated: str
     charts: dict[str, dict] = field(default_factory=dict)  # Vega-Lite specs
+    # The raw weighted score's 95% interval, the panel-size advice and "too close to call",
+    # in sentences and as figures (`scoring.uncertainty`); empty / None without a score.
+    uncertainty: list[str] = field(default_factory=list)
+    score_interval: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The summary as plain JSON-able data (the `json` format)."""
@@ -249,6 +253,8 @@ def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
         ],
         changed_since_opening=view.changed_since_opening,
         generated=_when(now_utc()),
+        uncertainty=view.score_interval.sentences if view.score_interval else [],
+        score_interval=view.score_interval.as_json() if view.score_interval else None,
         # the charts name interviewers in their axes: no direction control from a name reaches
         # the SVG or the PDF's pictures
         charts={
@@ -274,6 +280,7 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         f"Outcome on raw scores: {s.outcome_raw} · on forced extremes: {s.outcome_forced}",
         f"Panel: {s.tally['yes']} yes, {s.tally['no']} no, {s.tally['undecided']} undecided"
         + (f" · weighted score {s.score:.2f}" if s.score is not None else ""),
+        *s.uncertainty,
         f"Debrief opened {s.opened}. {s.standing}",
     ]
     for w in s.what_if:

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring import debrief, people
+from scoring.scale import Scale
 from world import build, submit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,9 @@ def test_before_opening_only_status_no_scores(tmp_path, monkeypatch):
 
 
 def test_forcing_toggle_changes_effective_values_and_outcome(tmp_path, monkeypatch):
-    world = make(tmp_path, monkeypatch, strategy={"kind": "vote", "veto": True})
+    # "we absolutely must hire this person ... Or let's just move on": only the top is a yes
+    only_top = Scale(0, 5).preset_map("only_top_is_yes")
+    world = make(tmp_path, monkeypatch, strategy={"kind": "vote", "force_map": only_top})
     for who, overall in (("ana", 3), ("bo", 3), ("cy", 2)):
         submit(world, who, overall)
     debrief.open_debrief(world.store, world.manager, world.candidate_id)
@@ -71,8 +74,21 @@ def test_forcing_toggle_changes_effective_values_and_outcome(tmp_path, monkeypat
     headline = next(m.value for m in at.markdown if m.value.startswith("## "))
     assert headline == "## :red[No hire]"
     labels = [e.label for e in at.expander]
-    assert "· 2 → 0 (no, strong)" in labels[2] and "· 3 → 5 (yes, strong)" in labels[0]
+    assert "· 2 → 0 (no, strong)" in labels[2] and "· 3 → 0 (no, strong)" in labels[0]
     assert "Forcing the scores to the extremes flips the outcome." in text(at)
+
+
+def test_forcing_does_not_make_a_veto_on_the_page(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch, strategy={"kind": "vote", "veto": True})
+    for who, overall in (("ana", 3), ("bo", 3), ("cy", 2)):
+        submit(world, who, overall)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    at.toggle[0].set_value(True).run()
+    headline = next(m.value for m in at.markdown if m.value.startswith("## "))
+    assert headline == "## :green[Hire]"  # Cy's 0 is forcing's, not Cy's: no veto (L1265)
+    assert [e.label for e in at.expander][2].endswith("· 2 → 0 (no, strong)")
+    assert "forcing does not make a veto" in text(at)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +205,8 @@ def test_the_panels_lean_is_the_headline_and_forcing_changes_it(tmp_path, monkey
     assert headline(at) == "## :red[Panel leans no hire: 1 yes, 2 no — your decision]"
     assert "Awaiting the hiring manager" not in headline(at)
     at.toggle[0].set_value(True).run()
-    assert headline(at) == "## :red[Panel leans no hire: 1 strong yes, 2 strong no — your decision]"
+    # the book's default forcing: a weak no goes to the bottom, a weak yes stays as written
+    assert headline(at) == "## :red[Panel leans no hire: 1 yes, 2 strong no — your decision]"
     assert not any(m.label == "Agreement" for m in at.metric)  # not agreement: dropped
 
 
@@ -203,3 +220,41 @@ def test_no_match_claimed_when_the_panel_stood_nowhere(tmp_path, monkeypatch):
     assert "When the debrief opened the panel had no lean: 1 yes, 1 no, 0 undecided." in shown
     assert "matches where the panel stood" not in shown
     assert "differs from where the panel stood" not in shown
+
+
+def test_the_weighted_score_carries_its_interval_measured_for_the_hiring_manager(
+    tmp_path, monkeypatch
+):
+    from paired_history import add_paired
+
+    world = make(tmp_path, monkeypatch, strategy={"kind": "committee", "bar": 0.6, "quorum": 1})
+    add_paired(world, 21)
+    for who, level in (("ana", 3), ("bo", 2), ("cy", 3)):
+        submit(world, who, 4, level=level)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    view = debrief.debrief(world.store, world.manager, world.candidate_id)
+    reading = view.score_interval
+    at = open_page(world)
+    shown = text(at)
+    weighted = next(m for m in at.metric if m.label == "Weighted score")
+    assert weighted.value == f"{view.result.score:.2f}"  # the score stays, the interval is beside
+    assert f"**{reading.headline}** · measured on 21 paired candidates" in shown
+    assert reading.advice in shown and "Measured on this opening" in shown
+    assert "not how the candidate would do on another day" in shown
+    # the committee member reads the prior-based interval, labelled so
+    member = text(open_page(world, "member"))
+    assert "· assumed" in member and "only the opening's hiring manager sees" in member
+    assert "Measured on this opening" not in member
+
+
+def test_too_close_to_call_is_said_in_words(tmp_path, monkeypatch):
+    world = make(tmp_path, monkeypatch, strategy={"kind": "committee", "bar": 0.6, "quorum": 1})
+    for who, level in (("ana", 3), ("bo", 2), ("cy", 2)):
+        submit(world, who, 4, level=level)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    at = open_page(world)
+    warning = next(w.value for w in at.warning if w.value.startswith("Too close to call"))
+    assert "straddles the committee's bar of 0.60 and the middle of the scale (0.50)" in warning
+    assert "assumed until 20 paired candidates" in text(at)
+    at.toggle[0].set_value(True).run()  # forcing on: the interval says it is on raw scores
+    assert "(raw scores: the points written)" in text(at)

@@ -5,6 +5,7 @@ import pytest
 from scoring import debrief
 from scoring.clashes import unchecked
 from scoring.errors import InvalidInput, NotAllowed
+from scoring.scale import Scale
 from world import build, dump, submit
 
 
@@ -112,7 +113,9 @@ def test_debrief_previews_every_strategy_and_forcing(tmp_path):
     raw = debrief.debrief(w.store, w.manager, w.candidate_id, force=False)
     forced = debrief.debrief(w.store, w.manager, w.candidate_id, force=True)
     assert raw.result.outcome == "hire"
-    assert forced.result.outcome == "no_hire"  # the weak no becomes a 0, and the veto takes it
+    # the weak no becomes a 0, but a veto needs a 0 the interviewer wrote (L1265): still hire
+    assert forced.result.outcome == "hire" and "veto" not in forced.result.flags
+    assert "Cy Chen's 0 was forced from 2: forcing does not make a veto." in forced.result.reasons
     assert set(raw.what_if) == {"manager", "vote", "committee"}
     assert raw.what_if["manager"].outcome == "awaiting_manager"
     assert raw.flipped_by_forcing == []  # forcing keeps every side, it only makes it strong
@@ -197,7 +200,11 @@ def no_committee_panel(w, *overalls):
 
 
 def test_the_what_if_lists_the_strategies_that_can_apply_on_raw_and_forced_scores(tmp_path):
-    w = build(tmp_path / "applicable.sqlite", strategy={"kind": "vote", "veto": True})
+    only_top = Scale(0, 5).preset_map("only_top_is_yes")  # a weak yes is forced to a no too
+    w = build(
+        tmp_path / "applicable.sqlite",
+        strategy={"kind": "vote", "veto": True, "force_map": only_top},
+    )
     panel_in(w, 3, 3, 2)
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
     view = debrief.debrief(w.store, w.manager, w.candidate_id)
@@ -226,7 +233,8 @@ def test_under_hiring_manager_decides_the_headline_is_the_panels_lean(tmp_path):
     raw = debrief.debrief(w.store, w.manager, w.candidate_id, force=False).headline
     forced = debrief.debrief(w.store, w.manager, w.candidate_id, force=True).headline
     assert raw.text == "Panel leans no hire: 1 yes, 2 no — your decision"
-    assert forced.text == "Panel leans no hire: 1 strong yes, 2 strong no — your decision"
+    # the book's default forcing: a weak no goes to the bottom, a weak yes stays as written
+    assert forced.text == "Panel leans no hire: 1 yes, 2 strong no — your decision"
     assert (raw.tone, forced.tone) == ("no_hire", "no_hire")
     member = debrief.debrief(w.store, w.member, w.candidate_id).headline
     assert member.text.endswith("— the hiring manager decides")  # not theirs to decide

@@ -359,3 +359,37 @@ def test_a_strategy_in_words(strategy, words):
     from scoring.strategy_words import strategy_in_words
 
     assert strategy_in_words(Strategy.model_validate(strategy)) == words
+
+
+def test_the_summary_gives_the_weighted_scores_interval_in_every_format(tmp_path):
+    from paired_history import add_paired
+
+    w = build(tmp_path / "interval.sqlite", strategy={"kind": "committee", "bar": 0.6})
+    add_paired(w, 21)
+    for who, level in (("ana", 3), ("bo", 2), ("cy", 2)):
+        submit(w, who, 4, level=level)
+    debrief.open_debrief(w.store, w.manager, w.candidate_id)
+    for person, label in ((w.manager, "measured on 21 paired candidates"), (w.member, "assumed")):
+        summary = exports.summary(w.store, person, w.candidate_id)
+        reading = debrief.debrief(w.store, person, w.candidate_id).score_interval
+        assert summary.uncertainty == reading.sentences
+        assert summary.uncertainty[0].endswith(f"Raw scores; {label}.")
+        assert any(
+            s.startswith(f"With 3 scorecards the score is {reading.score:.2f}")
+            for s in summary.uncertainty
+        )
+        rendered = {
+            "md": exports.render(summary, "md").decode(),
+            "html": html.unescape(exports.render(summary, "html").decode()),
+            "pdf": pdf_text(exports.render(summary, "pdf")),
+        }
+        for fmt, text in rendered.items():
+            for sentence in summary.uncertainty:
+                shown = flat(text).replace("\\", "")  # Markdown escapes a dot or a bracket
+                assert flat(sentence) in shown, (fmt, sentence)
+        figures = json.loads(exports.render(summary, "json"))["score_interval"]
+        assert figures["level"] == 0.95 and figures["interviews"] == 3
+        assert figures["low"] < reading.score < figures["high"]
+        assert figures["source"] == ("measured" if person is w.manager else "assumed")
+    # the member's figures say nothing about other candidates
+    assert figures["paired_candidates"] is None and figures["reliability"] is None
