@@ -7,7 +7,7 @@ interviewer sees their own calibration."""
 
 import streamlit as st
 
-from scoring import insights
+from scoring import after_reveal, insights
 from scoring.text import plain_markdown
 from ui import hire_outcomes
 from ui.downloads import rows_buttons
@@ -38,6 +38,13 @@ def lead(sentence: str) -> None:
     st.markdown(f"**{plain_markdown(sentence, one_line=True)}**")
 
 
+def missing(frame, n_column: str, name_column: str, one: str, many: str) -> None:
+    """Says which rows have no interval, and why (too few independent units)."""
+    note = insights.no_interval_note(frame, n_column, name_column, one, many)
+    if note:
+        st.caption(plain_markdown(note, one_line=True))
+
+
 def how(key: str):
     """The expander that holds a section's statistics: the method, its n and the table."""
     return st.expander("How is this worked out?", key=f"how_{key}")
@@ -59,16 +66,27 @@ def own_section() -> None:
         f"From {mine.candidates} candidates you interviewed whose other scorecards you may see."
         + (f" Not counted yet: {mine.withheld} ({mine.withheld_why})" if mine.withheld else "")
     )
+    if mine.after_only:
+        st.caption(
+            f"Left out: {mine.after_only} of your scorecards first written after you could see"
+            " the others' scores (not an independent judgement)."
+        )
     if mine.calibration.empty:
         return
     row = mine.calibration.iloc[0]
+    spread = (
+        f"a 95% interval of {interval(row['low'], row['high'], signed)}"
+        if row["low"] == row["low"]
+        else f"no interval yet ({row['shared']} shared candidates;"
+        f" {insights.MIN_INTERVAL_UNITS} are needed)"
+    )
     with how("own"):
         st.markdown(
             "Your overall recommendation on each candidate is compared with your"
             " co-interviewers' on the same candidate, as a share of the scale. The estimate is"
-            f" **{row['leniency']:+.0%}** (above zero: you score higher; below: lower), with a"
-            f" 95% interval of {row['low']:+.0%} to {row['high']:+.0%}, from {row['shared']}"
-            f" shared candidates; the raw mean offset is {row['raw_offset']:+.0%}, shrunk toward"
+            f" **{row['leniency']:+.0%}** (above zero: you score higher; below: lower), with"
+            f" {spread}, from {row['shared']} shared candidates; the raw mean offset is"
+            f" {signed(row['raw_offset'])}, shrunk toward"
             " zero while there are few. An interval that spans zero means no clear lean either"
             " way. Below"
             f" {insights.MIN_CANDIDATES_CALIBRATION} shared candidates the figure is"
@@ -81,13 +99,21 @@ def own_section() -> None:
     )
 
 
+SHARED = ("shared candidate", "shared candidates")
+
+
+def signed(value: float) -> str:
+    """'+12%', '−3%' or '—' where there is none."""
+    return "—" if value is None or value != value else f"{value:+.0%}"
+
+
 def calibration_table(frame) -> None:
     table(
         [
             {
                 "interviewer": r["interviewer"],
-                "leniency": f"{r['leniency']:+.2f}",
-                "95% interval": f"{r['low']:+.2f} to {r['high']:+.2f}",
+                "leniency": number(r["leniency"], signed=True),
+                "95% interval": interval(r["low"], r["high"], lambda v: number(v, signed=True)),
                 "shared candidates": r["shared"],
                 "data": data_flag(r["provisional"]),
                 "spread (standard deviation)": number(r["spread"]),
@@ -97,7 +123,9 @@ def calibration_table(frame) -> None:
                 "late": f"{share(r['late_share'])}"
                 f" ({interval(r['late_low'], r['late_high'], share)})",
                 "scorecards": r["scorecards"],
-                "corrections after reveal": r["corrections"],
+                "corrected after the reveal": r["corrections"],
+                "of which toward the others / away": f"{r.get('corrected_toward', 0)}"
+                f" / {r.get('corrected_away', 0)}",
             }
             for r in frame.to_dict("records")
         ]
@@ -136,7 +164,14 @@ st.caption(
         else ""
     )
     + (
-        ", each interviewer's latest scorecard as written."
+        ", each interviewer's latest scorecard written before they could see the others'"
+        " scores (a correction made after seeing them is counted apart, under Agreement)."
+        + (
+            f" Left out: {view.after_only} scorecards first written after their authors could"
+            " see the others' scores."
+            if view.after_only
+            else ""
+        )
         if view.score_figures
         else ": their decisions and when each scorecard came in."
     )
@@ -170,7 +205,10 @@ def agreement_section() -> None:
     st.header("Do the interviewers agree?")
     lead(insights.headline(view, "agreement"))
     agreement = view.reliability
-    if agreement.empty or not view.score_figures:
+    if not view.score_figures:
+        return
+    if agreement.empty:
+        corrections_part()
         return
     rewrite = agreement[agreement["rewrite"]]  # only criteria with enough paired candidates
     if not rewrite.empty:
@@ -186,6 +224,7 @@ def agreement_section() -> None:
     rated = agreement.assign(
         name=[
             f"{r.criterion} ({r.rubric}) · {candidates(r.candidates)}"
+            + ("" if r.low == r.low else " · no interval")
             for r in agreement.itertuples()
         ],
         estimate=agreement["alpha"],
@@ -202,6 +241,7 @@ def agreement_section() -> None:
             ),
             width="stretch",
         )
+    missing(shown, "candidates", "criterion", "paired candidate", "paired candidates")
     with how("agreement"):
         st.markdown(
             "Krippendorff's α (interval) per criterion, over the sessions two interviewers"
@@ -211,7 +251,9 @@ def agreement_section() -> None:
             " shuffled between candidates, at the same n: an α inside it is no better than"
             f" chance. An α of {limits['reliable_alpha']} or more is agreement good enough to"
             " decide on. Interval: bootstrap over candidates"
-            f" ({limits['resamples']:,} resamples, seeded). Below {limits['reliability']}"
+            f" ({limits['resamples']:,} resamples, seeded); none below"
+            f" {insights.MIN_INTERVAL_UNITS} candidates interviewed by a pair, where a resample"
+            f" can only repeat the few there are. Below {limits['reliability']}"
             " candidates interviewed by a pair a criterion's α is *provisional*: it is shown,"
             " and no criterion is called out for rewriting on it."
         )
@@ -222,7 +264,9 @@ def agreement_section() -> None:
                     "rubric": r["rubric"],
                     "α": number(r["alpha"]),
                     "95% interval": interval(r["low"], r["high"]),
-                    "chance": "0 (range " + interval(r["chance_low"], r["chance_high"]) + ")",
+                    "chance": "0 (range " + interval(r["chance_low"], r["chance_high"]) + ")"
+                    if r["chance_low"] == r["chance_low"]
+                    else "0 (no range: too few pairs)",
                     "candidates interviewed by a pair": r["candidates"],
                     "scores": r["scores"],
                     "data": data_flag(r["provisional"]),
@@ -238,6 +282,43 @@ def agreement_section() -> None:
                 + ": fewer than two candidates interviewed by a pair, or every score the same."
             )
     downloads("reliability", stem, fresh)
+    corrections_part()
+
+
+def corrections_part() -> None:
+    """How many scorecards were corrected after their authors saw the others' scores, and
+    which way they moved (a score figure: the caller has checked `view.score_figures`)."""
+    st.subheader("Corrections after seeing the others' scores")
+    fixes = view.corrections
+    lead(after_reveal.sentence(fixes))
+    if fixes.empty:
+        return
+    st.caption(
+        "Agreement, scales and calibration read each scorecard as written before its author"
+        " could see the others' scores; a correction made after is shown here instead."
+        " Toward or away: the overall recommendation's distance from the mean of the other"
+        " interviewers' own (independent) overalls on the same candidate, before and after."
+    )
+    table(
+        [
+            {
+                "opening": r["opening"],
+                "scorecards": r["scorecards"],
+                "corrected after seeing others": counted(r, "corrected")
+                if r["corrected_low"] == r["corrected_low"]
+                else f"{r['corrected']} ({share(r['corrected_share'])}; no interval)",
+                "toward the others": r["toward"],
+                "away from them": r["away"],
+                "same distance": r["same_distance"],
+                "up / down": f"{r['up']} / {r['down']}",
+                "first written after seeing others (left out)": r["after_only"],
+                "data": data_flag(r["provisional"]),
+            }
+            for r in fixes.to_dict("records")
+        ]
+    )
+    missing(fixes, "scorecards", "opening", "scorecard", "scorecards")
+    downloads("corrections", stem, fresh)
 
 
 def scales_section() -> None:
@@ -273,6 +354,11 @@ def scales_section() -> None:
                 " midpoint: 2 and 3 on 0 to 5), with 95% intervals (Wilson): "
                 + "; ".join(parts)
                 + "."
+                + (
+                    " " + insights.no_interval(summary["scores"], "score", "scores")
+                    if not insights.has_interval(summary["scores"])
+                    else ""
+                )
             )
         st.markdown(f"A figure from fewer than {limits['distribution']} scores is *provisional*.")
         if not view.criterion_use.empty:
@@ -292,6 +378,7 @@ def scales_section() -> None:
                     for r in view.criterion_use.to_dict("records")
                 ]
             )
+            missing(view.criterion_use, "scores", "criterion", "score", "scores")
     if summary.get("scores"):
         downloads("overall_use", stem, fresh, "Overall recommendations, each point's share")
     if not view.point_use.empty:
@@ -310,6 +397,7 @@ def calibration_section() -> None:
             people_rows.assign(
                 name=[
                     f"{r.interviewer} · {candidates(r.shared, 'shared ')}"
+                    + ("" if r.low == r.low else " · no interval")
                     for r in people_rows.itertuples()
                 ],
                 estimate=people_rows["leniency"],
@@ -321,14 +409,19 @@ def calibration_section() -> None:
         ),
         width="stretch",
     )
+    missing(people_rows, "shared", "interviewer", *SHARED)
     with how("calibration"):
         st.markdown(
             "Leniency: an interviewer's mean offset from their co-interviewers on the same"
             " candidates, as a share of the overall scale (+0.10: a tenth of the scale higher),"
             " shrunk toward zero while n is small (a normal prior), with a 95% interval. An"
-            " interval spanning zero shows no clear lean. Below"
+            " interval spanning zero shows no clear lean; below"
+            f" {insights.MIN_INTERVAL_UNITS} shared candidates there is none. Below"
             f" {limits['calibration']} shared candidates an interviewer's figure is"
-            " *provisional* and nobody is called higher or lower on it."
+            " *provisional* and nobody is called higher or lower on it. **Corrected after the"
+            " reveal**: scorecards the interviewer corrected once they could see the others'"
+            " scores (left out of the leniency), and how many moved toward the others' own"
+            " overalls or away from them."
         )
         calibration_table(people_rows)
     downloads("calibration", stem, fresh)
@@ -350,6 +443,7 @@ def decisions_section() -> None:
             ),
             width="stretch",
         )
+        missing(process, "decided", "opening", "decision", "decisions")
         with how("decisions"):
             st.markdown(
                 f"Over {view.decided:,} decided candidates, per opening and its strategy. Days"
@@ -422,10 +516,17 @@ def process_row(r: dict, panel: bool) -> dict:
             else "— (committee votes not shown to you)",
         }
     return row | {
-        "days to decision": f"{number(r['days_median'], 1)}"
-        f" (quartiles {number(r['days_p25'], 1)} to {number(r['days_p75'], 1)})",
+        "days to decision": f"{number(r['days_median'], 1)}" + quartiles(r, "days"),
         "data": data_flag(r["provisional"]),
     }
+
+
+def quartiles(r: dict, name: str) -> str:
+    """' (quartiles 1.0 to 2.5)', or why there are none (fewer than 3 values)."""
+    low, high = r[f"{name}_p25"], r[f"{name}_p75"]
+    if low != low or high != high:
+        return f" (no quartiles below {insights.MIN_INTERVAL_UNITS})"
+    return f" (quartiles {number(low, 1)} to {number(high, 1)})"
 
 
 def submission_part() -> None:
@@ -444,14 +545,14 @@ def submission_part() -> None:
             {
                 "opening": r["opening"],
                 "scorecards": r["scorecards"],
-                "median hours to submit": f"{number(r['median_hours'], 1)}"
-                f" (quartiles {number(r['hours_p25'], 1)} to {number(r['hours_p75'], 1)})",
+                "median hours to submit": f"{number(r['median_hours'], 1)}" + quartiles(r, "hours"),
                 "late": counted(r, "late"),
                 "data": data_flag(r["provisional"]),
             }
             for r in view.submission.to_dict("records")
         ]
     )
+    missing(view.submission, "scorecards", "opening", "scorecard", "scorecards")
     downloads("submission", stem, fresh)
 
 
@@ -467,6 +568,8 @@ def thresholds_section() -> None:
         if o.id in ids and o.strategy.bar is not None
     ]
     st.altair_chart(insights.sweep_chart(sweep, bars), width="stretch")
+    if not insights.has_interval(int(sweep["candidates"].iloc[0])):
+        st.caption(insights.no_interval(int(sweep["candidates"].iloc[0]), "decision", "decisions"))
     with how("thresholds"):
         st.markdown(
             "The committee bar is a weighted score from 0 to 1 (each scorecard's criteria by"
@@ -509,6 +612,7 @@ def thresholds_section() -> None:
             for r in used.to_dict("records")
         ]
     )
+    missing(used, "candidates", "opening", "decided candidate", "decided candidates")
     st.caption(
         "A bar changed a decision where the candidate was below it and the committee's votes"
         " alone would have hired; a veto or greenlight changed one where a vote with the powers"

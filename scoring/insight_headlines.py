@@ -51,7 +51,14 @@ def _not_enough(what: str, to: str, n: int, needed: int, aside: str = "") -> str
 
 
 def _agreement_sentence(rows: pd.DataFrame) -> str:
-    judged = rows[(rows["candidates"] >= MIN_CANDIDATES_RELIABILITY) & rows["alpha"].notna()]
+    enough = rows[rows["candidates"] >= MIN_CANDIDATES_RELIABILITY]
+    judged = enough[enough["alpha"].notna()]
+    if judged.empty and len(enough):
+        # every score the same: nothing to tell agreement from chance with (alpha undefined)
+        return (
+            f"Agreement cannot be measured on {_names(sorted(set(enough['criterion'])))}: every"
+            " interviewer gave every candidate the same score, so there is nothing to compare."
+        )
     if judged.empty:
         most = int(rows["candidates"].max()) if len(rows) else 0
         return _not_enough(

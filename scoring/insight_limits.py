@@ -46,6 +46,17 @@ def no_interval(n: int, one: str, many: str) -> str:
     return f"No interval: {n} {unit}; {MIN_INTERVAL_UNITS} are needed."
 
 
+def share_interval(k: int, n: int) -> tuple[float, float]:
+    """Wilson's 95% interval for a share k of n; (nan, nan) below `MIN_INTERVAL_UNITS` (on one
+    or two answers the interval spans most of 0..1 and says nothing)."""
+    if not has_interval(n):
+        return math.nan, math.nan
+    p = k / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def without_thin_intervals(
     frame: pd.DataFrame, n_column: str, low: str = "low", high: str = "high"
 ) -> pd.DataFrame:
@@ -59,3 +70,26 @@ def without_thin_intervals(
     frame = frame.copy()
     frame.loc[thin, [low, high]] = math.nan
     return frame
+
+
+def no_interval_note(
+    frame: pd.DataFrame, n_column: str, name_column: str, one: str, many: str
+) -> str:
+    """One sentence naming the rows of `frame` that have no interval because their n
+    (`n_column`) is below `MIN_INTERVAL_UNITS`: "No interval for Legible code and Efficiency:
+    2 paired candidates each; 3 are needed."; "" when every row has one. Names are people's
+    and rubrics' words: render the sentence as plain text."""
+    if frame is None or frame.empty or n_column not in frame:
+        return ""
+    thin = frame[frame[n_column].fillna(0) < MIN_INTERVAL_UNITS]
+    if thin.empty:
+        return ""
+    names = [str(v) for v in dict.fromkeys(thin[name_column])]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    counts = sorted({int(n) for n in thin[n_column].fillna(0)})
+    if len(counts) == 1:
+        n = counts[0]
+        said = f"{n} {one if n == 1 else many}" + (" each" if len(names) > 1 else "")
+    else:
+        said = f"{', '.join(map(str, counts[:-1]))} or {counts[-1]} {many}"
+    return f"No interval for {listed}: {said}; {MIN_INTERVAL_UNITS} are needed."

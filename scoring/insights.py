@@ -38,6 +38,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from scoring import after_reveal
 from scoring.debrief import applicable_strategies, decision_records
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
 from scoring.insight_charts import (  # noqa: F401 - the charts' names, as before
@@ -73,6 +74,8 @@ from scoring.insight_limits import (  # noqa: F401 - the limits' names, as befor
     Z95,
     has_interval,
     no_interval,
+    no_interval_note,
+    share_interval,
     without_thin_intervals,
 )
 from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
@@ -132,9 +135,9 @@ def bootstrap_alpha(
     groups: list[list[np.ndarray]], resamples: int = RESAMPLES, seed: int = SEED
 ) -> tuple[float, float]:
     """A 95% percentile interval for interval alpha, resampling `groups` (a candidate's pairable
-    units: they are not independent of each other) with replacement. (nan, nan) when fewer than
-    two groups."""
-    if len(groups) < 2:
+    units: they are not independent of each other) with replacement. (nan, nan) below
+    `MIN_INTERVAL_UNITS` groups: two candidates resampled give three possible figures."""
+    if not has_interval(len(groups)):
         return math.nan, math.nan
     per_group = np.array([_unit_stats(g).sum(axis=0) for g in groups])
     rng = np.random.default_rng(seed)
@@ -177,16 +180,6 @@ def chance_range(
         return math.nan, math.nan
     low, high = np.percentile(alphas, [2.5, 97.5])
     return float(low), float(high)
-
-
-def share_interval(k: int, n: int) -> tuple[float, float]:
-    """Wilson's 95% interval for a share k of n ((nan, nan) when n is 0)."""
-    if n == 0:
-        return math.nan, math.nan
-    p = k / n
-    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def shrink(
@@ -249,7 +242,10 @@ def reliability(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFram
         # One paired candidate says nothing about agreement (its alpha is 0 or undefined).
         value = alpha_interval(units.tolist()) if len(by_candidate) >= 2 else math.nan
         low, high = bootstrap_alpha(by_candidate.tolist())
-        chance_low, chance_high = chance_range(units.tolist())
+        # the chance range is an interval too: none on fewer than 3 paired candidates
+        chance_low, chance_high = (
+            chance_range(units.tolist()) if has_interval(len(by_candidate)) else (math.nan,) * 2
+        )
         latest = group.iloc[-1]
         criterion = rubrics[latest["rubric_hash"]].criterion(criterion_id)
         n = len(by_candidate)
@@ -663,11 +659,18 @@ def decision_process(rows: pd.DataFrame) -> pd.DataFrame:
         if panel:
             row |= _panel_columns(group[group["changed"].notna()])
         row["days_median"] = float(days.median())
-        row["days_p25"] = float(days.quantile(0.25))
-        row["days_p75"] = float(days.quantile(0.75))
+        row["days_p25"], row["days_p75"] = _quartiles(days)
         row["provisional"] = n < MIN_DECISIONS
         out.append(row)
     return pd.DataFrame(out)
+
+
+def _quartiles(values: pd.Series) -> tuple[float, float]:
+    """The first and third quartiles; blank below `MIN_INTERVAL_UNITS` values (the quartiles
+    of one or two values are those values)."""
+    if not has_interval(len(values)):
+        return math.nan, math.nan
+    return float(values.quantile(0.25)), float(values.quantile(0.75))
 
 
 def _panel_columns(group: pd.DataFrame) -> dict:
@@ -734,8 +737,8 @@ def submission(cards: pd.DataFrame, titles: dict[int, str]) -> pd.DataFrame:
         row |= {
             "scorecards": n,
             "median_hours": float(group.median()),
-            "hours_p25": float(group.quantile(0.25)),
-            "hours_p75": float(group.quantile(0.75)),
+            "hours_p25": _quartiles(group)[0],
+            "hours_p75": _quartiles(group)[1],
         }
         row |= _share_columns("late", int(late[group.index].sum()), n)
         row["provisional"] = n < MIN_SCORES_DISTRIBUTION
@@ -881,6 +884,9 @@ class Insights:
     bar_sweep: pd.DataFrame = field(default_factory=pd.DataFrame)
     thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
     submission: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # corrections after the reveal, per opening (`after_reveal.correction_summary`)
+    corrections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    after_only: int = 0  # seats written only after the reveal: left out of the score figures
     decided: int = 0  # decided candidates behind the decision-process figures
     earlier: bool = False  # candidates whose debrief opened before the window are left out
     own: bool = False  # only the person's own calibration row
@@ -926,12 +932,18 @@ class Insights:
             "what_if": self.what_if,
             "bar_sweep": self.bar_sweep,
             "thresholds": self.thresholds,
+            "corrections": self.corrections,
         }
 
 
+# Per seat: its latest revision, its latest revision written without seeing the others' scores
+# (`independent`: NULL when every revision came after the reveal), when it first came in, and
+# how many revisions were corrections made after the reveal.
 _LATEST = """
     WITH latest AS (
-        SELECT s.assignment_id, MAX(s.revision) AS revision, MIN(s.submitted_at) AS first_at,
+        SELECT s.assignment_id, MAX(s.revision) AS revision,
+               MAX(CASE WHEN s.saw_others = 0 THEN s.revision END) AS independent,
+               MIN(s.submitted_at) AS first_at,
                SUM(s.revision > 1 AND s.saw_others) AS corrections
         FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
         JOIN interview_sessions i ON i.id = a.session_id
@@ -945,9 +957,12 @@ _CARDS = (
     + """
     SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at,
            a.interviewer_id, p.name AS interviewer, s.id AS scorecard_id, s.overall,
-           s.rubric_hash, l.first_at, l.corrections, o.scale_min, o.scale_max, o.overdue_hours
+           s.rubric_hash, l.first_at, l.corrections, o.scale_min, o.scale_max, o.overdue_hours,
+           a.id AS assignment_id, s.revision = l.revision AS latest,
+           s.revision IS l.independent AS independent
     FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
+    JOIN scorecards s ON s.assignment_id = l.assignment_id
+        AND s.revision IN (l.revision, l.independent)
     JOIN assignments a ON a.id = l.assignment_id
     JOIN interview_sessions i ON i.id = a.session_id
     JOIN candidates c ON c.id = i.candidate_id
@@ -960,9 +975,11 @@ _SCORES = (
     _LATEST
     + """
     SELECT c.id AS candidate_id, i.id AS session_id, s.id AS scorecard_id, s.rubric_hash,
-           cs.criterion_id, cs.score
+           cs.criterion_id, cs.score, s.revision = l.revision AS latest,
+           s.revision IS l.independent AS independent
     FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
+    JOIN scorecards s ON s.assignment_id = l.assignment_id
+        AND s.revision IN (l.revision, l.independent)
     JOIN criterion_scores cs ON cs.scorecard_id = s.id
     JOIN assignments a ON a.id = l.assignment_id
     JOIN interview_sessions i ON i.id = a.session_id
@@ -1007,6 +1024,9 @@ _CARD_COLUMNS = [
     "scale_min",
     "scale_max",
     "overdue_hours",
+    "assignment_id",
+    "latest",
+    "independent",
 ]
 _SCORE_COLUMNS = [
     "candidate_id",
@@ -1015,13 +1035,17 @@ _SCORE_COLUMNS = [
     "rubric_hash",
     "criterion_id",
     "score",
+    "latest",
+    "independent",
 ]
 IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter (a JSON array)
 
 
-def latest_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The latest scorecard of every scored, unrecused seat, and their criterion scores, of the
-    candidates `where` selects (a condition on `c`, the candidate): two set-based queries."""
+def seat_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per scored, unrecused seat of the candidates `where` selects (a condition on `c`, the
+    candidate), its latest scorecard and its latest independent one (written without seeing
+    the others' scores), one row each, or one row that is both (columns `latest` and
+    `independent`), and their criterion scores: two set-based queries."""
     cards = pd.DataFrame(
         [tuple(r) for r in db.execute(_CARDS.format(where=where), params)], columns=_CARD_COLUMNS
     )
@@ -1030,7 +1054,34 @@ def latest_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.Da
         columns=_SCORE_COLUMNS,
     )
     scores["score"] = scores["score"].astype("float64")
+    for frame in (cards, scores):
+        for flag in ("latest", "independent"):
+            frame[flag] = frame[flag].astype(bool)
     return cards, scores
+
+
+def latest_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest scorecard of every scored, unrecused seat, and their criterion scores, of the
+    candidates `where` selects (a condition on `c`, the candidate): the panel as it stands."""
+    cards, scores = seat_scorecards(db, where, params)
+    return latest_of(cards, scores)
+
+
+def latest_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest revision of each seat, of `seat_scorecards`' frames."""
+    return (
+        cards[cards["latest"].astype(bool)].reset_index(drop=True),
+        scores[scores["latest"].astype(bool)].reset_index(drop=True),
+    )
+
+
+def independent_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The independent judgements of `seat_scorecards`' frames: each seat's latest revision
+    written without seeing the others' scores; a seat written only after the reveal has none."""
+    return (
+        cards[cards["independent"].astype(bool)].reset_index(drop=True),
+        scores[scores["independent"].astype(bool)].reset_index(drop=True),
+    )
 
 
 def submissions(db, candidate_ids: list[int]) -> pd.DataFrame:
@@ -1169,23 +1220,34 @@ def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> 
     decisions = {c: made for c, made in decision_records(db, counted).items() if made}
     openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
     decided = _decided(dated, decisions, openings)
-    cards, scores = (
-        latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(score_ids)]) if score_ids else _empty()
+    seats, seat_scores = (
+        seat_scorecards(db, f"c.id IN {IDS}", [json.dumps(score_ids)]) if score_ids else _empty()
     )
-    rubrics = _rubrics(db, set(scores["rubric_hash"]) | set(cards["rubric_hash"]))
+    rubrics = _rubrics(db, set(seat_scores["rubric_hash"]) | set(seats["rubric_hash"]))
+    seats = with_rubric_id(seats, rubrics)
+    # The decisions were made on the panel as it stood: the decision process and the what-if
+    # read the latest scorecards; agreement, scales and calibration the independent ones.
+    cards, scores = latest_of(seats, seat_scores)
     judged = {c: decisions[c] for c in score_ids if c in decisions}
     panels = _panels(db, judged, votes_seen, cards, scores, rubrics, openings)
     return _figures(
         scope,
         dated,
         decided,
-        cards,
-        scores,
+        seats,
+        seat_scores,
         rubrics=rubrics,
         panels=panels,
         openings=openings,
         scored=scored,
     )
+
+
+def with_rubric_id(cards: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """The scorecards with the id of the rubric each was written on (`rubric_id`: the session
+    type, the same across versions of one rubric)."""
+    ids = {h: r.id for h, r in rubrics.items()}
+    return cards.assign(rubric_id=[ids.get(h) for h in cards["rubric_hash"]])
 
 
 DECIDED = ["candidate_id", "opening_id", "opening", "strategy", "final", "days"]
@@ -1319,9 +1381,12 @@ def _own(db, actor: Person) -> Insights:
     facts = candidates_facts(db, recent)
     refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
     counted = sorted(c for c, why in refusals.items() if why is None)
-    cards, _ = latest_scorecards(db, f"c.id IN {IDS}", [json.dumps(counted)])
+    seats, _ = seat_scorecards(db, f"c.id IN {IDS}", [json.dumps(counted)])
+    seats = with_rubric_id(seats, _rubrics(db, set(seats["rubric_hash"])))
+    cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
     withheld = [why for why in refusals.values() if why is not None]
-    table = calibration(cards)
+    moves = after_reveal.seat_moves(seats)
+    table = _calibration(cards, moves)
     table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
     empty = pd.DataFrame()
     return Insights(
@@ -1336,6 +1401,7 @@ def _own(db, actor: Person) -> Insights:
         overall_points=empty,
         overall_summary={},
         calibration=table,
+        after_only=int(moves[moves["interviewer_id"] == actor.id]["after_only"].sum()),
         own=True,
     )
 
@@ -1348,11 +1414,12 @@ def _why(refusals: list[str]) -> str:
 
 
 def _figures(
-    scope, dated, decided, cards, scores, *, rubrics, panels, openings, scored
+    scope, dated, decided, seats, seat_scores, *, rubrics, panels, openings, scored
 ) -> Insights:
-    """Every table: the process ones from `dated` and `decided`, the score ones from `cards`,
-    `scores` and `panels` (empty for a viewer without score figures: `scored` is the openings
-    whose score figures they may see)."""
+    """Every table: the process ones from `dated` and `decided`, the score ones from `seats`
+    and `seat_scores` (`seat_scorecards`: agreement, scales and calibration on the independent
+    judgements, the corrections after the reveal from both) and `panels` (empty for a viewer
+    without score figures: `scored` is the openings whose score figures they may see)."""
     rows = _process_rows(panels)
     process_rows = decided
     if scored and not decided.empty:
@@ -1362,7 +1429,10 @@ def _figures(
             columns=["candidate_id", *PANEL_COLUMNS],
         )
         process_rows = decided.merge(panel, on="candidate_id", how="left")
+    cards, scores = independent_of(seats, seat_scores)
+    moves = after_reveal.seat_moves(seats)
     points, summary = overall_use(cards)
+    titles = {o: opening.title for o, opening in openings.items()}
     return Insights(
         scope=scope,
         candidates=int(dated["candidate_id"].nunique()),
@@ -1374,16 +1444,25 @@ def _figures(
         criterion_use=criterion_use(scores, rubrics),
         overall_points=points,
         overall_summary=summary if scored else {},
-        calibration=calibration(cards),
+        calibration=_calibration(cards, moves),
         process=decision_process(process_rows),
         what_if=what_if(rows),
         bar_sweep=bar_sweep(rows),
         thresholds=opening_thresholds(rows, {o: openings[o] for o in scored}),
-        submission=submission(dated, {o: opening.title for o, opening in openings.items()}),
+        submission=submission(dated, titles),
+        corrections=after_reveal.correction_summary(moves, titles),
+        after_only=int(moves["after_only"].astype(bool).sum()),
         decided=len(decided),
         score_figures=bool(scored),
-        score_ids=frozenset(int(c) for c in cards["candidate_id"]),
+        score_ids=frozenset(int(c) for c in seats["candidate_id"]),
     )
+
+
+def _calibration(cards: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """`calibration` of the independent scorecards, each interviewer's corrections after the
+    reveal beside it, and no leniency interval below `MIN_INTERVAL_UNITS` shared candidates."""
+    table = after_reveal.with_corrections(calibration(cards), moves)
+    return without_thin_intervals(table, "shared")
 
 
 def headlines(store: Store, actor: Person, opening_ids: list[int]) -> dict[str, str]:
@@ -1468,6 +1547,7 @@ SCORE_TABLES = (
     "bar_sweep",
     "thresholds",
     "hire_correlations",
+    "corrections",
 )
 """Tables worked out from scores, given only with `see_score_figures` (the decision process
 adds its panel columns under the same permission)."""
@@ -1487,6 +1567,7 @@ TABLES = (
     "thresholds",
     "hire_correlations",
     "hire_retention",
+    "corrections",
 )
 """Every table by name, as `python -m scoring insights --table` and the page's downloads."""
 

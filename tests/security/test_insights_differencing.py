@@ -37,8 +37,8 @@ from world import DAY, World, build
 
 # Two histories, one secret apart: Ana's and Bo's scores on Grace, and Mo's first vote on her.
 SECRETS = {
-    "A": {"ana": (5, 4), "bo": (4, 4), "first_vote": "hire"},
-    "B": {"ana": (0, 1), "bo": (1, 1), "first_vote": "no_hire"},
+    "A": {"ana": (5, 4), "bo": (4, 4), "first_vote": "hire", "ana_fix": (4, 4)},
+    "B": {"ana": (0, 1), "bo": (1, 1), "first_vote": "no_hire", "ana_fix": (3, 2)},
 }
 # Tables worked out from scores: a coordinator gets none of them (PRODUCT: "never scores, nor
 # anything derived from them (no score table, no per-interviewer figure)").
@@ -53,6 +53,7 @@ SCORE_TABLES = (
     "bar_sweep",
     "thresholds",
     "hire_correlations",
+    "corrections",
 )
 ROLES = {
     "cora": "coordinator",
@@ -167,6 +168,19 @@ def play(path: Path, secret: dict) -> Played:
             ),
         ),
         (
+            "Ana's scorecard corrected after seeing Bo's",
+            lambda: scorecards.revise(
+                w.store,
+                w.ana,
+                seats[w.ana.id],
+                reason="after the debrief",
+                overall=secret["ana_fix"][0],
+                feedback="corrected",
+                criteria=full_scores(w.store, seats[w.ana.id], secret["ana_fix"][1]),
+                now=DAY + timedelta(hours=8, minutes=30),
+            ),
+        ),
+        (
             "a vote cast",
             lambda: debrief.cast_vote(
                 w.store, w.member, grace, secret["first_vote"], now=DAY + timedelta(hours=9)
@@ -219,7 +233,7 @@ def blind(person: str, step: int) -> bool:
         "cora": True,
         "mo": True,
         "pat": True,
-        "cy": step < 8,
+        "cy": step < 9,
         "maria": step < 3,
         "ana": step < 1,
     }[person]
