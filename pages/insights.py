@@ -614,8 +614,9 @@ def thresholds_section() -> None:
     )
     missing(used, "candidates", "opening", "decided candidate", "decided candidates")
     st.caption(
-        "A bar changed a decision where the candidate was below it and the committee's votes"
-        " alone would have hired; a veto or greenlight changed one where a vote with the powers"
+        "A bar changed a decision where the candidate was below it and the committee's outcome"
+        " differs from its votes alone (an advisory bar flags and never changes one); a veto"
+        " or greenlight changed one where a vote with the powers"
         " decides otherwise than one without."
     )
     downloads("thresholds", stem, fresh)

@@ -613,6 +613,11 @@ def _process_rows(panels: list[Panel]) -> pd.DataFrame:
             if strategy.kind == "committee" and strategy.bar is not None
             else None
         )
+        # the bar changed the outcome where the committee says otherwise without it (an
+        # advisory bar flags and never does; a binding one stops a hire below it)
+        row["bar_changed"] = (
+            None if row["without_bar"] is None or own is None else own != row["without_bar"]
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -807,9 +812,10 @@ def bar_sweep(rows: pd.DataFrame) -> pd.DataFrame:
 def opening_thresholds(rows: pd.DataFrame, openings: dict[int, Opening]) -> pd.DataFrame:
     """Per opening, each threshold it uses, against its own decided candidates:
 
-    - the committee bar: how many met it (weighted score at or above), and of those below it,
-      on how many the committee's votes alone would have hired (the decisions the bar changed;
-      blank where the votes are hidden from the viewer);
+    - the committee bar (advisory or binding): how many met it (weighted score at or above),
+      and of those below it, on how many the committee's outcome differs from its votes alone
+      (the decisions the bar changed: never for an advisory bar; blank where the votes are
+      hidden from the viewer);
     - the veto (lowest overall point) and the greenlight (highest): how many panels had such a
       score, and on how many a vote with the powers decides otherwise than one without.
 
@@ -824,14 +830,18 @@ def opening_thresholds(rows: pd.DataFrame, openings: dict[int, Opening]) -> pd.D
             n = len(scored)
             meets = scored["score"] >= strategy.bar if n else pd.Series([], dtype=bool)
             below = scored[~meets] if n else scored
-            known = below["without_bar"].dropna() if n else pd.Series([], dtype=object)
+            known = below["bar_changed"].dropna() if n else pd.Series([], dtype=object)
+            mode = getattr(strategy, "bar_mode", "binding")
             out.append(
                 base
-                | {"threshold": f"Committee bar {strategy.bar:.2f} (weighted score, 0 to 1)"}
+                | {
+                    "threshold": f"Committee bar {strategy.bar:.2f} (weighted score, 0 to 1;"
+                    f" {mode})"
+                }
                 | {"candidates": n}
                 | _share_columns("meets", int(meets.sum()), n)
                 | {
-                    "changed": int((known == "hire").sum()) if len(known) else None,
+                    "changed": int(known.astype(bool).sum()) if len(known) else None,
                     "changed_of": len(known),
                     "provisional": n < MIN_DECISIONS,
                 }
