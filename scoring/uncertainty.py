@@ -318,6 +318,17 @@ class ScoreInterval:
         return f"assumed until {MIN_PAIRED} paired candidates"
 
     @property
+    def line(self) -> str:
+        """The page's line beside the weighted score: '**Weighted score 0.62 ± 0.09** · 95%
+        interval 0.53 to 0.71 · 4 scorecards · interviewers' error measured on 40 paired
+        candidates' (Markdown: only the figures are bold; nothing typed is in it)."""
+        return (
+            f"**Weighted score {self.score:.2f} ± {self.half_width:.2f}** · 95% interval"
+            f" {self.low:.2f} to {self.high:.2f} · {_n(self.k, 'scorecard')} · interviewers'"
+            f" error {self.label}"
+        )
+
+    @property
     def advice(self) -> str:
         """The panel-size advice (Spearman-Brown), in a sentence."""
         k, needed, width = self.k, self.interviews_needed, self.advice_half_width
@@ -339,7 +350,8 @@ class ScoreInterval:
         """Too close to call, or clear of each line, in a sentence."""
         if self.too_close:
             return (
-                f"Too close to call: the interval ({self.low:.2f} to {self.high:.2f}) straddles "
+                f"Too close to call: the interval ({self.low:.2f} to {self.high:.2f}) lies on both"
+                " sides of "
                 + " and ".join(self.straddles)
                 + ". More interviews or the discussion decide it, not the score."
             )

@@ -238,12 +238,18 @@ def test_the_weighted_score_carries_its_interval_measured_for_the_hiring_manager
     shown = text(at)
     weighted = next(m for m in at.metric if m.label == "Weighted score")
     assert weighted.value == f"{view.result.score:.2f}"  # the score stays, the interval is beside
-    assert f"**{reading.headline}** · measured on 21 paired candidates" in shown
+    assert reading.line in shown
+    assert reading.line.endswith(
+        "3 scorecards · interviewers' error measured on 21 paired candidates"
+    )
     assert reading.advice in shown and "Measured on this opening" in shown
     assert "not how the candidate would do on another day" in shown
     # the committee member reads the prior-based interval, labelled so
     member = text(open_page(world, "member"))
-    assert "· assumed" in member and "only the opening's hiring manager sees" in member
+    assert (
+        "interviewers' error assumed" in member
+        and "only the opening's hiring manager sees" in member
+    )
     assert "Measured on this opening" not in member
 
 
@@ -254,7 +260,10 @@ def test_too_close_to_call_is_said_in_words(tmp_path, monkeypatch):
     debrief.open_debrief(world.store, world.manager, world.candidate_id)
     at = open_page(world)
     warning = next(w.value for w in at.warning if w.value.startswith("Too close to call"))
-    assert "straddles the committee's bar of 0.60 and the middle of the scale (0.50)" in warning
+    assert (
+        "lies on both sides of the committee's bar of 0.60 and the middle of the scale (0.50)"
+        in warning
+    )
     assert "assumed until 20 paired candidates" in text(at)
     at.toggle[0].set_value(True).run()  # forcing on: the interval says it is on raw scores
-    assert "(raw scores: the points written)" in text(at)
+    assert "on raw scores (the points written), not the forced ones above" in text(at)

@@ -139,7 +139,8 @@ def test_too_close_to_call_against_the_bar_and_the_middle():
     near_bar = uncertainty.score_interval(0.64, 4, MEASURED, committee)
     assert near_bar.straddles == ("the committee's bar of 0.60",)
     assert near_bar.call.startswith(
-        "Too close to call: the interval (0.55 to 0.73) straddles the committee's bar of 0.60."
+        "Too close to call: the interval (0.55 to 0.73) lies on both sides of the committee's"
+        " bar of 0.60."
     )
     both = uncertainty.score_interval(0.55, 2, MEASURED, committee)
     assert both.straddles == ("the committee's bar of 0.60", "the middle of the scale (0.50)")

@@ -17,8 +17,8 @@ def show_score_interval(interval: ScoreInterval | None, forced: bool) -> None:
         st.caption("No weighted score: no criterion was assessed, so there is no interval.")
         return
     with st.container(key="score_interval"):
-        on = " (raw scores: the points written)" if forced else ""
-        st.markdown(f"**{interval.headline}**{on} · {interval.label}")
+        on = " · on raw scores (the points written), not the forced ones above" if forced else ""
+        st.markdown(interval.line + on)
         if interval.too_close:
             st.warning(interval.call, icon=":material/balance:")
         else:
