@@ -21,10 +21,10 @@ st.title("Insights")
 
 def counted(row: dict, name: str) -> str:
     """'12 (14%, 95%: 8% to 23%)' from a row's count, share and interval columns."""
-    return (
-        f"{row[name]} ({share(row[f'{name}_share'])};"
-        f" 95%: {interval(row[f'{name}_low'], row[f'{name}_high'], share)})"
-    )
+    low, high = row[f"{name}_low"], row[f"{name}_high"]
+    if low != low or high != high:  # too few to give one (insights.MIN_INTERVAL_UNITS)
+        return f"{row[name]} ({share(row[f'{name}_share'])}; no interval)"
+    return f"{row[name]} ({share(row[f'{name}_share'])}; 95%: {interval(low, high, share)})"
 
 
 def candidates(n: int, kind: str = "") -> str:
@@ -304,9 +304,7 @@ def corrections_part() -> None:
             {
                 "opening": r["opening"],
                 "scorecards": r["scorecards"],
-                "corrected after seeing others": counted(r, "corrected")
-                if r["corrected_low"] == r["corrected_low"]
-                else f"{r['corrected']} ({share(r['corrected_share'])}; no interval)",
+                "corrected after seeing others": counted(r, "corrected"),
                 "toward the others": r["toward"],
                 "away from them": r["away"],
                 "same distance": r["same_distance"],
@@ -489,6 +487,7 @@ def decisions_section() -> None:
             for r in view.what_if.to_dict("records")
         ]
     )
+    missing(view.what_if, "n", "opening", "panel", "panels")
     downloads("what_if", stem, fresh)
 
 

@@ -233,7 +233,8 @@ def sentence(summary: pd.DataFrame) -> str:
     else:
         was = "was" if k == 1 else "were"
         words = f"{k} of {_count(n, 'scorecard', 'scorecards')} {was} corrected after"
-        words += " their authors saw the others' scores"
+        words += " its author saw" if k == 1 else " their authors saw"
+        words += " the others' scores"
         toward, away = int(total["toward"]), int(total["away"])
         ways = [
             f"{toward} moved toward the rest of the panel" if toward else "",

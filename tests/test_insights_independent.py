@@ -84,7 +84,7 @@ def test_a_correction_after_the_reveal_does_not_change_agreement(tmp_path, towar
     ana = view.calibration.set_index("interviewer")["corrections"]
     assert ana["Ana Alvarez"] == 1 and ana["Bo Berg"] == 0
     words = after_reveal.sentence(view.corrections)
-    assert words.startswith("1 of 8 scorecards was corrected after their authors saw")
+    assert words.startswith("1 of 8 scorecards was corrected after its author saw the")
     assert (
         "toward the rest of the panel" if toward else "away from the rest of the panel"
     ) in words
