@@ -573,16 +573,21 @@ def demo_code(rng: random.Random) -> str:
 
 
 def create_demo_team(
-    store: Store, catalog: Catalog, rng: random.Random, today: datetime
+    store: Store,
+    catalog: Catalog,
+    rng: random.Random,
+    today: datetime,
+    *,
+    set_up: datetime | None = None,
 ) -> DemoTeam:
-    """The demo's people (each with a code from `rng`) and its three openings, set up 30 days
-    before `today`. The database must have nobody in it yet."""
+    """The demo's people (each with a code from `rng`) and its three openings, set up at
+    `set_up` (by default 30 days before `today`). The database must have nobody in it yet."""
     missing = [spec["loop"] for spec in _OPENINGS.values() if spec["loop"] not in catalog.loops]
     if missing:
         raise InvalidInput(f"catalog: the demo needs the loop '{missing[0]}', which is not loaded")
     if not people.nobody_yet(store):
         raise InvalidInput("The database already has people: the demo fills an empty one only.")
-    at = today - timedelta(days=30)
+    at = set_up or today - timedelta(days=30)
     tick = iter(range(1, 10_000))
 
     def later() -> datetime:
@@ -638,20 +643,30 @@ def create_demo_team(
     )
 
 
-def build_demo(store: Store, catalog: Catalog, today: datetime | None = None) -> list[DemoLogin]:
+def build_demo(
+    store: Store, catalog: Catalog, today: datetime | None = None, *, past: bool = True
+) -> list[DemoLogin]:
     """Fill an empty database with the demo organisation (`DEMO_PLAN`) in one transaction, with
     no message queued (`outbox.without_mail`), and return everyone's sign-in details.
     InvalidInput when the database already has people. `today` (timezone-aware) anchors every
     time; by default 09:00 UTC of the latest day whose demo morning is over (`_default_today`),
-    so no write is stamped in the future."""
+    so no write is stamped in the future. With `past` (the default) the team is set up a year
+    earlier and has a year of decided candidates and rated hires behind it
+    (`scoring.demo_history`), drawn before the thirty present ones; without it, only those
+    thirty (for tests that count them)."""
+    from scoring import demo_history  # it builds on this module's words and team
+
     today = today or _default_today()
     if today.tzinfo is None:
         raise InvalidInput("today: must be timezone-aware")
     rng = random.Random(SEED)
+    set_up = today - timedelta(days=demo_history.SET_UP) if past else None
     # A made-up team's past: its invitations, reminders and decisions happened to nobody, and
     # would go out back-dated to made-up addresses the moment mail is set up.
     with store.batch(), outbox.without_mail():
-        team = create_demo_team(store, catalog, rng, today)
+        team = create_demo_team(store, catalog, rng, today, set_up=set_up)
+        if past:
+            demo_history.add_history(store, team, today, {plan[-1] for plan in DEMO_PLAN})
         for key, stage, pattern, twists, name in DEMO_PLAN:
             opening = team.openings[key]
             add_demo_candidate(
