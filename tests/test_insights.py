@@ -271,7 +271,8 @@ def test_a_hiring_manager_sees_their_openings_only_and_a_coordinator_all(demo):
     own = sorted(o.id for o in insights.insight_openings(store, manager))
     mine = insights.opening_insights(store, manager, own)
     assert mine.score_figures and mine.candidates > 0 and not mine.reliability.empty
-    assert mine.reliability["provisional"].all()  # the demo has a handful of pairs
+    thin = mine.reliability["candidates"] < insights.MIN_CANDIDATES_RELIABILITY
+    assert (mine.reliability["provisional"] == thin).all()  # provisional below the minimum
     assert set(mine.reliability["chance"]) == {0.0}
 
 
