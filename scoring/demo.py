@@ -11,19 +11,23 @@ and every write carries an explicit time derived from `today`, so two builds giv
 database (only the candidates' aliases and the codes' salts, made with `secrets` by the service,
 differ) and the same sign-in codes.
 
-The demo's clock: the team and the openings are set up 30 days before `today`; past interview days
-end before `today`; the "today" candidates are interviewed from `today` on, so their submissions
-are stamped a little later the same day. By default `today` is 09:00 UTC of the latest day whose
+The demo's clock: the team and the openings are set up 30 days before `today` (with its past, 430
+days before: `scoring.demo_history` then writes a year of decided candidates and rated hires,
+whose interviews end 45 days before `today`); past interview days end before `today`; the "today"
+candidates are interviewed from `today` on, so their submissions are stamped a little later the
+same day. By default `today` is 09:00 UTC of the latest day whose
 demo morning is over (from 14:00 UTC today, else yesterday): nothing is stamped in the future.
 
 Public functions, which the benchmark reuses to build a large database with the same patterns:
 
-``build_demo(store, catalog, today=None) -> list[DemoLogin]``
+``build_demo(store, catalog, today=None, *, past=True) -> list[DemoLogin]``
     The whole demo in one transaction; InvalidInput when the database already has people.
+    ``past=False`` leaves out the year of history (`scoring.demo_history`): the thirty present
+    candidates only.
 
-``create_demo_team(store, catalog, rng, today) -> DemoTeam``
-    The people with their codes and the three openings (keys ``ds``, ``mle``, ``da``); needs an
-    empty database.
+``create_demo_team(store, catalog, rng, today, *, set_up=None) -> DemoTeam``
+    The people with their codes and the three openings (keys ``ds``, ``mle``, ``da``), set up at
+    `set_up` (default 30 days before `today`); needs an empty database.
 
 ``add_demo_candidate(store, team, opening, stage, pattern, rng, today, *, twists=(), name=None)
 -> int``

@@ -1,47 +1,50 @@
 """The demo's past: a year of interviews with known truths, written through the service.
 
 `add_history` gives the demo organisation (`scoring.demo`) the history a team has after a year:
-candidates interviewed, scored, debriefed and decided under each opening's strategy, and hires
-rated at 6 and 12 months, so that every Insights section of every hiring manager has real
-figures above its minimum n. Every write goes through the same functions the app uses
-(`openings.add_candidate`, `openings.schedule_session`, `scorecards.submit`/`revise`,
-`debrief.open_debrief`/`cast_vote`/`record_decision`, `outcomes.record_outcome`), each with an
-explicit past time; every choice comes from ``random.Random(SEED)``, so two builds write the same
-history (only the aliases, salts and calendar ids the service draws with `secrets` differ).
+110 candidates interviewed, scored, debriefed and decided under each opening's strategy, and hires
+rated at 6 and 12 months. The Data scientist opening (Daniel Okafor's, the first hiring manager
+the demo lists) gets most of them (`CANDIDATES`), so that every Insights section of his shows real
+figures above its minimum n; the two other openings get enough for their decisions and thresholds.
+Every write goes through the functions the app uses (`openings.add_candidate`,
+`openings.schedule_session`, `scorecards.submit`/`revise`, `debrief.open_debrief`/`cast_vote`/
+`record_decision`, `outcomes.record_outcome`), each with an explicit past time; every choice comes
+from ``random.Random(SEED)``, so two builds write the same history (only the aliases, salts and
+calendar ids the service draws with `secrets` differ).
 
 **When.** Interview days fall on weekdays from `FIRST_DAY` to `LAST_DAY` days before `today`, one
-candidate per morning (09:00 UTC) or afternoon (13:00 UTC) slot, so no interviewer or candidate is
-ever in two sessions at once (`scoring.clashes` finds nothing); the last decision is taken well
-before the present candidates' schedule begins (30 days before `today`, when `scoring.demo` adds
-them). Ratings are recorded when due (6 months, and 12 months from the 11th, as
-`outcomes.RATING_FROM_MONTHS` allows) and only up to `today`: nothing is stamped in the future.
+candidate per morning (08:00 UTC) or afternoon (13:00 UTC) slot and the clash check on, so no
+interviewer or candidate is ever in two sessions at once; the last decision comes weeks before the
+present candidates' schedule. Ratings are recorded when due (the 6-month one 5 to 6 months after
+the decision, the 12-month one from the 11th month, as `outcomes.RATING_FROM_MONTHS` allows) and
+only before `today`: nothing is stamped in the future.
 
-**The truths** (what Insights should recover):
+**The truths** Insights can be held to:
 
-- *Interviewers* (`INTERVIEWERS`): each has a home session type and runs it when free 85% of the
-  time (`HOME_SHARE`), and a leniency in overall points (0..5) added to every
-  overall they give (`CRITERION_CARRY` of it to their criterion scores): Tomás Herrera is
-  lenient (+0.8), Hannah Schmidt harsh (-0.8), everyone else neutral (0). Both run sessions of
-  average difficulty, so their offset from co-interviewers has the sign of their leniency
-  whichever way difficulty is accounted for.
+- *Interviewers* (`INTERVIEWERS`): each has a home session type, which they take when free 85% of
+  the time (`HOME_SHARE`): 68-93% of their seats where the loop has it. Each has a leniency in
+  overall points (0..5), added to every overall they give (`CRITERION_CARRY` of it to their
+  criterion scores): Tomás Herrera is lenient (+0.8), Hannah Schmidt harsh (-0.8), everyone else
+  neutral (0). Both run sessions of average difficulty, so their offset from co-interviewers has
+  the sign of their leniency whether or not session difficulty is accounted for.
 - *Session types* (`DIFFICULTY`): coding is hard (-0.7 points), the stakeholder meeting easy
-  (+0.5), the rest in between. A neutral interviewer whose home is coding therefore gives lower
-  overalls than co-interviewers on the same candidate without being harsh: an estimator that
-  compares people only with co-interviewers on other sessions calls Aisha Bello and Kenji
-  Watanabe (home: coding) harsh and Olivia Brooks (home: stakeholders) lenient (issue 23).
-- *Agreement*: a session is run by two interviewers `PAIR_SHARE` of the time; rater noise is
-  `RATER_NOISE` points except on one criterion, "Idiomatic style" (coding), scored with
-  `NOISY_CRITERION_NOISE`: the one criterion whose agreement falls below 0.67.
-- *Candidates*: an ability (standard normal, in overall points) plus a day-to-day variation per
-  session; the overall is ``round(MIDPOINT + ability + variation + difficulty + leniency +
-  noise)`` on 0..5, criterion scores follow the same level on their own scales.
-- *Corrections after the reveal*: `CORRECTION_SHARE` of scorecards are revised after their
-  author could see the others' scores, the overall moved one point toward the others' mean.
-- *Decisions*: the hiring manager hires on a panel mean of 3 or more with at least one "yes"
-  (`ds`, with `AGAINST_PANEL` of decisions going the other way, with a reason); the vote and the
-  committee decide by their rule, the committee members voting with the panel's score.
-- *Hires* (`RATING_SLOPE`): a hire's 6- and 12-month ratings (1..5) rise with their ability;
-  `LEAVES` of hires leave in each half-year.
+  (+0.5), the rest in between. A neutral interviewer whose home is coding gives lower overalls
+  than co-interviewers on the same candidate without being harsh: an estimate that compares people
+  only with co-interviewers on other sessions calls Aisha Bello and Kenji Watanabe (home: coding)
+  harsh and Olivia Brooks (home: stakeholders) lenient (issue 23).
+- *Agreement*: a session gets a second interviewer `PAIR_SHARE` of the time; rater noise is
+  `RATER_NOISE` points, except on one criterion, "Follows the language's conventions" (coding,
+  `NOISY_CRITERION`), scored with `NOISY_CRITERION_NOISE`: the one criterion whose agreement
+  falls below 0.67.
+- *Candidates*: an ability (normal, `ABILITY_SD` overall points) plus a variation per session; the
+  overall is ``round(MIDPOINT + ability + variation + difficulty + leniency + noise)`` on 0..5,
+  criterion scores follow the same level on their own scales.
+- *Corrections after the reveal*: `CORRECTION_SHARE` of scorecards are revised after their author
+  could see the others' scores, the overall moved one point toward the others' mean.
+- *Decisions*: the hiring manager goes with the panel's majority of yes against no (`ds`), against
+  it `AGAINST_PANEL` of the time, with a reason; the vote and the committee decide by their rule,
+  the committee members voting with the panel's score.
+- *Hires*: a hire's 6- and 12-month ratings (1..5) rise with their ability (`RATING_SLOPE`);
+  `LEAVES` of those still here leave in each half-year.
 """
 
 from __future__ import annotations
@@ -71,8 +74,9 @@ SEED = 2025
 FIRST_DAY = 420  # the first interview day, in days before `today`
 LAST_DAY = 45  # the last one: its decision comes well before the present candidates' days
 SET_UP = 430  # the team and the openings exist from this many days before `today`
-# Candidates per opening: enough for every Insights section of each hiring manager (20 paired
-# candidates per criterion, 10 shared per interviewer, 20 decisions, 20 hires with an outcome).
+# Candidates per opening. Data scientist: enough for every Insights section (20 paired candidates
+# per criterion, 10 shared per interviewer, 20 decisions, 20 hires rated at 6 months); the others:
+# enough for decisions and thresholds. Each candidate costs about 20 ms to write.
 CANDIDATES = {"ds": 70, "mle": 20, "da": 20}
 SLOTS = ((8, 0), (13, 0))  # a weekday's two interview slots (UTC): the longest loop ends 12:30
 
