@@ -658,13 +658,15 @@ def build_demo(
     earlier and has a year of decided candidates and rated hires behind it
     (`scoring.demo_history`), drawn before the thirty present ones; without it, only those
     thirty (for tests that count them)."""
-    from scoring import demo_history  # it builds on this module's words and team
-
     today = today or _default_today()
     if today.tzinfo is None:
         raise InvalidInput("today: must be timezone-aware")
     rng = random.Random(SEED)
-    set_up = today - timedelta(days=demo_history.SET_UP) if past else None
+    set_up = None
+    if past:
+        from scoring import demo_history  # it builds on this module's words and team
+
+        set_up = today - timedelta(days=demo_history.SET_UP)
     # A made-up team's past: its invitations, reminders and decisions happened to nobody, and
     # would go out back-dated to made-up addresses the moment mail is set up.
     with store.batch(), outbox.without_mail():
