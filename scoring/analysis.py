@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from scoring.rubric import Rubric
-from scoring.scale import Scale
+from scoring.scale import Scale, criterion_force_map
 from scoring.scorecards import Scorecard
 
 DISCUSS_SHARE = 0.5  # interviewers this far apart (as a share of the scale) should talk it over
@@ -23,10 +23,17 @@ def criterion_frame(
     labels: Iterable[str],
     *,
     forced: bool = False,
+    overall: Scale | None = None,
+    force_map: Mapping[int, int] | None = None,
 ) -> pd.DataFrame:
     """One row per interviewer × criterion of their rubric, in panel and rubric order: raw and
     effective point, the point normalised to 0..1 (NaN when not assessed), the scale, the
-    criterion's kind (scale or binary) and the weight."""
+    criterion's kind (scale or binary) and the weight.
+
+    Under forcing the effective point follows the opening's force map (`force_map` on the
+    `overall` scale), carried to each criterion's own scale as the engine does
+    (`criterion_force_map`); without an overall scale, on each criterion's own scale (no map:
+    the default preset, a weak no to the lowest point and a weak yes as written)."""
     rows = []
     for label, card in zip(labels, cards, strict=True):
         rubric = rubrics[card.rubric_hash]
@@ -34,7 +41,11 @@ def criterion_frame(
             entry = card.criteria.get(criterion.id)
             raw = entry.score if entry else None
             scale = criterion.scale
-            effective = None if raw is None else scale.effective(raw, forced)
+            effective = None if raw is None else scale.check(raw)
+            if forced and raw is not None:
+                # The engine's own carry-over, so the frame's forced points are the rules' points.
+                base = overall if overall is not None else scale
+                effective = criterion_force_map(base, force_map, scale)[raw]
             rows.append(
                 {
                     "interviewer": label,

@@ -4,6 +4,7 @@ points of each criterion's scale, on the points they wrote (never on forced ones
 from datetime import timedelta
 
 from scoring import analysis, openings, scorecards
+from scoring.scale import Scale
 from world import DAY, build, full_scores
 
 
@@ -56,7 +57,8 @@ def test_spread_calls_out_a_gap_of_half_the_scale(tmp_path):
 
 
 def test_differences_are_on_the_points_written_even_when_forcing(tmp_path):
-    """2 vs 3 on 1..4 is one point apart; forcing would make it 1 vs 4, the whole scale."""
+    """2 vs 3 on 1..4 is one point apart, whatever forcing does to them: by the book's default a
+    weak no (2) goes to 1 and a weak yes (3) stays; the every-extreme preset makes it 1 vs 4."""
     w, candidate, seats = paired(tmp_path)
     for person, level in ((w.ana, 2), (w.bo, 3)):
         scorecards.submit(
@@ -71,7 +73,18 @@ def test_differences_are_on_the_points_written_even_when_forcing(tmp_path):
     cards = scorecards.panel(w.store, w.ana, candidate)
     rubrics = {c.rubric_hash: openings.rubric(w.store, c.rubric_hash) for c in cards}
     forced = analysis.criterion_frame(cards, rubrics, ["Ana", "Bo"], forced=True)
-    assert set(forced.loc[forced["kind"] == "scale", "effective"].dropna()) == {1, 4}
+    assert set(forced.loc[forced["kind"] == "scale", "effective"].dropna()) == {1, 3}
+    opening = openings.get_opening(w.store, w.coordinator, w.opening_id)
+    overall = Scale(opening.scale.min, opening.scale.max)
+    extremes = analysis.criterion_frame(
+        cards,
+        rubrics,
+        ["Ana", "Bo"],
+        forced=True,
+        overall=overall,
+        force_map=overall.preset_map("all_extremes"),
+    )
+    assert set(extremes.loc[extremes["kind"] == "scale", "effective"].dropna()) == {1, 4}
     legible = analysis.spread(forced).set_index("criterion_id").loc["legibility"]
     assert (legible["lowest"], legible["highest"], legible["gap"]) == (2, 3, 1)
     assert legible["apart"] == "1 point apart on a 1–4 scale" and not legible["discuss"]

@@ -12,6 +12,7 @@ import re
 from itertools import combinations
 
 from scoring.engine import Case, decide, lean
+from scoring.scale import Scale
 
 NOBODY_EXTREME = re.compile(r"^Nobody scored an extreme")  # unqualified: about the scores used
 
@@ -167,17 +168,22 @@ def test_the_contradiction_table_catches_what_it_names():
 
 
 def test_the_lean_moves_with_forcing():
-    """Forcing pushes undecided scores to no: the panel's lean, in words, shows it."""
+    """Forcing moves scores as the opening's force map says, and the panel's lean, in words,
+    shows it: by the book's default a weak no becomes the lowest score and a weak yes stays; with
+    the every-extreme preset a weak yes becomes the highest score too."""
     cards = [
         {"interviewer": name, "overall": overall}
         for name, overall in (("Ana", 3), ("Bo", 3), ("Cy", 1), ("Di", 2), ("Ed", 2))
     ]
+    every_extreme = Scale(0, 4).preset_map("all_extremes")
+    assert every_extreme == {0: 0, 1: 0, 2: 0, 3: 4, 4: 4}
 
-    def words(force: bool) -> str:
-        strategy = {"kind": "manager", "force_extremes": force}
+    def words(force: bool, force_map: dict[int, int] | None = None) -> str:
+        strategy = {"kind": "manager", "force_extremes": force, "force_map": force_map}
         return lean(
             decide(Case(scale={"min": 0, "max": 4}, strategy=strategy, scorecards=cards))
         ).words
 
     assert words(False) == "Panel leans hire: 2 yes, 1 no, 2 undecided"
-    assert words(True) == "Panel leans no hire: 2 strong yes, 3 strong no"
+    assert words(True) == "Panel leans no hire: 2 yes, 3 strong no"
+    assert words(True, every_extreme) == "Panel leans no hire: 2 strong yes, 3 strong no"
