@@ -35,7 +35,7 @@ from scoring.permissions import (
     why_not,
 )
 from scoring.store import Store, now_utc
-from scoring.strategy_words import STRATEGY_NAMES, strategy_in_words
+from scoring.strategy_words import STRATEGY_NAMES, forcing_words, strategy_in_words
 from scoring.text import formula_like, isolate, neutral_bidi, plain_markdown, strip_bidi
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -274,10 +274,12 @@ def _parameters(s: Summary) -> str:
 
 def _sections(s: Summary) -> list[tuple[str, list[str]]]:
     """The summary as (heading, paragraphs/lines) in reading order, shared by every format."""
+    # What this opening's forcing does, said once: not every forced score is an extreme.
+    forcing = forcing_words(Strategy.model_validate(s.parameters))
     head = [
         f"Opening: {s.opening} ({s.role}) · loop: {s.loop} · interviewed {s.interview_date}",
         f"Decision strategy: {_parameters(s)}",
-        f"Outcome on raw scores: {s.outcome_raw} · on forced extremes: {s.outcome_forced}",
+        f"Outcome on raw scores: {s.outcome_raw} · forced ({forcing}): {s.outcome_forced}",
         f"Panel: {s.tally['yes']} yes, {s.tally['no']} no, {s.tally['undecided']} undecided"
         + (f" · weighted score {s.score:.2f}" if s.score is not None else ""),
         *s.uncertainty,
@@ -287,7 +289,7 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         chosen = " (this opening's strategy)" if w["chosen"] else ""
         head.append(
             f"{STRATEGY_NAMES[w['strategy']]}{chosen}: raw scores: {w['raw']};"
-            f" forced extremes: {w['forced']}"
+            f" forced: {w['forced']}"
         )
     if s.early_reason:
         head.append(f"Opened early: {s.early_reason}")
