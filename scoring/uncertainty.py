@@ -34,12 +34,13 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from scoring.openings import Opening, rubric_snapshot
 from scoring.permissions import Person, candidates_facts, may, opening_facts
+
+if TYPE_CHECKING:  # pandas loads where a figure is computed, not with the sign-in screen
+    import pandas as pd
 
 Z95 = 1.959963984540054
 WINDOW = 1000  # the latest candidates whose debrief opened: the same window as Insights
@@ -108,6 +109,8 @@ def weighted_scores(scores: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     / sum(w) over assessed criteria; scorecards with none assessed are left out. `scores`:
     scorecard_id, rubric_hash, criterion_id, score (NaN: not assessed); `weights`: rubric_hash,
     criterion_id, weight, min, max."""
+    import pandas as pd  # lazily: importing this module must not load pandas
+
     rows = scores.dropna(subset=["score"]).merge(weights, on=["rubric_hash", "criterion_id"])
     if rows.empty:
         return pd.Series(dtype=float, name="weighted")
@@ -193,6 +196,8 @@ _INDEPENDENT = """
 def independent_scores(db, candidate_ids: list[int]) -> pd.DataFrame:
     """The weighted score of each seat's latest revision made without seeing others' scores,
     for these candidates: candidate_id, session_id, scorecard_id, weighted (one query)."""
+    import pandas as pd  # lazily: importing this module must not load pandas
+
     columns = ["candidate_id", "session_id", "scorecard_id", "rubric_hash", "criterion_id"]
     raw = pd.DataFrame(
         [tuple(r) for r in db.execute(_INDEPENDENT, [json.dumps(candidate_ids)])],
