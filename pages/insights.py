@@ -82,13 +82,14 @@ def own_section() -> None:
     )
     with how("own"):
         st.markdown(
-            "Your overall recommendation on each candidate is compared with your"
-            " co-interviewers' on the same candidate, as a share of the scale. The estimate is"
-            f" **{row['leniency']:+.0%}** (above zero: you score higher; below: lower), with"
-            f" {spread}, from {row['shared']} shared candidates; the raw mean offset is"
-            f" {signed(row['raw_offset'])}, shrunk toward"
-            " zero while there are few. An interval that spans zero means no clear lean either"
-            " way. Below"
+            "Your overall recommendation on each candidate is compared with what the average"
+            " interviewer would give the same candidate in the same kind of session (a harder"
+            " session lowers everyone's scores: that is the session, not you), as a share of the"
+            f" scale. The estimate is **{row['leniency']:+.0%}** (above zero: you score higher;"
+            f" below: lower), with {spread}, from {row['shared']} shared candidates, pulled"
+            " toward zero while there are few; your plain mean difference from the others on"
+            f" the same candidates is {signed(row['raw_offset'])}. An interval that spans zero"
+            " means no clear lean either way. Below"
             f" {insights.MIN_CANDIDATES_CALIBRATION} shared candidates the figure is"
             " *provisional* and says nothing about you either way."
         )
@@ -401,18 +402,25 @@ def calibration_section() -> None:
                 estimate=people_rows["leniency"],
             ),
             label="name",
-            title="Lower ← than co-interviewers → higher",
+            title="Lower ← than the average interviewer → higher",
             domain=(-0.5, 0.5),
-            rules=[(0.0, "as their co-interviewers")],
+            rules=[(0.0, "as the average interviewer")],
         ),
         width="stretch",
     )
     missing(people_rows, "shared", "interviewer", *SHARED)
     with how("calibration"):
         st.markdown(
-            "Leniency: an interviewer's mean offset from their co-interviewers on the same"
-            " candidates, as a share of the overall scale (+0.10: a tenth of the scale higher),"
-            " shrunk toward zero while n is small (a normal prior), with a 95% interval. An"
+            "Leniency: how much higher or lower an interviewer scores the overall"
+            " recommendation than the average interviewer would score the same candidate in"
+            " the same kind of session (its rubric), as a share of the overall scale (+0.10: a"
+            " tenth of the scale higher). Both the candidate and the session type are taken"
+            " out, so a hard coding session does not make its interviewers look harsh. Pulled"
+            " toward zero while n is small (a normal prior), with a 95% interval. What it"
+            " cannot say: the average of the interviewers compared is the zero, so if everyone"
+            " is lenient nobody shows; someone who alone runs a session type nobody else runs"
+            " cannot be told from that session and stays near zero. The plain difference from"
+            " co-interviewers on the same candidates is in the downloads (raw offset). An"
             " interval spanning zero shows no clear lean; below"
             f" {insights.MIN_INTERVAL_UNITS} shared candidates there is none. Below"
             f" {limits['calibration']} shared candidates an interviewer's figure is"

@@ -70,7 +70,7 @@ from scoring.rubric import Criterion, Rubric
 from scoring.scale import Position
 from scoring.store import Store
 
-SEED = 2025
+SEED = 2028
 FIRST_DAY = 420  # the first interview day, in days before `today`
 LAST_DAY = 45  # the last one: its decision comes well before the present candidates' days
 SET_UP = 430  # the team and the openings exist from this many days before `today`

@@ -116,21 +116,21 @@ def _calibration_sentence(rows: pd.DataFrame) -> str:
     if not higher and not lower:
         sentence = (
             f"{judged['interviewer'].iloc[0]}, the one interviewer with enough shared"
-            " candidates, scores in line with their co-interviewers"
+            " candidates, scores in line with the average interviewer"
             if total == 1
             else f"All {total} interviewers with enough shared candidates score in line with"
-            " their co-interviewers"
+            " the average interviewer, once the session type is taken into account"
         )
     else:
         parts = []
         if higher:
             verb = "scores" if len(higher) == 1 else "score"
-            parts.append(f"{_names(higher)} {verb} clearly higher than their co-interviewers")
+            parts.append(f"{_names(higher)} {verb} clearly higher than the average interviewer")
         if lower:
             verb = "" if higher else " scores" if len(lower) == 1 else " score"
             parts.append(f"{_names(lower)}{verb} clearly lower")
             if not higher:
-                parts[-1] += " than their co-interviewers"
+                parts[-1] += " than the average interviewer"
         if rest:
             parts.append(f"the other {rest} in line")
         sentence = f"Of {_count(total, 'interviewer', 'interviewers')} with enough shared"
@@ -156,12 +156,13 @@ def _own_sentence(rows: pd.DataFrame) -> str:
     if row["low"] > 0 or row["high"] < 0:
         words = "higher" if row["low"] > 0 else "lower"
         return (
-            f"You score {words} than your co-interviewers on the same candidates: by about"
+            f"You score {words} than the average interviewer on the same candidates and"
+            f" sessions: by about"
             f" {abs(row['leniency']):.0%} of the scale."
         )
     return (
-        "You score in line with your co-interviewers on the same candidates: no clear lean"
-        " either way."
+        "You score in line with the average interviewer on the same candidates and sessions:"
+        " no clear lean either way."
     )
 
 

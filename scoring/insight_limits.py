@@ -25,7 +25,7 @@ RESAMPLES = 1000
 SEED = 16  # every interval is reproducible: the same history gives the same figures
 # Leniency: a normal prior centred on 0 (nobody is assumed lenient) with this spread, as a share
 # of the overall scale, and the spread of one candidate's offset when the data cannot say.
-LENIENCY_PRIOR_SD = 0.10
+LENIENCY_PRIOR_SD = 0.10  # the same prior as scoring.leniency.PRIOR_SD (the calibration figure)
 DEFAULT_OFFSET_SD = 0.25
 Z95 = 1.959963984540054
 BAR_STEPS = tuple(round(0.05 * i, 2) for i in range(4, 19))  # 0.20 .. 0.90 (the bar sweep)

@@ -38,7 +38,7 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from scoring import after_reveal
+from scoring import after_reveal, leniency
 from scoring.debrief import applicable_strategies, decision_records
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
 from scoring.insight_charts import (  # noqa: F401 - the charts' names, as before
@@ -417,15 +417,18 @@ def overall_use(cards: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def calibration(cards: pd.DataFrame) -> pd.DataFrame:
     """Per interviewer, from the latest scorecards in `cards` (candidate_id, interviewer_id,
     interviewer, overall, scale_min, scale_max, ends_at, first_at, overdue_hours, corrections):
-    leniency (mean offset of their normalised overall from their co-interviewers' mean on the
-    same candidates, shrunk toward 0, with a 95% interval; positive scores higher), the raw
-    offset and its n, spread (SD of their normalised overalls), share of extremes, median hours
-    from session end to first submission, late rate, and corrections made after the reveal."""
+    leniency (`scoring.leniency.fit`: how much higher than the average interviewer they score the
+    same candidate in the same kind of session, as a share of the scale, shrunk toward 0, with a
+    95% interval; positive scores higher), the raw offset from co-interviewers on the same
+    candidates (for reference) and its n, spread (SD of their normalised overalls), share of
+    extremes, median hours from session end to first submission, late rate, and corrections
+    made after the reveal."""
     columns = [
         "interviewer_id",
         "interviewer",
         "scorecards",
         "shared",
+        "compared_with",
         "raw_offset",
         "leniency",
         "low",
@@ -454,21 +457,24 @@ def calibration(cards: pd.DataFrame) -> pd.DataFrame:
     first = pd.to_datetime(cards["first_at"], utc=True, format="ISO8601")
     cards["hours"] = (first - ends).dt.total_seconds() / 3600
     cards["late"] = cards["hours"] > cards["overdue_hours"]
-    offsets = _offsets(cards)
-    # The spread of one candidate's offset around its interviewer's mean, pooled.
-    residual = offsets["offset"] - offsets.groupby("interviewer_id")["offset"].transform("mean")
-    dof = len(offsets) - offsets["interviewer_id"].nunique()
-    offset_sd = math.sqrt((residual**2).sum() / dof) if dof >= 5 else DEFAULT_OFFSET_SD
-    offset_sd = max(offset_sd, 0.05)
-    by_offset = offsets.groupby("interviewer_id")["offset"].agg(["mean", "count"])
+    # The session type is the rubric the session was scored on; a frame without it (a history
+    # with one kind of session) counts every session as the same type.
+    column = next((c for c in ("rubric_id", "rubric_hash") if c in cards), None)
+    types = cards[column] if column else pd.Series("", index=cards.index)
+    fitted = leniency.fit(
+        pd.DataFrame(
+            {
+                "candidate_id": cards["candidate_id"],
+                "interviewer_id": cards["interviewer_id"],
+                "session_type": types.fillna("").astype(str),
+                "normalised": cards["normalised"],
+            }
+        )
+    ).set_index("interviewer_id")
     rows = []
     for person_id, group in cards.groupby("interviewer_id", sort=False):
-        mean, n = (
-            (float(by_offset.at[person_id, "mean"]), int(by_offset.at[person_id, "count"]))
-            if person_id in by_offset.index
-            else (math.nan, 0)
-        )
-        estimate, low, high = shrink(0.0 if n == 0 else mean, n, offset_sd)
+        fit = fitted.loc[person_id]
+        n = int(fit["shared"])
         extremes, late = int(group["extreme"].sum()), int(group["late"].sum())
         extremes_low, extremes_high = share_interval(extremes, len(group))
         late_low, late_high = share_interval(late, len(group))
@@ -478,10 +484,11 @@ def calibration(cards: pd.DataFrame) -> pd.DataFrame:
                 "interviewer": group["interviewer"].iloc[0],
                 "scorecards": len(group),
                 "shared": n,
-                "raw_offset": mean,
-                "leniency": estimate,
-                "low": low,
-                "high": high,
+                "compared_with": int(fit["compared_with"]),
+                "raw_offset": float(fit["raw_offset"]),
+                "leniency": float(fit["leniency"]),
+                "low": float(fit["low"]),
+                "high": float(fit["high"]),
                 "provisional": n < MIN_CANDIDATES_CALIBRATION,
                 "spread": float(group["normalised"].std(ddof=1)) if len(group) > 1 else math.nan,
                 "extremes_share": extremes / len(group),
@@ -499,18 +506,6 @@ def calibration(cards: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["leniency", "interviewer"], ascending=[False, True]).reset_index(
         drop=True
     )
-
-
-def _offsets(cards: pd.DataFrame) -> pd.DataFrame:
-    """Per interviewer and candidate they share with someone else: their mean normalised overall
-    on the candidate minus the mean of the other interviewers' means."""
-    per = cards.groupby(["candidate_id", "interviewer_id"])["normalised"].mean().reset_index()
-    totals = per.groupby("candidate_id")["normalised"].agg(["sum", "count"])
-    per = per.join(totals, on="candidate_id")
-    per = per[per["count"] >= 2].copy()
-    others = (per["sum"] - per["normalised"]) / (per["count"] - 1)
-    per["offset"] = per["normalised"] - others
-    return per[["candidate_id", "interviewer_id", "offset"]]
 
 
 # ----------------------------------------------------------------------- the decision process

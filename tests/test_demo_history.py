@@ -96,10 +96,15 @@ def test_what_insights_says_matches_the_truth_the_history_was_drawn_from(figures
     assert leniency.loc[demo_history.LENIENT, "low"] > 0
     assert demo_history.INTERVIEWERS[demo_history.HARSH][1] < 0
     assert leniency.loc[demo_history.HARSH, "high"] < 0
-    # The neutral interviewers whose home is the hard coding session or the easy stakeholder
-    # meeting are not asserted on: an estimate that compares each interviewer only with
-    # co-interviewers on other sessions calls them harsh or lenient (issue 23's finding), one
-    # that accounts for the session type should not.
+    # The neutral interviewers, among them those whose home is the hard coding session or the
+    # easy stakeholder meeting, are called neither higher nor lower: leniency accounts for the
+    # session type (comparing with co-interviewers on other sessions alone, as the raw offset
+    # does, calls the coding ones harsh: issue 23's finding).
+    calibration = view.calibration.set_index("interviewer")
+    flagged = calibration[(calibration["low"] > 0) | (calibration["high"] < 0)]
+    assert set(flagged.index) == {demo_history.LENIENT, demo_history.HARSH}
+    coders = [n for n, (home, _) in demo_history.INTERVIEWERS.items() if home == "coding"]
+    assert all(calibration.loc[n, "raw_offset"] < 0 for n in coders)
     # Agreement: the one criterion scored with a lot of rater noise is the lowest, and the
     # only one the page asks to rewrite.
     agreement = view.reliability.set_index("criterion_id")

@@ -128,18 +128,21 @@ def cards_frame(rows):
 
 
 def test_calibration_recovers_a_known_offset():
-    # Interviewer 1 always scores a point (a fifth of 0..5) above interviewer 2.
+    # Interviewer 1 always scores a point (a fifth of 0..5) above interviewer 2: against the
+    # average of the two, a tenth of the scale above it and a tenth below.
     rows = [(c, 1, 3 + c % 2, 1) for c in range(40)] + [(c, 2, 2 + c % 2, 3) for c in range(40)]
     table = insights.calibration(cards_frame(rows)).set_index("interviewer_id")
     assert table.at[1, "raw_offset"] == pytest.approx(0.2)
     assert table.at[2, "raw_offset"] == pytest.approx(-0.2)
-    assert 0.15 < table.at[1, "leniency"] < 0.2 and table.at[1, "low"] > 0
+    assert 0.08 < table.at[1, "leniency"] <= 0.1 and table.at[1, "low"] > 0
+    assert table.at[2, "leniency"] == pytest.approx(-table.at[1, "leniency"])
+    assert table.at[1, "compared_with"] == 1
     assert table.at[1, "shared"] == 40 and not table.at[1, "provisional"]
     assert table.at[1, "median_hours"] == 1 and table.at[2, "median_hours"] == 3
     few = insights.calibration(cards_frame([r for r in rows if r[0] < 2])).set_index(
         "interviewer_id"
     )
-    assert abs(few.at[1, "leniency"]) < 0.2 and few.at[1, "provisional"]
+    assert abs(few.at[1, "leniency"]) < 0.1 and few.at[1, "provisional"]
 
 
 def test_overall_use_counts_floor_ceiling_and_the_lukewarm_middle():

@@ -145,7 +145,7 @@ def test_from_the_minimum_on_each_section_says_what_the_figures_mean(enough):
     )
     assert said["calibration"] == (
         "Of 2 interviewers with enough shared candidates, Ana Alvarez scores clearly higher"
-        " than their co-interviewers and Bo Berg clearly lower."
+        " than the average interviewer and Bo Berg clearly lower."
     )
     # the six candidates at level 1 (overalls 2 and 1 on 0..5) leaned no hire and were hired
     assert said["decisions"] == (
@@ -161,8 +161,8 @@ def test_from_the_minimum_on_each_section_says_what_the_figures_mean(enough):
         " tended to get a better 6-month rating; 100% of 22 hires still work here at 6 months."
     )
     assert insights.own_headline(w.store, w.ana) == (
-        "You score higher than your co-interviewers on the same candidates: by about 20% of"
-        " the scale."
+        "You score higher than the average interviewer on the same candidates and sessions:"
+        " by about 10% of the scale."
     )
     assert insights.own_headline(w.store, w.bo).startswith("You score lower than")
 
