@@ -496,6 +496,10 @@ def queue_session_mail(
             "UPDATE interview_sessions SET calendar_sequence = ? WHERE id = ?",
             [sequence, session_id],
         )
+    if _HELD_BACK.get():
+        # Nothing will be queued (`without_mail`): the session keeps its calendar UID and
+        # sequence as above, but no message or calendar attachment is built only to be dropped.
+        return []
     starts, ends = parse_stamp(session["starts_at"]), parse_stamp(session["ends_at"])
     seats = db.execute(
         "SELECT id, interviewer_id FROM assignments WHERE session_id = ? AND recused_at IS NULL"
