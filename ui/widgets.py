@@ -44,8 +44,9 @@ def pick_opening(openings: Sequence[Opening], key: str = "opening") -> Opening |
 
 def strategy_summary(opening: Opening) -> str:
     """The opening's strategy and its parameters in words ("Democratic vote by a simple
-    majority, with a veto; at least 3 scorecards to decide")."""
-    return strategy_in_words(opening.strategy)
+    majority, with a veto; at least 3 scorecards to decide"), forcing read on the opening's own
+    overall scale (a map that leaves points out still names its preset)."""
+    return strategy_in_words(opening.strategy, opening.scale.scale)
 
 
 def show_rubric(rubric: Rubric, *, instructions: bool = True, sources: bool = False) -> None:
