@@ -46,8 +46,9 @@ def first_run() -> None:
     with right, st.container(border=True):
         st.header("Load the demo organisation")
         st.write(
-            "Thirteen people, three openings (one per decision strategy) and thirty candidates"
-            " at every stage of the day. Every demo person gets a sign-in code."
+            "Thirteen people, three openings (one per decision strategy), thirty candidates at"
+            " every stage of the day and a year of decided candidates and rated hires behind"
+            " them. Every demo person gets a sign-in code."
         )
         if st.button("Load the demo"):
             try:
