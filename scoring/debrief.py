@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from scoring import audit, outbox, uncertainty
+from scoring import adjusted, audit, outbox, uncertainty
 from scoring.engine import (
     OUTCOME_WORDS,
     Case,
@@ -41,6 +41,7 @@ from scoring.permissions import (
     opening_facts,
     why_not,
 )
+from scoring.scale import Scale
 from scoring.scorecards import (
     _STATUS_SQL,
     Scorecard,
@@ -288,10 +289,9 @@ class DebriefView:
     # The raw weighted score with its 95% interval, the panel-size advice and "too close to
     # call" (`scoring.uncertainty`); None when no criterion was assessed.
     score_interval: uncertainty.ScoreInterval | None = None
-    # The second reading, leniency-adjusted, beside the raw one and never instead of it: left
-    # for the leniency model (issue 23, point 1) to fill; None until then, and the page shows
-    # nothing for it.
-    leniency_adjusted: Any | None = None
+    # The second reading, leniency-adjusted, beside the raw one and never instead of it
+    # (`scoring.adjusted`); None for a viewer who may not see the opening's score figures.
+    leniency_adjusted: adjusted.AdjustedReading | None = None
 
     @property
     def candidate_id(self) -> int:
@@ -599,6 +599,11 @@ def debrief(
             opening,
             after_reveal=sum(c.saw_others for c in scored),
         )
+        adjusted_reading = adjusted.reading(
+            [(c.interviewer_id, c.overall) for c in panel.cards],
+            adjusted.opening_leniency(db, actor, opening.id, str(store.path)),
+            Scale(opening.scale.min, opening.scale.max),
+        )
         return DebriefView(
             status=frame,
             scorecards=panel.cards,
@@ -622,6 +627,7 @@ def debrief(
             may_vote=may(actor, "vote", facts),
             recordable=recordable(opening.strategy.kind, rule) if may_decide else None,
             score_interval=interval,
+            leniency_adjusted=adjusted_reading,
         )
 
 

@@ -15,11 +15,18 @@ FIRST = DAY - timedelta(days=400)  # well before the world's own candidate (Grac
 
 
 def add_paired(
-    w: World, count: int, *, noise: float = 0.6, seed: int = 7, start: int = 0
+    w: World,
+    count: int,
+    *,
+    noise: float = 0.6,
+    seed: int = 7,
+    start: int = 0,
+    overalls: tuple[int, int] = (3, 3),
 ) -> list[int]:
     """`count` candidates, each with one session (the loop's first) scored by Ana and Bo: every
-    criterion at the candidate's level plus each interviewer's own noise (in points), then the
-    debrief opened by the hiring manager. Returns their ids."""
+    criterion at the candidate's level plus each interviewer's own noise (in points), the
+    overall recommendations `overalls` (Ana's, Bo's), then the debrief opened by the hiring
+    manager. Returns their ids."""
     rng = np.random.default_rng(seed + start)
     ids = []
     for n in range(start, start + count):
@@ -52,7 +59,7 @@ def add_paired(
                 w.store,
                 person,
                 seat,
-                overall=3,
+                overall=overalls[0] if person is w.ana else overalls[1],
                 feedback="seen",
                 criteria=criteria,
                 now=at + timedelta(hours=2),

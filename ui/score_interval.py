@@ -3,10 +3,9 @@ panel-size advice and what the interval rests on; and the place for the second r
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from scoring.adjusted import AdjustedReading
 from scoring.uncertainty import ScoreInterval
 
 
@@ -27,8 +26,17 @@ def show_score_interval(interval: ScoreInterval | None, forced: bool) -> None:
         st.caption(f"{interval.basis} {interval.cannot_say}")
 
 
-def show_leniency_adjusted(reading: Any | None) -> None:
-    """The second reading, leniency-adjusted, beside the raw one (issue 23, point 1): nothing is
-    shown until the leniency model fills `DebriefView.leniency_adjusted`."""
+def show_leniency_adjusted(reading: AdjustedReading | None) -> None:
+    """The second reading, leniency-adjusted, beside the raw one and never instead of it, with
+    its caveat in words; nothing for a viewer who gets no leniency (`scoring.adjusted`)."""
     if reading is None:
         return
+    with st.container(key="leniency_adjusted"):
+        st.markdown(reading.line)
+        if reading.changes_side:
+            st.info(
+                "Once each interviewer's leniency is taken out, the panel leans differently:"
+                " worth raising in the discussion.",
+                icon=":material/swap_horiz:",
+            )
+        st.caption(reading.caveat)
