@@ -7,6 +7,8 @@ from scoring import analysis, charts, debrief, openings
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, lean
 from scoring.errors import DebriefError
 from scoring.permissions import OWN_FIRST
+from scoring.scale import Scale
+from scoring.strategy_words import FORCE_PRESET_HELP, force_preset, forcing_words
 from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
 from ui.clock import when
 from ui.downloads import summary_buttons
@@ -99,11 +101,14 @@ if frame.hidden:
     st.stop()
 
 # --------------------------------------------------------------------------- the open debrief
+scale = Scale(opening.scale.min, opening.scale.max)
 force = st.toggle(
-    "Force extremes (if this is a weak no, it is a no)",
+    f"Force extremes ({forcing_words(opening.strategy, scale)})",
     value=opening.strategy.force_extremes,
-    help="Every score pushed to the top or the bottom of its scale: above the midpoint to the"
-    " top, otherwise the bottom.",
+    help=FORCE_PRESET_HELP.get(
+        force_preset(opening.strategy, scale), "Scores move as this opening's own map says."
+    )
+    + " A veto or a greenlight still needs an extreme the interviewer wrote.",
 )
 try:
     view = debrief.debrief(store(), actor, candidate_id, force=force)
