@@ -1,6 +1,7 @@
 """The debrief in a real browser on the demo organisation: a hiring manager opens a debrief,
-toggles forcing, sees the outcome flip and records the decision; committee members vote in their
-own browsers and the history shows their votes and the decision."""
+toggles forcing, sees what the opening's forcing moves (and that a forced extreme is no veto) and
+records the decision; committee members vote in their own browsers and the history shows their
+votes and the decision."""
 
 from harness import settle, sign_in, visit
 
@@ -45,7 +46,12 @@ def login_of(logins, name):
     return next(x for x in logins.values() if x.name == name)
 
 
-def test_manager_opens_toggles_forcing_sees_the_flip_and_decides(demo_app, new_page):
+def test_manager_opens_toggles_forcing_sees_what_it_moves_and_decides(demo_app, new_page):
+    """Under the opening's forcing (the book's default: a weak no becomes the lowest score, a
+    weak yes stays) the two weak no's of Mei-Lin Chen's ready candidate go to 0, yet the vote
+    holds: the opening has a veto, and a veto needs an extreme the interviewer wrote. The page
+    says who moved, that nobody changes side, and shows the same outcome; it does not say
+    forcing flips it (as it did when a forced 0 was a veto)."""
     url, logins, store = demo_app
     hm_login = login_of(logins, "Mei-Lin Chen")
     hm = people.sign_in(store, hm_login.email, hm_login.code)
@@ -62,11 +68,19 @@ def test_manager_opens_toggles_forcing_sees_the_flip_and_decides(demo_app, new_p
     settle(page)
     raw = headline(page)
 
-    page.get_by_text("Force extremes").click()
+    view = debrief.debrief(store, hm, row.candidate_id)
+    moved = [p.interviewer for p in view.forced.positions if p.raw != p.effective]
+    assert len(moved) == 2 and all(
+        p.effective == 0 for p in view.forced.positions if p.raw != p.effective
+    ), f"forcing moves no weak no of {row.candidate}: {view.forced.positions}"
+    assert opening.strategy.veto and view.raw.outcome == view.forced.outcome == "hire"
+
+    page.get_by_text("Force extremes (a weak no becomes the lowest score)").click()
     settle(page)
-    forced = headline(page)
-    assert forced != raw, f"forcing did not flip {row.candidate}: {raw}"
-    page.get_by_text("Forcing the scores to the extremes flips the outcome.").wait_for()
+    assert headline(page) == raw, f"forcing changed the outcome of {row.candidate}"
+    page.get_by_text(f"Forcing moves {', '.join(moved)} to an extreme.").wait_for()
+    body = page.locator("[data-testid=stMain]").inner_text()
+    assert "Nobody changes side." in body and "flips the outcome" not in body
     page.get_by_text("Force extremes").click()  # back to the opening's own rule
     settle(page)
 
