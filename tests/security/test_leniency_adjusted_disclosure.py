@@ -4,8 +4,8 @@ Leniency is an aggregate over every past panel of the opening: whoever reads it 
 after another candidate's scorecards are written learns how those were scored. Only the
 opening's hiring manager, who may see its score figures, gets the reading; a committee member
 (who may see this debrief) gets none, on the page or in the view, and an interviewer no page,
-before and after such a write; the hiring manager's does move (so the attack works against an unguarded
-reading)."""
+before and after such a write; the hiring manager's does move (so the attack works against an
+unguarded reading)."""
 
 from __future__ import annotations
 
