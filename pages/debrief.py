@@ -8,7 +8,7 @@ from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, lean
 from scoring.errors import DebriefError
 from scoring.permissions import OWN_FIRST
 from scoring.scale import Scale
-from scoring.strategy_words import FORCE_PRESET_HELP, force_preset, forcing_words
+from scoring.strategy_words import FORCE_PRESET_HELP, bar_words, force_preset, forcing_words
 from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
 from ui.clock import when
 from ui.downloads import summary_buttons
@@ -155,7 +155,7 @@ for flag in result.flags:
 
 # Raw next to forced, under every strategy that can apply to this opening.
 st.subheader("What would change it")
-rows = ["| Strategy | Raw scores | Forced extremes |", "|---|---|---|"]
+rows = ["| Strategy | Raw scores | Forced |", "|---|---|---|"]
 for preview in view.previews:
     name = STRATEGY_LABELS[preview.kind]
     name = f"**{name}** (this opening's)" if preview.chosen else name
@@ -164,9 +164,18 @@ for preview in view.previews:
         f" | {debrief.outcome_words(preview.forced)} |"
     )
 st.markdown("\n".join(rows))
+# The opening's three contracts under the table, so the what-if is read with the rules it ran on.
+contracts = [f"Forced: {forcing_words(opening.strategy, scale)}."]
+if opening.strategy.veto or opening.strategy.greenlight:
+    contracts.append("A veto or a greenlight needs an extreme the interviewer wrote.")
+if opening.strategy.bar is not None and any(p.kind == "committee" for p in view.previews):
+    said = bar_words(opening.strategy)
+    contracts.append(f"The committee's bar: {said[0].lower()}{said[1:]}.")
+st.caption(" ".join(contracts))
 if view.raw.outcome != view.forced.outcome:
     st.warning(
-        "Forcing the scores to the extremes flips the outcome.", icon=":material/swap_horiz:"
+        f"Forcing ({forcing_words(opening.strategy, scale)}) flips the outcome.",
+        icon=":material/swap_horiz:",
     )
 elif lean(view.raw).verdict != lean(view.forced).verdict:
     st.warning(

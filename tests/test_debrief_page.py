@@ -75,7 +75,8 @@ def test_forcing_toggle_changes_effective_values_and_outcome(tmp_path, monkeypat
     assert headline == "## :red[No hire]"
     labels = [e.label for e in at.expander]
     assert "· 2 → 0 (no, strong)" in labels[2] and "· 3 → 0 (no, strong)" in labels[0]
-    assert "Forcing the scores to the extremes flips the outcome." in text(at)
+    assert "Forcing (only a top score stays a yes) flips the outcome." in text(at)
+    assert "Forced: only a top score stays a yes." in text(at)  # the what-if's contract
 
 
 def test_forcing_does_not_make_a_veto_on_the_page(tmp_path, monkeypatch):
@@ -267,3 +268,16 @@ def test_too_close_to_call_is_said_in_words(tmp_path, monkeypatch):
     assert "assumed until 20 paired candidates" in text(at)
     at.toggle[0].set_value(True).run()  # forcing on: the interval says it is on raw scores
     assert "on raw scores (the points written), not the forced ones above" in text(at)
+
+
+def test_the_what_if_states_the_openings_contracts(tmp_path, monkeypatch):
+    strategy = {"kind": "committee", "bar": 0.6, "bar_mode": "binding", "quorum": 1, "veto": True}
+    world = make(tmp_path, monkeypatch, strategy=strategy)
+    for who in ("ana", "bo", "cy"):
+        submit(world, who, 3)
+    debrief.open_debrief(world.store, world.manager, world.candidate_id)
+    shown = text(open_page(world))
+    assert (
+        "Forced: a weak no becomes the lowest score. A veto or a greenlight needs an extreme the"
+        " interviewer wrote. The committee's bar: no hire below a weighted score of 0.60."
+    ) in shown
