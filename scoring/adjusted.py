@@ -3,7 +3,7 @@ measured leniency taken out (issue 23, point 1), beside the raw reading and neve
 
 An interviewer's leniency is `scoring.leniency.fit`'s: how much higher or lower they score the
 overall than the average interviewer of the opening would score the same candidate in the same
-kind of session, as a share of the scale, over the opening's latest `WINDOW` candidates whose
+kind of session, as a share of the scale, over the opening's latest 1,000 candidates whose
 debrief opened. The adjusted overall is the written one minus that share times the scale's
 width. Only interviewers with at least `MIN_SHARED` shared candidates are adjusted (the
 Insights minimum for calling anyone lenient or harsh); the others count as written, and the
@@ -21,21 +21,19 @@ debrief, which imports this).
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from statistics import fmean
 from typing import TYPE_CHECKING
 
+from scoring import uncertainty
 from scoring.openings import rubric_snapshot
-from scoring.permissions import Person, candidates_facts, may, opening_facts
+from scoring.permissions import Person, may, opening_facts
 from scoring.scale import Scale
 
 if TYPE_CHECKING:  # pandas loads where a figure is computed, not with the sign-in screen
     import pandas as pd
 
-WINDOW = 1000  # the same window as Insights and the measured interval
 MIN_SHARED = 10  # Insights' MIN_CANDIDATES_CALIBRATION: below it nobody is adjusted
 
 _OVERALLS = """
@@ -88,49 +86,28 @@ class Lenience:
     shared: int
 
 
-_KEPT: OrderedDict[tuple, dict[int, Lenience] | None] = OrderedDict()
-_KEPT_SIZE = 64
-_KEPT_LOCK = threading.Lock()
-
-
 def opening_leniency(db, actor: Person, opening_id: int, path: str = "") -> dict | None:
     """Each interviewer's leniency on this opening as the actor may know it: None for someone
-    who may not see the opening's score figures. Kept under the newest audit entry (every write
-    appends one), as the Insights figures are; bounded by `WINDOW` candidates."""
+    who may not see the opening's score figures (`uncertainty.score_window`, the measured
+    interval's window and rule). Kept until the next write (`uncertainty.kept`)."""
     if not may(actor, "see_score_figures", opening_facts(db, opening_id, actor)):
         return None
-    version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
-    key = (path, version, actor.id, tuple(sorted(actor.roles)), opening_id)
-    with _KEPT_LOCK:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            return _KEPT[key]
-    window = [
-        r[0]
-        for r in db.execute(
-            "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-            " WHERE c.opening_id = ? ORDER BY d.opened_at DESC, d.candidate_id DESC LIMIT ?",
-            [opening_id, WINDOW],
-        )
-    ]
-    facts = candidates_facts(db, window)
-    counted = [c for c in window if may(actor, "count_in_score_figures", facts[c])]
-    found: dict[int, Lenience] = {}
-    if counted:
+
+    def measure() -> dict[int, Lenience]:
+        counted = uncertainty.score_window(db, actor, opening_id)
+        if not counted:
+            return {}
         from scoring import leniency  # lazily: numpy and pandas load where a figure is computed
 
-        table = leniency.fit(leniency_rows(db, counted))
-        found = {
+        return {
             int(r.interviewer_id): Lenience(
                 float(r.leniency), float(r.low), float(r.high), int(r.shared)
             )
-            for r in table.itertuples()
+            for r in leniency.fit(leniency_rows(db, counted)).itertuples()
         }
-    with _KEPT_LOCK:
-        _KEPT[key] = found
-        while len(_KEPT) > _KEPT_SIZE:
-            _KEPT.popitem(last=False)
-    return found
+
+    what = ("leniency", path, actor.id, tuple(sorted(actor.roles)), opening_id)
+    return uncertainty.kept(db, what, measure)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,9 @@ import json
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from scoring.openings import Opening, rubric_snapshot
 from scoring.permissions import Person, candidates_facts, may, opening_facts
@@ -57,6 +58,7 @@ ADVICE_HALF_WIDTH = 0.10  # the panel-size advice: interviews to bring the inter
 HIRE_LINE = 0.5  # the middle of the weighted score's scale (no hire line is defined on it)
 
 Source = Literal["measured", "assumed"]
+T = TypeVar("T")
 
 
 # ------------------------------------------------------------------------------- statistics
@@ -217,28 +219,22 @@ def independent_scores(db, candidate_ids: list[int]) -> pd.DataFrame:
     return cards.join(weighted, on="scorecard_id", how="inner").reset_index(drop=True)
 
 
-# The measured error depends only on the database's history and the viewer: kept under the newest
-# audit entry (every write appends one), as the Insights figures are, so the debrief's reruns
-# cost one indexed read and the first view after any change measures afresh.
-_KEPT: OrderedDict[tuple, RaterError] = OrderedDict()
+# A figure from the opening's other candidates depends only on the database's history and the
+# viewer: kept under the newest audit entry (every write appends one), as the Insights figures
+# are, so the debrief's reruns cost one indexed read and the first view after any change works
+# it out afresh.
+_KEPT: OrderedDict[tuple, object] = OrderedDict()
 _KEPT_SIZE = 64
 _KEPT_LOCK = threading.Lock()
 
 
-def rater_error(db, actor: Person, opening_id: int, path: str = "") -> RaterError:
-    """The error the actor's intervals on this opening use. Measured only for someone who may
-    see its score figures (`see_score_figures`), over the latest `WINDOW` candidates whose
-    debrief opened and whose scores they may read (`count_in_score_figures`); anyone else gets
-    the prior, worked out from nothing stored. Bounded: a window of candidates, a few queries.
-    `actor` is the person as the database knows them now (`permissions.current`)."""
+def score_window(db, actor: Person, opening_id: int) -> list[int] | None:
+    """The candidates a figure from other candidates' scores may rest on, for this actor: the
+    opening's latest `WINDOW` candidates whose debrief opened and whose scores they may count
+    (`count_in_score_figures`); None for someone who may not see the opening's score figures
+    (`see_score_figures`)."""
     if not may(actor, "see_score_figures", opening_facts(db, opening_id, actor)):
-        return assumed()
-    version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
-    key = (path, version, actor.id, tuple(sorted(actor.roles)), opening_id)
-    with _KEPT_LOCK:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            return _KEPT[key]
+        return None
     window = [
         r[0]
         for r in db.execute(
@@ -248,13 +244,41 @@ def rater_error(db, actor: Person, opening_id: int, path: str = "") -> RaterErro
         )
     ]
     facts = candidates_facts(db, window)
-    counted = [c for c in window if may(actor, "count_in_score_figures", facts[c])]
-    error = error_from(independent_scores(db, counted)) if counted else assumed(True)
+    return [c for c in window if may(actor, "count_in_score_figures", facts[c])]
+
+
+def kept(db, what: tuple, work: Callable[[], T]) -> T:
+    """`work()`, kept under `what` (the figure, the database path, the viewer, the opening) and
+    the newest audit entry: the same figure again costs one indexed read until the next write."""
+    version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+    key = (*what, version)
     with _KEPT_LOCK:
-        _KEPT[key] = error
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    found = work()
+    with _KEPT_LOCK:
+        _KEPT[key] = found
         while len(_KEPT) > _KEPT_SIZE:
             _KEPT.popitem(last=False)
-    return error
+    return found
+
+
+def rater_error(db, actor: Person, opening_id: int, path: str = "") -> RaterError:
+    """The error the actor's intervals on this opening use. Measured only for someone who may
+    see its score figures (`score_window`), over the latest `WINDOW` candidates whose debrief
+    opened and whose scores they may read; anyone else gets the prior, worked out from nothing
+    stored. Bounded: a window of candidates, a few queries. `actor` is the person as the
+    database knows them now (`permissions.current`)."""
+    if not may(actor, "see_score_figures", opening_facts(db, opening_id, actor)):
+        return assumed()
+
+    def measure() -> RaterError:
+        counted = score_window(db, actor, opening_id)
+        return error_from(independent_scores(db, counted)) if counted else assumed(True)
+
+    what = ("rater_error", path, actor.id, tuple(sorted(actor.roles)), opening_id)
+    return kept(db, what, measure)
 
 
 # ------------------------------------------------------------------------------- the reading

@@ -8,7 +8,7 @@ import pytest
 from paired_history import add_paired
 from test_debrief_page import make, open_page, text
 
-from scoring import adjusted, debrief
+from scoring import debrief, uncertainty
 from scoring.adjusted import Lenience, reading
 from scoring.scale import Scale
 from world import submit
@@ -53,7 +53,7 @@ def test_no_reading_without_leniency_or_scorecards():
 def lenient_world(tmp_path, monkeypatch):
     """21 past candidates on which Ana writes 4 and Bo 2 on the same sessions, then Grace's
     panel: Ana 3, Bo 3, Cy 2."""
-    adjusted._KEPT.clear()
+    uncertainty._KEPT.clear()
     world = make(tmp_path, monkeypatch, strategy={"kind": "committee", "bar": 0.6, "quorum": 1})
     add_paired(world, 21, overalls=(4, 2))
     for who, overall in (("ana", 3), ("bo", 3), ("cy", 2)):

@@ -12,14 +12,14 @@ from __future__ import annotations
 from paired_history import add_paired
 from test_debrief_page import make, open_page, text
 
-from scoring import adjusted, debrief
+from scoring import debrief, uncertainty
 from world import submit
 
 
 def test_only_the_hiring_manager_reads_leniency_and_it_moves_with_other_candidates(
     tmp_path, monkeypatch
 ):
-    adjusted._KEPT.clear()
+    uncertainty._KEPT.clear()
     world = make(tmp_path, monkeypatch, strategy={"kind": "committee", "bar": 0.6, "quorum": 1})
     add_paired(world, 12, overalls=(4, 2))
     for who, overall in (("ana", 3), ("bo", 3), ("cy", 2)):
