@@ -67,6 +67,8 @@ COUNTS = [
     re.compile(r"\d+ of \d+ members? (has|have) voted"),
     re.compile(r"\d+ of \d+ in\b"),
     re.compile(r"votes_cast=\d+"),
+    # when the summary was made (to the minute): two readings may fall either side of a minute
+    re.compile(r'"generated": "[^"]*"'),
 ]
 
 
