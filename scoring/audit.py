@@ -22,8 +22,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from scoring import keys
+from scoring.clock import stamp
 from scoring.keys import AuditKey, AuditKeyProblem
-from scoring.store import stamp
 
 SIGNED = "hmac-sha256:"
 # The audit actions whose signed entry vouches for every entry before it.

@@ -31,14 +31,12 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-import krippendorff
-import numpy as np
 import pandas as pd
 
-from scoring import after_reveal, leniency
+from scoring import after_reveal, leniency, outcomes
 from scoring.debrief import applicable_strategies, decision_records
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
 from scoring.insight_charts import (  # noqa: F401 - the charts' names, as before
@@ -49,6 +47,18 @@ from scoring.insight_charts import (  # noqa: F401 - the charts' names, as befor
     process_shares,
     share_chart,
     sweep_chart,
+)
+from scoring.insight_frames import (  # noqa: F401 - what the figures read, as before
+    _CARD_COLUMNS,
+    _SCORE_COLUMNS,
+    _SUBMISSION_COLUMNS,
+    IDS,
+    independent_of,
+    latest_of,
+    latest_scorecards,
+    seat_scorecards,
+    submissions,
+    with_criterion,
 )
 from scoring.insight_headlines import (  # noqa: F401 - the sentences' names, as before
     SCORE_SECTIONS,
@@ -78,6 +88,15 @@ from scoring.insight_limits import (  # noqa: F401 - the limits' names, as befor
     share_interval,
     without_thin_intervals,
 )
+from scoring.insight_records import Insights
+from scoring.insight_statistics import (  # noqa: F401 - the statistics' names, as before
+    _alpha_from_sums,
+    _unit_stats,
+    alpha_interval,
+    bootstrap_alpha,
+    chance_range,
+    shrink,
+)
 from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
 from scoring.permissions import (
     Organisation,
@@ -92,109 +111,6 @@ from scoring.permissions import (
 from scoring.rubric import Rubric
 from scoring.scale import Scale
 from scoring.store import Store, parse_stamp
-
-# ------------------------------------------------------------------------------- statistics
-
-
-def alpha_interval(units: Iterable[Iterable[float]]) -> float:
-    """Krippendorff's alpha at the interval level for `units`, each the scores its raters gave
-    (any number of raters; units with fewer than two scores are not pairable and are ignored).
-    NaN when there is nothing to compare (no pairable unit, or every score the same)."""
-    units = [[float(v) for v in u if v is not None and v == v] for u in units]
-    units = [u for u in units if len(u) >= 2]
-    if not units or len({v for u in units for v in u}) < 2:
-        return math.nan
-    width = max(len(u) for u in units)
-    matrix = np.full((width, len(units)), np.nan)
-    for j, unit in enumerate(units):
-        matrix[: len(unit), j] = unit  # alpha only pairs values within a unit: slots are free
-    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval"))
-
-
-def _unit_stats(units: list[np.ndarray]) -> np.ndarray:
-    """Per pairable unit: m, the sum, the sum of squares and the within-unit disagreement
-    sum_{i != j} (v_i - v_j)^2 / (m - 1). Interval alpha is a ratio of sums of these, so a
-    resample of units is a weighted sum (no loop per resample)."""
-    rows = []
-    for u in units:
-        m, s1, s2 = len(u), float(u.sum()), float((u * u).sum())
-        rows.append((m, s1, s2, 2 * (m * s2 - s1 * s1) / (m - 1)))
-    return np.array(rows, dtype=float).reshape(-1, 4)
-
-
-def _alpha_from_sums(sums: np.ndarray) -> np.ndarray:
-    """Interval alpha from summed unit statistics (last axis: n, sum, sum of squares, within):
-    1 - (n - 1) * within / sum_{c != k} (v_c - v_k)^2."""
-    n, s1, s2, within = (sums[..., i] for i in range(4))
-    expected = 2 * (n * s2 - s1 * s1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 1e-12, 1 - (n - 1) * within / expected, np.nan)
-
-
-def bootstrap_alpha(
-    groups: list[list[np.ndarray]], resamples: int = RESAMPLES, seed: int = SEED
-) -> tuple[float, float]:
-    """A 95% percentile interval for interval alpha, resampling `groups` (a candidate's pairable
-    units: they are not independent of each other) with replacement. (nan, nan) below
-    `MIN_INTERVAL_UNITS` groups: two candidates resampled give three possible figures."""
-    if not has_interval(len(groups)):
-        return math.nan, math.nan
-    per_group = np.array([_unit_stats(g).sum(axis=0) for g in groups])
-    rng = np.random.default_rng(seed)
-    counts = rng.multinomial(len(groups), np.full(len(groups), 1 / len(groups)), size=resamples)
-    alphas = _alpha_from_sums(counts @ per_group)
-    alphas = alphas[~np.isnan(alphas)]
-    if alphas.size == 0:
-        return math.nan, math.nan
-    low, high = np.percentile(alphas, [2.5, 97.5])
-    return float(low), float(high)
-
-
-def chance_range(
-    units: list[np.ndarray], resamples: int = RESAMPLES, seed: int = SEED
-) -> tuple[float, float]:
-    """The middle 95% of alpha when the same scores are shuffled across the same units (raters
-    agreeing only by chance): centred on 0 by construction, as wide as the n allows."""
-    if len(units) < 2:
-        return math.nan, math.nan
-    sizes = np.array([len(u) for u in units])
-    values = np.concatenate(units).astype(float)
-    rng = np.random.default_rng(seed)
-    shuffled = rng.permuted(np.tile(values, (resamples, 1)), axis=1)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    s1 = np.add.reduceat(shuffled, starts, axis=1)
-    s2 = np.add.reduceat(shuffled * shuffled, starts, axis=1)
-    within = (2 * (sizes * s2 - s1 * s1) / (sizes - 1)).sum(axis=1)
-    total = np.stack(
-        [
-            np.full(resamples, sizes.sum(), dtype=float),
-            shuffled.sum(axis=1),
-            (shuffled * shuffled).sum(axis=1),
-            within,
-        ],
-        axis=-1,
-    )
-    alphas = _alpha_from_sums(total)
-    alphas = alphas[~np.isnan(alphas)]
-    if alphas.size == 0:
-        return math.nan, math.nan
-    low, high = np.percentile(alphas, [2.5, 97.5])
-    return float(low), float(high)
-
-
-def shrink(
-    mean: float, n: int, offset_sd: float, prior_sd: float = LENIENCY_PRIOR_SD
-) -> tuple[float, float, float]:
-    """A leniency estimate from `n` offsets averaging `mean`, shrunk toward 0: the posterior of a
-    normal prior N(0, prior_sd^2) with offsets N(leniency, offset_sd^2). Returns (estimate, low,
-    high), a 95% interval. One candidate moves it little; many move it close to `mean`."""
-    if n == 0:
-        return 0.0, -Z95 * prior_sd, Z95 * prior_sd
-    precision = n / offset_sd**2 + 1 / prior_sd**2
-    estimate = (n / offset_sd**2) * mean / precision
-    half = Z95 / math.sqrt(precision)
-    return estimate, estimate - half, estimate + half
-
 
 # -------------------------------------------------------------------------------- the figures
 
@@ -273,22 +189,6 @@ def reliability(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFram
             }
         )
     return pd.DataFrame(rows, columns=columns)
-
-
-def with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
-    """The scores with their rubric id, criterion name and scale, as their snapshot says."""
-    facts = {}
-    for rubric_hash in scores["rubric_hash"].unique():
-        rubric = rubrics[rubric_hash]
-        for c in rubric.criteria:
-            facts[rubric_hash, c.id] = (rubric.id, rubric.title, c.name, c.scale.min, c.scale.max)
-    keys = list(zip(scores["rubric_hash"], scores["criterion_id"], strict=True))
-    known = [k in facts for k in keys]  # a score for a criterion its rubric lacks: ignored
-    scores = scores[known].copy()
-    keys = [k for k, ok in zip(keys, known, strict=True) if ok]
-    for i, name in enumerate(("rubric_id", "rubric", "criterion", "min", "max")):
-        scores[name] = [facts[k][i] for k in keys]
-    return scores
 
 
 def point_use(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
@@ -867,235 +767,6 @@ def opening_thresholds(rows: pd.DataFrame, openings: dict[int, Opening]) -> pd.D
 # -------------------------------------------------------------------------------- the service
 
 
-@dataclass(frozen=True)
-class Insights:
-    """What one person may see of the insights for a scope: the openings (or, for one's own
-    calibration, the candidates one interviewed), how many candidates count and how many are
-    left out for them, and the tables."""
-
-    scope: str
-    candidates: int  # candidates who count here (with a scorecard in)
-    withheld: int  # candidates in the window left out for this person (why: `withheld_why`)
-    withheld_why: str
-    counted_ids: frozenset[int]  # the candidates behind the process figures
-    reliability: pd.DataFrame
-    point_use: pd.DataFrame
-    criterion_use: pd.DataFrame
-    overall_points: pd.DataFrame
-    overall_summary: dict
-    calibration: pd.DataFrame
-    process: pd.DataFrame = field(default_factory=pd.DataFrame)
-    what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
-    bar_sweep: pd.DataFrame = field(default_factory=pd.DataFrame)
-    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
-    submission: pd.DataFrame = field(default_factory=pd.DataFrame)
-    # corrections after the reveal, per opening (`after_reveal.correction_summary`)
-    corrections: pd.DataFrame = field(default_factory=pd.DataFrame)
-    after_only: int = 0  # seats written only after the reveal: left out of the score figures
-    decided: int = 0  # decided candidates behind the decision-process figures
-    earlier: bool = False  # candidates whose debrief opened before the window are left out
-    own: bool = False  # only the person's own calibration row
-    # Score figures (`SCORE_TABLES`, the panel's columns of the decision process) are worked
-    # out only where the person may see them (`see_score_figures`): otherwise those tables are
-    # empty and `scores_withheld_why` says why, in words.
-    score_figures: bool = True
-    scores_withheld_why: str = ""
-    score_ids: frozenset[int] = frozenset()  # the candidates behind the score figures
-    minimums: dict = field(
-        default_factory=lambda: {
-            "reliability": MIN_CANDIDATES_RELIABILITY,
-            "distribution": MIN_SCORES_DISTRIBUTION,
-            "calibration": MIN_CANDIDATES_CALIBRATION,
-            "decisions": MIN_DECISIONS,
-            "reliable_alpha": RELIABLE_ALPHA,
-            "resamples": RESAMPLES,
-            "window": WINDOW,
-        }
-    )
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name, as the downloads and `python -m scoring insights` give them."""
-        summary = pd.DataFrame(
-            [
-                {"measure": name} | self.overall_summary[name]
-                for name in ("floor", "ceiling", "middle")
-                if name in self.overall_summary
-            ]
-        )
-        if not summary.empty:
-            summary.insert(1, "scores", self.overall_summary["scores"])
-            summary["provisional"] = self.overall_summary["provisional"]
-        return {
-            "reliability": self.reliability,
-            "criterion_use": self.criterion_use,
-            "point_use": self.point_use,
-            "overall_use": self.overall_points,
-            "overall_summary": summary,
-            "calibration": self.calibration,
-            "decision_process": self.process,
-            "submission": self.submission,
-            "what_if": self.what_if,
-            "bar_sweep": self.bar_sweep,
-            "thresholds": self.thresholds,
-            "corrections": self.corrections,
-        }
-
-
-# Per seat: its latest revision, its latest revision written without seeing the others' scores
-# (`independent`: NULL when every revision came after the reveal), when it first came in, and
-# how many revisions were corrections made after the reveal.
-_LATEST = """
-    WITH latest AS (
-        SELECT s.assignment_id, MAX(s.revision) AS revision,
-               MAX(CASE WHEN s.saw_others = 0 THEN s.revision END) AS independent,
-               MIN(s.submitted_at) AS first_at,
-               SUM(s.revision > 1 AND s.saw_others) AS corrections
-        FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
-        JOIN interview_sessions i ON i.id = a.session_id
-        JOIN candidates c ON c.id = i.candidate_id
-        WHERE a.recused_at IS NULL AND {where}
-        GROUP BY s.assignment_id
-    )
-"""
-_CARDS = (
-    _LATEST
-    + """
-    SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at,
-           a.interviewer_id, p.name AS interviewer, s.id AS scorecard_id, s.overall,
-           s.rubric_hash, l.first_at, l.corrections, o.scale_min, o.scale_max, o.overdue_hours,
-           a.id AS assignment_id, s.revision = l.revision AS latest,
-           s.revision IS l.independent AS independent
-    FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id
-        AND s.revision IN (l.revision, l.independent)
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN candidates c ON c.id = i.candidate_id
-    JOIN openings o ON o.id = c.opening_id
-    JOIN people p ON p.id = a.interviewer_id
-    ORDER BY c.id, i.position, a.id
-"""
-)
-_SCORES = (
-    _LATEST
-    + """
-    SELECT c.id AS candidate_id, i.id AS session_id, s.id AS scorecard_id, s.rubric_hash,
-           cs.criterion_id, cs.score, s.revision = l.revision AS latest,
-           s.revision IS l.independent AS independent
-    FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id
-        AND s.revision IN (l.revision, l.independent)
-    JOIN criterion_scores cs ON cs.scorecard_id = s.id
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN candidates c ON c.id = i.candidate_id
-"""
-)
-# What the process figures read of each latest scorecard: its candidate and the dates, never
-# a score (a coordinator's insights are worked out from this and the decisions alone).
-_SUBMISSIONS = (
-    _LATEST
-    + """
-    SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at, l.first_at,
-           o.overdue_hours
-    FROM latest l
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN candidates c ON c.id = i.candidate_id
-    JOIN openings o ON o.id = c.opening_id
-    ORDER BY c.id, i.position, a.id
-"""
-)
-_SUBMISSION_COLUMNS = [
-    "candidate_id",
-    "opening_id",
-    "session_id",
-    "ends_at",
-    "first_at",
-    "overdue_hours",
-]
-_CARD_COLUMNS = [
-    "candidate_id",
-    "opening_id",
-    "session_id",
-    "ends_at",
-    "interviewer_id",
-    "interviewer",
-    "scorecard_id",
-    "overall",
-    "rubric_hash",
-    "first_at",
-    "corrections",
-    "scale_min",
-    "scale_max",
-    "overdue_hours",
-    "assignment_id",
-    "latest",
-    "independent",
-]
-_SCORE_COLUMNS = [
-    "candidate_id",
-    "session_id",
-    "scorecard_id",
-    "rubric_hash",
-    "criterion_id",
-    "score",
-    "latest",
-    "independent",
-]
-IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter (a JSON array)
-
-
-def seat_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per scored, unrecused seat of the candidates `where` selects (a condition on `c`, the
-    candidate), its latest scorecard and its latest independent one (written without seeing
-    the others' scores), one row each, or one row that is both (columns `latest` and
-    `independent`), and their criterion scores: two set-based queries."""
-    cards = pd.DataFrame(
-        [tuple(r) for r in db.execute(_CARDS.format(where=where), params)], columns=_CARD_COLUMNS
-    )
-    scores = pd.DataFrame(
-        [tuple(r) for r in db.execute(_SCORES.format(where=where), params)],
-        columns=_SCORE_COLUMNS,
-    )
-    scores["score"] = scores["score"].astype("float64")
-    for frame in (cards, scores):
-        for flag in ("latest", "independent"):
-            frame[flag] = frame[flag].astype(bool)
-    return cards, scores
-
-
-def latest_scorecards(db, where: str, params: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The latest scorecard of every scored, unrecused seat, and their criterion scores, of the
-    candidates `where` selects (a condition on `c`, the candidate): the panel as it stands."""
-    cards, scores = seat_scorecards(db, where, params)
-    return latest_of(cards, scores)
-
-
-def latest_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The latest revision of each seat, of `seat_scorecards`' frames."""
-    return (
-        cards[cards["latest"].astype(bool)].reset_index(drop=True),
-        scores[scores["latest"].astype(bool)].reset_index(drop=True),
-    )
-
-
-def independent_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The independent judgements of `seat_scorecards`' frames: each seat's latest revision
-    written without seeing the others' scores; a seat written only after the reveal has none."""
-    return (
-        cards[cards["independent"].astype(bool)].reset_index(drop=True),
-        scores[scores["independent"].astype(bool)].reset_index(drop=True),
-    )
-
-
-def submissions(db, candidate_ids: list[int]) -> pd.DataFrame:
-    """When each latest scorecard of these candidates came in, against when its session ended
-    (one set-based query that reads no score)."""
-    rows = db.execute(_SUBMISSIONS.format(where=f"c.id IN {IDS}"), [json.dumps(candidate_ids)])
-    return pd.DataFrame([tuple(r) for r in rows], columns=_SUBMISSION_COLUMNS)
-
-
 def _rubrics(db, hashes: Iterable[str]) -> dict[str, Rubric]:
     return {h: rubric_snapshot(db, h) for h in set(hashes)}
 
@@ -1473,8 +1144,6 @@ def _calibration(cards: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
 def headlines(store: Store, actor: Person, opening_ids: list[int]) -> dict[str, str]:
     """Every section's opening sentence (`headline`) for these openings, as the actor may see
     them: NotAllowed as `opening_insights`."""
-    from scoring import outcomes
-
     view = opening_insights(store, actor, opening_ids)
     predictors, later = outcomes.outcome_rows(store, actor, opening_ids)
     hires = {
@@ -1581,8 +1250,6 @@ def full_document(store: Store, actor: Person, opening_ids: list[int]) -> dict:
     """`document` for the openings, as the actor may see them (NotAllowed as on the page), with
     what predicted good hires: the correlations of interview scores with later ratings, and how
     many hires still work here (`scoring.outcomes`)."""
-    from scoring import outcomes
-
     view = opening_insights(store, actor, opening_ids)
     predictors, later = outcomes.outcome_rows(store, actor, opening_ids)
     return document(

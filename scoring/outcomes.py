@@ -32,13 +32,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from statistics import NormalDist
 
 import pandas as pd
 
 from scoring import audit
 from scoring.errors import InvalidInput
-from scoring.insights import IDS, MIN_HIRES, latest_scorecards, share_interval, with_criterion
+from scoring.insight_frames import IDS, latest_scorecards, with_criterion
+from scoring.insight_limits import MIN_HIRES, share_interval
+from scoring.insight_statistics import FISHER_Z95, MIN_CORRELATION_N, fisher_interval, pearson
 from scoring.openings import rubric_snapshot
 from scoring.permissions import (
     Person,
@@ -66,12 +67,11 @@ RATING_SCALE = {
     4: "above expectations",
     5: "well above expectations",
 }
-MIN_CORRELATION_N = 4  # Fisher's interval needs n - 3 > 0 and one more to mean anything
+Z95 = FISHER_Z95  # the name this module gave it before the statistics moved below
 LATEST_HIRES = 1000  # the figures read at most this many hires, the latest decided first
 OVERALL = "overall"  # the criterion id of the overall recommendation's rows
 OVERALL_NAME = "Overall recommendation"
 OVERALL_RUBRIC = "All sessions"
-Z95 = NormalDist().inv_cdf(0.975)
 CAVEAT = (
     "Only hires have outcomes. The people turned down, mostly those who scored low, are never"
     " observed, so the scores behind these figures cover a narrow, high range; a correlation"
@@ -379,27 +379,7 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 # -------------------------------------------------------------------------------- statistics
-
-
-def fisher_interval(r: float, n: int) -> tuple[float, float]:
-    """A 95% interval for a Pearson correlation `r` from `n` pairs by Fisher's z:
-    tanh(atanh(r) +- 1.96 / sqrt(n - 3)). (nan, nan) when n < `MIN_CORRELATION_N` or r is nan."""
-    if n < MIN_CORRELATION_N or r != r:
-        return math.nan, math.nan
-    if abs(r) >= 1:
-        return float(r), float(r)
-    z, half = math.atanh(r), Z95 / math.sqrt(n - 3)
-    return math.tanh(z - half), math.tanh(z + half)
-
-
-def pearson(x: pd.Series, y: pd.Series) -> float:
-    """Pearson's r of two equally long series; nan when fewer than two pairs or either series
-    does not vary."""
-    x, y = pd.Series(x, dtype="float64"), pd.Series(y, dtype="float64")
-    if len(x) < 2 or x.nunique() < 2 or y.nunique() < 2:
-        return math.nan
-    dx, dy = x - x.mean(), y - y.mean()
-    return float((dx * dy).sum() / math.sqrt((dx * dx).sum() * (dy * dy).sum()))
+# Pearson's r and Fisher's interval are in scoring.insight_statistics, below the insights too.
 
 
 CORRELATION_COLUMNS = [

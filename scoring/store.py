@@ -29,42 +29,17 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from scoring.clock import now_utc, parse_stamp, stamp  # noqa: F401 - their old home
 from scoring.errors import StorageFailed
 from scoring.migrations import migrations
+from scoring.paths import DEFAULT_PATH, PROJECT_ROOT, default_path  # noqa: F401 - their old home
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PATH = PROJECT_ROOT / "data" / "debrief.sqlite"
 BUSY_TIMEOUT_SECONDS = 30.0
-
-
-def default_path() -> Path:
-    """``$DEBRIEF_DB`` when set, else ``data/debrief.sqlite`` in the project."""
-    return Path(os.environ.get("DEBRIEF_DB") or DEFAULT_PATH)
-
-
-def now_utc() -> datetime:
-    """The current time, timezone-aware, to the second."""
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def stamp(moment: datetime) -> str:
-    """A datetime as the ISO text the database keeps (UTC)."""
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return moment.astimezone(UTC).isoformat()
-
-
-def parse_stamp(text: str | None) -> datetime | None:
-    """The inverse of `stamp`."""
-    return datetime.fromisoformat(text) if text else None
-
-
 NOTHING_LOST = "Nothing was half-written, and what you typed is still in the form."
 
 

@@ -1,0 +1,212 @@
+"""The import graph of Debrief's own packages, and the circles in it.
+
+    .venv/bin/python scripts/import_graph.py            # scoring/ and ui/
+    .venv/bin/python scripts/import_graph.py scoring    # one package
+
+Every `import` counts, wherever it stands: at the top of a module, inside a function (an import
+moved into a function to dodge a circle is still a circle, it only fails later and rarely), and
+under `if TYPE_CHECKING:` (a type a module needs is a dependency of its design). Only edges
+between modules of the packages read here are kept; the standard library and installed packages
+are left out. A circle is a strongly connected component of more than one module (or a module
+that imports itself). tests/test_import_graph.py asserts there are none.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("scoring", "ui")
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One import of `target` by `source`, at `line`; `where` is "module" (top level, also under
+    `if`/`try`), "function" (inside a def) or "typing" (under `if TYPE_CHECKING:`)."""
+
+    source: str
+    target: str
+    line: int
+    where: str
+
+
+def module_files(packages=PACKAGES, root: Path = ROOT) -> dict[str, Path]:
+    """Dotted module name -> file, for every .py file under each package (subpackages too)."""
+    found: dict[str, Path] = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.Module):
+    """(node, where) for every Import/ImportFrom in the tree, with where it stands."""
+
+    def walk(node, where):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                yield child, where
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                yield from walk(child, "function")
+            elif isinstance(child, ast.If) and _is_type_checking(child.test):
+                for stmt in child.body:
+                    yield from walk(ast.Module(body=[stmt], type_ignores=[]), "typing")
+                for stmt in child.orelse:
+                    yield from walk(ast.Module(body=[stmt], type_ignores=[]), where)
+            else:
+                yield from walk(child, where)
+
+    yield from walk(tree, "module")
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The absolute module a `from ... import` names, relative levels included."""
+    if not node.level:
+        return node.module or ""
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    if node.level > 1:
+        base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def edges(packages=PACKAGES, root: Path = ROOT) -> list[Edge]:
+    """Every import between modules of `packages`, one Edge per imported module per statement."""
+    files = module_files(packages, root)
+    found: list[Edge] = []
+    for module, path in files.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        is_package = path.name == "__init__.py"
+        for node, where in _imports(tree):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = _resolve(module, is_package, node)
+                # `from scoring import audit` imports the module scoring.audit;
+                # `from scoring.store import stamp` imports scoring.store.
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base
+                    for alias in node.names
+                ]
+            for target in dict.fromkeys(targets):
+                # `import scoring.a.b` names the innermost module of ours that exists.
+                while target and target not in files:
+                    target = target.rpartition(".")[0]
+                if not target or (target == module and not _self_import(node, module)):
+                    continue  # not ours, or a package naming its own submodules' names
+                found.append(Edge(module, target, node.lineno, where))
+    return found
+
+
+def _self_import(node, module: str) -> bool:
+    """A module importing itself by name (a one-module circle), not a package's submodule."""
+    if isinstance(node, ast.Import):
+        return any(alias.name == module for alias in node.names)
+    return False
+
+
+def graph(found: list[Edge]) -> dict[str, set[str]]:
+    """Module -> the modules it imports (any kind of import)."""
+    out: dict[str, set[str]] = {}
+    for edge in found:
+        out.setdefault(edge.source, set()).add(edge.target)
+        out.setdefault(edge.target, set())
+    return out
+
+
+def circles(found: list[Edge]) -> list[list[str]]:
+    """Strongly connected components with more than one module (or a self-import), sorted.
+    Tarjan's algorithm, iterative so a deep chain cannot hit the recursion limit."""
+    adjacency = {node: sorted(targets) for node, targets in graph(found).items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for start in sorted(adjacency):
+        if start in index:
+            continue
+        work = [(start, iter(adjacency[start]))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(adjacency[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in adjacency[node]:
+                        components.append(sorted(component))
+    return sorted(components)
+
+
+def circle_edges(found: list[Edge], component: list[str]) -> list[Edge]:
+    """The imports that run inside one circle: the lines to change to break it."""
+    members = set(component)
+    return [e for e in found if e.source in members and e.target in members]
+
+
+def report(packages=PACKAGES, root: Path = ROOT) -> str:
+    """The graph (one line per module: what it imports, function-level and typing-only imports
+    marked) followed by the circles and the import lines that form them."""
+    found = edges(packages, root)
+    lines = []
+    by_source: dict[str, dict[str, str]] = {}
+    for edge in found:
+        marks = by_source.setdefault(edge.source, {})
+        # a module-level import of a target outranks a function-level one
+        rank = {"module": 0, "typing": 1, "function": 2}
+        if edge.target not in marks or rank[edge.where] < rank[marks[edge.target]]:
+            marks[edge.target] = edge.where
+    suffix = {"module": "", "function": " (in a function)", "typing": " (TYPE_CHECKING)"}
+    for module in module_files(packages, root):
+        targets = by_source.get(module, {})
+        shown = ", ".join(f"{t}{suffix[w]}" for t, w in sorted(targets.items()))
+        lines.append(f"{module} -> {shown or '(nothing of ours)'}")
+    components = circles(found)
+    lines.append("")
+    lines.append(f"{len(found)} imports between {len(module_files(packages, root))} modules")
+    lines.append(f"{len(components)} circle(s)")
+    for component in components:
+        lines.append("  circle: " + " <-> ".join(component))
+        for edge in circle_edges(found, component):
+            where = "" if edge.where == "module" else f" ({edge.where})"
+            lines.append(f"    {edge.source}:{edge.line} imports {edge.target}{where}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report(tuple(sys.argv[1:]) or PACKAGES))
