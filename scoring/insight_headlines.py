@@ -20,7 +20,7 @@ from scoring.insight_limits import (
 )
 
 if TYPE_CHECKING:
-    from scoring.insights import Insights
+    from scoring.insight_records import Insights
 
 # --------------------------------------------------------------------------------- headlines
 # Each section of the page opens with one sentence a hiring manager reads without statistics.

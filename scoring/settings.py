@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scoring.store import PROJECT_ROOT
+from scoring.paths import PROJECT_ROOT
 
 DEFAULT_URL = "http://localhost:8501"
 
