@@ -1,5 +1,7 @@
-"""Shared fixtures: the project root and a way to run the command line as a user would."""
+"""Shared fixtures: the project root and ways to run the command line as a user would."""
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -18,17 +20,59 @@ os.environ["DEBRIEF_AUDIT_KEY"] = "tests-only audit key: not a secret, never use
 
 @pytest.fixture
 def cli():
-    """Run `python -m scoring ARGS` from the project root; returns the CompletedProcess."""
+    """Run the command line as `python -m scoring ARGS` would, in this process (the parser, the
+    exit code, stdout and stderr, standard input, the working folder and the environment are the
+    same; a process start costs a second): returns a CompletedProcess. One test runs the real
+    process (`cli_process`)."""
 
     def run(*args, stdin=None, cwd=ROOT):
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        from scoring.cli import main
+
+        argv = [str(a) for a in args]
+        out, err = _Stream(), _Stream()
+        here = Path.cwd()
+        saved_stdin = sys.stdin
+        sys.stdin = io.StringIO(stdin or "")
+        os.chdir(cwd)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = main(argv, out, err)
+                except SystemExit as exit_:  # argparse: a wrong call, or --help
+                    code = exit_.code if isinstance(exit_.code, int) else int(bool(exit_.code))
+        finally:
+            os.chdir(here)
+            sys.stdin = saved_stdin
+        return subprocess.CompletedProcess(
+            [sys.executable, "-m", "scoring", *argv], code, out.text(), err.text()
+        )
+
+    return run
+
+
+class _Stream(io.TextIOWrapper):
+    """A text stream with the `.buffer` a real stdout has (exports write bytes to it)."""
+
+    def __init__(self):
+        super().__init__(io.BytesIO(), encoding="utf-8", write_through=True)
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8")
+
+
+@pytest.fixture
+def cli_process():
+    """Run `python -m scoring ARGS` as a real process from the project root."""
+
+    def run(*args, stdin=None, cwd=ROOT):
         return subprocess.run(
             [sys.executable, "-m", "scoring", *map(str, args)],
             input=stdin,
             capture_output=True,
             text=True,
             cwd=cwd,
-            env=env,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
             timeout=60,
         )
 

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The benchmark's yardstick is a bare insert that skips the service (and so the audit log): its
 # database is meant not to verify.
 @pytest.mark.tampered
+@pytest.mark.process
 def test_benchmark_prints_its_two_ratios(tmp_path):
     result = subprocess.run(
         [

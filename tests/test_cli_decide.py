@@ -107,3 +107,14 @@ def test_decide_help_states_the_defaults_of_the_contracts(capsys):
     words = " ".join(capsys.readouterr().out.split())
     assert "without force_map forces by the book's default" in words
     assert "without bar_mode a committee's bar is advisory" in words
+
+
+def test_python_dash_m_scoring_runs_as_a_process(cli_process):
+    """The one test that starts `python -m scoring` for real (the others call it in-process):
+    the entry point, its exit code and its standard streams."""
+    result = cli_process("decide", "-", stdin=json.dumps(CASE))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcome"] == "no_hire"
+    wrong = cli_process("decide", "-", stdin="{")
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert "malformed JSON" in wrong.stderr

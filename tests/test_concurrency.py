@@ -9,12 +9,16 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from scoring import openings, people
 from scoring.store import Store
 from world import CATALOG, DAY
 
 WORKER = Path(__file__).resolve().parent / "submit_worker.py"
 PROCESSES = 20
+# Real worker processes, started and waited on: in the full suite, not the fast loop.
+pytestmark = pytest.mark.process
 
 
 def org_with_assignments(path: Path, count: int) -> tuple[Store, list[int]]:

@@ -206,6 +206,7 @@ def test_failures_are_retried_with_backoff_and_recorded(tmp_path, server):
     assert [str(m["To"]) for m in inbox.messages].count("Bo Berg <bo@example.com>") == 1
 
 
+@pytest.mark.process
 def test_a_sender_killed_mid_batch_then_run_again_sends_each_once(tmp_path, server):
     inbox, _ = server
     w = build(tmp_path / "w.sqlite")

@@ -4,15 +4,10 @@ Referer is not this app's own address, and one without the nonce the page sends 
 
 from __future__ import annotations
 
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-
 from harness import settle, streamlit_server, visit
 
 from scoring import people

@@ -6,14 +6,9 @@ real server and Chromium; the proxy here is the test, writing X-Real-IP as nginx
 from __future__ import annotations
 
 import contextlib
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-
 from harness import settle, streamlit_server, visit
 
 from scoring import people

@@ -11,7 +11,6 @@ that shows them, and every export, must show them as typed and nothing more.
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -245,7 +244,6 @@ def in_a_thread_of_its_own(work) -> None:
 def test_in_a_real_browser_nothing_is_fetched_and_nothing_is_forged(hostile):
     """The debrief in Chromium, as everyone in the meeting opens it: no image, no request to an
     outside server, no heading or bold the interviewer wrote; the text reads as typed."""
-    sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the browser harness
     from harness import launch, settle, sign_in, streamlit_server, visit
     from playwright.sync_api import sync_playwright
 
