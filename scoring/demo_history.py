@@ -55,7 +55,7 @@ from datetime import datetime, timedelta
 from statistics import fmean
 
 from scoring import debrief, openings, outcomes, scorecards
-from scoring.demo import (
+from scoring.demo_words import (
     _FIRST_NAMES,
     _LAST_NAMES,
     _MANAGER_RATIONALES,
