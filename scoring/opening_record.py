@@ -1,0 +1,140 @@
+"""An opening as it is stored, and what every service of an opening reads.
+
+The `Opening` record, the rubrics an opening froze (snapshots keyed by content hash, read and
+parsed once per process: `rubric_snapshot`, `rubric`), reading one opening (`_opening`), and the
+check every change to an opening, its candidates or its days makes (`ensure_open`: it exists and
+is not closed). The lowest of the openings modules: `candidates`, `schedule`, `schedule_changes`
+and `openings` build on it, and it imports none of them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from scoring.case import Strategy, stored_strategy
+from scoring.errors import HistoryBroken, InvalidInput, NotFound
+from scoring.rubric import OverallScale, Rubric
+from scoring.scale import Scale
+from scoring.store import Store, parse_stamp
+
+RevealRule = Literal["after_own", "all_in"]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """An opening as the pages see it (no scores here)."""
+
+    id: int
+    title: str
+    role: str
+    level: str
+    loop_id: str
+    loop_title: str
+    strategy: Strategy
+    reveal_rule: RevealRule
+    anonymise: bool
+    scale: OverallScale
+    forced_choice: bool
+    overdue_hours: float
+    hiring_manager_id: int
+    committee_ids: tuple[int, ...]
+    sessions: tuple[dict[str, Any], ...]  # position, title, minutes, rubric_hash
+    closed_at: datetime | None = None
+
+    @classmethod
+    def from_rows(cls, row: Any, committee: list[int], sessions: list[Any]) -> Opening:
+        """Build from an `openings` row and its committee and sessions."""
+        loop = json.loads(row["loop_snapshot"])
+        labels = {int(k): v for k, v in json.loads(row["scale_labels"]).items()}
+        return cls(
+            id=row["id"],
+            title=row["title"],
+            role=row["role"],
+            level=row["level"],
+            loop_id=row["loop_id"],
+            loop_title=loop["title"],
+            # An opening keeps the rules it was made with (a strategy stored before the force
+            # map and the bar's mode existed loads with the rules of its day).
+            strategy=stored_strategy(row["strategy"], Scale(row["scale_min"], row["scale_max"])),
+            reveal_rule=row["reveal_rule"],
+            anonymise=bool(row["anonymise"]),
+            scale=OverallScale(min=row["scale_min"], max=row["scale_max"], labels=labels),
+            forced_choice=bool(row["forced_choice"]),
+            overdue_hours=row["overdue_hours"],
+            hiring_manager_id=row["hiring_manager_id"],
+            committee_ids=tuple(committee),
+            sessions=tuple(dict(s) for s in sessions),
+            closed_at=parse_stamp(row["closed_at"]),
+        )
+
+
+def snapshot_rubric(db, rubric: Rubric) -> str:
+    """Store a rubric's content under its hash (once) and return the hash."""
+    known = db.execute(
+        "SELECT 1 FROM rubric_snapshots WHERE hash = ?", [rubric.content_hash]
+    ).fetchone()
+    if not known:  # snapshots are immutable: an insert over an existing one is refused
+        db.execute(
+            "INSERT INTO rubric_snapshots (hash, rubric_id, version, content) VALUES (?, ?, ?, ?)",
+            [rubric.content_hash, rubric.id, rubric.version, rubric.model_dump_json()],
+        )
+    return rubric.content_hash
+
+
+_SNAPSHOTS: dict[str, Rubric] = {}
+
+
+def rubric_snapshot(db, rubric_hash: str) -> Rubric:
+    """The rubric exactly as it was frozen. Snapshots never change and are keyed by their
+    content hash, so each is read and parsed once per process (they hold no scores)."""
+    if rubric_hash not in _SNAPSHOTS:
+        row = db.execute(
+            "SELECT content FROM rubric_snapshots WHERE hash = ?", [rubric_hash]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"No rubric snapshot {rubric_hash[:12]}.")
+        rubric = Rubric.model_validate_json(row["content"])
+        if rubric.content_hash != rubric_hash:
+            raise HistoryBroken(
+                f"rubric_snapshots {rubric_hash[:12]}: its content no longer matches its hash"
+                " (changed outside Debrief); run `python -m scoring verify`"
+            )
+        _SNAPSHOTS[rubric_hash] = rubric
+    return _SNAPSHOTS[rubric_hash]
+
+
+def rubric(store: Store, rubric_hash: str) -> Rubric:
+    """A frozen rubric by its content hash (rubrics hold no scores: anyone may read them)."""
+    with store.read() as db:
+        return rubric_snapshot(db, rubric_hash)
+
+
+def _opening(db, opening_id: int) -> Opening:
+    row = db.execute("SELECT * FROM openings WHERE id = ?", [opening_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No opening with id {opening_id}.")
+    committee = [
+        r[0]
+        for r in db.execute(
+            "SELECT person_id FROM opening_committee WHERE opening_id = ? ORDER BY person_id",
+            [opening_id],
+        )
+    ]
+    sessions = db.execute(
+        "SELECT position, title, minutes, rubric_hash FROM opening_sessions"
+        " WHERE opening_id = ? ORDER BY position",
+        [opening_id],
+    ).fetchall()
+    return Opening.from_rows(row, committee, sessions)
+
+
+def ensure_open(db, opening_id: int) -> None:
+    """Refuse a change to an opening that does not exist or is closed."""
+    row = db.execute("SELECT closed_at FROM openings WHERE id = ?", [opening_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No opening with id {opening_id}.")
+    if row["closed_at"]:
+        raise InvalidInput("opening: This opening is closed: nothing more is added or scheduled.")

@@ -1,0 +1,404 @@
+"""Changing a candidate's day once it is placed: moving a session, giving it another place,
+cancelling it, giving a seat to another interviewer, withdrawing the candidate; and reading the
+day's places and clashes for the Interview day screen.
+
+A change is refused where a submitted scorecard depends on it (its time, its seat); each is
+checked for clashes like a new session (`schedule`), and the interviewers get an update or a
+cancellation of their calendar invitation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from scoring import audit, bookings, outbox
+from scoring.clashes import Booking, Clash, refuse_clashes
+from scoring.errors import InvalidInput, NotFound
+from scoring.permissions import Person, current, ensure, opening_facts, seat_facts
+from scoring.schedule import (
+    _assign,
+    _booking,
+    _candidate_row,
+    _clashes,
+    _ensure_interviewer,
+    _ensure_schedulable,
+    _refuse_seat_clash,
+    _said,
+    _session,
+    check_location,
+)
+from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.text import REASON_MAX, check_length, check_one_line
+
+
+def _submitted_by(db, session_id: int) -> list[str]:
+    """Who has a submitted scorecard in this session (their names)."""
+    return [
+        r[0]
+        for r in db.execute(
+            """SELECT p.name FROM assignments a JOIN people p ON p.id = a.interviewer_id
+               WHERE a.session_id = ?
+                 AND EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+               ORDER BY a.id""",
+            [session_id],
+        )
+    ]
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def move_session(
+    store: Store,
+    actor: Person,
+    session_id: int,
+    starts_at: datetime,
+    now: datetime | None = None,
+    *,
+    location: str | None = None,
+    break_minutes: int = 0,
+    confirm: bool = False,
+) -> None:
+    """A coordinator moves a session to another time (same length), and may give it another
+    place or video link at once (`location`; None keeps it). Refused once a scorecard of the
+    session is submitted: when it counts as late is measured from the session's end. Refused
+    too (ScheduleClash: nothing written, no mail) when the new time overlaps another of the
+    candidate's sessions or another session of one of its interviewers; a gap shorter than
+    `break_minutes` to another of the candidate's sessions needs `confirm`. Its interviewers get
+    an update of their calendar invitation (same UID, higher SEQUENCE)."""
+    at = now or now_utc()
+    new_location = None if location is None else check_location(location)
+    with store.write() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
+        scored = _submitted_by(db, session_id)
+        if scored:
+            raise InvalidInput(
+                f"starts_at: {_names(scored)} already submitted a scorecard for"
+                f" {session['title']}: moving it would change when that scorecard counts as"
+                " late, so the session keeps its time."
+            )
+        before = parse_stamp(session["starts_at"])
+        length = parse_stamp(session["ends_at"]) - before
+        if starts_at == before:
+            raise InvalidInput("starts_at: That is when the session already starts.")
+        placed = replace(
+            _seated_booking(db, session, "starts_at"),
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+        )
+        refuse_clashes(_clashes(db, actor, [placed], break_minutes), confirm)
+        moved_from = session["location"]
+        relocated = new_location is not None and new_location != moved_from
+        db.execute(
+            "UPDATE interview_sessions SET starts_at = ?, ends_at = ?, location = ?,"
+            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            [
+                stamp(starts_at),
+                stamp(starts_at + length),
+                new_location if relocated else moved_from,
+                session_id,
+            ],
+        )
+        outbox.queue_session_mail(
+            db,
+            session_id,
+            "update",
+            at,
+            actor.id,
+            before=before,
+            **({"location_before": moved_from} if relocated else {}),
+        )
+        audit.record(
+            db,
+            actor.id,
+            "move_session",
+            f"session:{session_id}",
+            at,
+            before=stamp(before),
+            after=stamp(starts_at),
+            **_said(
+                location_before=moved_from if relocated else None,
+                location=new_location if relocated else None,
+                short_break_confirmed=confirm,
+            ),
+        )
+
+
+def change_location(
+    store: Store,
+    actor: Person,
+    session_id: int,
+    location: str,
+    now: datetime | None = None,
+) -> None:
+    """A coordinator gives a session another place or video link (one line, at most
+    `LOCATION_MAX` characters; empty: none). Allowed after a scorecard is in too: where the
+    interview was held changes nothing a score means. Its interviewers get an update of their
+    calendar invitation that says where, and where it was; audited as `change_location`."""
+    at = now or now_utc()
+    location = check_location(location)
+    with store.write() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
+        if location == session["location"]:
+            raise InvalidInput("location: That is already where the session is.")
+        db.execute(
+            "UPDATE interview_sessions SET location = ?,"
+            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            [location, session_id],
+        )
+        outbox.queue_session_mail(
+            db, session_id, "update", at, actor.id, location_before=session["location"]
+        )
+        audit.record(
+            db,
+            actor.id,
+            "change_location",
+            f"session:{session_id}",
+            at,
+            before=session["location"],
+            after=location,
+        )
+
+
+def locations(store: Store, actor: Person, candidate_id: int) -> dict[int, str]:
+    """Where each of a candidate's sessions is (a room or a video link; "" where none is set),
+    by session id: for the Interview day screen, to whoever manages the opening."""
+    with store.read() as db:
+        actor = current(db, actor)
+        _candidate_row(db, actor, candidate_id)
+        return {
+            r["id"]: r["location"]
+            for r in db.execute(
+                "SELECT id, location FROM interview_sessions WHERE candidate_id = ?",
+                [candidate_id],
+            )
+        }
+
+
+def move_clashes(
+    store: Store, actor: Person, session_id: int, starts_at: datetime, break_minutes: int = 0
+) -> list[Clash]:
+    """What `move_session` would find wrong with moving this session to `starts_at`: every
+    clash, refused ones first (for a page to say them before asking for a confirmation)."""
+    with store.read() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        length = parse_stamp(session["ends_at"]) - parse_stamp(session["starts_at"])
+        placed = replace(
+            _seated_booking(db, session, "starts_at"),
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+        )
+        return _clashes(db, actor, [placed], break_minutes)
+
+
+def day_clashes(
+    store: Store, actor: Person, candidate_id: int, break_minutes: int = 0
+) -> list[Clash]:
+    """The clashes already on a candidate's stored day (made before the check existed, or a
+    short break a coordinator confirmed): their sessions against each other, and against their
+    interviewers' other sessions. What the Interview day screen shows instead of "every session
+    is on the day" until someone changes it."""
+    with store.read() as db:
+        actor = current(db, actor)
+        _candidate_row(db, actor, candidate_id)
+        placed = bookings.candidate_day(db, actor, candidate_id)
+        return _clashes(db, actor, placed, break_minutes)
+
+
+def _seated_booking(db, session: Any, field: str) -> Booking:
+    seated = [
+        r[0]
+        for r in db.execute(
+            "SELECT interviewer_id FROM assignments WHERE session_id = ?"
+            " AND recused_at IS NULL ORDER BY id",
+            [session["id"]],
+        )
+    ]
+    return _booking(
+        db,
+        candidate_id=session["candidate_id"],
+        title=session["title"],
+        starts_at=parse_stamp(session["starts_at"]),
+        ends_at=parse_stamp(session["ends_at"]),
+        interviewer_ids=seated,
+        field=field,
+        session_id=session["id"],
+    )
+
+
+def cancel_session(
+    store: Store, actor: Person, session_id: int, now: datetime | None = None
+) -> None:
+    """A coordinator takes a session off the candidate's day (it can be planned again).
+    Refused once a scorecard of it is submitted. Its interviewers' drafts go with it (they
+    were private); each interviewer gets a cancellation for their calendar."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        session = _session(db, session_id)
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        scored = _submitted_by(db, session_id)
+        if scored:
+            raise InvalidInput(
+                f"session: {_names(scored)} already submitted a scorecard for"
+                f" {session['title']}: the session stays on the day with its scorecard."
+            )
+        _drop_session(db, session, at, actor.id, "the session is cancelled.")
+        outbox.queue_ready(db, session["candidate_id"], at)
+        audit.record(
+            db,
+            actor.id,
+            "cancel_session",
+            f"session:{session_id}",
+            at,
+            candidate=session["candidate_id"],
+            position=session["position"],
+            starts_at=session["starts_at"],
+        )
+
+
+def _drop_session(db, session: Any, at: datetime, actor_id: int, why: str) -> None:
+    outbox.queue_session_mail(db, session["id"], "cancellation", at, actor_id, why=why)
+    seats = [
+        r[0] for r in db.execute("SELECT id FROM assignments WHERE session_id = ?", [session["id"]])
+    ]
+    for seat in seats:
+        db.execute("DELETE FROM drafts WHERE assignment_id = ?", [seat])
+    db.execute("DELETE FROM assignments WHERE session_id = ?", [session["id"]])
+    db.execute("DELETE FROM interview_sessions WHERE id = ?", [session["id"]])
+
+
+def replace_interviewer(
+    store: Store,
+    actor: Person,
+    assignment_id: int,
+    interviewer_id: int,
+    now: datetime | None = None,
+) -> int:
+    """A coordinator gives a seat to another interviewer. Refused for a seat whose scorecard is
+    submitted (it keeps its scorecard and author), and while the new interviewer interviews
+    someone else then (ScheduleClash). The previous interviewer's draft is deleted unread (drafts
+    are private); they get a cancellation, the new one an invitation. Returns the new
+    assignment."""
+    at = now or now_utc()
+    with store.write() as db:
+        actor = current(db, actor)
+        seat = db.execute("SELECT * FROM assignments WHERE id = ?", [assignment_id]).fetchone()
+        if seat is None:
+            raise NotFound(f"No assignment with id {assignment_id}.")
+        session = _session(db, seat["session_id"])
+        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        _ensure_schedulable(db, session)
+        previous = db.execute("SELECT name FROM people WHERE id = ?", [seat["interviewer_id"]])
+        previous_name = previous.fetchone()[0]
+        if seat_facts(db, assignment_id).submitted:
+            raise InvalidInput(
+                f"interviewer: {previous_name} already submitted the scorecard for"
+                f" {session['title']}: the seat keeps its scorecard and its author."
+            )
+        if interviewer_id == seat["interviewer_id"]:
+            raise InvalidInput(f"interviewer: {previous_name} already has this seat.")
+        taken = db.execute(
+            "SELECT 1 FROM assignments WHERE session_id = ? AND interviewer_id = ?",
+            [seat["session_id"], interviewer_id],
+        ).fetchone()
+        if taken:
+            raise InvalidInput("interviewer: already on this session")
+        _ensure_interviewer(db, interviewer_id)
+        _refuse_seat_clash(db, actor, seat["session_id"], interviewer_id)
+        if seat["recused_at"] is None:
+            outbox.queue_session_mail(
+                db,
+                seat["session_id"],
+                "cancellation",
+                at,
+                actor.id,
+                interviewer_ids=[seat["interviewer_id"]],
+                why="the coordinator has given it to another interviewer.",
+            )
+            db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
+            db.execute("DELETE FROM assignments WHERE id = ?", [assignment_id])
+        # a recused seat stays, with its reason: the replacement joins beside it
+        new_id = _assign(db, seat["session_id"], interviewer_id, at)
+        outbox.queue_session_mail(
+            db, seat["session_id"], "invitation", at, actor.id, interviewer_ids=[interviewer_id]
+        )
+        audit.record(
+            db,
+            actor.id,
+            "replace_interviewer",
+            f"session:{seat['session_id']}",
+            at,
+            removed=seat["interviewer_id"],
+            removed_assignment=assignment_id,
+            added=interviewer_id,
+            added_assignment=new_id,
+        )
+        return new_id
+
+
+def withdraw_candidate(
+    store: Store, actor: Person, candidate_id: int, reason: str, now: datetime | None = None
+) -> None:
+    """A coordinator withdraws a candidate (they withdrew, or the process stops). Sessions with
+    a submitted scorecard stay as they are, with their scorecards; every other session and every
+    seat still without a scorecard is cancelled, and its interviewers told."""
+    at = now or now_utc()
+    if not (reason or "").strip():
+        raise InvalidInput("reason: Say why the candidate is withdrawn.")
+    check_one_line("reason", check_length("reason", reason.strip(), REASON_MAX))
+    with store.write() as db:
+        actor = current(db, actor)
+        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
+        if candidate is None:
+            raise NotFound(f"No candidate with id {candidate_id}.")
+        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+        if candidate["withdrawn_at"]:
+            raise InvalidInput("candidate: Already withdrawn.")
+        why = "the candidate has withdrawn."
+        for session_id in [
+            r[0]
+            for r in db.execute(
+                "SELECT id FROM interview_sessions WHERE candidate_id = ?", [candidate_id]
+            )
+        ]:
+            session = _session(db, session_id)
+            if not _submitted_by(db, session_id):
+                _drop_session(db, session, at, actor.id, why)
+                continue
+            for seat in db.execute(
+                """SELECT a.id, a.interviewer_id, a.recused_at FROM assignments a
+                   WHERE a.session_id = ?
+                     AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)""",
+                [session_id],
+            ).fetchall():
+                if seat["recused_at"] is None:
+                    outbox.queue_session_mail(
+                        db,
+                        session_id,
+                        "cancellation",
+                        at,
+                        actor.id,
+                        interviewer_ids=[seat["interviewer_id"]],
+                        why=why,
+                    )
+                db.execute("DELETE FROM drafts WHERE assignment_id = ?", [seat["id"]])
+                db.execute("DELETE FROM assignments WHERE id = ?", [seat["id"]])
+        db.execute(
+            "UPDATE candidates SET withdrawn_at = ?, withdrawal_reason = ? WHERE id = ?",
+            [stamp(at), reason.strip(), candidate_id],
+        )
+        audit.record(
+            db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=reason
+        )
