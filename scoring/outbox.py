@@ -21,6 +21,7 @@ their own unit of work.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -67,6 +68,15 @@ SEAT_KINDS = ("invitation", "update", *REMINDER_KINDS)
 
 _TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
 _HTML = Environment(autoescape=True, undefined=StrictUndefined)
+
+
+@functools.lru_cache(maxsize=256)
+def _template(source: str, html: bool = False):
+    """A message template compiled once: the templates are this module's own strings (people's
+    text only ever comes in as values), so there are few, and compiling each on every message
+    was a quarter of building the demo."""
+    return (_HTML if html else _TEXT).from_string(source)
+
 
 # Each kind: subject, paragraphs (the same in text and HTML; one that renders empty is left
 # out), and the label of its one link. Words are a recruiter's: no role, strategy or state ids.
@@ -177,16 +187,17 @@ def render(kind: str, name: str, link: str, **values: Any) -> tuple[str, str, st
         for k, v in {**OPTIONAL, **values}.items()
     }
     name, link = one_line(name, NAME_LIMIT), one_line(link, 1000)
-    subject_text = one_line(_TEXT.from_string(subject).render(**clean), 250)
-    label = _TEXT.from_string(label).render(**clean)
-    paragraphs = [p for p in (_TEXT.from_string(t).render(**clean) for t in templates) if p]
+    subject_text = one_line(_template(subject).render(**clean), 250)
+    label = _template(label).render(**clean)
+    paragraphs = [p for p in (_template(t).render(**clean) for t in templates) if p]
     text = "\n\n".join([f"Hello {name},", *paragraphs, f"{label}: {link}", "— Debrief"])
-    html = _HTML.from_string(
+    html = _template(
         '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
         "<p>Hello {{ name }},</p>"
         "{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}"
         '<p><a href="{{ link }}">{{ label }}</a></p>'
-        '<p style="color: #555">— Debrief</p></body></html>'
+        '<p style="color: #555">— Debrief</p></body></html>',
+        html=True,
     ).render(name=name, paragraphs=paragraphs, link=link, label=label)
     return subject_text, text + "\n", html
 

@@ -64,8 +64,17 @@ def mail_zone(path: Path | None = None) -> tzinfo:
 def one_line(text: Any, limit: int = 200) -> str:
     """Text fit for a mail header or a subject: every line break and control character becomes
     a space, runs of space one, and at most `limit` characters (cut with an ellipsis)."""
-    cleaned = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(text)
-    )
-    cleaned = " ".join(cleaned.split())
+    text = str(text)
+    # Clean a growing prefix, not a whole megabyte: the cleaned prefix is a prefix of the cleaned
+    # whole, so once it is longer than `limit` the cut is the same.
+    size = max(limit * 2, 64)
+    while True:
+        head = text[:size]
+        cleaned = "".join(
+            " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in head
+        )
+        cleaned = " ".join(cleaned.split())
+        if len(cleaned) > limit or size >= len(text):
+            break
+        size *= 4
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
