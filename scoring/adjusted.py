@@ -27,7 +27,7 @@ from statistics import fmean
 from typing import TYPE_CHECKING
 
 from scoring import uncertainty
-from scoring.openings import rubric_snapshot
+from scoring.opening_record import rubric_snapshot
 from scoring.permissions import Person, may, opening_facts
 from scoring.scale import Scale
 

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from scoring import audit
+from scoring.candidates import new_alias
 from scoring.emails import check_email
 from scoring.errors import InvalidInput
 from scoring.lookalikes import lookalike_warnings
-from scoring.openings import ensure_open, new_alias
+from scoring.opening_record import ensure_open
 from scoring.permissions import Person, candidates_facts, current, ensure, may, opening_facts
 from scoring.store import Store, now_utc, stamp
 from scoring.text import EMAIL_MAX, NAME_MAX, TITLE_MAX, check_length, check_one_line, neutral_bidi

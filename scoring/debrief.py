@@ -29,7 +29,8 @@ from scoring.engine import (
     lean,
 )
 from scoring.errors import InvalidInput
-from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
+from scoring.opening_record import Opening, _opening, rubric_snapshot
+from scoring.openings import list_openings
 from scoring.permissions import (
     OWN_FIRST,
     CandidateFacts,

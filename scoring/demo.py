@@ -81,7 +81,7 @@ from scoring.demo_words import (  # noqa: F401 - the shared words, importable fr
     _sentence_case,
 )
 from scoring.errors import InvalidInput
-from scoring.openings import Opening
+from scoring.opening_record import Opening
 from scoring.permissions import Person
 from scoring.rubric import Catalog, Criterion, Rubric
 from scoring.scale import Position, Scale

@@ -64,7 +64,7 @@ from scoring.demo_words import (
     _feedback,
     _note,
 )
-from scoring.openings import Opening
+from scoring.opening_record import Opening
 from scoring.permissions import Person
 from scoring.rubric import Criterion, Rubric
 from scoring.scale import Position

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from scoring import openings
-from scoring.openings import Opening
+from scoring.opening_record import Opening
 from scoring.permissions import Person
 from scoring.rubric import Criterion, Rubric
 from scoring.scale import Scale

@@ -97,7 +97,8 @@ from scoring.insight_statistics import (  # noqa: F401 - the statistics' names, 
     chance_range,
     shrink,
 )
-from scoring.openings import Opening, _opening, list_openings, rubric_snapshot
+from scoring.opening_record import Opening, _opening, rubric_snapshot
+from scoring.openings import list_openings
 from scoring.permissions import (
     Organisation,
     Person,

@@ -40,7 +40,7 @@ from scoring.errors import InvalidInput
 from scoring.insight_frames import IDS, latest_scorecards, with_criterion
 from scoring.insight_limits import MIN_HIRES, share_interval
 from scoring.insight_statistics import FISHER_Z95, MIN_CORRELATION_N, fisher_interval, pearson
-from scoring.openings import rubric_snapshot
+from scoring.opening_record import rubric_snapshot
 from scoring.permissions import (
     Person,
     candidate_facts,

@@ -47,7 +47,7 @@ from scoring.engine import (
     lean,
 )
 from scoring.errors import InvalidInput
-from scoring.openings import Opening, _opening
+from scoring.opening_record import Opening, _opening
 from scoring.permissions import (
     OWN_FIRST,
     CandidateFacts,

@@ -17,8 +17,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from scoring import audit, outbox
+from scoring.candidates import candidate_ids
 from scoring.errors import InvalidInput, NotFound
-from scoring.openings import Opening, _opening, candidate_ids, rubric_snapshot
+from scoring.opening_record import Opening, _opening, rubric_snapshot
 from scoring.permissions import (
     CandidateFacts,
     Person,

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from scoring.openings import Opening, rubric_snapshot
+from scoring.opening_record import Opening, rubric_snapshot
 from scoring.permissions import Person, candidates_facts, may, opening_facts
 
 if TYPE_CHECKING:  # pandas loads where a figure is computed, not with the sign-in screen

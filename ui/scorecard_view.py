@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.openings import Opening
+from scoring.opening_record import Opening
 from scoring.rubric import Rubric
 from scoring.scorecards import Scorecard
 from scoring.text import plain_markdown

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from scoring.openings import Opening
+from scoring.opening_record import Opening
 from scoring.rubric import Rubric, sources_line
 from scoring.strategy_words import STRATEGY_NAMES, strategy_in_words
 from scoring.text import plain_markdown
