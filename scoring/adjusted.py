@@ -36,15 +36,9 @@ if TYPE_CHECKING:  # pandas loads where a figure is computed, not with the sign-
 
 MIN_SHARED = 10  # Insights' MIN_CANDIDATES_CALIBRATION: below it nobody is adjusted
 
-_OVERALLS = """
-    WITH independent AS (
-        SELECT s.assignment_id, MAX(s.revision) AS revision
-        FROM interview_sessions i
-        JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
-        JOIN scorecards s ON s.assignment_id = a.id AND s.saw_others = 0
-        WHERE i.candidate_id IN (SELECT value FROM json_each(?))
-        GROUP BY s.assignment_id
-    )
+_OVERALLS = (
+    uncertainty.INDEPENDENT_SEATS
+    + """
     SELECT i.candidate_id, a.interviewer_id, s.rubric_hash, s.overall, o.scale_min, o.scale_max
     FROM independent l
     JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
@@ -53,6 +47,7 @@ _OVERALLS = """
     JOIN candidates c ON c.id = i.candidate_id
     JOIN openings o ON o.id = c.opening_id
 """
+)
 
 
 def leniency_rows(db, candidate_ids: list[int]) -> pd.DataFrame:

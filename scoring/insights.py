@@ -28,15 +28,13 @@ from __future__ import annotations
 
 import json
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pandas as pd
 
-from scoring import after_reveal, leniency, outcomes
+from scoring import after_reveal, leniency, outcomes, uncertainty
 from scoring.debrief import applicable_strategies, decision_records
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
 from scoring.insight_charts import (  # noqa: F401 - the charts' names, as before
@@ -800,27 +798,12 @@ def may_see_score_figures(store: Store, actor: Person, opening_ids: Iterable[int
 # are kept under (file, newest audit entry, person, roles, openings): a rerun of the page, or
 # another section of it, costs a few indexed reads, whatever the window holds, and the first
 # view after any change works them out again. Each call still checks `see_insights` first.
-_CACHE: OrderedDict[tuple, Insights] = OrderedDict()
-_CACHE_SIZE = 32
-_CACHE_LOCK = threading.Lock()
-
-
 def _kept(store: Store, db, actor: Person, what: tuple, work: Callable[[], Insights]) -> Insights:
     """The figures `work` gives for `what`, as this person may see them, kept until the history
-    changes (the newest audit entry's hash covers every entry before it: a restored backup with
-    as many entries is another version too)."""
-    version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
-    key = (str(store.path), version, actor.id, tuple(sorted(actor.roles)), actor.active, what)
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    figures = work()
-    with _CACHE_LOCK:
-        _CACHE[key] = figures
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return figures
+    changes (`uncertainty.kept`: the newest audit entry's hash covers every entry before it, so a
+    restored backup with as many entries is another version too)."""
+    key = ("insights", str(store.path), actor.id, tuple(sorted(actor.roles)), actor.active, what)
+    return uncertainty.kept(db, key, work)
 
 
 def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:

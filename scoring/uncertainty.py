@@ -176,7 +176,10 @@ def error_from(scores: pd.DataFrame) -> RaterError:
     return RaterError(sd, "measured", n, sessions, sd, rho, True)
 
 
-_INDEPENDENT = """
+# Each unrecused seat's latest revision written without seeing others' scores, for a list of
+# candidates (one JSON array parameter): the independent judgements every figure from other
+# candidates reads (`independent_scores` here, `scoring.adjusted.leniency_rows`).
+INDEPENDENT_SEATS = """
     WITH independent AS (
         SELECT s.assignment_id, MAX(s.revision) AS revision
         FROM interview_sessions i
@@ -185,6 +188,10 @@ _INDEPENDENT = """
         WHERE i.candidate_id IN (SELECT value FROM json_each(?))
         GROUP BY s.assignment_id
     )
+"""
+_INDEPENDENT = (
+    INDEPENDENT_SEATS
+    + """
     SELECT i.candidate_id, a.session_id, s.id AS scorecard_id, s.rubric_hash, cs.criterion_id,
            cs.score
     FROM independent l
@@ -193,6 +200,7 @@ _INDEPENDENT = """
     JOIN interview_sessions i ON i.id = a.session_id
     JOIN criterion_scores cs ON cs.scorecard_id = s.id
 """
+)
 
 
 def independent_scores(db, candidate_ids: list[int]) -> pd.DataFrame:
