@@ -27,10 +27,12 @@ from scoring import audit
 from scoring.candidates import new_alias
 from scoring.emails import check_email
 from scoring.errors import InvalidInput
+from scoring.guards import Granted, guarded
 from scoring.lookalikes import lookalike_warnings
 from scoring.opening_record import ensure_open
-from scoring.permissions import Person, candidates_facts, current, ensure, may, opening_facts
-from scoring.store import Store, now_utc, stamp
+from scoring.permissions import candidates_facts, may
+from scoring.queries import candidates as Q
+from scoring.store import now_utc, stamp
 from scoring.text import EMAIL_MAX, NAME_MAX, TITLE_MAX, check_length, check_one_line, neutral_bidi
 
 CSV_MAX = 1_000_000  # characters in a candidates file: some ten thousand candidates
@@ -263,30 +265,22 @@ class ImportRefused(InvalidInput):
 
 
 def _taken_emails(db, opening_id: int) -> list[str]:
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT email FROM candidates WHERE opening_id = ? AND email <> ''", [opening_id]
-        )
-    ]
+    return [r[0] for r in db.execute(Q.TAKEN_EMAILS, [opening_id])]
 
 
+@guarded("manage_opening", on="opening_id")
 def check_import(
-    store: Store, actor: Person, opening_id: int, text: str, filename: str = "candidates.csv"
+    g: Granted, opening_id: int, text: str, filename: str = "candidates.csv"
 ) -> CandidatesFile:
     """`read_candidates` against the emails the opening already has: what `import_candidates`
     would import (and leave out), or every problem. Reads only; for whoever manages the
     opening."""
-    with store.read() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        taken = _taken_emails(db, opening_id)
-    return read_candidates(text, filename, taken)
+    return read_candidates(text, filename, _taken_emails(g.db, opening_id))
 
 
+@guarded("manage_opening", on="opening_id", write=True)
 def import_candidates(
-    store: Store,
-    actor: Person,
+    g: Granted,
     opening_id: int,
     text: str,
     filename: str = "candidates.csv",
@@ -295,30 +289,27 @@ def import_candidates(
     """Import a whole candidates file into an opening, with each candidate's phone and source,
     or nothing at all (ImportRefused, listing every problem). Returns the new candidates' ids."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        ensure_open(db, opening_id)
-        read = read_candidates(text, filename, _taken_emails(db, opening_id))
-        if read.problems:
-            raise ImportRefused(read.problems)
-        ids = [
-            db.execute(
-                "INSERT INTO candidates (opening_id, name, email, phone, source, alias, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    opening_id,
-                    row.name,
-                    row.email,
-                    row.phone,
-                    row.source,
-                    new_alias(db, opening_id),
-                    stamp(at),
-                ],
-            ).lastrowid
-            for row in read.rows
-        ]
-        audit.record(db, actor.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
+    db = g.db
+    ensure_open(db, opening_id)
+    read = read_candidates(text, filename, _taken_emails(db, opening_id))
+    if read.problems:
+        raise ImportRefused(read.problems)
+    ids = [
+        db.execute(
+            Q.ADD_CANDIDATE,
+            [
+                opening_id,
+                row.name,
+                row.email,
+                row.phone,
+                row.source,
+                new_alias(db, opening_id),
+                stamp(at),
+            ],
+        ).lastrowid
+        for row in read.rows
+    ]
+    audit.record(db, g.actor.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
     return ids
 
 
@@ -330,22 +321,16 @@ class Contact:
     source: str
 
 
-def contacts(store: Store, actor: Person, opening_id: int, ids: list[int]) -> dict[int, Contact]:
+@guarded("manage_opening", on="opening_id")
+def contacts(g: Granted, opening_id: int, ids: list[int]) -> dict[int, Contact]:
     """The phone and source of these candidates of the opening, for whoever manages it: only
     for the candidates whose name they may see (phone, like email, says who someone is)."""
     if not ids:
         return {}
-    with store.read() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        facts = candidates_facts(db, ids)
-        rows = db.execute(
-            f"SELECT id, phone, source FROM candidates WHERE opening_id = ?"
-            f" AND id IN ({','.join('?' * len(ids))})",
-            [opening_id, *ids],
-        ).fetchall()
-        return {
-            r["id"]: Contact(r["phone"], r["source"])
-            for r in rows
-            if may(actor, "see_name", facts[r["id"]])
-        }
+    facts = candidates_facts(g.db, ids)
+    rows = g.db.execute(Q.contacts(len(ids)), [opening_id, *ids]).fetchall()
+    return {
+        r["id"]: Contact(r["phone"], r["source"])
+        for r in rows
+        if may(g.actor, "see_name", facts[r["id"]])
+    }

@@ -1,0 +1,279 @@
+"""The facts the permission table reads: the acting person as the database knows them now, and
+each kind of resource (the organisation, a screen, an opening, a candidate, a seat) with just what
+the rules need. Loaded inside a unit of work; the rules themselves are in `scoring.permissions`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from scoring.errors import NotAllowed, NotFound
+from scoring.queries import permissions as Q
+
+SIGN_IN = "Sign in first."
+INACTIVE = "This account is not active. Ask a coordinator."
+
+ROLES = ("coordinator", "interviewer", "hiring_manager", "committee_member")
+ROLE_TITLES = {
+    "coordinator": "Coordinator",
+    "interviewer": "Interviewer",
+    "hiring_manager": "Hiring manager",
+    "committee_member": "Committee member",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who signs in. `roles` are global: they grant powers and screens."""
+
+    id: int
+    name: str
+    email: str
+    roles: frozenset[str]
+    active: bool = True
+
+    def has(self, role: str) -> bool:
+        """True when the person holds `role`."""
+        return role in self.roles
+
+    @classmethod
+    def from_row(cls, row: Any) -> Person:
+        """Build from a `people` row."""
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            email=row["email"],
+            roles=frozenset(json.loads(row["roles"])),
+            active=bool(row["active"]),
+        )
+
+
+# ----------------------------------------------------------------------------------- resources
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The whole Debrief: people, new openings."""
+
+    has_people: bool = True
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One page of the app."""
+
+    name: str
+
+
+# Which roles have which screen. app.py builds the menu from this and every page's guard asks it.
+SCREENS: dict[str, tuple[str, ...]] = {
+    "my_interviews": ("interviewer",),
+    "scorecard": ("interviewer",),
+    "pipeline": ("hiring_manager", "committee_member"),
+    "debrief_day": ("hiring_manager", "committee_member"),  # old links: now the pipeline
+    "debrief": ("hiring_manager", "committee_member"),
+    "openings": ("coordinator",),
+    "people": ("coordinator",),
+    "candidates": ("coordinator",),
+    "interview_day": ("coordinator",),
+    "status": ("coordinator", "hiring_manager"),
+    "rubrics": ("coordinator", "hiring_manager"),
+    "decisions": ("coordinator", "hiring_manager", "committee_member"),
+    # openings' insights for coordinators and hiring managers; one's own calibration for all three
+    "insights": ("coordinator", "hiring_manager", "interviewer"),
+}
+
+
+@dataclass(frozen=True)
+class OpeningFacts:
+    """What the rules need to know about an opening (and the actor's place in it)."""
+
+    opening_id: int
+    hiring_manager_id: int
+    committee_ids: frozenset[int]
+    strategy_kind: str
+    actor_interviews: bool = False  # the actor has a seat on one of its candidates
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One assignment on a candidate's panel, without any score."""
+
+    assignment_id: int
+    session_id: int
+    interviewer_id: int
+    recused: bool
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the rules need to know about one candidate: panel, debrief, decision, votes."""
+
+    candidate_id: int
+    opening: OpeningFacts
+    reveal_rule: str
+    anonymise: bool
+    seats: tuple[Seat, ...]
+    debrief_open: bool
+    decided: bool
+    voter_ids: frozenset[int]  # committee members who have cast a vote
+    hired: bool = False  # the decision in force (the latest) is hire
+
+    @property
+    def opening_id(self) -> int:
+        """The candidate's opening."""
+        return self.opening.opening_id
+
+    def seats_of(self, person_id: int) -> list[Seat]:
+        """The person's non-recused seats on this panel."""
+        return [s for s in self.seats if s.interviewer_id == person_id and not s.recused]
+
+    def has_seat(self, person_id: int) -> bool:
+        """The person is or was on this panel (a recused seat counts)."""
+        return any(s.interviewer_id == person_id for s in self.seats)
+
+    @property
+    def all_in(self) -> bool:
+        """Every non-recused seat has a submitted scorecard (and there is at least one)."""
+        active = [s for s in self.seats if not s.recused]
+        return bool(active) and all(s.submitted for s in active)
+
+    @property
+    def missing(self) -> int:
+        """Non-recused seats without a submitted scorecard."""
+        return sum(1 for s in self.seats if not s.recused and not s.submitted)
+
+    def pending(self, person_id: int) -> bool:
+        """The person has an unsubmitted, unrecused seat here: blind to everyone else."""
+        return any(not s.submitted for s in self.seats_of(person_id))
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """One assignment: whose it is and where it stands."""
+
+    assignment_id: int
+    candidate_id: int
+    interviewer_id: int
+    recused: bool
+    submitted: bool
+
+
+# ------------------------------------------------------------------------------ loading facts
+
+
+def current(db: Database, actor: Person | None) -> Person:
+    """The acting person as the database knows them now: roles re-read on every call; someone
+    signed out or deactivated is refused."""
+    if actor is None:
+        raise NotAllowed(SIGN_IN)
+    row = db.execute(Q.PERSON, [actor.id]).fetchone()
+    if row is None or not row["active"]:
+        raise NotAllowed(INACTIVE)
+    return Person.from_row(row)
+
+
+def organisation(db: Database) -> Organisation:
+    """The organisation's facts."""
+    return Organisation(has_people=db.execute(Q.ANYONE).fetchone() is not None)
+
+
+def _committee(db: Database, opening_id: int) -> frozenset[int]:
+    rows = db.execute(Q.COMMITTEE, [opening_id]).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def opening_facts(db: Database, opening_id: int, actor: Person | None = None) -> OpeningFacts:
+    """One opening's facts; with `actor`, whether they interview on it (one indexed EXISTS)."""
+    row = db.execute(Q.OPENING, [opening_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No opening with id {opening_id}.")
+    interviews = False
+    if actor is not None:
+        interviews = (
+            db.execute(
+                Q.INTERVIEWS_ON,
+                [actor.id, opening_id],
+            ).fetchone()
+            is not None
+        )
+    return OpeningFacts(
+        opening_id=row["id"],
+        hiring_manager_id=row["hiring_manager_id"],
+        committee_ids=_committee(db, opening_id),
+        strategy_kind=json.loads(row["strategy"])["kind"],
+        actor_interviews=interviews,
+    )
+
+
+def candidate_facts(db: Database, candidate_id: int) -> CandidateFacts:
+    """Load the facts for one candidate (a few small indexed queries)."""
+    found = candidates_facts(db, [candidate_id])
+    if candidate_id not in found:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    return found[candidate_id]
+
+
+def candidates_facts(db: Database, candidate_ids: list[int]) -> dict[int, CandidateFacts]:
+    """The facts for several candidates at once, by id, in the same few indexed queries as for
+    one (a list page asks for its rows' facts together). Unknown ids are left out."""
+    if not candidate_ids:
+        return {}
+    n = len(candidate_ids)
+    rows = db.execute(
+        Q.candidates(n),
+        candidate_ids,
+    ).fetchall()
+    seats: dict[int, list[Seat]] = {r["id"]: [] for r in rows}
+    for s in db.execute(
+        Q.seats(n),
+        candidate_ids,
+    ):
+        seats[s[0]].append(Seat(s[1], s[2], s[3], bool(s[4]), bool(s[5])))
+    voters: dict[int, set[int]] = {r["id"]: set() for r in rows}
+    for v in db.execute(
+        Q.voters(n),
+        candidate_ids,
+    ):
+        voters[v[0]].add(v[1])
+    committees = {o: _committee(db, o) for o in {r["opening_id"] for r in rows}}
+    return {
+        row["id"]: CandidateFacts(
+            candidate_id=row["id"],
+            opening=OpeningFacts(
+                opening_id=row["opening_id"],
+                hiring_manager_id=row["hiring_manager_id"],
+                committee_ids=committees[row["opening_id"]],
+                strategy_kind=json.loads(row["strategy"])["kind"],
+            ),
+            reveal_rule=row["reveal_rule"],
+            anonymise=bool(row["anonymise"]),
+            seats=tuple(seats[row["id"]]),
+            debrief_open=bool(row["debrief_open"]),
+            decided=bool(row["decided"]),
+            voter_ids=frozenset(voters[row["id"]]),
+            hired=bool(row["hired"]),
+        )
+        for row in rows
+    }
+
+
+def seat_facts(db: Database, assignment_id: int) -> SeatFacts:
+    """One assignment's facts."""
+    row = db.execute(
+        Q.SEAT,
+        [assignment_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No assignment with id {assignment_id}.")
+    return SeatFacts(
+        assignment_id=row["id"],
+        candidate_id=row["candidate_id"],
+        interviewer_id=row["interviewer_id"],
+        recused=bool(row["recused"]),
+        submitted=bool(row["submitted"]),
+    )
