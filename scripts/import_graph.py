@@ -208,5 +208,106 @@ def report(packages=PACKAGES, root: Path = ROOT) -> str:
     return "\n".join(lines)
 
 
+# The rooms of the house (README, Layout): a module's room is the first pattern it matches.
+ROOMS: list[tuple[str, tuple[str, ...]]] = [
+    ("pages and widgets", ("ui",)),
+    ("command line", ("scoring.cli", "scoring.__main__", "scoring.matrix")),
+    ("demo", ("scoring.demo",)),
+    ("exports", ("scoring.exports",)),
+    (
+        "insights",
+        (
+            "scoring.insight",
+            "scoring.outcomes",
+            "scoring.uncertainty",
+            "scoring.adjusted",
+            "scoring.after_reveal",
+            "scoring.leniency",
+            "scoring.analysis",
+            "scoring.charts",
+        ),
+    ),
+    ("mail", ("scoring.outbox", "scoring.mail", "scoring.invites")),
+    ("queries", ("scoring.queries",)),
+    ("guards and permissions", ("scoring.guards", "scoring.permission")),
+    (
+        "storage",
+        (
+            "scoring.store",
+            "scoring.migrations",
+            "scoring.audit",
+            "scoring.integrity",
+            "scoring.keys",
+            "scoring.settings",
+            "scoring.imports",
+            "scoring.paths",
+            "scoring.clock",
+        ),
+    ),
+    (
+        "pure core",
+        (
+            "scoring.scale",
+            "scoring.rubric",
+            "scoring.engine",
+            "scoring.case",
+            "scoring.strategy",
+            "scoring.text",
+            "scoring.errors",
+            "scoring.emails",
+            "scoring.lookalikes",
+        ),
+    ),
+    ("service", ("scoring",)),
+]
+
+
+def room(module: str) -> str:
+    """The room (README, Layout) a module belongs to."""
+    for name, prefixes in ROOMS:
+        if any(module == p or module.startswith(p + ".") or module.startswith(p) for p in prefixes):
+            return name
+    return "service"
+
+
+def rooms(packages=PACKAGES, root: Path = ROOT) -> str:
+    """The graph between rooms as a Mermaid flowchart (an edge per pair, labelled with how many
+    module imports run along it), then each room's modules and its largest module's lines."""
+    found = edges(packages, root)
+    files = module_files(packages, root)
+    pairs: dict[tuple[str, str], int] = {}
+    for edge in found:
+        a, b = room(edge.source), room(edge.target)
+        if a != b:
+            pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    ids = {name: f"R{i}" for i, (name, _) in enumerate(ROOMS)}
+    lines = ["```mermaid", "flowchart TD"]
+    members: dict[str, list[str]] = {}
+    for module in files:
+        members.setdefault(room(module), []).append(module)
+    for name, _ in ROOMS:
+        if name in members:
+            lines.append(f'  {ids[name]}["{name} ({len(members[name])})"]')
+    for (a, b), n in sorted(pairs.items()):
+        lines.append(f"  {ids[a]} -->|{n}| {ids[b]}")
+    lines.append("```")
+    backwards = [(a, b) for (a, b) in pairs if (b, a) in pairs and a < b]
+    lines.append("")
+    lines.append(f"rooms that import each other: {backwards or 'none'}")
+    for name, _ in ROOMS:
+        if name in members:
+            sizes = sorted(
+                (len(files[m].read_text(encoding="utf-8").splitlines()), m) for m in members[name]
+            )
+            lines.append(
+                f"- {name}: {len(members[name])} modules, largest {sizes[-1][1]} "
+                f"({sizes[-1][0]} lines)"
+            )
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    print(report(tuple(sys.argv[1:]) or PACKAGES))
+    if sys.argv[1:2] == ["--rooms"]:
+        print(rooms())
+    else:
+        print(report(tuple(sys.argv[1:]) or PACKAGES))
