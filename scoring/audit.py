@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from scoring import keys
 from scoring.clock import stamp
 from scoring.keys import AuditKey, AuditKeyProblem
+from scoring.queries import audit as Q
 
 SIGNED = "hmac-sha256:"
 # The audit actions whose signed entry vouches for every entry before it.
@@ -74,7 +75,7 @@ def content_root(rows: list[Any]) -> str:
 
 
 def _database_path(db: Database) -> Path:
-    for row in db.execute("PRAGMA database_list").fetchall():
+    for row in db.execute(Q.DATABASE_LIST).fetchall():
         if row[1] == "main" and row[2]:
             return Path(row[2])
     raise AuditKeyProblem("the audit key is kept beside the database, and this one has no file")
@@ -120,7 +121,7 @@ def record(
     """Append one entry, inside the caller's unit of work (so it commits with the change). The
     caller holds the write lock, so the entry before it cannot change under it. Signed with the
     audit key (see `writing_key`)."""
-    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    last = db.execute(Q.HEAD).fetchone()
     previous = last["hash"] if last else ""
     key = writing_key(db, previous)
     entry = {
@@ -132,8 +133,7 @@ def record(
         "detail": json.dumps(detail, default=str, sort_keys=True),
     }
     db.execute(
-        "INSERT INTO audit_log (id, at, actor_id, action, subject, detail, prev_hash, hash)"
-        " VALUES (:id, :at, :actor_id, :action, :subject, :detail, :prev_hash, :hash)",
+        Q.APPEND,
         {**entry, "prev_hash": previous, "hash": signature(key, previous, entry)},
     )
 
@@ -141,7 +141,7 @@ def record(
 def seal(db: Database, key: AuditKey, action: str, at: datetime, **detail: Any) -> dict:
     """Append a seal signed with `key`: it vouches for every entry before it (their content's
     plain chain is its `root`). Only for a history the caller has checked. Returns its detail."""
-    rows = db.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    rows = db.execute(Q.ENTRIES).fetchall()
     previous = rows[-1]["hash"] if rows else ""
     detail = {
         **detail,
@@ -159,8 +159,7 @@ def seal(db: Database, key: AuditKey, action: str, at: datetime, **detail: Any) 
         "detail": json.dumps(detail, default=str, sort_keys=True),
     }
     db.execute(
-        "INSERT INTO audit_log (id, at, actor_id, action, subject, detail, prev_hash, hash)"
-        " VALUES (:id, :at, :actor_id, :action, :subject, :detail, :prev_hash, :hash)",
+        Q.APPEND,
         {**entry, "prev_hash": previous, "hash": signature(key, previous, entry)},
     )
     return detail
@@ -168,16 +167,16 @@ def seal(db: Database, key: AuditKey, action: str, at: datetime, **detail: Any) 
 
 def head(db: Database) -> tuple[int, str]:
     """The id and stored hash of the last entry ((0, "") when there is none)."""
-    last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    last = db.execute(Q.HEAD).fetchone()
     return (last["id"], last["hash"]) if last else (0, "")
 
 
 def entries(db: Database, action: str | None = None) -> list[dict[str, Any]]:
     """Every entry, oldest first (optionally of one action), with detail decoded."""
-    sql, params = "SELECT * FROM audit_log", []
     if action:
-        sql, params = sql + " WHERE action = ?", [action]
-    rows = db.execute(sql + " ORDER BY id", params).fetchall()
+        rows = db.execute(Q.ENTRIES_OF, [action]).fetchall()
+    else:
+        rows = db.execute(Q.ENTRIES).fetchall()
     return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows]
 
 
@@ -195,18 +194,9 @@ DIGESTED = {
 
 def row_digest(db: Database, table: str, key: Any) -> str:
     """A hash of one history row as stored (a scorecard with its criterion scores)."""
-    column = DIGESTED[table]
-    row = db.execute(f"SELECT * FROM {table} WHERE {column} = ?", [key]).fetchone()
+    row = db.execute(Q.HISTORY_ROW[table], [key]).fetchone()
     body: list[Any] = [dict(row) if row else None]
     if table == "scorecards":
-        body.append(
-            [
-                dict(r)
-                for r in db.execute(
-                    "SELECT * FROM criterion_scores WHERE scorecard_id = ? ORDER BY criterion_id",
-                    [key],
-                )
-            ]
-        )
+        body.append([dict(r) for r in db.execute(Q.CRITERION_SCORES, [key])])
     text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

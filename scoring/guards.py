@@ -48,7 +48,7 @@ class Granted:
     database knows them now, and the facts of the resource the action was granted on."""
 
     db: Database
-    actor: Person
+    actor: Person | None  # None only for an action asked before anyone signs in
     facts: Any
 
 
@@ -104,7 +104,9 @@ def guarded(action: str, *, on: str | None = None, write: bool = False):
                 bound.apply_defaults()
                 key = bound.arguments[on]
             with store.write() if write else store.read() as db:
-                person = current(db, actor)
+                # An action asked before anyone signs in (starting the organisation) has nobody
+                # to re-read: `current` would refuse None as signed out.
+                person = None if entry.anonymous and actor is None else current(db, actor)
                 facts = loader(db, key, person)
                 ensure(person, action, facts)
                 return body(Granted(db, person, facts), *args, **kwargs)

@@ -32,6 +32,8 @@ from scoring.audit import (
 )
 from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.migrations import _APPEND_ONLY, _LATER_HISTORY, _NO_REPLACE
+from scoring.queries import audit as QA
+from scoring.queries import integrity as QI
 from scoring.rubric import Rubric
 from scoring.store import Store
 
@@ -118,15 +120,15 @@ def verify(
 
 
 def _sqlite(db: Database, report: Report) -> None:
-    result = db.execute("PRAGMA integrity_check").fetchall()
+    result = db.execute(QI.INTEGRITY_CHECK).fetchall()
     if [r[0] for r in result] != ["ok"]:
         report.problems.append(f"sqlite integrity_check: {result[0][0]}")
-    for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall():
+    for table, rowid, parent, _ in db.execute(QI.FOREIGN_KEY_CHECK).fetchall():
         report.problems.append(f"{table} row {rowid}: refers to a missing {parent} row")
 
 
 def _guards(db: Database, report: Report) -> None:
-    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    present = {r[0] for r in db.execute(QI.TRIGGERS)}
     for name in GUARDS:
         if name not in present:
             report.problems.append(f"trigger {name} is missing: the history is unguarded")
@@ -135,7 +137,7 @@ def _guards(db: Database, report: Report) -> None:
 
 def _chain(db: Database, report: Report, key: AuditKey | None) -> list[dict]:
     say = report.problems.append
-    rows = db.execute("SELECT * FROM audit_log ORDER BY id").fetchall()
+    rows = db.execute(QA.ENTRIES).fetchall()
     previous, root, sealed_through, first_signed = "", "", -1, None
     kinds: list[str] = []  # per entry: "ours" (signed with this key), "other" (another), "plain"
     for index, row in enumerate(rows):
@@ -252,7 +254,7 @@ def _backups(entries: list[dict], report: Report, since: tuple[int, str] | None)
 
 
 def _snapshots(db: Database, report: Report) -> None:
-    for row in db.execute("SELECT hash, content FROM rubric_snapshots"):
+    for row in db.execute(QI.SNAPSHOTS):
         try:
             same = Rubric.model_validate_json(row["content"]).content_hash == row["hash"]
         except ValidationError:
@@ -269,7 +271,7 @@ def _vouched(db: Database, entries: list[dict], report: Report) -> None:
     for table, (actions, key_of) in VOUCHERS.items():
         vouchers = {key_of(e): e for e in entries if e["action"] in actions}
         column = DIGESTED[table]
-        for (key,) in db.execute(f"SELECT {column} FROM {table} ORDER BY {column}").fetchall():
+        for (key,) in db.execute(QA.HISTORY_KEYS[table]).fetchall():
             entry = vouchers.get(key)
             if entry is None and key <= locked.get(table, 0):
                 pass  # logged before entries named their row (migration m004)
@@ -287,14 +289,7 @@ def _vouched(db: Database, entries: list[dict], report: Report) -> None:
 
 def _invariants(db: Database, report: Report) -> None:
     say = report.problems.append
-    for r in db.execute(
-        """SELECT s.id, s.assignment_id, s.revision, s.revision_reason, s.rubric_hash, s.overall,
-                  i.rubric_hash AS session_rubric, a.recused_at, o.scale_min, o.scale_max
-           FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
-           JOIN interview_sessions i ON i.id = a.session_id
-           JOIN candidates c ON c.id = i.candidate_id JOIN openings o ON o.id = c.opening_id
-           ORDER BY s.assignment_id, s.revision"""
-    ):
+    for r in db.execute(QI.CARDS):
         where = f"scorecards id {r['id']}"
         if r["rubric_hash"] != r["session_rubric"]:
             say(f"{where}: scored against another rubric than its session's")
@@ -304,34 +299,17 @@ def _invariants(db: Database, report: Report) -> None:
             say(f"{where}: overall {r['overall']} is off the opening's scale")
         if (r["revision"] == 1) != (r["revision_reason"] is None):
             say(f"{where}: a first revision has no reason and a later one has one")
-    for assignment, revisions in db.execute(
-        "SELECT assignment_id, group_concat(revision) FROM"
-        " (SELECT assignment_id, revision FROM scorecards ORDER BY assignment_id, revision)"
-        " GROUP BY assignment_id"
-    ):
+    for assignment, revisions in db.execute(QI.REVISIONS):
         numbers = [int(n) for n in revisions.split(",")]
         if numbers != list(range(1, len(numbers) + 1)):
             say(f"assignments id {assignment}: revisions {numbers} are not 1, 2, ...")
-    for r in db.execute(
-        "SELECT s.id, s.rubric_hash, group_concat(cs.criterion_id) AS ids FROM scorecards s"
-        " LEFT JOIN criterion_scores cs ON cs.scorecard_id = s.id GROUP BY s.id"
-    ):
-        content = db.execute(
-            "SELECT content FROM rubric_snapshots WHERE hash = ?", [r["rubric_hash"]]
-        ).fetchone()
+    for r in db.execute(QI.CRITERIA_SCORED):
+        content = db.execute(QI.SNAPSHOT, [r["rubric_hash"]]).fetchone()
         wanted = {c["id"] for c in json.loads(content["content"])["criteria"]} if content else set()
         if set((r["ids"] or "").split(",")) - {""} != wanted:
             say(f"scorecards id {r['id']}: its criterion scores do not match its rubric")
-    for r in db.execute(
-        "SELECT d.id, d.decided_at, b.opened_at FROM decisions d"
-        " LEFT JOIN debriefs b ON b.candidate_id = d.candidate_id ORDER BY d.id"
-    ):
+    for r in db.execute(QI.DECISIONS_OPENED):
         if r["opened_at"] is None or r["decided_at"] < r["opened_at"]:
             say(f"decisions id {r['id']}: recorded without an opened debrief")
-    for r in db.execute(
-        """SELECT v.id FROM committee_votes v JOIN candidates c ON c.id = v.candidate_id
-           WHERE NOT EXISTS (SELECT 1 FROM opening_committee m
-                             WHERE m.opening_id = c.opening_id AND m.person_id = v.member_id)
-           ORDER BY v.id"""
-    ):
+    for r in db.execute(QI.STRAY_VOTES):
         say(f"committee_votes id {r['id']}: cast by someone not on the opening's committee")

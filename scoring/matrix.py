@@ -36,6 +36,7 @@ from scoring.permissions import (
     seat_facts,
     why_not,
 )
+from scoring.queries import matrix as Q
 from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store
 
@@ -177,11 +178,7 @@ def full_scores(store: Store, assignment_id: int, level: int = 3) -> dict[str, d
     """A valid criteria entry for the assignment's rubric, every criterion at `level` (clamped
     to its scale)."""
     with store.read() as db:
-        rubric_hash = db.execute(
-            "SELECT i.rubric_hash FROM assignments a JOIN interview_sessions i"
-            " ON i.id = a.session_id WHERE a.id = ?",
-            [assignment_id],
-        ).fetchone()[0]
+        rubric_hash = db.execute(Q.SEAT_RUBRIC, [assignment_id]).fetchone()[0]
         rubric = openings.rubric_snapshot(db, rubric_hash)
     return {
         c.id: {"score": max(c.scale.min, min(c.scale.max, level)), "evidence": "seen in session"}
@@ -248,9 +245,7 @@ def build_scene(path: Path, persona: Persona, stage: Stage, catalog: Catalog) ->
             store, cora, candidate, position, DAY + timedelta(hours=position), [person.id]
         )
         with store.read() as db:
-            seats[person.id] = db.execute(
-                "SELECT id FROM assignments WHERE session_id = ?", [session]
-            ).fetchone()[0]
+            seats[person.id] = db.execute(Q.SEATS_OF_SESSION, [session]).fetchone()[0]
     other_card = submit(store, ana, seats[ana.id], 4)
     submit(store, bo, seats[bo.id], 3)
     if persona.seat and stage.own_in:

@@ -24,7 +24,9 @@ from datetime import datetime, timedelta
 from scoring import audit, outbox, throttle
 from scoring.emails import check_email
 from scoring.errors import InvalidInput, NotFound, SignInFailed, StorageFailed
-from scoring.permissions import ROLE_TITLES, ROLES, Person, current, ensure, organisation
+from scoring.guards import Granted, guarded
+from scoring.permissions import ROLE_TITLES, ROLES, Person, current
+from scoring.queries import people as Q
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import EMAIL_MAX, check_name
 
@@ -68,38 +70,37 @@ def _clean_email(email: str) -> str:
 
 def _insert_person(db, name: str, email: str, roles: list[str], at: datetime) -> int:
     name = check_name("name", name, "Write their name.")
-    if db.execute("SELECT 1 FROM people WHERE email = ? COLLATE NOCASE", [email]).fetchone():
+    if db.execute(Q.EMAIL_TAKEN, [email]).fetchone():
         raise InvalidInput(f"email: {email} already belongs to someone")
-    cursor = db.execute(
-        "INSERT INTO people (name, email, roles, created_at) VALUES (?, ?, ?, ?)",
-        [name, email, json.dumps(roles), stamp(at)],
-    )
+    cursor = db.execute(Q.ADD_PERSON, [name, email, json.dumps(roles), stamp(at)])
     return cursor.lastrowid
 
 
 def nobody_yet(store: Store) -> bool:
     """True on a fresh database: the first coordinator may still be created."""
     with store.read() as db:
-        return db.execute("SELECT COUNT(*) FROM people").fetchone()[0] == 0
+        return db.execute(Q.COUNT_PEOPLE).fetchone()[0] == 0
 
 
 def create_first_coordinator(
     store: Store, name: str, email: str, now: datetime | None = None
 ) -> tuple[Person, str]:
     """Create the first coordinator and their access code. Only while nobody exists."""
-    at = now or now_utc()
-    email = _clean_email(email)
-    with store.write() as db:
-        ensure(None, "start_organisation", organisation(db))
-        person_id = _insert_person(db, name, email, ["coordinator"], at)
-        code = _set_code(db, person_id, at)
-        audit.record(db, person_id, "first_coordinator", f"person:{person_id}", at)
-    return get_person(store, person_id), code
+    return _start_organisation(store, None, name, _clean_email(email), now or now_utc())
 
 
+@guarded("start_organisation", write=True)
+def _start_organisation(g: Granted, name: str, email: str, at: datetime) -> tuple[Person, str]:
+    # Asked by nobody (no one can be signed in yet): the guard's actor is None.
+    person_id = _insert_person(g.db, name, email, ["coordinator"], at)
+    code = _set_code(g.db, person_id, at)
+    audit.record(g.db, person_id, "first_coordinator", f"person:{person_id}", at)
+    return Person.from_row(_row(g.db, person_id)), code
+
+
+@guarded("manage_people", write=True)
 def add_person(
-    store: Store,
-    actor: Person,
+    g: Granted,
     name: str,
     email: str,
     roles: Iterable[str],
@@ -108,17 +109,14 @@ def add_person(
     """A coordinator adds someone (no code yet: issue one with `issue_code`)."""
     at = now or now_utc()
     email, roles = _clean_email(email), _clean_roles(roles)
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_people", organisation(db))
-        person_id = _insert_person(db, name, email, roles, at)
-        audit.record(db, actor.id, "add_person", f"person:{person_id}", at, roles=roles)
-    return get_person(store, person_id)
+    person_id = _insert_person(g.db, name, email, roles, at)
+    audit.record(g.db, g.actor.id, "add_person", f"person:{person_id}", at, roles=roles)
+    return Person.from_row(_row(g.db, person_id))
 
 
+@guarded("manage_people", write=True)
 def update_person(
-    store: Store,
-    actor: Person,
+    g: Granted,
     person_id: int,
     *,
     name: str | None = None,
@@ -127,51 +125,43 @@ def update_person(
 ) -> Person:
     """A coordinator changes someone's name or roles."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_people", organisation(db))
-        _row(db, person_id)
-        changes = {}
-        if name is not None:
-            changes["name"] = check_name("name", name, "Write their name.")
-        if roles is not None:
-            changes["roles"] = json.dumps(_clean_roles(roles))
-        if "roles" in changes:  # new powers or fewer: every running sign-in starts again
-            _end_sessions_of(db, person_id, at)
-        if changes:
-            sets = ", ".join(f"{column} = ?" for column in changes)
-            db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*changes.values(), person_id])
-            audit.record(db, actor.id, "update_person", f"person:{person_id}", at, **changes)
-        if "roles" in changes:  # mail written for a role they no longer hold is withdrawn
-            outbox.recheck_mail(db, person_id, at, actor.id)
-    return get_person(store, person_id)
+    db, actor = g.db, g.actor
+    _row(db, person_id)
+    changes = {}
+    if name is not None:
+        changes["name"] = check_name("name", name, "Write their name.")
+    if roles is not None:
+        changes["roles"] = json.dumps(_clean_roles(roles))
+    if "roles" in changes:  # new powers or fewer: every running sign-in starts again
+        _end_sessions_of(db, person_id, at)
+    if changes:
+        db.execute(Q.update_person(list(changes)), [*changes.values(), person_id])
+        audit.record(db, actor.id, "update_person", f"person:{person_id}", at, **changes)
+    if "roles" in changes:  # mail written for a role they no longer hold is withdrawn
+        outbox.recheck_mail(db, person_id, at, actor.id)
+    return Person.from_row(_row(db, person_id))
 
 
-def set_active(
-    store: Store, actor: Person, person_id: int, active: bool, now: datetime | None = None
-) -> Person:
+@guarded("manage_people", write=True)
+def set_active(g: Granted, person_id: int, active: bool, now: datetime | None = None) -> Person:
     """Deactivate (or reactivate) someone. Their history stays; they can no longer sign in."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_people", organisation(db))
-        _row(db, person_id)
-        if actor.id == person_id and not active:
-            raise InvalidInput("You cannot deactivate yourself.")
-        db.execute("UPDATE people SET active = ? WHERE id = ?", [int(active), person_id])
-        # A deactivated person's code dies with the deactivation: reactivating them needs a
-        # new code, so an old one never comes back to life.
-        db.execute("DELETE FROM access_codes WHERE person_id = ?", [person_id])
-        _end_sessions_of(db, person_id, at)
-        audit.record(
-            db, actor.id, "activate" if active else "deactivate", f"person:{person_id}", at
-        )
-        outbox.recheck_mail(db, person_id, at, actor.id)  # nothing waiting goes to who left
-    return get_person(store, person_id)
+    db, actor = g.db, g.actor
+    _row(db, person_id)
+    if actor.id == person_id and not active:
+        raise InvalidInput("You cannot deactivate yourself.")
+    db.execute(Q.SET_ACTIVE, [int(active), person_id])
+    # A deactivated person's code dies with the deactivation: reactivating them needs a new
+    # code, so an old one never comes back to life.
+    db.execute(Q.DROP_CODE, [person_id])
+    _end_sessions_of(db, person_id, at)
+    audit.record(db, actor.id, "activate" if active else "deactivate", f"person:{person_id}", at)
+    outbox.recheck_mail(db, person_id, at, actor.id)  # nothing waiting goes to who left
+    return Person.from_row(_row(db, person_id))
 
 
 def _row(db, person_id: int):
-    row = db.execute("SELECT * FROM people WHERE id = ?", [person_id]).fetchone()
+    row = db.execute(Q.PERSON, [person_id]).fetchone()
     if row is None:
         raise NotFound(f"No person with id {person_id}.")
     return row
@@ -183,12 +173,10 @@ def get_person(store: Store, person_id: int) -> Person:
         return Person.from_row(_row(db, person_id))
 
 
-def list_people(store: Store, actor: Person) -> list[Person]:
+@guarded("see_people")
+def list_people(g: Granted) -> list[Person]:
     """Everyone, by name: the directory (names, emails, roles) is for coordinators."""
-    with store.read() as db:
-        ensure(current(db, actor), "see_people", organisation(db))
-        rows = db.execute("SELECT * FROM people ORDER BY name COLLATE NOCASE").fetchall()
-    return [Person.from_row(r) for r in rows]
+    return [Person.from_row(r) for r in g.db.execute(Q.EVERYONE).fetchall()]
 
 
 @dataclass(frozen=True)
@@ -201,24 +189,20 @@ class PeoplePage:
     pages: int
 
 
-def find_people(
-    store: Store, actor: Person, text: str = "", *, page: int = 1, per_page: int = 50
-) -> PeoplePage:
+@guarded("see_people")
+def find_people(g: Granted, text: str = "", *, page: int = 1, per_page: int = 50) -> PeoplePage:
     """The directory a page at a time, by name, narrowed to names or emails containing `text`:
     what the People screen lists and picks from (for coordinators, as `list_people`)."""
-    where, params = "1", []
-    if text.strip():
+    matching, params = bool(text.strip()), []
+    if matching:
         like = "%" + re.sub(r"([\\%_])", r"\\\1", text.strip()) + "%"
-        where, params = r"(name LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')", [like, like]
-    with store.read() as db:
-        ensure(current(db, actor), "see_people", organisation(db))
-        total = db.execute(f"SELECT COUNT(*) FROM people WHERE {where}", params).fetchone()[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
-        rows = db.execute(
-            f"SELECT * FROM people WHERE {where} ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?",
-            [*params, per_page, (page - 1) * per_page],
-        ).fetchall()
+        params = [like, like]
+    total = g.db.execute(Q.count_people(matching), params).fetchone()[0]
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = g.db.execute(
+        Q.people_page(matching), [*params, per_page, (page - 1) * per_page]
+    ).fetchall()
     return PeoplePage([Person.from_row(r) for r in rows], total, page, pages)
 
 
@@ -241,34 +225,22 @@ def new_code() -> str:
 def _set_code(db, person_id: int, at: datetime, code: str | None = None) -> str:
     code = code or new_code()
     salt = secrets.token_bytes(16)
-    db.execute(
-        """INSERT INTO access_codes (person_id, code_hash, salt, issued_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (person_id) DO UPDATE SET code_hash = excluded.code_hash,
-             salt = excluded.salt, issued_at = excluded.issued_at,
-             failed_attempts = 0, locked_until = NULL""",
-        [person_id, _hash(code, salt), salt, stamp(at)],
-    )
+    db.execute(Q.SET_CODE, [person_id, _hash(code, salt), salt, stamp(at)])
     return code
 
 
+@guarded("manage_people", write=True)
 def issue_code(
-    store: Store,
-    actor: Person,
-    person_id: int,
-    now: datetime | None = None,
-    code: str | None = None,
+    g: Granted, person_id: int, now: datetime | None = None, code: str | None = None
 ) -> str:
     """A coordinator issues (or resets) someone's access code. Returned once, never stored.
     `code` is for the demo generator only, whose codes are printed for everyone to use."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_people", organisation(db))
-        if not _row(db, person_id)["active"]:
-            raise InvalidInput("This person is deactivated: reactivate them first.")
-        code = _set_code(db, person_id, at, code)
-        _end_sessions_of(db, person_id, at)  # a new code: sign-ins with the old one end
-        audit.record(db, actor.id, "issue_code", f"person:{person_id}", at)
+    if not _row(g.db, person_id)["active"]:
+        raise InvalidInput("This person is deactivated: reactivate them first.")
+    code = _set_code(g.db, person_id, at, code)
+    _end_sessions_of(g.db, person_id, at)  # a new code: sign-ins with the old one end
+    audit.record(g.db, g.actor.id, "issue_code", f"person:{person_id}", at)
     return code
 
 
@@ -326,15 +298,8 @@ def sign_in(
             wait = throttle.wait(db, who, client, at)
             person = secret = None
             if not wait and len(email) <= EMAIL_MAX:
-                person = db.execute(
-                    "SELECT * FROM people WHERE email = ? COLLATE NOCASE", [email]
-                ).fetchone()
-                secret = (
-                    person
-                    and db.execute(
-                        "SELECT * FROM access_codes WHERE person_id = ?", [person["id"]]
-                    ).fetchone()
-                )
+                person = db.execute(Q.PERSON_BY_EMAIL, [email]).fetchone()
+                secret = person and db.execute(Q.CODE_OF, [person["id"]]).fetchone()
         if wait:
             raise SignInFailed(
                 f"Too many wrong codes from this browser: wait {_in_words(wait)} and try again."
@@ -385,9 +350,7 @@ def sign_in_verified(store: Store, email: str, now: datetime | None = None) -> P
     their 1st, 2nd, 4th, … refusal of the day."""
     at = now or now_utc()
     with store.write() as db:
-        row = db.execute(
-            "SELECT * FROM people WHERE email = ? COLLATE NOCASE", [(email or "").strip()]
-        ).fetchone()
+        row = db.execute(Q.PERSON_BY_EMAIL, [(email or "").strip()]).fetchone()
         if row and row["active"]:
             audit.record(db, row["id"], "sign_in", f"person:{row['id']}", at, how="sso")
         else:
@@ -424,11 +387,7 @@ def start_session(store: Store, actor: Person, how: str, now: datetime | None = 
     token = secrets.token_urlsafe(32)
     with store.write() as db:
         actor = current(db, actor)
-        db.execute(
-            "INSERT INTO sign_in_sessions (token_hash, person_id, how, created_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [_token_hash(token), actor.id, how, stamp(at), stamp(at)],
-        )
+        db.execute(Q.START_SESSION, [_token_hash(token), actor.id, how, stamp(at), stamp(at)])
     return token
 
 
@@ -440,25 +399,16 @@ def session_person(store: Store, token: str | None, now: datetime | None = None)
         return None
     at = now or now_utc()
     with store.read() as db:
-        row = db.execute(
-            """SELECT s.*, p.active FROM sign_in_sessions s JOIN people p ON p.id = s.person_id
-               WHERE s.token_hash = ?""",
-            [_token_hash(token)],
-        ).fetchone()
+        row = db.execute(Q.SESSION, [_token_hash(token)]).fetchone()
         if row is None or row["ended_at"] or not row["active"]:
             return None
         created, seen = parse_stamp(row["created_at"]), parse_stamp(row["last_seen_at"])
         if at - created > SESSION_ABSOLUTE or at - seen > SESSION_IDLE:
             return None
-        person = Person.from_row(
-            db.execute("SELECT * FROM people WHERE id = ?", [row["person_id"]]).fetchone()
-        )
+        person = Person.from_row(db.execute(Q.PERSON, [row["person_id"]]).fetchone())
     if at - seen > SESSION_TOUCH and not store.read_only:
         with store.write() as db:
-            db.execute(
-                "UPDATE sign_in_sessions SET last_seen_at = ? WHERE token_hash = ?",
-                [stamp(at), _token_hash(token)],
-            )
+            db.execute(Q.TOUCH_SESSION, [stamp(at), _token_hash(token)])
     return person
 
 
@@ -467,17 +417,11 @@ def end_session(store: Store, token: str | None, now: datetime | None = None) ->
     if not token:
         return
     with store.write() as db:
-        db.execute(
-            "UPDATE sign_in_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL",
-            [stamp(now or now_utc()), _token_hash(token)],
-        )
+        db.execute(Q.END_SESSION, [stamp(now or now_utc()), _token_hash(token)])
 
 
 def _end_sessions_of(db, person_id: int, at: datetime) -> None:
-    db.execute(
-        "UPDATE sign_in_sessions SET ended_at = ? WHERE person_id = ? AND ended_at IS NULL",
-        [stamp(at), person_id],
-    )
+    db.execute(Q.END_SESSIONS_OF, [stamp(at), person_id])
 
 
 def end_all_sessions(store: Store, actor: Person, now: datetime | None = None) -> int:
@@ -485,10 +429,7 @@ def end_all_sessions(store: Store, actor: Person, now: datetime | None = None) -
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
-        ended = db.execute(
-            "SELECT COUNT(*) FROM sign_in_sessions WHERE person_id = ? AND ended_at IS NULL",
-            [actor.id],
-        ).fetchone()[0]
+        ended = db.execute(Q.OPEN_SESSIONS_OF, [actor.id]).fetchone()[0]
         _end_sessions_of(db, actor.id, at)
         audit.record(db, actor.id, "sign_out_everywhere", f"person:{actor.id}", at, ended=ended)
     return ended

@@ -24,6 +24,7 @@ import ipaddress
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from scoring.queries import throttle as Q
 from scoring.store import parse_stamp, stamp
 
 FREE_FAILURES = 3  # wrong codes from one client for one email before delays start
@@ -98,10 +99,7 @@ def delay(failures: int, free: int = FREE_FAILURES) -> timedelta:
 
 
 def _count(db, who: str, client: str, at: datetime) -> tuple[int, datetime | None]:
-    row = db.execute(
-        "SELECT failures, last_failure_at FROM sign_in_throttle WHERE who = ? AND client = ?",
-        [who, client],
-    ).fetchone()
+    row = db.execute(Q.COUNT, [who, client]).fetchone()
     last = parse_stamp(row["last_failure_at"]) if row else None
     if last is None or at - last > FORGET_AFTER:
         return 0, None
@@ -128,11 +126,7 @@ def wait(db, who: str, client: str, at: datetime) -> timedelta:
 def _bump(db, who: str, client: str, at: datetime, free: int) -> int:
     failures = _count(db, who, client, at)[0] + 1
     db.execute(
-        """INSERT INTO sign_in_throttle (who, client, failures, next_allowed_at, last_failure_at)
-           VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (who, client) DO UPDATE SET failures = excluded.failures,
-             next_allowed_at = excluded.next_allowed_at,
-             last_failure_at = excluded.last_failure_at""",
+        Q.BUMP,
         [who, client, failures, stamp(at + delay(failures, free)), stamp(at)],
     )
     return failures
@@ -145,7 +139,7 @@ def count_failure(db, who: str, client: str, at: datetime, kind: str) -> int:
     _bump(db, who, client, at, FREE_FAILURES)
     _bump(db, ANY, client, at, CLIENT_FREE_FAILURES)
     everyone = _bump(db, who, ANY, at, EMAIL_FREE_FAILURES)
-    db.execute("DELETE FROM sign_in_throttle WHERE last_failure_at < ?", [stamp(at - FORGET_AFTER)])
+    db.execute(Q.FORGET, [stamp(at - FORGET_AFTER)])
     tally(db, kind, at)
     return everyone
 
@@ -161,7 +155,7 @@ def count_email_failure(db, who: str, at: datetime, kind: str) -> int:
 def clear(db, who: str, client: str) -> None:
     """A right code: this client's count for this email starts again. The client's and the
     email's counts stay: signing into one's own account must not wipe a guesser's record."""
-    db.execute("DELETE FROM sign_in_throttle WHERE who = ? AND client = ?", [who, client])
+    db.execute(Q.CLEAR, [who, client])
 
 
 def tally(db, kind: str, at: datetime) -> None:
@@ -169,20 +163,13 @@ def tally(db, kind: str, at: datetime) -> None:
     holds at most 720 hours times the few kinds, however many attempts are made."""
     at = at.astimezone(UTC)
     hour = f"{at:%Y-%m-%dT%H}"
-    db.execute(
-        "INSERT INTO sign_in_failures (hour, kind, failures) VALUES (?, ?, 1)"
-        " ON CONFLICT (hour, kind) DO UPDATE SET failures = failures + 1",
-        [hour, kind],
-    )
-    db.execute("DELETE FROM sign_in_failures WHERE hour < ?", [f"{at - TALLY_KEPT:%Y-%m-%dT%H}"])
+    db.execute(Q.TALLY, [hour, kind])
+    db.execute(Q.FORGET_HOURS, [f"{at - TALLY_KEPT:%Y-%m-%dT%H}"])
 
 
 def failures_by_hour(db, since: datetime) -> list[dict]:
     """The tally from `since` on: one dict per hour and kind (hour in UTC, kind, failures)."""
-    rows = db.execute(
-        "SELECT hour, kind, failures FROM sign_in_failures WHERE hour >= ? ORDER BY hour, kind",
-        [f"{since.astimezone(UTC):%Y-%m-%dT%H}"],
-    ).fetchall()
+    rows = db.execute(Q.BY_HOUR, [f"{since.astimezone(UTC):%Y-%m-%dT%H}"]).fetchall()
     return [dict(r) for r in rows]
 
 
