@@ -1,7 +1,7 @@
 """The SQLite file and how Debrief talks to it.
 
-One file (``DEBRIEF_DB``, else ``data/debrief.sqlite`` under the project), opened through
-sqlite-utils, in WAL mode with foreign keys on and a busy timeout.
+One file (``DEBRIEF_DB``, else ``data/debrief.sqlite`` under the project), opened with sqlite3
+(wrapped as `scoring.database.Database`), in WAL mode with foreign keys on and a busy timeout.
 
 The pattern: **a connection per unit of work**. Streamlit runs every browser session in a thread of
 its own, and several processes (the app, the command line, a test) may share the file, so no
@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from scoring.clock import now_utc, parse_stamp, stamp  # noqa: F401 - their old home
+from scoring.database import Database
 from scoring.errors import StorageFailed
 from scoring.migrations import migrations
 from scoring.paths import DEFAULT_PATH, PROJECT_ROOT, default_path  # noqa: F401 - their old home
@@ -141,7 +140,7 @@ class Store:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
-        return Database(conn, execute_plugins=False)
+        return Database(conn)
 
     def _keep_wal_open(self) -> None:
         """Hold one idle connection for the life of this Store. SQLite deletes the WAL and its

@@ -1,0 +1,213 @@
+"""The statements of the first schema (migration m001, as shipped: never edited, only added to
+by later migrations in `scoring.migrations`), and the triggers that make a history table
+append-only, which later migrations add to tables of their own.
+"""
+
+APPEND_ONLY = ("scorecards", "criterion_scores", "decisions", "committee_votes", "audit_log")
+
+
+def append_only(table: str) -> tuple[str, str]:
+    """The two triggers that refuse UPDATE and DELETE on a history table."""
+    return (
+        f"""
+        CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
+        """,
+        f"""
+        CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END
+        """,
+    )
+
+
+SCHEMA_1 = [
+    """
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (trim(name) <> ''),
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (email LIKE '%_@_%'),
+        roles TEXT NOT NULL DEFAULT '[]',          -- JSON list of global roles
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE access_codes (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id),
+        code_hash BLOB NOT NULL,                    -- scrypt(code, salt); never the code
+        salt BLOB NOT NULL,
+        issued_at TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    )
+    """,
+    """
+    CREATE TABLE rubric_snapshots (
+        hash TEXT PRIMARY KEY,                      -- scoring.rubric.content_hash
+        rubric_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        content TEXT NOT NULL                       -- the rubric as JSON, exactly as scored
+    )
+    """,
+    """
+    CREATE TABLE openings (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL CHECK (trim(title) <> ''),
+        role TEXT NOT NULL,
+        level TEXT NOT NULL DEFAULT '',
+        loop_id TEXT NOT NULL,
+        loop_snapshot TEXT NOT NULL,                -- the loop template as JSON, frozen at creation
+        strategy TEXT NOT NULL,                     -- engine Strategy as JSON
+        reveal_rule TEXT NOT NULL CHECK (reveal_rule IN ('after_own', 'all_in')),
+        anonymise INTEGER NOT NULL DEFAULT 0,
+        scale_min INTEGER NOT NULL,
+        scale_max INTEGER NOT NULL,
+        scale_labels TEXT NOT NULL,                 -- JSON {point: label}
+        forced_choice INTEGER NOT NULL DEFAULT 0,
+        overdue_hours REAL NOT NULL DEFAULT 24 CHECK (overdue_hours > 0),
+        hiring_manager_id INTEGER NOT NULL REFERENCES people(id),
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES people(id),
+        CHECK (scale_min < scale_max)
+    )
+    """,
+    """
+    CREATE TABLE opening_sessions (                 -- the loop's sessions, frozen with the opening
+        opening_id INTEGER NOT NULL REFERENCES openings(id),
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        minutes INTEGER NOT NULL,
+        rubric_hash TEXT NOT NULL REFERENCES rubric_snapshots(hash),
+        PRIMARY KEY (opening_id, position)
+    )
+    """,
+    """
+    CREATE TABLE opening_committee (
+        opening_id INTEGER NOT NULL REFERENCES openings(id),
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        PRIMARY KEY (opening_id, person_id)
+    )
+    """,
+    """
+    CREATE TABLE candidates (
+        id INTEGER PRIMARY KEY,
+        opening_id INTEGER NOT NULL REFERENCES openings(id),
+        name TEXT NOT NULL CHECK (trim(name) <> ''),
+        email TEXT NOT NULL DEFAULT '',
+        alias TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (opening_id, alias)
+    )
+    """,
+    "CREATE INDEX candidates_by_opening ON candidates(opening_id)",
+    """
+    CREATE TABLE interview_sessions (
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        position INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        rubric_hash TEXT NOT NULL REFERENCES rubric_snapshots(hash),
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        CHECK (ends_at > starts_at)
+    )
+    """,
+    "CREATE INDEX sessions_by_candidate ON interview_sessions(candidate_id)",
+    """
+    CREATE TABLE assignments (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES interview_sessions(id),
+        interviewer_id INTEGER NOT NULL REFERENCES people(id),
+        assigned_at TEXT NOT NULL,
+        recused_at TEXT,
+        recusal_reason TEXT,
+        UNIQUE (session_id, interviewer_id),
+        CHECK ((recused_at IS NULL) = (recusal_reason IS NULL))
+    )
+    """,
+    "CREATE INDEX assignments_by_interviewer ON assignments(interviewer_id)",
+    """
+    CREATE TABLE scorecards (                       -- one row per revision; never updated
+        id INTEGER PRIMARY KEY,
+        assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        overall INTEGER NOT NULL,
+        feedback TEXT NOT NULL CHECK (trim(feedback) <> ''),
+        rubric_hash TEXT NOT NULL REFERENCES rubric_snapshots(hash),
+        submitted_at TEXT NOT NULL,
+        revision_reason TEXT,
+        saw_others INTEGER NOT NULL DEFAULT 0,      -- could the author see others' scores?
+        UNIQUE (assignment_id, revision),
+        CHECK ((revision = 1) = (revision_reason IS NULL))
+    )
+    """,
+    """
+    CREATE TABLE criterion_scores (
+        scorecard_id INTEGER NOT NULL REFERENCES scorecards(id),
+        criterion_id TEXT NOT NULL,
+        score INTEGER,                              -- NULL: not assessed
+        evidence TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (scorecard_id, criterion_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE drafts (                           -- work in progress; not history
+        assignment_id INTEGER PRIMARY KEY REFERENCES assignments(id),
+        content TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE debriefs (
+        candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id),
+        opened_at TEXT NOT NULL,
+        opened_by INTEGER NOT NULL REFERENCES people(id),
+        early_reason TEXT,                          -- set when opened before all were in
+        frozen_result TEXT NOT NULL                 -- the engine's result at opening, as JSON
+    )
+    """,
+    """
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('hire', 'no_hire')),
+        decided_by INTEGER NOT NULL REFERENCES people(id),
+        decided_at TEXT NOT NULL,
+        rationale TEXT NOT NULL,
+        accepts_responsibility INTEGER NOT NULL,
+        strategy TEXT NOT NULL,                     -- the strategy as JSON at that moment
+        engine_result TEXT NOT NULL                 -- what the engine said, as JSON
+    )
+    """,
+    "CREATE INDEX decisions_by_candidate ON decisions(candidate_id)",
+    """
+    CREATE TABLE committee_votes (
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        member_id INTEGER NOT NULL REFERENCES people(id),
+        vote TEXT NOT NULL CHECK (vote IN ('hire', 'no_hire')),
+        note TEXT NOT NULL DEFAULT '',
+        cast_at TEXT NOT NULL,
+        UNIQUE (candidate_id, member_id)
+    )
+    """,
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id INTEGER REFERENCES people(id),
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    # A debrief is opened once; its frozen outcome never moves.
+    """
+    CREATE TRIGGER debriefs_frozen BEFORE UPDATE ON debriefs
+    BEGIN SELECT RAISE(ABORT, 'debriefs are frozen once opened'); END
+    """,
+    """
+    CREATE TRIGGER debriefs_kept BEFORE DELETE ON debriefs
+    BEGIN SELECT RAISE(ABORT, 'debriefs are frozen once opened'); END
+    """,
+] + [statement for table in APPEND_ONLY for statement in append_only(table)]
