@@ -14,33 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.clashes import Booking
-from scoring.permissions import Person, candidates_facts, current, ensure, may, opening_facts
-from scoring.store import Store, parse_stamp, stamp
+from scoring.guards import Granted, guarded
+from scoring.permissions import Person, candidates_facts, may
+from scoring.queries import bookings as Q
+from scoring.queries import schedule as QS
+from scoring.store import parse_stamp, stamp
 
 # A session this long or longer would escape the window below; no loop has one.
 LONGEST_SESSION = timedelta(hours=12)
 
-_SESSION_SQL = """
-    SELECT i.id, i.title, i.position, i.candidate_id, i.starts_at, i.ends_at, i.location,
-           c.name AS candidate_name, c.alias
-    FROM interview_sessions i JOIN candidates c ON c.id = i.candidate_id
-"""
-
 
 def _as_bookings(db, actor: Person, rows: list) -> list[Booking]:
-    """Rows of `_SESSION_SQL` as bookings: each with its seats not recused, and its candidate as
-    the actor may see them (the alias where the name is hidden from them)."""
+    """Session rows (`queries.bookings`) as bookings: each with its seats not recused, and its
+    candidate as the actor may see them (the alias where the name is hidden from them)."""
     if not rows:
         return []
     ids = [r["id"] for r in rows]
     seats: dict[int, list[tuple[int, str]]] = {}
-    for seat in db.execute(
-        f"""SELECT a.session_id, a.interviewer_id, p.name FROM assignments a
-            JOIN people p ON p.id = a.interviewer_id
-            WHERE a.recused_at IS NULL AND a.session_id IN ({",".join("?" * len(ids))})
-            ORDER BY a.id""",
-        ids,
-    ):
+    for seat in db.execute(Q.seats(len(ids)), ids):
         seats.setdefault(seat["session_id"], []).append((seat["interviewer_id"], seat["name"]))
     facts = candidates_facts(db, sorted({r["candidate_id"] for r in rows}))
     named = {cid: may(actor, "see_name", f) for cid, f in facts.items()}
@@ -62,9 +53,7 @@ def _as_bookings(db, actor: Person, rows: list) -> list[Booking]:
 def candidate_day(db, actor: Person, candidate_id: int) -> list[Booking]:
     """Every stored session of one candidate, soonest first, each named by its field on the
     Interview day screen (``session.2``): a few queries, whatever the number of sessions."""
-    rows = db.execute(
-        _SESSION_SQL + " WHERE i.candidate_id = ? ORDER BY i.starts_at, i.id", [candidate_id]
-    ).fetchall()
+    rows = db.execute(Q.CANDIDATE_DAY, [candidate_id]).fetchall()
     return _as_bookings(db, actor, rows)
 
 
@@ -80,15 +69,11 @@ def nearby(
     """What a change between `starts` and `ends` must not clash with: every session of the
     candidate, and every session from a day before to a day after in which one of the
     interviewers has a seat they have not recused from (any candidate, any opening)."""
-    rows = db.execute(_SESSION_SQL + " WHERE i.candidate_id = ?", [candidate_id]).fetchall()
+    rows = db.execute(Q.CANDIDATE_SESSIONS, [candidate_id]).fetchall()
     people = sorted(set(interviewer_ids))
     if people:
         rows += db.execute(
-            _SESSION_SQL
-            + f""" WHERE i.starts_at >= ? AND i.starts_at < ? AND i.candidate_id <> ?
-                   AND EXISTS (SELECT 1 FROM assignments a WHERE a.session_id = i.id
-                               AND a.recused_at IS NULL
-                               AND a.interviewer_id IN ({",".join("?" * len(people))}))""",
+            Q.others_nearby(len(people)),
             [
                 stamp(starts - timedelta(days=1) - LONGEST_SESSION),
                 stamp(ends + timedelta(days=1)),
@@ -108,9 +93,9 @@ class InterviewerDay:
     sessions: tuple[Booking, ...]
 
 
+@guarded("manage_opening", on="opening_id")
 def interviewers_day(
-    store: Store,
-    actor: Person,
+    g: Granted,
     opening_id: int,
     interviewer_ids: Iterable[int],
     day_starts: datetime,
@@ -121,30 +106,14 @@ def interviewers_day(
     Interview day screen shows beside its picker so the coordinator sees the gaps before
     choosing. For whoever manages the opening being planned."""
     people = list(dict.fromkeys(interviewer_ids))
-    with store.read() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        names = {
-            r["id"]: r["name"]
-            for r in db.execute(
-                f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(people))})",
-                people,
-            )
-        }
-        rows = (
-            db.execute(
-                _SESSION_SQL
-                + f""" WHERE i.starts_at >= ? AND i.starts_at < ?
-                       AND EXISTS (SELECT 1 FROM assignments a WHERE a.session_id = i.id
-                                   AND a.recused_at IS NULL
-                                   AND a.interviewer_id IN ({",".join("?" * len(people))}))
-                       ORDER BY i.starts_at, i.id""",
-                [stamp(day_starts), stamp(day_ends), *people],
-            ).fetchall()
-            if people
-            else []
-        )
-        bookings = _as_bookings(db, actor, rows)
+    if not people:  # nobody picked: nobody's day to show
+        return []
+    db = g.db
+    names = {r["id"]: r["name"] for r in db.execute(QS.names(len(people)), people)}
+    rows = db.execute(
+        Q.interviewers_day(len(people)), [stamp(day_starts), stamp(day_ends), *people]
+    ).fetchall()
+    bookings = _as_bookings(db, g.actor, rows)
     return [
         InterviewerDay(
             person_id,

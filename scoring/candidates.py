@@ -14,17 +14,11 @@ from datetime import datetime
 
 from scoring import audit
 from scoring.emails import check_email
+from scoring.guards import Granted, guarded
 from scoring.opening_record import ensure_open
-from scoring.permissions import (
-    Person,
-    candidate_facts,
-    candidates_facts,
-    current,
-    ensure,
-    may,
-    opening_facts,
-)
-from scoring.store import Store, now_utc, stamp
+from scoring.permissions import Person, candidates_facts, ensure, may
+from scoring.queries import candidates as Q
+from scoring.store import now_utc, stamp
 from scoring.text import check_name
 
 ALIAS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -48,16 +42,14 @@ def new_alias(db, opening_id: int) -> str:
     not see the name."""
     while True:
         alias = "Candidate " + "".join(secrets.choice(ALIAS_ALPHABET) for _ in range(4))
-        taken = db.execute(
-            "SELECT 1 FROM candidates WHERE opening_id = ? AND alias = ?", [opening_id, alias]
-        ).fetchone()
+        taken = db.execute(Q.ALIAS_TAKEN, [opening_id, alias]).fetchone()
         if not taken:
             return alias
 
 
+@guarded("manage_opening", on="opening_id", write=True)
 def add_candidate(
-    store: Store,
-    actor: Person,
+    g: Granted,
     opening_id: int,
     name: str,
     email: str = "",
@@ -69,27 +61,19 @@ def add_candidate(
     at = now or now_utc()
     name = check_name("name", name, "Write the candidate's name.")
     email = check_email("email", email) if (email or "").strip() else ""
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        ensure_open(db, opening_id)
-        candidate_id = db.execute(
-            "INSERT INTO candidates (opening_id, name, email, alias, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [opening_id, name, email, new_alias(db, opening_id), stamp(at)],
-        ).lastrowid
-        audit.record(db, actor.id, "add_candidate", f"candidate:{candidate_id}", at)
+    ensure_open(g.db, opening_id)
+    candidate_id = g.db.execute(
+        Q.ADD_NAMED, [opening_id, name, email, new_alias(g.db, opening_id), stamp(at)]
+    ).lastrowid
+    audit.record(g.db, g.actor.id, "add_candidate", f"candidate:{candidate_id}", at)
     return candidate_id
 
 
-def get_candidate(store: Store, actor: Person, candidate_id: int) -> Candidate:
+@guarded("see_candidate", on="candidate_id")
+def get_candidate(g: Granted, candidate_id: int) -> Candidate:
     """A candidate as the acting person may see them (alias only on an anonymised opening)."""
-    with store.read() as db:
-        actor = current(db, actor)
-        facts = candidate_facts(db, candidate_id)
-        ensure(actor, "see_candidate", facts)
-        row = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-        return _candidate(row, may(actor, "see_name", facts))
+    row = g.db.execute(Q.CANDIDATE, [candidate_id]).fetchone()
+    return _candidate(row, may(g.actor, "see_name", g.facts))
 
 
 def _candidate(row, named: bool) -> Candidate:
@@ -107,12 +91,7 @@ def _candidate(row, named: bool) -> Candidate:
 
 def candidate_ids(db, opening_id: int) -> list[int]:
     """The ids of an opening's candidates, oldest first."""
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id", [opening_id]
-        )
-    ]
+    return [r[0] for r in db.execute(Q.CANDIDATE_IDS, [opening_id])]
 
 
 def _candidates(db, actor: Person, ids: list[int]) -> list[Candidate]:
@@ -121,12 +100,7 @@ def _candidates(db, actor: Person, ids: list[int]) -> list[Candidate]:
     if not ids:
         return []
     facts = candidates_facts(db, ids)
-    rows = {
-        r["id"]: r
-        for r in db.execute(
-            f"SELECT * FROM candidates WHERE id IN ({','.join('?' * len(ids))})", ids
-        )
-    }
+    rows = {r["id"]: r for r in db.execute(Q.by_id(len(ids)), ids)}
     shown = []
     for i in ids:
         ensure(actor, "see_candidate", facts[i])
@@ -134,17 +108,16 @@ def _candidates(db, actor: Person, ids: list[int]) -> list[Candidate]:
     return shown
 
 
-def list_candidates(store: Store, actor: Person, opening_id: int) -> list[Candidate]:
-    """The candidates of an opening, for its coordinator, hiring manager or committee."""
-    with store.read() as db:
-        actor = current(db, actor)
-        ensure(actor, "see_candidates", opening_facts(db, opening_id))
-        ids = candidate_ids(db, opening_id)
-        return [
-            c
-            for chunk in range(0, len(ids), 500)
-            for c in _candidates(db, actor, ids[chunk : chunk + 500])
-        ]
+@guarded("see_candidates", on="opening_id")
+def list_candidates(g: Granted, opening_id: int) -> list[Candidate]:
+    """The candidates of an opening, for its coordinator, hiring manager or committee (each
+    through `see_candidate` and `see_name` too: `_candidates`)."""
+    ids = candidate_ids(g.db, opening_id)
+    return [
+        c
+        for chunk in range(0, len(ids), 500)
+        for c in _candidates(g.db, g.actor, ids[chunk : chunk + 500])
+    ]
 
 
 @dataclass(frozen=True)
@@ -157,9 +130,10 @@ class CandidatePage:
     pages: int
 
 
+# the coordinator's screens: whoever manages the opening typed or imported the names
+@guarded("manage_opening", on="opening_id")
 def find_candidates(
-    store: Store,
-    actor: Person,
+    g: Granted,
     opening_id: int,
     text: str = "",
     *,
@@ -171,27 +145,20 @@ def find_candidates(
     the latest added first, a page at a time: what a list or a picker shows, in a fixed number
     of queries whatever the opening's size. For whoever manages the opening (the Candidates and
     Interview day screens); each row is shown as the permission table lets them see it."""
-    with store.read() as db:
-        actor = current(db, actor)
-        # the coordinator's screens: whoever manages the opening typed or imported the names
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        where, params = "opening_id = ?", [opening_id]
-        if active_only:
-            where += " AND withdrawn_at IS NULL"
-        text = text.strip()
-        if text:
-            like = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-            where += r" AND (name LIKE ? ESCAPE '\' OR alias LIKE ? ESCAPE '\'"
-            where += r" OR email LIKE ? ESCAPE '\')"
-            params += [like, like, like]
-        total = db.execute(f"SELECT COUNT(*) FROM candidates WHERE {where}", params).fetchone()[0]
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
-        ids = [
-            r[0]
-            for r in db.execute(
-                f"SELECT id FROM candidates WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
-                [*params, per_page, (page - 1) * per_page],
-            )
-        ]
-        return CandidatePage(_candidates(db, actor, ids), total, page, pages)
+    db = g.db
+    params: list = [opening_id]
+    text = text.strip()
+    if text:
+        like = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+        params += [like, like, like]
+    searching = bool(text)
+    total = db.execute(Q.found_count(active_only, searching), params).fetchone()[0]
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    ids = [
+        r[0]
+        for r in db.execute(
+            Q.found_page(active_only, searching), [*params, per_page, (page - 1) * per_page]
+        )
+    ]
+    return CandidatePage(_candidates(db, g.actor, ids), total, page, pages)

@@ -1,7 +1,7 @@
 """An opening as it is stored, and what every service of an opening reads.
 
 The `Opening` record, the rubrics an opening froze (snapshots keyed by content hash, read and
-parsed once per process: `rubric_snapshot`, `rubric`), reading one opening (`_opening`), and the
+parsed once per process: `rubric_snapshot`, `rubric`), reading one opening (`load`), and the
 check every change to an opening, its candidates or its days makes (`ensure_open`: it exists and
 is not closed). The lowest of the openings modules: `candidates`, `schedule`, `schedule_changes`
 and `openings` build on it, and it imports none of them.
@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from scoring.case import Strategy, stored_strategy
 from scoring.errors import HistoryBroken, InvalidInput, NotFound
+from scoring.queries import openings as Q
 from scoring.rubric import OverallScale, Rubric
 from scoring.scale import Scale
 from scoring.store import Store, parse_stamp
@@ -73,12 +74,10 @@ class Opening:
 
 def snapshot_rubric(db, rubric: Rubric) -> str:
     """Store a rubric's content under its hash (once) and return the hash."""
-    known = db.execute(
-        "SELECT 1 FROM rubric_snapshots WHERE hash = ?", [rubric.content_hash]
-    ).fetchone()
+    known = db.execute(Q.RUBRIC_KNOWN, [rubric.content_hash]).fetchone()
     if not known:  # snapshots are immutable: an insert over an existing one is refused
         db.execute(
-            "INSERT INTO rubric_snapshots (hash, rubric_id, version, content) VALUES (?, ?, ?, ?)",
+            Q.ADD_RUBRIC,
             [rubric.content_hash, rubric.id, rubric.version, rubric.model_dump_json()],
         )
     return rubric.content_hash
@@ -91,9 +90,7 @@ def rubric_snapshot(db, rubric_hash: str) -> Rubric:
     """The rubric exactly as it was frozen. Snapshots never change and are keyed by their
     content hash, so each is read and parsed once per process (they hold no scores)."""
     if rubric_hash not in _SNAPSHOTS:
-        row = db.execute(
-            "SELECT content FROM rubric_snapshots WHERE hash = ?", [rubric_hash]
-        ).fetchone()
+        row = db.execute(Q.RUBRIC_CONTENT, [rubric_hash]).fetchone()
         if row is None:
             raise NotFound(f"No rubric snapshot {rubric_hash[:12]}.")
         rubric = Rubric.model_validate_json(row["content"])
@@ -112,28 +109,25 @@ def rubric(store: Store, rubric_hash: str) -> Rubric:
         return rubric_snapshot(db, rubric_hash)
 
 
-def _opening(db, opening_id: int) -> Opening:
-    row = db.execute("SELECT * FROM openings WHERE id = ?", [opening_id]).fetchone()
+def load(db, opening_id: int) -> Opening:
+    """One opening as stored, on an open unit of work (three small queries; no permission is
+    asked: the caller has already asked for what it shows). NotFound when there is none."""
+    row = db.execute(Q.OPENING, [opening_id]).fetchone()
     if row is None:
         raise NotFound(f"No opening with id {opening_id}.")
-    committee = [
-        r[0]
-        for r in db.execute(
-            "SELECT person_id FROM opening_committee WHERE opening_id = ? ORDER BY person_id",
-            [opening_id],
-        )
-    ]
-    sessions = db.execute(
-        "SELECT position, title, minutes, rubric_hash FROM opening_sessions"
-        " WHERE opening_id = ? ORDER BY position",
-        [opening_id],
-    ).fetchall()
+    committee = [r[0] for r in db.execute(Q.COMMITTEE, [opening_id])]
+    sessions = db.execute(Q.LOOP_SESSIONS, [opening_id]).fetchall()
     return Opening.from_rows(row, committee, sessions)
+
+
+# The name `load` had before it was public: debrief, scorecards, insights, pipeline and exports
+# still read it (they move to `load`).
+_opening = load
 
 
 def ensure_open(db, opening_id: int) -> None:
     """Refuse a change to an opening that does not exist or is closed."""
-    row = db.execute("SELECT closed_at FROM openings WHERE id = ?", [opening_id]).fetchone()
+    row = db.execute(Q.CLOSED_AT, [opening_id]).fetchone()
     if row is None:
         raise NotFound(f"No opening with id {opening_id}.")
     if row["closed_at"]:

@@ -22,11 +22,13 @@ from pydantic import ValidationError
 from scoring import audit
 from scoring.case import InvalidCase, Strategy, check_force_map, rescale_strategy
 from scoring.errors import InvalidInput, field_path, phrase
-from scoring.opening_record import Opening, RevealRule, _opening, ensure_open, snapshot_rubric
-from scoring.permissions import Person, current, ensure, may, opening_facts, organisation
+from scoring.guards import Granted, guarded
+from scoring.opening_record import Opening, RevealRule, ensure_open, load, snapshot_rubric
+from scoring.permissions import Person, current, may, opening_facts
+from scoring.queries import openings as Q
 from scoring.rubric import Catalog, Loop, OverallScale
 from scoring.scale import Scale
-from scoring.schedule_changes import _names
+from scoring.schedule_changes import names_in_words
 from scoring.store import Store, now_utc, stamp
 from scoring.text import TITLE_MAX, check_length, check_one_line
 
@@ -47,9 +49,9 @@ def _strategy(strategy: Strategy | dict[str, Any], scale: OverallScale) -> Strat
     return strategy
 
 
+@guarded("create_opening", write=True)
 def create_opening(
-    store: Store,
-    actor: Person,
+    g: Granted,
     *,
     title: str,
     role: str,
@@ -84,65 +86,54 @@ def create_opening(
     missing = [s.rubric for s in loop.sessions if s.rubric not in catalog.rubrics]
     if missing:
         raise InvalidInput(f"loop: rubric '{missing[0]}' of loop '{loop.id}' is not loaded")
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "create_opening", organisation(db))
-        for person_id in [hiring_manager_id, *committee_ids]:
-            row = db.execute("SELECT active FROM people WHERE id = ?", [person_id]).fetchone()
-            if row is None or not row["active"]:
-                raise InvalidInput(f"No active person with id {person_id}.")
-        opening_id = db.execute(
-            """INSERT INTO openings (title, role, level, loop_id, loop_snapshot, strategy,
-                 reveal_rule, anonymise, scale_min, scale_max, scale_labels, forced_choice,
-                 overdue_hours, hiring_manager_id, created_at, created_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+    db = g.db
+    for person_id in [hiring_manager_id, *committee_ids]:
+        row = db.execute(Q.PERSON_ACTIVE, [person_id]).fetchone()
+        if row is None or not row["active"]:
+            raise InvalidInput(f"No active person with id {person_id}.")
+    opening_id = db.execute(
+        Q.ADD_OPENING,
+        [
+            title.strip(),
+            role,
+            level,
+            loop.id,
+            loop.model_dump_json(),
+            strategy.model_dump_json(),
+            reveal_rule,
+            int(anonymise),
+            scale.min,
+            scale.max,
+            json.dumps(scale.labels),
+            int(forced_choice),
+            overdue_hours,
+            hiring_manager_id,
+            stamp(at),
+            g.actor.id,
+        ],
+    ).lastrowid
+    for position, session in enumerate(loop.sessions, start=1):
+        session_rubric = catalog.rubrics[session.rubric]
+        db.execute(
+            Q.ADD_LOOP_SESSION,
             [
-                title.strip(),
-                role,
-                level,
-                loop.id,
-                loop.model_dump_json(),
-                strategy.model_dump_json(),
-                reveal_rule,
-                int(anonymise),
-                scale.min,
-                scale.max,
-                json.dumps(scale.labels),
-                int(forced_choice),
-                overdue_hours,
-                hiring_manager_id,
-                stamp(at),
-                actor.id,
+                opening_id,
+                position,
+                session.title or session_rubric.title,
+                session.minutes,
+                snapshot_rubric(db, session_rubric),
             ],
-        ).lastrowid
-        for position, session in enumerate(loop.sessions, start=1):
-            rubric = catalog.rubrics[session.rubric]
-            db.execute(
-                "INSERT INTO opening_sessions (opening_id, position, title, minutes, rubric_hash)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    opening_id,
-                    position,
-                    session.title or rubric.title,
-                    session.minutes,
-                    snapshot_rubric(db, rubric),
-                ],
-            )
-        for person_id in committee_ids:
-            db.execute(
-                "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
-                [opening_id, person_id],
-            )
-        audit.record(db, actor.id, "create_opening", f"opening:{opening_id}", at, loop=loop.id)
-        return _opening(db, opening_id)
+        )
+    for person_id in committee_ids:
+        db.execute(Q.ADD_COMMITTEE_MEMBER, [opening_id, person_id])
+    audit.record(db, g.actor.id, "create_opening", f"opening:{opening_id}", at, loop=loop.id)
+    return load(db, opening_id)
 
 
-def get_opening(store: Store, actor: Person, opening_id: int) -> Opening:
+@guarded("see_opening", on="opening_id")
+def get_opening(g: Granted, opening_id: int) -> Opening:
     """One opening's settings (no scores), for anyone who may see the opening."""
-    with store.read() as db:
-        actor = current(db, actor)
-        ensure(actor, "see_opening", opening_facts(db, opening_id, actor))
-        return _opening(db, opening_id)
+    return load(g.db, opening_id)
 
 
 def list_openings(store: Store, actor: Person, action: str = "see_opening") -> list[Opening]:
@@ -152,26 +143,10 @@ def list_openings(store: Store, actor: Person, action: str = "see_opening") -> l
     with store.read() as db:
         actor = current(db, actor)
         if actor.has("coordinator"):
-            ids = [r[0] for r in db.execute("SELECT id FROM openings ORDER BY id")]
+            ids = [r[0] for r in db.execute(Q.ALL_OPENINGS)]
         else:
-            ids = [
-                r[0]
-                for r in db.execute(
-                    # One EXISTS per opening, not a scan of everything the person ever
-                    # interviewed: this stays fast however long their history is.
-                    """SELECT o.id FROM openings o
-                       WHERE o.hiring_manager_id = :p
-                          OR EXISTS (SELECT 1 FROM opening_committee m
-                                     WHERE m.opening_id = o.id AND m.person_id = :p)
-                          OR EXISTS (SELECT 1 FROM assignments a
-                                     JOIN interview_sessions i ON i.id = a.session_id
-                                     JOIN candidates c ON c.id = i.candidate_id
-                                     WHERE a.interviewer_id = :p AND c.opening_id = o.id)
-                       ORDER BY o.id""",
-                    {"p": actor.id},
-                )
-            ]
-        return [_opening(db, i) for i in ids if _may_on(db, actor, action, i)]
+            ids = [r[0] for r in db.execute(Q.OPENINGS_OF_PERSON, {"p": actor.id})]
+        return [load(db, i) for i in ids if _may_on(db, actor, action, i)]
 
 
 def _may_on(db, actor: Person, action: str, opening_id: int) -> bool:
@@ -207,9 +182,9 @@ SCORED_FIELDS = {
 }
 
 
+@guarded("manage_opening", on="opening_id", write=True)
 def edit_opening(
-    store: Store,
-    actor: Person,
+    g: Granted,
     opening_id: int,
     *,
     title: str | None = None,
@@ -231,162 +206,128 @@ def edit_opening(
     and overdue threshold only until the first scorecard is submitted. The loop and its rubrics
     never change: they are the opening. Each refusal names its field."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        ensure_open(db, opening_id)
-        was = _opening(db, opening_id)
-        changes: dict[str, Any] = {}
-        for name, value in (("title", title), ("role", role), ("level", level)):
-            if value is None:
-                continue
-            value = check_one_line(name, check_length(name, value.strip(), TITLE_MAX))
-            if name == "title" and not value:
-                raise InvalidInput("title: Give the opening a title.")
-            if value != getattr(was, name):
-                changes[name] = value
-        wanted: dict[str, Any] = {}
-        scale_now = overall_scale or was.scale
-        if strategy is None and scale_now != was.scale:  # a preset's map follows the scale
-            strategy = rescale_strategy(
-                was.strategy,
-                Scale(was.scale.min, was.scale.max),
-                Scale(scale_now.min, scale_now.max),
-            )
-        if strategy is not None and _strategy(strategy, scale_now) != was.strategy:
-            wanted["strategy"] = _strategy(strategy, scale_now).model_dump_json()
-        if reveal_rule is not None and reveal_rule != was.reveal_rule:
-            if reveal_rule not in ("after_own", "all_in"):
-                raise InvalidInput(
-                    f"reveal_rule: must be after_own or all_in (got {reveal_rule!r})"
-                )
-            wanted["reveal_rule"] = reveal_rule
-        if anonymise is not None and anonymise != was.anonymise:
-            wanted["anonymise"] = int(anonymise)
-        if forced_choice is not None and forced_choice != was.forced_choice:
-            wanted["forced_choice"] = int(forced_choice)
-        if overdue_hours is not None and overdue_hours != was.overdue_hours:
-            if overdue_hours <= 0:
-                raise InvalidInput(f"overdue_hours: must be > 0 (got {overdue_hours})")
-            wanted["overdue_hours"] = overdue_hours
-        if overall_scale is not None and overall_scale != was.scale:
-            wanted["overall_scale"] = overall_scale
-        scored = db.execute(
-            """SELECT COUNT(*) FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
-               JOIN interview_sessions i ON i.id = a.session_id
-               JOIN candidates c ON c.id = i.candidate_id
-               WHERE c.opening_id = ? AND s.revision = 1""",
-            [opening_id],
-        ).fetchone()[0]
-        if wanted and scored:
-            field = next(iter(wanted))
-            raise InvalidInput(
-                f"{field}: {scored} scorecard{'s are' if scored != 1 else ' is'} already"
-                f" submitted on this opening: changing its {SCORED_FIELDS[field]} would change"
-                " what they mean."
-            )
-        scale = wanted.pop("overall_scale", None)
-        if scale is not None:
-            wanted.update(
-                scale_min=scale.min, scale_max=scale.max, scale_labels=json.dumps(scale.labels)
-            )
-        changes.update(wanted)
-        if hiring_manager_id is not None and hiring_manager_id != was.hiring_manager_id:
-            if db.execute(
-                "SELECT 1 FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-                " WHERE c.opening_id = ? LIMIT 1",
-                [opening_id],
-            ).fetchone():
-                raise InvalidInput(
-                    "hiring_manager_id: A debrief of this opening is open: its hiring manager"
-                    " stays, so the decisions keep who was responsible."
-                )
-            _ensure_active(db, hiring_manager_id, "hiring_manager_id")
-            changes["hiring_manager_id"] = hiring_manager_id
-        new_committee = None
-        if committee_ids is not None:
-            new_committee = list(dict.fromkeys(committee_ids))
-            removed = set(was.committee_ids) - set(new_committee)
-            voted = [
-                r[0]
-                for r in db.execute(
-                    f"""SELECT DISTINCT p.name FROM committee_votes v
-                        JOIN candidates c ON c.id = v.candidate_id
-                        JOIN people p ON p.id = v.member_id
-                        WHERE c.opening_id = ? AND v.member_id IN
-                          ({",".join("?" * len(removed)) or "NULL"})""",
-                    [opening_id, *removed],
-                )
-            ]
-            if voted:
-                raise InvalidInput(
-                    f"committee_ids: {_names(voted)} already voted on this opening: their"
-                    " vote counts, so they stay on the committee."
-                )
-            kind = json.loads(changes.get("strategy") or was.strategy.model_dump_json())["kind"]
-            if kind == "committee" and not new_committee:
-                raise InvalidInput("committee_ids: a committee strategy needs committee members")
-            for person_id in set(new_committee) - set(was.committee_ids):
-                _ensure_active(db, person_id, "committee_ids")
-            if set(new_committee) == set(was.committee_ids):
-                new_committee = None
-        if not changes and new_committee is None:
-            raise InvalidInput("opening: Nothing changed.")
-        if changes:
-            columns = ", ".join(f"{c} = :{c}" for c in changes)
-            db.execute(
-                f"UPDATE openings SET {columns} WHERE id = :id", {**changes, "id": opening_id}
-            )
-        if new_committee is not None:
-            db.execute("DELETE FROM opening_committee WHERE opening_id = ?", [opening_id])
-            for person_id in new_committee:
-                db.execute(
-                    "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
-                    [opening_id, person_id],
-                )
-        audit.record(
-            db,
-            actor.id,
-            "edit_opening",
-            f"opening:{opening_id}",
-            at,
-            changed=sorted(changes),
-            committee=new_committee,
+    db = g.db
+    ensure_open(db, opening_id)
+    was = load(db, opening_id)
+    changes: dict[str, Any] = {}
+    for name, value in (("title", title), ("role", role), ("level", level)):
+        if value is None:
+            continue
+        value = check_one_line(name, check_length(name, value.strip(), TITLE_MAX))
+        if name == "title" and not value:
+            raise InvalidInput("title: Give the opening a title.")
+        if value != getattr(was, name):
+            changes[name] = value
+    wanted: dict[str, Any] = {}
+    scale_now = overall_scale or was.scale
+    if strategy is None and scale_now != was.scale:  # a preset's map follows the scale
+        strategy = rescale_strategy(
+            was.strategy,
+            Scale(was.scale.min, was.scale.max),
+            Scale(scale_now.min, scale_now.max),
         )
-        return _opening(db, opening_id)
+    if strategy is not None and _strategy(strategy, scale_now) != was.strategy:
+        wanted["strategy"] = _strategy(strategy, scale_now).model_dump_json()
+    if reveal_rule is not None and reveal_rule != was.reveal_rule:
+        if reveal_rule not in ("after_own", "all_in"):
+            raise InvalidInput(f"reveal_rule: must be after_own or all_in (got {reveal_rule!r})")
+        wanted["reveal_rule"] = reveal_rule
+    if anonymise is not None and anonymise != was.anonymise:
+        wanted["anonymise"] = int(anonymise)
+    if forced_choice is not None and forced_choice != was.forced_choice:
+        wanted["forced_choice"] = int(forced_choice)
+    if overdue_hours is not None and overdue_hours != was.overdue_hours:
+        if overdue_hours <= 0:
+            raise InvalidInput(f"overdue_hours: must be > 0 (got {overdue_hours})")
+        wanted["overdue_hours"] = overdue_hours
+    if overall_scale is not None and overall_scale != was.scale:
+        wanted["overall_scale"] = overall_scale
+    scored = db.execute(Q.FIRST_SCORECARDS, [opening_id]).fetchone()[0]
+    if wanted and scored:
+        field = next(iter(wanted))
+        raise InvalidInput(
+            f"{field}: {scored} scorecard{'s are' if scored != 1 else ' is'} already"
+            f" submitted on this opening: changing its {SCORED_FIELDS[field]} would change"
+            " what they mean."
+        )
+    scale = wanted.pop("overall_scale", None)
+    if scale is not None:
+        wanted.update(
+            scale_min=scale.min, scale_max=scale.max, scale_labels=json.dumps(scale.labels)
+        )
+    changes.update(wanted)
+    if hiring_manager_id is not None and hiring_manager_id != was.hiring_manager_id:
+        if db.execute(Q.A_DEBRIEF_OPEN, [opening_id]).fetchone():
+            raise InvalidInput(
+                "hiring_manager_id: A debrief of this opening is open: its hiring manager"
+                " stays, so the decisions keep who was responsible."
+            )
+        _ensure_active(db, hiring_manager_id, "hiring_manager_id")
+        changes["hiring_manager_id"] = hiring_manager_id
+    new_committee = None
+    if committee_ids is not None:
+        new_committee = list(dict.fromkeys(committee_ids))
+        removed = set(was.committee_ids) - set(new_committee)
+        voted = [r[0] for r in db.execute(Q.voters_among(len(removed)), [opening_id, *removed])]
+        if voted:
+            raise InvalidInput(
+                f"committee_ids: {names_in_words(voted)} already voted on this opening: their"
+                " vote counts, so they stay on the committee."
+            )
+        kind = json.loads(changes.get("strategy") or was.strategy.model_dump_json())["kind"]
+        if kind == "committee" and not new_committee:
+            raise InvalidInput("committee_ids: a committee strategy needs committee members")
+        for person_id in set(new_committee) - set(was.committee_ids):
+            _ensure_active(db, person_id, "committee_ids")
+        if set(new_committee) == set(was.committee_ids):
+            new_committee = None
+    if not changes and new_committee is None:
+        raise InvalidInput("opening: Nothing changed.")
+    if changes:
+        db.execute(Q.update_opening(changes), {**changes, "id": opening_id})
+    if new_committee is not None:
+        db.execute(Q.CLEAR_COMMITTEE, [opening_id])
+        for person_id in new_committee:
+            db.execute(Q.ADD_COMMITTEE_MEMBER, [opening_id, person_id])
+    audit.record(
+        db,
+        g.actor.id,
+        "edit_opening",
+        f"opening:{opening_id}",
+        at,
+        changed=sorted(changes),
+        committee=new_committee,
+    )
+    return load(db, opening_id)
 
 
 def _ensure_active(db, person_id: int, field: str) -> None:
-    row = db.execute("SELECT active FROM people WHERE id = ?", [person_id]).fetchone()
+    row = db.execute(Q.PERSON_ACTIVE, [person_id]).fetchone()
     if row is None or not row["active"]:
         raise InvalidInput(f"{field}: No active person with id {person_id}.")
 
 
-def close_opening(
-    store: Store, actor: Person, opening_id: int, now: datetime | None = None
-) -> Opening:
+@guarded("manage_opening", on="opening_id", write=True)
+def close_opening(g: Granted, opening_id: int, now: datetime | None = None) -> Opening:
     """A coordinator closes an opening: it keeps everything (scorecards, debriefs, decisions)
     but takes no new candidates or sessions, and no reminders go out for it."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "manage_opening", opening_facts(db, opening_id))
-        ensure_open(db, opening_id)
-        db.execute("UPDATE openings SET closed_at = ? WHERE id = ?", [stamp(at), opening_id])
-        audit.record(db, actor.id, "close_opening", f"opening:{opening_id}", at)
-        return _opening(db, opening_id)
+    ensure_open(g.db, opening_id)
+    g.db.execute(Q.CLOSE, [stamp(at), opening_id])
+    audit.record(g.db, g.actor.id, "close_opening", f"opening:{opening_id}", at)
+    return load(g.db, opening_id)
 
 
 # Kept for callers: these names moved to the modules along the seams of what used to be this one
 # file, and every module, page and test that imports them from `scoring.openings` still can
-# (private helpers too: `_opening` is read by five modules, tests clear `_SNAPSHOTS`). New code
+# (`_opening`, now `opening_record.load`, is read by exports; tests clear `_SNAPSHOTS`). New code
 # imports them from where they live.
+_opening = load
+
 from scoring.candidates import (  # noqa: E402, F401
     ALIAS_ALPHABET,
     Candidate,
     CandidatePage,
-    _candidate,
-    _candidates,
     add_candidate,
     candidate_ids,
     find_candidates,
@@ -403,19 +344,6 @@ from scoring.schedule import (  # noqa: E402, F401
     LOCATION_MAX,
     MAX_PER_SESSION,
     SessionPlan,
-    _assign,
-    _booking,
-    _candidate_row,
-    _clashes,
-    _ensure_interviewer,
-    _ensure_schedulable,
-    _loop_session,
-    _overlaps,
-    _panel,
-    _placed_plan,
-    _refuse_seat_clash,
-    _said,
-    _session,
     add_interviewer,
     check_location,
     day_times,
@@ -427,9 +355,6 @@ from scoring.schedule import (  # noqa: E402, F401
     seat_candidate,
 )
 from scoring.schedule_changes import (  # noqa: E402, F401
-    _drop_session,
-    _seated_booking,
-    _submitted_by,
     cancel_session,
     change_location,
     day_clashes,

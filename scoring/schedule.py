@@ -19,8 +19,12 @@ from typing import Any
 from scoring import audit, bookings, outbox
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
+from scoring.guards import Granted, guarded
 from scoring.opening_record import ensure_open
-from scoring.permissions import Person, current, ensure, opening_facts, seat_facts
+from scoring.permissions import Person, current, ensure, opening_facts
+from scoring.queries import candidates as QC
+from scoring.queries import openings as QO
+from scoring.queries import schedule as Q
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import REASON_MAX, check_length, check_one_line
 
@@ -47,16 +51,10 @@ def check_location(location: str | None) -> str:
 def _loop_session(db, candidate: Any, position: int) -> Any:
     """The loop's session at `position`, refused when the loop has none or it is already on
     the candidate's day."""
-    loop_session = db.execute(
-        "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?",
-        [candidate["opening_id"], position],
-    ).fetchone()
+    loop_session = db.execute(Q.LOOP_SESSION, [candidate["opening_id"], position]).fetchone()
     if loop_session is None:
         raise InvalidInput(f"position: the loop has no session {position}")
-    if db.execute(
-        "SELECT 1 FROM interview_sessions WHERE candidate_id = ? AND position = ?",
-        [candidate["id"], position],
-    ).fetchone():
+    if db.execute(Q.ON_THE_DAY, [candidate["id"], position]).fetchone():
         raise InvalidInput(
             f"position: {loop_session['title']} is already on this candidate's day;"
             " add or replace an interviewer instead"
@@ -71,7 +69,7 @@ def _panel(interviewer_ids: Iterable[int]) -> list[int]:
     return panel
 
 
-def _booking(
+def booking(
     db,
     *,
     candidate_id: int,
@@ -82,14 +80,10 @@ def _booking(
     field: str,
     session_id: int | None = None,
 ) -> Booking:
-    """A session being placed, as the clash check reads it (its interviewers by name)."""
+    """A session being placed (or moved, or given another interviewer), as the clash check
+    reads it: its interviewers by name, `field` the form field a clash is said of."""
     ids = list(interviewer_ids)
-    names = {
-        r["id"]: r["name"]
-        for r in db.execute(
-            f"SELECT id, name FROM people WHERE id IN ({','.join('?' * len(ids))})", ids
-        )
-    }
+    names = {r["id"]: r["name"] for r in db.execute(Q.names(len(ids)), ids)} if ids else {}
     return Booking(
         session_id=session_id,
         title=title,
@@ -102,10 +96,11 @@ def _booking(
     )
 
 
-def _clashes(
+def clashes_with_stored(
     db, actor: Person, placed: list[Booking], break_minutes: int = 0, kinds=None
 ) -> list[Clash]:
-    """Every clash of the bookings being placed (all of one candidate) with what is stored:
+    """Every clash of the bookings being placed (all of one candidate) with what is stored
+    (`bookings.nearby`) and with each other:
     the candidate's other sessions, their interviewers' other sessions around that day, the
     break. `kinds` keeps only some kinds (a new interviewer is checked for their own clashes
     only: the session's time is not what changes)."""
@@ -149,16 +144,13 @@ def schedule_session(
     location = check_location(location)
     with store.write() as db:
         actor = current(db, actor)
-        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-        if candidate is None:
-            raise NotFound(f"No candidate with id {candidate_id}.")
-        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
-        _ensure_schedulable(db, candidate)
+        candidate = managed_candidate(db, actor, candidate_id)
+        ensure_schedulable(db, candidate)
         loop_session = _loop_session(db, candidate, position)
         for interviewer_id in interviewer_ids:
-            _ensure_interviewer(db, interviewer_id)
+            ensure_interviewer(db, interviewer_id)
         ends_at = starts_at + timedelta(minutes=loop_session["minutes"])
-        placed = _booking(
+        placed = booking(
             db,
             candidate_id=candidate_id,
             title=loop_session["title"],
@@ -167,10 +159,9 @@ def schedule_session(
             interviewer_ids=interviewer_ids,
             field="starts_at",
         )
-        refuse_clashes(_clashes(db, actor, [placed], break_minutes), confirm)
+        refuse_clashes(clashes_with_stored(db, actor, [placed], break_minutes), confirm)
         session_id = db.execute(
-            "INSERT INTO interview_sessions (candidate_id, position, title, rubric_hash,"
-            " starts_at, ends_at, calendar_uid, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            Q.ADD_SESSION,
             [
                 candidate_id,
                 position,
@@ -183,7 +174,7 @@ def schedule_session(
             ],
         ).lastrowid
         for interviewer_id in interviewer_ids:
-            _assign(db, session_id, interviewer_id, at)
+            assign(db, session_id, interviewer_id, at)
         outbox.queue_session_mail(db, session_id, "invitation", at, actor.id)
         audit.record(
             db,
@@ -192,22 +183,22 @@ def schedule_session(
             f"session:{session_id}",
             at,
             interviewers=interviewer_ids,
-            **_said(location=location, short_break_confirmed=confirm),
+            **said(location=location, short_break_confirmed=confirm),
         )
     return session_id
 
 
-def _said(**detail: Any) -> dict[str, Any]:
-    """The audit details that say something (a location given, a confirmation made): an entry
-    without them reads as it always did."""
+def said(**detail: Any) -> dict[str, Any]:
+    """The audit details that say something (a location given, a confirmation made), for
+    `audit.record`: an entry without them reads as it always did."""
     return {k: v for k, v in detail.items() if v}
 
 
-def _refuse_seat_clash(db, actor: Person, session_id: int, interviewer_id: int) -> None:
+def refuse_seat_clash(db, actor: Person, session_id: int, interviewer_id: int) -> None:
     """Refuse (ScheduleClash, field `interviewer`) to seat someone in a session while they
     interview someone else: their own clashes only, the session's time does not change."""
-    session = _session(db, session_id)
-    placed = _booking(
+    session = stored_session(db, session_id)
+    placed = booking(
         db,
         candidate_id=session["candidate_id"],
         title=session["title"],
@@ -217,21 +208,22 @@ def _refuse_seat_clash(db, actor: Person, session_id: int, interviewer_id: int) 
         field="interviewer",
         session_id=session_id,
     )
-    refuse_clashes(_clashes(db, actor, [placed], kinds={"interviewer"}))
+    refuse_clashes(clashes_with_stored(db, actor, [placed], kinds={"interviewer"}))
 
 
-def _ensure_interviewer(db, interviewer_id: int) -> None:
-    person = db.execute("SELECT active FROM people WHERE id = ?", [interviewer_id]).fetchone()
+def ensure_interviewer(db, interviewer_id: int) -> None:
+    """Refuse (InvalidInput, field `interviewers`) a seat for someone who is not an active
+    person."""
+    person = db.execute(QO.PERSON_ACTIVE, [interviewer_id]).fetchone()
     if person is None or not person["active"]:
         raise InvalidInput(f"interviewers: no active person with id {interviewer_id}")
 
 
-def _assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
-    _ensure_interviewer(db, interviewer_id)
-    return db.execute(
-        "INSERT INTO assignments (session_id, interviewer_id, assigned_at) VALUES (?, ?, ?)",
-        [session_id, interviewer_id, stamp(at)],
-    ).lastrowid
+def assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
+    """Seat an (active) interviewer in a session; returns the new assignment's id. No mail and
+    no audit entry: the caller writes those for the change it makes."""
+    ensure_interviewer(db, interviewer_id)
+    return db.execute(Q.ADD_SEAT, [session_id, interviewer_id, stamp(at)]).lastrowid
 
 
 def add_interviewer(
@@ -242,26 +234,19 @@ def add_interviewer(
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
-        session = db.execute(
-            "SELECT c.* FROM interview_sessions i JOIN candidates c"
-            " ON c.id = i.candidate_id WHERE i.id = ?",
-            [session_id],
-        ).fetchone()
+        session = db.execute(Q.SESSION_CANDIDATE, [session_id]).fetchone()
         if session is None:
             raise NotFound(f"No session with id {session_id}.")
         ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
-        _ensure_schedulable(db, session)
-        active = db.execute(
-            "SELECT interviewer_id FROM assignments WHERE session_id = ? AND recused_at IS NULL",
-            [session_id],
-        ).fetchall()
+        ensure_schedulable(db, session)
+        active = db.execute(Q.ACTIVE_SEATS, [session_id]).fetchall()
         if interviewer_id in [r[0] for r in active]:
             raise InvalidInput("interviewers: already on this session")
         if len(active) >= MAX_PER_SESSION:
             raise InvalidInput("interviewers: a session has one interviewer or a pair")
-        _ensure_interviewer(db, interviewer_id)
-        _refuse_seat_clash(db, actor, session_id, interviewer_id)
-        assignment_id = _assign(db, session_id, interviewer_id, at)
+        ensure_interviewer(db, interviewer_id)
+        refuse_seat_clash(db, actor, session_id, interviewer_id)
+        assignment_id = assign(db, session_id, interviewer_id, at)
         outbox.queue_session_mail(
             db, session_id, "invitation", at, actor.id, interviewer_ids=[interviewer_id]
         )
@@ -269,47 +254,41 @@ def add_interviewer(
     return assignment_id
 
 
-def recuse(
-    store: Store, actor: Person, assignment_id: int, reason: str, now: datetime | None = None
-) -> None:
+@guarded("recuse", on="assignment_id", write=True)
+def recuse(g: Granted, assignment_id: int, reason: str, now: datetime | None = None) -> None:
     """An interviewer declares a conflict of interest (L2386) before submitting. The assignment
     drops out of the panel; the status board shows a replacement is needed."""
     at = now or now_utc()
     if not (reason or "").strip():
         raise InvalidInput("reason: say what the conflict of interest is")
     check_length("reason", reason, REASON_MAX)
-    with store.write() as db:
-        actor = current(db, actor)
-        ensure(actor, "recuse", seat_facts(db, assignment_id))
-        row = db.execute("SELECT * FROM assignments WHERE id = ?", [assignment_id]).fetchone()
-        if row["recused_at"]:
-            raise InvalidInput("You have already recused from this session.")
-        if db.execute(
-            "SELECT 1 FROM scorecards WHERE assignment_id = ?", [assignment_id]
-        ).fetchone():
-            raise InvalidInput("Your scorecard is already submitted: recusal comes before scoring.")
-        outbox.queue_session_mail(
-            db,
-            row["session_id"],
-            "cancellation",
-            at,
-            actor.id,
-            interviewer_ids=[row["interviewer_id"]],
-            why="you recused from it.",
-        )
-        db.execute(
-            "UPDATE assignments SET recused_at = ?, recusal_reason = ? WHERE id = ?",
-            [stamp(at), reason.strip(), assignment_id],
-        )
-        db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
-        outbox.queue_ready(db, seat_candidate(db, assignment_id), at)
-        audit.record(db, actor.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
+    db = g.db
+    row = db.execute(Q.SEAT, [assignment_id]).fetchone()
+    if row["recused_at"]:
+        raise InvalidInput("You have already recused from this session.")
+    if db.execute(Q.SEAT_SCORED, [assignment_id]).fetchone():
+        raise InvalidInput("Your scorecard is already submitted: recusal comes before scoring.")
+    outbox.queue_session_mail(
+        db,
+        row["session_id"],
+        "cancellation",
+        at,
+        g.actor.id,
+        interviewer_ids=[row["interviewer_id"]],
+        why="you recused from it.",
+    )
+    db.execute(Q.RECUSE, [stamp(at), reason.strip(), assignment_id])
+    db.execute(Q.DROP_DRAFTS, [assignment_id])
+    outbox.queue_ready(db, seat_candidate(db, assignment_id), at)
+    audit.record(db, g.actor.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
 
 
 # -------------------------------------------------------------- what every change to the day checks
 
 
-def _ensure_schedulable(db, candidate: Any) -> None:
+def ensure_schedulable(db, candidate: Any) -> None:
+    """Refuse a change to the day of a candidate (a `candidates` row, or a `stored_session`)
+    whose opening is closed or who has withdrawn."""
     ensure_open(db, candidate["opening_id"])
     if candidate["withdrawn_at"]:
         raise InvalidInput("candidate: This candidate has withdrawn: their day is not scheduled.")
@@ -317,25 +296,40 @@ def _ensure_schedulable(db, candidate: Any) -> None:
 
 def seat_candidate(db, assignment_id: int) -> int:
     """The candidate an assignment's session belongs to."""
-    row = db.execute(
-        "SELECT i.candidate_id FROM assignments a JOIN interview_sessions i"
-        " ON i.id = a.session_id WHERE a.id = ?",
-        [assignment_id],
-    ).fetchone()
+    row = db.execute(Q.SEAT_CANDIDATE, [assignment_id]).fetchone()
     if row is None:
         raise NotFound(f"No assignment with id {assignment_id}.")
     return row[0]
 
 
-def _session(db, session_id: int) -> Any:
-    row = db.execute(
-        """SELECT i.*, c.opening_id, c.withdrawn_at FROM interview_sessions i
-           JOIN candidates c ON c.id = i.candidate_id WHERE i.id = ?""",
-        [session_id],
-    ).fetchone()
+def stored_session(db, session_id: int) -> Any:
+    """A session as stored, with its candidate's opening and withdrawal (NotFound if none)."""
+    row = db.execute(Q.SESSION, [session_id]).fetchone()
     if row is None:
         raise NotFound(f"No session with id {session_id}.")
     return row
+
+
+# A change to a candidate's day is guarded by `manage_opening` on the candidate's opening, which
+# the caller names only through the candidate or the session: these two find it and ask, on the
+# unit of work the change then runs in.
+
+
+def managed_candidate(db, actor: Person, candidate_id: int) -> Any:
+    """The candidate's row, for whoever manages their opening (NotFound, then NotAllowed)."""
+    candidate = db.execute(QC.CANDIDATE, [candidate_id]).fetchone()
+    if candidate is None:
+        raise NotFound(f"No candidate with id {candidate_id}.")
+    ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+    return candidate
+
+
+def managed_session(db, actor: Person, session_id: int) -> Any:
+    """The session as stored (`stored_session`), for whoever manages its candidate's opening
+    (NotFound, then NotAllowed)."""
+    session = stored_session(db, session_id)
+    ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+    return session
 
 
 # --------------------------------------------------------------------------------- planning the day
@@ -371,14 +365,7 @@ def day_times(
 
 
 def _overlaps(db, interviewer_id: int, starts: datetime, ends: datetime) -> list[Any]:
-    return db.execute(
-        """SELECT i.title, i.starts_at, c.name AS candidate FROM assignments a
-           JOIN interview_sessions i ON i.id = a.session_id
-           JOIN candidates c ON c.id = i.candidate_id
-           WHERE a.interviewer_id = ? AND a.recused_at IS NULL
-             AND i.starts_at < ? AND i.ends_at > ?""",
-        [interviewer_id, stamp(ends), stamp(starts)],
-    ).fetchall()
+    return db.execute(Q.OVERLAPS, [interviewer_id, stamp(ends), stamp(starts)]).fetchall()
 
 
 def plan_warnings(
@@ -397,26 +384,15 @@ def plan_warnings(
     warnings: list[str] = []
     with store.read() as db:
         actor = current(db, actor)
-        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-        if candidate is None:
-            raise NotFound(f"No candidate with id {candidate_id}.")
-        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+        candidate = managed_candidate(db, actor, candidate_id)
         minutes = {
             r["position"]: r["minutes"]
-            for r in db.execute(
-                "SELECT position, minutes FROM opening_sessions WHERE opening_id = ?",
-                [candidate["opening_id"]],
-            )
+            for r in db.execute(Q.LOOP_MINUTES, [candidate["opening_id"]])
         }
-        names = {r["id"]: r for r in db.execute("SELECT id, name, roles FROM people")}
+        names = {r["id"]: r for r in db.execute(Q.PEOPLE_ROLES)}
         recused = {
             r["interviewer_id"]: r["recusal_reason"]
-            for r in db.execute(
-                """SELECT a.interviewer_id, a.recusal_reason FROM assignments a
-                   JOIN interview_sessions i ON i.id = a.session_id
-                   WHERE i.candidate_id = ? AND a.recused_at IS NOT NULL""",
-                [candidate_id],
-            )
+            for r in db.execute(Q.RECUSED_FROM, [candidate_id])
         }
         booked: dict[int, list[tuple[datetime, datetime, int]]] = {}
         for item in plan:
@@ -459,13 +435,13 @@ def _placed_plan(db, candidate: Any, plan: list[SessionPlan]) -> list[Booking]:
             loop_session = _loop_session(db, candidate, item.position)
             panel = _panel(item.interviewer_ids)
             for interviewer_id in panel:
-                _ensure_interviewer(db, interviewer_id)
+                ensure_interviewer(db, interviewer_id)
             check_location(item.location)
         except InvalidInput as problem:  # said of the session it concerns, on the form
             message = str(problem).partition(": ")[2] or str(problem)
             raise InvalidInput(f"session.{item.position}: {message}") from problem
         placed.append(
-            _booking(
+            booking(
                 db,
                 candidate_id=candidate["id"],
                 title=loop_session["title"],
@@ -491,20 +467,12 @@ def plan_clashes(
     plan = list(plan)
     with store.read() as db:
         actor = current(db, actor)
-        candidate = _candidate_row(db, actor, candidate_id)
+        candidate = managed_candidate(db, actor, candidate_id)
         try:
             placed = _placed_plan(db, candidate, plan)
         except InvalidInput:
             return []
-        return _clashes(db, actor, placed, break_minutes)
-
-
-def _candidate_row(db, actor: Person, candidate_id: int) -> Any:
-    candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-    if candidate is None:
-        raise NotFound(f"No candidate with id {candidate_id}.")
-    ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
-    return candidate
+        return clashes_with_stored(db, actor, placed, break_minutes)
 
 
 def schedule_day(
@@ -528,10 +496,10 @@ def schedule_day(
     with store.batch():
         with store.write() as db:
             actor = current(db, actor)
-            candidate = _candidate_row(db, actor, candidate_id)
-            _ensure_schedulable(db, candidate)
+            candidate = managed_candidate(db, actor, candidate_id)
+            ensure_schedulable(db, candidate)
             placed = _placed_plan(db, candidate, plan)
-            refuse_clashes(_clashes(db, actor, placed, break_minutes), confirm)
+            refuse_clashes(clashes_with_stored(db, actor, placed, break_minutes), confirm)
         ids = []
         for item in plan:
             try:

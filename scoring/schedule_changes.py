@@ -16,18 +16,21 @@ from typing import Any
 from scoring import audit, bookings, outbox
 from scoring.clashes import Booking, Clash, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
-from scoring.permissions import Person, current, ensure, opening_facts, seat_facts
+from scoring.permissions import Person, current, seat_facts
+from scoring.queries import candidates as QC
+from scoring.queries import schedule as Q
 from scoring.schedule import (
-    _assign,
-    _booking,
-    _candidate_row,
-    _clashes,
-    _ensure_interviewer,
-    _ensure_schedulable,
-    _refuse_seat_clash,
-    _said,
-    _session,
+    assign,
+    booking,
     check_location,
+    clashes_with_stored,
+    ensure_interviewer,
+    ensure_schedulable,
+    managed_candidate,
+    managed_session,
+    refuse_seat_clash,
+    said,
+    stored_session,
 )
 from scoring.store import Store, now_utc, parse_stamp, stamp
 from scoring.text import REASON_MAX, check_length, check_one_line
@@ -35,19 +38,11 @@ from scoring.text import REASON_MAX, check_length, check_one_line
 
 def _submitted_by(db, session_id: int) -> list[str]:
     """Who has a submitted scorecard in this session (their names)."""
-    return [
-        r[0]
-        for r in db.execute(
-            """SELECT p.name FROM assignments a JOIN people p ON p.id = a.interviewer_id
-               WHERE a.session_id = ?
-                 AND EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
-               ORDER BY a.id""",
-            [session_id],
-        )
-    ]
+    return [r[0] for r in db.execute(Q.SUBMITTED_BY, [session_id])]
 
 
-def _names(names: list[str]) -> str:
+def names_in_words(names: list[str]) -> str:
+    """People's names as a sentence says them: "Ana", "Ana and Ben", "Ana, Ben and Chloé"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -73,13 +68,12 @@ def move_session(
     new_location = None if location is None else check_location(location)
     with store.write() as db:
         actor = current(db, actor)
-        session = _session(db, session_id)
-        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
-        _ensure_schedulable(db, session)
+        session = managed_session(db, actor, session_id)
+        ensure_schedulable(db, session)
         scored = _submitted_by(db, session_id)
         if scored:
             raise InvalidInput(
-                f"starts_at: {_names(scored)} already submitted a scorecard for"
+                f"starts_at: {names_in_words(scored)} already submitted a scorecard for"
                 f" {session['title']}: moving it would change when that scorecard counts as"
                 " late, so the session keeps its time."
             )
@@ -92,12 +86,11 @@ def move_session(
             starts_at=starts_at,
             ends_at=starts_at + length,
         )
-        refuse_clashes(_clashes(db, actor, [placed], break_minutes), confirm)
+        refuse_clashes(clashes_with_stored(db, actor, [placed], break_minutes), confirm)
         moved_from = session["location"]
         relocated = new_location is not None and new_location != moved_from
         db.execute(
-            "UPDATE interview_sessions SET starts_at = ?, ends_at = ?, location = ?,"
-            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
+            Q.MOVE,
             [
                 stamp(starts_at),
                 stamp(starts_at + length),
@@ -122,7 +115,7 @@ def move_session(
             at,
             before=stamp(before),
             after=stamp(starts_at),
-            **_said(
+            **said(
                 location_before=moved_from if relocated else None,
                 location=new_location if relocated else None,
                 short_break_confirmed=confirm,
@@ -145,16 +138,11 @@ def change_location(
     location = check_location(location)
     with store.write() as db:
         actor = current(db, actor)
-        session = _session(db, session_id)
-        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
-        _ensure_schedulable(db, session)
+        session = managed_session(db, actor, session_id)
+        ensure_schedulable(db, session)
         if location == session["location"]:
             raise InvalidInput("location: That is already where the session is.")
-        db.execute(
-            "UPDATE interview_sessions SET location = ?,"
-            " calendar_sequence = calendar_sequence + 1 WHERE id = ?",
-            [location, session_id],
-        )
+        db.execute(Q.RELOCATE, [location, session_id])
         outbox.queue_session_mail(
             db, session_id, "update", at, actor.id, location_before=session["location"]
         )
@@ -174,14 +162,8 @@ def locations(store: Store, actor: Person, candidate_id: int) -> dict[int, str]:
     by session id: for the Interview day screen, to whoever manages the opening."""
     with store.read() as db:
         actor = current(db, actor)
-        _candidate_row(db, actor, candidate_id)
-        return {
-            r["id"]: r["location"]
-            for r in db.execute(
-                "SELECT id, location FROM interview_sessions WHERE candidate_id = ?",
-                [candidate_id],
-            )
-        }
+        managed_candidate(db, actor, candidate_id)
+        return {r["id"]: r["location"] for r in db.execute(Q.LOCATIONS, [candidate_id])}
 
 
 def move_clashes(
@@ -191,15 +173,14 @@ def move_clashes(
     clash, refused ones first (for a page to say them before asking for a confirmation)."""
     with store.read() as db:
         actor = current(db, actor)
-        session = _session(db, session_id)
-        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        session = managed_session(db, actor, session_id)
         length = parse_stamp(session["ends_at"]) - parse_stamp(session["starts_at"])
         placed = replace(
             _seated_booking(db, session, "starts_at"),
             starts_at=starts_at,
             ends_at=starts_at + length,
         )
-        return _clashes(db, actor, [placed], break_minutes)
+        return clashes_with_stored(db, actor, [placed], break_minutes)
 
 
 def day_clashes(
@@ -211,21 +192,14 @@ def day_clashes(
     is on the day" until someone changes it."""
     with store.read() as db:
         actor = current(db, actor)
-        _candidate_row(db, actor, candidate_id)
+        managed_candidate(db, actor, candidate_id)
         placed = bookings.candidate_day(db, actor, candidate_id)
-        return _clashes(db, actor, placed, break_minutes)
+        return clashes_with_stored(db, actor, placed, break_minutes)
 
 
 def _seated_booking(db, session: Any, field: str) -> Booking:
-    seated = [
-        r[0]
-        for r in db.execute(
-            "SELECT interviewer_id FROM assignments WHERE session_id = ?"
-            " AND recused_at IS NULL ORDER BY id",
-            [session["id"]],
-        )
-    ]
-    return _booking(
+    seated = [r[0] for r in db.execute(Q.SEATED, [session["id"]])]
+    return booking(
         db,
         candidate_id=session["candidate_id"],
         title=session["title"],
@@ -246,12 +220,11 @@ def cancel_session(
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
-        session = _session(db, session_id)
-        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
+        session = managed_session(db, actor, session_id)
         scored = _submitted_by(db, session_id)
         if scored:
             raise InvalidInput(
-                f"session: {_names(scored)} already submitted a scorecard for"
+                f"session: {names_in_words(scored)} already submitted a scorecard for"
                 f" {session['title']}: the session stays on the day with its scorecard."
             )
         _drop_session(db, session, at, actor.id, "the session is cancelled.")
@@ -270,13 +243,11 @@ def cancel_session(
 
 def _drop_session(db, session: Any, at: datetime, actor_id: int, why: str) -> None:
     outbox.queue_session_mail(db, session["id"], "cancellation", at, actor_id, why=why)
-    seats = [
-        r[0] for r in db.execute("SELECT id FROM assignments WHERE session_id = ?", [session["id"]])
-    ]
+    seats = [r[0] for r in db.execute(Q.SESSION_SEATS, [session["id"]])]
     for seat in seats:
-        db.execute("DELETE FROM drafts WHERE assignment_id = ?", [seat])
-    db.execute("DELETE FROM assignments WHERE session_id = ?", [session["id"]])
-    db.execute("DELETE FROM interview_sessions WHERE id = ?", [session["id"]])
+        db.execute(Q.DROP_DRAFTS, [seat])
+    db.execute(Q.DROP_SEATS, [session["id"]])
+    db.execute(Q.DROP_SESSION, [session["id"]])
 
 
 def replace_interviewer(
@@ -294,13 +265,12 @@ def replace_interviewer(
     at = now or now_utc()
     with store.write() as db:
         actor = current(db, actor)
-        seat = db.execute("SELECT * FROM assignments WHERE id = ?", [assignment_id]).fetchone()
+        seat = db.execute(Q.SEAT, [assignment_id]).fetchone()
         if seat is None:
             raise NotFound(f"No assignment with id {assignment_id}.")
-        session = _session(db, seat["session_id"])
-        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
-        _ensure_schedulable(db, session)
-        previous = db.execute("SELECT name FROM people WHERE id = ?", [seat["interviewer_id"]])
+        session = managed_session(db, actor, seat["session_id"])
+        ensure_schedulable(db, session)
+        previous = db.execute(Q.PERSON_NAME, [seat["interviewer_id"]])
         previous_name = previous.fetchone()[0]
         if seat_facts(db, assignment_id).submitted:
             raise InvalidInput(
@@ -309,14 +279,11 @@ def replace_interviewer(
             )
         if interviewer_id == seat["interviewer_id"]:
             raise InvalidInput(f"interviewer: {previous_name} already has this seat.")
-        taken = db.execute(
-            "SELECT 1 FROM assignments WHERE session_id = ? AND interviewer_id = ?",
-            [seat["session_id"], interviewer_id],
-        ).fetchone()
+        taken = db.execute(Q.ON_THE_SESSION, [seat["session_id"], interviewer_id]).fetchone()
         if taken:
             raise InvalidInput("interviewer: already on this session")
-        _ensure_interviewer(db, interviewer_id)
-        _refuse_seat_clash(db, actor, seat["session_id"], interviewer_id)
+        ensure_interviewer(db, interviewer_id)
+        refuse_seat_clash(db, actor, seat["session_id"], interviewer_id)
         if seat["recused_at"] is None:
             outbox.queue_session_mail(
                 db,
@@ -327,10 +294,10 @@ def replace_interviewer(
                 interviewer_ids=[seat["interviewer_id"]],
                 why="the coordinator has given it to another interviewer.",
             )
-            db.execute("DELETE FROM drafts WHERE assignment_id = ?", [assignment_id])
-            db.execute("DELETE FROM assignments WHERE id = ?", [assignment_id])
+            db.execute(Q.DROP_DRAFTS, [assignment_id])
+            db.execute(Q.DROP_SEAT, [assignment_id])
         # a recused seat stays, with its reason: the replacement joins beside it
-        new_id = _assign(db, seat["session_id"], interviewer_id, at)
+        new_id = assign(db, seat["session_id"], interviewer_id, at)
         outbox.queue_session_mail(
             db, seat["session_id"], "invitation", at, actor.id, interviewer_ids=[interviewer_id]
         )
@@ -360,29 +327,16 @@ def withdraw_candidate(
     check_one_line("reason", check_length("reason", reason.strip(), REASON_MAX))
     with store.write() as db:
         actor = current(db, actor)
-        candidate = db.execute("SELECT * FROM candidates WHERE id = ?", [candidate_id]).fetchone()
-        if candidate is None:
-            raise NotFound(f"No candidate with id {candidate_id}.")
-        ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
+        candidate = managed_candidate(db, actor, candidate_id)
         if candidate["withdrawn_at"]:
             raise InvalidInput("candidate: Already withdrawn.")
         why = "the candidate has withdrawn."
-        for session_id in [
-            r[0]
-            for r in db.execute(
-                "SELECT id FROM interview_sessions WHERE candidate_id = ?", [candidate_id]
-            )
-        ]:
-            session = _session(db, session_id)
+        for session_id in [r[0] for r in db.execute(Q.CANDIDATE_SESSIONS, [candidate_id])]:
+            session = stored_session(db, session_id)
             if not _submitted_by(db, session_id):
                 _drop_session(db, session, at, actor.id, why)
                 continue
-            for seat in db.execute(
-                """SELECT a.id, a.interviewer_id, a.recused_at FROM assignments a
-                   WHERE a.session_id = ?
-                     AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)""",
-                [session_id],
-            ).fetchall():
+            for seat in db.execute(Q.UNSCORED_SEATS, [session_id]).fetchall():
                 if seat["recused_at"] is None:
                     outbox.queue_session_mail(
                         db,
@@ -393,12 +347,9 @@ def withdraw_candidate(
                         interviewer_ids=[seat["interviewer_id"]],
                         why=why,
                     )
-                db.execute("DELETE FROM drafts WHERE assignment_id = ?", [seat["id"]])
-                db.execute("DELETE FROM assignments WHERE id = ?", [seat["id"]])
-        db.execute(
-            "UPDATE candidates SET withdrawn_at = ?, withdrawal_reason = ? WHERE id = ?",
-            [stamp(at), reason.strip(), candidate_id],
-        )
+                db.execute(Q.DROP_DRAFTS, [seat["id"]])
+                db.execute(Q.DROP_SEAT, [seat["id"]])
+        db.execute(QC.WITHDRAW, [stamp(at), reason.strip(), candidate_id])
         audit.record(
             db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=reason
         )

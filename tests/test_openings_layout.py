@@ -11,7 +11,9 @@ SCORING = Path(__file__).resolve().parent.parent / "scoring"
 # lowest first: a module may import only those before it
 LAYERS = ["opening_record", "candidates", "schedule", "schedule_changes", "openings"]
 
-# Every name `scoring/openings.py` defined before the split (callers, pages and tests use them).
+# Every name `scoring/openings.py` defined before the split that callers, pages and tests use
+# (the private helpers the split modules once shared are public in `schedule` now, or stayed
+# private to the one module that uses them).
 KEPT = [
     "ALIAS_ALPHABET",
     "Candidate",
@@ -23,29 +25,10 @@ KEPT = [
     "SCORED_FIELDS",
     "SessionPlan",
     "_SNAPSHOTS",
-    "_assign",
-    "_booking",
-    "_candidate",
-    "_candidate_row",
-    "_candidates",
-    "_clashes",
-    "_drop_session",
     "_ensure_active",
-    "_ensure_interviewer",
-    "_ensure_schedulable",
-    "_loop_session",
     "_may_on",
-    "_names",
     "_opening",
-    "_overlaps",
-    "_panel",
-    "_placed_plan",
-    "_refuse_seat_clash",
-    "_said",
-    "_seated_booking",
-    "_session",
     "_strategy",
-    "_submitted_by",
     "add_candidate",
     "add_interviewer",
     "cancel_session",
@@ -109,6 +92,47 @@ def test_the_snapshot_cache_is_one_dict_wherever_it_is_reached_from():
 
     assert openings._SNAPSHOTS is opening_record._SNAPSHOTS
     assert openings.rubric_snapshot is opening_record.rubric_snapshot
+
+
+def test_the_opening_is_read_by_one_public_function_under_its_old_names_too():
+    from scoring import opening_record
+
+    assert openings._opening is opening_record.load
+    assert opening_record._opening is opening_record.load
+
+
+def _private_imports(module: str) -> set[tuple[str, str]]:
+    """(scoring module, name) for every private name `module` imports from another module."""
+    tree = ast.parse((SCORING / f"{module}.py").read_text())
+    return {
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scoring")
+        for alias in node.names
+        if alias.name.startswith("_")
+    }
+
+
+def test_no_openings_module_reaches_into_another_modules_private_names():
+    """What one module needs of another is a public, documented name of it; the one private
+    name left is the snapshot cache `openings` keeps importable for the tests that clear it."""
+    found = {m: _private_imports(m) for m in [*LAYERS, "bookings", "candidates_csv"]}
+    assert {m: names for m, names in found.items() if names} == {
+        "openings": {("scoring.opening_record", "_SNAPSHOTS")}
+    }
+
+
+def test_every_public_function_of_the_openings_modules_says_what_it_does():
+    for module in [*LAYERS, "bookings", "candidates_csv"]:
+        tree = ast.parse((SCORING / f"{module}.py").read_text())
+        bare = [
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+            and not node.name.startswith("_")
+            and ast.get_docstring(node) is None
+        ]
+        assert bare == [], module
 
 
 def test_each_openings_module_imports_only_those_below_it():
