@@ -152,11 +152,11 @@ def test_formula_looking_cells_stay_text(world):
 
 
 def test_only_whoever_manages_the_opening_imports_and_only_into_an_open_one(world):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
         candidates_csv.import_candidates(world.store, world.ana, world.opening_id, "name\nAda\n")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
         candidates_csv.check_import(world.store, world.ana, world.opening_id, "name\nAda\n")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
         candidates_csv.contacts(world.store, world.ana, world.opening_id, [world.candidate_id])
     openings.close_opening(world.store, world.coordinator, world.opening_id)
     with pytest.raises(InvalidInput, match="This opening is closed"):

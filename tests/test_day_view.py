@@ -16,7 +16,7 @@ def test_days_with_interviews_are_listed_newest_first(world):
     days = debrief.interview_days(world.store, world.manager, world.opening_id, around=DAY.date())
     assert days == [DAY.date()]
     assert debrief.interview_days(world.store, world.member, world.opening_id, around=DAY.date())
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="hiring manager"):
         debrief.interview_days(world.store, world.ana, world.opening_id)
 
 
@@ -37,7 +37,7 @@ def test_outcome_hidden_until_the_debrief_opens(world):
 
 def test_interviewers_and_coordinators_have_no_day_view(world):
     for who in ("ana", "coordinator"):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="hiring manager"):
             debrief.day_view(world.store, world.person(who), world.opening_id, DAY.date())
 
 
@@ -48,7 +48,7 @@ def test_debrief_openings_and_the_debrief_frame_are_for_its_seats(world):
     assert debrief.debrief_openings(world.store, world.ana) == []
     frame = debrief.status(world.store, world.manager, world.candidate_id)
     assert frame.opening.id == world.opening_id
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="hiring manager"):
         debrief.status(world.store, world.ana, world.candidate_id)
     assert [o.id for o in exports.export_openings(world.store, world.coordinator)] == [
         world.opening_id

@@ -70,7 +70,7 @@ def test_a_session_moves_and_its_interviewer_follows(tmp_path):
     (mine,) = scorecards.my_assignments(w.store, w.ana)
     assert (mine.status.starts_at, mine.status.ends_at) == (later, later + timedelta(minutes=30))
     assert "move_session" in actions(w)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
         openings.move_session(w.store, w.ana, session_of(w, "ana"), DAY)
 
 
@@ -170,7 +170,7 @@ def test_an_opening_is_edited_where_no_score_depends_on_it(tmp_path):
     assert set(edited.committee_ids) == {w.member.id, w.manager.id}
     with pytest.raises(InvalidInput, match=r"^title:"):
         openings.edit_opening(w.store, w.coordinator, w.opening_id, title="two\nlines")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
         openings.edit_opening(w.store, w.manager, w.opening_id, title="Mine now")
     assert actions(w).count("edit_opening") == 2
 

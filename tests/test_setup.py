@@ -69,7 +69,7 @@ def test_clean_csv_imports_every_row_with_an_alias(world):
 
 
 def test_only_a_coordinator_imports(world):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a coordinator"):
         candidates_csv.import_candidates(world.store, world.ana, world.opening_id, "name\nAda\n")
 
 
