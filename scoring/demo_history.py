@@ -56,13 +56,17 @@ from statistics import fmean
 
 from scoring import debrief, openings, outcomes, scorecards
 from scoring.demo_words import (
-    _FIRST_NAMES,
-    _LAST_NAMES,
-    _MANAGER_RATIONALES,
+    AGAINST,
+    CORRECTIONS,
+    FIRST_NAMES,
+    HISTORY_SETTLED,
+    LAST_NAMES,
+    MANAGER_RATIONALES,
+    OUTCOME_NOTES,
     DemoTeam,
-    _email,
-    _feedback,
-    _note,
+    email_of,
+    evidence_note,
+    written_feedback,
 )
 from scoring.opening_record import Opening
 from scoring.permissions import Person
@@ -124,23 +128,6 @@ RATING_NOISE = {6: 0.6, 12: 0.6}
 REVIEW = {6: (5, 35), 12: (0, 25)}  # days after a rating may first be recorded
 LEAVES = {6: 0.06, 12: 0.06}  # of those still here: left by 6 months, then by 12
 
-_CORRECTIONS = (
-    "Read the panel's notes: I had marked down a gap another session showed was not there.",
-    "After the others' scorecards, my overall looked out of line with what we all saw.",
-    "Re-read my notes against the panel's: adjusted my overall.",
-)
-_AGAINST = {
-    "hire": "Against the panel's lean: the one concern is trainable and the team needs this"
-    " skill now. I accept responsibility for it.",
-    "no_hire": "Against the panel's lean: the reference checks raised the same gap as the"
-    " coding session. I accept responsibility for it.",
-}
-_SETTLED = "Talked through in the debrief: the evidence of the sessions carries the outcome."
-_OUTCOME_NOTES = {
-    "left": "Left for another company.",
-    "stayed": ("", "Settled in well.", "Needs support on stakeholder work.", "Leads a project."),
-}
-
 
 def add_history(store: Store, team: DemoTeam, today: datetime, names: set[str]) -> list[int]:
     """Write the demo's year of history for `team` (a `demo.DemoTeam` set up `SET_UP` days
@@ -158,9 +145,7 @@ def add_history(store: Store, team: DemoTeam, today: datetime, names: set[str]) 
     plan = [key for key, n in CANDIDATES.items() for _ in range(n)]
     rng.shuffle(plan)
     starts = sorted(rng.sample(slots, len(plan)))
-    pool = [
-        f"{f} {last}" for f in _FIRST_NAMES for last in _LAST_NAMES if f"{f} {last}" not in names
-    ]
+    pool = [f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES if f"{f} {last}" not in names]
     chosen = rng.sample(pool, len(plan))
     return [
         _candidate(store, team, team.openings[key], start, name, today, rng)
@@ -236,7 +221,7 @@ def _candidate(
     scale = opening.scale.scale
     added = start - timedelta(days=rng.randint(5, 12), hours=rng.randint(0, 6))
     candidate_id = openings.add_candidate(
-        store, coordinator, opening.id, name, _email(name, "example.org"), now=added
+        store, coordinator, opening.id, name, email_of(name, "example.org"), now=added
     )
     ability = rng.gauss(0, ABILITY_SD)
     panel = _panel(store, opening, team, rng)
@@ -291,7 +276,7 @@ def _candidate(
                 )
                 value = shared[c.id] + CRITERION_CARRY * lean + rng.gauss(0, noise)
                 score = _criterion_score(c, value)
-                seat.criteria[c.id] = {"score": score, "evidence": _note(c, score)}
+                seat.criteria[c.id] = {"score": score, "evidence": evidence_note(c, score)}
     for seat in seats:
         late = rng.random() < LATE_SHARE
         delay = rng.randint(25 * 60, 40 * 60) if late else rng.randint(10, 180)
@@ -302,7 +287,7 @@ def _candidate(
             seat.person,
             seat.assignment_id,
             overall=seat.overall,
-            feedback=_feedback(_scored(seat), seat.overall, scale, rng),
+            feedback=written_feedback(_scored(seat), seat.overall, scale, rng),
             criteria=seat.criteria,
             now=seat.at,
         )
@@ -323,9 +308,9 @@ def _candidate(
             store,
             seat.person,
             seat.assignment_id,
-            reason=rng.choice(_CORRECTIONS),
+            reason=rng.choice(CORRECTIONS),
             overall=seat.overall,
-            feedback=_feedback(_scored(seat), seat.overall, scale, rng),
+            feedback=written_feedback(_scored(seat), seat.overall, scale, rng),
             criteria=seat.criteria,
             now=clock,
         )
@@ -376,9 +361,9 @@ def _decide(
         outcome = "hire" if with_panel else "no_hire"
         if rng.random() < AGAINST_PANEL:
             outcome = "no_hire" if with_panel else "hire"
-            rationale = _AGAINST[outcome]
+            rationale = AGAINST[outcome]
         else:
-            rationale = rng.choice(_MANAGER_RATIONALES[outcome])
+            rationale = rng.choice(MANAGER_RATIONALES[outcome])
         debrief.record_decision(
             store,
             manager,
@@ -396,7 +381,7 @@ def _decide(
     for outcome in (lean, "no_hire" if lean == "hire" else "hire"):
         try:
             debrief.record_decision(
-                store, manager, candidate_id, outcome, rationale=_SETTLED, now=clock
+                store, manager, candidate_id, outcome, rationale=HISTORY_SETTLED, now=clock
             )
         except debrief.DecisionRefused as refused:
             if "outcome" not in refused.problems:
@@ -423,12 +408,12 @@ def _rate(
             return
         left = left or rng.random() < LEAVES[months]
         if left:
-            rating, note = None, _OUTCOME_NOTES["left"]
+            rating, note = None, OUTCOME_NOTES["left"]
         else:
             rating = _clip(
                 3 + RATING_SLOPE[months] * ability + rng.gauss(0, RATING_NOISE[months]), 1, 5
             )
-            note = rng.choice(_OUTCOME_NOTES["stayed"])
+            note = rng.choice(OUTCOME_NOTES["stayed"])
         outcomes.record_outcome(
             store, manager, candidate_id, months, rating, not left, note, now=due
         )
