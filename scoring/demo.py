@@ -8,9 +8,9 @@ could see the others, a recusal with its replacement, sessions scored by a pair 
 (one pair far apart on a criterion), an early-opened debrief, decisions under each strategy and a
 decision superseded by a later one. Its people, openings, plan and every word its people write
 are data (scoring/demo.toml, read by `scoring.demo_words`). Every choice comes from
-``random.Random(2026)`` and every write carries an explicit time derived from `today`, so two builds give the same
-database (only the candidates' aliases and the codes' salts, made with `secrets` by the service,
-differ) and the same sign-in codes.
+``random.Random(2026)`` and every write carries an explicit time derived from `today`, so two
+builds give the same database (only the candidates' aliases and the codes' salts, made with
+`secrets` by the service, differ) and the same sign-in codes.
 
 The demo's clock: the team and the openings are set up 30 days before `today` (with its past, 430
 days before: `scoring.demo_history` then writes a year of decided candidates and rated hires,
