@@ -20,9 +20,9 @@ Without ``[smtp] host`` mail is off: messages still queue (nothing is lost) and 
 what would be sent.
 
 The sender sends a message only to someone who may still get it: claiming a row, it checks its
-recipient again (`scoring.outbox.withheld_row`: still active, still in the place the message is
-written for, still allowed to see what it says); a message they may no longer get is marked
-failed, "withdrawn: Ana Alvarez is no longer active", and the audit log says so.
+recipient again (`scoring.outbox_recipients.withheld_row`: still active, still in the place the
+message is written for, still allowed to see what it says); a message they may no longer get is
+marked failed, "withdrawn: Ana Alvarez is no longer active", and the audit log says so.
 
 The sender never sends a message twice: it claims one row (committed) before talking to the
 server and marks it sent (committed) as soon as the server has accepted it. A sender killed in
@@ -48,6 +48,9 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 
+from scoring import audit
+from scoring.outbox_recipients import withdraw, withheld_row
+from scoring.queries import mail as Q
 from scoring.settings import (
     SettingsProblem,
     one_line,
@@ -99,6 +102,9 @@ def mail_settings(path: Path | None = None) -> MailSettings | None:
             f"{where} [smtp] port: must be a whole number (got {smtp.get('port')!r})"
         ) from None
     sender = str(smtp.get("from") or smtp.get("user") or "").strip()
+    # Not `scoring.emails.check_email`, on purpose: that judges the addresses people type into
+    # Debrief; this is the organisation's own sending address, which an internal relay may
+    # keep on a domain (`debrief@mail.local`) that check refuses as reserved.
     if "@" not in parseaddr(sender)[1]:
         raise SettingsProblem(f"{where} [smtp] from: give the sender's address (got {sender!r})")
     return MailSettings(
@@ -195,20 +201,14 @@ class SendReport:
 
 def _return_abandoned(store: Store, at: datetime) -> int:
     with store.write() as db:
-        rows = db.execute(
-            "SELECT id, claimed_by, claimed_at FROM outbox WHERE state = 'sending'"
-        ).fetchall()
+        rows = db.execute(Q.CLAIMED).fetchall()
         abandoned = [
             r["id"]
             for r in rows
             if _gone(r["claimed_by"]) or parse_stamp(r["claimed_at"]) < at - CLAIM_TIMEOUT
         ]
         for row_id in abandoned:
-            db.execute(
-                "UPDATE outbox SET state = 'queued', claimed_by = NULL, claimed_at = NULL"
-                " WHERE id = ? AND state = 'sending'",
-                [row_id],
-            )
+            db.execute(Q.GIVE_BACK_CLAIM, [row_id])
         return len(abandoned)
 
 
@@ -218,20 +218,13 @@ def _claim(store: Store, at: datetime) -> tuple[Any | None, str | None]:
     message queued before they were deactivated, or lost the role it was written for, is
     withdrawn instead (and audited). Returns (row, None) to send, (row, why) for a message
     withdrawn, or (None, None) when nothing is due."""
-    # Imported here: the outbox writes its messages with this module's helpers.
-    from scoring import audit, outbox
-
     with store.write() as db:
-        row = db.execute(
-            "SELECT * FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, id LIMIT 1",
-            [stamp(at)],
-        ).fetchone()
+        row = db.execute(Q.NEXT_DUE, [stamp(at)]).fetchone()
         if row is None:
             return None, None
-        reason = outbox.withheld_row(db, row)
+        reason = withheld_row(db, row)
         if reason is not None:
-            outbox.withdraw(db, row["id"], reason)
+            withdraw(db, row["id"], reason)
             audit.record(
                 db,
                 None,
@@ -243,7 +236,7 @@ def _claim(store: Store, at: datetime) -> tuple[Any | None, str | None]:
             )
             return row, reason
         db.execute(
-            "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ? WHERE id = ?",
+            Q.CLAIM,
             [_me(), stamp(at), row["id"]],
         )
         return row, None
@@ -252,18 +245,13 @@ def _claim(store: Store, at: datetime) -> tuple[Any | None, str | None]:
 def _settle(store: Store, row_id: int, at: datetime, error: str | None, permanent: bool) -> str:
     with store.write() as db:
         if error is None:
-            db.execute(
-                "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,"
-                " claimed_by = NULL, last_error = NULL WHERE id = ?",
-                [stamp(at), row_id],
-            )
+            db.execute(Q.MARK_SENT, [stamp(at), row_id])
             return "sent"
-        attempts = db.execute("SELECT attempts FROM outbox WHERE id = ?", [row_id]).fetchone()[0]
+        attempts = db.execute(Q.ATTEMPTS, [row_id]).fetchone()[0]
         attempts += 1
         state = "failed" if permanent or attempts >= MAX_ATTEMPTS else "queued"
         db.execute(
-            "UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?,"
-            " claimed_by = NULL, claimed_at = NULL WHERE id = ?",
+            Q.MARK_UNSENT,
             [state, attempts, stamp(at + backoff(attempts)), one_line(error, 500), row_id],
         )
         return state

@@ -11,7 +11,8 @@ from mailbox import event_of, html_of, text_of
 
 import pytest
 
-from scoring import debrief, demo, mail, outbox
+from scoring import debrief, demo, mail, outbox, outbox_queue
+from scoring.errors import NotAllowed
 from scoring.store import Store, now_utc
 from world import CATALOG, DAY, build, page_as, session_of, submit
 
@@ -175,7 +176,9 @@ def test_remind_everyone_overdue_counts_queued_and_already_reminded(tmp_path):
         w.store, w.coordinator, w.opening_id, *window, now=DAY + timedelta(hours=8)
     )
     assert (early.queued, early.already) == (0, 0)
-    with pytest.raises(Exception, match="status"):
+    with pytest.raises(
+        NotAllowed, match="Only the coordinator and the opening's hiring manager see its status"
+    ):
         outbox.remind_overdue(w.store, w.ana, w.opening_id, *window, now=at)
 
 
@@ -240,4 +243,4 @@ def test_the_demo_queues_no_mail_even_with_smtp_set(tmp_path, server):
     assert outbox.queue_due_reminders(store) == 0
     assert mail.send_outbox(store, settings).sent == 0 and inbox.messages == []
     # held back for the build only: the next change to the demo mails as usual
-    assert outbox._HELD_BACK.get() is False
+    assert outbox_queue._HELD_BACK.get() is False

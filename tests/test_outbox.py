@@ -14,8 +14,11 @@ import pytest
 
 from scoring import debrief, mail, openings, outbox, scorecards
 from scoring.cli import main
+from scoring.errors import InvalidInput, NotAllowed
 from scoring.store import now_utc
 from world import DAY, ROOT, build, session_of, submit
+
+STATUS_ONLY = "Only the coordinator and the opening's hiring manager see its status"
 
 
 def outbox_rows(w, **where):
@@ -134,9 +137,9 @@ def test_the_remind_button_nudges_one_interviewer(tmp_path, server):
     assert [str(m["To"]) for m in nudges] == ["Bo Berg <bo@example.com>"]
     assert "Cora Ordinator asks for your scorecard" in text_of(nudges[0])
     submit(w, "bo", 3)
-    with pytest.raises(Exception, match="already in"):
+    with pytest.raises(InvalidInput, match="This scorecard is already in"):
         outbox.remind(w.store, w.coordinator, w.seats["bo"])
-    with pytest.raises(Exception, match="status"):
+    with pytest.raises(NotAllowed, match=STATUS_ONLY):
         outbox.remind(w.store, w.ana, w.seats["bo"])
 
 
