@@ -76,7 +76,8 @@ _LOADERS: dict[type, Callable[[Database, Any, Person], Any]] = {
     Organisation: lambda db, key, person: organisation(db),
     OpeningFacts: _opening,
     CandidateFacts: lambda db, key, person: candidate_facts(db, key),
-    SeatFacts: lambda db, key, person: seat_facts(db, key),
+    # The candidate's facts too when the seat is not the person's own (`read_scorecard`).
+    SeatFacts: lambda db, key, person: seat_facts(db, key, person),
 }
 
 

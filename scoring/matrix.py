@@ -161,7 +161,7 @@ class Scene:
             if kind is CandidateFacts:
                 return candidate_facts(db, self.candidate_id)
             if kind is SeatFacts:
-                return seat_facts(db, self.seat_id)
+                return seat_facts(db, self.seat_id, self.actor)
         raise TypeError(kind)
 
     def refusal(self, action: str) -> str | None:

@@ -154,13 +154,16 @@ class CandidateFacts:
 
 @dataclass(frozen=True)
 class SeatFacts:
-    """One assignment: whose it is and where it stands."""
+    """One assignment: whose it is and where it stands; with its candidate's facts when a rule
+    composed over both needs them (`read_scorecard`: someone else's seat is read through the
+    candidate's `see_scores`)."""
 
     assignment_id: int
     candidate_id: int
     interviewer_id: int
     recused: bool
     submitted: bool
+    candidate: CandidateFacts | None = None
 
 
 # ------------------------------------------------------------------------------ loading facts
@@ -262,18 +265,19 @@ def candidates_facts(db: Database, candidate_ids: list[int]) -> dict[int, Candid
     }
 
 
-def seat_facts(db: Database, assignment_id: int) -> SeatFacts:
-    """One assignment's facts."""
-    row = db.execute(
-        Q.SEAT,
-        [assignment_id],
-    ).fetchone()
+def seat_facts(db: Database, assignment_id: int, reader: Person | None = None) -> SeatFacts:
+    """One assignment's facts. With `reader`, also its candidate's facts when the seat is not the
+    reader's own: the one case a rule asks them (`read_scorecard`), so a seat's own interviewer
+    pays one query, as before, and anyone else the candidate's few."""
+    row = db.execute(Q.SEAT, [assignment_id]).fetchone()
     if row is None:
         raise NotFound(f"No assignment with id {assignment_id}.")
+    others = reader is not None and reader.id != row["interviewer_id"]
     return SeatFacts(
         assignment_id=row["id"],
         candidate_id=row["candidate_id"],
         interviewer_id=row["interviewer_id"],
         recused=bool(row["recused"]),
         submitted=bool(row["submitted"]),
+        candidate=candidate_facts(db, row["candidate_id"]) if others else None,
     )

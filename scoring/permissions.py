@@ -476,3 +476,53 @@ def _see_own(actor: Person, seat: SeatFacts) -> str | None:
     if seat.interviewer_id != actor.id:
         return "This is not your assignment: only its interviewer can score it."
     return None
+
+
+# ------------------------------------------------------------------------ composed of the above
+# Rules a service function used to compose by hand ("may this, else ensure that"), named once
+# here so that a guard can declare them and the matrix shows them.
+
+
+@_action(
+    "read_scorecard",
+    SeatFacts,
+    "Read a seat's scorecard and revisions: one's own, or anyone's on a panel whose scores one"
+    " may see (`see_own`, else `see_scores` on the candidate)",
+)
+def _read_scorecard(actor: Person, seat: SeatFacts) -> str | None:
+    if _see_own(actor, seat) is None:
+        return None
+    if seat.candidate is None:  # a loader's mistake, not a refusal: say which loader
+        raise TypeError("read_scorecard needs the seat's candidate: seat_facts(db, id, reader)")
+    return _see_scores(actor, seat.candidate)
+
+
+@_action(
+    "hear_of_decision",
+    CandidateFacts,
+    "Be sent word of the decision: the opening's hiring manager or committee (`see_debrief`), or"
+    " an interviewer on the panel (`score` on a seat of it)",
+)
+def _hear_of_decision(actor: Person, facts: CandidateFacts) -> str | None:
+    if _see_debrief(actor, facts) is None:
+        return None
+    for s in facts.seats_of(actor.id):
+        seat = SeatFacts(
+            s.assignment_id, facts.candidate_id, s.interviewer_id, s.recused, s.submitted
+        )
+        if _score(actor, seat) is None:
+            return None
+    return (
+        "Word of the decision goes to the candidate's hiring manager, committee and interviewers."
+    )
+
+
+@_action(
+    "hear_debrief_ready",
+    CandidateFacts,
+    "Be told the panel is in and the debrief can open: the opening's hiring manager",
+)
+def _hear_debrief_ready(actor: Person, facts: CandidateFacts) -> str | None:
+    if _manages(actor, facts.opening):
+        return None
+    return "Only the opening's hiring manager is told that a debrief is ready."

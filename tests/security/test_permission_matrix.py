@@ -25,6 +25,7 @@ from scoring import (
     insights,
     matrix,
     openings,
+    outbox,
     outcomes,
     people,
     pipeline,
@@ -135,6 +136,7 @@ PROBES = {
     "score": _score,
     "recuse": lambda s, st, a: openings.recuse(st, a, s.seat_id, "probe conflict"),
     "see_own": lambda s, st, a: scorecards.sheet(st, a, s.seat_id),
+    "read_scorecard": lambda s, st, a: scorecards.revisions(st, a, s.seat_id),
     "see_insights": lambda s, st, a: insights.opening_insights(st, a, [s.opening_id]),
     "see_own_calibration": lambda s, st, a: insights.own_calibration(st, a),
 }
@@ -148,6 +150,9 @@ SHAPES = {
     "see_score_figures",
     "count_in_score_figures",
 }
+# Actions that decide who is sent word of something (no refusal of their own: the message is
+# withheld): checked against the outbox's answer below.
+MAIL = {"hear_of_decision": "decision", "hear_debrief_ready": "ready"}
 WRITES = {
     "manage_people",
     "create_opening",
@@ -216,6 +221,13 @@ def real(action, scene, value, store) -> None:
             assert row["recused_at"]
     elif action == "see_own":
         assert value.assignment_id == scene.seat_id
+    elif action == "read_scorecard":
+        assert all(card.assignment_id == scene.seat_id for card in value)
+        with store.read() as db:
+            written = db.execute(
+                "SELECT count(*) FROM scorecards WHERE assignment_id = ?", [scene.seat_id]
+            ).fetchone()[0]
+        assert len(value) == written
     elif action == "see_insights":  # the candidate counts only where the table says
         counts = scene.refusal("count_in_insights") is None
         assert (scene.candidate_id in value.counted_ids) == counts
@@ -234,7 +246,7 @@ def real(action, scene, value, store) -> None:
 
 
 def test_every_action_has_a_probe_or_a_surface():
-    covered = set(PROBES) | SHAPES | {"start_organisation", "use_screen"}
+    covered = set(PROBES) | SHAPES | set(MAIL) | {"start_organisation", "use_screen"}
     assert covered == set(ACTIONS)
 
 
@@ -253,6 +265,31 @@ def test_the_service_does_what_the_table_says(built, tmp_path, persona, stage):
         else:
             assert kind == "ok", f"{action}: the table allows it but the service said {value}"
             real(action, scene, value, store)
+
+
+@pytest.mark.parametrize("persona, stage", CASES)
+def test_composed_rules_are_their_parts(built, persona, stage):
+    """A composed action answers as the hand-written combination it names did: reading a seat's
+    scorecard is `see_own` on the seat, else `see_scores` on its candidate (word for word); word
+    of the decision goes to whoever `see_debrief`s or may `score` a seat on the panel."""
+    scene = built[persona, stage]
+    own = scene.refusal("see_own") is None
+    assert scene.refusal("read_scorecard") == (None if own else scene.refusal("see_scores"))
+    # the scene's seat is the persona's own when they have one (else another interviewer's)
+    hears = scene.refusal("see_debrief") is None or scene.refusal("score") is None
+    assert (scene.refusal("hear_of_decision") is None) == hears
+
+
+@pytest.mark.parametrize("persona, stage", CASES)
+def test_word_goes_where_the_table_says(built, persona, stage):
+    """The outbox withholds a decision's word and the debrief's 'ready' exactly from those the
+    table refuses `hear_of_decision` and `hear_debrief_ready`."""
+    scene = built[persona, stage]
+    with scene.store.read() as db:
+        row = db.execute("SELECT * FROM people WHERE id = ?", [scene.actor.id]).fetchone()
+        for action, kind in MAIL.items():
+            withheld = outbox.withheld(db, kind, row, candidate_id=scene.candidate_id)
+            assert (withheld is None) == (scene.refusal(action) is None), (action, withheld)
 
 
 def surfaces(scene: Scene) -> str:
