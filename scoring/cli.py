@@ -12,15 +12,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 # Each command imports what it uses, inside it: `--help`, `decide` and `validate` never load
 # the database layer, and nothing here loads pandas (tests/test_imports.py pins it).
+from scoring import cli_history
 from scoring.errors import DebriefError
-
-if TYPE_CHECKING:
-    from scoring.integrity import Report
-    from scoring.keys import AuditKey
 
 
 class _Parser(argparse.ArgumentParser):
@@ -207,267 +204,6 @@ def _prompt_code(err: TextIO) -> str:
     return getpass.getpass("Access code: ", stream=err)
 
 
-def _verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from scoring.integrity import verify
-    from scoring.store import Store
-
-    since = None
-    if args.since:
-        since = _chain_head(args.since, err)
-        if since is None:
-            return 2
-    report = verify(Store(args.db), since=since)
-    checked = ", ".join(f"{n:,} {what}" for what, n in sorted(report.checked.items()))
-    for note in report.notes:
-        print(f"note: {note}", file=err)
-    if report.ok:
-        print(f"{args.db or 'the database'}: history intact ({checked})", file=out)
-        return 0
-    print(f"first broken: {report.problems[0]}", file=err)
-    for problem in report.problems[1:20]:
-        print(f"also: {problem}", file=err)
-    more = len(report.problems) - 20
-    if more > 0:
-        print(f"... and {more:,} more", file=err)
-    return 1
-
-
-def _chain_head(given: str, err: TextIO) -> tuple[int, str] | None:
-    """The chain head named by --since: a backup file's last audit entry, or ID:HASH as
-    `backup` printed it; None (having said why) when it is neither."""
-    import sqlite3
-
-    if Path(given).is_file():
-        try:
-            conn = sqlite3.connect(f"file:{Path(given).resolve()}?mode=ro", uri=True)
-            try:
-                row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                last = row.fetchone()
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            print(f"verify: {given} cannot be read as a backup: {exc}", file=err)
-            return None
-        return (last[0], last[1]) if last else (0, "")
-    number, _, stored = given.partition(":")
-    if not number.isdigit() or not stored:
-        print(f"verify: --since must be a backup file or ID:HASH (got {given!r})", file=err)
-        return None
-    return int(number), stored
-
-
-def _backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import sqlite3
-
-    from scoring import audit, keys
-    from scoring.store import Store, now_utc
-
-    target = Path(args.file)
-    if target.exists():
-        print(f"backup: {target} exists; choose a new file name", file=err)
-        return 2
-    store = Store(args.db)
-    source, copy = sqlite3.connect(store.path), sqlite3.connect(target)
-    try:
-        source.backup(copy)  # SQLite's online backup: a consistent copy while others write
-    finally:
-        source.close()
-        copy.close()
-    try:
-        key = keys.find(store.path)
-    except keys.AuditKeyProblem as exc:
-        print(f"backup: {target} written, but it cannot be checked: {exc}", file=err)
-        return 1
-    report = _verify_with(target, key)
-    if not report.ok:
-        print(f"backup: {target} written, but it does not verify: {report.problems[0]}", file=err)
-        return 1
-    head_id, head_hash = report.head
-    # The live history remembers what this backup saw: a later `verify` checks it is still there.
-    try:
-        with store.write() as db:
-            audit.record(
-                db,
-                None,
-                "backup",
-                "database",
-                now_utc(),
-                file=str(target.resolve()),
-                head_id=head_id,
-                head_hash=head_hash,
-            )
-    except DebriefError as exc:
-        print(
-            f"backup: {target} written and verified, but not noted in the history: {exc}", file=err
-        )
-        return 1
-    print(f"{target}: backup of {store.path}, {target.stat().st_size:,} bytes, verified", file=out)
-    print(
-        f"chain head: audit_log id {head_id:,}, {head_hash}. Later, `python -m scoring verify"
-        f" --since {target}` (or --since {head_id}:{head_hash}) says whether history has been"
-        " rewritten since",
-        file=out,
-    )
-    return 0
-
-
-def _verify_with(path: Path, key: AuditKey | None) -> Report:
-    """Verify the database at `path` with the live database's `key` (the copy's own migrations,
-    if it needs any, sign with it too)."""
-    from contextlib import nullcontext
-
-    from scoring import keys
-    from scoring.integrity import verify
-    from scoring.store import Store
-
-    with keys.using(key) if key else nullcontext():
-        return verify(Store(path), key=key)
-
-
-def _restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import shutil
-    import sqlite3
-    import tempfile
-
-    from scoring import audit, keys
-    from scoring.integrity import verify
-    from scoring.store import Store, default_path, now_utc
-
-    source = Path(args.file)
-    if not source.exists():
-        print(f"restore: {source} does not exist", file=err)
-        return 2
-    try:
-        key = keys.find(Path(args.db) if args.db else default_path())
-    except keys.AuditKeyProblem as exc:
-        print(f"restore: {exc}", file=err)
-        return 2
-    with tempfile.TemporaryDirectory() as folder:
-        candidate = Path(folder) / "restore.sqlite"
-        shutil.copyfile(source, candidate)  # checked (and brought up to date) on a copy
-        try:
-            report = (
-                verify(Store(candidate), key=key) if key is None else _verify_with(candidate, key)
-            )
-        except DebriefError as exc:
-            print(f"restore: {source} cannot be read: {exc}", file=err)
-            return 1
-        if not report.ok:
-            print(f"restore: {source} does not verify: {report.problems[0]}", file=err)
-            return 1
-        target = Store(args.db)
-        with target.read() as db:
-            people_now = db.execute("SELECT COUNT(*) FROM people").fetchone()[0]
-        if people_now and not args.yes:
-            print(
-                f"restore: {target.path} holds {people_now} people; add --yes to replace it"
-                f" with {source}",
-                file=err,
-            )
-            return 2
-        copy, live = sqlite3.connect(candidate), sqlite3.connect(target.path)
-        try:
-            copy.backup(live)  # the live file is replaced page by page, under SQLite's lock
-        finally:
-            copy.close()
-            live.close()
-    if key is not None:
-        with keys.using(key), target.write() as db:
-            audit.record(
-                db,
-                None,
-                "restore",
-                "database",
-                now_utc(),
-                file=str(source.resolve()),
-                head_id=report.head[0],
-                head_hash=report.head[1],
-            )
-    print(f"{target.path}: restored from {source} (verified before and after)", file=out)
-    return 0 if verify(target, key=key).ok else 1
-
-
-def _adopt_key(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from scoring import audit, keys
-    from scoring.integrity import verify
-    from scoring.store import Store, now_utc
-
-    store = Store(args.db)
-    try:
-        key = keys.find(store.path) or keys.create_file(store.path)
-        with keys.using(key), store.write() as db:  # nobody writes between the check and the seal
-            report = verify(store, key=key)
-            rest = [p for p in report.problems if "scoring adopt-key" not in p]
-            if report.unsealed == 0 or rest:
-                first = (rest or report.problems or ["nothing to seal"])[0]
-                print(f"adopt-key: {first}", file=err if report.problems else out)
-                return 1 if report.problems else 0
-            detail = audit.seal(db, key, "adopt_key", now_utc(), unsigned=report.unsealed)
-    except keys.AuditKeyProblem as exc:
-        print(f"adopt-key: {exc}", file=err)
-        return 2
-    print(
-        f"{store.path}: sealed {report.unsealed:,} entries from before the audit key"
-        f" ({detail['entries']:,} in all) with key {key.id} from {key.source}",
-        file=out,
-    )
-    return 0
-
-
-def _rekey(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import os
-
-    from scoring import audit, keys
-    from scoring.integrity import verify
-    from scoring.store import Store, now_utc
-
-    store = Store(args.db)
-    try:
-        old = keys.find(store.path)
-        if old is None:
-            print("rekey: no audit key is set, and a new key needs the old one", file=err)
-            return 2
-        given = os.environ.get("DEBRIEF_NEW_AUDIT_KEY")
-        new = keys.from_text(given or keys.new_key_text(), "$DEBRIEF_NEW_AUDIT_KEY")
-    except keys.AuditKeyProblem as exc:
-        print(f"rekey: {exc}", file=err)
-        return 2
-    if new.id == old.id:
-        print("rekey: the new key is the old one", file=err)
-        return 2
-    with keys.using(old), store.write() as db:  # nobody writes between the check and the seal
-        report = verify(store, key=old)
-        if not report.ok:
-            print(
-                f"rekey: the history does not verify under the old key: {report.problems[0]}",
-                file=err,
-            )
-            return 1
-        root = audit.content_root(db.execute("SELECT * FROM audit_log ORDER BY id").fetchall())
-        # The old key signs the hand-over too, for whoever keeps the old key to check later.
-        audit.seal(
-            db,
-            new,
-            "rekey",
-            now_utc(),
-            old_key_id=old.id,
-            old_key_says=old.sign(f"rekey {new.id} {root}".encode()),
-        )
-    print(f"{store.path}: history sealed under the new audit key (key {new.id})", file=out)
-    if old.beside_database:
-        keys.replace_file(store.path, new.secret.decode())
-        print(f"{old.source} now holds the new key", file=out)
-    elif not given:
-        print(f"New audit key (shown once): {new.secret.decode()}", file=out)
-    if not old.beside_database:
-        print(
-            f"Put the new key in place of the old one ({old.source}) and restart Debrief: until"
-            " then it refuses to save, as its key no longer matches the history",
-            file=out,
-        )
-    return 0
-
-
 def _remind(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring.outbox import queue_due_reminders
     from scoring.store import Store
@@ -629,15 +365,15 @@ def main(
     if args.command == "insights":
         return _insights(args, out, err)
     if args.command == "verify":
-        return _verify(args, out, err)
+        return cli_history.verify_command(args, out, err)
     if args.command == "backup":
-        return _backup(args, out, err)
+        return cli_history.backup_command(args, out, err)
     if args.command == "restore":
-        return _restore(args, out, err)
+        return cli_history.restore_command(args, out, err)
     if args.command == "adopt-key":
-        return _adopt_key(args, out, err)
+        return cli_history.adopt_key_command(args, out, err)
     if args.command == "rekey":
-        return _rekey(args, out, err)
+        return cli_history.rekey_command(args, out, err)
     if args.command == "remind":
         return _remind(args, out, err)
     if args.command == "send":
