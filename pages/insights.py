@@ -7,7 +7,8 @@ interviewer sees their own calibration."""
 
 import streamlit as st
 
-from scoring import after_reveal, insights
+from scoring import insights
+from scoring.insights import after_reveal
 from scoring.text import plain_markdown
 from ui import hire_outcomes
 from ui.downloads import rows_buttons

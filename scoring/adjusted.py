@@ -29,25 +29,13 @@ from typing import TYPE_CHECKING
 from scoring import uncertainty
 from scoring.opening_record import rubric_snapshot
 from scoring.permissions import Person, may, opening_facts
+from scoring.queries import uncertainty as Q
 from scoring.scale import Scale
 
 if TYPE_CHECKING:  # pandas loads where a figure is computed, not with the sign-in screen
     import pandas as pd
 
 MIN_SHARED = 10  # Insights' MIN_CANDIDATES_CALIBRATION: below it nobody is adjusted
-
-_OVERALLS = (
-    uncertainty.INDEPENDENT_SEATS
-    + """
-    SELECT i.candidate_id, a.interviewer_id, s.rubric_hash, s.overall, o.scale_min, o.scale_max
-    FROM independent l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN candidates c ON c.id = i.candidate_id
-    JOIN openings o ON o.id = c.opening_id
-"""
-)
 
 
 def leniency_rows(db, candidate_ids: list[int]) -> pd.DataFrame:
@@ -56,7 +44,7 @@ def leniency_rows(db, candidate_ids: list[int]) -> pd.DataFrame:
     import pandas as pd  # lazily: importing this module must not load pandas
 
     raw = pd.DataFrame(
-        [tuple(r) for r in db.execute(_OVERALLS, [json.dumps(candidate_ids)])],
+        [tuple(r) for r in db.execute(Q.INDEPENDENT_OVERALLS, [json.dumps(candidate_ids)])],
         columns=["candidate_id", "interviewer_id", "rubric_hash", "overall", "min", "max"],
     )
     types = {h: rubric_snapshot(db, h).id for h in raw["rubric_hash"].unique()}

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from scoring.opening_record import Opening, rubric_snapshot
 from scoring.permissions import Person, candidates_facts, may, opening_facts
+from scoring.queries import uncertainty as Q
 
 if TYPE_CHECKING:  # pandas loads where a figure is computed, not with the sign-in screen
     import pandas as pd
@@ -176,33 +177,6 @@ def error_from(scores: pd.DataFrame) -> RaterError:
     return RaterError(sd, "measured", n, sessions, sd, rho, True)
 
 
-# Each unrecused seat's latest revision written without seeing others' scores, for a list of
-# candidates (one JSON array parameter): the independent judgements every figure from other
-# candidates reads (`independent_scores` here, `scoring.adjusted.leniency_rows`).
-INDEPENDENT_SEATS = """
-    WITH independent AS (
-        SELECT s.assignment_id, MAX(s.revision) AS revision
-        FROM interview_sessions i
-        JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
-        JOIN scorecards s ON s.assignment_id = a.id AND s.saw_others = 0
-        WHERE i.candidate_id IN (SELECT value FROM json_each(?))
-        GROUP BY s.assignment_id
-    )
-"""
-_INDEPENDENT = (
-    INDEPENDENT_SEATS
-    + """
-    SELECT i.candidate_id, a.session_id, s.id AS scorecard_id, s.rubric_hash, cs.criterion_id,
-           cs.score
-    FROM independent l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id AND s.revision = l.revision
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN criterion_scores cs ON cs.scorecard_id = s.id
-"""
-)
-
-
 def independent_scores(db, candidate_ids: list[int]) -> pd.DataFrame:
     """The weighted score of each seat's latest revision made without seeing others' scores,
     for these candidates: candidate_id, session_id, scorecard_id, weighted (one query)."""
@@ -210,7 +184,7 @@ def independent_scores(db, candidate_ids: list[int]) -> pd.DataFrame:
 
     columns = ["candidate_id", "session_id", "scorecard_id", "rubric_hash", "criterion_id"]
     raw = pd.DataFrame(
-        [tuple(r) for r in db.execute(_INDEPENDENT, [json.dumps(candidate_ids)])],
+        [tuple(r) for r in db.execute(Q.INDEPENDENT_SCORES, [json.dumps(candidate_ids)])],
         columns=[*columns, "score"],
     )
     raw["score"] = raw["score"].astype("float64")
@@ -243,14 +217,7 @@ def score_window(db, actor: Person, opening_id: int) -> list[int] | None:
     (`see_score_figures`)."""
     if not may(actor, "see_score_figures", opening_facts(db, opening_id, actor)):
         return None
-    window = [
-        r[0]
-        for r in db.execute(
-            "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
-            " WHERE c.opening_id = ? ORDER BY d.opened_at DESC, d.candidate_id DESC LIMIT ?",
-            [opening_id, WINDOW],
-        )
-    ]
+    window = [r[0] for r in db.execute(Q.SCORE_WINDOW, [opening_id, WINDOW])]
     facts = candidates_facts(db, window)
     return [c for c in window if may(actor, "count_in_score_figures", facts[c])]
 
@@ -258,7 +225,7 @@ def score_window(db, actor: Person, opening_id: int) -> list[int] | None:
 def kept(db, what: tuple, work: Callable[[], T]) -> T:
     """`work()`, kept under `what` (the figure, the database path, the viewer, the opening) and
     the newest audit entry: the same figure again costs one indexed read until the next write."""
-    version = tuple(db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+    version = tuple(db.execute(Q.NEWEST_AUDIT))
     key = (*what, version)
     with _KEPT_LOCK:
         if key in _KEPT:

@@ -29,8 +29,8 @@ probability `home_share` (another type otherwise), a candidate gets `loop_seats`
 for `extra_seat_share` of them) and two interviewers of the same type on one candidate share a
 session. Without `home` (the default) assignment is the random one above, with one type.
 
-`History.draw(seed)` gives the frames exactly as `scoring.insights._history` and
-`scoring.outcomes.outcome_rows` give them; `truths(parameters)` the values the figures
+`History.draw(seed)` gives the frames exactly as `scoring.insights.frames.seat_scorecards` and
+`scoring.insights.outcomes.outcome_rows` give them; `truths(parameters)` the values the figures
 estimate, each the population value of its estimator under these parameters (see there why a
 large simulation and not a formula).
 """
@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from scoring import insights, leniency
+from scoring.insights import frames, statistics
 from scoring.rubric import Rubric, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,8 +286,8 @@ class History:
 
     parameters: Parameters
     seed: int
-    cards: pd.DataFrame  # as `insights._history` gives them
-    scores: pd.DataFrame  # as `insights._history` gives them
+    cards: pd.DataFrame  # as `frames.seat_scorecards` gives them
+    scores: pd.DataFrame  # as `frames.seat_scorecards` gives them
     predictors: pd.DataFrame  # as `outcomes.outcome_rows` gives them (criteria rows only)
     outcomes: pd.DataFrame  # as `outcomes.outcome_rows` gives them
     draw: Draw = field(repr=False)
@@ -331,7 +332,7 @@ def _frames(p: Parameters, d: Draw, rng: np.random.Generator) -> tuple[pd.DataFr
             "scale_max": 5,
             "overdue_hours": 24,
         },
-        columns=insights._CARD_COLUMNS,
+        columns=frames._CARD_COLUMNS,
     )
     # The session's rubric id, what `scoring.leniency.fit` takes as the session type. (The
     # criterion scores below stay on the one rubric: only the overall differs by type.)
@@ -346,7 +347,7 @@ def _frames(p: Parameters, d: Draw, rng: np.random.Generator) -> tuple[pd.DataFr
             "criterion_id": np.tile(p.criteria, n_seats),
             "score": d.criterion_scores.reshape(-1).astype("float64"),
         },
-        columns=insights._SCORE_COLUMNS,
+        columns=frames._SCORE_COLUMNS,
     )
     return cards, scores
 
@@ -395,9 +396,9 @@ class Truths:
 
 
 def alpha_of_sessions(session: np.ndarray, values: np.ndarray) -> float:
-    """Interval alpha of all units at once: the per-unit sums of `insights._unit_stats`, by
+    """Interval alpha of all units at once: the per-unit sums of `statistics._unit_stats`, by
     bincount (a Python loop over 200,000 units would do the same, slowly), combined by
-    `insights._alpha_from_sums`, the formula both `alpha_interval` and the bootstrap use."""
+    `_alpha_from_sums`, the formula both `alpha_interval` and the bootstrap use."""
     ok = ~np.isnan(values)
     session, values = session[ok], values[ok]
     size = int(session.max()) + 1
@@ -407,7 +408,7 @@ def alpha_of_sessions(session: np.ndarray, values: np.ndarray) -> float:
     pairable = m >= 2
     m, s1, s2 = m[pairable], s1[pairable], s2[pairable]
     within = 2 * (m * s2 - s1 * s1) / (m - 1)
-    return float(insights._alpha_from_sums(np.array([m.sum(), s1.sum(), s2.sum(), within.sum()])))
+    return float(statistics._alpha_from_sums(np.array([m.sum(), s1.sum(), s2.sum(), within.sum()])))
 
 
 def seat_offsets(d: Draw, overall: np.ndarray) -> np.ndarray:

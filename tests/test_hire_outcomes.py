@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring import cli, debrief, openings, outcomes, scorecards
+from scoring import cli, debrief, openings, scorecards
 from scoring.errors import InvalidInput
-from scoring.insights import share_interval
+from scoring.insights import outcomes, share_interval
 from scoring.matrix import full_scores
 from scoring.store import now_utc
 from scoring.text import NOTE_MAX

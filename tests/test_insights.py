@@ -16,7 +16,15 @@ from streamlit.testing.v1 import AppTest
 from scoring import insights
 from scoring.demo import build_demo
 from scoring.errors import NotAllowed
-from scoring.permissions import CandidateFacts, OpeningFacts, Person, Seat, why_not
+from scoring.insights import statistics
+from scoring.permissions import (
+    CandidateFacts,
+    OpeningFacts,
+    Organisation,
+    Person,
+    Seat,
+    why_not,
+)
 from scoring.rubric import load_catalog
 from scoring.scale import Scale
 from scoring.store import Store
@@ -58,13 +66,13 @@ def test_the_fast_sums_used_for_resampling_give_the_packages_alpha():
     rng = np.random.default_rng(3)
     for _ in range(20):
         units = [rng.integers(1, 5, size=rng.integers(2, 4)).astype(float) for _ in range(12)]
-        sums = insights._unit_stats(units).sum(axis=0)
-        assert float(insights._alpha_from_sums(sums)) == pytest.approx(
+        sums = statistics._unit_stats(units).sum(axis=0)
+        assert float(statistics._alpha_from_sums(sums)) == pytest.approx(
             insights.alpha_interval(units), abs=1e-9
         )
     textbook = [np.array(u) for u in units_of(TEXTBOOK) if len(u) >= 2]
-    sums = insights._unit_stats(textbook).sum(axis=0)
-    assert float(insights._alpha_from_sums(sums)) == pytest.approx(0.810845, abs=1e-6)
+    sums = statistics._unit_stats(textbook).sum(axis=0)
+    assert float(statistics._alpha_from_sums(sums)) == pytest.approx(0.810845, abs=1e-6)
 
 
 def test_bootstrap_is_seeded_and_brackets_the_estimate():
@@ -190,8 +198,8 @@ def test_the_table_counts_a_candidate_only_for_those_not_blind_to_them():
     assert why_not(MANAGER, "count_in_score_figures", facts(pending=False, debrief_open=False))
     assert why_not(COORDINATOR, "count_in_score_figures", facts(pending=False)) is not None
     assert why_not(INTERVIEWER, "count_in_score_figures", facts(pending=False)) is not None
-    assert why_not(INTERVIEWER, "see_own_calibration", insights.Organisation()) is None
-    assert why_not(COORDINATOR, "see_own_calibration", insights.Organisation()) is not None
+    assert why_not(INTERVIEWER, "see_own_calibration", Organisation()) is None
+    assert why_not(COORDINATOR, "see_own_calibration", Organisation()) is not None
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +242,7 @@ def test_an_interviewer_sees_only_their_own_calibration(demo):
         mine = insights.own_calibration(store, person)
         assert set(mine.calibration["interviewer_id"]) <= {person.id}
         assert mine.reliability.empty and mine.point_use.empty
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="see its insights"):
             insights.opening_insights(store, person, [1])
     assert any(not insights.own_calibration(store, p).calibration.empty for p in interviewers)
 
@@ -262,7 +270,7 @@ def test_a_hiring_manager_sees_their_openings_only_and_a_coordinator_all(demo):
     for manager in managers:
         own = {o.id for o in insights.insight_openings(store, manager)}
         assert own and own < every
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="see its insights"):
             insights.opening_insights(store, manager, sorted(every - own))
     # a coordinator: figures from decisions and dates, none worked out from scores
     view = insights.opening_insights(store, coordinator, sorted(every))

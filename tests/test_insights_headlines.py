@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scoring import debrief, insights, openings, outcomes, scorecards
+from scoring import debrief, insights, openings, scorecards
+from scoring.insights import outcomes
 from scoring.matrix import full_scores
 from world import DAY, build
 

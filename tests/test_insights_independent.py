@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import after_reveal, debrief, insights, openings, scorecards
+from scoring import debrief, insights, openings, scorecards
+from scoring.insights import after_reveal
 from scoring.matrix import full_scores
 from world import DAY, build
 
@@ -103,7 +104,8 @@ def test_perfect_agreement_stays_perfect_when_one_corrects_away_after_the_reveal
     assert (view.calibration["raw_offset"].abs() < 1e-9).all()
     # the decisions are made on the panel as it stands: the engine reads Bo's correction
     with w.store.read() as db:
-        cards, _ = insights.latest_scorecards(db, "1 = 1", [])
+        everyone = [r[0] for r in db.execute("SELECT id FROM candidates")]
+        cards, _ = insights.latest_scorecards(db, everyone)
     assert 1 in set(cards[cards["assignment_id"] == seats[2]["bo"]]["overall"])
 
 

@@ -17,8 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_insights_independent import pair
 
-from scoring import debrief, insights, outcomes
-from scoring.insight_limits import no_interval, no_interval_note
+from scoring import debrief, insights
+from scoring.insights import outcomes
+from scoring.insights.limits import no_interval, no_interval_note
 from world import DAY, build
 
 ROOT = Path(__file__).resolve().parent.parent

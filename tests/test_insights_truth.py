@@ -49,7 +49,7 @@ SPECIALISED_FALSE_FLAGS = 0.10
 
 def outcome_correlations(predictors: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     # Imported here: the alpha and leniency tests do not depend on the outcomes module.
-    from scoring.outcomes import outcome_correlations
+    from scoring.insights.outcomes import outcome_correlations
 
     return outcome_correlations(predictors, outcomes)
 

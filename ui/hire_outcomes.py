@@ -2,7 +2,7 @@
 out (a rating at 6 and 12 months, still employed) and sees how the interview's scores relate to
 those ratings, with the caveat that only hires are observed; everyone who may see the openings'
 insights sees how many hires stayed (a coordinator only that: the link with scores is a score
-figure). The figures and every rule are `scoring.outcomes`'; this module only draws."""
+figure). The figures and every rule are `scoring.insights.outcomes`'; this module only draws."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from scoring import outcomes
 from scoring.errors import DebriefError
-from scoring.insights import MIN_HIRES, hires_headline, interval_chart, may_see_score_figures
+from scoring.insights import (
+    MIN_HIRES,
+    hires_headline,
+    interval_chart,
+    may_see_score_figures,
+    outcomes,
+)
 from scoring.permissions import Person
 from scoring.store import Store
 from scoring.text import NOTE_MAX, plain_markdown

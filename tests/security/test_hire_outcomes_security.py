@@ -10,8 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import debrief, exports, openings, outcomes, people
+from scoring import debrief, exports, openings, people
 from scoring.errors import InvalidInput, NotAllowed
+from scoring.insights import outcomes
 from scoring.store import now_utc
 from scoring.text import NOTE_MAX
 from world import CATALOG, DAY, World, build, submit
@@ -67,11 +68,11 @@ def test_only_the_openings_hiring_manager_records(w, who):
 def test_a_hiring_manager_whose_role_was_removed_is_refused(w):
     signed_in = w.manager  # as their browser session still holds them
     people.update_person(w.store, w.coordinator, w.manager.id, roles=["interviewer"])
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only the hiring manager of this opening"):
         record(w, signed_in)
     assert outcomes.hires(w.store, signed_in, [w.opening_id]) == []
     people.set_active(w.store, w.coordinator, w.manager.id, False)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="not active"):
         record(w, signed_in)
     assert written(w) == 0
 
@@ -114,7 +115,7 @@ def test_who_sees_the_correlations(w):
         _, recorded = outcomes.outcome_rows(w.store, seer, [w.opening_id])
         assert set(recorded["candidate_id"]) == {w.candidate_id}
     for stranger in (w.hana, w.ana, w.member, w.outsider):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="see its insights"):
             outcomes.outcome_rows(w.store, stranger, [w.opening_id])
 
 

@@ -30,8 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from scoring import cli, debrief, insights, openings, outcomes, people, scorecards
+from scoring import cli, debrief, insights, openings, people, scorecards
 from scoring.errors import NotAllowed
+from scoring.insights import outcomes
 from scoring.matrix import full_scores
 from world import DAY, World, build
 

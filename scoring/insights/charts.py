@@ -1,7 +1,7 @@
 """The Insights charts: each an Altair chart over a figure table of `scoring.insights`, with
 every row's label written above its own line, so a chart reads the same at 1280 and at 390
-pixels wide. A row without an interval (too few independent units: `insight_limits`) is drawn
-as its dot alone."""
+pixels wide. A row without an interval (too few independent units: `scoring.insights.limits`)
+is drawn as its dot alone."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ interviewers' scores, counted apart from the independent judgements.
 
 Agreement that discussion produced is not reliability. So agreement, the scale use and
 calibration read each seat's latest scorecard written *without* seeing others (`saw_others`
-0: `scoring.insights.seat_scorecards`), and a seat whose every revision came after the reveal
+0: `scoring.insights.frames.seat_scorecards`), and a seat whose every revision came after the reveal
 is left out of them. What the corrections did is this module's: how many seats were corrected
 after the reveal (of how many), and which way each moved:
 
@@ -22,7 +22,7 @@ import math
 
 import pandas as pd
 
-from scoring.insight_limits import (
+from scoring.insights.limits import (
     MIN_SCORES_DISTRIBUTION,
     has_interval,
     no_interval,

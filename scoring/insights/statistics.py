@@ -1,9 +1,9 @@
 """The statistics the Insights figures and the figures after the hire share: Krippendorff's
 alpha at the interval level with its bootstrap and chance intervals, the shrunk leniency
-estimate, and Pearson's r with Fisher's interval. Pure functions of numbers, below both
-`scoring.insights` and `scoring.outcomes` (which re-export them under their old names), so
-neither service imports the other for them. Wilson's interval for a share and the minimum n
-behind every interval are in `scoring.insight_limits`."""
+estimate, and Pearson's r with Fisher's interval. Pure functions of numbers, below both the
+Insights service and `scoring.insights.outcomes`, so neither imports the other for them.
+Wilson's interval for a share and the minimum n behind every interval are in
+`scoring.insights.limits`."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-from scoring.insight_limits import LENIENCY_PRIOR_SD, RESAMPLES, SEED, Z95, has_interval
+from scoring.insights.limits import LENIENCY_PRIOR_SD, RESAMPLES, SEED, Z95, has_interval
 
 MIN_CORRELATION_N = 4  # Fisher's interval needs n - 3 > 0 and one more to mean anything
 # Fisher's interval has always used this quantile (the same 1.96, to the last bit of a float it
-# differs from insight_limits.Z95); kept so the figures after the hire do not move.
+# differs from limits.Z95); kept so the figures after the hire do not move.
 FISHER_Z95 = NormalDist().inv_cdf(0.975)
 
 

@@ -1,7 +1,7 @@
 """The record one person's Insights come as (`Insights`): the scope, its n's, what is left out
-for them and why, and every table. Below the service that fills it (`scoring.insights`, which
-re-exports it) and the sentences that read it (`scoring.insight_headlines`), so neither imports
-the other for it."""
+for them and why, and every table. Below the service that fills it (`scoring.insights.service`;
+the package re-exports it) and the sentences that read it (`scoring.insights.headlines`), so
+neither imports the other for it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from scoring.insight_limits import (
+from scoring.insights.limits import (
     MIN_CANDIDATES_CALIBRATION,
     MIN_CANDIDATES_RELIABILITY,
     MIN_DECISIONS,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scoring.insight_limits import (
+from scoring.insights.limits import (
     BAR_STEPS,
     MIN_CANDIDATES_CALIBRATION,
     MIN_CANDIDATES_RELIABILITY,
@@ -18,9 +18,10 @@ from scoring.insight_limits import (
     MIN_SCORES_DISTRIBUTION,
     RELIABLE_ALPHA,
 )
+from scoring.insights.outcomes import OVERALL
 
 if TYPE_CHECKING:
-    from scoring.insight_records import Insights
+    from scoring.insights.records import Insights
 
 # --------------------------------------------------------------------------------- headlines
 # Each section of the page opens with one sentence a hiring manager reads without statistics.
@@ -235,14 +236,12 @@ def _thresholds_sentence(sweep: pd.DataFrame, used: pd.DataFrame) -> str:
 def hires_headline(
     correlations: pd.DataFrame, retention: pd.DataFrame, *, scores: bool = True
 ) -> str:
-    """The sentence that opens "After the hire", from `scoring.outcomes`' tables
+    """The sentence that opens "After the hire", from `scoring.insights.outcomes`' tables
     (`outcome_correlations`, `retention`): below `MIN_HIRES` hires with a recorded outcome,
     how many of how many needed; from it on, whether the panel's overall recommendation went
     with the later rating (only where its interval excludes no relation) and how many stayed.
     Without score figures (`scores` False: a coordinator), that they are for hiring managers,
     and from the minimum on how many stayed."""
-    from scoring.outcomes import OVERALL
-
     n = int(retention["n"].max()) if len(retention) else 0
     if not scores:
         sentence = for_managers("hires")[:-1]
@@ -302,8 +301,8 @@ def headline(
     `MIN_CANDIDATES_CALIBRATION`, `MIN_DECISIONS`, `MIN_HIRES`), "Not enough ... yet to ...: n
     of the N needed." and no advice; from it on, what the figures say in words. On one's own
     calibration (`view.own`), "calibration" speaks to the person. "hires" reads the outcome
-    tables of `scoring.outcomes` (`outcome_correlations`, `retention`). Names in the sentence
-    are people's and rubrics' words: render it as plain text. Someone without the score
+    tables of `scoring.insights.outcomes` (`outcome_correlations`, `retention`). Names in the
+    sentence are people's and rubrics' words: render it as plain text. Someone without the score
     figures (`view.score_figures` False: a coordinator) reads, in a score section, that score
     figures are for hiring managers (`for_managers`), and in "decisions" the hire rate and the
     days to decision."""

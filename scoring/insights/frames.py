@@ -1,0 +1,114 @@
+"""What every Insights figure reads: each scored, unrecused seat's latest scorecard and its
+latest independent one (written without seeing the others' scores), with their criterion
+scores, as data frames from two set-based queries; and the scores labelled with their rubric's
+criterion. Below both the service and `scoring.insights.outcomes` (the figures after the hire
+read the panel exactly as the Insights do); the statements are `scoring.queries.insights`'."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from scoring.queries import insights as Q
+from scoring.rubric import Rubric
+
+_SUBMISSION_COLUMNS = [
+    "candidate_id",
+    "opening_id",
+    "session_id",
+    "ends_at",
+    "first_at",
+    "overdue_hours",
+]
+_CARD_COLUMNS = [
+    "candidate_id",
+    "opening_id",
+    "session_id",
+    "ends_at",
+    "interviewer_id",
+    "interviewer",
+    "scorecard_id",
+    "overall",
+    "rubric_hash",
+    "first_at",
+    "corrections",
+    "scale_min",
+    "scale_max",
+    "overdue_hours",
+    "assignment_id",
+    "latest",
+    "independent",
+]
+_SCORE_COLUMNS = [
+    "candidate_id",
+    "session_id",
+    "scorecard_id",
+    "rubric_hash",
+    "criterion_id",
+    "score",
+    "latest",
+    "independent",
+]
+
+
+def seat_scorecards(db, candidate_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per scored, unrecused seat of these candidates, its latest scorecard and its latest
+    independent one (written without seeing the others' scores), one row each, or one row that
+    is both (columns `latest` and `independent`), and their criterion scores: two set-based
+    queries."""
+    ids = [json.dumps(list(candidate_ids))]
+    cards = pd.DataFrame([tuple(r) for r in db.execute(Q.CARDS, ids)], columns=_CARD_COLUMNS)
+    scores = pd.DataFrame([tuple(r) for r in db.execute(Q.SCORES, ids)], columns=_SCORE_COLUMNS)
+    scores["score"] = scores["score"].astype("float64")
+    for frame in (cards, scores):
+        for flag in ("latest", "independent"):
+            frame[flag] = frame[flag].astype(bool)
+    return cards, scores
+
+
+def latest_scorecards(db, candidate_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest scorecard of every scored, unrecused seat of these candidates, and their
+    criterion scores: the panel as it stands."""
+    cards, scores = seat_scorecards(db, candidate_ids)
+    return latest_of(cards, scores)
+
+
+def latest_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest revision of each seat, of `seat_scorecards`' frames."""
+    return (
+        cards[cards["latest"].astype(bool)].reset_index(drop=True),
+        scores[scores["latest"].astype(bool)].reset_index(drop=True),
+    )
+
+
+def independent_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The independent judgements of `seat_scorecards`' frames: each seat's latest revision
+    written without seeing the others' scores; a seat written only after the reveal has none."""
+    return (
+        cards[cards["independent"].astype(bool)].reset_index(drop=True),
+        scores[scores["independent"].astype(bool)].reset_index(drop=True),
+    )
+
+
+def submissions(db, candidate_ids: list[int]) -> pd.DataFrame:
+    """When each latest scorecard of these candidates came in, against when its session ended
+    (one set-based query that reads no score)."""
+    rows = db.execute(Q.SUBMISSIONS, [json.dumps(candidate_ids)])
+    return pd.DataFrame([tuple(r) for r in rows], columns=_SUBMISSION_COLUMNS)
+
+
+def with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """The scores with their rubric id, criterion name and scale, as their snapshot says."""
+    facts = {}
+    for rubric_hash in scores["rubric_hash"].unique():
+        rubric = rubrics[rubric_hash]
+        for c in rubric.criteria:
+            facts[rubric_hash, c.id] = (rubric.id, rubric.title, c.name, c.scale.min, c.scale.max)
+    keys = list(zip(scores["rubric_hash"], scores["criterion_id"], strict=True))
+    known = [k in facts for k in keys]  # a score for a criterion its rubric lacks: ignored
+    scores = scores[known].copy()
+    keys = [k for k, ok in zip(keys, known, strict=True) if ok]
+    for i, name in enumerate(("rubric_id", "rubric", "criterion", "min", "max")):
+        scores[name] = [facts[k][i] for k in keys]
+    return scores

@@ -1,0 +1,379 @@
+"""The Insights service: which openings and candidates count for the person asking, the few
+set-based reads over them on one snapshot, and the figures (`scoring.insights.figures`,
+`scoring.insights.process`) worked out from those reads, kept until the history changes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import pandas as pd
+
+from scoring import uncertainty
+from scoring.debrief import decision_records
+from scoring.engine import CommitteeVote, ScorecardIn
+from scoring.guards import Granted, guarded
+from scoring.insights import after_reveal, outcomes
+from scoring.insights.figures import calibration, criterion_use, overall_use, point_use, reliability
+from scoring.insights.frames import (
+    _CARD_COLUMNS,
+    _SCORE_COLUMNS,
+    _SUBMISSION_COLUMNS,
+    independent_of,
+    latest_of,
+    seat_scorecards,
+    submissions,
+)
+from scoring.insights.headlines import SECTIONS, headline
+from scoring.insights.limits import (
+    WINDOW,
+    without_thin_intervals,
+)
+from scoring.insights.process import (
+    DECIDED,
+    PANEL_COLUMNS,
+    Panel,
+    _decided,
+    _process_rows,
+    bar_sweep,
+    decision_process,
+    opening_thresholds,
+    submission,
+    what_if,
+)
+from scoring.insights.records import Insights
+from scoring.opening_record import Opening, _opening, rubric_snapshot
+from scoring.openings import list_openings
+from scoring.permissions import (
+    Organisation,
+    Person,
+    candidates_facts,
+    current,
+    ensure,
+    may,
+    opening_facts,
+    why_not,
+)
+from scoring.queries import insights as Q
+from scoring.rubric import Rubric
+from scoring.store import Store, parse_stamp
+
+# -------------------------------------------------------------------------------- the service
+
+
+def _rubrics(db, hashes: Iterable[str]) -> dict[str, Rubric]:
+    return {h: rubric_snapshot(db, h) for h in set(hashes)}
+
+
+def insight_openings(store: Store, actor: Person) -> list[Opening]:
+    """The openings whose insights the actor may see (coordinators: all; hiring managers:
+    their own)."""
+    return list_openings(store, actor, "see_insights")
+
+
+def may_see_own_calibration(store: Store, actor: Person) -> bool:
+    """May the actor see how they score compared with their co-interviewers?"""
+    with store.read() as db:
+        return may(current(db, actor), "see_own_calibration", Organisation())
+
+
+def may_see_score_figures(store: Store, actor: Person, opening_ids: Iterable[int]) -> bool:
+    """Does the actor see figures worked out from scores for at least one of these openings
+    (`see_score_figures`: the opening's hiring manager, never a coordinator as such)?"""
+    with store.read() as db:
+        actor = current(db, actor)
+        return any(
+            may(actor, "see_score_figures", opening_facts(db, int(o), actor)) for o in opening_ids
+        )
+
+
+# What one person may see of some openings is a pure function of the database and its history,
+# and the history changes only through audited writes (scorecards, debriefs, decisions, votes,
+# roles, outcomes: every service write appends to the hash-chained audit log). So the figures
+# are kept under (file, newest audit entry, person, roles, openings): a rerun of the page, or
+# another section of it, costs a few indexed reads, whatever the window holds, and the first
+# view after any change works them out again. Each call still checks `see_insights` first.
+def _kept(db, actor: Person, what: tuple, work: Callable[[], Insights]) -> Insights:
+    """The figures `work` gives for `what`, as this person may see them, kept until the history
+    changes (`uncertainty.kept`: the newest audit entry's hash covers every entry before it, so a
+    restored backup with as many entries is another version too). The file is the one the
+    connection reads, as SQLite names it (a guarded body has the connection, not the store)."""
+    path = db.execute(Q.DATABASE_FILE).fetchone()[0]
+    key = ("insights", path, actor.id, tuple(sorted(actor.roles)), actor.active, what)
+    return uncertainty.kept(db, key, work)
+
+
+def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
+    """Every figure for the given openings, as the actor may see them, over the latest `WINDOW`
+    candidates whose debrief opened: NotAllowed unless they may see each opening's insights.
+    Process figures (decisions and dates) count a candidate where `count_in_insights` allows
+    (never where the actor still has an unsubmitted seat); score figures are worked out only
+    for the openings whose `see_score_figures` the actor has (a coordinator: none), over the
+    candidates `count_in_score_figures` allows (those whose scores the actor may read), with
+    committee votes only where `see_votes` allows."""
+    with store.read() as db:
+        actor = current(db, actor)
+        facts = {}
+        for opening_id in opening_ids:
+            facts[opening_id] = opening_facts(db, opening_id, actor)
+            ensure(actor, "see_insights", facts[opening_id])
+        scored = sorted({o for o, f in facts.items() if may(actor, "see_score_figures", f)})
+        refused = [why_not(actor, "see_score_figures", f) for f in facts.values()]
+        why = "" if scored or not refused else refused[0] or ""
+        scope = f"opening:{','.join(map(str, opening_ids))}"
+        if not opening_ids:
+            return _figures(scope, *_nothing(), rubrics={}, panels=[], openings={}, scored=[])
+        what = ("openings", *sorted(set(opening_ids)))
+        return _kept(db, actor, what, lambda: _gather(db, actor, opening_ids, scored, why, scope))
+
+
+def _gather(
+    db, actor: Person, opening_ids: list[int], scored: list[int], why: str, scope: str
+) -> Insights:
+    """The window, who counts in it for the actor (for process and for score figures), and the
+    figures over them."""
+    window = [
+        r[0] for r in db.execute(Q.WINDOW, [json.dumps(sorted(set(opening_ids))), WINDOW + 1])
+    ]
+    earlier = len(window) > WINDOW  # one more than the window: some are left out
+    window = window[:WINDOW]
+    facts = candidates_facts(db, window)
+    refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
+    counted = sorted(c for c, why in refusals.items() if why is None)
+    score_ids = [c for c in counted if may(actor, "count_in_score_figures", facts[c])]
+    votes_seen = {c for c in score_ids if may(actor, "see_votes", facts[c])}
+    withheld = [why for why in refusals.values() if why is not None]
+    figures = _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope)
+    return replace(
+        figures,
+        withheld=len(withheld),
+        withheld_why=_why(withheld),
+        earlier=earlier,
+        scores_withheld_why=why,
+    )
+
+
+def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.DataFrame(columns=_CARD_COLUMNS), pd.DataFrame(columns=_SCORE_COLUMNS)
+
+
+def _nothing() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """No submissions, no decided candidate, no scorecard, no score."""
+    return pd.DataFrame(columns=_SUBMISSION_COLUMNS), pd.DataFrame(columns=DECIDED), *_empty()
+
+
+def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> Insights:
+    """The process figures over `counted` from dates and decisions alone; the score figures
+    over `score_ids` only (none read at all when there are none)."""
+    dated = submissions(db, counted)
+    decisions = {c: made for c, made in decision_records(db, counted).items() if made}
+    openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
+    decided = _decided(dated, decisions, openings)
+    seats, seat_scores = seat_scorecards(db, score_ids) if score_ids else _empty()
+    rubrics = _rubrics(db, set(seat_scores["rubric_hash"]) | set(seats["rubric_hash"]))
+    seats = with_rubric_id(seats, rubrics)
+    # The decisions were made on the panel as it stood: the decision process and the what-if
+    # read the latest scorecards; agreement, scales and calibration the independent ones.
+    cards, scores = latest_of(seats, seat_scores)
+    judged = {c: decisions[c] for c in score_ids if c in decisions}
+    panels = _panels(db, judged, votes_seen, cards, scores, rubrics, openings)
+    return _figures(
+        scope,
+        dated,
+        decided,
+        seats,
+        seat_scores,
+        rubrics=rubrics,
+        panels=panels,
+        openings=openings,
+        scored=scored,
+    )
+
+
+def with_rubric_id(cards: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
+    """The scorecards with the id of the rubric each was written on (`rubric_id`: the session
+    type, the same across versions of one rubric)."""
+    ids = {h: r.id for h, r in rubrics.items()}
+    return cards.assign(rubric_id=[ids.get(h) for h in cards["rubric_hash"]])
+
+
+def _panels(db, decisions, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
+    """The candidates of `decisions` (decided, their scores counted for the viewer) as engine
+    input: a few set-based queries."""
+    if not decisions:
+        return []
+    decided_json = json.dumps(sorted(decisions))
+    frozen = {r[0]: (json.loads(r[1]), r[2]) for r in db.execute(Q.FROZEN_RESULTS, [decided_json])}
+    votes: dict[int, list[CommitteeVote]] = {c: [] for c in votes_seen}
+    for r in db.execute(Q.LATEST_VOTES, [json.dumps(sorted(set(votes_seen) & set(decisions)))]):
+        votes[r[0]].append(CommitteeVote(member=f"member #{r[1]}", vote=r[2]))
+    criteria: dict[int, list[dict]] = {}
+    weights = {
+        (h, c.id): (c.scale.min, c.scale.max, c.weight)
+        for h, r in rubrics.items()
+        for c in r.criteria
+    }
+    for sid, rubric_hash, cid, score in zip(
+        scores["scorecard_id"],
+        scores["rubric_hash"],
+        scores["criterion_id"],
+        scores["score"],
+        strict=True,
+    ):
+        if (rubric_hash, cid) not in weights:
+            continue
+        low, high, weight = weights[rubric_hash, cid]
+        criteria.setdefault(int(sid), []).append(
+            {
+                "id": cid,
+                "score": None if score != score else int(score),
+                "min": low,
+                "max": high,
+                "weight": weight,
+            }
+        )
+    panels = []
+    decided_cards = cards[cards["candidate_id"].isin(list(decisions))]
+    for candidate_id, group in decided_cards.groupby("candidate_id", sort=True):
+        candidate_id = int(candidate_id)
+        made = decisions[candidate_id]
+        result, opening_id = frozen[candidate_id]
+        panels.append(
+            Panel(
+                candidate_id=candidate_id,
+                opening=openings[opening_id],
+                cards=tuple(
+                    ScorecardIn(
+                        interviewer=f"seat {sid}",
+                        overall=int(overall),
+                        criteria=criteria.get(int(sid), []),
+                    )
+                    for sid, overall in zip(group["scorecard_id"], group["overall"], strict=True)
+                ),
+                frozen=result,
+                first=made[0].outcome,
+                final=made[-1].outcome,
+                engine_at_decision=made[-1].engine_result,
+                decided_at=made[0].decided_at,
+                interviewed_at=parse_stamp(max(group["ends_at"])),
+                votes=tuple(votes[candidate_id]) if candidate_id in votes else None,
+            )
+        )
+    return panels
+
+
+@guarded("see_own_calibration")
+def own_calibration(g: Granted) -> Insights:
+    """How the actor scores compared with their co-interviewers, over the latest `WINDOW`
+    candidates they interviewed whose other scorecards they may see (`see_scores`): their own
+    row only; kept like `opening_insights`'s figures. Called as `own_calibration(store, actor)`;
+    NotAllowed unless `see_own_calibration` allows."""
+    return _kept(g.db, g.actor, ("own",), lambda: _own(g.db, g.actor))
+
+
+def _own(db, actor: Person) -> Insights:
+    recent = [r[0] for r in db.execute(Q.OWN_RECENT, [actor.id, WINDOW])]
+    facts = candidates_facts(db, recent)
+    refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
+    counted = sorted(c for c, why in refusals.items() if why is None)
+    seats, _ = seat_scorecards(db, counted)
+    seats = with_rubric_id(seats, _rubrics(db, set(seats["rubric_hash"])))
+    cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
+    withheld = [why for why in refusals.values() if why is not None]
+    moves = after_reveal.seat_moves(seats)
+    table = _calibration(cards, moves)
+    table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
+    empty = pd.DataFrame()
+    return Insights(
+        scope=f"person:{actor.id}",
+        candidates=len(set(cards["candidate_id"])),
+        withheld=len(withheld),
+        withheld_why=_why(withheld),
+        counted_ids=frozenset(int(c) for c in cards["candidate_id"]),
+        reliability=empty,
+        point_use=empty,
+        criterion_use=empty,
+        overall_points=empty,
+        overall_summary={},
+        calibration=table,
+        after_only=int(moves[moves["interviewer_id"] == actor.id]["after_only"].sum()),
+        own=True,
+    )
+
+
+def _why(refusals: list[str]) -> str:
+    """The commonest reason candidates were left out, for the page to say."""
+    if not refusals:
+        return ""
+    return pd.Series(refusals).value_counts().index[0]
+
+
+def _figures(
+    scope, dated, decided, seats, seat_scores, *, rubrics, panels, openings, scored
+) -> Insights:
+    """Every table: the process ones from `dated` and `decided`, the score ones from `seats`
+    and `seat_scores` (`seat_scorecards`: agreement, scales and calibration on the independent
+    judgements, the corrections after the reveal from both) and `panels` (empty for a viewer
+    without score figures: `scored` is the openings whose score figures they may see)."""
+    rows = _process_rows(panels)
+    process_rows = decided
+    if scored and not decided.empty:
+        # the panel's columns for the candidates whose scores count; blank for the others
+        panel = pd.DataFrame(
+            rows[["candidate_id", *PANEL_COLUMNS]] if len(rows) else None,
+            columns=["candidate_id", *PANEL_COLUMNS],
+        )
+        process_rows = decided.merge(panel, on="candidate_id", how="left")
+    cards, scores = independent_of(seats, seat_scores)
+    moves = after_reveal.seat_moves(seats)
+    points, summary = overall_use(cards)
+    titles = {o: opening.title for o, opening in openings.items()}
+    return Insights(
+        scope=scope,
+        candidates=int(dated["candidate_id"].nunique()),
+        withheld=0,
+        withheld_why="",
+        counted_ids=frozenset(int(c) for c in dated["candidate_id"]),
+        reliability=reliability(scores, rubrics),
+        point_use=point_use(scores, rubrics),
+        criterion_use=criterion_use(scores, rubrics),
+        overall_points=points,
+        overall_summary=summary if scored else {},
+        calibration=_calibration(cards, moves),
+        process=decision_process(process_rows),
+        what_if=what_if(rows),
+        bar_sweep=bar_sweep(rows),
+        thresholds=opening_thresholds(rows, {o: openings[o] for o in scored}),
+        submission=submission(dated, titles),
+        corrections=after_reveal.correction_summary(moves, titles),
+        after_only=int(moves["after_only"].astype(bool).sum()),
+        decided=len(decided),
+        score_figures=bool(scored),
+        score_ids=frozenset(int(c) for c in seats["candidate_id"]),
+    )
+
+
+def _calibration(cards: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
+    """`calibration` of the independent scorecards, each interviewer's corrections after the
+    reveal beside it, and no leniency interval below `MIN_INTERVAL_UNITS` shared candidates."""
+    table = after_reveal.with_corrections(calibration(cards), moves)
+    return without_thin_intervals(table, "shared")
+
+
+def headlines(store: Store, actor: Person, opening_ids: list[int]) -> dict[str, str]:
+    """Every section's opening sentence (`headline`) for these openings, as the actor may see
+    them: NotAllowed as `opening_insights`."""
+    view = opening_insights(store, actor, opening_ids)
+    predictors, later = outcomes.outcome_rows(store, actor, opening_ids)
+    hires = {
+        "correlations": outcomes.outcome_correlations(predictors, later),
+        "retention": outcomes.retention(later),
+    }
+    return {section: headline(view, section, **hires) for section in SECTIONS}
+
+
+def own_headline(store: Store, actor: Person) -> str:
+    """The sentence that opens how the actor scores compared with their co-interviewers
+    (`headline` of `own_calibration`)."""
+    return headline(own_calibration(store, actor), "calibration")

@@ -1,0 +1,101 @@
+"""The queries the Insights read: the seats' scorecards of a list of candidates (`CARDS`,
+`SCORES`), when each came in (`SUBMISSIONS`), the window of candidates whose debrief opened,
+the panels' stored results and votes, and one's own recent candidates. A list of ids is one
+parameter, a JSON array (`IDS`), so a statement's text is the same for any number of them."""
+
+IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter (a JSON array)
+
+# Per seat of the candidates (one JSON array): its latest revision, its latest revision written
+# without seeing the others' scores (`independent`: NULL when every revision came after the
+# reveal), when it first came in, and how many revisions were corrections made after the reveal.
+LATEST_SEATS = """
+    WITH latest AS (
+        SELECT s.assignment_id, MAX(s.revision) AS revision,
+               MAX(CASE WHEN s.saw_others = 0 THEN s.revision END) AS independent,
+               MIN(s.submitted_at) AS first_at,
+               SUM(s.revision > 1 AND s.saw_others) AS corrections
+        FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
+        JOIN interview_sessions i ON i.id = a.session_id
+        JOIN candidates c ON c.id = i.candidate_id
+        WHERE a.recused_at IS NULL AND c.id IN (SELECT value FROM json_each(?))
+        GROUP BY s.assignment_id
+    )
+"""
+# Each seat's latest and latest independent scorecard (one row when they are the same).
+CARDS = (
+    LATEST_SEATS
+    + """
+    SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at,
+           a.interviewer_id, p.name AS interviewer, s.id AS scorecard_id, s.overall,
+           s.rubric_hash, l.first_at, l.corrections, o.scale_min, o.scale_max, o.overdue_hours,
+           a.id AS assignment_id, s.revision = l.revision AS latest,
+           s.revision IS l.independent AS independent
+    FROM latest l
+    JOIN scorecards s ON s.assignment_id = l.assignment_id
+        AND s.revision IN (l.revision, l.independent)
+    JOIN assignments a ON a.id = l.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id
+    JOIN openings o ON o.id = c.opening_id
+    JOIN people p ON p.id = a.interviewer_id
+    ORDER BY c.id, i.position, a.id
+"""
+)
+# Their criterion scores.
+SCORES = (
+    LATEST_SEATS
+    + """
+    SELECT c.id AS candidate_id, i.id AS session_id, s.id AS scorecard_id, s.rubric_hash,
+           cs.criterion_id, cs.score, s.revision = l.revision AS latest,
+           s.revision IS l.independent AS independent
+    FROM latest l
+    JOIN scorecards s ON s.assignment_id = l.assignment_id
+        AND s.revision IN (l.revision, l.independent)
+    JOIN criterion_scores cs ON cs.scorecard_id = s.id
+    JOIN assignments a ON a.id = l.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id
+"""
+)
+# What the process figures read of each latest scorecard: its candidate and the dates, never
+# a score (a coordinator's insights are worked out from this and the decisions alone).
+SUBMISSIONS = (
+    LATEST_SEATS
+    + """
+    SELECT c.id AS candidate_id, c.opening_id, i.id AS session_id, i.ends_at, l.first_at,
+           o.overdue_hours
+    FROM latest l
+    JOIN assignments a ON a.id = l.assignment_id
+    JOIN interview_sessions i ON i.id = a.session_id
+    JOIN candidates c ON c.id = i.candidate_id
+    JOIN openings o ON o.id = c.opening_id
+    ORDER BY c.id, i.position, a.id
+"""
+)
+
+# The openings' (one JSON array) candidates whose debrief opened, the latest first.
+WINDOW = (
+    "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+    f" WHERE c.opening_id IN {IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
+    " LIMIT ?"
+)
+# What the engine said when each debrief opened, and the candidate's opening.
+FROZEN_RESULTS = (
+    "SELECT d.candidate_id, d.frozen_result, c.opening_id FROM debriefs d"
+    f" JOIN candidates c ON c.id = d.candidate_id WHERE d.candidate_id IN {IDS}"
+)
+# Each committee member's latest vote on each of the candidates.
+LATEST_VOTES = (
+    "SELECT candidate_id, member_id, vote FROM committee_votes WHERE id IN"
+    " (SELECT MAX(id) FROM committee_votes"
+    f" WHERE candidate_id IN {IDS} GROUP BY candidate_id, member_id)"
+)
+# The candidates a person interviewed (unrecused), the latest session first.
+OWN_RECENT = (
+    "SELECT i.candidate_id FROM assignments a"
+    " JOIN interview_sessions i ON i.id = a.session_id"
+    " WHERE a.interviewer_id = ? AND a.recused_at IS NULL"
+    " GROUP BY i.candidate_id ORDER BY MAX(i.ends_at) DESC LIMIT ?"
+)
+# The file the connection reads, as SQLite names it: part of what kept figures are kept under.
+DATABASE_FILE = "SELECT file FROM pragma_database_list WHERE name = 'main'"
