@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from scoring import candidates_csv, openings
+from scoring import candidates, candidates_csv, openings, schedule_changes
 from scoring.errors import DebriefError
 from scoring.lookalikes import lookalike_warnings
 from scoring.text import EMAIL_MAX, NAME_MAX, isolate, neutral_bidi, plain_markdown
@@ -33,7 +33,7 @@ search = st.text_input(
     "Find a candidate", placeholder="Part of a name, alias or email", key="candidates_search"
 )
 page_key = f"candidates_page_{opening.id}_{search}"
-found = openings.find_candidates(
+found = candidates.find_candidates(
     store(), actor, opening.id, search, page=st.session_state.get(page_key, 1)
 )
 listed = found.rows
@@ -91,13 +91,13 @@ with one, st.form(f"add_candidate_{added}"):
     problem_under("add_candidate", "email")
     if st.form_submit_button("Add candidate", type="primary"):
         try:
-            candidate_id = openings.add_candidate(store(), actor, opening.id, name, email)
+            candidate_id = candidates.add_candidate(store(), actor, opening.id, name, email)
         except DebriefError as problem:
             remember_problem("add_candidate", problem)
         else:
             forget_problem("add_candidate")
             st.session_state.candidates_added = added + 1
-            new = openings.get_candidate(store(), actor, candidate_id)  # as kept
+            new = candidates.get_candidate(store(), actor, candidate_id)  # as kept
             flash(
                 f"{isolate(new.name)} added to {opening.title}. Next: plan their interview day.",
                 # "Аna" with a Cyrillic А is someone else: said now, while it can still be fixed
@@ -173,7 +173,7 @@ if active:
         problem_under("withdraw", "reason")
         if st.form_submit_button("Withdraw"):
             try:
-                openings.withdraw_candidate(store(), actor, leaving.id, reason)
+                schedule_changes.withdraw_candidate(store(), actor, leaving.id, reason)
             except DebriefError as problem:
                 remember_problem("withdraw", problem)
             else:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from scoring import bookings, openings, people, scorecards
+from scoring import bookings, candidates, openings, people, schedule, schedule_changes, scorecards
 from scoring.clashes import Clash, ScheduleClash
 from scoring.errors import DebriefError, InvalidInput
 from scoring.text import plain_markdown
@@ -83,7 +83,7 @@ search = st.text_input(
     "Find a candidate", placeholder="Part of a name, alias or email", key="day_search"
 )
 # the latest added first: the ones still to plan; a search reaches any other
-found = openings.find_candidates(store(), actor, opening.id, search, active_only=True)
+found = candidates.find_candidates(store(), actor, opening.id, search, active_only=True)
 if not found.rows:
     if search.strip():
         st.info("No candidate in process matches.", icon=":material/info:")
@@ -104,11 +104,11 @@ board = scorecards.status_board(store(), actor, candidate.id)
 interviewers = [p for p in people.list_people(store(), actor) if p.active and p.has("interviewer")]
 by_id = {p.id: p for p in interviewers}
 planned = {seat.position for seat in board}
-where = openings.locations(store(), actor, candidate.id)
+where = schedule_changes.locations(store(), actor, candidate.id)
 # The break the coordinator keeps between sessions (set under the plan): a move checks it too.
 gap_key = f"gap_{candidate.id}"
 brk = int(st.session_state.get(gap_key, 15))
-standing = openings.day_clashes(store(), actor, candidate.id, brk) if board else []
+standing = schedule_changes.day_clashes(store(), actor, candidate.id, brk) if board else []
 
 if board:
     st.header("On the day")
@@ -146,7 +146,7 @@ if board:
                 show_their_day([replacement.id], local(seat.starts_at).date())
             if replacement and st.button("Assign replacement", key=f"do_rep_{seat.assignment_id}"):
                 try:
-                    openings.add_interviewer(store(), actor, seat.session_id, replacement.id)
+                    schedule.add_interviewer(store(), actor, seat.session_id, replacement.id)
                 except DebriefError as problem:
                     show_problem(said(problem))
                 else:
@@ -184,7 +184,7 @@ if board:
     place = place_col.text_input(
         "Place or video link",
         value=where.get(changing.session_id, ""),
-        max_chars=openings.LOCATION_MAX,
+        max_chars=schedule.LOCATION_MAX,
         placeholder="A room, an address or a video link",
         key=f"place_{stamp}",
     )
@@ -195,7 +195,7 @@ if board:
     def move(confirm: bool = False) -> None:
         """Move the session (and its place, if changed); a short break asks first."""
         try:
-            openings.move_session(
+            schedule_changes.move_session(
                 store(),
                 actor,
                 changing.session_id,
@@ -222,7 +222,9 @@ if board:
         move()
     if st.session_state.get(pending_key) == moved_to.isoformat():
         with st.container(border=True):
-            show_clashes(openings.move_clashes(store(), actor, changing.session_id, moved_to, brk))
+            show_clashes(
+                schedule_changes.move_clashes(store(), actor, changing.session_id, moved_to, brk)
+            )
             st.markdown("The candidate gets a shorter break than planned. Move it anyway?")
             if st.button("Move anyway", key=f"move_anyway_{stamp}"):
                 move(confirm=True)
@@ -232,7 +234,7 @@ if board:
         disabled=place.strip() == where.get(changing.session_id, ""),
     ):
         try:
-            openings.change_location(store(), actor, changing.session_id, place)
+            schedule_changes.change_location(store(), actor, changing.session_id, place)
         except DebriefError as problem:
             remember_problem("change", problem)
         else:
@@ -260,7 +262,9 @@ if board:
             show_their_day([newcomer.id], local(changing.starts_at).date())
         if swap_go.button("Give the seat", key=f"do_swap_{stamp}", disabled=newcomer is None):
             try:
-                openings.replace_interviewer(store(), actor, seat.assignment_id, newcomer.id)
+                schedule_changes.replace_interviewer(
+                    store(), actor, seat.assignment_id, newcomer.id
+                )
             except DebriefError as problem:
                 remember_problem("change", said(problem))
             else:
@@ -269,7 +273,7 @@ if board:
                 st.rerun()
     if st.button("Cancel this session", key=f"cancel_{stamp}", disabled=bool(scored)):
         try:
-            openings.cancel_session(store(), actor, changing.session_id)
+            schedule_changes.cancel_session(store(), actor, changing.session_id)
         except DebriefError as problem:
             remember_problem("change", problem)
         else:
@@ -299,7 +303,7 @@ first = start_col.time_input(
 gap = gap_col.number_input("Break between sessions (min)", 0, 120, 15, key=gap_key)
 place = st.text_input(
     "Place or video link (for every session)",
-    max_chars=openings.LOCATION_MAX,
+    max_chars=schedule.LOCATION_MAX,
     placeholder="A room, an address or a video link",
     key=f"place_{candidate.id}",
 )
@@ -316,13 +320,13 @@ def _chose(position: int, key: str) -> None:
     st.session_state[chosen_key][position] = st.session_state[key]
 
 
-times = openings.day_times(
+times = schedule.day_times(
     datetime.combine(day, first, tzinfo=zone()),
     [(s["position"], s["minutes"]) for s in todo],
     gap,
     {p: datetime.combine(day, t, tzinfo=zone()) for p, t in chosen.items()},
 )
-plan: list[openings.SessionPlan] = []
+plan: list[schedule.SessionPlan] = []
 rows = {}  # each session's column, where its clashes are said
 for session in todo:
     cols = st.columns([3, 2, 5])
@@ -355,17 +359,17 @@ for session in todo:
         problem_under("schedule", f"session.{session['position']}")
     if picked:
         plan.append(
-            openings.SessionPlan(
+            schedule.SessionPlan(
                 session["position"], start_at, tuple(p.id for p in picked), location=place
             )
         )
 
 # Clashes as the plan stands, under the session each concerns, before anything is saved.
-found = openings.plan_clashes(store(), actor, candidate.id, plan, gap) if plan else []
+found = schedule.plan_clashes(store(), actor, candidate.id, plan, gap) if plan else []
 for clash in found:
     with rows[clash.placed.field]:
         show_clashes([clash])
-warnings = openings.plan_warnings(store(), actor, candidate.id, plan, double_bookings=False)
+warnings = schedule.plan_warnings(store(), actor, candidate.id, plan, double_bookings=False)
 for warning in warnings:
     st.warning(plain_markdown(warning), icon=":material/warning:")
 refused = any(c.refused for c in found)
@@ -384,7 +388,7 @@ if st.button(
     label, type="primary", disabled=not plan or refused or (bool(shorter) and not confirmed)
 ):
     try:
-        openings.schedule_day(
+        schedule.schedule_day(
             store(), actor, candidate.id, plan, break_minutes=gap, confirm=confirmed
         )
     except DebriefError as problem:
