@@ -5,7 +5,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from scoring import scorecards
+from scoring import my_interviews
 from scoring.text import plain_markdown
 from ui import clock
 from ui.guard import require
@@ -18,7 +18,7 @@ st.title("My interviews")
 today = clock.today()
 midnight = datetime.combine(today, datetime.min.time(), tzinfo=clock.zone())
 earlier_page = st.session_state.get("my_earlier_page", 1)
-view = scorecards.my_interviews(store(), actor, midnight, earlier_page=earlier_page)
+view = my_interviews.my_interviews(store(), actor, midnight, earlier_page=earlier_page)
 mine = view.near + view.earlier
 active = [a for a in view.near if a.status.state != "recused"]
 past = [a for a in view.earlier if a.status.state != "recused"]
@@ -32,7 +32,7 @@ groups = {
 ACTION = {"submitted": "Open", "late": "Open", "upcoming": "Prepare"}
 
 
-def draw(items: list[scorecards.Assignment]) -> None:
+def draw(items: list[my_interviews.Assignment]) -> None:
     """One bordered row a session: who, what, when, its state and the way to its scorecard."""
     for item in items:
         seat = item.status

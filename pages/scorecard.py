@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from scoring import openings, scorecards
+from scoring import drafts, openings, scorecards
 from scoring.errors import DebriefError, NotAllowed
 from scoring.text import REASON_MAX, plain_markdown
 from ui.clock import span, when
@@ -123,7 +123,7 @@ SAVED = f"saved_{sheet.assignment_id}"
 def autosave() -> None:
     """Every change goes to the draft on the server at once (a widget's callback)."""
     try:
-        scorecards.save_draft(store(), actor, sheet.assignment_id, draft_of(sheet))
+        drafts.save_draft(store(), actor, sheet.assignment_id, draft_of(sheet))
     except DebriefError as problem:
         st.session_state[SAVED] = ("failed", str(problem))
     else:
@@ -146,7 +146,7 @@ def show_save_state(bar: Bar) -> None:
         text = f"Not saved — retrying. {detail}"
     else:
         text = "Every change is saved as you go."
-    held = scorecards.load_draft(store(), actor, sheet.assignment_id)
+    held = drafts.load_draft(store(), actor, sheet.assignment_id)
     # Filled in after the form has been read and saved, into the bar's slot, which the form
     # drew: so it carries what the server holds once this run's saving is done.
     bar.status.html(

@@ -2,12 +2,11 @@
 Never a score: the service returns none here. Bounded by a window of session dates (the recent
 past and the weeks ahead by default) and paged, so it costs what the window holds."""
 
-from collections import Counter
 from datetime import datetime, timedelta
 
 import streamlit as st
 
-from scoring import mail, openings, outbox, scorecards
+from scoring import mail, openings, outbox, status
 from scoring.errors import DebriefError
 from scoring.text import plain_markdown
 from ui.clock import local, today, when, zone
@@ -28,14 +27,14 @@ now = today()
 window = st.date_input(
     "Sessions between",
     value=(
-        now - timedelta(days=scorecards.RECENT_DAYS),
-        now + timedelta(days=scorecards.AHEAD_DAYS),
+        now - timedelta(days=status.RECENT_DAYS),
+        now + timedelta(days=status.AHEAD_DAYS),
     ),
     key=f"status_window_{opening.id}",
 )
 first, last = (window[0], window[-1]) if window else (now, now)
 page_key = f"status_page_{opening.id}"
-view = scorecards.status_page(
+view = status.status_page(
     store(),
     actor,
     opening.id,
@@ -53,19 +52,24 @@ elif view.pages > 1:
     )
 rows = []
 for candidate in candidates:
-    states = Counter(seat.state for seat in candidate.seats)
+    counts = status.status_counts([candidate])
     rows.append(
         {
             "candidate": candidate.candidate,
-            "in": f"{states['submitted'] + states['late']} of"
-            f" {len(candidate.seats) - states['recused']}",
-            "overdue": states["overdue"],
-            "late": states["late"],
-            "recused": states["recused"],
+            "in": f"{counts.submitted} of {counts.expected}",
+            "overdue": counts.overdue,
+            "late": counts.late,
+            "recused": counts.recused,
             "debrief": "open" if candidate.debrief_open else "not yet",
         }
     )
 if rows:
+    total = view.counts
+    st.caption(
+        f"On this page: {total.submitted} of {total.expected} scorecards in"
+        f" ({total.late} late), {total.overdue} overdue, {total.recused} recused;"
+        f" {total.debriefs_open} of {total.candidates} debriefs open."
+    )
     table(rows)
 if view.pages > 1:
     back, forward = st.columns(2)

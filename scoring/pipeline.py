@@ -47,6 +47,7 @@ from scoring.engine import (
     lean,
 )
 from scoring.errors import InvalidInput
+from scoring.guards import Granted, guarded
 from scoring.opening_record import Opening, _opening
 from scoring.permissions import (
     OWN_FIRST,
@@ -54,14 +55,14 @@ from scoring.permissions import (
     OpeningFacts,
     Person,
     candidates_facts,
-    current,
-    ensure,
     may,
     opening_facts,
     why_not,
 )
-from scoring.scorecards import _STATUS_SQL, SeatStatus, _load, _seat_status
-from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.queries import pipeline as Q
+from scoring.scorecards import load_scorecards
+from scoring.status import SeatStatus, seat_status
+from scoring.store import now_utc, parse_stamp, stamp
 
 Stage = Literal["waiting", "ready", "awaiting_decision", "decided"]
 STAGES: tuple[Stage, ...] = ("waiting", "ready", "awaiting_decision", "decided")
@@ -80,20 +81,6 @@ NEED_WORDS = {"score": "Score", "open": "Open", "decide": "Decide", "vote": "Vot
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
-
-# A candidate's stage, in SQL over `candidates c`: the same rules as `stage_of` below, each test
-# one indexed lookup (decisions_by_candidate, the debriefs key, sessions_by_candidate, the seat's
-# scorecards), so the counts of a whole opening are one aggregate in SQLite.
-_ACTIVE_SEATS = """SELECT 1 FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
-                   WHERE i.candidate_id = c.id AND a.recused_at IS NULL"""
-_STAGE_SQL = f"""CASE
-    WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) THEN 'decided'
-    WHEN EXISTS (SELECT 1 FROM debriefs b WHERE b.candidate_id = c.id) THEN 'awaiting_decision'
-    WHEN EXISTS ({_ACTIVE_SEATS})
-     AND NOT EXISTS ({_ACTIVE_SEATS}
-                     AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))
-    THEN 'ready'
-    ELSE 'waiting' END"""
 
 
 def _decidable(facts: CandidateFacts, strategy: Strategy) -> bool:
@@ -128,63 +115,25 @@ def needs_of(
     return tuple(found)
 
 
-# The candidates on which the actor has an unrecused seat without a scorecard
-# (`CandidateFacts.pending`): one set, read once from the actor's own open seats (an index of
-# their seats alone), then each candidate looked up in it.
-_PENDING = """c.id IN (
-    SELECT i.candidate_id FROM assignments a INDEXED BY open_seats_by_interviewer
-    JOIN interview_sessions i ON i.id = a.session_id
-    WHERE a.interviewer_id = ? AND a.recused_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))"""
-
-
-_CARDS_IN = """(SELECT COUNT(*) FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
-                WHERE i.candidate_id = c.id AND a.recused_at IS NULL
-                  AND EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id))"""
-_VOTERS = "(SELECT COUNT(DISTINCT v.member_id) FROM committee_votes v WHERE v.candidate_id = c.id)"
-
-
 def _needs_sql(
     actor: Person, opening: OpeningFacts, strategy: Strategy, stage: str
 ) -> tuple[str, list[Any]]:
-    """`needs_of` in SQL over `c` (a candidate of this opening: its id and withdrawn_at), with
-    `stage` the SQL of the candidate's stage. The powers (roles, the hiring manager, the
-    committee), the strategy and whether the actor interviews on this opening at all are the
-    same for every candidate, so they choose which tests go in; each test is a few indexed
-    lookups, the cheap ones first (SQLite stops at the first false term)."""
-    manages = actor.has("hiring_manager") and actor.id == opening.hiring_manager_id
-    sits = actor.has("committee_member") and actor.id in opening.committee_ids
-    # no seat on this opening: no scorecard of one's own to write, none to wait for
-    pending, own = (_PENDING, [actor.id]) if opening.actor_interviews else ("0", [])
-    tests: list[str] = []
-    params: list[Any] = []
-    if actor.has("interviewer") and opening.actor_interviews:
-        tests.append(pending)
-        params += own
-    if manages:
-        # every scorecard in, not open: open it; open and undecided: decide, once the rule has
-        # something to record (`_decidable`). Both wait for one's own open seat.
-        decidable, quorum = "1", []
-        if strategy.kind == "vote":
-            decidable, quorum = f"{_CARDS_IN} >= ?", [strategy.quorum]
-        elif strategy.kind == "committee":
-            decidable, quorum = f"{_VOTERS} >= ?", [max(strategy.quorum, 1)]
-        tests.append(
-            f"""(({stage} = 'ready' OR ({stage} = 'awaiting_decision' AND {decidable}))
-                 AND NOT {pending})"""
-        )
-        params += [*quorum, *own]
-    if sits and opening.strategy_kind == "committee":
-        tests.append(
-            f"""({stage} = 'awaiting_decision'
-                 AND NOT EXISTS (SELECT 1 FROM committee_votes v
-                                 WHERE v.candidate_id = c.id AND v.member_id = ?)
-                 AND NOT {pending})"""
-        )
-        params += [actor.id, *own]
-    if not tests:
-        return "0", []
-    return f"(c.withdrawn_at IS NULL AND ({' OR '.join(tests)}))", params
+    """`needs_of` in SQL (`scoring.queries.pipeline.needs`), with `stage` the SQL of the
+    candidate's stage. The powers (roles, the hiring manager, the committee), the strategy and
+    whether the actor interviews on this opening at all are the same for every candidate, so
+    they choose which tests the statement holds."""
+    return Q.needs(
+        stage,
+        actor_id=actor.id,
+        scores=actor.has("interviewer") and opening.actor_interviews,
+        interviews=opening.actor_interviews,
+        manages=actor.has("hiring_manager") and actor.id == opening.hiring_manager_id,
+        votes=actor.has("committee_member")
+        and actor.id in opening.committee_ids
+        and opening.strategy_kind == "committee",
+        strategy_kind=strategy.kind,
+        quorum=strategy.quorum,
+    )
 
 
 def stage_of(facts: CandidateFacts) -> Stage:
@@ -318,27 +267,13 @@ class _Filter:
         """Candidates by stage, of those how many have no session scheduled yet, and how many
         need the viewer: one aggregate over the opening's candidates (the day's, with a day),
         stage filter aside. Under "needs me" the counts by stage are of those candidates."""
-        where, params = "c.opening_id = ?", [self.opening_id]
-        if self.range:
-            # the day's sessions through the start-time index: bounded by that day's interviews
-            where += """ AND c.id IN (SELECT i.candidate_id FROM interview_sessions i
-                                      INDEXED BY sessions_by_start
-                                      WHERE i.starts_at >= ? AND i.starts_at < ?)"""
-            params += list(self.range)
+        params = [self.opening_id, *(self.range or ())]
         counts, unscheduled = dict.fromkeys(STAGES, 0), dict.fromkeys(STAGES, 0)
         needing = 0
-        # each candidate's stage worked out once (materialised), and what needs the viewer
-        # tested on it
-        mine, mine_params = self.needs("c.stage")
+        # each candidate's stage worked out once, and what needs the viewer tested on it
+        mine, mine_params = self.needs(Q.STAGE_COLUMN)
         for stage, n, none, need, need_none in db.execute(
-            f"""WITH c AS MATERIALIZED (
-                  SELECT c.id, c.withdrawn_at, {_STAGE_SQL} AS stage,
-                         NOT EXISTS (SELECT 1 FROM interview_sessions u
-                                     WHERE u.candidate_id = c.id) AS none
-                  FROM candidates c WHERE {where})
-                SELECT stage, COUNT(*), SUM(none), SUM(need), SUM(need AND none)
-                FROM (SELECT stage, none, {mine} AS need FROM c) GROUP BY stage""",
-            [*params, *mine_params],
+            Q.counts(self.range is not None, mine), [*params, *mine_params]
         ):
             needing += need
             if self.needs_me:
@@ -347,27 +282,23 @@ class _Filter:
                 counts[stage], unscheduled[stage] = n, none
         return counts, unscheduled, needing
 
-    def _narrow(self, where: str, params: list[Any]) -> tuple[str, list[Any]]:
-        """The stage and "needs me" filters added to a WHERE over `candidates c`."""
-        if self.stage:
-            where += f" AND ({_STAGE_SQL}) = ?"
-            params = [*params, self.stage]
-        if self.needs_me:
-            mine, mine_params = self.needs(f"({_STAGE_SQL})")
-            where += f" AND {mine}"
-            params = [*params, *mine_params]
-        return where, params
+    def _narrow(self) -> tuple[str | None, list[Any]]:
+        """The "needs me" test (None without it) and the parameters of the stage and "needs me"
+        filters, in the order `scoring.queries.pipeline` adds them."""
+        params: list[Any] = [self.stage] if self.stage else []
+        if not self.needs_me:
+            return None, params
+        mine, mine_params = self.needs(Q.STAGE_TERM)
+        return mine, [*params, *mine_params]
 
     def unscheduled(self, db: Database, limit: int, offset: int) -> list[int]:
         """Candidates with no session yet (never under a day filter), newest added first."""
-        where, params = self._narrow("c.opening_id = ?", [self.opening_id])
+        mine, params = self._narrow()
         return [
             r[0]
             for r in db.execute(
-                f"""SELECT c.id FROM candidates c WHERE {where} AND NOT EXISTS
-                      (SELECT 1 FROM interview_sessions u WHERE u.candidate_id = c.id)
-                    ORDER BY c.id DESC LIMIT ? OFFSET ?""",
-                [*params, limit, offset],
+                Q.unscheduled(bool(self.stage), mine),
+                [self.opening_id, *params, limit, offset],
             )
         ]
 
@@ -376,16 +307,10 @@ class _Filter:
         start-time index that stops as soon as it has them, so a page costs what it shows (and
         the pages before it), not the opening's history. Newest first orders by a candidate's
         latest session, oldest first by their first."""
-        where, params = "c.opening_id = ?", [self.opening_id]
-        if self.range:
-            where += " AND i.starts_at >= ? AND i.starts_at < ?"
-            params += list(self.range)
-        where, params = self._narrow(where, params)
+        mine, params = self._narrow()
         cursor = db.execute(
-            f"""SELECT i.candidate_id FROM interview_sessions i INDEXED BY sessions_by_start
-                JOIN candidates c ON c.id = i.candidate_id WHERE {where}
-                ORDER BY i.starts_at {"DESC" if newest_first else "ASC"}, i.candidate_id""",
-            params,
+            Q.walk(self.range is not None, bool(self.stage), mine, newest_first),
+            [self.opening_id, *(self.range or ()), *params],
         )
         found: dict[int, None] = {}
         while len(found) < wanted:
@@ -437,28 +362,16 @@ class _Rows:
 
     def __init__(self, db: Database, actor: Person, opening: Opening, ids: list[int], at):
         self.db, self.actor, self.opening, self.at = db, actor, opening, at
-        marks = ",".join("?" * len(ids))
         self.facts = candidates_facts(db, ids)
         self.names = {
             r["id"]: (r["name"], r["alias"], r["withdrawn_at"] is not None)
-            for r in db.execute(
-                f"SELECT id, name, alias, withdrawn_at FROM candidates WHERE id IN ({marks})", ids
-            )
+            for r in db.execute(Q.names(len(ids)), ids)
         }
         self.seats: dict[int, list[SeatStatus]] = defaultdict(list)
-        for r in db.execute(
-            _STATUS_SQL + f" WHERE i.candidate_id IN ({marks}) ORDER BY i.position, a.id", ids
-        ):
-            self.seats[r["candidate_id"]].append(_seat_status(r, at))
+        for r in db.execute(Q.of_candidates(len(ids)), ids):
+            self.seats[r["candidate_id"]].append(seat_status(r, at))
         self.sessions = {
-            r["candidate_id"]: r
-            for r in db.execute(
-                f"""SELECT candidate_id, MIN(starts_at) AS first, COUNT(*) AS planned,
-                           SUM(ends_at <= ?) AS done
-                    FROM interview_sessions WHERE candidate_id IN ({marks})
-                    GROUP BY candidate_id""",
-                [stamp(at), *ids],
-            )
+            r["candidate_id"]: r for r in db.execute(Q.sessions(len(ids)), [stamp(at), *ids])
         }
         self.hidden = {i: why_not(actor, "see_scores", self.facts[i]) for i in ids}
         self.sees_decision = {i: may(actor, "see_decision", self.facts[i]) for i in ids}
@@ -470,17 +383,7 @@ class _Rows:
         """The decision in force (the latest) of each candidate."""
         if not ids:
             return {}
-        marks = ",".join("?" * len(ids))
-        return {
-            r["candidate_id"]: r
-            for r in self.db.execute(
-                f"""SELECT d.candidate_id, d.outcome, d.rationale, p.name
-                    FROM decisions d JOIN people p ON p.id = d.decided_by
-                    WHERE d.id IN (SELECT MAX(id) FROM decisions WHERE candidate_id IN ({marks})
-                                   GROUP BY candidate_id)""",
-                ids,
-            )
-        }
+        return {r["candidate_id"]: r for r in self.db.execute(Q.decisions(len(ids)), ids)}
 
     def _results(self, ids: list[int]) -> dict[int, Decision]:
         """The engine's outcome under the opening's strategy for each candidate whose panel the
@@ -488,35 +391,15 @@ class _Rows:
         see them (as on the candidate's debrief page)."""
         if not ids:
             return {}
-        marks = ",".join("?" * len(ids))
-        card_ids = [
-            r[0]
-            for r in self.db.execute(
-                f"""SELECT s.id FROM interview_sessions i
-                    JOIN assignments a ON a.session_id = i.id AND a.recused_at IS NULL
-                    JOIN scorecards s ON s.assignment_id = a.id
-                    WHERE i.candidate_id IN ({marks}) AND s.revision =
-                      (SELECT MAX(revision) FROM scorecards WHERE assignment_id = a.id)
-                    ORDER BY i.candidate_id, i.position, a.id""",
-                ids,
-            )
-        ]
+        card_ids = [r[0] for r in self.db.execute(Q.active_cards(len(ids)), ids)]
         cards = defaultdict(list)
-        for card in _load(self.db, card_ids):
+        for card in load_scorecards(self.db, card_ids):
             cards[card.candidate_id].append(card)
         strategy = self.opening.strategy
         votes: dict[int, list[CommitteeVote]] = defaultdict(list)
         voting = [i for i in ids if self.sees_votes[i]]
         if strategy.kind == "committee" and voting:
-            for v in self.db.execute(
-                f"""SELECT v.candidate_id, v.member_id, v.vote, p.name
-                    FROM committee_votes v JOIN people p ON p.id = v.member_id
-                    WHERE v.id IN (SELECT MAX(id) FROM committee_votes
-                                   WHERE candidate_id IN ({",".join("?" * len(voting))})
-                                   GROUP BY candidate_id, member_id)
-                    ORDER BY v.id""",
-                voting,
-            ):
+            for v in self.db.execute(Q.votes(len(voting)), voting):
                 votes[v["candidate_id"]].append(
                     CommitteeVote(member=f"{v['name']} #{v['member_id']}", vote=v["vote"])
                 )
@@ -582,9 +465,9 @@ class _Rows:
         )
 
 
+@guarded("see_debriefs", on="opening_id")
 def pipeline(
-    store: Store,
-    actor: Person,
+    g: Granted,
     opening_id: int,
     *,
     stage: Stage | None = None,
@@ -606,35 +489,36 @@ def pipeline(
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidInput(f"per_page: from 1 to {MAX_PER_PAGE} rows (got {per_page})")
     at = now or now_utc()
-    with store.read() as db:
-        actor = current(db, actor)
+    db, actor, facts = g.db, g.actor, g.facts
+    if not actor.has("interviewer"):
+        # The guard asks whether the actor interviews on the opening only of interviewers; "needs
+        # me" waits for one's own open seat whatever the roles (a seat kept from a lost role).
         facts = opening_facts(db, opening_id, actor)
-        ensure(actor, "see_debriefs", facts)
-        opening = _opening(db, opening_id)
-        where = _Filter(
-            opening_id,
-            day,
-            zone,
-            stage,
-            partial(_needs_sql, actor, facts, opening.strategy),
-            needs_me,
-        )
-        counts, unscheduled, needing = where.counts(db)
-        total = counts[stage] if stage else sum(counts.values())
-        pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
-        waiting = unscheduled[stage] if stage else sum(unscheduled.values())
-        ids = _page_ids(db, where, total, waiting, newest_first, per_page, (page - 1) * per_page)
-        rows = _Rows(db, actor, opening, ids, at) if ids else None
-        return Pipeline(
-            opening=opening,
-            counts=counts,
-            rows=[rows.row(i) for i in ids] if rows else [],
-            stage=stage,
-            day=day,
-            page=page,
-            pages=pages,
-            per_page=per_page,
-            needs_me=needs_me,
-            needs_total=needing,
-        )
+    opening = _opening(db, opening_id)
+    where = _Filter(
+        opening_id,
+        day,
+        zone,
+        stage,
+        partial(_needs_sql, actor, facts, opening.strategy),
+        needs_me,
+    )
+    counts, unscheduled, needing = where.counts(db)
+    total = counts[stage] if stage else sum(counts.values())
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    waiting = unscheduled[stage] if stage else sum(unscheduled.values())
+    ids = _page_ids(db, where, total, waiting, newest_first, per_page, (page - 1) * per_page)
+    rows = _Rows(db, actor, opening, ids, at) if ids else None
+    return Pipeline(
+        opening=opening,
+        counts=counts,
+        rows=[rows.row(i) for i in ids] if rows else [],
+        stage=stage,
+        day=day,
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        needs_me=needs_me,
+        needs_total=needing,
+    )

@@ -115,12 +115,12 @@ def test_coordinator_sees_status_but_never_a_score(world):
     board = scorecards.status_board(world.store, world.coordinator, world.candidate_id)
     assert [s.state for s in board] == ["submitted", "submitted", "overdue"]
     assert "overall" not in repr(board) and "bo thinks" not in repr(board)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="interviewers, hiring manager and committee see scores"):
         scorecards.panel(world.store, world.coordinator, world.candidate_id)
 
 
 def test_outsider_gets_no_status_either(world):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="the panel see this status"):
         scorecards.status_board(world.store, world.outsider, world.candidate_id)
 
 

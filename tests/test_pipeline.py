@@ -117,7 +117,7 @@ def test_day_filter_and_pages(world):
 
 def test_only_the_hiring_manager_and_committee_see_the_pipeline(world):
     for who in ("ana", "coordinator", "outsider"):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="for the opening's hiring manager and committee"):
             pipeline.pipeline(world.store, world.person(who), world.opening_id)
 
 

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scoring import openings, scorecards
+from scoring.drafts import DraftCriterion
 from scoring.text import plain_markdown
 from world import build
 
@@ -156,9 +157,9 @@ def test_every_change_is_saved_to_the_draft_at_once(world):
     criterion = rubric_of(world).criteria[0]
     radio(at, f"_{criterion.id}").set_value(max(criterion.anchors)).run()
     draft = scorecards.load_draft(world.store, world.cy, seat)
-    assert draft["criteria"][criterion.id]["score"] == max(criterion.anchors)
+    assert draft.criteria[criterion.id] == DraftCriterion(chosen=True, level=max(criterion.anchors))
     at.text_area(key=f"score_{seat}_feedback").input("Strong on tests, slow start").run()
-    assert scorecards.load_draft(world.store, world.cy, seat)["feedback"] == (
+    assert scorecards.load_draft(world.store, world.cy, seat).feedback == (
         "Strong on tests, slow start"
     )
     line = save_line(at)
@@ -174,6 +175,8 @@ def test_not_assessed_stays_not_assessed_in_the_draft(world):
     at = open_form(world)
     optional = next(c for c in rubric_of(world).criteria if not c.required)
     radio(at, f"_{optional.id}").set_value("not assessed").run()
+    saved = scorecards.load_draft(world.store, world.cy, world.seats["cy"])
+    assert saved.criteria[optional.id] == DraftCriterion(chosen=True, level=None)
     again = open_form(world)
     assert radio(again, f"_{optional.id}").value == "not assessed"
     untouched = next(c for c in rubric_of(world).criteria if c.id != optional.id)
@@ -186,7 +189,7 @@ def test_what_the_form_holds_is_saved_even_without_a_change_event(world):
     seat = world.seats["cy"]
     at.session_state[f"score_{seat}_feedback"] = "typed while the connection was down"
     at.run()
-    assert scorecards.load_draft(world.store, world.cy, seat)["feedback"] == (
+    assert scorecards.load_draft(world.store, world.cy, seat).feedback == (
         "typed while the connection was down"
     )
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from scoring import openings, scorecards
+from scoring.drafts import Draft
 from scoring.errors import InvalidInput, NotAllowed
 from world import DAY, build, dump, full_scores
 
@@ -113,9 +114,10 @@ def test_submission_snapshot_is_the_rubric_given_not_the_file(world, tmp_path):
 
 
 def test_draft_survives_and_goes_away_on_submit(world):
-    scorecards.save_draft(world.store, world.cy, world.seats["cy"], {"overall": 3, "note": "wip"})
-    assert scorecards.load_draft(world.store, world.cy, world.seats["cy"])["note"] == "wip"
-    with pytest.raises(NotAllowed):
+    wip = Draft(overall=3, feedback="wip")
+    scorecards.save_draft(world.store, world.cy, world.seats["cy"], wip)
+    assert scorecards.load_draft(world.store, world.cy, world.seats["cy"]) == wip
+    with pytest.raises(NotAllowed, match="not your assignment"):
         scorecards.load_draft(world.store, world.ana, world.seats["cy"])
     attempt(world)
     assert scorecards.load_draft(world.store, world.cy, world.seats["cy"]) is None
@@ -140,7 +142,7 @@ def test_a_scorecard_waits_for_its_interview_to_begin(world):
     with pytest.raises(InvalidInput, match="can be submitted once it has begun"):
         submit_at(starts - timedelta(minutes=5))
     assert dump(world.store.path) == before
-    notes = {"feedback": "notes taken during the interview"}
+    notes = Draft(feedback="notes taken during the interview")
     scorecards.save_draft(world.store, world.cy, seat, notes, now=starts - timedelta(minutes=5))
     early = scorecards.sheet(world.store, world.cy, seat, now=starts - timedelta(seconds=1))
     assert (early.draft, early.may_submit) == (notes, False)

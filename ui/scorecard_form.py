@@ -18,6 +18,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from scoring import scorecards
+from scoring.drafts import Draft, DraftCriterion
 from scoring.scorecards import Sheet
 from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, plain_markdown
 from ui.clock import when
@@ -49,19 +50,23 @@ class Bar:
     progress: str
 
 
-def values_of(card) -> dict[str, Any]:
-    """A submitted scorecard as form values (to correct it)."""
-    return {
-        "overall": card.overall,
-        "feedback": card.feedback,
-        "criteria": {
-            key: {
-                "score": entry.score if entry.score is not None else NOT_ASSESSED,
-                "evidence": entry.evidence,
-            }
+def values_of(card) -> Draft:
+    """A submitted scorecard as the form's starting values (to correct it)."""
+    return Draft(
+        overall=card.overall,
+        feedback=card.feedback,
+        criteria={
+            key: DraftCriterion(chosen=True, level=entry.score, evidence=entry.evidence)
             for key, entry in card.criteria.items()
         },
-    }
+    )
+
+
+def _form_point(entry: DraftCriterion) -> Any:
+    """A draft's criterion as the form's choice: its point, NOT_ASSESSED, or None (no choice)."""
+    if not entry.chosen:
+        return None
+    return NOT_ASSESSED if entry.level is None else entry.level
 
 
 def _room(limit: int, value: str) -> int:
@@ -73,7 +78,7 @@ def _room(limit: int, value: str) -> int:
 def scorecard_form(
     sheet: Sheet,
     *,
-    start: dict[str, Any] | None,
+    start: Draft | None,
     revising: bool,
     changed: Callable[[], None] | None = None,
 ) -> tuple[Entered | None, Bar]:
@@ -81,8 +86,7 @@ def scorecard_form(
     bar, whose line the page may redraw with the save line (`Bar.status`).
     `changed` runs on every change (a point chosen, a text committed): the page saves the draft
     there. Not a `st.form`, so that every change reaches the server at once."""
-    start = start or {}
-    chosen = start.get("criteria", {})
+    start = start or Draft()
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
     problems: dict[str, str] = st.session_state.get(f"{key}_problems", {})
@@ -106,8 +110,8 @@ def scorecard_form(
                     NOT_ASSESSED_NOTE if p == NOT_ASSESSED else plain_markdown(criterion.anchors[p])
                     for p in points
                 ]
-                before = chosen.get(criterion.id, {})
-                earlier = before.get("score")  # a point, NOT_ASSESSED, or None: not chosen
+                before = start.criteria.get(criterion.id, DraftCriterion())
+                earlier = _form_point(before)  # a point, NOT_ASSESSED, or None: not chosen
                 yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
                 score = st.radio(
                     name,
@@ -124,8 +128,8 @@ def scorecard_form(
                 _problem(problems, f"criteria.{criterion.id}")
                 evidence = st.text_area(
                     "Evidence",
-                    value=before.get("evidence", ""),
-                    max_chars=_room(EVIDENCE_MAX, before.get("evidence", "")),
+                    value=before.evidence,
+                    max_chars=_room(EVIDENCE_MAX, before.evidence),
                     key=f"{key}_{criterion.id}_evidence",
                     on_change=changed,
                     height=68,
@@ -146,7 +150,7 @@ def scorecard_form(
                 "This opening asks for a clear position, the top or the bottom of the scale:"
                 ' "if this is a weak no, it is a no".'
             )
-        earlier = start.get("overall")
+        earlier = start.overall
         overall = st.radio(
             "Overall recommendation",
             overall_points,
@@ -160,8 +164,8 @@ def scorecard_form(
         _problem(problems, "overall")
         feedback = st.text_area(
             "Written feedback (required)",
-            value=start.get("feedback", ""),
-            max_chars=_room(FEEDBACK_MAX, start.get("feedback", "")),
+            value=start.feedback,
+            max_chars=_room(FEEDBACK_MAX, start.feedback),
             key=f"{key}_feedback",
             on_change=changed,
             placeholder="Why this recommendation: the strongest evidence for and against.",
@@ -305,54 +309,51 @@ def _problems_of(
     return {field: found[field] for field in order if field in found}
 
 
-def draft_of(sheet: Sheet) -> dict[str, Any]:
+def draft_of(sheet: Sheet) -> Draft:
     """The form as it stands, read from the widgets' state: what autosave keeps. A criterion
-    marked "Not assessed" keeps that choice; one not chosen yet keeps None."""
+    marked "Not assessed" is chosen with no point; one not chosen yet is not chosen."""
     key = f"score_{sheet.assignment_id}"
     state = st.session_state
-    return {
-        "overall": state.get(f"{key}_overall"),
-        "feedback": state.get(f"{key}_feedback") or "",
-        "criteria": {
-            c.id: {
-                "score": state.get(f"{key}_{c.id}"),
-                "evidence": state.get(f"{key}_{c.id}_evidence") or "",
-            }
-            for c in sheet.rubric.criteria
-        },
-    }
-
-
-def has_content(draft: dict[str, Any]) -> bool:
-    """Anything chosen or typed yet?"""
-    return bool(
-        draft["overall"] is not None
-        or draft["feedback"]
-        or any(c["score"] is not None or c["evidence"] for c in draft["criteria"].values())
+    criteria = {}
+    for c in sheet.rubric.criteria:
+        point = state.get(f"{key}_{c.id}")
+        criteria[c.id] = DraftCriterion(
+            chosen=point is not None,
+            level=None if point is None or point == NOT_ASSESSED else point,
+            evidence=state.get(f"{key}_{c.id}_evidence") or "",
+        )
+    return Draft(
+        overall=state.get(f"{key}_overall"),
+        feedback=state.get(f"{key}_feedback") or "",
+        criteria=criteria,
     )
 
 
+def has_content(draft: Draft) -> bool:
+    """Anything chosen or typed yet?"""
+    return not draft.empty
+
+
 def save_state(
-    sheet: Sheet, saved: dict[str, Any] | None, status: str, failed: bool, progress_line: str = ""
+    sheet: Sheet, saved: Draft | None, status: str, failed: bool, progress_line: str = ""
 ) -> str:
     """The bar's line: where the scorecard stands, and the save line carrying what the server
     holds (the widget keys of the form and their saved values, a radio as the index of its
     choice) so that the page's script can tell whether what is on screen has reached it."""
     key = f"score_{sheet.assignment_id}"
-    saved = saved or {"overall": None, "feedback": "", "criteria": {}}
+    saved = saved or Draft()
     held: dict[str, Any] = {}
     for criterion in sheet.rubric.criteria:
-        entry = saved["criteria"].get(criterion.id, {})
+        entry = saved.criteria.get(criterion.id, DraftCriterion())
         points = _points(criterion)
-        held[f"{key}_{criterion.id}"] = (
-            points.index(entry.get("score")) if entry.get("score") in points else -1
-        )
-        held[f"{key}_{criterion.id}_evidence"] = entry.get("evidence") or ""
+        point = _form_point(entry)
+        held[f"{key}_{criterion.id}"] = points.index(point) if point in points else -1
+        held[f"{key}_{criterion.id}_evidence"] = entry.evidence
     overall_points = _overall_points(sheet.opening)
     held[f"{key}_overall"] = (
-        overall_points.index(saved["overall"]) if saved["overall"] in overall_points else -1
+        overall_points.index(saved.overall) if saved.overall in overall_points else -1
     )
-    held[f"{key}_feedback"] = saved.get("feedback") or ""
+    held[f"{key}_feedback"] = saved.feedback
     return (
         f'<p class="debrief-progress">{html.escape(progress_line)}</p>'
         f'<p id="debrief-save" role="status" data-resend="{key}_resend" data-form="{key}_form"'

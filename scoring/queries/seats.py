@@ -56,3 +56,34 @@ def of_candidates(n: int) -> str:
         f"SELECT {_SEAT}{_STANDING}{_FROM}"
         f" WHERE i.candidate_id IN ({marks(n)}) ORDER BY i.position, a.id"
     )
+
+
+# The seat-status columns over every seat, with no filter: for `scoring.debrief`, which still
+# appends its own WHERE (until it reads OF_CANDIDATE); nothing in the service builds on it.
+STATUS = f"SELECT {_SEAT}{_STANDING}{_FROM}"
+
+# Status's missing scorecards: the seats of the window's sessions (of one opening) that have
+# ended with nothing submitted, not recused, the candidate not withdrawn; oldest session first.
+MISSING = (
+    f"SELECT {_SEAT}{_STANDING}{_FROM_BY_START}"
+    """ WHERE i.starts_at >= ? AND i.starts_at < ? AND c.opening_id = ?
+                  AND i.ends_at <= ? AND a.recused_at IS NULL AND c.withdrawn_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = a.id)
+                ORDER BY i.starts_at, a.id LIMIT ?"""
+)
+
+# The candidates of one opening with a session in a window of start times (start, end, opening).
+_WINDOW = """FROM interview_sessions i INDEXED BY sessions_by_start
+                 JOIN candidates c ON c.id = i.candidate_id
+                 WHERE i.starts_at >= ? AND i.starts_at < ? AND c.opening_id = ?"""
+WINDOW_COUNT = f"SELECT COUNT(DISTINCT i.candidate_id) {_WINDOW}"
+# ... a page of them, the latest session first (then LIMIT, OFFSET)
+WINDOW_PAGE = f"""SELECT i.candidate_id {_WINDOW} GROUP BY i.candidate_id
+                    ORDER BY MAX(i.starts_at) DESC, i.candidate_id DESC LIMIT ? OFFSET ?"""
+
+NAME_AND_ALIAS = "SELECT name, alias FROM candidates WHERE id = ?"
+
+
+def names(n: int) -> str:
+    """The name, alias and withdrawal of `n` candidates."""
+    return f"SELECT id, name, alias, withdrawn_at FROM candidates WHERE id IN ({marks(n)})"

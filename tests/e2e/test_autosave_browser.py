@@ -47,14 +47,14 @@ def test_typing_survives_a_reload_a_second_tab_and_a_restart(tmp_path, new_page)
         visit(second, f"{url}/{scorecard}")
         assert second.get_by_role("textbox", name=FIELD).input_value() == kept
     draft = scorecards.load_draft(world.store, world.cy, world.seats["cy"])
-    assert draft["feedback"] == kept and any(c["score"] for c in draft["criteria"].values())
+    assert draft.feedback == kept and any(c.chosen for c in draft.criteria.values())
     with streamlit_server(world.store.path, port=port) as url:  # the server restarts
         visit(cy, f"{url}/{scorecard}")
         assert cy.get_by_role("textbox", name=FIELD).input_value() == kept
 
 
 def saved_feedback(world) -> str:
-    return scorecards.load_draft(world.store, world.cy, world.seats["cy"])["feedback"]
+    return scorecards.load_draft(world.store, world.cy, world.seats["cy"]).feedback
 
 
 def wait_until_saved(page, world, expected: str, seconds: float = 20) -> None:
@@ -90,7 +90,7 @@ def test_what_is_typed_while_the_network_is_down_is_saved_when_it_is_back(tmp_pa
         wait_until_saved(cy, world, on_screen)
         draft = scorecards.load_draft(world.store, world.cy, world.seats["cy"])
         second = scorecards.sheet(world.store, world.cy, world.seats["cy"]).rubric.criteria[1]
-        assert draft["criteria"][second.id]["score"] == min(second.anchors)
+        assert draft.criteria[second.id].level == min(second.anchors)
         cy.wait_for_function(
             "(document.getElementById('debrief-save')?.innerText || '').includes('Saved')"
         )

@@ -17,6 +17,7 @@ import pytest
 from harness import settle, sign_in, streamlit_server, visit
 
 from scoring import people, scorecards
+from scoring.drafts import Draft, DraftCriterion
 from world import build
 
 FEEDBACK = "Written feedback (required)"
@@ -59,11 +60,9 @@ def run_typing(tmp_path, new_page, *, viewport: dict | None, with_draft: bool) -
     start = ""
     if with_draft:
         start = "Earlier note. "
-        draft = {
-            "overall": None,
-            "feedback": start,
-            "criteria": {c.id: {"score": None, "evidence": start} for c in criteria},
-        }
+        draft = Draft(
+            feedback=start, criteria={c.id: DraftCriterion(evidence=start) for c in criteria}
+        )
         scorecards.save_draft(world.store, world.cy, seat, draft)
     typed = {i: f"{i + 1}: {NOTES}" for i in range(len(criteria))}
     typed[-1] = f"Overall: {NOTES} She would raise the bar."
@@ -90,8 +89,8 @@ def run_typing(tmp_path, new_page, *, viewport: dict | None, with_draft: bool) -
         page.get_by_role("textbox", name=FEEDBACK).wait_for()
         assert on_screen(page, len(criteria)) == expected
     draft = scorecards.load_draft(world.store, world.cy, seat)
-    assert draft["feedback"] == expected[-1]
-    assert [draft["criteria"][c.id]["evidence"] for c in criteria] == [
+    assert draft.feedback == expected[-1]
+    assert [draft.criteria[c.id].evidence for c in criteria] == [
         expected[i] for i in range(len(criteria))
     ]
 
