@@ -60,6 +60,7 @@ class Guard:
     action: str
     on: str | None
     write: bool
+    via: str | None = None  # the name of the function that finds the resource from `on`
 
 
 # "module.function" -> its Guard, filled as modules are imported.
@@ -81,11 +82,20 @@ _LOADERS: dict[type, Callable[[Database, Any, Person], Any]] = {
 }
 
 
-def guarded(action: str, *, on: str | None = None, write: bool = False):
+def guarded(
+    action: str,
+    *,
+    on: str | None = None,
+    write: bool = False,
+    via: Callable[[Database, Any], Any] | None = None,
+):
     """Declare the action that guards a service function (see the module's docstring). The body's
     first parameter is the `Granted`; the public function takes `(store, actor, ...)` followed by
     the body's other parameters, one of which is named `on` (unless the action is about the
-    organisation)."""
+    organisation). `via`, when given, finds the resource the action is about from the value of
+    `on` on the same connection (a candidate id -> its opening's id, raising NotFound for an
+    unknown one), after the person is re-read: refusals keep the order signed in, found,
+    allowed."""
     entry = ACTIONS[action]  # a KeyError here is a misspelt action, at import time
     loader = _LOADERS[entry.resource]
     if (on is None) != (entry.resource is Organisation):
@@ -108,11 +118,13 @@ def guarded(action: str, *, on: str | None = None, write: bool = False):
                 # An action asked before anyone signs in (starting the organisation) has nobody
                 # to re-read: `current` would refuse None as signed out.
                 person = None if entry.anonymous and actor is None else current(db, actor)
+                if via is not None:
+                    key = via(db, key)
                 facts = loader(db, key, person)
                 ensure(person, action, facts)
                 return body(Granted(db, person, facts), *args, **kwargs)
 
-        service.guard = Guard(action, on, write)  # type: ignore[attr-defined]
+        service.guard = Guard(action, on, write, via.__name__ if via else None)  # type: ignore[attr-defined]
         GUARDED[f"{body.__module__}.{body.__qualname__}"] = service.guard  # type: ignore[attr-defined]
         return service
 
