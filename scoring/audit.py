@@ -19,10 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring import keys
 from scoring.clock import stamp
+from scoring.database import Database
 from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.queries import audit as Q
 

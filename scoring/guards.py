@@ -25,8 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from scoring.database import Database
 from scoring.permission_facts import (
     CandidateFacts,
     OpeningFacts,

@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
-from sqlite_utils import Database
 
 from scoring import keys
 from scoring.audit import (
@@ -30,6 +29,7 @@ from scoring.audit import (
     signature,
     signed_by,
 )
+from scoring.database import Database
 from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.migrations import _APPEND_ONLY, _LATER_HISTORY, _NO_REPLACE
 from scoring.queries import audit as QA

@@ -14,9 +14,8 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring import invites
+from scoring.database import Database
 from scoring.errors import NotFound
 from scoring.outbox_recipients import person_row, withheld
 from scoring.outbox_words import LOCATION_LIMIT, NAME_LIMIT, OUTCOMES, render, when_words

@@ -8,8 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
+from scoring.database import Database
 from scoring.errors import NotAllowed, NotFound
 from scoring.queries import permissions as Q
 

@@ -33,8 +33,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any, Literal
 
-from sqlite_utils import Database
-
+from scoring.database import Database
 from scoring.debrief import build_case, committee_count
 from scoring.engine import (
     OUTCOME_WORDS,

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring import audit, outbox
+from scoring.database import Database
 from scoring.drafts import DRAFT_MAX, Draft, draft_of, load_draft, save_draft
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring.candidates import candidate_ids
+from scoring.database import Database
 from scoring.guards import Granted, guarded
 from scoring.permissions import (
     CandidateFacts,

@@ -7,9 +7,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from scoring.audit import chain_hash, row_digest
+from scoring.database import Database
 
 
 def rewrite(path: Path, *statements: tuple[str, list]) -> None:
