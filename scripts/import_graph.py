@@ -106,6 +106,14 @@ def edges(packages=PACKAGES, root: Path = ROOT) -> list[Edge]:
                 if not target or (target == module and not _self_import(node, module)):
                     continue  # not ours, or a package naming its own submodules' names
                 found.append(Edge(module, target, node.lineno, where))
+                # Importing scoring.insights.frames first runs scoring/insights/__init__.py: from
+                # outside that package, the package itself is a dependency too (a flat module
+                # that imports a submodule can close a circle through the package's __init__).
+                parent = target.rpartition(".")[0]
+                while parent in files and parent not in PACKAGES:  # their __init__ imports none
+                    if not module.startswith(parent + ".") and module != parent:
+                        found.append(Edge(module, parent, node.lineno, where))
+                    parent = parent.rpartition(".")[0]
     return found
 
 

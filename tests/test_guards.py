@@ -18,6 +18,43 @@ EXPECTED = {
     "scoring.candidates_csv.check_import": "manage_opening",
     "scoring.candidates_csv.import_candidates": "manage_opening",
     "scoring.candidates_csv.contacts": "manage_opening",
+    # the organisation and its people
+    "scoring.people._start_organisation": "start_organisation",
+    "scoring.people.add_person": "manage_people",
+    "scoring.people.update_person": "manage_people",
+    "scoring.people.set_active": "manage_people",
+    "scoring.people.issue_code": "manage_people",
+    "scoring.people.list_people": "see_people",
+    "scoring.people.find_people": "see_people",
+    # openings and their candidates
+    "scoring.openings.create_opening": "create_opening",
+    "scoring.openings.get_opening": "see_opening",
+    "scoring.openings.edit_opening": "manage_opening",
+    "scoring.openings.close_opening": "manage_opening",
+    "scoring.candidates.add_candidate": "manage_opening",
+    "scoring.candidates.get_candidate": "see_candidate",
+    "scoring.candidates.list_candidates": "see_candidates",
+    "scoring.candidates.find_candidates": "manage_opening",
+    "scoring.bookings.interviewers_day": "manage_opening",
+    "scoring.schedule.recuse": "recuse",
+    # scorecards, drafts, Status, the pipeline
+    "scoring.scorecards.submit": "score",
+    "scoring.scorecards.revise": "score",
+    "scoring.scorecards.own_scorecard": "see_own",
+    "scoring.scorecards.sheet": "see_own",
+    "scoring.scorecards.panel": "see_scores",
+    "scoring.drafts.save_draft": "score",
+    "scoring.drafts.load_draft": "see_own",
+    "scoring.status.status_board": "see_status",
+    "scoring.status.opening_status": "see_opening_status",
+    "scoring.status.status_page": "see_opening_status",
+    "scoring.pipeline.pipeline": "see_debriefs",
+    # mail
+    "scoring.outbox.messages": "manage_opening",
+    "scoring.outbox_reminders.remind_overdue": "see_opening_status",
+    # Insights
+    "scoring.insights.service.own_calibration": "see_own_calibration",
+    "scoring.insights.outcomes._record_checked": "record_outcome",
 }
 
 

@@ -79,3 +79,18 @@ def test_every_kind_of_import_closes_a_circle(tmp_path):
     assert kinds[("pkg.c", "pkg.d")] == "typing"
     assert kinds[("pkg.h", "pkg.a")] == "module"
     assert not any(e.target == "json" for e in found)  # only our own modules
+
+
+def test_a_circle_through_a_package_init_is_seen(tmp_path):
+    """A flat module importing `scoring.pkg.sub` runs scoring/pkg/__init__.py first: when that
+    __init__ imports the flat module back, it is a circle even though no module names the other
+    directly (how scoring.outcomes and the insights package once met)."""
+    pkg = tmp_path / "scoring" / "pkg"
+    pkg.mkdir(parents=True)
+    (tmp_path / "scoring" / "__init__.py").write_text("")
+    (tmp_path / "scoring" / "flat.py").write_text("from scoring.pkg.sub import x\n")
+    (pkg / "__init__.py").write_text("from scoring.pkg.service import y\n")
+    (pkg / "service.py").write_text("from scoring import flat\n")
+    (pkg / "sub.py").write_text("x = 1\n")
+    found = graph.edges(("scoring",), tmp_path)
+    assert graph.circles(found) == [["scoring.flat", "scoring.pkg", "scoring.pkg.service"]]
