@@ -164,7 +164,7 @@ def cold_insights(world: World) -> float:
     """Median ms of the Insights figures for all the hiring manager's openings worked out afresh
     (the page keeps them until the history changes: this is the first view after a change). The
     hiring manager, not the coordinator: only they get the figures from scores."""
-    from scoring import insights
+    from scoring import insights, uncertainty
     from scoring.people import get_person
 
     store = Store(Path(os.environ["DEBRIEF_DB"]))
@@ -172,7 +172,7 @@ def cold_insights(world: World) -> float:
     ids = [o.id for o in insights.insight_openings(store, manager)]
     times = []
     for _ in range(3):
-        insights._CACHE.clear()
+        uncertainty._KEPT.clear()  # the first view after a change: nothing kept
         started = time.perf_counter()
         insights.opening_insights(store, manager, ids)
         times.append(time.perf_counter() - started)

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import fmean
 
-from scoring import debrief, openings, outcomes, scorecards
+from scoring import debrief, openings, scorecards
 from scoring.demo_words import (
     AGAINST,
     CORRECTIONS,
@@ -68,6 +68,7 @@ from scoring.demo_words import (
     evidence_note,
     written_feedback,
 )
+from scoring.insights import outcomes
 from scoring.opening_record import Opening
 from scoring.permissions import Person
 from scoring.rubric import Criterion, Rubric

@@ -226,7 +226,6 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
         "insights",
         (
             "scoring.insight",
-            "scoring.outcomes",
             "scoring.uncertainty",
             "scoring.adjusted",
             "scoring.after_reveal",

@@ -11,7 +11,8 @@ from statistics import fmean
 
 import pytest
 
-from scoring import demo, demo_history, insights, openings, outcomes, people, pipeline, scorecards
+from scoring import demo, demo_history, insights, openings, people, pipeline, scorecards
+from scoring.insights import outcomes
 from scoring.store import Store, parse_stamp
 from world import CATALOG
 
