@@ -1,9 +1,11 @@
 """One candidate's debrief, projected in the meeting: are all scorecards in, where does the panel
 stand and how strongly, what does the strategy say, what would change it; then the decision."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from scoring import analysis, charts, debrief, openings
+from scoring import analysis, charts, debrief
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, lean
 from scoring.errors import DebriefError
 from scoring.permissions import OWN_FIRST
@@ -14,7 +16,7 @@ from ui.clock import when
 from ui.downloads import summary_buttons
 from ui.guard import require
 from ui.score_interval import show_leniency_adjusted, show_score_interval
-from ui.scorecard_view import marks, show_scorecard
+from ui.scorecard_view import show_scorecard
 from ui.session import store
 from ui.widgets import (
     SCROLL,
@@ -197,9 +199,8 @@ st.altair_chart(
     ),
     width="stretch",
 )
-rubrics = {c.rubric_hash: openings.rubric(store(), c.rubric_hash) for c in view.scorecards}
-labels = [p.interviewer for p in result.positions]
-frame = analysis.criterion_frame(view.scorecards, rubrics, labels)
+# The charts draw the debrief's own data: nothing here reads the database again.
+frame = view.criteria
 by_session = list(frame.groupby("session", sort=False))
 st.markdown("**Scores by session**")
 st.caption(
@@ -236,21 +237,29 @@ else:
             icon=":material/forum:",
         )
 
-for card, position in zip(view.scorecards, result.positions, strict=True):
+for panel_card, position in zip(view.cards, result.positions, strict=True):
+    card = panel_card.card
     arrow = (
         f"{position.raw} → {position.effective}"
         if position.raw != position.effective
         else f"{position.raw}"
     )
     strong = ", strong" if position.strong else ""
-    flags = f" · {plain_markdown('; '.join(marks(card)), one_line=True)}" if marks(card) else ""
+    # The debrief's marks, as every export writes them (`debrief_view.marks_of`).
+    said = panel_card.mark_words
+    flags = f" · {plain_markdown('; '.join(said), one_line=True)}" if said else ""
     with st.expander(
         f"**{plain_markdown(position.interviewer, one_line=True)}**"
         f" · {plain_markdown(card.session_title, one_line=True)} · {arrow}"
         f" ({position.position.value}{strong}){flags}",
         key=f"card_{card.assignment_id}",
     ):
-        show_scorecard(card, rubrics[card.rubric_hash], opening, who=False)
+        # show_scorecard marks a card from its own fields: it gets the debrief's after-reveal
+        # fact (any revision made after seeing others, not only the one in force).
+        after_reveal = "after_reveal" in panel_card.mark_kinds
+        show_scorecard(
+            replace(card, saw_others=after_reveal), panel_card.rubric, opening, who=False
+        )
 
 # The decision.
 st.subheader("Decision")
