@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from scoring import audit
 from scoring.errors import NotFound
 from scoring.outbox_words import DECISIONS_LABEL, NAME_LIMIT
-from scoring.permissions import Person, SeatFacts, candidate_facts, may, seat_facts
+from scoring.permissions import Person, candidate_facts, may, seat_facts
 from scoring.queries import outbox as Q
 from scoring.settings import one_line
 from scoring.store import now_utc, stamp
@@ -50,9 +50,11 @@ def withheld(
 
     - an invitation, an update or a reminder: the interviewer of that seat (`score`: their seat,
       not recused, the interviewer role); a reminder also needs their scorecard to be missing;
-    - "ready to debrief": the hiring manager of that opening, holding the role;
+    - "ready to debrief": the hiring manager of that opening, holding the role
+      (`hear_debrief_ready`);
     - a decision: the candidate's hiring manager or committee (`see_debrief`) or an interviewer
-      on their panel (`score` on a seat of it), and `see_decision` when it says the outcome;
+      on their panel (`score` on a seat of it): `hear_of_decision`; and `see_decision` when it
+      says the outcome;
     - a cancellation: only someone active. It takes an interview away and says nothing they
       were not told when it was given.
     """
@@ -85,14 +87,10 @@ def withheld(
     if facts is None:
         return "the candidate is no longer in Debrief"
     if kind == "ready":
-        if facts.opening.hiring_manager_id != who.id or not who.has("hiring_manager"):
+        if not may(who, "hear_debrief_ready", facts):
             return f"{name} is no longer the hiring manager of this opening"
         return None
-    seats = [
-        SeatFacts(s.assignment_id, candidate_id, s.interviewer_id, s.recused, s.submitted)
-        for s in facts.seats_of(who.id)
-    ]
-    if not (may(who, "see_debrief", facts) or any(may(who, "score", s) for s in seats)):
+    if not may(who, "hear_of_decision", facts):
         return f"{name} no longer interviews, decides or votes on this candidate"
     if reveals_outcome and not may(who, "see_decision", facts):
         return f"{name} may no longer see this decision"

@@ -12,10 +12,11 @@ from sqlite_utils import Database
 from scoring import audit
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
+from scoring.opening_of import opening_of_seat
 from scoring.outbox_queue import candidate_for, scorecard_link, write_message
 from scoring.outbox_recipients import REMIND_WINDOW, person_row, withheld
 from scoring.outbox_words import when_words
-from scoring.permissions import Person, candidate_facts, current, ensure, opening_facts, seat_facts
+from scoring.permissions import Person, seat_facts
 from scoring.queries import outbox as Q
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
@@ -138,35 +139,30 @@ def _nudge(db: Database, actor: Person, assignment_id: int, at: datetime) -> Rem
     return Reminded(queued=True, at=at)
 
 
-def remind(
-    store: Store, actor: Person, assignment_id: int, now: datetime | None = None
-) -> Reminded:
+@guarded("see_opening_status", on="assignment_id", via=opening_of_seat, write=True)
+def remind(g: Granted, assignment_id: int, now: datetime | None = None) -> Reminded:
     """The Remind button: the coordinator or the opening's hiring manager nudges one interviewer
     whose scorecard is missing. Someone reminded less than `REMIND_AGAIN_AFTER` ago (by a button
     or by the automatic due or overdue message) is not written to again; the answer says when
     they were.
 
-    Not a declared guard (`scoring.guards`): the action is about the opening
-    (`see_opening_status`) while the button names a seat, so the opening is found from the seat
-    first, on the same connection."""
+    The action is about the opening (`see_opening_status`) while the button names a seat: the
+    guard finds the seat's opening (`opening_of_seat`) on the same connection."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        seat = seat_facts(db, assignment_id)
-        facts = candidate_facts(db, seat.candidate_id)
-        ensure(actor, "see_opening_status", opening_facts(db, facts.opening_id))
-        if seat.recused:
-            raise InvalidInput("This interviewer recused: assign a replacement instead.")
-        if seat.submitted:
-            raise InvalidInput("This scorecard is already in.")
-        reason = withheld(
-            db, "reminder", person_row(db, seat.interviewer_id), assignment_id=assignment_id
+    db = g.db
+    seat = seat_facts(db, assignment_id)
+    if seat.recused:
+        raise InvalidInput("This interviewer recused: assign a replacement instead.")
+    if seat.submitted:
+        raise InvalidInput("This scorecard is already in.")
+    reason = withheld(
+        db, "reminder", person_row(db, seat.interviewer_id), assignment_id=assignment_id
+    )
+    if reason is not None:
+        raise InvalidInput(
+            f"Nothing sent: {reason}. Give the seat to another interviewer on Interview day."
         )
-        if reason is not None:
-            raise InvalidInput(
-                f"Nothing sent: {reason}. Give the seat to another interviewer on Interview day."
-            )
-        return _nudge(db, actor, assignment_id, at)
+    return _nudge(db, g.actor, assignment_id, at)
 
 
 @guarded("see_opening_status", on="opening_id", write=True)

@@ -20,12 +20,13 @@ from scoring import audit, bookings, outbox
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
+from scoring.opening_of import opening_of_candidate, opening_of_session
 from scoring.opening_record import ensure_open
-from scoring.permissions import Person, current, ensure, opening_facts
+from scoring.permissions import Person
 from scoring.queries import candidates as QC
 from scoring.queries import openings as QO
 from scoring.queries import schedule as Q
-from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.store import now_utc, parse_stamp, stamp
 from scoring.text import REASON_MAX, check_length, check_one_line
 
 MAX_PER_SESSION = 2  # one interviewer, or a pair
@@ -121,9 +122,9 @@ def clashes_with_stored(
     return [c for c in found if kinds is None or c.kind in kinds]
 
 
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate, write=True)
 def schedule_session(
-    store: Store,
-    actor: Person,
+    g: Granted,
     candidate_id: int,
     position: int,
     starts_at: datetime,
@@ -139,52 +140,73 @@ def schedule_session(
     opening froze. Refused (ScheduleClash, nothing written, no mail) when it overlaps another of
     the candidate's sessions or another session of one of its interviewers; a gap shorter than
     `break_minutes` to another of the candidate's sessions needs `confirm`."""
-    at = now or now_utc()
-    interviewer_ids = _panel(interviewer_ids)
-    location = check_location(location)
-    with store.write() as db:
-        actor = current(db, actor)
-        candidate = managed_candidate(db, actor, candidate_id)
-        ensure_schedulable(db, candidate)
-        loop_session = _loop_session(db, candidate, position)
-        for interviewer_id in interviewer_ids:
-            ensure_interviewer(db, interviewer_id)
-        ends_at = starts_at + timedelta(minutes=loop_session["minutes"])
-        placed = booking(
-            db,
-            candidate_id=candidate_id,
-            title=loop_session["title"],
-            starts_at=starts_at,
-            ends_at=ends_at,
-            interviewer_ids=interviewer_ids,
-            field="starts_at",
-        )
-        refuse_clashes(clashes_with_stored(db, actor, [placed], break_minutes), confirm)
-        session_id = db.execute(
-            Q.ADD_SESSION,
-            [
-                candidate_id,
-                position,
-                loop_session["title"],
-                loop_session["rubric_hash"],
-                stamp(starts_at),
-                stamp(ends_at),
-                f"{secrets.token_hex(16)}@debrief",
-                location,
-            ],
-        ).lastrowid
-        for interviewer_id in interviewer_ids:
-            assign(db, session_id, interviewer_id, at)
-        outbox.queue_session_mail(db, session_id, "invitation", at, actor.id)
-        audit.record(
-            db,
-            actor.id,
-            "schedule_session",
-            f"session:{session_id}",
-            at,
-            interviewers=interviewer_ids,
-            **said(location=location, short_break_confirmed=confirm),
-        )
+    candidate = g.db.execute(QC.CANDIDATE, [candidate_id]).fetchone()
+    return _place(
+        g.db,
+        g.actor,
+        candidate,
+        SessionPlan(position, starts_at, tuple(interviewer_ids), location),
+        now or now_utc(),
+        break_minutes=break_minutes,
+        confirm=confirm,
+    )
+
+
+def _place(
+    db,
+    actor: Person,
+    candidate: Any,
+    item: SessionPlan,
+    at: datetime,
+    *,
+    break_minutes: int,
+    confirm: bool,
+) -> int:
+    """Put one session of a plan on the candidate's day, in the caller's unit of work, for
+    whoever the caller's guard let through (`schedule_session`, and `schedule_day` for each of
+    its sessions)."""
+    interviewer_ids = _panel(item.interviewer_ids)
+    location = check_location(item.location)
+    ensure_schedulable(db, candidate)
+    loop_session = _loop_session(db, candidate, item.position)
+    for interviewer_id in interviewer_ids:
+        ensure_interviewer(db, interviewer_id)
+    ends_at = item.starts_at + timedelta(minutes=loop_session["minutes"])
+    placed = booking(
+        db,
+        candidate_id=candidate["id"],
+        title=loop_session["title"],
+        starts_at=item.starts_at,
+        ends_at=ends_at,
+        interviewer_ids=interviewer_ids,
+        field="starts_at",
+    )
+    refuse_clashes(clashes_with_stored(db, actor, [placed], break_minutes), confirm)
+    session_id = db.execute(
+        Q.ADD_SESSION,
+        [
+            candidate["id"],
+            item.position,
+            loop_session["title"],
+            loop_session["rubric_hash"],
+            stamp(item.starts_at),
+            stamp(ends_at),
+            f"{secrets.token_hex(16)}@debrief",
+            location,
+        ],
+    ).lastrowid
+    for interviewer_id in interviewer_ids:
+        assign(db, session_id, interviewer_id, at)
+    outbox.queue_session_mail(db, session_id, "invitation", at, actor.id)
+    audit.record(
+        db,
+        actor.id,
+        "schedule_session",
+        f"session:{session_id}",
+        at,
+        interviewers=interviewer_ids,
+        **said(location=location, short_break_confirmed=confirm),
+    )
     return session_id
 
 
@@ -226,31 +248,28 @@ def assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
     return db.execute(Q.ADD_SEAT, [session_id, interviewer_id, stamp(at)]).lastrowid
 
 
+@guarded("manage_opening", on="session_id", via=opening_of_session, write=True)
 def add_interviewer(
-    store: Store, actor: Person, session_id: int, interviewer_id: int, now: datetime | None = None
+    g: Granted, session_id: int, interviewer_id: int, now: datetime | None = None
 ) -> int:
     """A coordinator adds a (replacement or second) interviewer to a session. Refused
     (ScheduleClash, nothing written, no mail) while they interview someone else then."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        session = db.execute(Q.SESSION_CANDIDATE, [session_id]).fetchone()
-        if session is None:
-            raise NotFound(f"No session with id {session_id}.")
-        ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
-        ensure_schedulable(db, session)
-        active = db.execute(Q.ACTIVE_SEATS, [session_id]).fetchall()
-        if interviewer_id in [r[0] for r in active]:
-            raise InvalidInput("interviewers: already on this session")
-        if len(active) >= MAX_PER_SESSION:
-            raise InvalidInput("interviewers: a session has one interviewer or a pair")
-        ensure_interviewer(db, interviewer_id)
-        refuse_seat_clash(db, actor, session_id, interviewer_id)
-        assignment_id = assign(db, session_id, interviewer_id, at)
-        outbox.queue_session_mail(
-            db, session_id, "invitation", at, actor.id, interviewer_ids=[interviewer_id]
-        )
-        audit.record(db, actor.id, "assign", f"assignment:{assignment_id}", at)
+    db, actor = g.db, g.actor
+    session = db.execute(Q.SESSION_CANDIDATE, [session_id]).fetchone()
+    ensure_schedulable(db, session)
+    active = db.execute(Q.ACTIVE_SEATS, [session_id]).fetchall()
+    if interviewer_id in [r[0] for r in active]:
+        raise InvalidInput("interviewers: already on this session")
+    if len(active) >= MAX_PER_SESSION:
+        raise InvalidInput("interviewers: a session has one interviewer or a pair")
+    ensure_interviewer(db, interviewer_id)
+    refuse_seat_clash(db, actor, session_id, interviewer_id)
+    assignment_id = assign(db, session_id, interviewer_id, at)
+    outbox.queue_session_mail(
+        db, session_id, "invitation", at, actor.id, interviewer_ids=[interviewer_id]
+    )
+    audit.record(db, actor.id, "assign", f"assignment:{assignment_id}", at)
     return assignment_id
 
 
@@ -310,28 +329,6 @@ def stored_session(db, session_id: int) -> Any:
     return row
 
 
-# A change to a candidate's day is guarded by `manage_opening` on the candidate's opening, which
-# the caller names only through the candidate or the session: these two find it and ask, on the
-# unit of work the change then runs in.
-
-
-def managed_candidate(db, actor: Person, candidate_id: int) -> Any:
-    """The candidate's row, for whoever manages their opening (NotFound, then NotAllowed)."""
-    candidate = db.execute(QC.CANDIDATE, [candidate_id]).fetchone()
-    if candidate is None:
-        raise NotFound(f"No candidate with id {candidate_id}.")
-    ensure(actor, "manage_opening", opening_facts(db, candidate["opening_id"]))
-    return candidate
-
-
-def managed_session(db, actor: Person, session_id: int) -> Any:
-    """The session as stored (`stored_session`), for whoever manages its candidate's opening
-    (NotFound, then NotAllowed)."""
-    session = stored_session(db, session_id)
-    ensure(actor, "manage_opening", opening_facts(db, session["opening_id"]))
-    return session
-
-
 # --------------------------------------------------------------------------------- planning the day
 
 
@@ -368,9 +365,9 @@ def _overlaps(db, interviewer_id: int, starts: datetime, ends: datetime) -> list
     return db.execute(Q.OVERLAPS, [interviewer_id, stamp(ends), stamp(starts)]).fetchall()
 
 
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate)
 def plan_warnings(
-    store: Store,
-    actor: Person,
+    g: Granted,
     candidate_id: int,
     plan: Iterable[SessionPlan],
     *,
@@ -382,44 +379,40 @@ def plan_warnings(
     without the interviewer role."""
     plan = list(plan)
     warnings: list[str] = []
-    with store.read() as db:
-        actor = current(db, actor)
-        candidate = managed_candidate(db, actor, candidate_id)
-        minutes = {
-            r["position"]: r["minutes"]
-            for r in db.execute(Q.LOOP_MINUTES, [candidate["opening_id"]])
-        }
-        names = {r["id"]: r for r in db.execute(Q.PEOPLE_ROLES)}
-        recused = {
-            r["interviewer_id"]: r["recusal_reason"]
-            for r in db.execute(Q.RECUSED_FROM, [candidate_id])
-        }
-        booked: dict[int, list[tuple[datetime, datetime, int]]] = {}
-        for item in plan:
-            ends = item.starts_at + timedelta(minutes=minutes.get(item.position, 0))
-            for person_id in item.interviewer_ids:
-                person = names.get(person_id)
-                if person is None:
-                    continue
-                name = person["name"]
-                if "interviewer" not in json.loads(person["roles"]):
-                    warnings.append(f"{name} does not have the interviewer role.")
-                if person_id in recused:
-                    warnings.append(f"{name} recused from this candidate: {recused[person_id]}")
-                if not double_bookings:
-                    continue
-                for other in _overlaps(db, person_id, item.starts_at, ends):
+    db = g.db
+    minutes = {
+        r["position"]: r["minutes"] for r in db.execute(Q.LOOP_MINUTES, [g.facts.opening_id])
+    }
+    names = {r["id"]: r for r in db.execute(Q.PEOPLE_ROLES)}
+    recused = {
+        r["interviewer_id"]: r["recusal_reason"] for r in db.execute(Q.RECUSED_FROM, [candidate_id])
+    }
+    booked: dict[int, list[tuple[datetime, datetime, int]]] = {}
+    for item in plan:
+        ends = item.starts_at + timedelta(minutes=minutes.get(item.position, 0))
+        for person_id in item.interviewer_ids:
+            person = names.get(person_id)
+            if person is None:
+                continue
+            name = person["name"]
+            if "interviewer" not in json.loads(person["roles"]):
+                warnings.append(f"{name} does not have the interviewer role.")
+            if person_id in recused:
+                warnings.append(f"{name} recused from this candidate: {recused[person_id]}")
+            if not double_bookings:
+                continue
+            for other in _overlaps(db, person_id, item.starts_at, ends):
+                warnings.append(
+                    f"{name} is double-booked: {other['title']} with {other['candidate']}"
+                    f" at {parse_stamp(other['starts_at']):%a %d %b %H:%M}."
+                )
+            for start, end, position in booked.get(person_id, []):
+                if start < ends and item.starts_at < end:
                     warnings.append(
-                        f"{name} is double-booked: {other['title']} with {other['candidate']}"
-                        f" at {parse_stamp(other['starts_at']):%a %d %b %H:%M}."
+                        f"{name} is in two sessions at once (sessions {position} and"
+                        f" {item.position})."
                     )
-                for start, end, position in booked.get(person_id, []):
-                    if start < ends and item.starts_at < end:
-                        warnings.append(
-                            f"{name} is in two sessions at once (sessions {position} and"
-                            f" {item.position})."
-                        )
-                booked.setdefault(person_id, []).append((item.starts_at, ends, item.position))
+            booked.setdefault(person_id, []).append((item.starts_at, ends, item.position))
     return list(dict.fromkeys(warnings))
 
 
@@ -454,9 +447,9 @@ def _placed_plan(db, candidate: Any, plan: list[SessionPlan]) -> list[Booking]:
     return placed
 
 
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate)
 def plan_clashes(
-    store: Store,
-    actor: Person,
+    g: Granted,
     candidate_id: int,
     plan: Iterable[SessionPlan],
     break_minutes: int = 0,
@@ -465,19 +458,17 @@ def plan_clashes(
     clash (refused ones first), each naming its session's field. A plan that is not valid in
     itself (no such session, three interviewers) has no clashes yet: saving it says why."""
     plan = list(plan)
-    with store.read() as db:
-        actor = current(db, actor)
-        candidate = managed_candidate(db, actor, candidate_id)
-        try:
-            placed = _placed_plan(db, candidate, plan)
-        except InvalidInput:
-            return []
-        return clashes_with_stored(db, actor, placed, break_minutes)
+    candidate = g.db.execute(QC.CANDIDATE, [candidate_id]).fetchone()
+    try:
+        placed = _placed_plan(g.db, candidate, plan)
+    except InvalidInput:
+        return []
+    return clashes_with_stored(g.db, g.actor, placed, break_minutes)
 
 
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate, write=True)
 def schedule_day(
-    store: Store,
-    actor: Person,
+    g: Granted,
     candidate_id: int,
     plan: Iterable[SessionPlan],
     now: datetime | None = None,
@@ -489,37 +480,27 @@ def schedule_day(
     plan is checked before anything is written: a session the loop lacks or already has names
     its session; then every clash at once (ScheduleClash: with the candidate's other sessions,
     with the interviewers' other sessions, among the plan's own sessions), and a break shorter
-    than `break_minutes` needs `confirm`."""
+    than `break_minutes` needs `confirm`. One unit of work: the person is asked about once, and
+    each session is placed as `schedule_session` places it, on the same connection."""
     plan = list(plan)
     if not plan:
         raise InvalidInput("plan: choose at least one session")
-    with store.batch():
-        with store.write() as db:
-            actor = current(db, actor)
-            candidate = managed_candidate(db, actor, candidate_id)
-            ensure_schedulable(db, candidate)
-            placed = _placed_plan(db, candidate, plan)
-            refuse_clashes(clashes_with_stored(db, actor, placed, break_minutes), confirm)
-        ids = []
-        for item in plan:
-            try:
-                ids.append(
-                    schedule_session(
-                        store,
-                        actor,
-                        candidate_id,
-                        item.position,
-                        item.starts_at,
-                        item.interviewer_ids,
-                        now,
-                        location=item.location,
-                        break_minutes=break_minutes,
-                        confirm=confirm,
-                    )
+    db, at = g.db, now or now_utc()
+    candidate = db.execute(QC.CANDIDATE, [candidate_id]).fetchone()
+    ensure_schedulable(db, candidate)
+    placed = _placed_plan(db, candidate, plan)
+    refuse_clashes(clashes_with_stored(db, g.actor, placed, break_minutes), confirm)
+    ids = []
+    for item in plan:
+        try:
+            ids.append(
+                _place(
+                    db, g.actor, candidate, item, at, break_minutes=break_minutes, confirm=confirm
                 )
-            except ScheduleClash:
-                raise  # named by session already
-            except InvalidInput as problem:  # said of the session it concerns, on the form
-                message = str(problem).partition(": ")[2] or str(problem)
-                raise InvalidInput(f"session.{item.position}: {message}") from problem
-        return ids
+            )
+        except ScheduleClash:
+            raise  # named by session already
+        except InvalidInput as problem:  # said of the session it concerns, on the form
+            message = str(problem).partition(": ")[2] or str(problem)
+            raise InvalidInput(f"session.{item.position}: {message}") from problem
+    return ids

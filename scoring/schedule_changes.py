@@ -15,8 +15,10 @@ from typing import Any
 
 from scoring import audit, bookings, outbox
 from scoring.clashes import Booking, Clash, refuse_clashes
-from scoring.errors import InvalidInput, NotFound
-from scoring.permissions import Person, current, seat_facts
+from scoring.errors import InvalidInput
+from scoring.guards import Granted, guarded
+from scoring.opening_of import opening_of_candidate, opening_of_seat, opening_of_session
+from scoring.permissions import seat_facts
 from scoring.queries import candidates as QC
 from scoring.queries import schedule as Q
 from scoring.schedule import (
@@ -26,13 +28,11 @@ from scoring.schedule import (
     clashes_with_stored,
     ensure_interviewer,
     ensure_schedulable,
-    managed_candidate,
-    managed_session,
     refuse_seat_clash,
     said,
     stored_session,
 )
-from scoring.store import Store, now_utc, parse_stamp, stamp
+from scoring.store import now_utc, parse_stamp, stamp
 from scoring.text import REASON_MAX, check_length, check_one_line
 
 
@@ -46,9 +46,9 @@ def names_in_words(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+@guarded("manage_opening", on="session_id", via=opening_of_session, write=True)
 def move_session(
-    store: Store,
-    actor: Person,
+    g: Granted,
     session_id: int,
     starts_at: datetime,
     now: datetime | None = None,
@@ -66,66 +66,65 @@ def move_session(
     an update of their calendar invitation (same UID, higher SEQUENCE)."""
     at = now or now_utc()
     new_location = None if location is None else check_location(location)
-    with store.write() as db:
-        actor = current(db, actor)
-        session = managed_session(db, actor, session_id)
-        ensure_schedulable(db, session)
-        scored = _submitted_by(db, session_id)
-        if scored:
-            raise InvalidInput(
-                f"starts_at: {names_in_words(scored)} already submitted a scorecard for"
-                f" {session['title']}: moving it would change when that scorecard counts as"
-                " late, so the session keeps its time."
-            )
-        before = parse_stamp(session["starts_at"])
-        length = parse_stamp(session["ends_at"]) - before
-        if starts_at == before:
-            raise InvalidInput("starts_at: That is when the session already starts.")
-        placed = replace(
-            _seated_booking(db, session, "starts_at"),
-            starts_at=starts_at,
-            ends_at=starts_at + length,
+    db, actor = g.db, g.actor
+    session = stored_session(db, session_id)
+    ensure_schedulable(db, session)
+    scored = _submitted_by(db, session_id)
+    if scored:
+        raise InvalidInput(
+            f"starts_at: {names_in_words(scored)} already submitted a scorecard for"
+            f" {session['title']}: moving it would change when that scorecard counts as"
+            " late, so the session keeps its time."
         )
-        refuse_clashes(clashes_with_stored(db, actor, [placed], break_minutes), confirm)
-        moved_from = session["location"]
-        relocated = new_location is not None and new_location != moved_from
-        db.execute(
-            Q.MOVE,
-            [
-                stamp(starts_at),
-                stamp(starts_at + length),
-                new_location if relocated else moved_from,
-                session_id,
-            ],
-        )
-        outbox.queue_session_mail(
-            db,
+    before = parse_stamp(session["starts_at"])
+    length = parse_stamp(session["ends_at"]) - before
+    if starts_at == before:
+        raise InvalidInput("starts_at: That is when the session already starts.")
+    placed = replace(
+        _seated_booking(db, session, "starts_at"),
+        starts_at=starts_at,
+        ends_at=starts_at + length,
+    )
+    refuse_clashes(clashes_with_stored(db, actor, [placed], break_minutes), confirm)
+    moved_from = session["location"]
+    relocated = new_location is not None and new_location != moved_from
+    db.execute(
+        Q.MOVE,
+        [
+            stamp(starts_at),
+            stamp(starts_at + length),
+            new_location if relocated else moved_from,
             session_id,
-            "update",
-            at,
-            actor.id,
-            before=before,
-            **({"location_before": moved_from} if relocated else {}),
-        )
-        audit.record(
-            db,
-            actor.id,
-            "move_session",
-            f"session:{session_id}",
-            at,
-            before=stamp(before),
-            after=stamp(starts_at),
-            **said(
-                location_before=moved_from if relocated else None,
-                location=new_location if relocated else None,
-                short_break_confirmed=confirm,
-            ),
-        )
+        ],
+    )
+    outbox.queue_session_mail(
+        db,
+        session_id,
+        "update",
+        at,
+        actor.id,
+        before=before,
+        **({"location_before": moved_from} if relocated else {}),
+    )
+    audit.record(
+        db,
+        actor.id,
+        "move_session",
+        f"session:{session_id}",
+        at,
+        before=stamp(before),
+        after=stamp(starts_at),
+        **said(
+            location_before=moved_from if relocated else None,
+            location=new_location if relocated else None,
+            short_break_confirmed=confirm,
+        ),
+    )
 
 
+@guarded("manage_opening", on="session_id", via=opening_of_session, write=True)
 def change_location(
-    store: Store,
-    actor: Person,
+    g: Granted,
     session_id: int,
     location: str,
     now: datetime | None = None,
@@ -136,65 +135,58 @@ def change_location(
     calendar invitation that says where, and where it was; audited as `change_location`."""
     at = now or now_utc()
     location = check_location(location)
-    with store.write() as db:
-        actor = current(db, actor)
-        session = managed_session(db, actor, session_id)
-        ensure_schedulable(db, session)
-        if location == session["location"]:
-            raise InvalidInput("location: That is already where the session is.")
-        db.execute(Q.RELOCATE, [location, session_id])
-        outbox.queue_session_mail(
-            db, session_id, "update", at, actor.id, location_before=session["location"]
-        )
-        audit.record(
-            db,
-            actor.id,
-            "change_location",
-            f"session:{session_id}",
-            at,
-            before=session["location"],
-            after=location,
-        )
+    db, actor = g.db, g.actor
+    session = stored_session(db, session_id)
+    ensure_schedulable(db, session)
+    if location == session["location"]:
+        raise InvalidInput("location: That is already where the session is.")
+    db.execute(Q.RELOCATE, [location, session_id])
+    outbox.queue_session_mail(
+        db, session_id, "update", at, actor.id, location_before=session["location"]
+    )
+    audit.record(
+        db,
+        actor.id,
+        "change_location",
+        f"session:{session_id}",
+        at,
+        before=session["location"],
+        after=location,
+    )
 
 
-def locations(store: Store, actor: Person, candidate_id: int) -> dict[int, str]:
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate)
+def locations(g: Granted, candidate_id: int) -> dict[int, str]:
     """Where each of a candidate's sessions is (a room or a video link; "" where none is set),
     by session id: for the Interview day screen, to whoever manages the opening."""
-    with store.read() as db:
-        actor = current(db, actor)
-        managed_candidate(db, actor, candidate_id)
-        return {r["id"]: r["location"] for r in db.execute(Q.LOCATIONS, [candidate_id])}
+    return {r["id"]: r["location"] for r in g.db.execute(Q.LOCATIONS, [candidate_id])}
 
 
+@guarded("manage_opening", on="session_id", via=opening_of_session)
 def move_clashes(
-    store: Store, actor: Person, session_id: int, starts_at: datetime, break_minutes: int = 0
+    g: Granted, session_id: int, starts_at: datetime, break_minutes: int = 0
 ) -> list[Clash]:
     """What `move_session` would find wrong with moving this session to `starts_at`: every
     clash, refused ones first (for a page to say them before asking for a confirmation)."""
-    with store.read() as db:
-        actor = current(db, actor)
-        session = managed_session(db, actor, session_id)
-        length = parse_stamp(session["ends_at"]) - parse_stamp(session["starts_at"])
-        placed = replace(
-            _seated_booking(db, session, "starts_at"),
-            starts_at=starts_at,
-            ends_at=starts_at + length,
-        )
-        return clashes_with_stored(db, actor, [placed], break_minutes)
+    db = g.db
+    session = stored_session(db, session_id)
+    length = parse_stamp(session["ends_at"]) - parse_stamp(session["starts_at"])
+    placed = replace(
+        _seated_booking(db, session, "starts_at"),
+        starts_at=starts_at,
+        ends_at=starts_at + length,
+    )
+    return clashes_with_stored(db, g.actor, [placed], break_minutes)
 
 
-def day_clashes(
-    store: Store, actor: Person, candidate_id: int, break_minutes: int = 0
-) -> list[Clash]:
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate)
+def day_clashes(g: Granted, candidate_id: int, break_minutes: int = 0) -> list[Clash]:
     """The clashes already on a candidate's stored day (made before the check existed, or a
     short break a coordinator confirmed): their sessions against each other, and against their
     interviewers' other sessions. What the Interview day screen shows instead of "every session
     is on the day" until someone changes it."""
-    with store.read() as db:
-        actor = current(db, actor)
-        managed_candidate(db, actor, candidate_id)
-        placed = bookings.candidate_day(db, actor, candidate_id)
-        return clashes_with_stored(db, actor, placed, break_minutes)
+    placed = bookings.candidate_day(g.db, g.actor, candidate_id)
+    return clashes_with_stored(g.db, g.actor, placed, break_minutes)
 
 
 def _seated_booking(db, session: Any, field: str) -> Booking:
@@ -211,34 +203,32 @@ def _seated_booking(db, session: Any, field: str) -> Booking:
     )
 
 
-def cancel_session(
-    store: Store, actor: Person, session_id: int, now: datetime | None = None
-) -> None:
+@guarded("manage_opening", on="session_id", via=opening_of_session, write=True)
+def cancel_session(g: Granted, session_id: int, now: datetime | None = None) -> None:
     """A coordinator takes a session off the candidate's day (it can be planned again).
     Refused once a scorecard of it is submitted. Its interviewers' drafts go with it (they
     were private); each interviewer gets a cancellation for their calendar."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        session = managed_session(db, actor, session_id)
-        scored = _submitted_by(db, session_id)
-        if scored:
-            raise InvalidInput(
-                f"session: {names_in_words(scored)} already submitted a scorecard for"
-                f" {session['title']}: the session stays on the day with its scorecard."
-            )
-        _drop_session(db, session, at, actor.id, "the session is cancelled.")
-        outbox.queue_ready(db, session["candidate_id"], at)
-        audit.record(
-            db,
-            actor.id,
-            "cancel_session",
-            f"session:{session_id}",
-            at,
-            candidate=session["candidate_id"],
-            position=session["position"],
-            starts_at=session["starts_at"],
+    db, actor = g.db, g.actor
+    session = stored_session(db, session_id)
+    scored = _submitted_by(db, session_id)
+    if scored:
+        raise InvalidInput(
+            f"session: {names_in_words(scored)} already submitted a scorecard for"
+            f" {session['title']}: the session stays on the day with its scorecard."
         )
+    _drop_session(db, session, at, actor.id, "the session is cancelled.")
+    outbox.queue_ready(db, session["candidate_id"], at)
+    audit.record(
+        db,
+        actor.id,
+        "cancel_session",
+        f"session:{session_id}",
+        at,
+        candidate=session["candidate_id"],
+        position=session["position"],
+        starts_at=session["starts_at"],
+    )
 
 
 def _drop_session(db, session: Any, at: datetime, actor_id: int, why: str) -> None:
@@ -250,9 +240,9 @@ def _drop_session(db, session: Any, at: datetime, actor_id: int, why: str) -> No
     db.execute(Q.DROP_SESSION, [session["id"]])
 
 
+@guarded("manage_opening", on="assignment_id", via=opening_of_seat, write=True)
 def replace_interviewer(
-    store: Store,
-    actor: Person,
+    g: Granted,
     assignment_id: int,
     interviewer_id: int,
     now: datetime | None = None,
@@ -263,60 +253,58 @@ def replace_interviewer(
     are private); they get a cancellation, the new one an invitation. Returns the new
     assignment."""
     at = now or now_utc()
-    with store.write() as db:
-        actor = current(db, actor)
-        seat = db.execute(Q.SEAT, [assignment_id]).fetchone()
-        if seat is None:
-            raise NotFound(f"No assignment with id {assignment_id}.")
-        session = managed_session(db, actor, seat["session_id"])
-        ensure_schedulable(db, session)
-        previous = db.execute(Q.PERSON_NAME, [seat["interviewer_id"]])
-        previous_name = previous.fetchone()[0]
-        if seat_facts(db, assignment_id).submitted:
-            raise InvalidInput(
-                f"interviewer: {previous_name} already submitted the scorecard for"
-                f" {session['title']}: the seat keeps its scorecard and its author."
-            )
-        if interviewer_id == seat["interviewer_id"]:
-            raise InvalidInput(f"interviewer: {previous_name} already has this seat.")
-        taken = db.execute(Q.ON_THE_SESSION, [seat["session_id"], interviewer_id]).fetchone()
-        if taken:
-            raise InvalidInput("interviewer: already on this session")
-        ensure_interviewer(db, interviewer_id)
-        refuse_seat_clash(db, actor, seat["session_id"], interviewer_id)
-        if seat["recused_at"] is None:
-            outbox.queue_session_mail(
-                db,
-                seat["session_id"],
-                "cancellation",
-                at,
-                actor.id,
-                interviewer_ids=[seat["interviewer_id"]],
-                why="the coordinator has given it to another interviewer.",
-            )
-            db.execute(Q.DROP_DRAFTS, [assignment_id])
-            db.execute(Q.DROP_SEAT, [assignment_id])
-        # a recused seat stays, with its reason: the replacement joins beside it
-        new_id = assign(db, seat["session_id"], interviewer_id, at)
+    db, actor = g.db, g.actor
+    seat = db.execute(Q.SEAT, [assignment_id]).fetchone()
+    session = stored_session(db, seat["session_id"])
+    ensure_schedulable(db, session)
+    previous = db.execute(Q.PERSON_NAME, [seat["interviewer_id"]])
+    previous_name = previous.fetchone()[0]
+    if seat_facts(db, assignment_id).submitted:
+        raise InvalidInput(
+            f"interviewer: {previous_name} already submitted the scorecard for"
+            f" {session['title']}: the seat keeps its scorecard and its author."
+        )
+    if interviewer_id == seat["interviewer_id"]:
+        raise InvalidInput(f"interviewer: {previous_name} already has this seat.")
+    taken = db.execute(Q.ON_THE_SESSION, [seat["session_id"], interviewer_id]).fetchone()
+    if taken:
+        raise InvalidInput("interviewer: already on this session")
+    ensure_interviewer(db, interviewer_id)
+    refuse_seat_clash(db, actor, seat["session_id"], interviewer_id)
+    if seat["recused_at"] is None:
         outbox.queue_session_mail(
-            db, seat["session_id"], "invitation", at, actor.id, interviewer_ids=[interviewer_id]
-        )
-        audit.record(
             db,
-            actor.id,
-            "replace_interviewer",
-            f"session:{seat['session_id']}",
+            seat["session_id"],
+            "cancellation",
             at,
-            removed=seat["interviewer_id"],
-            removed_assignment=assignment_id,
-            added=interviewer_id,
-            added_assignment=new_id,
+            actor.id,
+            interviewer_ids=[seat["interviewer_id"]],
+            why="the coordinator has given it to another interviewer.",
         )
-        return new_id
+        db.execute(Q.DROP_DRAFTS, [assignment_id])
+        db.execute(Q.DROP_SEAT, [assignment_id])
+    # a recused seat stays, with its reason: the replacement joins beside it
+    new_id = assign(db, seat["session_id"], interviewer_id, at)
+    outbox.queue_session_mail(
+        db, seat["session_id"], "invitation", at, actor.id, interviewer_ids=[interviewer_id]
+    )
+    audit.record(
+        db,
+        actor.id,
+        "replace_interviewer",
+        f"session:{seat['session_id']}",
+        at,
+        removed=seat["interviewer_id"],
+        removed_assignment=assignment_id,
+        added=interviewer_id,
+        added_assignment=new_id,
+    )
+    return new_id
 
 
+@guarded("manage_opening", on="candidate_id", via=opening_of_candidate, write=True)
 def withdraw_candidate(
-    store: Store, actor: Person, candidate_id: int, reason: str, now: datetime | None = None
+    g: Granted, candidate_id: int, reason: str, now: datetime | None = None
 ) -> None:
     """A coordinator withdraws a candidate (they withdrew, or the process stops). Sessions with
     a submitted scorecard stay as they are, with their scorecards; every other session and every
@@ -325,31 +313,28 @@ def withdraw_candidate(
     if not (reason or "").strip():
         raise InvalidInput("reason: Say why the candidate is withdrawn.")
     check_one_line("reason", check_length("reason", reason.strip(), REASON_MAX))
-    with store.write() as db:
-        actor = current(db, actor)
-        candidate = managed_candidate(db, actor, candidate_id)
-        if candidate["withdrawn_at"]:
-            raise InvalidInput("candidate: Already withdrawn.")
-        why = "the candidate has withdrawn."
-        for session_id in [r[0] for r in db.execute(Q.CANDIDATE_SESSIONS, [candidate_id])]:
-            session = stored_session(db, session_id)
-            if not _submitted_by(db, session_id):
-                _drop_session(db, session, at, actor.id, why)
-                continue
-            for seat in db.execute(Q.UNSCORED_SEATS, [session_id]).fetchall():
-                if seat["recused_at"] is None:
-                    outbox.queue_session_mail(
-                        db,
-                        session_id,
-                        "cancellation",
-                        at,
-                        actor.id,
-                        interviewer_ids=[seat["interviewer_id"]],
-                        why=why,
-                    )
-                db.execute(Q.DROP_DRAFTS, [seat["id"]])
-                db.execute(Q.DROP_SEAT, [seat["id"]])
-        db.execute(QC.WITHDRAW, [stamp(at), reason.strip(), candidate_id])
-        audit.record(
-            db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=reason
-        )
+    db, actor = g.db, g.actor
+    candidate = db.execute(QC.CANDIDATE, [candidate_id]).fetchone()
+    if candidate["withdrawn_at"]:
+        raise InvalidInput("candidate: Already withdrawn.")
+    why = "the candidate has withdrawn."
+    for session_id in [r[0] for r in db.execute(Q.CANDIDATE_SESSIONS, [candidate_id])]:
+        session = stored_session(db, session_id)
+        if not _submitted_by(db, session_id):
+            _drop_session(db, session, at, actor.id, why)
+            continue
+        for seat in db.execute(Q.UNSCORED_SEATS, [session_id]).fetchall():
+            if seat["recused_at"] is None:
+                outbox.queue_session_mail(
+                    db,
+                    session_id,
+                    "cancellation",
+                    at,
+                    actor.id,
+                    interviewer_ids=[seat["interviewer_id"]],
+                    why=why,
+                )
+            db.execute(Q.DROP_DRAFTS, [seat["id"]])
+            db.execute(Q.DROP_SEAT, [seat["id"]])
+    db.execute(QC.WITHDRAW, [stamp(at), reason.strip(), candidate_id])
+    audit.record(db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=reason)

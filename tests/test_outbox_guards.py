@@ -11,10 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import outbox, people
-from scoring.errors import NotAllowed
-from scoring.permission_facts import INACTIVE
-from world import DAY, build
+from scoring import candidates, openings, outbox, people, schedule
+from scoring.errors import NotAllowed, NotFound
+from scoring.guards import Guard
+from scoring.permission_facts import INACTIVE, SIGN_IN
+from world import CATALOG, DAY, build
 
 COORDINATOR_ONLY = "Only a coordinator can do this"
 STATUS_ONLY = "Only the coordinator and the opening's hiring manager see its status"
@@ -94,3 +95,43 @@ def test_callers_still_find_every_name_in_scoring_outbox():
     missing = [name for name in USED_FROM_OUTBOX if not hasattr(outbox, name)]
     assert missing == []
     assert set(USED_FROM_OUTBOX) <= set(outbox.__all__)
+
+
+def test_remind_is_asked_about_the_seats_own_opening(w):
+    """The Remind button names a seat; the guard asks `see_opening_status` on the opening that
+    seat is on (`opening_of_seat`), so one opening's hiring manager cannot nudge another's panel,
+    and the other's hiring manager can."""
+    assert outbox.remind.guard == Guard(
+        "see_opening_status", "assignment_id", True, "opening_of_seat"
+    )
+    hal = people.add_person(
+        w.store, w.coordinator, "Hal Other", "hal@example.com", ["hiring_manager"]
+    )
+    other = openings.create_opening(
+        w.store,
+        w.coordinator,
+        title="Analyst",
+        role="Data scientist (generalist)",
+        loop=CATALOG.loops["ds-generalist-onsite"],
+        catalog=CATALOG,
+        hiring_manager_id=hal.id,
+        strategy={"kind": "manager"},
+    )
+    alan = candidates.add_candidate(w.store, w.coordinator, other.id, "Alan Turing")
+    session = schedule.schedule_session(w.store, w.coordinator, alan, 1, DAY, [w.ana.id])
+    with w.store.read() as db:
+        (seat,) = db.execute("SELECT id FROM assignments WHERE session_id = ?", [session])
+    seat = seat[0]
+
+    with pytest.raises(NotAllowed, match=STATUS_ONLY):
+        outbox.remind(w.store, w.manager, seat, now=LATER)
+    with pytest.raises(NotAllowed, match=STATUS_ONLY):
+        outbox.remind(w.store, hal, w.seats["bo"], now=LATER)
+    assert outbox.remind(w.store, hal, seat, now=LATER).queued
+    assert outbox.remind(w.store, w.manager, w.seats["bo"], now=LATER).queued
+    # an unknown seat is not found, before anyone is refused; nobody signed in comes first
+    for who in (w.manager, w.outsider):
+        with pytest.raises(NotFound, match=r"^No assignment with id 999\.$"):
+            outbox.remind(w.store, who, 999, now=LATER)
+    with pytest.raises(NotAllowed, match=f"^{re.escape(SIGN_IN)}$"):
+        outbox.remind(w.store, None, 999, now=LATER)

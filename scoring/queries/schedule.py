@@ -4,6 +4,20 @@
 
 from scoring.queries import marks
 
+# ------------------------------------------------------- the opening a change to the day is about
+
+# The opening a candidate, a session or a seat belongs to (`scoring.opening_of`): what
+# `manage_opening` is asked about when the caller names one of them.
+OPENING_OF_CANDIDATE = "SELECT opening_id FROM candidates WHERE id = ?"
+OPENING_OF_SESSION = (
+    "SELECT c.opening_id FROM interview_sessions i JOIN candidates c ON c.id = i.candidate_id"
+    " WHERE i.id = ?"
+)
+OPENING_OF_SEAT = (
+    "SELECT c.opening_id FROM assignments a JOIN interview_sessions i ON i.id = a.session_id"
+    " JOIN candidates c ON c.id = i.candidate_id WHERE a.id = ?"
+)
+
 # ------------------------------------------------------------------------------ placing the day
 
 LOOP_SESSION = "SELECT * FROM opening_sessions WHERE opening_id = ? AND position = ?"
