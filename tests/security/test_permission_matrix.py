@@ -26,12 +26,12 @@ from scoring import (
     matrix,
     openings,
     outbox,
-    outcomes,
     people,
     pipeline,
     scorecards,
 )
 from scoring.errors import DebriefError, NotAllowed
+from scoring.insights import outcomes
 from scoring.matrix import PERSONAS, STAGES, Scene
 from scoring.permissions import ACTIONS
 from scoring.rubric import load_catalog
