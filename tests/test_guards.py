@@ -37,6 +37,19 @@ EXPECTED = {
     "scoring.candidates.find_candidates": "manage_opening",
     "scoring.bookings.interviewers_day": "manage_opening",
     "scoring.schedule.recuse": "recuse",
+    "scoring.schedule.schedule_session": "manage_opening",
+    "scoring.schedule.schedule_day": "manage_opening",
+    "scoring.schedule.add_interviewer": "manage_opening",
+    "scoring.schedule.plan_warnings": "manage_opening",
+    "scoring.schedule.plan_clashes": "manage_opening",
+    "scoring.schedule_changes.move_session": "manage_opening",
+    "scoring.schedule_changes.change_location": "manage_opening",
+    "scoring.schedule_changes.locations": "manage_opening",
+    "scoring.schedule_changes.move_clashes": "manage_opening",
+    "scoring.schedule_changes.day_clashes": "manage_opening",
+    "scoring.schedule_changes.cancel_session": "manage_opening",
+    "scoring.schedule_changes.replace_interviewer": "manage_opening",
+    "scoring.schedule_changes.withdraw_candidate": "manage_opening",
     # scorecards, drafts, Status, the pipeline
     "scoring.scorecards.submit": "score",
     "scoring.scorecards.revise": "score",
@@ -52,6 +65,7 @@ EXPECTED = {
     # mail
     "scoring.outbox.messages": "manage_opening",
     "scoring.outbox_reminders.remind_overdue": "see_opening_status",
+    "scoring.outbox_reminders.remind": "see_opening_status",
     # Insights
     "scoring.insights.service.own_calibration": "see_own_calibration",
     "scoring.insights.outcomes._record_checked": "record_outcome",

@@ -42,7 +42,7 @@ from scoring.permission_facts import (
     seat_facts,
 )
 from scoring.permissions import ACTIONS, why_not
-from tests.world import World, build, dump
+from tests.world import World, build, dump, session_of
 
 KINDS = (OpeningFacts, CandidateFacts, SeatFacts)
 # Whom to try, in order, as the signed-in person the table refuses: the interviewer with no seat
@@ -98,6 +98,21 @@ def _key(w: World, kind: type) -> int:
     ]
 
 
+# A guard with `via` is handed the id of what the caller names (a candidate, a session, a seat),
+# and finds the opening from it: the argument is that id, not the opening's.
+VIA_KEYS = {
+    "opening_of_candidate": lambda w: w.candidate_id,
+    "opening_of_session": lambda w: session_of(w, "ana"),
+    "opening_of_seat": lambda w: w.seats["ana"],
+}
+
+
+def _argument_key(w: World, guard: Guard) -> int:
+    if guard.via is not None:
+        return VIA_KEYS[guard.via](w)
+    return _key(w, ACTIONS[guard.action].resource)
+
+
 def _refusal(w: World, who: Person, action: str) -> str | None:
     """What the table says of `who` doing `action` to the world's opening, candidate or seat."""
     kind, key = ACTIONS[action].resource, _key(w, ACTIONS[action].resource)
@@ -138,7 +153,7 @@ def test_a_refused_person_gets_the_tables_refusal_and_nothing_changes(refusing, 
         pytest.skip(SKIPPED[name])
     w = refusing.world
     function = _function(name)
-    key = _key(w, ACTIONS[guard.action].resource)
+    key = _argument_key(w, guard)
     arguments = _arguments(function, guard, key)
     before = dump(w.store.path)
 
