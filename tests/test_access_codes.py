@@ -126,5 +126,5 @@ def test_only_a_coordinator_issues_codes_or_adds_people(store, coordinator, code
     bo = people.add_person(store, coordinator, "Bo", "bo@example.com", ["interviewer"])
     with pytest.raises(NotAllowed, match="coordinator"):
         people.issue_code(store, bo, coordinator.id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match=r"^Only a coordinator can do this\.$"):
         people.add_person(store, bo, "Eve", "eve@example.com", ["coordinator"])

@@ -196,11 +196,12 @@ def test_nobody_outside_the_opening_gets_its_decision_figures(tmp_path):
     w = build(tmp_path / "x.sqlite")
     add_panel(w, (4, 4, 1), "no_hire")
     assert figures(w).decided == 1  # worked out and kept for the hiring manager
+    refused = r"^Only the coordinator and the opening's hiring manager see its insights\.$"
     for who in ("ana", "member", "outsider"):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match=refused):
             figures(w, who)
     people.update_person(w.store, w.coordinator, w.manager.id, roles=["interviewer"])
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match=refused):
         figures(w, "manager")
 
 
