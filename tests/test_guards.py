@@ -62,6 +62,17 @@ EXPECTED = {
     "scoring.status.opening_status": "see_opening_status",
     "scoring.status.status_page": "see_opening_status",
     "scoring.pipeline.pipeline": "see_debriefs",
+    # the debrief, its day and the exports
+    "scoring.debrief.status": "see_debrief",
+    "scoring.debrief.open_debrief": "open_debrief",
+    "scoring.debrief.read_debrief": "see_packet",
+    "scoring.debrief.cast_vote": "vote",
+    "scoring.debrief.record_decision": "decide",
+    "scoring.debrief_day.interview_days": "see_debriefs",
+    "scoring.debrief_day.day_view": "see_debriefs",
+    "scoring.exports.bulk.decision_rows": "export_decisions",
+    "scoring.exports.bulk.decision_page": "export_decisions",
+    "scoring.exports.bulk.scorecard_rows": "export_scores",
     # mail
     "scoring.outbox.messages": "manage_opening",
     "scoring.outbox_reminders.remind_overdue": "see_opening_status",
