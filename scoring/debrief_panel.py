@@ -14,9 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring import adjusted, uncertainty
+from scoring.database import Database
 from scoring.debrief_view import (
     Debrief,
     DebriefStatus,

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring import audit
+from scoring.database import Database
 from scoring.errors import NotFound
 from scoring.outbox_words import DECISIONS_LABEL, NAME_LIMIT
 from scoring.permissions import Person, candidate_facts, may, seat_facts

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlite_utils import Database
-
 from scoring import audit
+from scoring.database import Database
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.opening_of import opening_of_seat

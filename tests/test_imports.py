@@ -55,15 +55,18 @@ def test_the_command_line_and_the_sign_in_screen_load_no_data_frames(tmp_path):
     assert seen == {"heavy": [], "result": [[False, []], "Cora"]}
 
 
-def test_data_frames_still_load_for_the_screens_that_need_them(tmp_path):
+def test_the_sign_in_screen_does_not_load_sqlite_utils_either(tmp_path):
+    """Debrief talks to SQLite through scoring.database (sqlite3 underneath): sqlite-utils is a
+    test-only dependency now (tests/test_migrations.py checks both read the same bookkeeping),
+    so nothing the app imports may need it."""
     seen = loaded_after(
+        "import streamlit\n"
+        "import scoring.permissions, ui.firstrun, ui.menu, ui.session, ui.signin\n"
         "from scoring.store import Store\n"
-        f"Store({str(tmp_path / 'late.sqlite')!r})\n"
-        "import pandas\n"
-        "import sqlite_utils\n"
-        "result = float(pandas.Series([1, 2]).mean())"
+        f"Store({str(tmp_path / 'x.sqlite')!r})\n"
+        "result = 'sqlite_utils' in sys.modules"
     )
-    assert "pandas" in seen["heavy"] and seen["result"] == 1.5
+    assert seen["result"] is False
 
 
 def test_sign_ins_hash_at_most_two_at_a_time(monkeypatch):
