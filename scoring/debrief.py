@@ -47,7 +47,7 @@ from scoring.debrief_view import (
 from scoring.engine import OUTCOME_WORDS, InvalidCase, ManagerDecision, decide
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
-from scoring.opening_record import _opening
+from scoring.opening_record import load as load_opening
 from scoring.permissions import Person
 from scoring.queries import debrief as Q
 from scoring.store import Store, now_utc, stamp
@@ -108,7 +108,7 @@ def open_debrief(
     db, actor, facts = g.db, g.actor, g.facts
     at = now or now_utc()
     check_length("reason", reason, REASON_MAX)
-    opening = _opening(db, facts.opening_id)
+    opening = load_opening(db, facts.opening_id)
     early = not facts.all_in
     if early and not (reason or "").strip():
         missing = facts.missing
@@ -213,7 +213,7 @@ def record_decision(
     db, actor, facts = g.db, g.actor, g.facts
     at = now or now_utc()
     rationale = (rationale or "").strip()
-    opening = _opening(db, facts.opening_id)
+    opening = load_opening(db, facts.opening_id)
     strategy = opening.strategy
     panel = Panel(db, actor, facts, opening)
     allowed = recordable(strategy.kind, panel.run(strategy))

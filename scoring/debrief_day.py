@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from scoring.debrief_panel import Panel, board, decisions
 from scoring.guards import Granted, guarded
-from scoring.opening_record import Opening, _opening
+from scoring.opening_record import Opening
+from scoring.opening_record import load as load_opening
 from scoring.openings import list_openings
 from scoring.permissions import OWN_FIRST, Person, candidate_facts, may, why_not
 from scoring.queries import debrief as Q
@@ -93,7 +94,7 @@ def day_view(
     db, actor = g.db, g.actor
     at = now or now_utc()
     start, end = _midnight(day, zone), _midnight(day + timedelta(days=1), zone)
-    opening = _opening(db, opening_id)
+    opening = load_opening(db, opening_id)
     ids = [r[0] for r in db.execute(Q.DAY_CANDIDATES, [opening_id, stamp(start), stamp(end)])]
     rows = []
     for candidate_id in ids:

@@ -38,12 +38,14 @@ from scoring.engine import (
     awaiting_votes,
     decide,
 )
-from scoring.opening_record import Opening, _opening, rubric_snapshot
+from scoring.opening_record import Opening, rubric_snapshot
+from scoring.opening_record import load as load_opening
 from scoring.permissions import CandidateFacts, Person, may, why_not
 from scoring.queries import debrief as Q
 from scoring.queries import seats as SEATS
 from scoring.scale import Scale
-from scoring.scorecards import Scorecard, SeatStatus, _load, _seat_status, candidate_label
+from scoring.scorecards import Scorecard, SeatStatus, load_scorecards
+from scoring.status import candidate_label, seat_status
 from scoring.store import parse_stamp
 
 
@@ -136,7 +138,7 @@ def engine_votes(votes: list[VoteRecord]) -> list[CommitteeVote]:
 def board(db: Database, candidate_id: int, at: datetime) -> list[SeatStatus]:
     """Every seat of the candidate's panel and where it stands at `at` (no score)."""
     rows = db.execute(SEATS.OF_CANDIDATE, [candidate_id]).fetchall()
-    return [_seat_status(r, at) for r in rows]
+    return [seat_status(r, at) for r in rows]
 
 
 def frame(db: Database, actor: Person, facts: CandidateFacts, at: datetime) -> DebriefStatus:
@@ -144,7 +146,7 @@ def frame(db: Database, actor: Person, facts: CandidateFacts, at: datetime) -> D
     return DebriefStatus(
         candidate_id=facts.candidate_id,
         candidate=candidate_label(db, actor, facts.candidate_id, facts),
-        opening=_opening(db, facts.opening_id),
+        opening=load_opening(db, facts.opening_id),
         seats=board(db, facts.candidate_id, at),
         is_open=facts.debrief_open,
         may_open=may(actor, "open_debrief", facts),
@@ -198,7 +200,7 @@ def panel_history(db: Database, candidate_id: int) -> list[list[Scorecard]]:
     seats in session order: two statements for the whole panel."""
     by_seat: dict[int, list[Scorecard]] = {}
     ids = [r[0] for r in db.execute(Q.PANEL_REVISIONS, [candidate_id])]
-    for card in _load(db, ids):
+    for card in load_scorecards(db, ids):
         by_seat.setdefault(card.assignment_id, []).append(card)
     return list(by_seat.values())
 

@@ -120,11 +120,6 @@ def load(db, opening_id: int) -> Opening:
     return Opening.from_rows(row, committee, sessions)
 
 
-# The name `load` had before it was public: debrief, scorecards, insights, pipeline and exports
-# still read it (they move to `load`).
-_opening = load
-
-
 def ensure_open(db, opening_id: int) -> None:
     """Refuse a change to an opening that does not exist or is closed."""
     row = db.execute(Q.CLOSED_AT, [opening_id]).fetchone()

@@ -320,9 +320,7 @@ def close_opening(g: Granted, opening_id: int, now: datetime | None = None) -> O
 
 # Kept for callers: these names moved to the modules along the seams of what used to be this one
 # file, and every module, page and test that imports them from `scoring.openings` still can
-# (`_opening`, now `opening_record.load`, is read by exports; tests clear `_SNAPSHOTS`). New code
-# imports them from where they live.
-_opening = load
+# (tests clear `_SNAPSHOTS`). New code imports them from where they live.
 
 from scoring.candidates import (  # noqa: E402, F401
     ALIAS_ALPHABET,

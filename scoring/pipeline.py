@@ -47,7 +47,8 @@ from scoring.engine import (
 )
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
-from scoring.opening_record import Opening, _opening
+from scoring.opening_record import Opening
+from scoring.opening_record import load as load_opening
 from scoring.permissions import (
     OWN_FIRST,
     CandidateFacts,
@@ -493,7 +494,7 @@ def pipeline(
         # The guard asks whether the actor interviews on the opening only of interviewers; "needs
         # me" waits for one's own open seat whatever the roles (a seat kept from a lost role).
         facts = opening_facts(db, opening_id, actor)
-    opening = _opening(db, opening_id)
+    opening = load_opening(db, opening_id)
     where = _Filter(
         opening_id,
         day,

@@ -24,7 +24,8 @@ from scoring.drafts import DRAFT_MAX, Draft, draft_of, load_draft, save_draft
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.my_interviews import Assignment, MyInterviews, my_assignments, my_interviews
-from scoring.opening_record import Opening, _opening, rubric_snapshot
+from scoring.opening_record import Opening, rubric_snapshot
+from scoring.opening_record import load as load_opening
 from scoring.permissions import (
     CandidateFacts,
     Person,
@@ -104,10 +105,6 @@ __all__ = [  # its own names and those of the rooms it fronts, importable as bef
     "submit",
 ]
 
-# Kept for scoring.debrief until it reads scoring.queries.seats.OF_CANDIDATE: the seat-status
-# columns with no WHERE (it appends its own). The old private loaders are named further down.
-_STATUS_SQL = seat_queries.STATUS
-
 
 @dataclass(frozen=True)
 class Scorecard:
@@ -181,7 +178,7 @@ def _write(
     if reason is not None and not reason.strip():
         raise InvalidInput("reason: say why you are correcting a submitted scorecard")
     check_length("reason", reason, REASON_MAX)
-    opening = _opening(db, row["opening_id"])
+    opening = load_opening(db, row["opening_id"])
     rubric = rubric_snapshot(db, row["rubric_hash"])
     entries = check_submission(rubric, opening, overall, feedback, criteria)
     facts = candidate_facts(db, row["candidate_id"])
@@ -295,13 +292,6 @@ def active_scorecard_ids(db: Database, candidate_id: int) -> list[int]:
     return [r[0] for r in db.execute(Q.ACTIVE_IDS, [candidate_id])]
 
 
-# The old private names, for scoring.debrief, scoring.exports and scoring.pipeline's callers
-# until they switch to the public ones.
-_load = load_scorecards
-_active_ids = active_scorecard_ids
-_seat_status = seat_status
-
-
 @guarded("see_own", on="assignment_id")
 def own_scorecard(g: Granted, assignment_id: int) -> Scorecard | None:
     """The acting interviewer's latest revision for their assignment, or None if not submitted."""
@@ -385,7 +375,7 @@ def sheet(g: Granted, assignment_id: int, now: datetime | None = None) -> Sheet:
         assignment_id=assignment_id,
         candidate_id=row["candidate_id"],
         candidate=candidate_label(db, actor, row["candidate_id"]),
-        opening=_opening(db, row["opening_id"]),
+        opening=load_opening(db, row["opening_id"]),
         session_title=row["session_title"],
         starts_at=status.starts_at,
         ends_at=status.ends_at,

@@ -27,7 +27,6 @@ KEPT = [
     "_SNAPSHOTS",
     "_ensure_active",
     "_may_on",
-    "_opening",
     "_strategy",
     "add_candidate",
     "add_interviewer",
@@ -94,11 +93,10 @@ def test_the_snapshot_cache_is_one_dict_wherever_it_is_reached_from():
     assert openings.rubric_snapshot is opening_record.rubric_snapshot
 
 
-def test_the_opening_is_read_by_one_public_function_under_its_old_names_too():
+def test_the_opening_is_read_by_one_public_function():
     from scoring import opening_record
 
-    assert openings._opening is opening_record.load
-    assert opening_record._opening is opening_record.load
+    assert not hasattr(openings, "_opening") and not hasattr(opening_record, "_opening")
 
 
 def _private_imports(module: str) -> set[tuple[str, str]]:

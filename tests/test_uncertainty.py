@@ -251,7 +251,7 @@ def test_a_correction_after_the_reveal_is_not_an_independent_score(world):
             [world.bo.id, past[0], world.ana.id],
         ).fetchone()
     with world.store.read() as db:
-        bo = scorecards._load(db, [bo_card])[0]
+        bo = scorecards.load_scorecards(db, [bo_card])[0]
     revised = scorecards.revise(
         world.store,
         world.ana,

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from scoring import openings, scorecards
+from scoring import opening_record, openings, scorecards
 from scoring.debrief_panel import decision_records
 from scoring.engine import OUTCOME_WORDS
 from scoring.exports.summary import _when
@@ -113,7 +113,7 @@ def decision_rows(g: Granted, opening_id: int) -> list[dict[str, Any]]:
     anyone who may not see them (an interviewer whose own scorecard is not in), and
     `withheld` says why. Built in chunks of candidates, a few queries each."""
     db, actor = g.db, g.actor
-    opening = openings._opening(db, opening_id)
+    opening = opening_record.load(db, opening_id)
     rows = []
     for chunk in _chunks(openings.candidate_ids(db, opening_id)):
         rows += _decision_rows_for(db, actor, opening, chunk)
@@ -141,7 +141,7 @@ def decision_page(
     screen: a fixed number of queries whatever the opening's history (the exports,
     `decision_rows`, cover the whole opening when a file is asked for)."""
     db, actor = g.db, g.actor
-    opening = openings._opening(db, opening_id)
+    opening = opening_record.load(db, opening_id)
     # Blind rows: where the actor's own scorecard is missing, the decision is not theirs to
     # see. Bounded by the actor's own open seats.
     pending = [r[0] for r in db.execute(Q.PENDING_OWN, [actor.id, opening_id])]
@@ -211,7 +211,7 @@ def scorecard_rows(g: Granted, opening_id: int) -> list[dict[str, Any]]:
     candidates whose debrief is open to them). Never for a coordinator as such. Built in chunks
     of candidates, a few queries each."""
     db, actor = g.db, g.actor
-    opening = openings._opening(db, opening_id)
+    opening = opening_record.load(db, opening_id)
     rubrics: dict[str, Any] = {}
     rows = []
     for chunk in _chunks(openings.candidate_ids(db, opening_id)):
@@ -221,7 +221,7 @@ def scorecard_rows(g: Granted, opening_id: int) -> list[dict[str, Any]]:
             continue
         labels = _labels(db, actor, facts, seen)
         card_ids = [r[0] for r in db.execute(Q.cards_in_force_of(len(seen)), seen)]
-        cards = scorecards._load(db, card_ids)
+        cards = scorecards.load_scorecards(db, card_ids)
         # the debrief's rule (`debrief_view.marks_of`): any revision made after seeing others
         seats = [c.assignment_id for c in cards]
         seen_others = (

@@ -43,7 +43,8 @@ from scoring.insights.process import (
     what_if,
 )
 from scoring.insights.records import Insights
-from scoring.opening_record import Opening, _opening, rubric_snapshot
+from scoring.opening_record import Opening, rubric_snapshot
+from scoring.opening_record import load as load_opening
 from scoring.openings import list_openings
 from scoring.permissions import (
     Organisation,
@@ -168,7 +169,7 @@ def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> 
     over `score_ids` only (none read at all when there are none)."""
     dated = submissions(db, counted)
     decisions = {c: made for c, made in decision_records(db, counted).items() if made}
-    openings = {o: _opening(db, o) for o in sorted(set(opening_ids))}
+    openings = {o: load_opening(db, o) for o in sorted(set(opening_ids))}
     decided = _decided(dated, decisions, openings)
     seats, seat_scores = seat_scorecards(db, score_ids) if score_ids else _empty()
     rubrics = _rubrics(db, set(seat_scores["rubric_hash"]) | set(seats["rubric_hash"]))
