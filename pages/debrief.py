@@ -1,8 +1,6 @@
 """One candidate's debrief, projected in the meeting: are all scorecards in, where does the panel
 stand and how strongly, what does the strategy say, what would change it; then the decision."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from scoring import analysis, charts, debrief
@@ -254,12 +252,7 @@ for panel_card, position in zip(view.cards, result.positions, strict=True):
         f" ({position.position.value}{strong}){flags}",
         key=f"card_{card.assignment_id}",
     ):
-        # show_scorecard marks a card from its own fields: it gets the debrief's after-reveal
-        # fact (any revision made after seeing others, not only the one in force).
-        after_reveal = "after_reveal" in panel_card.mark_kinds
-        show_scorecard(
-            replace(card, saw_others=after_reveal), panel_card.rubric, opening, who=False
-        )
+        show_scorecard(card, panel_card.rubric, opening, who=False, flags=said)
 
 # The decision.
 st.subheader("Decision")

@@ -50,10 +50,19 @@ def marks(card: Scorecard) -> list[str]:
     return found
 
 
-def show_scorecard(card: Scorecard, rubric: Rubric, opening: Opening, *, who: bool = True) -> None:
+def show_scorecard(
+    card: Scorecard,
+    rubric: Rubric,
+    opening: Opening,
+    *,
+    who: bool = True,
+    flags: list[str] | None = None,
+) -> None:
     """Overall, feedback, and every criterion with the anchor of the point given and evidence,
     as one block of text (a debrief shows many of these). Everything typed (names, feedback,
-    evidence, a revision's reason) is shown as plain text: only the app's own Markdown formats."""
+    evidence, a revision's reason) is shown as plain text: only the app's own Markdown formats.
+    `flags`: the marks in words as the debrief gives them (`PanelCard.mark_words`, the same in
+    every export); without them, the card's own (an interviewer reading their scorecard)."""
     plain = plain_markdown
     heading = (
         f"**{plain(card.interviewer_name, one_line=True)}**"
@@ -63,7 +72,10 @@ def show_scorecard(card: Scorecard, rubric: Rubric, opening: Opening, *, who: bo
     )
     overall = plain(overall_label(opening, card.overall), one_line=True)
     lines = [f"{heading}**Overall: {overall}**", ""]
-    lines += [f":orange[:material/flag: {plain(mark, one_line=True)}]  " for mark in marks(card)]
+    lines += [
+        f":orange[:material/flag: {plain(mark, one_line=True)}]  "
+        for mark in (marks(card) if flags is None else flags)
+    ]
     lines += [plain(card.feedback), ""]
     for criterion in rubric.criteria:
         entry = card.criteria.get(criterion.id)
