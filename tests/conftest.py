@@ -18,6 +18,17 @@ os.environ["DEBRIEF_SEND_EVERY"] = "off"
 os.environ["DEBRIEF_AUDIT_KEY"] = "tests-only audit key: not a secret, never used elsewhere"
 
 
+def pytest_collection_modifyitems(items):
+    """A test that starts worker processes and waits on them (`process`) is slow too: each worker
+    imports the app again (a second of CPU apiece, twenty in the concurrency test) and some wait on
+    wall-clock time, so the fast loop (`-m "not slow and not e2e"`) leaves them out and the full
+    suite runs them. A fresh interpreter that only probes what an import loads (test_imports) and
+    the one real `python -m scoring` (`cli_process`) stay in the fast loop: about a second each."""
+    for item in items:
+        if item.get_closest_marker("process") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def cli():
     """Run the command line as `python -m scoring ARGS` would, in this process (the parser, the

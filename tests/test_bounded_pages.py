@@ -2,7 +2,7 @@
 database holds: the cost follows what the page shows, not the opening's past.
 
 Two real SQLite files built by the benchmark's generator (the same number of candidates a day,
-one with five times the history), each page opened through app.py as its person, one rerun
+one with three times the history), each page opened through app.py as its person, one rerun
 counted by `scoring.store.count_statements`."""
 
 import sys
@@ -19,7 +19,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from page_bench import PER_DAY, world_of  # noqa: E402
 from store_bench import build, six_session_catalog  # noqa: E402
 
-SIZES = (40, 200)
+# 40 fills every page's bounded list (the smallest size at which each page runs what it runs at
+# any size); three times that is enough for a loop over the history to show (80 more candidates)
+# and costs half of five times (the generator's debriefs read the history: 14 s of CPU at 120,
+# 26 s at 200).
+SIZES = (40, 120)
 PAGES = {
     "my interviews": ("pages/my_interviews.py", "busiest_id"),
     "status": ("pages/status.py", "coordinator_id"),
@@ -34,8 +38,8 @@ AT_MOST = {
     "my interviews": 30,
     "status": 140,
     "decisions": 70,
-    "candidates": 70,  # with the phone and source of the page's 25: 60 at 40 and at 200 days
-    "interview day": 110,  # its clash check and the interviewers' day: 103 at 40 and at 200 days
+    "candidates": 70,  # with the phone and source of the page's 25: 60 at 40 and at 120 candidates
+    "interview day": 110,  # its clash check and the day: 103 at 40 and at 120 candidates
     "people": 30,
 }
 
@@ -74,7 +78,7 @@ def statements_per_rerun(path: Path, person_id: int, page: str, monkeypatch) -> 
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_a_page_runs_as_many_statements_with_five_times_the_history(name, worlds, monkeypatch):
+def test_a_page_runs_as_many_statements_with_three_times_the_history(name, worlds, monkeypatch):
     page, who = PAGES[name]
     counts = {
         size: statements_per_rerun(path, getattr(world, who), page, monkeypatch)

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from scoring import people
 from scoring.store import Store
 from scoring.text import plain_markdown
+from world import copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -32,15 +33,25 @@ def test_every_page_file_is_listed_here():
     assert {p.name for p in (ROOT / "pages").glob("*.py")} == set(PAGES)
 
 
-@pytest.fixture
-def org(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEBRIEF_DB", str(tmp_path / "pages.sqlite"))
-    monkeypatch.chdir(ROOT)
-    store = Store()
+@pytest.fixture(scope="module")
+def people_file(tmp_path_factory):
+    """A coordinator, an interviewer and a committee member, written once for the module."""
+    path = tmp_path_factory.mktemp("pages") / "pages.sqlite"
+    store = Store(path)
     coordinator, _ = people.create_first_coordinator(store, "Cora", "cora@example.com")
     ids = {"coordinator": coordinator.id}
     for role in ("interviewer", "committee_member"):
         ids[role] = people.add_person(store, coordinator, role, f"{role}@example.com", [role]).id
+    return path, ids
+
+
+@pytest.fixture
+def org(people_file, tmp_path, monkeypatch):
+    """Each test its own copy of the module's people file, as the app's database."""
+    path, ids = people_file
+    copy_database(path, tmp_path / "pages.sqlite")
+    monkeypatch.setenv("DEBRIEF_DB", str(tmp_path / "pages.sqlite"))
+    monkeypatch.chdir(ROOT)
     return ids
 
 
