@@ -30,10 +30,7 @@ from scoring.permissions import (
     CandidateFacts,
     Person,
     candidate_facts,
-    current,
-    ensure,
     may,
-    seat_facts,
 )
 from scoring.queries import scorecards as Q
 from scoring.queries import seats as seat_queries
@@ -300,16 +297,6 @@ def own_scorecard(g: Granted, assignment_id: int) -> Scorecard | None:
     return load_scorecards(g.db, [latest[0]])[0] if latest else None
 
 
-def _ensure_reads(db: Database, actor: Person, assignment_id: int) -> None:
-    """One assignment's scorecard is readable by its author, or by whoever may see the panel:
-    two rules on two resources (`see_own` on the seat, else `see_scores` on the candidate), so
-    no one declared guard; `may` asks the first, `ensure` refuses with the second's reason."""
-    seat = seat_facts(db, assignment_id)
-    if may(actor, "see_own", seat):
-        return
-    ensure(actor, "see_scores", candidate_facts(db, seat.candidate_id))
-
-
 @guarded("see_scores", on="candidate_id")
 def panel(g: Granted, candidate_id: int) -> list[Scorecard]:
     """Every active scorecard of the candidate (latest revisions, recused seats left out).
@@ -317,23 +304,26 @@ def panel(g: Granted, candidate_id: int) -> list[Scorecard]:
     return load_scorecards(g.db, active_scorecard_ids(g.db, candidate_id))
 
 
-def scorecard(store: Store, actor: Person, scorecard_id: int) -> Scorecard:
+def seat_of_scorecard(db: Database, scorecard_id: int) -> int:
+    """The assignment (seat) a scorecard revision belongs to; NotFound for an unknown id."""
+    row = db.execute(Q.SEAT_OF_SCORECARD, [scorecard_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No scorecard with id {scorecard_id}.")
+    return row[0]
+
+
+@guarded("read_scorecard", on="scorecard_id", via=seat_of_scorecard)
+def scorecard(g: Granted, scorecard_id: int) -> Scorecard:
     """One revision by id: its author's, or anyone's who may see the candidate's panel."""
-    with store.read() as db:
-        actor = current(db, actor)
-        found = load_scorecards(db, [scorecard_id])
-        if not found:
-            raise NotFound(f"No scorecard with id {scorecard_id}.")
-        _ensure_reads(db, actor, found[0].assignment_id)
-        return found[0]
+    return load_scorecards(g.db, [scorecard_id])[0]
 
 
-def revisions(store: Store, actor: Person, assignment_id: int) -> list[Scorecard]:
-    """Every revision of one assignment's scorecard, oldest first (the history)."""
-    with store.read() as db:
-        _ensure_reads(db, current(db, actor), assignment_id)
-        ids = [r[0] for r in db.execute(Q.REVISION_IDS, [assignment_id])]
-        return load_scorecards(db, ids)
+@guarded("read_scorecard", on="assignment_id")
+def revisions(g: Granted, assignment_id: int) -> list[Scorecard]:
+    """Every revision of one assignment's scorecard, oldest first (the history): its author's,
+    or anyone's who may see the candidate's panel."""
+    ids = [r[0] for r in g.db.execute(Q.REVISION_IDS, [assignment_id])]
+    return load_scorecards(g.db, ids)
 
 
 # ------------------------------------------------------------------------------- the scoring sheet

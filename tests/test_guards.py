@@ -2,7 +2,9 @@
 check. Change a function's action, or guard a new one without listing it here, and this fails."""
 
 import importlib
+import inspect
 import pkgutil
+import sys
 
 import pytest
 
@@ -56,6 +58,8 @@ EXPECTED = {
     "scoring.scorecards.own_scorecard": "see_own",
     "scoring.scorecards.sheet": "see_own",
     "scoring.scorecards.panel": "see_scores",
+    "scoring.scorecards.scorecard": "read_scorecard",
+    "scoring.scorecards.revisions": "read_scorecard",
     "scoring.drafts.save_draft": "score",
     "scoring.drafts.load_draft": "see_own",
     "scoring.status.status_board": "see_status",
@@ -82,6 +86,37 @@ EXPECTED = {
     "scoring.insights.outcomes._record_checked": "record_outcome",
 }
 
+# Service functions that take (store, actor) and declare no guard of their own, each with why.
+# A new one fails the test below until it is guarded or listed here with its reason.
+UNGUARDED = {
+    # they call a guarded function and add nothing the actor may not see
+    "scoring.debrief.debrief": "reads through read_debrief (see_packet), keyed by the store",
+    "scoring.exports.summary.summary": "renders debrief.debrief (see_packet)",
+    "scoring.scorecards.others": "filters panel (see_scores)",
+    "scoring.insights.outcomes.record_outcome": "checks its input, then _record_checked",
+    "scoring.insights.documents.full_document": "draws opening_insights and outcome_rows",
+    "scoring.insights.service.headlines": "draws opening_insights",
+    "scoring.insights.service.own_headline": "draws own_calibration",
+    # many openings or candidates: `ensure` on each asked-for one, or `may` as a filter
+    "scoring.insights.service.opening_insights": "ensure(see_insights) on every opening asked",
+    "scoring.insights.outcomes.outcome_rows": "ensure(see_insights) on every opening asked",
+    "scoring.insights.outcomes.hires": "may(count_in_insights) filters the hires",
+    "scoring.insights.service.insight_openings": "may(see_insights) filters the openings",
+    "scoring.insights.service.may_see_own_calibration": "a question (may), refuses nothing",
+    "scoring.insights.service.may_see_score_figures": "a question (may), refuses nothing",
+    "scoring.debrief_day.debrief_openings": "may(see_debriefs) filters the openings",
+    "scoring.exports.bulk.export_openings": "may(export_decisions) filters the openings",
+    "scoring.openings.list_openings": "may(action) filters the openings",
+    "scoring.openings.may_on_opening": "a question (may), refuses nothing",
+    # one's own: the person re-read (current) is the whole rule
+    "scoring.my_interviews.my_assignments": "the actor's own seats only",
+    "scoring.my_interviews.my_interviews": "the actor's own seats only",
+    "scoring.people.start_session": "the actor's own sign-in",
+    "scoring.people.end_all_sessions": "the actor's own sign-ins",
+    # not the service
+    "scoring.matrix.submit": "the matrix generator's helper, calls scorecards.submit",
+}
+
 
 def _import_all():
     for info in pkgutil.walk_packages(scoring.__path__, "scoring."):
@@ -93,6 +128,26 @@ def test_every_guarded_function_checks_the_action_listed_here():
     _import_all()
     declared = {name: guard.action for name, guard in GUARDED.items()}
     assert declared == EXPECTED
+
+
+def test_every_service_function_is_guarded_or_says_why_not():
+    """Every public function of scoring/ that takes (store, actor, ...) either declares its
+    guard or is listed in UNGUARDED with the reason: a new service function cannot quietly skip
+    the permission table."""
+    _import_all()
+    found = set()
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("scoring"):
+            continue
+        for function in vars(module).values():
+            if not inspect.isfunction(function) or function.__module__ != name:
+                continue
+            if function.__name__.startswith("_") or hasattr(function, "guard"):
+                continue
+            parameters = list(inspect.signature(function).parameters)
+            if parameters[:2] == ["store", "actor"]:
+                found.add(f"{name}.{function.__qualname__}")
+    assert found == set(UNGUARDED)
 
 
 def test_every_declared_action_is_in_the_permission_table():

@@ -42,7 +42,7 @@ from scoring.permission_facts import (
     seat_facts,
 )
 from scoring.permissions import ACTIONS, why_not
-from tests.world import World, build, dump, session_of
+from tests.world import World, build, dump, session_of, submit
 
 KINDS = (OpeningFacts, CandidateFacts, SeatFacts)
 # Whom to try, in order, as the signed-in person the table refuses: the interviewer with no seat
@@ -89,6 +89,7 @@ def refusing(tmp_path_factory) -> Refusing:
         w.store, w.coordinator, "Dee Parted", "dee@example.com", ["interviewer"]
     )
     people.set_active(w.store, w.coordinator, gone.id, False)
+    submit(w, "ana", 4)  # a scorecard to ask for by id; the others' seats stay open
     return Refusing(w, gone)
 
 
@@ -104,7 +105,17 @@ VIA_KEYS = {
     "opening_of_candidate": lambda w: w.candidate_id,
     "opening_of_session": lambda w: session_of(w, "ana"),
     "opening_of_seat": lambda w: w.seats["ana"],
+    "seat_of_scorecard": lambda w: _latest_scorecard(w, "ana"),
 }
+
+
+def _latest_scorecard(w: World, who: str) -> int:
+    """Ana's scorecard (submitted when the world is built): a scorecard id leads to her seat."""
+    with w.store.read() as db:
+        row = db.execute(
+            "SELECT max(id) FROM scorecards WHERE assignment_id = ?", [w.seats[who]]
+        ).fetchone()
+    return row[0]
 
 
 def _argument_key(w: World, guard: Guard) -> int:

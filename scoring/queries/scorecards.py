@@ -58,3 +58,5 @@ SAVE_DRAFT = (
 DRAFT = "SELECT content FROM drafts WHERE assignment_id = ?"
 DRAFT_AND_SAVED = "SELECT content, saved_at FROM drafts WHERE assignment_id = ?"
 DELETE_DRAFT = "DELETE FROM drafts WHERE assignment_id = ?"
+
+SEAT_OF_SCORECARD = "SELECT assignment_id FROM scorecards WHERE id = ?"
