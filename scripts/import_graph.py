@@ -216,37 +216,39 @@ def report(packages=PACKAGES, root: Path = ROOT) -> str:
     return "\n".join(lines)
 
 
-# The rooms of the house (README, Layout): a module's room is the first pattern it matches.
+# The rooms of the house (README, Layout), top to bottom: a room imports only rooms below it. A
+# module's room is the first whose prefixes it matches.
 ROOMS: list[tuple[str, tuple[str, ...]]] = [
     ("pages and widgets", ("ui",)),
     ("command line", ("scoring.cli", "scoring.__main__", "scoring.matrix")),
     ("demo", ("scoring.demo",)),
     ("exports", ("scoring.exports",)),
+    ("Insights", ("scoring.insights",)),
+    ("the debrief", ("scoring.debrief", "scoring.pipeline")),
     (
-        "insights",
+        "figures",
         (
-            "scoring.insight",
             "scoring.uncertainty",
             "scoring.adjusted",
-            "scoring.after_reveal",
-            "scoring.leniency",
             "scoring.analysis",
             "scoring.charts",
+            "scoring.leniency",
         ),
     ),
     ("mail", ("scoring.outbox", "scoring.mail", "scoring.invites")),
-    ("queries", ("scoring.queries",)),
+    ("records", ("scoring.opening_record", "scoring.opening_of")),
     ("guards and permissions", ("scoring.guards", "scoring.permission")),
+    ("queries", ("scoring.queries",)),
     (
         "storage",
         (
             "scoring.store",
+            "scoring.database",
             "scoring.migrations",
             "scoring.audit",
             "scoring.integrity",
             "scoring.keys",
             "scoring.settings",
-            "scoring.imports",
             "scoring.paths",
             "scoring.clock",
         ),
@@ -259,13 +261,32 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
             "scoring.engine",
             "scoring.case",
             "scoring.strategy",
+            "scoring.decision_words",
             "scoring.text",
             "scoring.errors",
             "scoring.emails",
             "scoring.lookalikes",
         ),
     ),
-    ("service", ("scoring",)),
+    # people, openings, candidates, the day, scorecards, drafts, Status: what the screens change
+    ("the day's work", ("scoring",)),
+]
+# Where "the day's work" sits in the order: below the debrief and the figures, above mail.
+ORDER = [
+    "pages and widgets",
+    "command line",
+    "demo",
+    "exports",
+    "Insights",
+    "the debrief",
+    "figures",
+    "the day's work",
+    "mail",
+    "records",
+    "guards and permissions",
+    "storage",
+    "queries",
+    "pure core",
 ]
 
 
@@ -274,7 +295,7 @@ def room(module: str) -> str:
     for name, prefixes in ROOMS:
         if any(module == p or module.startswith(p + ".") or module.startswith(p) for p in prefixes):
             return name
-    return "service"
+    return "the day's work"
 
 
 def rooms(packages=PACKAGES, root: Path = ROOT) -> str:
@@ -287,21 +308,21 @@ def rooms(packages=PACKAGES, root: Path = ROOT) -> str:
         a, b = room(edge.source), room(edge.target)
         if a != b:
             pairs[(a, b)] = pairs.get((a, b), 0) + 1
-    ids = {name: f"R{i}" for i, (name, _) in enumerate(ROOMS)}
+    ids = {name: f"R{i}" for i, name in enumerate(ORDER)}
     lines = ["```mermaid", "flowchart TD"]
     members: dict[str, list[str]] = {}
     for module in files:
         members.setdefault(room(module), []).append(module)
-    for name, _ in ROOMS:
+    for name in ORDER:
         if name in members:
             lines.append(f'  {ids[name]}["{name} ({len(members[name])})"]')
     for (a, b), n in sorted(pairs.items()):
         lines.append(f"  {ids[a]} -->|{n}| {ids[b]}")
     lines.append("```")
-    backwards = [(a, b) for (a, b) in pairs if (b, a) in pairs and a < b]
+    upwards = sorted((a, b) for (a, b) in pairs if ORDER.index(a) > ORDER.index(b))
     lines.append("")
-    lines.append(f"rooms that import each other: {backwards or 'none'}")
-    for name, _ in ROOMS:
+    lines.append(f"imports from a lower room to a higher one: {upwards or 'none'}")
+    for name in ORDER:
         if name in members:
             sizes = sorted(
                 (len(files[m].read_text(encoding="utf-8").splitlines()), m) for m in members[name]

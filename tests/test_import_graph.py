@@ -94,3 +94,40 @@ def test_a_circle_through_a_package_init_is_seen(tmp_path):
     (pkg / "sub.py").write_text("x = 1\n")
     found = graph.edges(("scoring",), tmp_path)
     assert graph.circles(found) == [["scoring.flat", "scoring.pkg", "scoring.pkg.service"]]
+
+
+def test_rooms_import_only_rooms_below_them():
+    """The README's Layout draws the house as rooms stacked top to bottom (pages, command line,
+    demo, exports, Insights, the debrief, figures, the day's work, mail, records, guards,
+    storage, queries, pure core): an import from a lower room up to a higher one is the start
+    of a circle, even before one closes."""
+    assert "lower room to a higher one: none" in graph.rooms()
+
+
+def test_every_module_has_a_room_it_was_put_in_on_purpose():
+    """A new module of scoring/ that matches no room's prefix lands in "the day's work" only if
+    it is one of the screens' service modules; the others must be named in ROOMS."""
+    fallen = sorted(
+        m
+        for m in graph.module_files(("scoring",))
+        if graph.room(m) == "the day's work"
+        and m.rpartition(".")[2]
+        not in {
+            "people",
+            "openings",
+            "candidates",
+            "candidates_csv",
+            "schedule",
+            "schedule_changes",
+            "bookings",
+            "clashes",
+            "scorecards",
+            "drafts",
+            "submission",
+            "status",
+            "my_interviews",
+            "throttle",
+            "scoring",
+        }
+    )
+    assert fallen == []
