@@ -11,15 +11,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from scoring import adjusted, uncertainty
+from scoring.case import Verdict
 from scoring.engine import OUTCOME_WORDS, Decision, lean
 from scoring.opening_record import Opening
 from scoring.rubric import Rubric
 from scoring.scorecards import Scorecard, SeatStatus
 
-Verdict = Literal["hire", "no_hire"]
 STRATEGY_KINDS = ("manager", "vote", "committee")
 
 

@@ -167,6 +167,15 @@ class Criterion(_Model):
         assert self.min is not None and self.max is not None
         return Scale(self.min, self.max)
 
+    def point_words(self, score: int | None) -> tuple[str, str]:
+        """A point in words and its anchor, as every screen and file shows it: ("3 of 4",
+        anchor), ("Yes", anchor) for a binary criterion, ("Not assessed", "") for none."""
+        if score is None:
+            return "Not assessed", ""
+        if self.kind == "binary":
+            return ("Yes" if score else "No"), self.anchors[score]
+        return f"{score} of {self.scale.max}", self.anchors[score]
+
 
 class Rubric(_Model):
     """How one interview session type is scored."""

@@ -13,12 +13,8 @@ from ui.clock import when
 
 def point_label(rubric: Rubric, criterion_id: str, score: int | None) -> str:
     """'3 of 4: <anchor>' or 'Not assessed'."""
-    if score is None:
-        return "Not assessed"
-    criterion = rubric.criterion(criterion_id)
-    if criterion.kind == "binary":
-        return f"{'Yes' if score else 'No'}: {criterion.anchors[score]}"
-    return f"{score} of {criterion.scale.max}: {criterion.anchors[score]}"
+    shown, anchor = rubric.criterion(criterion_id).point_words(score)
+    return f"{shown}: {anchor}" if anchor else shown
 
 
 def overall_label(opening: Opening, overall: int) -> str:

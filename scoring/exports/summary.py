@@ -112,12 +112,7 @@ def _section(panel_card: PanelCard, view: Debrief) -> ScorecardSection:
     for criterion in rubric.criteria:
         entry = card.criteria.get(criterion.id)
         score = entry.score if entry else None
-        if score is None:
-            shown, anchor = "Not assessed", ""
-        elif criterion.kind == "binary":
-            shown, anchor = ("Yes" if score else "No"), criterion.anchors[score]
-        else:
-            shown, anchor = f"{score} of {criterion.scale.max}", criterion.anchors[score]
+        shown, anchor = criterion.point_words(score)
         lines.append(CriterionLine(criterion.name, shown, anchor, entry.evidence if entry else ""))
     return ScorecardSection(
         interviewer=panel_card.label,
