@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from scoring.models.scorecards import Scorecard
 from scoring.rubric import Rubric
 from scoring.scale import Scale, criterion_force_map
-from scoring.scorecards import Scorecard
 
 DISCUSS_SHARE = 0.5  # interviewers this far apart (as a share of the scale) should talk it over
 

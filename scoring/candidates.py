@@ -15,6 +15,7 @@ from datetime import datetime
 from scoring import audit
 from scoring.emails import check_email
 from scoring.guards import Granted, guarded
+from scoring.models.openings import Candidate
 from scoring.opening_record import ensure_open
 from scoring.permissions import Person, candidates_facts, ensure, may
 from scoring.queries import candidates as Q
@@ -22,19 +23,6 @@ from scoring.store import now_utc, stamp
 from scoring.text import check_name
 
 ALIAS_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A candidate as one person may see them: `display` is the alias where the name is hidden."""
-
-    id: int
-    opening_id: int
-    alias: str
-    display: str
-    name: str | None
-    email: str | None
-    withdrawn: bool = False
 
 
 def new_alias(db, opening_id: int) -> str:

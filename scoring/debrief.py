@@ -47,8 +47,8 @@ from scoring.debrief_view import (
 from scoring.engine import OUTCOME_WORDS, InvalidCase, ManagerDecision, decide
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
+from scoring.models.people import Person
 from scoring.opening_record import load as load_opening
-from scoring.permissions import Person
 from scoring.queries import debrief as Q
 from scoring.store import Store, now_utc, stamp
 from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, check_length

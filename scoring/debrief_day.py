@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from scoring.debrief_panel import Panel, board, decisions
 from scoring.guards import Granted, guarded
-from scoring.opening_record import Opening
+from scoring.models.openings import Opening
 from scoring.opening_record import load as load_opening
 from scoring.openings import list_openings
 from scoring.permissions import OWN_FIRST, Person, candidate_facts, may, why_not

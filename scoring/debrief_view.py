@@ -16,37 +16,13 @@ from typing import Any
 from scoring import adjusted, uncertainty
 from scoring.case import Verdict
 from scoring.engine import OUTCOME_WORDS, Decision, lean
-from scoring.opening_record import Opening
+from scoring.models.decisions import DecisionRecord, VoteRecord
+from scoring.models.openings import Opening
+from scoring.models.scorecards import Scorecard
+from scoring.models.status import SeatStatus
 from scoring.rubric import Rubric
-from scoring.scorecards import Scorecard, SeatStatus
 
 STRATEGY_KINDS = ("manager", "vote", "committee")
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    """One recorded decision (a later one supersedes, never erases)."""
-
-    id: int
-    outcome: Verdict
-    decided_by: str
-    decided_at: datetime
-    rationale: str
-    accepts_responsibility: bool
-    strategy: dict[str, Any]
-    engine_result: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class VoteRecord:
-    """A committee member's vote in force (their latest) with its note."""
-
-    member_id: int
-    member: str
-    vote: Verdict
-    note: str
-    cast_at: datetime
-    changes: int = 0  # how many times the member changed their vote before this one
 
 
 @dataclass(frozen=True)

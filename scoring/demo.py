@@ -76,7 +76,7 @@ from scoring.demo_candidate import (  # noqa: F401 - the public names, importabl
 )
 from scoring.demo_words import DATA, DemoLogin, DemoTeam, email_of
 from scoring.errors import InvalidInput
-from scoring.permissions import Person
+from scoring.models.people import Person
 from scoring.rubric import Catalog
 from scoring.store import Store, now_utc
 

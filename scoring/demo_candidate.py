@@ -32,8 +32,8 @@ from scoring.demo_words import (
     written_feedback,
 )
 from scoring.errors import InvalidInput
-from scoring.opening_record import Opening
-from scoring.permissions import Person
+from scoring.models.openings import Opening
+from scoring.models.people import Person
 from scoring.rubric import Criterion, Rubric
 from scoring.scale import Position, Scale
 from scoring.store import Store

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scoring import openings
-from scoring.opening_record import Opening
-from scoring.permissions import Person
+from scoring.models.openings import Opening
+from scoring.models.people import Person
 from scoring.rubric import Criterion, Rubric
 from scoring.scale import Scale
 from scoring.store import Store

@@ -1,75 +1,21 @@
 """An opening as it is stored, and what every service of an opening reads.
 
-The `Opening` record, the rubrics an opening froze (snapshots keyed by content hash, read and
-parsed once per process: `rubric_snapshot`, `rubric`), reading one opening (`load`), and the
-check every change to an opening, its candidates or its days makes (`ensure_open`: it exists and
-is not closed). The lowest of the openings modules: `candidates`, `schedule`, `schedule_changes`
-and `openings` build on it, and it imports none of them.
+The `Opening` record (defined in `scoring.models.openings`, importable from here as before),
+the rubrics an opening froze (snapshots keyed by content hash, read and parsed once per process:
+`rubric_snapshot`, `rubric`), reading one opening (`load`), and the check every change to an
+opening, its candidates or its days makes (`ensure_open`: it exists and is not closed). The
+lowest of the openings modules: `candidates`, `schedule`, `schedule_changes` and `openings` build
+on it, and it imports none of them.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Literal
-
-from scoring.case import Strategy, stored_strategy
 from scoring.errors import HistoryBroken, InvalidInput, NotFound
+from scoring.models.openings import Opening
+from scoring.models.openings import RevealRule as RevealRule  # callers import it from here
 from scoring.queries import openings as Q
-from scoring.rubric import OverallScale, Rubric
-from scoring.scale import Scale
-from scoring.store import Store, parse_stamp
-
-RevealRule = Literal["after_own", "all_in"]
-
-
-@dataclass(frozen=True)
-class Opening:
-    """An opening as the pages see it (no scores here)."""
-
-    id: int
-    title: str
-    role: str
-    level: str
-    loop_id: str
-    loop_title: str
-    strategy: Strategy
-    reveal_rule: RevealRule
-    anonymise: bool
-    scale: OverallScale
-    forced_choice: bool
-    overdue_hours: float
-    hiring_manager_id: int
-    committee_ids: tuple[int, ...]
-    sessions: tuple[dict[str, Any], ...]  # position, title, minutes, rubric_hash
-    closed_at: datetime | None = None
-
-    @classmethod
-    def from_rows(cls, row: Any, committee: list[int], sessions: list[Any]) -> Opening:
-        """Build from an `openings` row and its committee and sessions."""
-        loop = json.loads(row["loop_snapshot"])
-        labels = {int(k): v for k, v in json.loads(row["scale_labels"]).items()}
-        return cls(
-            id=row["id"],
-            title=row["title"],
-            role=row["role"],
-            level=row["level"],
-            loop_id=row["loop_id"],
-            loop_title=loop["title"],
-            # An opening keeps the rules it was made with (a strategy stored before the force
-            # map and the bar's mode existed loads with the rules of its day).
-            strategy=stored_strategy(row["strategy"], Scale(row["scale_min"], row["scale_max"])),
-            reveal_rule=row["reveal_rule"],
-            anonymise=bool(row["anonymise"]),
-            scale=OverallScale(min=row["scale_min"], max=row["scale_max"], labels=labels),
-            forced_choice=bool(row["forced_choice"]),
-            overdue_hours=row["overdue_hours"],
-            hiring_manager_id=row["hiring_manager_id"],
-            committee_ids=tuple(committee),
-            sessions=tuple(dict(s) for s in sessions),
-            closed_at=parse_stamp(row["closed_at"]),
-        )
+from scoring.rubric import Rubric
+from scoring.store import Store
 
 
 def snapshot_rubric(db, rubric: Rubric) -> str:

@@ -1,15 +1,26 @@
 """The facts the permission table reads: the acting person as the database knows them now, and
 each kind of resource (the organisation, a screen, an opening, a candidate, a seat) with just what
-the rules need. Loaded inside a unit of work; the rules themselves are in `scoring.permissions`."""
+the rules need. Loaded inside a unit of work; the rules themselves are in `scoring.permissions`.
+The records (`Person`, `OpeningFacts`, `CandidateFacts`, ...) are defined in `scoring.models`
+(`people`, `facts`) and importable from here as before."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 from scoring.database import Database
 from scoring.errors import NotAllowed, NotFound
+from scoring.models.facts import (
+    CandidateFacts,
+    OpeningFacts,
+    Organisation,
+    Seat,
+    SeatFacts,
+)
+from scoring.models.facts import (
+    Screen as Screen,  # the permission table imports it from here
+)
+from scoring.models.people import Person
 from scoring.queries import permissions as Q
 
 SIGN_IN = "Sign in first."
@@ -24,47 +35,7 @@ ROLE_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Person:
-    """Someone who signs in. `roles` are global: they grant powers and screens."""
-
-    id: int
-    name: str
-    email: str
-    roles: frozenset[str]
-    active: bool = True
-
-    def has(self, role: str) -> bool:
-        """True when the person holds `role`."""
-        return role in self.roles
-
-    @classmethod
-    def from_row(cls, row: Any) -> Person:
-        """Build from a `people` row."""
-        return cls(
-            id=row["id"],
-            name=row["name"],
-            email=row["email"],
-            roles=frozenset(json.loads(row["roles"])),
-            active=bool(row["active"]),
-        )
-
-
 # ----------------------------------------------------------------------------------- resources
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """The whole Debrief: people, new openings."""
-
-    has_people: bool = True
-
-
-@dataclass(frozen=True)
-class Screen:
-    """One page of the app."""
-
-    name: str
 
 
 # Which roles have which screen. app.py builds the menu from this and every page's guard asks it.
@@ -84,85 +55,6 @@ SCREENS: dict[str, tuple[str, ...]] = {
     # openings' insights for coordinators and hiring managers; one's own calibration for all three
     "insights": ("coordinator", "hiring_manager", "interviewer"),
 }
-
-
-@dataclass(frozen=True)
-class OpeningFacts:
-    """What the rules need to know about an opening (and the actor's place in it)."""
-
-    opening_id: int
-    hiring_manager_id: int
-    committee_ids: frozenset[int]
-    strategy_kind: str
-    actor_interviews: bool = False  # the actor has a seat on one of its candidates
-
-
-@dataclass(frozen=True)
-class Seat:
-    """One assignment on a candidate's panel, without any score."""
-
-    assignment_id: int
-    session_id: int
-    interviewer_id: int
-    recused: bool
-    submitted: bool
-
-
-@dataclass(frozen=True)
-class CandidateFacts:
-    """What the rules need to know about one candidate: panel, debrief, decision, votes."""
-
-    candidate_id: int
-    opening: OpeningFacts
-    reveal_rule: str
-    anonymise: bool
-    seats: tuple[Seat, ...]
-    debrief_open: bool
-    decided: bool
-    voter_ids: frozenset[int]  # committee members who have cast a vote
-    hired: bool = False  # the decision in force (the latest) is hire
-
-    @property
-    def opening_id(self) -> int:
-        """The candidate's opening."""
-        return self.opening.opening_id
-
-    def seats_of(self, person_id: int) -> list[Seat]:
-        """The person's non-recused seats on this panel."""
-        return [s for s in self.seats if s.interviewer_id == person_id and not s.recused]
-
-    def has_seat(self, person_id: int) -> bool:
-        """The person is or was on this panel (a recused seat counts)."""
-        return any(s.interviewer_id == person_id for s in self.seats)
-
-    @property
-    def all_in(self) -> bool:
-        """Every non-recused seat has a submitted scorecard (and there is at least one)."""
-        active = [s for s in self.seats if not s.recused]
-        return bool(active) and all(s.submitted for s in active)
-
-    @property
-    def missing(self) -> int:
-        """Non-recused seats without a submitted scorecard."""
-        return sum(1 for s in self.seats if not s.recused and not s.submitted)
-
-    def pending(self, person_id: int) -> bool:
-        """The person has an unsubmitted, unrecused seat here: blind to everyone else."""
-        return any(not s.submitted for s in self.seats_of(person_id))
-
-
-@dataclass(frozen=True)
-class SeatFacts:
-    """One assignment: whose it is and where it stands; with its candidate's facts when a rule
-    composed over both needs them (`read_scorecard`: someone else's seat is read through the
-    candidate's `see_scores`)."""
-
-    assignment_id: int
-    candidate_id: int
-    interviewer_id: int
-    recused: bool
-    submitted: bool
-    candidate: CandidateFacts | None = None
 
 
 # ------------------------------------------------------------------------------ loading facts

@@ -47,7 +47,8 @@ from scoring.engine import (
 )
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
-from scoring.opening_record import Opening
+from scoring.models.openings import Opening
+from scoring.models.status import SeatStatus, seat_status
 from scoring.opening_record import load as load_opening
 from scoring.permissions import (
     OWN_FIRST,
@@ -61,7 +62,6 @@ from scoring.permissions import (
 )
 from scoring.queries import pipeline as Q
 from scoring.scorecards import load_scorecards
-from scoring.status import SeatStatus, seat_status
 from scoring.store import now_utc, parse_stamp, stamp
 
 Stage = Literal["waiting", "ready", "awaiting_decision", "decided"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,9 +19,10 @@ from scoring import audit, bookings, outbox
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
+from scoring.models.openings import SessionPlan
+from scoring.models.people import Person
 from scoring.opening_of import opening_of_candidate, opening_of_session
 from scoring.opening_record import ensure_open
-from scoring.permissions import Person
 from scoring.queries import candidates as QC
 from scoring.queries import openings as QO
 from scoring.queries import schedule as Q
@@ -330,16 +330,7 @@ def stored_session(db, session_id: int) -> Any:
 
 
 # --------------------------------------------------------------------------------- planning the day
-
-
-@dataclass(frozen=True)
-class SessionPlan:
-    """One session of the loop on the day: when, and with whom (one interviewer or a pair)."""
-
-    position: int
-    starts_at: datetime
-    interviewer_ids: tuple[int, ...]
-    location: str = ""  # a room, an address or a video link
+# (a session of the plan is `SessionPlan`, in scoring.models.openings)
 
 
 def day_times(

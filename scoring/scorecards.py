@@ -7,25 +7,29 @@ another interviewer's scores too early raises NotAllowed.
 
 What makes a scorecard submittable is `scoring.submission`; drafts are `scoring.drafts`; where
 each seat stands (Status) is `scoring.status`, and an interviewer's own list
-`scoring.my_interviews`. Their public names are importable from here too, as before.
+`scoring.my_interviews`. Their public names are importable from here too, as before. The
+`Scorecard` record itself is defined in `scoring.models.scorecards`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from scoring import audit, outbox
 from scoring.database import Database
-from scoring.drafts import DRAFT_MAX, Draft, draft_of, load_draft, save_draft
+from scoring.drafts import DRAFT_MAX, load_draft, save_draft
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
+from scoring.models.openings import Opening
+from scoring.models.scorecards import CriterionEntry, Draft, EntryLike, Scorecard, draft_of
+from scoring.models.status import CandidateStatus, SeatStatus, StatusCounts, seat_status
 from scoring.my_interviews import Assignment, MyInterviews, my_assignments, my_interviews
-from scoring.opening_record import Opening, rubric_snapshot
 from scoring.opening_record import load as load_opening
+from scoring.opening_record import rubric_snapshot
 from scoring.permissions import (
     CandidateFacts,
     Person,
@@ -40,24 +44,15 @@ from scoring.status import (
     MISSING_MAX,
     PER_PAGE,
     RECENT_DAYS,
-    CandidateStatus,
-    SeatStatus,
-    StatusCounts,
     StatusPage,
     candidate_label,
     opening_status,
-    seat_status,
     status_board,
     status_counts,
     status_page,
 )
 from scoring.store import Store, now_utc, parse_stamp, stamp
-from scoring.submission import (
-    CriterionEntry,
-    EntryLike,
-    check_submission,
-    submission_problems,
-)
+from scoring.submission import check_submission, submission_problems
 from scoring.text import REASON_MAX, check_length
 
 __all__ = [  # its own names and those of the rooms it fronts, importable as before the split
@@ -101,36 +96,6 @@ __all__ = [  # its own names and those of the rooms it fronts, importable as bef
     "submission_problems",
     "submit",
 ]
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    """One revision of one interviewer's scorecard for one session."""
-
-    id: int
-    assignment_id: int
-    candidate_id: int
-    session_id: int
-    session_title: str
-    session_position: int
-    interviewer_id: int
-    interviewer_name: str
-    revision: int
-    overall: int
-    feedback: str
-    rubric_hash: str
-    submitted_at: datetime  # this revision
-    first_submitted_at: datetime  # revision 1: lateness counts from here
-    session_ended_at: datetime
-    revision_reason: str | None
-    saw_others: bool
-    late: bool
-    criteria: dict[str, CriterionEntry] = field(default_factory=dict)
-
-    @property
-    def hours_after_session(self) -> float:
-        """How long after the session ended it was first submitted, in hours."""
-        return (self.first_submitted_at - self.session_ended_at).total_seconds() / 3600
 
 
 def _assignment(db: Database, assignment_id: int) -> Any:

@@ -1,38 +1,18 @@
 """What makes a scorecard submittable: its entries checked against the rubric snapshot and the
 opening (every required criterion scored, points on the scale, the overall recommendation, the
-feedback), each problem named by its field in words an interviewer acts on. Pure: no storage."""
+feedback), each problem named by its field in words an interviewer acts on. Pure: no storage.
+A scorecard's `CriterionEntry` (and `entry_of`) is in `scoring.models.scorecards`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from scoring.errors import InvalidInput
-from scoring.opening_record import Opening
+from scoring.models.openings import Opening
+from scoring.models.scorecards import CriterionEntry, EntryLike, entry_of
 from scoring.rubric import Rubric
 from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX
-
-
-@dataclass(frozen=True)
-class CriterionEntry:
-    """One criterion on a scorecard: a score, or None for "not assessed", and the evidence."""
-
-    score: int | None
-    evidence: str = ""
-
-
-EntryLike = CriterionEntry | Mapping[str, Any] | int | None
-
-
-def entry_of(value: EntryLike) -> CriterionEntry:
-    """A criterion entry from what a caller passes: an entry, a {"score", "evidence"} mapping,
-    or a bare score (None: not assessed)."""
-    if isinstance(value, CriterionEntry):
-        return value
-    if isinstance(value, Mapping):
-        return CriterionEntry(value.get("score"), str(value.get("evidence") or ""))
-    return CriterionEntry(value)
 
 
 def submission_problems(

@@ -238,6 +238,8 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
     ("mail", ("scoring.outbox", "scoring.mail", "scoring.invites")),
     ("records", ("scoring.opening_record", "scoring.opening_of")),
     ("guards and permissions", ("scoring.guards", "scoring.permission")),
+    # the records every room shares (scoring/models/): they import only the pure core
+    ("models", ("scoring.models",)),
     ("queries", ("scoring.queries",)),
     (
         "storage",
@@ -250,7 +252,6 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
             "scoring.keys",
             "scoring.settings",
             "scoring.paths",
-            "scoring.clock",
         ),
     ),
     (
@@ -266,6 +267,10 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
             "scoring.errors",
             "scoring.emails",
             "scoring.lookalikes",
+            # pure too: time as the database writes it (below the records that parse it), and
+            # the clash rule over bookings
+            "scoring.clock",
+            "scoring.clashes",
         ),
     ),
     # people, openings, candidates, the day, scorecards, drafts, Status: what the screens change
@@ -285,6 +290,7 @@ ORDER = [
     "records",
     "guards and permissions",
     "storage",
+    "models",
     "queries",
     "pure core",
 ]

@@ -17,7 +17,7 @@ from scoring import charts, debrief
 from scoring.analysis import overall_frame, spread
 from scoring.debrief_view import Debrief, PanelCard
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, Strategy
-from scoring.permissions import Person
+from scoring.models.people import Person
 from scoring.store import Store, now_utc
 from scoring.strategy_words import STRATEGY_NAMES, forcing_words, strategy_in_words
 from scoring.text import isolate, strip_bidi

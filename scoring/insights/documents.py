@@ -10,7 +10,7 @@ from scoring.insights import outcomes
 from scoring.insights.charts import plain_records
 from scoring.insights.records import Insights
 from scoring.insights.service import opening_insights
-from scoring.permissions import Person
+from scoring.models.people import Person
 from scoring.store import Store
 
 # ---------------------------------------------------------------------------------- documents

@@ -21,7 +21,7 @@ from scoring.insights.limits import (
     has_interval,
     share_interval,
 )
-from scoring.opening_record import Opening
+from scoring.models.openings import Opening
 from scoring.store import parse_stamp
 
 # ----------------------------------------------------------------------- the decision process
