@@ -10,6 +10,7 @@ importable from here.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from scoring import audit, outbox
@@ -44,7 +45,7 @@ from scoring.debrief_view import (
     outcome_words,
     recordable,
 )
-from scoring.engine import OUTCOME_WORDS, InvalidCase, ManagerDecision, decide
+from scoring.engine import OUTCOME_WORDS, Decision, InvalidCase, ManagerDecision, decide
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
 from scoring.models.people import Person
@@ -152,6 +153,27 @@ def read_debrief(
     the candidate's facts loaded once and `see_packet` asked once. `path` keys the figures kept
     between reads (the store's path: `debrief` passes it)."""
     return read(g.db, g.actor, g.facts, now or now_utc(), force, path)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the opening's strategy says of the panel as it stands: as written (`raw`), and the
+    headline under the opening's own forcing (`result`), the same two the `Debrief` carries."""
+
+    raw: Decision
+    result: Decision
+
+
+@guarded("see_packet", on="candidate_id")
+def reading(g: Granted, candidate_id: int) -> Reading:
+    """The debrief's headline without the figures drawn from other candidates (the interval,
+    the leniency reading): for whoever may see the packet. The demo reads it after every
+    candidate it adds, where working those figures out again over the growing history would
+    cost most of the build."""
+    opening = load_opening(g.db, g.facts.opening_id)
+    panel = Panel(g.db, g.actor, g.facts, opening)
+    strategy = opening.strategy
+    return Reading(panel.run(strategy, False), panel.run(strategy, strategy.force_extremes))
 
 
 def debrief(

@@ -406,7 +406,7 @@ def _add_demo_candidate(
     clock += timedelta(minutes=rng.randint(60, 8 * 60))
     reason = rng.choice(EARLY) if "early" in twists else None
     debrief.open_debrief(store, manager, candidate_id, reason=reason, now=clock)
-    view = debrief.debrief(store, manager, candidate_id)
+    view = debrief.reading(store, manager, candidate_id)
     score = view.raw.score if view.raw.score is not None else scale.normalise(round(fmean(finals)))
     if opening.strategy.kind == "committee" and committee:
         wanted = max(opening.strategy.quorum, 2) if stage == "decided" else rng.choice((0, 1))
@@ -416,7 +416,7 @@ def _add_demo_candidate(
             note = rng.choice(VOTE_NOTES[vote])
             debrief.cast_vote(store, member, candidate_id, vote, note, now=clock)
         if stage == "decided":
-            view = debrief.debrief(store, manager, candidate_id)
+            view = debrief.reading(store, manager, candidate_id)
     if stage != "decided":
         return candidate_id
 

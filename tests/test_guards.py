@@ -70,6 +70,7 @@ EXPECTED = {
     "scoring.debrief.status": "see_debrief",
     "scoring.debrief.open_debrief": "open_debrief",
     "scoring.debrief.read_debrief": "see_packet",
+    "scoring.debrief.reading": "see_packet",
     "scoring.debrief.cast_vote": "vote",
     "scoring.debrief.record_decision": "decide",
     "scoring.debrief_day.interview_days": "see_debriefs",
