@@ -127,7 +127,10 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         person = people.sign_in(store, args.as_email, code, client="command line")
         if args.candidate is not None:
-            data = exports.render(exports.summary(store, person, args.candidate), args.format)
+            drawn = args.format in exports.DRAWN
+            data = exports.render(
+                exports.summary(store, person, args.candidate, charts=drawn), args.format
+            )
         else:
             rows = (exports.decision_rows if args.what == "decisions" else exports.scorecard_rows)(
                 store, person, args.opening

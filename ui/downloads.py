@@ -34,7 +34,9 @@ def summary_buttons(store: Store, actor: Person, candidate_id: int, name: str) -
     for column, fmt in zip(st.columns(4), ("pdf", "html", "md", "json"), strict=True):
         column.download_button(
             LABELS[fmt],
-            data=lambda fmt=fmt: exports.render(exports.summary(store, actor, candidate_id), fmt),
+            data=lambda fmt=fmt: exports.render(
+                exports.summary(store, actor, candidate_id, charts=fmt in exports.DRAWN), fmt
+            ),
             file_name=f"{stem}.{fmt}",
             mime=MIME[fmt],
             icon=":material/download:",

@@ -20,6 +20,7 @@ from scoring.exports.bulk import (
     to_json,
 )
 from scoring.exports.summary import (
+    DRAWN,
     CriterionLine,
     Revision,
     ScorecardSection,
@@ -32,6 +33,7 @@ from scoring.exports.templates import FONTS, render, render_html, render_markdow
 
 __all__ = [
     "CHUNK",
+    "DRAWN",
     "FONTS",
     "FORMULA_STARTS",
     "CriterionLine",

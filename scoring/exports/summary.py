@@ -162,8 +162,14 @@ def _charts(view: Debrief) -> dict[str, dict]:
     }
 
 
-def summary_of(view: Debrief, generated: datetime | None = None) -> Summary:
-    """The decision summary of one open debrief, in words (reads nothing)."""
+# The formats that draw the charts; the others leave them out (drawing them is most of a
+# summary's time, about a second, and a Markdown or JSON file would not show them).
+DRAWN = ("html", "pdf")
+
+
+def summary_of(view: Debrief, generated: datetime | None = None, *, charts: bool = True) -> Summary:
+    """The decision summary of one open debrief, in words (reads nothing); `charts=False` for
+    a format that shows none (not in `DRAWN`)."""
     opening = view.opening
     result = view.rule
     first_day = min((c.session_ended_at for c in view.scorecards), default=view.opened_at)
@@ -221,14 +227,14 @@ def summary_of(view: Debrief, generated: datetime | None = None) -> Summary:
         generated=_when(generated or now_utc()),
         uncertainty=view.score_interval.sentences if view.score_interval else [],
         score_interval=view.score_interval.as_json() if view.score_interval else None,
-        charts=_charts(view),
+        charts=_charts(view) if charts else {},
     )
 
 
-def summary(store: Store, actor: Person, candidate_id: int) -> Summary:
+def summary(store: Store, actor: Person, candidate_id: int, *, charts: bool = True) -> Summary:
     """The decision summary of one candidate, for someone who may see its debrief and panel
     (`see_packet`): one read of one snapshot (`debrief.debrief`), then words."""
-    return summary_of(debrief.debrief(store, actor, candidate_id))
+    return summary_of(debrief.debrief(store, actor, candidate_id), charts=charts)
 
 
 # ------------------------------------------------------------------------ shared by the formats
