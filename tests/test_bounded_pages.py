@@ -24,6 +24,9 @@ from store_bench import build, six_session_catalog  # noqa: E402
 # and costs half of five times (the generator's debriefs read the history: 14 s of CPU at 120,
 # 26 s at 200).
 SIZES = (40, 120)
+# Built by the benchmark's generator like the benchmarks' own tests: in the full suite, not the fast
+# loop (`-m "not slow and not e2e"`).
+pytestmark = pytest.mark.slow
 PAGES = {
     "my interviews": ("pages/my_interviews.py", "busiest_id"),
     "status": ("pages/status.py", "coordinator_id"),

@@ -313,6 +313,7 @@ def test_two_builds_give_the_same_codes_and_scores(built, tmp_path):
     ]
 
 
+@pytest.mark.slow  # the benchmark generator, like the benchmarks' own tests
 def test_the_benchmark_can_add_candidates_in_every_combination(tmp_path):
     store = Store(tmp_path / "bench.sqlite")
     rng = random.Random(7)

@@ -270,6 +270,7 @@ def test_a_summary_lists_only_the_strategies_that_can_apply(demo):
     assert "committee" not in exports.render(summary, "md").decode().lower()
 
 
+@pytest.mark.slow  # two whole PDFs with their charts: the full suite's, not the fast loop's
 def test_the_pdf_embeds_the_cjk_font_only_for_a_name_that_needs_it(demo):
     """Most names are written in DejaVu alone (a small file, made quickly); a name DejaVu lacks
     brings in the fallback font, and is written, not dropped."""

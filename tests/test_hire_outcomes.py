@@ -347,6 +347,7 @@ def test_enough_hires_are_not_provisional():
     assert not table["provisional"].iloc[0]
 
 
+@pytest.mark.slow  # a statistic over many simulated histories
 def test_the_interval_covers_the_truth_in_about_95_of_100():
     """Hires whose later rating relates to one criterion with a known correlation: the printed
     95% interval covers it in about 95% of histories."""

@@ -99,8 +99,8 @@ def test_a_circle_through_a_package_init_is_seen(tmp_path):
 def test_rooms_import_only_rooms_below_them():
     """The README's Layout draws the house as rooms stacked top to bottom (pages, command line,
     demo, exports, Insights, the debrief, figures, the day's work, mail, records, guards,
-    storage, models, queries, pure core): an import from a lower room up to a higher one is the start
-    of a circle, even before one closes."""
+    storage, models, queries, pure core): an import from a lower room up to a higher one is
+    the start of a circle, even before one closes."""
     assert "lower room to a higher one: none" in graph.rooms()
 
 

@@ -69,7 +69,9 @@ def test_the_sign_in_screen_does_not_load_sqlite_utils_either(tmp_path):
     assert seen["result"] is False
 
 
-def test_sign_ins_hash_at_most_two_at_a_time(monkeypatch):
+def test_sign_ins_hash_at_most_two_at_a_time(monkeypatch, production_scrypt):
+    """Eight sign-ins at once hash two at a time, at the product's cost (n=2**14, r=8: 16 MiB
+    each), whatever the fast loop lowers its own hashing to (tests/conftest.py)."""
     real = hashlib.scrypt
     running, most = 0, 0
     lock = threading.Lock()

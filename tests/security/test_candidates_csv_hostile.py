@@ -78,6 +78,7 @@ def test_a_file_over_a_megabyte_is_refused_in_one_line(world):
     ]
 
 
+@pytest.mark.slow  # a megabyte through the import, timed
 def test_a_file_of_almost_a_megabyte_imports_whole_in_seconds(world):
     row = "Ada{n},Lovelace,ada{n}@example.org,+44 20 7946 0958,Careers page\n"
     text = "First Name,Last Name,Email,Phone,Source\n"

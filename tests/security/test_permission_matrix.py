@@ -132,7 +132,10 @@ PROBES = {
     "record_outcome": lambda s, st, a: outcomes.record_outcome(
         st, a, s.candidate_id, 6, 4, True, "probe outcome", now=now_utc() + timedelta(days=400)
     ),
-    "see_packet": lambda s, st, a: exports.render(exports.summary(st, a, s.candidate_id), "md"),
+    # as the Markdown download makes it: without the charts, which that format does not show
+    "see_packet": lambda s, st, a: exports.render(
+        exports.summary(st, a, s.candidate_id, charts=False), "md"
+    ),
     "score": _score,
     "recuse": lambda s, st, a: openings.recuse(st, a, s.seat_id, "probe conflict"),
     "see_own": lambda s, st, a: scorecards.sheet(st, a, s.seat_id),

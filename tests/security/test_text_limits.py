@@ -117,6 +117,7 @@ def test_a_candidates_file_is_bounded_too():
     ]
 
 
+@pytest.mark.slow  # a timing of the largest PDF, charts and all
 def test_the_largest_scorecards_render_a_pdf_in_seconds(world):
     """Three interviewers each write the longest feedback and evidence the service takes."""
     prose = "The candidate explained the trade-offs of the model and tested it. "
