@@ -2,7 +2,7 @@
 job needed for a small team (a real app server, a real SMTP server, a real browser)."""
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from mailbox import secrets_file, smtp_server
 
 from harness import streamlit_server, visit
@@ -20,7 +20,11 @@ def test_the_running_app_sends_the_invitation_of_a_new_session(tmp_path, new_pag
             alan = openings.add_candidate(
                 world.store, world.coordinator, world.opening_id, "Alan Turing", ""
             )
-            nine = datetime(2026, 12, 3, 9, tzinfo=UTC)
+            # a week ahead: a session already over would also bring its 'scorecard due' mail,
+            # which names Alan too (a fixed date here broke on that very day)
+            nine = (datetime.now(UTC) + timedelta(days=7)).replace(
+                hour=9, minute=0, second=0, microsecond=0
+            )
             openings.schedule_session(world.store, world.coordinator, alan, 1, nine, [world.ana.id])
             deadline = time.monotonic() + 30
             while not [m for m in inbox.to("ana@example.com") if "Alan" in m["Subject"]]:
