@@ -97,10 +97,53 @@ if (!window.__debriefAutosave) {
     if (field) send(field);
   };
 
-  window.addEventListener("pagehide", flush);
+  // What the server does not hold when the page goes (a reload, a visit elsewhere in this tab)
+  // is kept in the tab's sessionStorage: the last keys sent on leaving may never be run, as a
+  // server stops a page's run once its connection closes. When the form shows again, a box
+  // still holding what the server held then gets the typing back and sends it; a box whose
+  // text the server no longer holds as it did (changed in another tab) is left as it is.
+  const KEPT = "debrief-unsent:";
+  const keep = () => {
+    const saved = line();
+    if (!saved) return;
+    const held = JSON.parse(saved.dataset.held);
+    const unsent = {};
+    Object.entries(held).forEach(([key, value]) => {
+      const box = document.querySelector(".st-key-" + CSS.escape(key));
+      const text = box && box.querySelector("textarea");
+      if (text && typeof value === "string" && text.value !== value) {
+        unsent[key] = {value: text.value, base: value};
+      }
+    });
+    const name = KEPT + saved.dataset.form;
+    if (Object.keys(unsent).length > 0) sessionStorage.setItem(name, JSON.stringify(unsent));
+    else sessionStorage.removeItem(name);
+  };
+  const putBack = (saved) => {
+    const name = KEPT + saved.dataset.form;
+    const kept = sessionStorage.getItem(name);
+    if (!kept) return;
+    sessionStorage.removeItem(name);
+    const held = JSON.parse(saved.dataset.held);
+    const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    Object.entries(JSON.parse(kept)).forEach(([key, {value, base}]) => {
+      const box = document.querySelector(".st-key-" + CSS.escape(key));
+      const text = box && box.querySelector("textarea");
+      if (!text || held[key] !== base || text.value !== base) return;
+      setValue.call(text, value);  // as typed: Streamlit's own state follows the input event
+      text.dispatchEvent(new Event("input", {bubbles: true}));
+      send(text);
+    });
+  };
+
+  window.addEventListener("pagehide", () => {
+    flush();
+    keep();
+  });
   window.addEventListener("beforeunload", (event) => {
     if (!line()) return;
     flush();
+    keep();
     if (pending().length > 0) {
       event.preventDefault();
       event.returnValue = "";  // "Leave site? Changes that you made may not be saved."
@@ -114,6 +157,7 @@ if (!window.__debriefAutosave) {
     const away = offline();
     if (away) keepUsable();  // what is typed meanwhile is sent when the server is back
     const calm = !away && quiet(now);
+    if (calm && form()) putBack(saved);
     const field = typing();
     if (calm && field && state.typed > state.nudged
         && (now - state.typed > IDLE || now - state.nudged > BURST)) {
