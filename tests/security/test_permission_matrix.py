@@ -310,8 +310,9 @@ def surfaces(scene: Scene) -> str:
         lambda: pipeline.pipeline(store, actor, scene.opening_id).rows,
         lambda: exports.decision_rows(store, actor, scene.opening_id),
         lambda: exports.scorecard_rows(store, actor, scene.opening_id),
-        lambda: exports.render(exports.summary(store, actor, c), "md").decode(),
-        lambda: exports.render(exports.summary(store, actor, c), "json").decode(),
+        # the Markdown and JSON files carry no charts (exports.DRAWN): made as the app makes them
+        lambda: exports.render(exports.summary(store, actor, c, charts=False), "md").decode(),
+        lambda: exports.render(exports.summary(store, actor, c, charts=False), "json").decode(),
     ]
     return "\n".join(repr(outcome(read)[1]) for read in reads)
 
