@@ -435,3 +435,37 @@ def m010_sign_in_failures_counted(db: Database) -> None:
     )
     db.execute("DROP TABLE sign_in_minutes")
     db.execute("CREATE INDEX sign_in_throttle_by_age ON sign_in_throttle(last_failure_at)")
+
+
+@migrations()
+def m011_shared_between_processes(db: Database) -> None:
+    """What several server processes on one database share, instead of each keeping its own:
+    - `sign_in_nonces`: the one-time nonce a page swaps for its sign-in cookie (POST /api/session)
+      may reach another process than the one that issued it. Kept by the nonce's hash; the
+      session token is sealed under the nonce itself, so a reader of the file learns no token.
+    - `leases`: one holder at a time for a named job (the mail sender), until a time.
+    - `kept_figures`: figures worth keeping (Insights), keyed on the data they read, shared by
+      every process and the command line; a cache, never history: any row may be dropped."""
+    db.execute(
+        """CREATE TABLE sign_in_nonces (
+            nonce_hash TEXT PRIMARY KEY,
+            sealed BLOB NOT NULL,
+            expires_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX sign_in_nonces_by_expiry ON sign_in_nonces(expires_at)")
+    db.execute(
+        """CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            until TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE kept_figures (
+            key TEXT PRIMARY KEY,
+            content TEXT NOT NULL,
+            made_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX kept_figures_by_age ON kept_figures(made_at)")
