@@ -1,0 +1,891 @@
+"""The 9 a.m. rush, driven at the server without browsers: N interviewers sign in, open their
+scorecard, set every point, write the feedback and submit it, all at once, speaking Streamlit's
+own websocket protocol to a real `streamlit run server.py` with its own SQLite file; and the same
+N users on the bare one-form page benchmarks/floor_app.py, the floor.
+
+usage: .venv/bin/python benchmarks/ws_load_bench.py [--users 30 60 100] [--workers 1 2]
+           [--only app|floor] [--keep FOLDER] [--step-timeout SECONDS]
+
+Why not browsers: on a small machine N Chromium sessions take the cores from the server they
+measure (benchmarks/load_bench.py, kept for what a browser sees, spends more CPU in the browsers
+than in the server). Here each user is one websocket and a few HTTP requests from one asyncio
+loop; the driver's own CPU is printed with the figures.
+
+What each user does, as Streamlit's frontend does it (streamlit/proto: BackMsg, ForwardMsg):
+  load      GET / (index.html and the XSRF cookie), /_stcore/health and /_stcore/host-config,
+            then the websocket /_stcore/stream (subprotocol "streamlit" plus the XSRF token, the
+            browser's Origin and cookies) and a first `rerun_script`, until the sign-in form is
+            drawn. Static files (the JavaScript bundle) are left out: a browser has them cached,
+            and they are the same for the app and the floor.
+  sign_in   the Email and Access code text inputs of the form set and "Sign in" pressed (one
+            `rerun_script` carrying the form's values and the button's trigger), until the run
+            chain ends on the signed-in page. The app lands on My interviews in that chain (its
+            start page switches there), with a "Score" link to the seat.
+  cookie    (app only) the POST /api/session the page's script makes, with its one-time nonce
+            read from the drawn <script>, as a browser does: it costs the server a request.
+  open      "Score": on the app a page link (a `rerun_script` naming pages/scorecard.py's page
+            script hash with ?assignment=ID), on the floor a button; until the form is drawn.
+  point     one choice a criterion (the first point) and the overall recommendation ("4 · Yes"),
+            each its own rerun (on the app each saves the draft); one sample per choice.
+  feedback  "Written feedback (required)" committed three times, growing, as the page's autosave
+            sends a box being typed in; one sample per commit.
+  submit    "Submit scorecard…" pressed, until the confirmation dialog is drawn.
+  confirm   "Submit: it is final" pressed inside the dialog (a fragment run, then the whole page),
+            until the page says "This scorecard is final".
+  flow      one user's whole rush, from pressing Sign in to the final state.
+Every step is timed from sending the request to the run chain finishing (the ForwardMsg
+`script_finished` that ends it: successfully, or a fragment run's end); `cookie` and `load` to
+their last answer. Widget ids are found in the deltas by label or key, as a client would; every
+rerun carries all the widget values a browser would hold (WidgetStates), the page's script hash
+and query string, and the hashes of the cached messages.
+
+The floor's flow: the same steps on floor_app.py, with as many criteria as the app's rubric
+($FLOOR_CRITERIA): a one-form sign-in (2 runs: the submit, then its st.rerun), a "Score" button
+(2 runs), one rerun a choice and a feedback commit, Submit (1 run, the dialog) and the dialog's
+confirm (a fragment run, then the page). The app: sign-in 3 runs (the form, st.rerun, the switch
+to My interviews), open 1 run, then the same count. No database, no rubric, no draft: what the
+flow costs there is Streamlit's share.
+
+Server CPU is user + system time from /proc over the load and the rush, summed over the server's
+processes: with `--workers N` (N > 1, through `scripts/run --workers N --server.port P`) every
+descendant of the launcher and whatever listens on the port (the proxy), with its descendants.
+RSS: the summed resident memory after warming up, its peak (sampled every 0.25 s) and after the
+rush. Afterwards every seat must hold exactly one submitted scorecard: a lost or doubled
+submission exits with status 1, as does a user who failed a step.
+
+The floor always runs on one `streamlit run` process (scripts/run starts the app only).
+
+The targets (issue 25): server CPU per user flow at most 3x the floor's; with 2 workers on this
+2-core machine, the 60-user burst's p95 at most 0.6x the 1-worker p95; every submission lands
+exactly once at every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+import httpx  # noqa: E402
+import websockets  # noqa: E402
+from harness import free_port, running_streamlit  # noqa: E402
+from load_bench import Interviewer, build_world, submissions  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
+
+STEPS = ("load", "sign_in", "cookie", "open", "point", "feedback", "submit", "confirm", "flow")
+TICKS = os.sysconf("SC_CLK_TCK")
+FEEDBACK = ("Clear thinking", "Clear thinking, good tests.", "Clear thinking, good tests. Hire.")
+FINAL = "This scorecard is final"
+NONCE = re.compile(r'"X-Debrief-Nonce": "([^"]+)"')
+ENDS_A_CHAIN = {
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
+WIDGETS = {"text_input", "text_area", "radio", "button", "checkbox", "selectbox"}
+
+
+class StepFailed(Exception):
+    """A step did not reach what a user would see next."""
+
+
+# ---------------------------------------------------------------------------------- a user's tab
+
+
+@dataclass
+class Drawn:
+    """One element of the page as the last run drew it."""
+
+    kind: str  # the Element's type ("radio", "button", ...), or "block:<type>"
+    proto: Any
+    fragment_id: str
+
+
+class Tab:
+    """One browser tab at the protocol level: its cookies, its websocket, the page as drawn, and
+    the widget values a browser would hold and send with every rerun."""
+
+    def __init__(self, base: str, timeout: float):
+        self.base = base
+        self.timeout = timeout
+        self.http = httpx.AsyncClient(base_url=base, timeout=timeout)
+        self.ws: Any = None
+        self.reader: asyncio.Task | None = None
+        self.page_hash = ""
+        self.query = ""
+        self.drawn: dict[tuple[int, ...], Drawn] = {}
+        self.values: dict[str, WidgetState] = {}
+        self.form_of: dict[str, str] = {}  # widget id -> its form, for a form's held values
+        self.submitted_forms: set[str] = set()
+        self.cache: dict[str, ForwardMsg] = {}  # the frontend's message cache, by hash
+        self.ends: asyncio.Queue[int | None] = asyncio.Queue()
+        self.problems: list[str] = []
+        self.runs = 0  # script runs the server started for this tab (new_session messages)
+
+    # -- the connection
+
+    async def load(self) -> None:
+        """What a browser does opening the address, until the first run has drawn."""
+        for path in ("/", "/_stcore/health", "/_stcore/host-config"):
+            (await self.http.get(path)).raise_for_status()
+        token = self.http.cookies.get("_streamlit_xsrf") or ""
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar)
+        self.ws = await websockets.connect(
+            self.base.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit", *([token] if token else [])],
+            origin=self.base,
+            additional_headers={"Cookie": cookie} if cookie else None,
+            ping_interval=None,  # a busy server answers late; the browser does not ping either
+            max_size=None,
+            open_timeout=self.timeout,
+        )
+        self.reader = asyncio.create_task(self._read())
+        await self.rerun()
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            await asyncio.gather(self.reader, return_exceptions=True)
+        await self.http.aclose()
+
+    async def _read(self) -> None:
+        try:
+            async for frame in self.ws:
+                message = ForwardMsg()
+                message.ParseFromString(frame)
+                self._receive(message)
+        finally:
+            self.ends.put_nowait(None)  # the connection is gone: whoever waits learns it
+
+    def _receive(self, message: ForwardMsg) -> None:
+        kind = message.WhichOneof("type")
+        if kind == "ref_hash":  # a message the client said it has cached: take it from there
+            cached = self.cache.get(message.ref_hash)
+            if cached is None:
+                self.problems.append(f"unknown cached message {message.ref_hash}")
+                return
+            full = ForwardMsg()
+            full.CopyFrom(cached)
+            full.metadata.CopyFrom(message.metadata)
+            message, kind = full, cached.WhichOneof("type")
+        elif message.metadata.cacheable:
+            self.cache[message.hash] = message
+        if kind == "new_session":
+            self.runs += 1
+            self.page_hash = message.new_session.page_script_hash
+            if not message.metadata.run.fragment_ids:  # a run of the whole page draws it anew
+                self.drawn = {}
+        elif kind == "delta":
+            self._draw(message)
+        elif kind == "page_info_changed":
+            self.query = message.page_info_changed.query_string
+        elif kind == "page_not_found":
+            self.problems.append(f"page not found: {message.page_not_found.page_name}")
+        elif kind == "script_finished":
+            if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self._forget_gone_widgets()
+            self.ends.put_nowait(message.script_finished)
+
+    def _draw(self, message: ForwardMsg) -> None:
+        delta = message.delta
+        path = tuple(message.metadata.delta_path)
+        if delta.WhichOneof("type") == "add_block":
+            block = delta.add_block
+            self.drawn[path] = Drawn(f"block:{block.WhichOneof('type')}", block, delta.fragment_id)
+            return
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        proto = getattr(element, kind)
+        self.drawn[path] = Drawn(kind, proto, delta.fragment_id)
+        if kind == "exception":
+            self.problems.append(f"exception drawn: {proto.type}: {proto.message[:200]}")
+        if kind in ("text_input", "text_area", "radio"):
+            self._hold_initial(kind, proto)
+
+    def _hold_initial(self, kind: str, proto: Any) -> None:
+        """The value a browser's widget holds once drawn: its default, or the value the script
+        set (session state)."""
+        if proto.form_id:
+            self.form_of[proto.id] = proto.form_id
+        if proto.id in self.values and not proto.set_value:
+            return
+        if kind == "radio":
+            if proto.set_value and proto.HasField("raw_value"):
+                value = proto.raw_value
+            elif proto.HasField("default"):
+                value = proto.options[proto.default]
+            else:
+                return
+        elif proto.set_value and proto.HasField("value"):
+            value = proto.value
+        elif proto.HasField("default"):
+            value = proto.default
+        else:
+            return
+        self.values[proto.id] = WidgetState(id=proto.id, string_value=value)
+
+    def _forget_gone_widgets(self) -> None:
+        """As the frontend does when a whole run ends: widgets no longer drawn lose their state."""
+        alive = {d.proto.id for d in self.drawn.values() if d.kind in WIDGETS}
+        for gone in set(self.values) - alive:
+            del self.values[gone]
+
+    # -- what a user does
+
+    async def rerun(
+        self,
+        *,
+        trigger: str | None = None,
+        fragment_id: str = "",
+        page_hash: str | None = None,
+        query: str | None = None,
+    ) -> None:
+        """Send a `rerun_script` as the frontend does, and wait for its run chain to end."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query if query is None else query
+        state.page_script_hash = self.page_hash if page_hash is None else page_hash
+        state.fragment_id = fragment_id
+        for widget_id, value in self.values.items():
+            form = self.form_of.get(widget_id)
+            if form is None or form in self.submitted_forms:  # a form holds its values till sent
+                state.widget_states.widgets.append(value)
+        if trigger:
+            state.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
+        state.cached_message_hashes.extend(self.cache)
+        context = state.context_info
+        context.timezone, context.timezone_offset, context.locale = "UTC", 0, "en-US"
+        context.url = f"{self.base}/?{state.query_string}" if state.query_string else self.base
+        context.is_embedded, context.color_scheme = False, "light"
+        while not self.ends.empty():
+            self.ends.get_nowait()
+        if query is not None:
+            self.query = query
+        await self.ws.send(message.SerializeToString())
+        while True:
+            try:
+                status = await asyncio.wait_for(self.ends.get(), self.timeout)
+            except TimeoutError:
+                raise StepFailed(f"no end of the run within {self.timeout:.0f} s") from None
+            if status is None:
+                raise StepFailed("the server closed the websocket")
+            if status in ENDS_A_CHAIN:
+                break
+        if self.problems:
+            raise StepFailed("; ".join(self.problems))
+
+    def find(self, kind: str, label: str | None = None, *, key: str | None = None) -> Drawn:
+        """The first drawn element of `kind` with this label (or whose widget key ends so)."""
+        for drawn in self.all(kind):
+            if label is not None and drawn.proto.label != label:
+                continue
+            if key is not None and not drawn.proto.id.endswith(key):
+                continue
+            return drawn
+        raise StepFailed(f"no {kind} {label or key!r} drawn; the page shows: {self.text()}")
+
+    def all(self, kind: str) -> list[Drawn]:
+        return [self.drawn[p] for p in sorted(self.drawn) if self.drawn[p].kind == kind]
+
+    def text(self) -> str:
+        words = []
+        for path in sorted(self.drawn):
+            proto = self.drawn[path].proto
+            words.append(getattr(proto, "body", "") or getattr(proto, "label", ""))
+        return " ".join(" ".join(words).split())[-400:]
+
+    def set_value(self, widget: Drawn, value: str) -> None:
+        self.values[widget.proto.id] = WidgetState(id=widget.proto.id, string_value=value)
+
+    async def press(self, button: Drawn) -> None:
+        """Press a button (a form's submit button sends the form's held values with it)."""
+        if button.proto.is_form_submitter:
+            self.submitted_forms.add(button.proto.form_id)
+        await self.rerun(trigger=button.proto.id, fragment_id=button.fragment_id)
+
+    async def choose(self, radio: Drawn, option: str) -> None:
+        self.set_value(radio, option)
+        await self.rerun(fragment_id=radio.fragment_id)
+
+
+# ---------------------------------------------------------------------------------- the flow
+
+
+@dataclass
+class Run:
+    times: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    failures: list[str] = field(default_factory=list)
+    users: int = 0
+    cpu: float = 0.0
+    cpu_by_process: dict[str, float] = field(default_factory=dict)
+    driver_cpu: float = 0.0
+    rss_idle: float = 0.0
+    rss_peak: float = 0.0
+    rss_after: float = 0.0
+    wall: float = 0.0
+    workers: int = 1
+    script_runs: list[int] = field(default_factory=list)  # per user flow
+
+
+async def sign_in(tab: Tab, who: Interviewer) -> None:
+    email = tab.find("text_input", "Email")
+    code = tab.find("text_input", "Access code")
+    tab.set_value(email, who.email)
+    tab.set_value(code, who.code)
+    await tab.press(tab.find("button", "Sign in"))
+    if any(d.proto.label == "Access code" for d in tab.all("text_input")):
+        raise StepFailed(f"still at the sign-in form: {tab.text()}")
+
+
+async def keep_cookie(tab: Tab) -> bool:
+    """The page's cookie request, if it drew one (the app does after a sign-in)."""
+    for drawn in tab.all("html"):
+        found = NONCE.search(drawn.proto.body)
+        if found:
+            answer = await tab.http.post(
+                "/api/session",
+                headers={
+                    "X-Debrief-Nonce": found.group(1),
+                    "Origin": tab.base,
+                    "Referer": tab.base + "/",
+                },
+            )
+            if answer.status_code != 200:
+                raise StepFailed(f"POST /api/session answered {answer.status_code}")
+            return True
+    return False
+
+
+async def open_scorecard(tab: Tab, who: Interviewer) -> None:
+    links = [d for d in tab.all("page_link") if d.proto.label == "Score"]
+    if links:  # the app: My interviews links each seat's scorecard
+        link = next(
+            (d for d in links if d.proto.query_string == f"assignment={who.assignment_id}"), None
+        )
+        if link is None:
+            raise StepFailed(f"no Score link to assignment {who.assignment_id}: {tab.text()}")
+        await tab.rerun(page_hash=link.proto.page_script_hash, query=link.proto.query_string)
+    else:  # the floor: a button
+        await tab.press(tab.find("button", "Score"))
+    tab.find("button", "Submit scorecard…")
+
+
+def radios(tab: Tab) -> list[Drawn]:
+    return [d for d in tab.all("radio") if not d.fragment_id]
+
+
+async def submit(tab: Tab) -> None:
+    await tab.press(tab.find("button", "Submit scorecard…"))
+    if not tab.all("block:dialog"):
+        raise StepFailed(f"no confirmation dialog: {tab.text()}")
+
+
+async def confirm(tab: Tab) -> None:
+    await tab.press(tab.find("button", "Submit: it is final"))
+    if not any(FINAL in d.proto.body for d in tab.all("alert")):
+        raise StepFailed(f"not final: {tab.text()}")
+
+
+async def rush(
+    tab: Tab, who: Interviewer, run: Run, start: asyncio.Event, leave_unsubmitted: bool
+) -> None:
+    """One user's flow once every user has loaded; each step's time goes to `run.times`."""
+    await start.wait()
+
+    async def timed(step: str, action) -> None:
+        began = time.monotonic()
+        try:
+            await action
+        except (StepFailed, OSError, httpx.HTTPError, websockets.WebSocketException) as exc:
+            raise StepFailed(f"{who.email} {step}: {type(exc).__name__}: {exc}") from None
+        run.times[step].append(time.monotonic() - began)
+
+    began, runs_before = time.monotonic(), tab.runs
+    try:
+        await timed("sign_in", sign_in(tab, who))
+        cookie_began = time.monotonic()
+        if await keep_cookie(tab):
+            run.times["cookie"].append(time.monotonic() - cookie_began)
+        await timed("open", open_scorecard(tab, who))
+        for index in range(len(radios(tab))):
+            radio = radios(tab)[index]
+            options = list(radio.proto.options)
+            overall = radio.proto.id.endswith("overall")
+            choice = ("4 · Yes" if "4 · Yes" in options else options[-1]) if overall else options[0]
+            await timed("point", tab.choose(radio, choice))
+        for text in FEEDBACK:
+            feedback = tab.find("text_area", "Written feedback (required)")
+            tab.set_value(feedback, text)
+            await timed("feedback", tab.rerun(fragment_id=feedback.fragment_id))
+        if leave_unsubmitted:
+            return
+        await timed("submit", submit(tab))
+        await timed("confirm", confirm(tab))
+    except StepFailed as failed:
+        run.failures.append(str(failed)[:700])
+        return
+    run.times["flow"].append(time.monotonic() - began)
+    run.script_runs.append(tab.runs - runs_before)
+
+
+async def drive(url: str, interviewers: list[Interviewer], run: Run, timeout: float, skip: int):
+    """Every user loads (all at once), then all go at once; the tabs stay open till the end."""
+    tabs = [Tab(url, timeout) for _ in interviewers]
+    try:
+
+        async def load(tab: Tab, who: Interviewer) -> bool:
+            began = time.monotonic()
+            try:
+                await tab.load()
+                tab.find("text_input", "Access code")
+            except (StepFailed, OSError, httpx.HTTPError, websockets.WebSocketException) as exc:
+                run.failures.append(f"{who.email} load: {type(exc).__name__}: {exc}"[:700])
+                return False
+            run.times["load"].append(time.monotonic() - began)
+            return True
+
+        loaded = await asyncio.gather(
+            *(load(t, w) for t, w in zip(tabs, interviewers, strict=True))
+        )
+        start = asyncio.Event()
+        flows = [
+            asyncio.create_task(rush(tab, who, run, start, n >= len(interviewers) - skip))
+            for n, (tab, who, ok) in enumerate(zip(tabs, interviewers, loaded, strict=True))
+            if ok
+        ]
+        start.set()
+        await asyncio.gather(*flows)
+    finally:
+        await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+
+
+async def warm_up(url: str, times: int, timeout: float) -> None:
+    """A few users load the first page, so that the server's first-run imports (on every
+    worker) are not counted as the burst's."""
+    for _ in range(times):
+        tab = Tab(url, timeout)
+        try:
+            await tab.load()
+        finally:
+            await tab.close()
+
+
+# ---------------------------------------------------------------------------------- the server
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _descendants(roots: set[int]) -> set[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        fields = _stat(int(stat.parent.name))
+        if fields:
+            parents[int(stat.parent.name)] = int(fields[1])
+    found = set(roots)
+    while True:
+        more = {pid for pid, parent in parents.items() if parent in found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def _listening_on(port: int) -> set[int]:
+    """The processes holding a listening socket on `port` (a proxy that daemonised itself)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if int(parts[1].rsplit(":", 1)[1], 16) == port and parts[3] == "0A":
+                inodes.add(f"socket:[{parts[9]}]")
+    pids = set()
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) in inodes:
+                pids.add(int(fd.parent.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+@dataclass
+class Server:
+    """The server's processes: one `streamlit run`, or scripts/run's workers and proxy."""
+
+    url: str
+    launcher: subprocess.Popen
+    port: int
+    pids: set[int] = field(default_factory=set)
+
+    def find_processes(self) -> set[int]:
+        roots = {self.launcher.pid} | _listening_on(self.port)
+        self.pids |= {pid for pid in _descendants(roots) if pid != os.getpid()}
+        return self.pids
+
+    def cpu(self) -> dict[int, float]:
+        seconds = {}
+        for pid in self.find_processes():
+            fields = _stat(pid)
+            if fields:
+                seconds[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+        return seconds
+
+    def rss_mb(self) -> float:
+        total = 0
+        for pid in self.pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            found = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+            total += int(found.group(1)) if found else 0
+        return total / 1024
+
+
+def _name(pid: int) -> str:
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return str(pid)
+    shown = " ".join(w.decode(errors="replace") for w in words if w)
+    return f"{pid} {shown[:60]}"
+
+
+def runs_workers() -> bool:
+    """Does scripts/run take --workers yet?"""
+    return "--workers" in (ROOT / "scripts" / "run").read_text()
+
+
+@contextmanager
+def server(script: Path, db: Path, workers: int, env: dict[str, str]) -> Iterator[Server]:
+    """`streamlit run SCRIPT` (one worker), or `scripts/run --workers N --server.port P`."""
+    if workers == 1:
+        with running_streamlit(script, db, env=env) as (url, process):
+            port = int(url.rsplit(":", 1)[1])
+            yield Server(f"http://127.0.0.1:{port}", process, port)
+        return
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DEBRIEF_DB": str(db),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_HEADLESS": "true",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+        **env,
+    }
+    log = open(db.with_suffix(f".run-{workers}.log"), "w")  # noqa: SIM115 - closed below
+    launcher = subprocess.Popen(
+        [str(ROOT / "scripts" / "run"), "--workers", str(workers), "--server.port", str(port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    found = Server(f"http://127.0.0.1:{port}", launcher, port)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{found.url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if launcher.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"scripts/run --workers {workers} did not start: see {log.name}")
+            time.sleep(0.25)
+        found.find_processes()
+        yield found
+    finally:
+        everyone = found.find_processes()
+        launcher.terminate()
+        try:
+            launcher.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
+        for pid in everyone - {launcher.pid}:  # what the launcher left running, by its pid
+            if _stat(pid) is not None:
+                with suppress(OSError):
+                    os.kill(pid, 15)
+        log.close()
+
+
+class PeakMemory:
+    """Samples the summed RSS of the server's processes while the rush runs."""
+
+    def __init__(self, target: Server):
+        self.target, self.peak, self.stop = target, 0.0, threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self.stop.wait(0.25):
+            self.peak = max(self.peak, self.target.rss_mb())
+
+    def __enter__(self) -> PeakMemory:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def measure(
+    script: Path,
+    db: Path,
+    interviewers: list[Interviewer],
+    workers: int,
+    env: dict[str, str],
+    timeout: float,
+    skip: int = 0,
+) -> Run:
+    run = Run(users=len(interviewers), workers=workers)
+    with server(script, db, workers, env) as target:
+        asyncio.run(warm_up(target.url, 2 * workers, timeout))
+        time.sleep(1)
+        target.find_processes()
+        run.rss_idle = target.rss_mb()
+        before = target.cpu()
+        driver_before = resource.getrusage(resource.RUSAGE_SELF)
+        began = time.monotonic()
+        with PeakMemory(target) as peak:
+            asyncio.run(drive(target.url, interviewers, run, timeout, skip))
+            run.wall = time.monotonic() - began
+            time.sleep(1)  # the last runs' clean-up and the closed sessions
+        driver = resource.getrusage(resource.RUSAGE_SELF)
+        run.driver_cpu = (driver.ru_utime - driver_before.ru_utime) + (
+            driver.ru_stime - driver_before.ru_stime
+        )
+        after = target.cpu()
+        spent = {pid: after.get(pid, 0.0) - before.get(pid, 0.0) for pid in after}
+        run.cpu = sum(spent.values())
+        run.cpu_by_process = {_name(pid): s for pid, s in spent.items() if s >= 0.05}
+        run.rss_after = target.rss_mb()
+        run.rss_peak = max(peak.peak, run.rss_after, run.rss_idle)
+    return run
+
+
+# ---------------------------------------------------------------------------------- the check
+
+
+def landing(db: Path, interviewers: list[Interviewer]) -> dict[str, int]:
+    """Each seat whose count of submitted scorecards is not exactly one: email -> count."""
+    landed = submissions(db)
+    return {
+        who.email: landed.get(who.assignment_id, 0)
+        for who in interviewers
+        if landed.get(who.assignment_id, 0) != 1
+    }
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file (its WAL included), through SQLite's backup, with the
+    audit key kept beside it (Debrief signs its history with it)."""
+    with sqlite3.connect(source) as read, sqlite3.connect(target) as write:
+        read.backup(write)
+    read.close()
+    write.close()
+    key = Path(f"{source}.audit-key")
+    if key.exists():
+        shutil.copyfile(key, f"{target}.audit-key")
+        os.chmod(f"{target}.audit-key", 0o600)
+
+
+# ---------------------------------------------------------------------------------- reporting
+
+
+def p(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
+
+
+def report(count: int, runs: dict[str, Run]) -> None:
+    names = list(runs)
+    print(f"\n{count} users at once")
+    print("step      " + "".join(f"{n + ' p50':>14}{n + ' p95':>14}" for n in names), end="")
+    print(f"{'p95 app/floor':>15}" if {"app", "floor"} <= set(names) else "")
+    for step in STEPS:
+        if not any(runs[n].times[step] for n in names):
+            continue
+        line = f"{step:<10}"
+        for name in names:
+            times = runs[name].times[step]
+            line += f"{p(times, 0.5):>13.2f}s{p(times, 0.95):>13.2f}s"
+        if {"app", "floor"} <= set(names) and runs["floor"].times[step]:
+            ratio = p(runs["app"].times[step], 0.95) / p(runs["floor"].times[step], 0.95)
+            line += f"{ratio:>14.1f}x"
+        print(line)
+    for name, run in runs.items():
+        print(
+            f"{name}: server CPU {run.cpu:.1f} s over {run.wall:.1f} s wall,"
+            f" {run.cpu / count:.3f} s per user flow ({run.workers} worker(s));"
+            f" RSS idle {run.rss_idle:.0f} MB, peak {run.rss_peak:.0f} MB,"
+            f" after {run.rss_after:.0f} MB; driver CPU {run.driver_cpu:.1f} s;"
+            f" script runs per user flow {statistics.median(run.script_runs or [0]):.0f}"
+        )
+        if len(run.cpu_by_process) > 1:
+            for process, seconds in sorted(run.cpu_by_process.items(), key=lambda kv: -kv[1]):
+                print(f"    {seconds:7.1f} s  {process}")
+        for failure in run.failures:
+            print(f"  FAILED {failure}")
+
+
+def summary(results: dict[int, dict[str, Run]], workers: list[int]) -> None:
+    """The issue's table: the floor beside the app, and the targets' ratios."""
+    extra = [w for w in workers if w != 1]
+    print("\nsummary (flow: one user's sign-in to final; CPU: all server processes)")
+    head = (
+        f"{'users':>5} | {'app p50 / p95':>17} | {'floor p50 / p95':>17} |"
+        f" {'server CPU app / floor':>22} | {'per flow app / floor':>20} | {'ratio':>6}"
+    )
+    for w in extra:
+        head += f" | {f'app {w}w p50 / p95':>17} | {f'{w}w/1w p95':>9}"
+    print(head)
+    for count, runs in results.items():
+        app, floor = runs.get("app"), runs.get("floor")
+
+        def flow(run: Run | None) -> str:
+            if run is None:
+                return "-"
+            return f"{p(run.times['flow'], 0.5):.1f} / {p(run.times['flow'], 0.95):.1f} s"
+
+        nan = float("nan")
+        cpu = f"{app.cpu if app else nan:.1f} / {floor.cpu if floor else nan:.1f} s"
+        per_app = app.cpu / count if app else float("nan")
+        per_floor = floor.cpu / count if floor and floor.cpu else float("nan")
+        line = (
+            f"{count:>5} | {flow(app):>17} | {flow(floor):>17} | {cpu:>22} |"
+            f" {f'{per_app:.3f} / {per_floor:.3f} s':>20} | {per_app / per_floor:>5.1f}x"
+        )
+        for w in extra:
+            other = runs.get(f"app {w}w")
+            ratio = (
+                p(other.times["flow"], 0.95) / p(app.times["flow"], 0.95)
+                if other and app
+                else float("nan")
+            )
+            line += f" | {flow(other):>17} | {ratio:>8.2f}x"
+        print(line)
+    print(
+        "targets: server CPU per user flow app/floor <= 3x; with 2 workers the 60-user p95"
+        " <= 0.6x the 1-worker p95; every submission lands exactly once"
+    )
+
+
+# ---------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, nargs="+", default=[30, 60, 100])
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="app server processes; N > 1 through scripts/run --workers N",
+    )
+    parser.add_argument("--only", choices=["app", "floor"])
+    parser.add_argument("--keep", type=Path, help="keep the databases and logs in this folder")
+    parser.add_argument("--step-timeout", type=float, default=600.0, help="seconds a step may take")
+    # For the test of the landing check: the last K users of every app run never press Submit.
+    parser.add_argument("--leave-unsubmitted", type=int, default=0, help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    workers = sorted(set(options.workers))
+    if any(w > 1 for w in workers) and options.only != "floor" and not runs_workers():
+        print(
+            "scripts/run does not take --workers yet: only --workers 1 can run"
+            " (streamlit run server.py directly).",
+            file=sys.stderr,
+        )
+        return 2
+    status = 0
+    results: dict[int, dict[str, Run]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = options.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        for count in options.users:
+            runs: dict[str, Run] = {}
+            world = folder / f"world-{count}.sqlite"
+            for leftover in folder.glob(f"world-{count}.*"):
+                leftover.unlink()
+            interviewers, criteria = build_world(world, count)
+            if options.only != "app":
+                runs["floor"] = measure(
+                    ROOT / "benchmarks" / "floor_app.py",
+                    folder / f"floor-{count}.sqlite",
+                    interviewers,
+                    1,
+                    {"FLOOR_CRITERIA": str(criteria)},
+                    options.step_timeout,
+                )
+            if options.only != "floor":
+                for w in workers:
+                    db = folder / f"rush-{count}-{w}w.sqlite"
+                    for leftover in folder.glob(f"rush-{count}-{w}w.*"):
+                        leftover.unlink()
+                    copy_database(world, db)  # a fresh copy of the world for each run
+                    name = "app" if w == 1 else f"app {w}w"
+                    runs[name] = measure(
+                        ROOT / "server.py",
+                        db,
+                        interviewers,
+                        w,
+                        {},
+                        options.step_timeout,
+                        skip=options.leave_unsubmitted,
+                    )
+                    wrong = landing(db, interviewers)
+                    landed = sum(submissions(db).values())
+                    print(
+                        f"\n{name}, {count} users: submissions: {landed} scorecards for {count}"
+                        " seats;"
+                        + (f" NOT exactly once: {wrong}" if wrong else " every one landed once")
+                    )
+                    status |= bool(wrong)
+            report(count, runs)
+            results[count] = runs
+            status |= any(run.failures for run in runs.values())
+    summary(results, workers)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
