@@ -9,6 +9,12 @@ for the session token and sets the cookie. `POST /api/session/end` (with a nonce
 ends the session and clears the cookie. Scripts read the cookie through `st.context.cookies`
 (Streamlit reads it when the browser connects).
 
+Nonces are kept in the database (`scoring.nonces`: by hash, the token sealed under the nonce),
+so that with several server processes behind a proxy (`scripts/run --workers N`) any process
+can trade a nonce another issued, and exactly once. Only a read-only database keeps them in
+this process's memory (one process cannot write the file; the proxy's stickiness sends the
+page's request back to it).
+
 Login CSRF: another site's page must not sign a visitor's browser into someone else's account
 (an attacker's nonce, posted by the attacker's page). Both routes refuse, with 403 and no
 cookie, a request whose Origin or Referer is missing or not this app's own address, and one
@@ -37,14 +43,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from scoring import people, throttle
+from scoring import nonces, people, throttle
+from scoring.errors import StorageFailed
 from scoring.store import Store, default_path
 
 COOKIE = "debrief_session"
 NONCE_HEADER = "X-Debrief-Nonce"
-NONCE_SECONDS = 60
-END = ""  # what an end nonce stands for (a set nonce stands for its session token)
-_NONCES: dict[str, tuple[str, float]] = {}  # one-time nonce -> (session token or END, expiry)
+NONCE_SECONDS = int(nonces.LIFETIME.total_seconds())
+END = nonces.END  # what an end nonce stands for (a set nonce stands for its session token)
+# Only for a read-only database: one-time nonce -> (session token or END, expiry)
+_READ_ONLY_NONCES: dict[str, tuple[str, float]] = {}
 _LOCK = threading.Lock()
 
 
@@ -122,13 +130,38 @@ def _own_hosts(request: Request, settings: SignInSettings) -> list[str]:
 def nonce_for(token: str | None) -> str:
     """A one-time nonce the browser trades within a minute: for the cookie of `token`, or
     (None) for ending the session and clearing the cookie."""
+    store = _store(str(default_path()))
+    if not store.read_only:
+        return nonces.issue(store, token)
     nonce = secrets.token_urlsafe(24)
     with _LOCK:
         now = time.monotonic()
-        for stale in [n for n, (_, until) in _NONCES.items() if until < now]:
-            del _NONCES[stale]
-        _NONCES[nonce] = (END if token is None else token, now + NONCE_SECONDS)
+        for stale in [n for n, (_, until) in _READ_ONLY_NONCES.items() if until < now]:
+            del _READ_ONLY_NONCES[stale]
+        _READ_ONLY_NONCES[nonce] = (END if token is None else token, now + NONCE_SECONDS)
     return nonce
+
+
+def _take_kept_here(nonce: str, end: bool) -> str | None:
+    with _LOCK:
+        found = _READ_ONLY_NONCES.get(nonce)
+        if found is None or (found[0] == END) != end:
+            return None
+        del _READ_ONLY_NONCES[nonce]
+    token, until = found
+    return token if until >= time.monotonic() else None
+
+
+def take_nonce(nonce: str, end: bool) -> str | None:
+    """The token (or END) a live nonce of this purpose stands for, using it up; None if it is
+    not one (never issued, used, expired, or for the other purpose)."""
+    kept_here = _take_kept_here(nonce, end)
+    if kept_here is not None:
+        return kept_here
+    try:
+        return nonces.take(_store(str(default_path())), nonce, end)
+    except StorageFailed:  # a read-only database holds no nonce to use up
+        return None
 
 
 def script(nonce: str, end: bool = False) -> str:
@@ -149,21 +182,16 @@ def _secure(request: Request) -> bool:
     return forwarded == "https" and _peer_is_proxy(request, settings)
 
 
-def _take(request: Request, end: bool) -> str | None:
+async def _take(request: Request, end: bool) -> str | None:
     """The token (or END) the request's nonce stands for, if the request comes from this app's
-    page with a live nonce of the right kind; the nonce is used up only then."""
+    page with a live nonce of the right kind; the nonce is used up only then. The database
+    write runs in a worker thread, off the event loop that serves every session's messages."""
     settings = sign_in_settings()
     origin, referer = request.headers.get("origin"), request.headers.get("referer")
     if not from_this_app(origin, referer, _own_hosts(request, settings)):
         return None  # checked first: a foreign post cannot even use up a page's nonce
     nonce = request.headers.get(NONCE_HEADER, "")
-    with _LOCK:
-        found = _NONCES.get(nonce)
-        if found is None or (found[0] == END) != end:
-            return None
-        del _NONCES[nonce]
-    token, until = found
-    return token if until >= time.monotonic() else None
+    return await run_in_threadpool(take_nonce, nonce, end)
 
 
 def _refused() -> JSONResponse:
@@ -172,7 +200,7 @@ def _refused() -> JSONResponse:
 
 async def set_cookie(request: Request) -> JSONResponse:
     """POST /api/session (nonce in X-Debrief-Nonce): set the sign-in cookie."""
-    token = _take(request, end=False)
+    token = await _take(request, end=False)
     if not token:
         return _refused()
     answer = JSONResponse({"ok": True})
@@ -201,7 +229,7 @@ async def end_cookie(request: Request) -> JSONResponse:
     """POST /api/session/end (an end nonce in X-Debrief-Nonce): end the session the cookie
     carries, and clear the cookie. The database write runs in a worker thread: the event loop
     serves every session's messages and must not wait on the write lock."""
-    if _take(request, end=True) is None:
+    if await _take(request, end=True) is None:
         return _refused()
     await run_in_threadpool(_end_session, request.cookies.get(COOKIE))
     answer = JSONResponse({"ok": True})

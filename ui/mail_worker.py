@@ -1,9 +1,12 @@
-"""The app's own mail sender: when `[smtp]` is set in .streamlit/secrets.toml, one background
+"""The app's own mail sender: when `[smtp]` is set in .streamlit/secrets.toml, a background
 thread per server process (started by the first page view) queues the due and overdue
 reminders and delivers the outbox every `DEBRIEF_SEND_EVERY` seconds (default 30; "off" turns
-it off, as the test suite does), as `python -m scoring remind` and `send` would from cron. Both
-may run beside a cron job: a message is claimed before it is sent, so it goes out once whoever
-sends it. Without mail settings a round does nothing (settings may be added while it runs)."""
+it off, as the test suite does), as `python -m scoring remind` and `send` would from cron.
+
+With several server processes (`scripts/run --workers N`) only the holder of the `mail` lease
+in the database does rounds (`scoring.sender`); another takes over when its lease runs out. A
+message is claimed before it is sent, so it goes out once whoever sends it, a cron job too.
+Without mail settings a round does nothing (settings may be added while it runs)."""
 
 from __future__ import annotations
 
@@ -13,9 +16,10 @@ import threading
 
 import streamlit as st
 
-from scoring import mail, outbox
+from scoring.sender import Sender
 from scoring.store import Store, default_path
 
+DEFAULT_EVERY = 30.0
 LOG = logging.getLogger("debrief.mail")
 
 
@@ -27,35 +31,21 @@ def _every() -> float | None:
     try:
         return max(1.0, float(chosen))
     except ValueError:
-        return 30.0
-
-
-def send_once(store: Store) -> int:
-    """One round: reminders queued, the outbox delivered. Returns the number sent."""
-    try:
-        settings = mail.mail_settings()
-    except mail.SettingsProblem as problem:
-        LOG.warning("mail is off: %s", problem)
-        return 0
-    if settings is None:
-        return 0
-    outbox.queue_due_reminders(store)
-    report = mail.send_outbox(store, settings)
-    for problem in report.problems:
-        LOG.warning("%s", problem)
-    return report.sent
+        return DEFAULT_EVERY
 
 
 def _loop(stop: threading.Event) -> None:
     store = None
-    while not stop.wait(_every() or 30):
+    while store is None:  # the first round comes one interval after the start, as from cron
+        if stop.wait(_every() or DEFAULT_EVERY):
+            return
         if _every() is None:
             continue
         try:
-            store = store or Store(default_path())
-            send_once(store)
-        except Exception:  # the sender must outlive a bad round (a locked or full database)
-            LOG.exception("the mail round failed; trying again later")
+            store = Store(default_path())
+        except Exception:  # a damaged or missing file: the sender tries again later
+            LOG.exception("the mail sender cannot open the database; trying again later")
+    Sender(store, every=_every() or DEFAULT_EVERY).run(stop, _every)
 
 
 @st.cache_resource
