@@ -122,6 +122,8 @@ class Drawn:
     kind: str  # the Element's type ("radio", "button", ...), or "block:<type>"
     proto: Any
     fragment_id: str
+    path: tuple[int, ...]  # where it is drawn (the delta path)
+    run_id: str  # the script run that drew it
 
 
 class Tab:
@@ -144,6 +146,8 @@ class Tab:
         self.ends: asyncio.Queue[int | None] = asyncio.Queue()
         self.problems: list[str] = []
         self.runs = 0  # script runs the server started for this tab (new_session messages)
+        self.run_id = ""
+        self.run_fragments: set[str] = set()
 
     # -- the connection
 
@@ -197,7 +201,9 @@ class Tab:
         if kind == "new_session":
             self.runs += 1
             self.page_hash = message.new_session.page_script_hash
-            if not message.metadata.run.fragment_ids:  # a run of the whole page draws it anew
+            self.run_id = message.metadata.run.script_run_id
+            self.run_fragments = set(message.metadata.run.fragment_ids)
+            if not self.run_fragments:  # a run of the whole page draws it anew
                 self.drawn = {}
         elif kind == "delta":
             self._draw(message)
@@ -208,6 +214,13 @@ class Tab:
         elif kind == "script_finished":
             if message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self._forget_gone_widgets()
+            elif message.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                # as the frontend does: what the fragment drew before and not now is gone
+                self.drawn = {
+                    path: d
+                    for path, d in self.drawn.items()
+                    if d.fragment_id not in self.run_fragments or d.run_id == self.run_id
+                }
             self.ends.put_nowait(message.script_finished)
 
     def _draw(self, message: ForwardMsg) -> None:
@@ -215,14 +228,15 @@ class Tab:
         path = tuple(message.metadata.delta_path)
         if delta.WhichOneof("type") == "add_block":
             block = delta.add_block
-            self.drawn[path] = Drawn(f"block:{block.WhichOneof('type')}", block, delta.fragment_id)
+            kind = f"block:{block.WhichOneof('type')}"
+            self.drawn[path] = Drawn(kind, block, delta.fragment_id, path, self.run_id)
             return
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
         kind = element.WhichOneof("type")
         proto = getattr(element, kind)
-        self.drawn[path] = Drawn(kind, proto, delta.fragment_id)
+        self.drawn[path] = Drawn(kind, proto, delta.fragment_id, path, self.run_id)
         if kind == "exception":
             self.problems.append(f"exception drawn: {proto.type}: {proto.message[:200]}")
         if kind in ("text_input", "text_area", "radio"):
@@ -313,6 +327,12 @@ class Tab:
     def all(self, kind: str) -> list[Drawn]:
         return [self.drawn[p] for p in sorted(self.drawn) if self.drawn[p].kind == kind]
 
+    def in_dialog(self, drawn: Drawn) -> bool:
+        return any(
+            d.kind == "block:dialog" and drawn.path[: len(d.path)] == d.path != drawn.path
+            for d in self.drawn.values()
+        )
+
     def text(self) -> str:
         words = []
         for path in sorted(self.drawn):
@@ -397,7 +417,7 @@ async def open_scorecard(tab: Tab, who: Interviewer) -> None:
 
 
 def radios(tab: Tab) -> list[Drawn]:
-    return [d for d in tab.all("radio") if not d.fragment_id]
+    return [d for d in tab.all("radio") if not tab.in_dialog(d)]
 
 
 async def submit(tab: Tab) -> None:
@@ -863,15 +883,20 @@ def main(argv: list[str] | None = None) -> int:
                         leftover.unlink()
                     copy_database(world, db)  # a fresh copy of the world for each run
                     name = "app" if w == 1 else f"app {w}w"
-                    runs[name] = measure(
-                        ROOT / "server.py",
-                        db,
-                        interviewers,
-                        w,
-                        {},
-                        options.step_timeout,
-                        skip=options.leave_unsubmitted,
-                    )
+                    try:
+                        runs[name] = measure(
+                            ROOT / "server.py",
+                            db,
+                            interviewers,
+                            w,
+                            {},
+                            options.step_timeout,
+                            skip=options.leave_unsubmitted,
+                        )
+                    except RuntimeError as failed:  # the server did not start: the next run may
+                        print(f"\n{name}, {count} users: {failed}", file=sys.stderr)
+                        status = 1
+                        continue
                     wrong = landing(db, interviewers)
                     landed = sum(submissions(db).values())
                     print(
