@@ -695,7 +695,11 @@ def measure(
 ) -> Run:
     run = Run(users=len(interviewers), workers=workers)
     with server(script, db, workers, env) as target:
-        asyncio.run(warm_up(target.url, 2 * workers, timeout))
+        try:
+            asyncio.run(warm_up(target.url, 2 * workers, timeout))
+        except (StepFailed, OSError, httpx.HTTPError, websockets.WebSocketException) as exc:
+            run.failures.append(f"warming up: {type(exc).__name__}: {exc}"[:700])
+            return run
         time.sleep(1)
         target.find_processes()
         run.rss_idle = target.rss_mb()
