@@ -10,11 +10,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from scoring import uncertainty
 from scoring.debrief import decision_records
 from scoring.engine import CommitteeVote, ScorecardIn
 from scoring.guards import Granted, guarded
-from scoring.insights import after_reveal, outcomes
+from scoring.insights import after_reveal, kept, outcomes
 from scoring.insights.figures import calibration, criterion_use, overall_use, point_use, reliability
 from scoring.insights.frames import (
     _CARD_COLUMNS,
@@ -26,6 +25,7 @@ from scoring.insights.frames import (
     submissions,
 )
 from scoring.insights.headlines import SECTIONS, headline
+from scoring.insights.kept import Depends
 from scoring.insights.limits import (
     WINDOW,
     without_thin_intervals,
@@ -90,19 +90,17 @@ def may_see_score_figures(store: Store, actor: Person, opening_ids: Iterable[int
 
 
 # What one person may see of some openings is a pure function of the database and its history,
-# and the history changes only through audited writes (scorecards, debriefs, decisions, votes,
-# roles, outcomes: every service write appends to the hash-chained audit log). So the figures
-# are kept under (file, newest audit entry, person, roles, openings): a rerun of the page, or
-# another section of it, costs a few indexed reads, whatever the window holds, and the first
-# view after any change works them out again. Each call still checks `see_insights` first.
-def _kept(db, actor: Person, what: tuple, work: Callable[[], Insights]) -> Insights:
-    """The figures `work` gives for `what`, as this person may see them, kept until the history
-    changes (`uncertainty.kept`: the newest audit entry's hash covers every entry before it, so a
-    restored backup with as many entries is another version too). The file is the one the
-    connection reads, as SQLite names it (a guarded body has the connection, not the store)."""
-    path = db.execute(Q.DATABASE_FILE).fetchone()[0]
-    key = ("insights", path, actor.id, tuple(sorted(actor.roles)), actor.active, what)
-    return uncertainty.kept(db, key, work)
+# and the history changes only through audited writes. So the figures are kept under what
+# decides what the person may see (who, their roles, active or not, what was asked) and served
+# while no audit entry since touches what they read (`scoring.insights.kept`: the candidates in
+# the window, the openings' own entries and newly opened debriefs, a person's seats): a write for
+# another opening, or a scorecard for a candidate not yet in any window, leaves them warm. They
+# are shared with other server processes and the command line through the `kept_figures` table.
+# Each call still checks `see_insights` (or `see_own_calibration`) first.
+def _kept(db, actor: Person, what: tuple, work: Callable[[], tuple[Insights, Depends]]) -> Insights:
+    """The figures `work` gives for `what`, as this person may see them, kept until something
+    they read changes (`scoring.insights.kept.kept`)."""
+    return kept.kept(db, actor, what, work)
 
 
 def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
@@ -129,11 +127,18 @@ def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Ins
         return _kept(db, actor, what, lambda: _gather(db, actor, opening_ids, scored, why, scope))
 
 
+def _depends(opening_ids: Iterable[int], window: list[int]) -> Depends:
+    """What an opening view reads: its window's candidates (every one it counts or leaves
+    out), its openings' own entries, and their newly opened debriefs (which enter the window)."""
+    openings = frozenset(int(o) for o in opening_ids)
+    return Depends(candidates=frozenset(window), openings=openings, windows=openings)
+
+
 def _gather(
     db, actor: Person, opening_ids: list[int], scored: list[int], why: str, scope: str
-) -> Insights:
-    """The window, who counts in it for the actor (for process and for score figures), and the
-    figures over them."""
+) -> tuple[Insights, Depends]:
+    """The window, who counts in it for the actor (for process and for score figures), the
+    figures over them, and what they read."""
     window = [
         r[0] for r in db.execute(Q.WINDOW, [json.dumps(sorted(set(opening_ids))), WINDOW + 1])
     ]
@@ -146,13 +151,14 @@ def _gather(
     votes_seen = {c for c in score_ids if may(actor, "see_votes", facts[c])}
     withheld = [why for why in refusals.values() if why is not None]
     figures = _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope)
-    return replace(
+    view = replace(
         figures,
         withheld=len(withheld),
         withheld_why=_why(withheld),
         earlier=earlier,
         scores_withheld_why=why,
     )
+    return view, _depends(opening_ids, window)
 
 
 def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -264,6 +270,11 @@ def _panels(db, decisions, votes_seen, cards, scores, rubrics, openings) -> list
     return panels
 
 
+# Seats read for one's own calibration: the window's candidates, at most a full loop of seats
+# each (an interviewer rarely holds more than one seat on a candidate; six is the longest loop).
+OWN_SEATS = 6 * WINDOW
+
+
 @guarded("see_own_calibration")
 def own_calibration(g: Granted) -> Insights:
     """How the actor scores compared with their co-interviewers, over the latest `WINDOW`
@@ -273,8 +284,9 @@ def own_calibration(g: Granted) -> Insights:
     return _kept(g.db, g.actor, ("own",), lambda: _own(g.db, g.actor))
 
 
-def _own(db, actor: Person) -> Insights:
-    recent = [r[0] for r in db.execute(Q.OWN_RECENT, [actor.id, WINDOW])]
+def _own(db, actor: Person) -> tuple[Insights, Depends]:
+    # the window in SQL: the person's newest seats (a few per candidate at most), not all
+    recent = [r[0] for r in db.execute(Q.OWN_RECENT, [actor.id, OWN_SEATS, WINDOW])]
     facts = candidates_facts(db, recent)
     refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
     counted = sorted(c for c, why in refusals.items() if why is None)
@@ -286,6 +298,10 @@ def _own(db, actor: Person) -> Insights:
     table = _calibration(cards, moves)
     table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
     empty = pd.DataFrame()
+    # What it read: the candidates in its window, any candidate the person holds a seat on (a
+    # new seat may enter the window), and any opening's own entries (an edit of the reveal rule
+    # or the scale changes what counts: rare, so any opening's).
+    depends = Depends(candidates=frozenset(recent), openings=None, seated=actor.id)
     return Insights(
         scope=f"person:{actor.id}",
         candidates=len(set(cards["candidate_id"])),
@@ -300,7 +316,7 @@ def _own(db, actor: Person) -> Insights:
         calibration=table,
         after_only=int(moves[moves["interviewer_id"] == actor.id]["after_only"].sum()),
         own=True,
-    )
+    ), depends
 
 
 def _why(refusals: list[str]) -> str:

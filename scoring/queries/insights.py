@@ -90,12 +90,18 @@ LATEST_VOTES = (
     " (SELECT MAX(id) FROM committee_votes"
     f" WHERE candidate_id IN {IDS} GROUP BY candidate_id, member_id)"
 )
-# The candidates a person interviewed (unrecused), the latest session first.
-OWN_RECENT = (
-    "SELECT i.candidate_id FROM assignments a"
-    " JOIN interview_sessions i ON i.id = a.session_id"
-    " WHERE a.interviewer_id = ? AND a.recused_at IS NULL"
-    " GROUP BY i.candidate_id ORDER BY MAX(i.ends_at) DESC LIMIT ?"
-)
-# The file the connection reads, as SQLite names it: part of what kept figures are kept under.
-DATABASE_FILE = "SELECT file FROM pragma_database_list WHERE name = 'main'"
+# The candidates a person interviewed (unrecused), the latest session first: read from their
+# newest seats only (the partial index on open seats, newest session first, at most the second
+# parameter of them), never all of their history; then each candidate once, by when its latest
+# session ended, at most the third parameter of them.
+OWN_RECENT = """
+    SELECT candidate_id FROM (
+        SELECT i.candidate_id, i.ends_at
+        FROM assignments a INDEXED BY open_seats_by_interviewer
+        JOIN interview_sessions i ON i.id = a.session_id
+        WHERE a.interviewer_id = ? AND a.recused_at IS NULL
+        ORDER BY a.session_id DESC
+        LIMIT ?
+    )
+    GROUP BY candidate_id ORDER BY MAX(ends_at) DESC, candidate_id DESC LIMIT ?
+"""
