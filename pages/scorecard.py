@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from scoring import drafts, openings, scorecards
+from scoring.drafts import Draft
 from scoring.errors import DebriefError, NotAllowed
 from scoring.text import REASON_MAX, plain_markdown
 from ui.clock import span, when
-from ui.guard import require
+from ui.guard import require, require_again
 from ui.scorecard_form import (
     KEEP_TYPING_SAVED,
     Bar,
@@ -21,7 +22,7 @@ from ui.scorecard_form import (
     values_of,
 )
 from ui.scorecard_view import corrected, show_scorecard
-from ui.session import store
+from ui.session import session_ended, store
 from ui.widgets import flash, seat_label, show_flash, show_problem, where
 
 actor = require("scorecard")
@@ -39,14 +40,22 @@ REVEAL = {
     "all_in": "Others' scorecards are shown once every interviewer has submitted.",
 }
 
+
+def where_it_stands(sheet: scorecards.Sheet) -> str:
+    """The line under the heading: when, which opening, where the seat stands, where."""
+    label = seat_label(sheet.state, sheet.draft is not None)
+    return (
+        f"{span(sheet.starts_at, sheet.ends_at)} · {plain_markdown(sheet.opening.title)} · {label}"
+        + (f"  \n{where(sheet.location)}" if sheet.location else "")
+    )
+
+
 st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
 st.title(plain_markdown(sheet.candidate, one_line=True))
 st.header(plain_markdown(sheet.session_title, one_line=True))
-st.caption(
-    f"{span(sheet.starts_at, sheet.ends_at)}"
-    f" · {plain_markdown(sheet.opening.title)} · {seat_label(sheet.state, sheet.draft is not None)}"
-    + (f"  \n{where(sheet.location)}" if sheet.location else "")
-)
+# A slot: the form's own reruns fill it again ("Draft saved" once the first draft is in).
+standing = st.empty()
+standing.caption(where_it_stands(sheet))
 show_flash()
 
 if sheet.recusal_reason:
@@ -120,25 +129,37 @@ def confirm(entered: Entered, revising: bool) -> None:
 SAVED = f"saved_{sheet.assignment_id}"
 
 
-def autosave() -> None:
-    """Every change goes to the draft on the server at once (a widget's callback)."""
+def autosave(sheet: scorecards.Sheet, actor) -> Draft | None:
+    """What the form holds goes to the draft on the server (a widget's callback, and the form's
+    check after it is drawn); returns the draft saved, None when it could not be."""
+    draft = draft_of(sheet)
     try:
-        drafts.save_draft(store(), actor, sheet.assignment_id, draft_of(sheet))
+        drafts.save_draft(store(), actor, sheet.assignment_id, draft)
     except DebriefError as problem:
         st.session_state[SAVED] = ("failed", str(problem))
-    else:
-        st.session_state[SAVED] = ("saved", datetime.now(UTC))
+        return None
+    st.session_state[SAVED] = ("saved", datetime.now(UTC))
+    return draft
 
 
-def show_save_state(bar: Bar) -> None:
+def save_change(sheet: scorecards.Sheet, actor) -> None:
+    """A widget's callback: the change goes to the draft at once, on one connection with the
+    check that this tab's session still holds (the guard of the rerun it starts comes after)."""
+    with store().one_connection():
+        if not session_ended():
+            autosave(sheet, actor)
+
+
+def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: Draft | None) -> None:
     """ "Saved 11:42" in the bar under the form, or "Not saved — retrying" with the reason; the
     browser's script turns it into "Saving…" while what is on screen has not reached the
-    server."""
+    server. `held` is what the server holds: the draft read with the sheet, or the one this run
+    saved after it."""
     state, detail = st.session_state.get(SAVED) or (
         ("saved", sheet.draft_saved_at) if sheet.draft_saved_at else (None, None)
     )
     if state == "failed":
-        autosave()  # retried on every run until it goes through
+        held = autosave(sheet, actor) or held  # retried on every run until it goes through
         state, detail = st.session_state[SAVED]
     if state == "saved":
         text = f"☁ Saved {when(detail, '%H:%M')}"
@@ -146,7 +167,6 @@ def show_save_state(bar: Bar) -> None:
         text = f"Not saved — retrying. {detail}"
     else:
         text = "Every change is saved as you go."
-    held = drafts.load_draft(store(), actor, sheet.assignment_id)
     # Filled in after the form has been read and saved, into the bar's slot, which the form
     # drew: so it carries what the server holds once this run's saving is done.
     bar.status.html(
@@ -158,8 +178,7 @@ def handle(entered: Entered | None, revising: bool) -> None:
     if entered is None:
         return
     if entered.action == "draft":
-        autosave()
-        if st.session_state[SAVED][0] == "saved":
+        if autosave(sheet, actor) is not None:
             flash("Draft saved. It is kept until you submit, also if you sign out.")
             st.rerun()
         return
@@ -173,27 +192,48 @@ def confirm_if_pending() -> None:
         confirm(*st.session_state[PENDING])
 
 
+@st.fragment
+def scoring() -> None:
+    """The form with its save line and the dialog to submit. A fragment: a point chosen or a
+    text committed reruns only this, not the page around it (nor app.py's menu), and it reads
+    the sheet afresh on one connection, after checking who is signed in (`require_again`)."""
+    with store().one_connection():
+        actor = require_again("scorecard")
+        try:
+            sheet = scorecards.sheet(store(), actor, assignment_id)
+        except DebriefError:
+            st.rerun(scope="app")  # the seat is gone or no longer theirs: the page says so
+        if sheet.own is not None or sheet.recusal_reason:
+            st.rerun(scope="app")  # submitted or recused in another tab: the page changes
+        standing.caption(where_it_stands(sheet))
+        # Always drawn, whatever it says: a line that appeared above the form once the first
+        # draft is saved would move the form down one place, and Streamlit redraws a moved block
+        # afresh, taking the focus (and every later keystroke) from the box being typed in.
+        st.caption(
+            "Your draft is filled in below; every change is saved as you go."
+            if sheet.draft
+            else "Every change is saved as you go, also your notes before the interview."
+        )
+        entered, bar = scorecard_form(
+            sheet, start=sheet.draft, revising=False, changed=lambda: save_change(sheet, actor)
+        )
+        handle(entered, revising=False)
+        # A change callback is not the only way a value reaches the server (a widget's state
+        # can be set without one): whatever the form holds that differs from the stored draft
+        # is saved. A rerun that changes nothing writes nothing.
+        held = sheet.draft
+        now_on_form = draft_of(sheet)
+        if now_on_form != (sheet.draft or now_on_form) or (
+            sheet.draft is None and has_content(now_on_form)
+        ):
+            held = autosave(sheet, actor) or held
+        show_save_state(sheet, actor, bar, held)
+        confirm_if_pending()
+
+
 if sheet.own is None:
-    # Always drawn, whatever it says: a line that appeared above the form once the first draft
-    # is saved would move the form down one place, and Streamlit redraws a moved block afresh,
-    # taking the focus (and every later keystroke) from the box being typed in.
-    st.caption(
-        "Your draft is filled in below; every change is saved as you go."
-        if sheet.draft
-        else "Every change is saved as you go, also your notes before the interview."
-    )
-    entered, bar = scorecard_form(sheet, start=sheet.draft, revising=False, changed=autosave)
-    handle(entered, revising=False)
-    # A change callback is not the only way a value reaches the server (a widget's state can be
-    # set without one): whatever the form holds that differs from the stored draft is saved.
-    now_on_form = draft_of(sheet)
-    if now_on_form != (sheet.draft or now_on_form) or (
-        sheet.draft is None and has_content(now_on_form)
-    ):
-        autosave()
-    show_save_state(bar)
+    scoring()
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
-    confirm_if_pending()
     with st.expander("Declare a conflict of interest", key="conflict"):
         st.write(
             "If you know the candidate personally or have another conflict of interest, say so"

@@ -3,7 +3,8 @@
 Streamlit can run a file in pages/ directly for a request to its URL, without app.py, so a check
 in app.py alone would let anyone in. Each page calls `require(screen)` first: unless the permission
 table (`scoring.permissions`, action `use_screen`) lets the signed-in person use that screen, the
-page shows a sign-in prompt and stops.
+page shows a sign-in prompt and stops. A fragment (a part of a page that reruns alone, such as
+the scorecard's form) calls `require_again(screen)` first: its reruns do not run the page's lines.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 from scoring.permissions import ROLE_TITLES, SCREENS, Person, Screen, may
 from scoring.text import plain_markdown
 from ui.menu import HIDE_FOLDER_MENU, own_menu, reached_directly
-from ui.session import signed_in, store
+from ui.session import signed_in, still_signed_in, store
 from ui.signin import sign_in_form
 
 
@@ -47,3 +48,14 @@ def require(screen: str) -> Person:
     st.html(HIDE_FOLDER_MENU)
     sign_in_form(key="guard")
     st.stop()
+
+
+def require_again(screen: str) -> Person:
+    """`require` for a fragment's rerun: the signed-in person, re-read, if they may still use
+    `screen`. Otherwise the whole page runs again, and its `require` says why and stops: a
+    person signed out elsewhere, deactivated, or whose role was just removed is refused on
+    their next click, in a fragment as on the page."""
+    actor = still_signed_in()
+    if may(actor, "use_screen", Screen(screen)):
+        return actor
+    st.rerun(scope="app")

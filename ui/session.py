@@ -131,6 +131,12 @@ def signed_in() -> Person | None:
     cookie."""
     _send_cookie_script()
     _sso_person()
+    return still_signed_in()
+
+
+def still_signed_in() -> Person | None:
+    """The signed-in person re-read, as `signed_in` does, drawing nothing: for a fragment's rerun,
+    where the page's own lines (its guard among them) do not run."""
     person_id = st.session_state.get("person_id")
     token = st.session_state.get("session_token")
     try:
@@ -141,10 +147,14 @@ def signed_in() -> Person | None:
                 st.session_state.person_id = person.id
                 st.session_state.session_token = carried
             return person
-        if token is not None and people.session_person(store(), token) is None:
-            _forget()
-            return None
-        person = people.get_person(store(), person_id)
+        if token is not None:
+            # The session's check re-reads its person on the same snapshot: no second read.
+            person = people.session_person(store(), token)
+            if person is None or person.id != person_id:
+                _forget()
+                return None
+        else:  # signed in for this tab only: read-only mode could not start a session
+            person = people.get_person(store(), person_id)
     except NotFound:
         person = None
     except StorageFailed as failure:
@@ -153,6 +163,21 @@ def signed_in() -> Person | None:
         _forget()
         return None
     return person
+
+
+def session_ended() -> bool:
+    """Has this tab's lasting session ended elsewhere (signed out everywhere, a new code,
+    deactivated)? For a widget's callback, which runs before any guard of the rerun it starts
+    and may draw nothing: it does not save for a session that is over. False for a tab signed in
+    without one (read-only mode), and when the database cannot say (the save then fails and
+    says so)."""
+    token = st.session_state.get("session_token")
+    if token is None:
+        return False
+    try:
+        return people.session_person(store(), token) is None
+    except StorageFailed:
+        return False
 
 
 def client_address() -> str:
