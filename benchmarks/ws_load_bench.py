@@ -388,14 +388,14 @@ async def keep_cookie(tab: Tab) -> bool:
     for drawn in tab.all("html"):
         found = NONCE.search(drawn.proto.body)
         if found:
-            answer = await tab.http.post(
-                "/api/session",
-                headers={
-                    "X-Debrief-Nonce": found.group(1),
-                    "Origin": tab.base,
-                    "Referer": tab.base + "/",
-                },
-            )
+            headers = {"X-Debrief-Nonce": found.group(1), "Origin": tab.base}
+            headers["Referer"] = tab.base + "/"
+            try:
+                answer = await tab.http.post("/api/session", headers=headers)
+            except httpx.RemoteProtocolError:
+                # a kept-alive connection the server (or the proxy) closed meanwhile: a browser
+                # sends the request again on a new one; the nonce was not used
+                answer = await tab.http.post("/api/session", headers=headers)
             if answer.status_code != 200:
                 raise StepFailed(f"POST /api/session answered {answer.status_code}")
             return True
@@ -450,7 +450,11 @@ async def rush(
     try:
         await timed("sign_in", sign_in(tab, who))
         cookie_began = time.monotonic()
-        if await keep_cookie(tab):
+        try:
+            kept = await keep_cookie(tab)
+        except httpx.HTTPError as exc:
+            raise StepFailed(f"{who.email} cookie: {type(exc).__name__}: {exc}") from None
+        if kept:
             run.times["cookie"].append(time.monotonic() - cookie_began)
         await timed("open", open_scorecard(tab, who))
         for index in range(len(radios(tab))):
