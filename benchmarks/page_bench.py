@@ -24,8 +24,16 @@ number of SQL statements per rerun at every size.
 With --one-opening every candidate is in the data scientist opening; otherwise they take turns
 over the demo's three openings. --keep DIR keeps the databases (and reuses them next time).
 
+With --after-write (issue 25) it measures instead the Insights page as the coordinator (all
+openings), the data scientist opening's hiring manager and the busiest interviewer (their own
+calibration): the kept view (a rerun with no write), and the first view after a write, each
+round on a copy of the database: a scorecard submitted for a new candidate of ANOTHER opening
+(not the data scientist one), of the SAME opening (whose debrief has not opened: outside every
+window), and a decision on a candidate in the window of the data scientist opening (which the
+figures read: worked out afresh). Each is a rerun of the page, interleaved round by round.
+
 usage: .venv/bin/python benchmarks/page_bench.py [--sizes 100,1000,10000] [--runs 5]
-       [--keep DIR] [--one-opening] [--pages status,decisions]
+       [--keep DIR] [--one-opening] [--pages status,decisions] [--after-write]
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +173,10 @@ def cold_insights(world: World) -> float:
     """Median ms of the Insights figures for all the hiring manager's openings worked out afresh
     (the page keeps them until the history changes: this is the first view after a change). The
     hiring manager, not the coordinator: only they get the figures from scores."""
-    from scoring import insights, uncertainty
+    import sqlite3
+
+    from scoring import insights
+    from scoring.insights import kept
     from scoring.people import get_person
 
     store = Store(Path(os.environ["DEBRIEF_DB"]))
@@ -172,11 +184,160 @@ def cold_insights(world: World) -> float:
     ids = [o.id for o in insights.insight_openings(store, manager)]
     times = []
     for _ in range(3):
-        uncertainty._KEPT.clear()  # the first view after a change: nothing kept
+        kept.forget()  # the first view after a change: nothing kept here or in the table
+        with sqlite3.connect(store.path) as conn:
+            conn.execute("DELETE FROM kept_figures")
         started = time.perf_counter()
         insights.opening_insights(store, manager, ids)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
+
+
+# ------------------------------------------------------------ the first view after a write
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What the writes of `--after-write` need: the data scientist opening, another one, an
+    interviewer other than the busiest, and the latest debriefed, undecided-or-decided
+    candidate of the data scientist opening (in its window)."""
+
+    ds: int
+    other: int
+    interviewer: int
+    windowed: int
+
+
+def writer_of(store: Store, world: World) -> Writer:
+    with store.read() as db:
+        ds = db.execute(
+            "SELECT id FROM openings WHERE hiring_manager_id = ? ORDER BY id LIMIT 1",
+            [world.manager_id],
+        ).fetchone()[0]
+        other = db.execute("SELECT MIN(id) FROM openings WHERE id <> ?", [ds]).fetchone()[0]
+        interviewer = db.execute(
+            "SELECT id FROM people WHERE roles LIKE '%interviewer%' AND id NOT IN (?, ?)"
+            " AND active ORDER BY id LIMIT 1",
+            [world.busiest_id, world.manager_id],
+        ).fetchone()[0]
+        windowed = db.execute(
+            "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+            " WHERE c.opening_id = ? ORDER BY d.opened_at DESC LIMIT 1",
+            [ds],
+        ).fetchone()[0]
+    return Writer(ds, other, interviewer, windowed)
+
+
+def write_scorecard(store: Store, world: World, writer: Writer, opening_id: int, n: int) -> None:
+    """A new candidate of the opening, one session with the writer's interviewer, and their
+    scorecard submitted: three service writes about a candidate outside every window."""
+    from scoring import openings, scorecards
+    from scoring.matrix import full_scores
+    from scoring.people import get_person
+
+    coordinator = get_person(store, world.coordinator_id)
+    person = get_person(store, writer.interviewer)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30 + n)
+    candidate = openings.add_candidate(store, coordinator, opening_id, f"Bench {n}")
+    session = openings.schedule_session(
+        store, coordinator, candidate, 1, start, [person.id], now=start - timedelta(days=1)
+    )
+    with store.read() as db:
+        seat = db.execute("SELECT id FROM assignments WHERE session_id = ?", [session]).fetchone()[
+            0
+        ]
+    scorecards.submit(
+        store,
+        person,
+        seat,
+        overall=3,
+        feedback="benchmark",
+        criteria=full_scores(store, seat, 3),
+        now=start + timedelta(hours=3),
+    )
+
+
+def write_in_window(store: Store, world: World, writer: Writer, n: int) -> None:
+    """A write the figures read: a candidate in the window of the data scientist opening gets
+    another decision from its hiring manager (a later decision supersedes)."""
+    from scoring import debrief
+    from scoring.people import get_person
+
+    manager = get_person(store, world.manager_id)
+    for outcome in ("hire", "no_hire"):
+        try:
+            debrief.record_decision(
+                store, manager, writer.windowed, outcome, f"benchmark {n}", True
+            )
+            return
+        except debrief.DecisionRefused:  # the strategy may allow only one outcome
+            continue
+    raise RuntimeError("no decision could be recorded")
+
+
+AFTER_PAGES = {
+    "coordinator": Page("insights, coordinator", "pages/insights.py", "coordinator"),
+    "manager": Page("insights, hiring manager", "pages/insights.py", "manager"),
+    "interviewer": Page("insights, interviewer's own", "pages/insights.py", "busiest"),
+}
+AFTER_KINDS = ("kept", "another opening", "same opening", "in the window")
+
+
+def after_write(path: Path, world: World, runs: int) -> dict[tuple[str, str], float]:
+    """Median CPU ms of this process over a rerun of each Insights page (the script thread's
+    work, whatever else the machine runs): kept, and the first after each kind of write (on a
+    copy of the database, so the kept one is never written to)."""
+    import shutil
+    import sqlite3
+
+    copy = path.with_name(path.stem + "-after.sqlite")
+    for leftover in path.parent.glob(copy.name + "*"):
+        leftover.unlink()
+    source, target = sqlite3.connect(path), sqlite3.connect(copy)
+    source.backup(target)
+    source.close(), target.close()
+    key = path.with_name(path.name + ".audit-key")
+    if key.exists():
+        shutil.copy(key, copy.with_name(copy.name + ".audit-key"))
+    os.environ["DEBRIEF_DB"] = str(copy)
+    store = Store(copy)
+    writer = writer_of(store, world)
+    tests = {who: open_page(page, world) for who, page in AFTER_PAGES.items()}
+    times: dict[tuple[str, str], list[float]] = {}
+    n = 0
+    for round_ in range(runs + 1):  # the first round warms up (imports, caches): not counted
+        for kind in AFTER_KINDS:
+            for who, at in tests.items():
+                n += 1
+                if kind == "another opening":
+                    write_scorecard(store, world, writer, writer.other, n)
+                elif kind == "same opening":
+                    write_scorecard(store, world, writer, writer.ds, n)
+                elif kind == "in the window":
+                    write_in_window(store, world, writer, n)
+                started = time.process_time()  # CPU: other processes' load does not count
+                at.run()
+                took = time.process_time() - started
+                assert not at.exception, (who, kind, at.exception)
+                if round_:
+                    times.setdefault((who, kind), []).append(took)
+    os.environ["DEBRIEF_DB"] = str(path)
+    return {k: statistics.median(v) * 1000 for k, v in times.items()}
+
+
+def print_after(results: dict[int, dict], cards: dict[int, int]) -> None:
+    sizes = sorted(results)
+    head = " | ".join(f"{cards[s]:,} cards" for s in sizes)
+    print("\nInsights, CPU ms of a rerun (median): kept, and the first view after a write")
+    print(f"| view | after | {head} | x kept |")
+    print("|---|---|" + "---|" * len(sizes) + "---|")
+    for who in AFTER_PAGES:
+        for kind in AFTER_KINDS:
+            cells = " | ".join(f"{results[s][who, kind]:.0f}" for s in sizes)
+            ratio = " / ".join(
+                f"{results[s][who, kind] / results[s][who, 'kept']:.1f}x" for s in sizes
+            )
+            print(f"| {AFTER_PAGES[who].name} | {kind} | {cells} | {ratio} |")
 
 
 def section(name: str) -> Callable[[AppTest], None]:
@@ -239,6 +400,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the databases here")
     parser.add_argument("--one-opening", action="store_true", help="all in the ds opening")
     parser.add_argument("--pages", help="only these pages, comma-separated (floor, yardstick too)")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="Insights: the kept view and the first view after each kind of write",
+    )
     args = parser.parse_args()
     os.chdir(ROOT)
     # AppTest run outside a script thread warns on every rerun; nothing to act on here
@@ -276,6 +442,11 @@ def main() -> None:
             world = World(**json.loads(saved.read_text()))
         os.environ["DEBRIEF_DB"] = str(path)
         cards[size] = world.scorecards
+        if args.after_write:
+            print(f"{size:,} candidates, {world.scorecards:,} scorecards", flush=True)
+            results[size] = after_write(path, world, args.runs)
+            print("  " + ", ".join(f"{w} {k} {ms:.0f} ms" for (w, k), ms in results[size].items()))
+            continue
         print(
             f"{size:,} candidates, {world.scorecards:,} scorecards"
             f" (ready in {time.perf_counter() - built:.0f} s)",
@@ -293,6 +464,9 @@ def main() -> None:
             flush=True,
         )
 
+    if args.after_write:
+        print_after(results, cards)
+        return
     head = " | ".join(f"{cards[s]:,} cards" for s in sizes)
     print("\nms: the script's rerun + the full collection after it (median)")
     print(
