@@ -252,6 +252,8 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
             "scoring.keys",
             "scoring.settings",
             "scoring.paths",
+            "scoring.leases",
+            "scoring.nonces",
         ),
     ),
     (

@@ -123,6 +123,7 @@ def test_every_module_has_a_room_it_was_put_in_on_purpose():
             "clashes",
             "scorecards",
             "drafts",
+            "sender",
             "submission",
             "status",
             "my_interviews",
