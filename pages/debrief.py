@@ -191,7 +191,7 @@ st.caption(plain_markdown(moves + sides))
 # The panel.
 st.subheader("The panel")
 scale = opening.scale.scale
-st.altair_chart(
+st.vega_lite_chart(
     charts.overall_chart(
         analysis.overall_frame(result.positions, scale, opening.scale.labels), scale.min, scale.max
     ),
@@ -207,7 +207,7 @@ st.caption(
 )
 for start in range(0, len(by_session), 2):
     for column, (session, part) in zip(st.columns(2), by_session[start : start + 2], strict=False):
-        column.altair_chart(charts.session_grid(part, str(session)), width="stretch")
+        column.vega_lite_chart(charts.session_grid(part, str(session)), width="stretch")
 st.markdown("**Where interviewers differ**")
 spread = analysis.spread(frame)
 if spread.empty:
@@ -220,7 +220,7 @@ else:
     shared = list(spread.groupby("session", sort=False))
     for start in range(0, len(shared), 2):
         for column, (session, part) in zip(st.columns(2), shared[start : start + 2], strict=False):
-            column.altair_chart(
+            column.vega_lite_chart(
                 charts.differ_chart(frame[frame["session"] == session], part, str(session)),
                 width="stretch",
             )

@@ -1,99 +1,166 @@
-"""The debrief's charts (altair), drawn from the frames in `scoring.analysis`. Sized and lettered
-to be read off a projector from the back of a room.
+"""The debrief's charts as Vega-Lite specs (plain dicts), drawn from the frames in
+`scoring.analysis`. Sized and lettered to be read off a projector from the back of a room.
 
-Every encoding is a typed channel (alt.X, alt.Tooltip, ...), never a shorthand string: altair
-resolves shorthands against its schema on every call, which made these charts several times
-slower to build (benchmarks/page_bench.py)."""
+The specs are written out by hand, key for key what altair's `to_dict()` made of the same charts
+(its `$schema`, its default `config.view`, its `data-<hash>` dataset names): building them
+through altair cost about half a second a debrief, on every rerun of the page (each chained call
+deep-copies the chart, and `to_dict()` validates it against the schema). tests/test_chart_specs.py
+validates every spec the debrief draws against the Vega-Lite schema instead.
+
+Each spec is built once per content: the builders are memoised on the values the chart shows
+(the rows it reads, its scale, title and width), so a rerun of the same debrief (a toggle, a
+vote) builds nothing, and two people share a spec only when their charts are the same chart.
+Every call returns a fresh copy, which a caller may change without touching the memo."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import textwrap
+from collections.abc import Callable
 
-import altair as alt
 import pandas as pd
 
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # altair 6's Vega-Lite
 FONT = 15
-POSITION_COLOURS = alt.Scale(
-    domain=["yes", "no", "undecided"], range=["#2e7d32", "#c62828", "#9e9e9e"]
-)
-
-
-def _data(frame: pd.DataFrame, *columns: str) -> alt.InlineData:
-    """The columns a chart uses, as inline JSON records (missing values as null). Handing
-    altair a whole DataFrame makes it copy and hash every column for every layer."""
-
-    def plain(value):
-        return None if value is None or value is pd.NA or value != value else value
-
-    records = frame[list(columns)].to_dict("records")
-    return alt.InlineData(values=[{k: plain(v) for k, v in row.items()} for row in records])
-
-
-def _big(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    ink = "#262730"  # dark on white, also on a washed-out projector
-    # Marks are not announced one by one (Vega gives them ARIA roles without names, which
-    # screen readers read as unnamed images and axe refuses: svg-img-alt); the chart is named
-    # by its heading and the table of numbers next to it.
-    return (
-        chart.configure_mark(aria=False)
-        .configure_axis(labelFontSize=FONT, titleFontSize=FONT, labelColor=ink, titleColor=ink)
-        .configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelColor=ink, titleColor=ink)
-    )
-
-
-def overall_chart(frame: pd.DataFrame, low: int, high: int) -> alt.TopLevelMixin:
-    """Each interviewer's overall recommendation on the scale, the midpoint dashed: who sits in
-    the middle is visible at once."""
-    axis = alt.Axis(values=list(range(low, high + 1)), format="d", grid=True)
-    x = alt.X(
-        "effective:Q",
-        title="Overall recommendation",
-        scale=alt.Scale(domain=[low, high]),
-        axis=axis,
-    )
-    data = _data(frame, "interviewer", "raw", "effective", "label", "position")
-    dots = (
-        alt.Chart(data)
-        .mark_circle(size=420, opacity=1)
-        .encode(
-            x=x,
-            y=alt.Y("interviewer:N", title=None, sort=None, axis=alt.Axis(labelLimit=150)),
-            color=alt.Color(
-                "position:N",
-                scale=POSITION_COLOURS,
-                legend=alt.Legend(title=None, orient="bottom", direction="horizontal"),
-            ),
-            tooltip=[
-                alt.Tooltip("interviewer:N"),
-                alt.Tooltip("raw:Q"),
-                alt.Tooltip("effective:Q"),
-                alt.Tooltip("label:N"),
-            ],
-        )
-    )
-    labels = (
-        alt.Chart(data)
-        .mark_text(dy=-18, fontSize=FONT - 2)
-        .encode(x=x, y=alt.Y("interviewer:N", sort=None), text=alt.Text("label:N"))
-    )
-    midpoint = (
-        alt.Chart(
-            alt.InlineData(values=[{"midpoint": frame.attrs.get("midpoint", (low + high) / 2)}])
-        )
-        .mark_rule(strokeDash=[6, 4], color="#555", size=2)
-        .encode(x=alt.X("midpoint:Q"))
-    )
-    height = max(120, 60 * len(frame))
-    return _big((midpoint + dots + labels).properties(height=height))
-
-
-CELL_COLOURS = alt.Scale(domain=[0, 0.5, 1], range=["#e8836f", "#f4f4f4", "#7fb0de"])
+INK = "#262730"  # dark on white, also on a washed-out projector
+POSITION_COLOURS = {
+    "domain": ["yes", "no", "undecided"],
+    "range": ["#2e7d32", "#c62828", "#9e9e9e"],
+}
+CELL_COLOURS = {"domain": [0, 0.5, 1], "range": ["#e8836f", "#f4f4f4", "#7fb0de"]}
 """Low points red, the middle pale, high points blue: black text reads on every cell."""
 DIFFER_WORDS = ("half the scale or more apart: discuss", "less than half the scale apart")
-DIFFER_COLOURS = alt.Scale(domain=list(DIFFER_WORDS), range=["#c62828", "#78909c"])
+DIFFER_COLOURS = {"domain": list(DIFFER_WORDS), "range": ["#c62828", "#78909c"]}
 GRID_WIDTH = 240  # one session's grid in the exports (two side by side fit an A4 page)
 WIDE = 560  # a full-width chart in the exports
 LINE = 18  # pixels per line of a wrapped label
+MEMO = 512  # specs kept per builder: a few debriefs' worth each, a few kB a spec
+
+Rows = tuple[tuple, ...]
+
+
+def _plain(value):
+    """A frame's value as JSON has it: a missing one (None, pd.NA, NaN) is null."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _rows(frame: pd.DataFrame, *columns: str) -> Rows:
+    """The columns a chart reads, as hashable rows of plain values: the memo's key. The
+    analysis frames give each column one dtype, so equal rows mean the same chart."""
+    return tuple(zip(*([_plain(v) for v in frame[c].tolist()] for c in columns), strict=True))
+
+
+def _memo(build: Callable[..., dict]) -> Callable[..., dict]:
+    """`build` once per distinct arguments; each call gets its own copy of the spec. The memo
+    keeps the spec as JSON text, so a caller changing the dict it got (Streamlit, the bidi
+    stripping of the exports) cannot change what the next caller gets."""
+    kept = functools.lru_cache(maxsize=MEMO, typed=True)(lambda *key: json.dumps(build(*key)))
+
+    @functools.wraps(build)
+    def fresh(*key) -> dict:
+        return json.loads(kept(*key))
+
+    fresh.cache_info = kept.cache_info  # type: ignore[attr-defined]
+    fresh.cache_clear = kept.cache_clear  # type: ignore[attr-defined]
+    return fresh
+
+
+def _named(values: list[dict], datasets: dict) -> dict:
+    """Inline data as altair carries it: the values once in the spec's `datasets`, under a name
+    made from their hash (the same name altair gives them), referred to by that name."""
+    if values == [{}]:
+        name = "empty"
+    else:
+        text = json.dumps(values, sort_keys=True, default=str)
+        name = "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    datasets[name] = values
+    return {"name": name}
+
+
+def _top(body: dict, datasets: dict, view: dict | None = None) -> dict:
+    """A whole spec: the schema, the projector-sized lettering, the chart, its data."""
+    # Marks are not announced one by one (Vega gives them ARIA roles without names, which
+    # screen readers read as unnamed images and axe refuses: svg-img-alt); the chart is named
+    # by its heading and the table of numbers next to it.
+    big = {"labelFontSize": FONT, "titleFontSize": FONT, "labelColor": INK, "titleColor": INK}
+    config = {
+        "axis": dict(big),
+        "legend": dict(big),
+        "mark": {"aria": False},
+        # altair's default theme: a chart without a width or height of its own is 300 pixels
+        "view": {"continuousWidth": 300, "continuousHeight": 300, **(view or {})},
+    }
+    return {"$schema": SCHEMA, "config": config, **body, "datasets": datasets}
+
+
+def _title(title: str) -> dict:
+    return {"text": title, "anchor": "start", "fontSize": FONT + 1}
+
+
+def _field(name: str, kind: str, **more) -> dict:
+    return {"field": name, "type": kind, **more}
+
+
+def overall_chart(frame: pd.DataFrame, low: int, high: int, width: int | None = None) -> dict:
+    """Each interviewer's overall recommendation on the scale, the midpoint dashed: who sits in
+    the middle is visible at once. `width` in pixels (the exports); without it the chart takes
+    the width it is drawn in."""
+    rows = _rows(frame, "interviewer", "raw", "effective", "label", "position")
+    return _overall(rows, low, high, frame.attrs.get("midpoint", (low + high) / 2), width)
+
+
+@_memo
+def _overall(rows: Rows, low: int, high: int, midpoint: float, width: int | None) -> dict:
+    datasets: dict = {}
+    keys = ("interviewer", "raw", "effective", "label", "position")
+    data = _named([dict(zip(keys, row, strict=True)) for row in rows], datasets)
+    axis = {"values": list(range(low, high + 1)), "format": "d", "grid": True}
+    x = _field(
+        "effective", "quantitative", title="Overall recommendation", scale={"domain": [low, high]}
+    )
+    x["axis"] = axis
+    dots = {
+        "data": data,
+        "mark": {"type": "circle", "size": 420, "opacity": 1},
+        "encoding": {
+            "x": x,
+            "y": _field("interviewer", "nominal", title=None, sort=None, axis={"labelLimit": 150}),
+            "color": _field(
+                "position",
+                "nominal",
+                scale=POSITION_COLOURS,
+                legend={"title": None, "orient": "bottom", "direction": "horizontal"},
+            ),
+            "tooltip": [
+                _field("interviewer", "nominal"),
+                _field("raw", "quantitative"),
+                _field("effective", "quantitative"),
+                _field("label", "nominal"),
+            ],
+        },
+    }
+    labels = {
+        "data": data,
+        "mark": {"type": "text", "dy": -18, "fontSize": FONT - 2},
+        "encoding": {
+            "x": x,
+            "y": _field("interviewer", "nominal", sort=None),
+            "text": _field("label", "nominal"),
+        },
+    }
+    midpoint_rule = {
+        "data": _named([{"midpoint": midpoint}], datasets),
+        "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#555", "size": 2},
+        "encoding": {"x": _field("midpoint", "quantitative")},
+    }
+    body: dict = {"layer": [midpoint_rule, dots, labels], "height": max(120, 60 * len(rows))}
+    if width is not None:
+        body["width"] = width
+    return _top(body, datasets)
 
 
 def _wrapped(text: str, width: int, lines: int = 4) -> str:
@@ -105,184 +172,290 @@ def _wrapped(text: str, width: int, lines: int = 4) -> str:
     return "\n".join(parts)
 
 
-def _points(row) -> str:
-    if not row["assessed"]:
+def _points(assessed: bool, kind: str, raw, top) -> str:
+    if not assessed:
         return "not\nassessed"
-    if row["kind"] == "binary":
-        return "Yes" if row["raw"] else "No"
-    return f"{row['raw']} / {row['max']}"
+    if kind == "binary":
+        return "Yes" if raw else "No"
+    return f"{raw} / {top}"
 
 
-def _session_layer(frame: pd.DataFrame, width: int | str, title: str) -> alt.LayerChart:
+GRID_COLUMNS = ("criterion", "interviewer", "kind", "raw", "min", "max", "assessed")
+
+
+def _grid_view(rows: Rows, width: int | str, title: str, datasets: dict) -> dict:
     """One session's grid: criteria down, its interviewers across (two or more for a pair)."""
-    shown = frame.copy()
-    shown["row"] = [_wrapped(name, 22) for name in shown["criterion"]]
-    shown["column"] = [_wrapped(name, 9, lines=2) for name in shown["interviewer"]]
-    shown["points"] = [_points(row) for row in shown.to_dict("records")]
-    shown["normalised"] = [
-        None if not row["assessed"] else (row["raw"] - row["min"]) / (row["max"] - row["min"])
-        for row in shown.to_dict("records")
+    values = [
+        {
+            "row": _wrapped(criterion, 22),
+            "column": _wrapped(interviewer, 9, lines=2),
+            "criterion": criterion,
+            "interviewer": interviewer,
+            "points": _points(assessed, kind, raw, top),
+            "normalised": (raw - bottom) / (top - bottom) if assessed else None,
+            "assessed": assessed,
+        }
+        for criterion, interviewer, kind, raw, bottom, top, assessed in rows
     ]
-    lines = max((row.count("\n") + 1 for row in shown["row"]), default=1)
-    heads = max((name.count("\n") + 1 for name in shown["column"]), default=1)
-    data = _data(
-        shown, "row", "column", "criterion", "interviewer", "points", "normalised", "assessed"
-    )
+    lines = max((v["row"].count("\n") + 1 for v in values), default=1)
+    heads = max((v["column"].count("\n") + 1 for v in values), default=1)
     split = "split(datum.label, '\\n')"
-    base = alt.Chart(data).encode(
-        x=alt.X(
-            "column:N",
-            title=None,
-            sort=None,
-            axis=alt.Axis(
-                labelAngle=0,
-                labelFontSize=FONT - 2,
-                orient="top",
-                labelExpr=split,
-                labelLimit=100,
-                # Vega draws a label's extra lines below its first: lift it clear of the cells.
-                labelPadding=6 + (FONT - 1) * (heads - 1),
-                ticks=False,
-                domain=False,
-            ),
-        ),
-        y=alt.Y(
-            "row:N",
-            title=None,
-            sort=None,
-            axis=alt.Axis(labelExpr=split, labelLimit=220, ticks=False, domain=False),
-        ),
-        tooltip=[
-            alt.Tooltip("criterion:N", title="Criterion"),
-            alt.Tooltip("interviewer:N", title="Interviewer"),
-            alt.Tooltip("points:N", title="Points"),
-        ],
+    x = _field("column", "nominal", title=None, sort=None)
+    x["axis"] = {
+        "labelAngle": 0,
+        "labelFontSize": FONT - 2,
+        "orient": "top",
+        "labelExpr": split,
+        "labelLimit": 100,
+        # Vega draws a label's extra lines below its first: lift it clear of the cells.
+        "labelPadding": 6 + (FONT - 1) * (heads - 1),
+        "ticks": False,
+        "domain": False,
+    }
+    y = _field("row", "nominal", title=None, sort=None)
+    y["axis"] = {"labelExpr": split, "labelLimit": 220, "ticks": False, "domain": False}
+    tooltip = [
+        _field("criterion", "nominal", title="Criterion"),
+        _field("interviewer", "nominal", title="Interviewer"),
+        _field("points", "nominal", title="Points"),
+    ]
+    text = _field("points", "nominal")
+
+    def layer(mark: dict, shown: bool, **encoding) -> dict:
+        return {
+            "mark": mark,
+            "encoding": {"x": x, "y": y, "tooltip": tooltip, **encoding},
+            "transform": [{"filter": "datum.assessed" if shown else "!datum.assessed"}],
+        }
+
+    cells = layer(
+        {"type": "rect", "stroke": "white", "strokeWidth": 3},
+        True,
+        color=_field("normalised", "quantitative", scale=CELL_COLOURS, legend=None),
     )
-    cells = (
-        base.mark_rect(stroke="white", strokeWidth=3)
-        .encode(color=alt.Color("normalised:Q", scale=CELL_COLOURS, legend=None))
-        .transform_filter("datum.assessed")
+    blank = layer(
+        {
+            "type": "rect",
+            "fill": "white",
+            "stroke": "#9e9e9e",
+            "strokeDash": [4, 3],
+            "strokeWidth": 1,
+        },
+        False,
     )
-    blank = base.mark_rect(
-        fill="white", stroke="#9e9e9e", strokeDash=[4, 3], strokeWidth=1
-    ).transform_filter("!datum.assessed")
-    points = (
-        base.mark_text(fontSize=FONT, fontWeight="bold", color="#111")
-        .encode(text=alt.Text("points:N"))
-        .transform_filter("datum.assessed")
+    points = layer(
+        {"type": "text", "fontSize": FONT, "fontWeight": "bold", "color": "#111"}, True, text=text
     )
-    missing = (
-        base.mark_text(fontSize=FONT - 3, fontStyle="italic", color="#555", lineBreak="\n")
-        .encode(text=alt.Text("points:N"))
-        .transform_filter("!datum.assessed")
+    missing = layer(
+        {
+            "type": "text",
+            "fontSize": FONT - 3,
+            "fontStyle": "italic",
+            "color": "#555",
+            "lineBreak": "\n",
+        },
+        False,
+        text=text,
     )
-    step = max(38, 19 * lines + 12)
-    return (cells + blank + points + missing).properties(
-        width=width,
-        height=alt.Step(step),
-        title=alt.TitleParams(title, anchor="start", fontSize=FONT + 1),
-    )
+    return {
+        "data": _named(values, datasets),
+        "layer": [cells, blank, points, missing],
+        "width": width,
+        "height": {"step": max(38, 19 * lines + 12)},
+        "title": _title(title),
+    }
 
 
-def session_grid(frame: pd.DataFrame, title: str, width: int | str = "container"):
+def session_grid(frame: pd.DataFrame, title: str, width: int | str = "container") -> dict:
     """One session's scores: a compact criteria × interviewers grid of the points written, on
     raw scores; a pair's interviewers side by side, "not assessed" as a dashed, labelled blank.
     Each session has its own rubric, so sessions are separate small multiples, never one
     sparse block-diagonal matrix."""
-    return _big(_session_layer(frame, width, title))
+    return _session_grid(_rows(frame, *GRID_COLUMNS), title, width)
 
 
-def sessions_grid(frame: pd.DataFrame, columns: int = 2) -> alt.TopLevelMixin:
+@_memo
+def _session_grid(rows: Rows, title: str, width: int | str) -> dict:
+    datasets: dict = {}
+    return _top(_grid_view(rows, width, title, datasets), datasets)
+
+
+def sessions_grid(frame: pd.DataFrame, columns: int = 2) -> dict:
     """Every session's grid as small multiples in `columns` columns (for the exports)."""
-    grids = [
-        _session_layer(part, GRID_WIDTH, str(session))
-        for session, part in frame.groupby("session", sort=False)
-    ]
-    return _big(alt.concat(*grids, columns=columns, spacing=28))
+    # grouped here rather than by pandas (a groupby and a read per session cost milliseconds):
+    # sessions in the order they first appear, each one's rows in the frame's order
+    by_session: dict = {}
+    for session, *row in _rows(frame, "session", *GRID_COLUMNS):
+        by_session.setdefault(session, []).append(tuple(row))
+    sessions = tuple((str(session), tuple(rows)) for session, rows in by_session.items())
+    return _sessions_grid(sessions, columns)
+
+
+@_memo
+def _sessions_grid(sessions: tuple[tuple[str, Rows], ...], columns: int) -> dict:
+    datasets: dict = {}
+    grids = [_grid_view(rows, GRID_WIDTH, title, datasets) for title, rows in sessions]
+    body: dict = {"concat": grids, "columns": columns, "spacing": 28}
+    if len(grids) == 1:  # altair lifts the data of a lone view to the top, as for a layer
+        body["data"] = grids[0].pop("data")
+    return _top(body, datasets)
+
+
+DOT_COLUMNS = ("session", "criterion_id", "interviewer", "criterion", "kind", "raw", "min", "max")
+GAP_COLUMNS = ("session", "criterion_id", "criterion", "kind", "min", "max", "lowest", "highest")
 
 
 def differ_chart(
     frame: pd.DataFrame, table: pd.DataFrame, title: str, width: int | str = "container"
-) -> alt.TopLevelMixin:
+) -> dict:
     """For one session rated by several interviewers: each criterion in its own fixed-height
     row, its name and the gap in points written above its line, each interviewer a dot at the
     point they wrote on that criterion's own scale (its points under the line), red when they
-    are half the scale or more apart. Raw scores."""
-    rows = table.copy()
-    rows["label"] = [
-        _wrapped(f"{r.criterion} — {r.apart}", 42) for r in rows.itertuples(index=False)
+    are half the scale or more apart. Raw scores. `table` is that session's part of
+    `analysis.spread`."""
+    # the assessed points, filtered here: a pandas mask costs a millisecond a call
+    dots = tuple(
+        tuple(row) for assessed, *row in _rows(frame, "assessed", *DOT_COLUMNS) if assessed
+    )
+    gaps = _rows(table, *GAP_COLUMNS, "discuss", "apart")
+    return _differ(dots, gaps, title, width)
+
+
+@_memo
+def _differ(dots: Rows, gaps: Rows, title: str, width: int | str) -> dict:
+    datasets: dict = {}
+    rows = []
+    for session, row, criterion, kind, bottom, top, lowest, highest, discuss, apart in gaps:
+        label = _wrapped(f"{criterion} — {apart}", 42)
+        span = top - bottom
+        rows.append(
+            {
+                "key": (session, row),
+                "row": row,
+                "kind": kind,
+                "min": bottom,
+                "max": top,
+                "label": label,
+                "words": DIFFER_WORDS[0] if discuss else DIFFER_WORDS[1],
+                "low": (lowest - bottom) / span,
+                "high": (highest - bottom) / span,
+            }
+        )
+    # Every assessed point against every criterion of the table it belongs to, in the frame's
+    # order (what a pandas inner merge on session and criterion gives).
+    raters = [
+        {
+            "row": r["row"],
+            "at": (raw - bottom) / (top - bottom),
+            "words": r["words"],
+            "interviewer": interviewer,
+            "criterion": criterion,
+            "points": ("Yes" if raw else "No") if kind == "binary" else f"{raw} of {top}",
+        }
+        for session, row, interviewer, criterion, kind, raw, bottom, top in dots
+        for r in rows
+        if r["key"] == (session, row)
     ]
-    rows["words"] = [DIFFER_WORDS[0] if d else DIFFER_WORDS[1] for d in rows["discuss"]]
-    rows["low"] = (rows["lowest"] - rows["min"]) / (rows["max"] - rows["min"])
-    rows["high"] = (rows["highest"] - rows["min"]) / (rows["max"] - rows["min"])
-    rows["row"] = rows["criterion_id"]
-    keys = ["session", "criterion_id"]
-    dots = frame[frame["assessed"]].merge(rows[[*keys, "row", "words"]], on=keys)
-    dots["at"] = (dots["raw"] - dots["min"]) / (dots["max"] - dots["min"])
-    dots["points"] = [
-        ("Yes" if r["raw"] else "No") if r["kind"] == "binary" else f"{r['raw']} of {r['max']}"
-        for r in dots.to_dict("records")
+    ticks = [
+        {
+            "row": r["row"],
+            "at": (point - r["min"]) / (r["max"] - r["min"]),
+            "name": ("Yes" if point else "No") if r["kind"] == "binary" else str(point),
+        }
+        for r in rows
+        for point in range(int(r["min"]), int(r["max"]) + 1)
     ]
-    ticks = []
-    for r in rows.to_dict("records"):
-        span = r["max"] - r["min"]
-        for point in range(int(r["min"]), int(r["max"]) + 1):
-            name = ("Yes" if point else "No") if r["kind"] == "binary" else str(point)
-            ticks.append({"row": r["row"], "at": (point - r["min"]) / span, "name": name})
-    lines = max((label.count("\n") + 1 for label in rows["label"]), default=1)
+    lines = max((r["label"].count("\n") + 1 for r in rows), default=1)
     step = LINE * lines + 62
-    order = list(rows["row"])
-    along = alt.Scale(domain=[-0.04, 1.04])
-    x = alt.X("at:Q", scale=along, axis=None, title=None)
+    along = {"domain": [-0.04, 1.04]}
+    x = _field("at", "quantitative", scale=along, axis=None, title=None)
     # Within a row (top to bottom): the label, then the dots on their scale, then the points.
     # The label's last line sits just above its own line of dots, whatever its length, so a
     # label can only be read with the dots under it; the free space is above it.
-    line_y = alt.Y("row:N", sort=order, axis=None, title=None, bandPosition=1)
-    # With a yOffset channel a text mark is placed from the top of its band.
-    rows["shift"] = [step - 34 - LINE * (label.count("\n") + 1) for label in rows["label"]]
-    labels = (
-        alt.Chart(_data(rows, "row", "label", "shift"))
-        .mark_text(
-            align="left", baseline="top", fontSize=FONT - 1, lineBreak="\n", lineHeight=LINE, x=0
-        )
-        .encode(
-            y=line_y,
-            yOffset=alt.YOffset("shift:Q", scale=None),
-            text=alt.Text("label:N"),
-        )
-    )
-    scale_ticks = (
-        alt.Chart(alt.InlineData(values=ticks))
-        .mark_text(fontSize=FONT - 3, color="#424242", baseline="bottom", dy=-1)
-        .encode(x=x, y=line_y, text=alt.Text("name:N"))
-    )
-    colour = alt.Color(
-        "words:N",
+    line_y = _field("row", "nominal", sort=[r["row"] for r in rows], axis=None, title=None)
+    line_y["bandPosition"] = 1
+    colour = _field(
+        "words",
+        "nominal",
         scale=DIFFER_COLOURS,
-        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400),
+        legend={"title": None, "orient": "bottom", "direction": "vertical", "labelLimit": 400},
     )
-    gap = (
-        alt.Chart(_data(rows, "row", "low", "high", "words"))
-        .mark_rule(strokeWidth=4, yOffset=-22)
-        .encode(x=alt.X("low:Q", scale=along, axis=None), x2="high:Q", y=line_y, color=colour)
-    )
-    raters = (
-        alt.Chart(_data(dots, "row", "at", "words", "interviewer", "criterion", "points"))
-        .mark_circle(size=200, opacity=1, yOffset=-22, stroke="white", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=line_y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip("criterion:N", title="Criterion"),
-                alt.Tooltip("interviewer:N", title="Interviewer"),
-                alt.Tooltip("points:N", title="Wrote"),
+    gap = {
+        "data": _named(
+            [{k: r[k] for k in ("row", "low", "high", "words")} for r in rows], datasets
+        ),
+        "mark": {"type": "rule", "strokeWidth": 4, "yOffset": -22},
+        "encoding": {
+            "x": _field("low", "quantitative", scale=along, axis=None),
+            "x2": {"field": "high"},
+            "y": line_y,
+            "color": colour,
+        },
+    }
+    dot = {
+        "data": _named(raters, datasets),
+        "mark": {
+            "type": "circle",
+            "size": 200,
+            "opacity": 1,
+            "yOffset": -22,
+            "stroke": "white",
+            "strokeWidth": 1.5,
+        },
+        "encoding": {
+            "x": x,
+            "y": line_y,
+            "color": colour,
+            "tooltip": [
+                _field("criterion", "nominal", title="Criterion"),
+                _field("interviewer", "nominal", title="Interviewer"),
+                _field("points", "nominal", title="Wrote"),
             ],
-        )
-    )
-    chart = (gap + raters + scale_ticks + labels).properties(
-        width=width,
-        height=alt.Step(step),
-        title=alt.TitleParams(title, anchor="start", fontSize=FONT + 1),
-    )
-    return _big(chart.configure_view(stroke=None))
+        },
+    }
+    scale_ticks = {
+        "data": _named(ticks, datasets),
+        "mark": {
+            "type": "text",
+            "fontSize": FONT - 3,
+            "color": "#424242",
+            "baseline": "bottom",
+            "dy": -1,
+        },
+        "encoding": {"x": x, "y": line_y, "text": _field("name", "nominal")},
+    }
+    # With a yOffset channel a text mark is placed from the top of its band.
+    labels = {
+        "data": _named(
+            [
+                {
+                    "row": r["row"],
+                    "label": r["label"],
+                    "shift": step - 34 - LINE * (r["label"].count("\n") + 1),
+                }
+                for r in rows
+            ],
+            datasets,
+        ),
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "baseline": "top",
+            "fontSize": FONT - 1,
+            "lineBreak": "\n",
+            "lineHeight": LINE,
+            "x": 0,
+        },
+        "encoding": {
+            "y": line_y,
+            "yOffset": _field("shift", "quantitative", scale=None),
+            "text": _field("label", "nominal"),
+        },
+    }
+    body = {
+        "layer": [gap, dot, scale_ticks, labels],
+        "width": width,
+        "height": {"step": step},
+        "title": _title(title),
+    }
+    return _top(body, datasets, view={"stroke": None})

@@ -144,16 +144,17 @@ def _charts(view: Debrief) -> dict[str, dict]:
     scale = opening.scale.scale
     specs = {
         "Overall recommendations": charts.overall_chart(
-            overall_frame(view.raw.positions, scale, opening.scale.labels), scale.min, scale.max
-        )
-        .properties(width=charts.WIDE)
-        .to_dict(),
-        "Scores by session (raw)": charts.sessions_grid(frame).to_dict(),
+            overall_frame(view.raw.positions, scale, opening.scale.labels),
+            scale.min,
+            scale.max,
+            width=charts.WIDE,
+        ),
+        "Scores by session (raw)": charts.sessions_grid(frame),
     }
     for session, part in spread(frame).groupby("session", sort=False):
         specs[f"Where interviewers differ: {session} (raw, in points)"] = charts.differ_chart(
             frame[frame["session"] == session], part, str(session), width=charts.WIDE
-        ).to_dict()
+        )
     # the charts name interviewers in their axes: no direction control from a name reaches the
     # SVG or the PDF's pictures
     return {
