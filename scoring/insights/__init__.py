@@ -35,7 +35,8 @@ The package, one job a module, each importing only those above it in this list:
 - `outcomes`: after the hire (recording outcomes, and what predicted them);
 - `headlines`: each section's opening sentence;
 - `charts`: the Altair charts;
-- `service`: who counts for whom, the reads on one snapshot, the cache;
+- `kept`: figures kept until something they read changes, shared between processes;
+- `service`: who counts for whom, the reads on one snapshot, what is kept;
 - `documents`: every table as rows and the view as one JSON document.
 
 This module re-exports the public names, so `from scoring import insights` reads as before.

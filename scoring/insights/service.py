@@ -1,6 +1,7 @@
 """The Insights service: which openings and candidates count for the person asking, the few
 set-based reads over them on one snapshot, and the figures (`scoring.insights.figures`,
-`scoring.insights.process`) worked out from those reads, kept until the history changes."""
+`scoring.insights.process`) worked out from those reads, kept until something they read changes
+(`scoring.insights.kept`)."""
 
 from __future__ import annotations
 
