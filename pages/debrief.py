@@ -10,6 +10,7 @@ from scoring.permissions import OWN_FIRST
 from scoring.scale import Scale
 from scoring.strategy_words import FORCE_PRESET_HELP, bar_words, force_preset, forcing_words
 from scoring.text import NOTE_MAX, RATIONALE_MAX, REASON_MAX, plain_markdown
+from ui.charts import draw, draw_two_by_two
 from ui.clock import when
 from ui.downloads import summary_buttons
 from ui.guard import require
@@ -191,43 +192,34 @@ st.caption(plain_markdown(moves + sides))
 # The panel.
 st.subheader("The panel")
 scale = opening.scale.scale
-st.vega_lite_chart(
+draw(
     charts.overall_chart(
         analysis.overall_frame(result.positions, scale, opening.scale.labels), scale.min, scale.max
-    ),
-    width="stretch",
+    )
 )
 # The charts draw the debrief's own data: nothing here reads the database again.
 frame = view.criteria
-by_session = list(frame.groupby("session", sort=False))
 st.markdown("**Scores by session**")
 st.caption(
     "The points each interviewer wrote, on each criterion's own scale (raw scores): red low,"
     ' blue high. A dashed cell is "not assessed", which is not a low score.'
 )
-for start in range(0, len(by_session), 2):
-    for column, (session, part) in zip(st.columns(2), by_session[start : start + 2], strict=False):
-        column.vega_lite_chart(charts.session_grid(part, str(session)), width="stretch")
+draw_two_by_two(charts.session_grids(frame))
 st.markdown("**Where interviewers differ**")
-spread = analysis.spread(frame)
-if spread.empty:
+gaps = analysis.gaps(frame)
+if not gaps:
     st.caption("Every criterion was rated by one interviewer: no differences to compare.")
 else:
     st.caption(
         "Where two or more interviewers rated the same criterion: how many points of its scale"
         " apart they wrote (raw scores)."
     )
-    shared = list(spread.groupby("session", sort=False))
-    for start in range(0, len(shared), 2):
-        for column, (session, part) in zip(st.columns(2), shared[start : start + 2], strict=False):
-            column.vega_lite_chart(
-                charts.differ_chart(frame[frame["session"] == session], part, str(session)),
-                width="stretch",
-            )
+    draw_two_by_two(charts.differ_charts(frame, gaps))
     discuss = [
-        f"- {plain_markdown(f'{row.criterion} ({row.session}): {points}{row.apart}')}"
-        for row in spread[spread["discuss"]].itertuples()
-        for points in [f"{row.lowest} to {row.highest}, " if row.kind == "scale" else ""]
+        f"- {plain_markdown(f'{gap.criterion} ({gap.session}): {points}{gap.apart}')}"
+        for gap in gaps
+        if gap.discuss
+        for points in [f"{gap.lowest} to {gap.highest}, " if gap.kind == "scale" else ""]
     ]
     if discuss:
         st.error(

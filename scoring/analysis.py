@@ -7,6 +7,7 @@ engine's job) or checks access (the service already did).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -85,34 +86,90 @@ def criterion_frame(
     return frame
 
 
+class Gap(NamedTuple):
+    """One criterion rated by two or more interviewers of a session: the points they wrote."""
+
+    session: str
+    criterion_id: str
+    criterion: str
+    kind: str  # "scale" or "binary"
+    min: int
+    max: int
+    raters: int
+    lowest: int
+    highest: int
+    gap: int  # points of the criterion's scale between the lowest and the highest
+    gap_share: float  # the gap as a share of the scale
+    discuss: bool  # half the scale or more apart
+    apart: str  # the gap in words
+
+
+GAP_KEY = ("session", "criterion_id", "criterion", "kind", "min", "max")
+
+
+def gaps(frame: pd.DataFrame) -> list[Gap]:
+    """`spread` as plain rows, in the same order. Worked out in Python rather than by a pandas
+    groupby: a debrief has a few dozen rows, and the groupby cost 10-20 ms on every rerun of
+    the page."""
+    columns = [frame[c].tolist() for c in (*GAP_KEY, "interviewer", "raw", "assessed")]
+    found: dict[tuple, tuple[set, list]] = {}  # in order of first appearance, as groupby
+    for *key, interviewer, raw, assessed in zip(*columns, strict=True):
+        if assessed:
+            raters, points = found.setdefault(tuple(key), (set(), []))
+            raters.add(interviewer)
+            points.append(raw)
+    table = []
+    for (session, criterion_id, criterion, kind, low, high), (raters, points) in found.items():
+        if len(raters) < 2:
+            continue
+        lowest, highest = min(points), max(points)
+        gap = highest - lowest
+        share = gap / (high - low)
+        table.append(
+            Gap(
+                session,
+                criterion_id,
+                criterion,
+                kind,
+                low,
+                high,
+                len(raters),
+                lowest,
+                highest,
+                gap,
+                share,
+                share >= DISCUSS_SHARE,
+                _apart(kind, gap, low, high),
+            )
+        )
+    return table
+
+
 def spread(frame: pd.DataFrame) -> pd.DataFrame:
     """Per criterion rated by two or more interviewers, on the points they wrote (raw: forcing
     would turn 2 vs 3 into 1 vs 4): lowest, highest, the gap in points of the criterion's scale
     and as a share of it, whether it is wide enough to discuss (half the scale or more), and
-    the gap in words ("3 points apart on a 1–4 scale"). In rubric order within each session."""
-    assessed = frame[frame["assessed"]]
-    grouped = assessed.groupby(
-        ["session", "criterion_id", "criterion", "kind", "min", "max"], sort=False
-    )
-    table = grouped.agg(
-        raters=("interviewer", "nunique"),
-        lowest=("raw", "min"),
-        highest=("raw", "max"),
-    ).reset_index()
-    table = table[table["raters"] >= 2].copy()
-    table["gap"] = (table["highest"] - table["lowest"]).astype("Int64")
-    table["gap_share"] = (table["gap"] / (table["max"] - table["min"])).astype("float64")
-    table["discuss"] = table["gap_share"] >= DISCUSS_SHARE
-    table["apart"] = [_apart(row) for row in table.itertuples()]
-    return table.reset_index(drop=True)
+    the gap in words ("3 points apart on a 1–4 scale"). In rubric order within each session.
+    (`gaps` gives the same rows without pandas.)"""
+    table = pd.DataFrame(gaps(frame), columns=list(Gap._fields))
+    for column in GAP_KEY[:4]:  # as the frame has them (an empty table too)
+        table[column] = table[column].astype(frame[column].dtype)
+    table["apart"] = table["apart"].astype("str")
+    for column in ("min", "max", "raters"):
+        table[column] = table[column].astype("int64")
+    for column in ("lowest", "highest", "gap"):
+        table[column] = table[column].astype("Int64")
+    table["gap_share"] = table["gap_share"].astype("float64")
+    table["discuss"] = table["discuss"].astype("bool")
+    return table
 
 
-def _apart(row) -> str:
-    if row.kind == "binary":
-        return "no and yes" if row.gap else "all the same"
-    if row.gap == 0:
+def _apart(kind: str, gap: int, low: int, high: int) -> str:
+    if kind == "binary":
+        return "no and yes" if gap else "all the same"
+    if gap == 0:
         return "all at the same point"
-    return f"{row.gap} point{'s' if row.gap != 1 else ''} apart on a {row.min}–{row.max} scale"
+    return f"{gap} point{'s' if gap != 1 else ''} apart on a {low}–{high} scale"
 
 
 def overall_frame(positions: Iterable, scale: Scale, labels: Mapping[int, str]) -> pd.DataFrame:

@@ -280,15 +280,27 @@ def _session_grid(rows: Rows, title: str, width: int | str) -> dict:
     return _top(_grid_view(rows, width, title, datasets), datasets)
 
 
+def _by_session(frame: pd.DataFrame, *columns: str) -> list[tuple[str, Rows]]:
+    """The frame's `columns` grouped by session, sessions in the order they first appear, each
+    one's rows in the frame's order: the frame read once (a pandas groupby, or a mask per
+    session, costs a millisecond or more each)."""
+    by_session: dict = {}
+    for session, *row in _rows(frame, "session", *columns):
+        by_session.setdefault(session, []).append(tuple(row))
+    return [(str(session), tuple(rows)) for session, rows in by_session.items()]
+
+
+def session_grids(frame: pd.DataFrame, width: int | str = "container") -> list[tuple[str, dict]]:
+    """Each session's grid (`session_grid`), with the session's name, in the frame's order."""
+    return [
+        (title, _session_grid(rows, title, width))
+        for title, rows in _by_session(frame, *GRID_COLUMNS)
+    ]
+
+
 def sessions_grid(frame: pd.DataFrame, columns: int = 2) -> dict:
     """Every session's grid as small multiples in `columns` columns (for the exports)."""
-    # grouped here rather than by pandas (a groupby and a read per session cost milliseconds):
-    # sessions in the order they first appear, each one's rows in the frame's order
-    by_session: dict = {}
-    for session, *row in _rows(frame, "session", *GRID_COLUMNS):
-        by_session.setdefault(session, []).append(tuple(row))
-    sessions = tuple((str(session), tuple(rows)) for session, rows in by_session.items())
-    return _sessions_grid(sessions, columns)
+    return _sessions_grid(tuple(_by_session(frame, *GRID_COLUMNS)), columns)
 
 
 @_memo
@@ -319,6 +331,27 @@ def differ_chart(
     )
     gaps = _rows(table, *GAP_COLUMNS, "discuss", "apart")
     return _differ(dots, gaps, title, width)
+
+
+def differ_charts(
+    frame: pd.DataFrame, gaps: list, width: int | str = "container"
+) -> list[tuple[str, dict]]:
+    """`differ_chart` for each session with a criterion two or more interviewers rated, with
+    the session's name, in the order of `gaps` (`analysis.gaps` of `frame`): the frame read
+    once for all of them."""
+    tables: dict = {}
+    for gap in gaps:
+        tables.setdefault(gap.session, []).append(
+            tuple(getattr(gap, c) for c in (*GAP_COLUMNS, "discuss", "apart"))
+        )
+    dots: dict = {}
+    for assessed, *row in _rows(frame, "assessed", *DOT_COLUMNS):
+        if assessed and row[0] in tables:
+            dots.setdefault(row[0], []).append(tuple(row))
+    return [
+        (str(session), _differ(tuple(dots.get(session, ())), tuple(rows), str(session), width))
+        for session, rows in tables.items()
+    ]
 
 
 @_memo
