@@ -100,13 +100,16 @@ def scorecard_form(
                 f"{count} to fix before submitting, each marked below.", icon=":material/error:"
             )
         criteria: dict[str, dict[str, Any]] = {}
-        said = _words(rubric)
-        for n, (criterion, words) in enumerate(zip(rubric.criteria, said, strict=True), start=1):
+        for n, criterion in enumerate(rubric.criteria, start=1):
             with st.container(border=True, key=f"{key}_{criterion.id}_block"):
-                name = words.name
+                name = plain_markdown(criterion.name, one_line=True)
                 st.markdown(f"**{n}. {name}** · weight {criterion.weight:g}")
-                st.caption(words.description)
-                points, captions = words.points, words.captions
+                st.caption(plain_markdown(criterion.description))
+                points = _points(criterion)
+                captions = [
+                    NOT_ASSESSED_NOTE if p == NOT_ASSESSED else plain_markdown(criterion.anchors[p])
+                    for p in points
+                ]
                 before = start.criteria.get(criterion.id, DraftCriterion())
                 earlier = _form_point(before)  # a point, NOT_ASSESSED, or None: not chosen
                 yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
@@ -227,46 +230,6 @@ def scorecard_form(
         st.rerun()
     st.session_state.pop(f"{key}_problems", None)
     return entered, bar
-
-
-@dataclass(frozen=True)
-class _Words:
-    """One criterion's words on the form, as Markdown that shows them as written."""
-
-    name: str
-    description: str
-    points: list[Any]
-    captions: list[str]
-
-
-# A rubric's words, made once per rubric: a frozen snapshot never changes, and the service hands
-# out one object per snapshot (`scoring.opening_record.rubric_snapshot`), so the object is the
-# key; the rubric is kept with its words, so an id is never taken for another rubric's.
-_WORDS: dict[int, tuple[Any, list[_Words]]] = {}
-
-
-def _words(rubric) -> list[_Words]:
-    kept = _WORDS.get(id(rubric))
-    if kept is None or kept[0] is not rubric:
-        if len(_WORDS) > 256:  # a bound, whatever happens: a rubric read afresh each time
-            _WORDS.clear()
-        words = []
-        for criterion in rubric.criteria:
-            points = _points(criterion)
-            captions = [
-                NOT_ASSESSED_NOTE if p == NOT_ASSESSED else plain_markdown(criterion.anchors[p])
-                for p in points
-            ]
-            words.append(
-                _Words(
-                    plain_markdown(criterion.name, one_line=True),
-                    plain_markdown(criterion.description),
-                    points,
-                    captions,
-                )
-            )
-        kept = _WORDS[id(rubric)] = (rubric, words)
-    return kept[1]
 
 
 def progress(sheet: Sheet, criteria: dict[str, dict[str, Any]], overall: Any, feedback: str) -> str:
