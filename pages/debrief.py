@@ -192,11 +192,7 @@ st.caption(plain_markdown(moves + sides))
 # The panel.
 st.subheader("The panel")
 scale = opening.scale.scale
-draw(
-    charts.overall_chart(
-        analysis.overall_frame(result.positions, scale, opening.scale.labels), scale.min, scale.max
-    )
-)
+draw(charts.overall_of(result.positions, scale, opening.scale.labels))
 # The charts draw the debrief's own data: nothing here reads the database again.
 frame = view.criteria
 st.markdown("**Scores by session**")

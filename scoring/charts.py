@@ -113,6 +113,23 @@ def overall_chart(frame: pd.DataFrame, low: int, high: int, width: int | None = 
     return _overall(rows, low, high, frame.attrs.get("midpoint", (low + high) / 2), width)
 
 
+def overall_of(positions, scale, labels, width: int | None = None) -> dict:
+    """`overall_chart` straight from the engine's positions on the opening's `scale` (its point
+    `labels`), as `analysis.overall_frame` would put them, without building the frame: the
+    page draws it on every rerun."""
+    rows = tuple(
+        (
+            p.interviewer,
+            p.raw,
+            p.effective,
+            labels.get(p.effective, str(p.effective)),
+            p.position.value,
+        )
+        for p in positions
+    )
+    return _overall(rows, scale.min, scale.max, scale.midpoint, width)
+
+
 @_memo
 def _overall(rows: Rows, low: int, high: int, midpoint: float, width: int | None) -> dict:
     datasets: dict = {}

@@ -293,7 +293,8 @@ def read(
         )
     what_if = {p.kind: p.forced if forced_on else p.raw for p in previews}
     chosen = next(p for p in previews if p.chosen)
-    rule = panel.run(opening.strategy)
+    # what decides: the opening's strategy under its own forcing, one of the previews already run
+    rule = chosen.forced if opening.strategy.force_extremes else chosen.raw
     may_decide = may(actor, "decide", facts)
     scored = [c for c in panel.cards if any(e.score is not None for e in c.criteria.values())]
     interval = uncertainty.score_interval(
