@@ -122,8 +122,13 @@ def _others_mean(moves: pd.DataFrame) -> pd.Series:
     known = moves.dropna(subset=["normalised"])
     per = known.groupby(["candidate_id", "interviewer_id"])["normalised"].mean()
     totals = per.groupby(level="candidate_id").agg(["sum", "count"])
-    keys = list(zip(moves["candidate_id"], moves["interviewer_id"], strict=True))
-    own = pd.Series([per.get(k, math.nan) for k in keys], index=moves.index)
+    # each seat's own mean, looked up for all seats at once (not one MultiIndex lookup a row)
+    keys = pd.MultiIndex.from_arrays([moves["candidate_id"], moves["interviewer_id"]])
+    own = pd.Series(
+        per.reindex(keys).to_numpy(dtype=float) if len(per) else math.nan,
+        index=moves.index,
+        dtype=float,
+    )
     total = totals.reindex(moves["candidate_id"]).set_axis(moves.index)
     others = total["count"].fillna(0) - own.notna()
     value = (total["sum"].fillna(0) - own.fillna(0)) / others.where(others > 0)

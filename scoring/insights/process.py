@@ -6,6 +6,7 @@ strategy or a bar would have said on the same panels (`what_if`, `bar_sweep`,
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,12 @@ import pandas as pd
 
 from scoring.debrief import applicable_strategies
 from scoring.engine import Case, CommitteeVote, ScorecardIn, candidate_score, decide, lean
+from scoring.insights import memo
 from scoring.insights.limits import (
     BAR_STEPS,
     MIN_DECISIONS,
     MIN_SCORES_DISTRIBUTION,
+    WINDOW,
     has_interval,
     share_interval,
 )
@@ -30,16 +33,22 @@ from scoring.store import parse_stamp
 # room, candidate by candidate.
 
 
+# One scorecard as the engine reads it, in plain values: (interviewer label, overall, criteria),
+# each criterion (id, score or None, scale min, scale max, weight). Plain, so that a panel's
+# engine input can be compared and digested without building the engine's models.
+PlainCard = tuple[str, int, tuple[tuple[str, int | None, int, int, float], ...]]
+
+
 @dataclass(frozen=True)
 class Panel:
     """One decided candidate as the decision-process figures need it: the opening's strategy,
-    the panel's latest scorecards as engine input, what the engine said when the debrief opened
-    (`frozen`), the first and the final decision, the votes (None when hidden from the viewer)
-    and when the last session ended."""
+    the panel's latest scorecards as engine input (`PlainCard`s), what the engine said when the
+    debrief opened (`frozen`: its outcome and tally), the first and the final decision, the
+    votes (None when hidden from the viewer) and when the last session ended."""
 
     candidate_id: int
     opening: Opening
-    cards: tuple[ScorecardIn, ...]
+    cards: tuple[PlainCard, ...]
     frozen: dict
     first: str  # the first recorded decision: hire / no_hire
     final: str  # the decision in force
@@ -55,7 +64,22 @@ def _tally_lean(tally: dict) -> str:
     return "hire" if yes > no else "no_hire" if no > yes else "undecided"
 
 
-def _case(panel: Panel, kind: str, *, force: bool, **changes) -> Case:
+def _scorecards(panel: Panel) -> list[ScorecardIn]:
+    """The panel's cards as the engine's input models."""
+    return [
+        ScorecardIn(
+            interviewer=label,
+            overall=overall,
+            criteria=[
+                {"id": cid, "score": score, "min": low, "max": high, "weight": weight}
+                for cid, score, low, high, weight in criteria
+            ],
+        )
+        for label, overall, criteria in panel.cards
+    ]
+
+
+def _case(panel: Panel, cards: list[ScorecardIn], kind: str, *, force: bool, **changes) -> Case:
     strategy = panel.opening.strategy.model_copy(
         update={"kind": kind, "force_extremes": force, **changes}
     )
@@ -63,38 +87,102 @@ def _case(panel: Panel, kind: str, *, force: bool, **changes) -> Case:
     return Case(
         scale={"min": panel.opening.scale.min, "max": panel.opening.scale.max},
         strategy=strategy,
-        scorecards=list(panel.cards),
+        scorecards=list(cards),
         committee_votes=votes,
     )
 
 
-def _call(panel: Panel, kind: str, *, force: bool, **changes) -> str | None:
+def _call(
+    panel: Panel, cards: list[ScorecardIn], kind: str, *, force: bool, **changes
+) -> str | None:
     """What `kind` says on this panel: the outcome, or for the hiring manager (who decides on
     the panel's advice) the panel's lean; None when it cannot say (a committee whose votes the
     viewer may not see)."""
     if kind == "committee" and panel.votes is None:
         return None
-    result = decide(_case(panel, kind, force=force, **changes))
+    result = decide(_case(panel, cards, kind, force=force, **changes))
     if kind == "manager":
         verdict = lean(result).verdict
         return verdict or "undecided"
     return result.outcome if result.outcome in ("hire", "no_hire") else "undecided"
 
 
+# What the engine says on a panel is a pure function of its input: the opening's rules (its
+# strategy, scale and whether it has a committee) and the panel (`Panel.cards`, and the votes
+# where the viewer sees them). A decision, an outcome or a new candidate in the window changes
+# none of it for the other panels, so the engine's calls on each panel are kept in this process
+# under a digest of exactly that input (`_engine_key`): the first view after such a write runs
+# the engine on the panels that changed only. The digest is of the input itself, never of who
+# asked: two people get the same calls only for the same panel, which both of them read.
+# At most `CALLS_KEPT` panels (a few windows' worth), the least recently used going first.
+CALLS_KEPT = 8 * WINDOW
+_CALLS = memo.Memo(CALLS_KEPT)
+
+
+def _rules_of(opening: Opening) -> str:
+    """What the engine and the what-if read of an opening: its strategy, scale and whether it
+    has a committee (`applicable_strategies`)."""
+    return "|".join(
+        (
+            opening.strategy.model_dump_json(),
+            f"{opening.scale.min}..{opening.scale.max}",
+            str(bool(opening.committee_ids)),
+        )
+    )
+
+
+def _engine_key(rules: str, panel: Panel) -> bytes:
+    votes = None if panel.votes is None else [(v.member, v.vote) for v in panel.votes]
+    return hashlib.sha256(repr((rules, panel.cards, votes)).encode()).digest()
+
+
+def _engine_calls(panel: Panel, rules: str) -> dict:
+    """What the engine says on the panel under its own strategy, forcing flipped, every
+    applicable strategy, the vote with and without its powers and the committee without its
+    bar, and the weighted score: kept under `_engine_key`."""
+    key = _engine_key(rules, panel)
+    calls = _CALLS.get(key)
+    if calls is not None:
+        return calls  # read only: `_process_rows` copies each value into its row
+    strategy = panel.opening.strategy
+    force = strategy.force_extremes
+    cards = _scorecards(panel)
+    calls = {
+        "own": _call(panel, cards, strategy.kind, force=force),
+        "other": _call(panel, cards, strategy.kind, force=not force),
+        "score": candidate_score(_case(panel, cards, strategy.kind, force=force)),
+        "powers_change": _call(panel, cards, "vote", force=force, veto=True, greenlight=True)
+        != _call(panel, cards, "vote", force=force, veto=False, greenlight=False),
+        "if": {
+            kind: _call(panel, cards, kind, force=force)
+            for kind in applicable_strategies(panel.opening)
+        },
+        "without_bar": (
+            _call(panel, cards, "committee", force=force, bar=None)
+            if strategy.kind == "committee" and strategy.bar is not None
+            else None
+        ),
+    }
+    _CALLS.put(key, calls)
+    return calls
+
+
 def _process_rows(panels: list[Panel]) -> pd.DataFrame:
     """One row per decided candidate: what each figure of the decision process is made of."""
     rows = []
+    rules: dict[int, str] = {}
     for p in panels:
         strategy = p.opening.strategy
+        if p.opening.id not in rules:
+            rules[p.opening.id] = _rules_of(p.opening)
+        calls = _engine_calls(p, rules[p.opening.id])
         at_opening = p.frozen.get("outcome")
         if at_opening not in ("hire", "no_hire"):
             at_opening = "undecided" if at_opening == "needs_discussion" else None
         if at_opening is None:  # the manager or committee had not spoken: the panel's lean
             at_opening = _tally_lean(p.frozen.get("tally", {}))
         majority = _tally_lean(p.engine_at_decision.get("tally", {}))
-        own = _call(p, strategy.kind, force=strategy.force_extremes)
-        other = _call(p, strategy.kind, force=not strategy.force_extremes)
-        case = _case(p, strategy.kind, force=strategy.force_extremes)
+        own, other = calls["own"], calls["other"]
         row = {
             "candidate_id": p.candidate_id,
             "opening_id": p.opening.id,
@@ -109,21 +197,14 @@ def _process_rows(panels: list[Panel]) -> pd.DataFrame:
             "against_panel": majority != "undecided" and p.final != majority,
             "forcing_flips": None if own is None or other is None else own != other,
             "days": (p.decided_at - p.interviewed_at).total_seconds() / 86400,
-            "score": candidate_score(case),
-            "vetoable": any(c.overall == p.opening.scale.min for c in p.cards),
-            "greenlightable": any(c.overall == p.opening.scale.max for c in p.cards),
-            "powers_change": _call(
-                p, "vote", force=strategy.force_extremes, veto=True, greenlight=True
-            )
-            != _call(p, "vote", force=strategy.force_extremes, veto=False, greenlight=False),
+            "score": calls["score"],
+            "vetoable": any(overall == p.opening.scale.min for _, overall, _ in p.cards),
+            "greenlightable": any(overall == p.opening.scale.max for _, overall, _ in p.cards),
+            "powers_change": calls["powers_change"],
         }
-        for kind in applicable_strategies(p.opening):
-            row[f"if_{kind}"] = _call(p, kind, force=strategy.force_extremes)
-        row["without_bar"] = (
-            _call(p, "committee", force=strategy.force_extremes, bar=None)
-            if strategy.kind == "committee" and strategy.bar is not None
-            else None
-        )
+        for kind, said in calls["if"].items():
+            row[f"if_{kind}"] = said
+        row["without_bar"] = calls["without_bar"]
         # the bar changed the outcome where the committee says otherwise without it (an
         # advisory bar flags and never does; a binding one stops a hire below it)
         row["bar_changed"] = (

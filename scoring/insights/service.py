@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
+from typing import NamedTuple
 
 import pandas as pd
 
-from scoring.debrief import decision_records
-from scoring.engine import CommitteeVote, ScorecardIn
+from scoring.engine import CommitteeVote
 from scoring.guards import Granted, guarded
-from scoring.insights import after_reveal, kept, outcomes
+from scoring.insights import after_reveal, kept, memo, outcomes
 from scoring.insights.figures import calibration, criterion_use, overall_use, point_use, reliability
 from scoring.insights.frames import (
     _CARD_COLUMNS,
@@ -175,7 +176,7 @@ def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> 
     """The process figures over `counted` from dates and decisions alone; the score figures
     over `score_ids` only (none read at all when there are none)."""
     dated = submissions(db, counted)
-    decisions = {c: made for c, made in decision_records(db, counted).items() if made}
+    decisions = _decisions(db, counted)
     openings = {o: load_opening(db, o) for o in sorted(set(opening_ids))}
     decided = _decided(dated, decisions, openings)
     seats, seat_scores = seat_scorecards(db, score_ids) if score_ids else _empty()
@@ -206,45 +207,82 @@ def with_rubric_id(cards: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFr
     return cards.assign(rubric_id=[ids.get(h) for h in cards["rubric_hash"]])
 
 
+class _Decision(NamedTuple):
+    """A recorded decision as the decision process reads it."""
+
+    outcome: str
+    decided_at: datetime
+    engine_result: dict  # of the engine's result stored with it, its tally: all that is read
+
+
+def _decisions(db, ids: list[int]) -> dict[int, tuple[_Decision, _Decision]]:
+    """Each decided candidate's first decision and the one in force (the same when there is
+    one): one query, reading of each stored engine result its tally only."""
+    first: dict[int, _Decision] = {}
+    in_force: dict[int, _Decision] = {}
+    for candidate_id, outcome, decided_at, tally in db.execute(Q.DECISIONS, [json.dumps(ids)]):
+        engine = {} if tally is None else {"tally": json.loads(tally)}
+        decision = _Decision(outcome, parse_stamp(decided_at), engine)
+        first.setdefault(int(candidate_id), decision)
+        in_force[int(candidate_id)] = decision  # oldest first: the last is in force
+    return {c: (first[c], in_force[c]) for c in first}
+
+
+def _frozen(outcome, tally) -> dict:
+    """The parts of a debrief's stored engine result the decision process reads."""
+    frozen = {} if outcome is None else {"outcome": outcome}
+    if tally is not None:
+        frozen["tally"] = json.loads(tally)
+    return frozen
+
+
 def _panels(db, decisions, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
     """The candidates of `decisions` (decided, their scores counted for the viewer) as engine
     input: a few set-based queries."""
     if not decisions:
         return []
     decided_json = json.dumps(sorted(decisions))
-    frozen = {r[0]: (json.loads(r[1]), r[2]) for r in db.execute(Q.FROZEN_RESULTS, [decided_json])}
+    frozen = {
+        r[0]: (_frozen(r[1], r[2]), r[3]) for r in db.execute(Q.FROZEN_RESULTS, [decided_json])
+    }
     votes: dict[int, list[CommitteeVote]] = {c: [] for c in votes_seen}
     for r in db.execute(Q.LATEST_VOTES, [json.dumps(sorted(set(votes_seen) & set(decisions)))]):
         votes[r[0]].append(CommitteeVote(member=f"member #{r[1]}", vote=r[2]))
-    criteria: dict[int, list[dict]] = {}
+    criteria: dict[int, list[tuple]] = {}
     weights = {
         (h, c.id): (c.scale.min, c.scale.max, c.weight)
         for h, r in rubrics.items()
         for c in r.criteria
     }
+    # only the decided candidates' scores: the window's others are never a panel here
+    scores = scores[scores["candidate_id"].isin(list(decisions))]
     for sid, rubric_hash, cid, score in zip(
-        scores["scorecard_id"],
-        scores["rubric_hash"],
-        scores["criterion_id"],
-        scores["score"],
+        scores["scorecard_id"].tolist(),
+        scores["rubric_hash"].tolist(),
+        scores["criterion_id"].tolist(),
+        scores["score"].tolist(),
         strict=True,
     ):
         if (rubric_hash, cid) not in weights:
             continue
         low, high, weight = weights[rubric_hash, cid]
         criteria.setdefault(int(sid), []).append(
-            {
-                "id": cid,
-                "score": None if score != score else int(score),
-                "min": low,
-                "max": high,
-                "weight": weight,
-            }
+            (cid, None if score != score else int(score), low, high, weight)
         )
+    # each decided candidate's latest cards, in the frame's order (plain lists: a thousand
+    # small pandas groups cost more than the work done on them)
+    by_candidate: dict[int, list[tuple]] = {}
+    for candidate_id, sid, overall, ends_at in zip(
+        cards["candidate_id"].tolist(),
+        cards["scorecard_id"].tolist(),
+        cards["overall"].tolist(),
+        cards["ends_at"].tolist(),
+        strict=True,
+    ):
+        if candidate_id in decisions:
+            by_candidate.setdefault(int(candidate_id), []).append((sid, overall, ends_at))
     panels = []
-    decided_cards = cards[cards["candidate_id"].isin(list(decisions))]
-    for candidate_id, group in decided_cards.groupby("candidate_id", sort=True):
-        candidate_id = int(candidate_id)
+    for candidate_id, group in sorted(by_candidate.items()):
         made = decisions[candidate_id]
         result, opening_id = frozen[candidate_id]
         panels.append(
@@ -252,19 +290,15 @@ def _panels(db, decisions, votes_seen, cards, scores, rubrics, openings) -> list
                 candidate_id=candidate_id,
                 opening=openings[opening_id],
                 cards=tuple(
-                    ScorecardIn(
-                        interviewer=f"seat {sid}",
-                        overall=int(overall),
-                        criteria=criteria.get(int(sid), []),
-                    )
-                    for sid, overall in zip(group["scorecard_id"], group["overall"], strict=True)
+                    (f"seat {sid}", int(overall), tuple(criteria.get(int(sid), ())))
+                    for sid, overall, _ in group
                 ),
                 frozen=result,
                 first=made[0].outcome,
                 final=made[-1].outcome,
                 engine_at_decision=made[-1].engine_result,
                 decided_at=made[0].decided_at,
-                interviewed_at=parse_stamp(max(group["ends_at"])),
+                interviewed_at=parse_stamp(max(ends for _, _, ends in group)),
                 votes=tuple(votes[candidate_id]) if candidate_id in votes else None,
             )
         )
@@ -327,6 +361,12 @@ def _why(refusals: list[str]) -> str:
     return pd.Series(refusals).value_counts().index[0]
 
 
+# Agreement and the use of each scale read the scores alone: a decision, a vote or an outcome
+# leaves them as they were, so they are kept in this process under a digest of the scores and
+# rubrics they read (`scoring.insights.memo`): three tables a view, for the last few views.
+_SCALES = memo.Memo(3 * kept.PROCESS_SIZE)
+
+
 def _figures(
     scope, dated, decided, seats, seat_scores, *, rubrics, panels, openings, scored
 ) -> Insights:
@@ -353,9 +393,9 @@ def _figures(
         withheld=0,
         withheld_why="",
         counted_ids=frozenset(int(c) for c in dated["candidate_id"]),
-        reliability=reliability(scores, rubrics),
-        point_use=point_use(scores, rubrics),
-        criterion_use=criterion_use(scores, rubrics),
+        reliability=memo.of(_SCALES, reliability, scores, rubrics),
+        point_use=memo.of(_SCALES, point_use, scores, rubrics),
+        criterion_use=memo.of(_SCALES, criterion_use, scores, rubrics),
         overall_points=points,
         overall_summary=summary if scored else {},
         calibration=_calibration(cards, moves),

@@ -79,9 +79,21 @@ WINDOW = (
     f" WHERE c.opening_id IN {IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
     " LIMIT ?"
 )
-# What the engine said when each debrief opened, and the candidate's opening.
+# Every recorded decision of the candidates (one JSON array), oldest first, as the decision
+# process reads them: the outcome, when, and the tally of the engine's result stored with it
+# (taken out by SQLite; the rest of the stored result is not read). As
+# `scoring.queries.debrief.decisions_of`, with who made it.
+DECISIONS = (
+    "SELECT d.candidate_id, d.outcome, d.decided_at, json_extract(d.engine_result, '$.tally')"
+    f" FROM decisions d JOIN people p ON p.id = d.decided_by WHERE d.candidate_id IN {IDS}"
+    " ORDER BY d.id"
+)
+# What the engine said when each debrief opened (its outcome, and its tally as JSON: all the
+# decision process reads of the stored result, taken out by SQLite rather than parsing the
+# whole result in Python), and the candidate's opening.
 FROZEN_RESULTS = (
-    "SELECT d.candidate_id, d.frozen_result, c.opening_id FROM debriefs d"
+    "SELECT d.candidate_id, json_extract(d.frozen_result, '$.outcome'),"
+    " json_extract(d.frozen_result, '$.tally'), c.opening_id FROM debriefs d"
     f" JOIN candidates c ON c.id = d.candidate_id WHERE d.candidate_id IN {IDS}"
 )
 # Each committee member's latest vote on each of the candidates.
