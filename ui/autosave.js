@@ -119,21 +119,31 @@ if (!window.__debriefAutosave) {
     if (Object.keys(unsent).length > 0) sessionStorage.setItem(name, JSON.stringify(unsent));
     else sessionStorage.removeItem(name);
   };
+  // Kept until the server holds it: a box that the page draws afresh (a rerun that moves it)
+  // shows the server's text again, so the typing is put back again, a few times at most.
   const putBack = (saved) => {
     const name = KEPT + saved.dataset.form;
     const kept = sessionStorage.getItem(name);
     if (!kept) return;
-    sessionStorage.removeItem(name);
     const held = JSON.parse(saved.dataset.held);
     const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
-    Object.entries(JSON.parse(kept)).forEach(([key, {value, base}]) => {
+    const left = {};
+    Object.entries(JSON.parse(kept)).forEach(([key, entry]) => {
+      if (held[key] === entry.value || held[key] !== entry.base) return;  // held, or changed elsewhere
       const box = document.querySelector(".st-key-" + CSS.escape(key));
       const text = box && box.querySelector("textarea");
-      if (!text || held[key] !== base || text.value !== base) return;
-      setValue.call(text, value);  // as typed: Streamlit's own state follows the input event
-      text.dispatchEvent(new Event("input", {bubbles: true}));
-      send(text);
+      if (text && text.value === entry.base) {
+        setValue.call(text, entry.value);  // as typed: Streamlit's own state follows the input event
+        text.dispatchEvent(new Event("input", {bubbles: true}));
+        send(text);
+        entry.tries = (entry.tries || 0) + 1;
+      } else if (text && text.value !== entry.value) {
+        return;  // typed in since: what is on screen is newer, and is sent as any typing is
+      }
+      if ((entry.tries || 0) < 5) left[key] = entry;
     });
+    if (Object.keys(left).length > 0) sessionStorage.setItem(name, JSON.stringify(left));
+    else sessionStorage.removeItem(name);
   };
 
   window.addEventListener("pagehide", () => {
