@@ -52,18 +52,45 @@ _SCORE_COLUMNS = [
 ]
 
 
-def seat_scorecards(db, candidate_ids: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def seat_scorecards(
+    db, candidate_ids: list[int], *, with_scores: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per scored, unrecused seat of these candidates, its latest scorecard and its latest
     independent one (written without seeing the others' scores), one row each, or one row that
-    is both (columns `latest` and `independent`), and their criterion scores: two set-based
-    queries."""
+    is both (columns `latest` and `independent`), and their criterion scores (none read when
+    not `with_scores`): two set-based queries, the second by the first's scorecard ids."""
     ids = [json.dumps(list(candidate_ids))]
     cards = pd.DataFrame([tuple(r) for r in db.execute(Q.CARDS, ids)], columns=_CARD_COLUMNS)
-    scores = pd.DataFrame([tuple(r) for r in db.execute(Q.SCORES, ids)], columns=_SCORE_COLUMNS)
-    scores["score"] = scores["score"].astype("float64")
-    for frame in (cards, scores):
+    for flag in ("latest", "independent"):
+        cards[flag] = cards[flag].astype(bool)
+    if not with_scores or cards.empty:
+        scores = pd.DataFrame(columns=_SCORE_COLUMNS)
+        scores["score"] = scores["score"].astype("float64")
         for flag in ("latest", "independent"):
-            frame[flag] = frame[flag].astype(bool)
+            scores[flag] = scores[flag].astype(bool)
+        return cards, scores
+    sids = [json.dumps(sorted(set(cards["scorecard_id"].tolist())))]
+    raw = pd.DataFrame(
+        [tuple(r) for r in db.execute(Q.CARD_SCORES, sids)],
+        columns=["scorecard_id", "criterion_id", "score"],
+    )
+    # each score with its scorecard's seat, candidate and flags, seat by seat, each seat's
+    # revisions oldest first (a later revision has a higher id), criteria in id order
+    seat = cards[
+        [
+            "scorecard_id",
+            "assignment_id",
+            "candidate_id",
+            "session_id",
+            "rubric_hash",
+            "latest",
+            "independent",
+        ]
+    ]
+    scores = raw.merge(seat, on="scorecard_id", how="inner", validate="many_to_one")
+    scores = scores.sort_values(["assignment_id", "scorecard_id", "criterion_id"], kind="stable")
+    scores = scores[_SCORE_COLUMNS].reset_index(drop=True)
+    scores["score"] = scores["score"].astype("float64")
     return cards, scores
 
 

@@ -175,11 +175,13 @@ def _nothing() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> Insights:
     """The process figures over `counted` from dates and decisions alone; the score figures
     over `score_ids` only (none read at all when there are none)."""
-    dated = submissions(db, counted)
+    seats, seat_scores = seat_scorecards(db, score_ids) if score_ids else _empty()
+    # Where every counted candidate's scores count (the hiring manager's own openings), the
+    # dates are those of the latest scorecards just read: no second read of the same seats.
+    dated = _dated(seats) if score_ids == counted else submissions(db, counted)
     decisions = _decisions(db, counted)
     openings = {o: load_opening(db, o) for o in sorted(set(opening_ids))}
     decided = _decided(dated, decisions, openings)
-    seats, seat_scores = seat_scorecards(db, score_ids) if score_ids else _empty()
     rubrics = _rubrics(db, set(seat_scores["rubric_hash"]) | set(seats["rubric_hash"]))
     seats = with_rubric_id(seats, rubrics)
     # The decisions were made on the panel as it stood: the decision process and the what-if
@@ -198,6 +200,13 @@ def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> 
         openings=openings,
         scored=scored,
     )
+
+
+def _dated(seats: pd.DataFrame) -> pd.DataFrame:
+    """`submissions`' frame from `seat_scorecards`' cards: the latest scorecard of each seat,
+    in the same order (candidate, session position, seat) with the same columns."""
+    latest = seats[seats["latest"].astype(bool)]
+    return latest[_SUBMISSION_COLUMNS].reset_index(drop=True)
 
 
 def with_rubric_id(cards: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
@@ -325,7 +334,7 @@ def _own(db, actor: Person) -> tuple[Insights, Depends]:
     facts = candidates_facts(db, recent)
     refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
     counted = sorted(c for c, why in refusals.items() if why is None)
-    seats, _ = seat_scorecards(db, counted)
+    seats, _ = seat_scorecards(db, counted, with_scores=False)  # overalls are all it reads
     seats = with_rubric_id(seats, _rubrics(db, set(seats["rubric_hash"])))
     cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
     withheld = [why for why in refusals.values() if why is not None]

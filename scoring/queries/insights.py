@@ -1,6 +1,7 @@
-"""The queries the Insights read: the seats' scorecards of a list of candidates (`CARDS`,
-`SCORES`), when each came in (`SUBMISSIONS`), the window of candidates whose debrief opened,
-the panels' stored results and votes, and one's own recent candidates. A list of ids is one
+"""The queries the Insights read: the seats' scorecards of a list of candidates (`CARDS`, and
+their scores by scorecard id: `CARD_SCORES`), when each came in (`SUBMISSIONS`), the window of
+candidates whose debrief opened, the decisions, the panels' stored results and votes, and one's
+own recent candidates. A list of ids is one
 parameter, a JSON array (`IDS`), so a statement's text is the same for any number of them."""
 
 IDS = "(SELECT value FROM json_each(?))"  # a list of ids as one parameter (a JSON array)
@@ -41,21 +42,9 @@ CARDS = (
     ORDER BY c.id, i.position, a.id
 """
 )
-# Their criterion scores.
-SCORES = (
-    LATEST_SEATS
-    + """
-    SELECT c.id AS candidate_id, i.id AS session_id, s.id AS scorecard_id, s.rubric_hash,
-           cs.criterion_id, cs.score, s.revision = l.revision AS latest,
-           s.revision IS l.independent AS independent
-    FROM latest l
-    JOIN scorecards s ON s.assignment_id = l.assignment_id
-        AND s.revision IN (l.revision, l.independent)
-    JOIN criterion_scores cs ON cs.scorecard_id = s.id
-    JOIN assignments a ON a.id = l.assignment_id
-    JOIN interview_sessions i ON i.id = a.session_id
-    JOIN candidates c ON c.id = i.candidate_id
-"""
+# The criterion scores of the scorecards (one JSON array of their ids, as `CARDS` gave them).
+CARD_SCORES = (
+    f"SELECT scorecard_id, criterion_id, score FROM criterion_scores WHERE scorecard_id IN {IDS}"
 )
 # What the process figures read of each latest scorecard: its candidate and the dates, never
 # a score (a coordinator's insights are worked out from this and the decisions alone).
