@@ -52,6 +52,13 @@ _SCORE_COLUMNS = [
 ]
 
 
+def _tuples(cursor) -> list[tuple]:
+    """Every row of `cursor` as a plain tuple (read as tuples by SQLite's module itself, not
+    made into `sqlite3.Row`s first: tens of thousands of rows a view)."""
+    cursor.row_factory = None
+    return cursor.fetchall()
+
+
 def seat_scorecards(
     db, candidate_ids: list[int], *, with_scores: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -60,7 +67,7 @@ def seat_scorecards(
     is both (columns `latest` and `independent`), and their criterion scores (none read when
     not `with_scores`): two set-based queries, the second by the first's scorecard ids."""
     ids = [json.dumps(list(candidate_ids))]
-    cards = pd.DataFrame([tuple(r) for r in db.execute(Q.CARDS, ids)], columns=_CARD_COLUMNS)
+    cards = pd.DataFrame(_tuples(db.execute(Q.CARDS, ids)), columns=_CARD_COLUMNS)
     for flag in ("latest", "independent"):
         cards[flag] = cards[flag].astype(bool)
     if not with_scores or cards.empty:
@@ -71,8 +78,7 @@ def seat_scorecards(
         return cards, scores
     sids = [json.dumps(sorted(set(cards["scorecard_id"].tolist())))]
     raw = pd.DataFrame(
-        [tuple(r) for r in db.execute(Q.CARD_SCORES, sids)],
-        columns=["scorecard_id", "criterion_id", "score"],
+        _tuples(db.execute(Q.CARD_SCORES, sids)), columns=["scorecard_id", "criterion_id", "score"]
     )
     # each score with its scorecard's seat, candidate and flags, seat by seat, each seat's
     # revisions oldest first (a later revision has a higher id), criteria in id order
@@ -122,7 +128,7 @@ def submissions(db, candidate_ids: list[int]) -> pd.DataFrame:
     """When each latest scorecard of these candidates came in, against when its session ended
     (one set-based query that reads no score)."""
     rows = db.execute(Q.SUBMISSIONS, [json.dumps(candidate_ids)])
-    return pd.DataFrame([tuple(r) for r in rows], columns=_SUBMISSION_COLUMNS)
+    return pd.DataFrame(_tuples(rows), columns=_SUBMISSION_COLUMNS)
 
 
 def with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:

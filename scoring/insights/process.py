@@ -7,6 +7,7 @@ strategy or a bar would have said on the same panels (`what_if`, `bar_sweep`,
 from __future__ import annotations
 
 import hashlib
+import marshal
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -132,8 +133,10 @@ def _rules_of(opening: Opening) -> str:
 
 
 def _engine_key(rules: str, panel: Panel) -> bytes:
-    votes = None if panel.votes is None else [(v.member, v.vote) for v in panel.votes]
-    return hashlib.sha256(repr((rules, panel.cards, votes)).encode()).digest()
+    # marshal writes plain values in a form that reads back to them: two different inputs never
+    # give the same bytes (equal ones may differ, which costs a call, never a wrong figure)
+    votes = None if panel.votes is None else tuple((v.member, v.vote) for v in panel.votes)
+    return hashlib.sha256(marshal.dumps((rules, panel.cards, votes))).digest()
 
 
 def _engine_calls(panel: Panel, rules: str) -> dict:
@@ -470,11 +473,12 @@ def _decided(dated: pd.DataFrame, decisions: dict, openings: dict[int, Opening])
     session to the first decision."""
     if dated.empty or not decisions:
         return pd.DataFrame(columns=DECIDED)
-    ended = dated.groupby("candidate_id")["ends_at"].max()
-    opening_of = dated.groupby("candidate_id")["opening_id"].first()
+    # as plain dicts: a lookup a candidate in a pandas Series costs more than the rest
+    ended = dated.groupby("candidate_id")["ends_at"].max().to_dict()
+    opening_of = dated.groupby("candidate_id")["opening_id"].first().to_dict()
     rows = []
     for candidate_id, made in sorted(decisions.items()):
-        if candidate_id not in ended.index:
+        if candidate_id not in ended:
             continue
         opening = openings[int(opening_of[candidate_id])]
         days = (made[0].decided_at - parse_stamp(ended[candidate_id])).total_seconds() / 86400

@@ -182,7 +182,7 @@ def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> 
     decisions = _decisions(db, counted)
     openings = {o: load_opening(db, o) for o in sorted(set(opening_ids))}
     decided = _decided(dated, decisions, openings)
-    rubrics = _rubrics(db, set(seat_scores["rubric_hash"]) | set(seats["rubric_hash"]))
+    rubrics = _rubrics(db, [*seat_scores["rubric_hash"].unique(), *seats["rubric_hash"].unique()])
     seats = with_rubric_id(seats, rubrics)
     # The decisions were made on the panel as it stood: the decision process and the what-if
     # read the latest scorecards; agreement, scales and calibration the independent ones.
@@ -213,7 +213,7 @@ def with_rubric_id(cards: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFr
     """The scorecards with the id of the rubric each was written on (`rubric_id`: the session
     type, the same across versions of one rubric)."""
     ids = {h: r.id for h, r in rubrics.items()}
-    return cards.assign(rubric_id=[ids.get(h) for h in cards["rubric_hash"]])
+    return cards.assign(rubric_id=[ids.get(h) for h in cards["rubric_hash"].tolist()])
 
 
 class _Decision(NamedTuple):
@@ -335,7 +335,7 @@ def _own(db, actor: Person) -> tuple[Insights, Depends]:
     refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
     counted = sorted(c for c, why in refusals.items() if why is None)
     seats, _ = seat_scorecards(db, counted, with_scores=False)  # overalls are all it reads
-    seats = with_rubric_id(seats, _rubrics(db, set(seats["rubric_hash"])))
+    seats = with_rubric_id(seats, _rubrics(db, seats["rubric_hash"].unique()))
     cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
     withheld = [why for why in refusals.values() if why is not None]
     moves = after_reveal.seat_moves(seats)
@@ -370,10 +370,31 @@ def _why(refusals: list[str]) -> str:
     return pd.Series(refusals).value_counts().index[0]
 
 
-# Agreement and the use of each scale read the scores alone: a decision, a vote or an outcome
-# leaves them as they were, so they are kept in this process under a digest of the scores and
-# rubrics they read (`scoring.insights.memo`): three tables a view, for the last few views.
-_SCALES = memo.Memo(3 * kept.PROCESS_SIZE)
+# The score tables read the seats' scorecards and scores alone: a decision, a vote or an
+# outcome leaves them as they were, so they are kept in this process under a digest of exactly
+# what they read (`scoring.insights.memo`: the frames by value, the rubrics, the openings'
+# titles), for as many views as `kept` keeps in this process.
+_SCORES = memo.Memo(kept.PROCESS_SIZE)
+
+
+def _score_tables(
+    seats: pd.DataFrame, seat_scores: pd.DataFrame, rubrics: dict, titles: dict
+) -> dict:
+    """Agreement, the use of each scale and calibration on the independent judgements, and the
+    corrections after the reveal from both (`seat_scorecards`' frames)."""
+    cards, scores = independent_of(seats, seat_scores)
+    moves = after_reveal.seat_moves(seats)
+    points, summary = overall_use(cards)
+    return {
+        "reliability": reliability(scores, rubrics),
+        "point_use": point_use(scores, rubrics),
+        "criterion_use": criterion_use(scores, rubrics),
+        "overall_points": points,
+        "overall_summary": summary,
+        "calibration": _calibration(cards, moves),
+        "corrections": after_reveal.correction_summary(moves, titles),
+        "after_only": int(moves["after_only"].astype(bool).sum()),
+    }
 
 
 def _figures(
@@ -392,29 +413,27 @@ def _figures(
             columns=["candidate_id", *PANEL_COLUMNS],
         )
         process_rows = decided.merge(panel, on="candidate_id", how="left")
-    cards, scores = independent_of(seats, seat_scores)
-    moves = after_reveal.seat_moves(seats)
-    points, summary = overall_use(cards)
     titles = {o: opening.title for o, opening in openings.items()}
+    tables = memo.of(_SCORES, _score_tables, seats, seat_scores, rubrics, titles)
     return Insights(
         scope=scope,
         candidates=int(dated["candidate_id"].nunique()),
         withheld=0,
         withheld_why="",
         counted_ids=frozenset(int(c) for c in dated["candidate_id"]),
-        reliability=memo.of(_SCALES, reliability, scores, rubrics),
-        point_use=memo.of(_SCALES, point_use, scores, rubrics),
-        criterion_use=memo.of(_SCALES, criterion_use, scores, rubrics),
-        overall_points=points,
-        overall_summary=summary if scored else {},
-        calibration=_calibration(cards, moves),
+        reliability=tables["reliability"],
+        point_use=tables["point_use"],
+        criterion_use=tables["criterion_use"],
+        overall_points=tables["overall_points"],
+        overall_summary=tables["overall_summary"] if scored else {},
+        calibration=tables["calibration"],
         process=decision_process(process_rows),
         what_if=what_if(rows),
         bar_sweep=bar_sweep(rows),
         thresholds=opening_thresholds(rows, {o: openings[o] for o in scored}),
         submission=submission(dated, titles),
-        corrections=after_reveal.correction_summary(moves, titles),
-        after_only=int(moves["after_only"].astype(bool).sum()),
+        corrections=tables["corrections"],
+        after_only=tables["after_only"],
         decided=len(decided),
         score_figures=bool(scored),
         score_ids=frozenset(int(c) for c in seats["candidate_id"]),
