@@ -338,9 +338,7 @@ def _own(db, actor: Person) -> tuple[Insights, Depends]:
     seats = with_rubric_id(seats, _rubrics(db, seats["rubric_hash"].unique()))
     cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
     withheld = [why for why in refusals.values() if why is not None]
-    moves = after_reveal.seat_moves(seats)
-    table = _calibration(cards, moves)
-    table = table[table["interviewer_id"] == actor.id].reset_index(drop=True)
+    own = memo.of(_SCORES, _own_tables, seats, actor.id)
     empty = pd.DataFrame()
     # What it read: the candidates in its window, any candidate the person holds a seat on (a
     # new seat may enter the window), and any opening's own entries (an edit of the reveal rule
@@ -357,10 +355,23 @@ def _own(db, actor: Person) -> tuple[Insights, Depends]:
         criterion_use=empty,
         overall_points=empty,
         overall_summary={},
-        calibration=table,
-        after_only=int(moves[moves["interviewer_id"] == actor.id]["after_only"].sum()),
+        calibration=own["calibration"],
+        after_only=own["after_only"],
         own=True,
     ), depends
+
+
+def _own_tables(seats: pd.DataFrame, person_id: int) -> dict:
+    """The person's own calibration row among everyone's on the same candidates, and how many
+    of their scorecards were first written after the reveal: from the seats' scorecards alone,
+    so kept in this process under their digest like the opening's score tables."""
+    cards = seats[seats["independent"]]
+    moves = after_reveal.seat_moves(seats)
+    table = _calibration(cards, moves)
+    return {
+        "calibration": table[table["interviewer_id"] == person_id].reset_index(drop=True),
+        "after_only": int(moves[moves["interviewer_id"] == person_id]["after_only"].sum()),
+    }
 
 
 def _why(refusals: list[str]) -> str:
