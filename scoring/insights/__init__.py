@@ -27,6 +27,9 @@ The package, one job a module, each importing only those above it in this list:
 
 - `limits`: the minimums and the rule of no interval on too few units;
 - `statistics`: alpha, its bootstrap and chance range, shrinkage, Pearson and Fisher;
+- `memo`: results kept in this process under a digest of their input (the engine's calls on
+  each past panel, the score tables), so the first view after a write works out afresh only
+  what the write changed;
 - `frames`: what every figure reads (the seats' scorecards as data frames);
 - `records`: the `Insights` record a view comes as;
 - `figures`: agreement, the use of each scale, calibration;
