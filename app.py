@@ -70,39 +70,44 @@ def screens_for(actor) -> dict[str, list]:
     return {**visible, "": hidden} if hidden else visible
 
 
-actor = session.signed_in()
-if actor is None:
-    if firstrun.showing():
-        front = st.Page(firstrun.first_run, title="Welcome", icon=":material/waving_hand:")
-    else:
-        front = st.Page(sign_in_screen, title="Sign in", icon=":material/login:")
-    hidden = [p for pages in screens_for(None).values() for p in pages]
-    with through_app():
-        st.navigation([front, *hidden], position="hidden").run()
-else:
-    sections = screens_for(actor)
-    if not any(name for name in sections):  # a person with no screen of their own yet
-        home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
-        sections = {"": [home, *sections.get("", [])]}
-    # Streamlit's menu is hidden and our own drawn instead: Streamlit's puts its section headings
-    # inside the list (axe: `list`, `listitem`). The menu's links need the pages registered first.
-    current = st.navigation(sections, position="hidden")
-    own_menu(actor)
-    with st.sidebar:
-        st.markdown(
-            f"**{plain_markdown(actor.name, one_line=True)}**  \n"
-            + plain_markdown(actor.email, one_line=True)
-        )
-        if st.button("Sign out", icon=":material/logout:"):
-            session.sign_out()
-            st.rerun()
-        if st.button(
-            "Sign out everywhere",
-            icon=":material/devices_off:",
-            type="tertiary",
-            help="Ends your sign-in in every browser and on every device.",
-        ):
-            session.sign_out_everywhere()
-            st.rerun()
-    with through_app():
-        current.run()
+# One connection for the whole run (the sign-in check, the page's reads and saves: each unit of
+# work still its own transaction), and one sign-in check shared with the page's guard.
+with session.store().one_connection():
+    actor = session.signed_in()
+    with session.checked_this_run(actor):
+        if actor is None:
+            if firstrun.showing():
+                front = st.Page(firstrun.first_run, title="Welcome", icon=":material/waving_hand:")
+            else:
+                front = st.Page(sign_in_screen, title="Sign in", icon=":material/login:")
+            hidden = [p for pages in screens_for(None).values() for p in pages]
+            with through_app():
+                st.navigation([front, *hidden], position="hidden").run()
+        else:
+            sections = screens_for(actor)
+            if not any(name for name in sections):  # a person with no screen of their own yet
+                home = st.Page(welcome, title="Home", icon=":material/home:", default=True)
+                sections = {"": [home, *sections.get("", [])]}
+            # Streamlit's menu is hidden and our own drawn instead: Streamlit's puts its section
+            # headings inside the list (axe: `list`, `listitem`). The menu's links need the pages
+            # registered first.
+            current = st.navigation(sections, position="hidden")
+            own_menu(actor)
+            with st.sidebar:
+                st.markdown(
+                    f"**{plain_markdown(actor.name, one_line=True)}**  \n"
+                    + plain_markdown(actor.email, one_line=True)
+                )
+                if st.button("Sign out", icon=":material/logout:"):
+                    session.sign_out()
+                    st.rerun()
+                if st.button(
+                    "Sign out everywhere",
+                    icon=":material/devices_off:",
+                    type="tertiary",
+                    help="Ends your sign-in in every browser and on every device.",
+                ):
+                    session.sign_out_everywhere()
+                    st.rerun()
+            with through_app():
+                current.run()

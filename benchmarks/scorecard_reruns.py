@@ -5,8 +5,8 @@ the root page, which leads to My interviews; open the scorecard; a rerun that ch
 choose every point, one rerun each; commit the feedback (a text commit, as autosave.js makes it);
 press Submit; confirm in the dialog. For each rerun: SQL statements and connections opened
 (`scoring.store.count_statements`), draft saves (statements writing the drafts table),
-permission evaluations (calls of `scoring.permissions.why_not`, which `may` and `ensure` ask) and
-the CPU the process spent (script thread and AppTest's own work; the scrypt pool included).
+permission evaluations (calls of `scoring.permissions.why_not`, which `may` and `ensure` ask),
+the messages the run sends the browser (each a wake-up of a server's event loop) and the CPU the process spent (script thread and AppTest's own work; the scrypt pool included).
 The same clicks on benchmarks/floor_app.py give AppTest's floor.
 
 usage: .venv/bin/python benchmarks/scorecard_reruns.py [--repeat 3]
@@ -80,15 +80,28 @@ def _counted(*args, **kwargs):
 
 permissions.why_not = _counted  # `may` and `ensure` look it up in the module on every call
 
+# Each message a run sends (a delta, a block, the run's start and end) costs a server a wake-up
+# of its event loop and a websocket frame: counted as the browser would receive them.
+MESSAGES = [0]
+_enqueue = script_runner.ScriptRunner._enqueue_forward_msg
+
+
+def _counted_message(self, msg):
+    MESSAGES[0] += 1
+    return _enqueue(self, msg)
+
+
+script_runner.ScriptRunner._enqueue_forward_msg = _counted_message
+
 
 def measure(rows: dict[str, list[tuple]], name: str, step) -> None:
-    EVALUATIONS[0] = 0
+    EVALUATIONS[0] = MESSAGES[0] = 0
     with count_statements() as seen:
         cpu = time.process_time()
         step()
         cpu = time.process_time() - cpu
     saves = sum(1 for s in seen.statements if "INTO drafts" in s)
-    rows[name].append((cpu * 1000, len(seen), seen.connections, saves, EVALUATIONS[0]))
+    rows[name].append((cpu * 1000, len(seen), seen.connections, saves, EVALUATIONS[0], MESSAGES[0]))
 
 
 def radio(at, key_part):
@@ -174,7 +187,7 @@ def floor_flow(rows: dict[str, list[tuple]], criteria: int) -> None:
 def report(title: str, rows: dict[str, list[tuple]], repeat: int) -> float:
     print(f"\n{title} (median of {repeat}; a step done k times a flow is one line, per rerun)")
     print(f"{'rerun':<28} {'k':>2} {'CPU ms':>8} {'stmts':>6} {'conns':>6} {'saves':>6}", end="")
-    print(f" {'perms':>6}")
+    print(f" {'perms':>6} {'msgs':>5}")
     total = 0.0
     for name, seen in rows.items():
         k = len(seen) // repeat
@@ -183,7 +196,7 @@ def report(title: str, rows: dict[str, list[tuple]], repeat: int) -> float:
         total += med[0] * k
         print(
             f"{name:<28} {k:>2} {med[0]:>8.1f} {med[1]:>6.0f} {med[2]:>6.0f} {med[3]:>6.0f}"
-            f" {med[4]:>6.0f}"
+            f" {med[4]:>6.0f} {med[5]:>5.0f}"
         )
     print(f"{'the whole flow':<28} {'':>2} {total:>8.0f} ms of CPU")
     return total

@@ -15,6 +15,7 @@ from ui.scorecard_form import (
     KEEP_TYPING_SAVED,
     Bar,
     Entered,
+    bar_style,
     draft_of,
     has_content,
     save_state,
@@ -22,7 +23,7 @@ from ui.scorecard_form import (
     values_of,
 )
 from ui.scorecard_view import corrected, show_scorecard
-from ui.session import session_ended, store
+from ui.session import store
 from ui.widgets import flash, seat_label, show_flash, show_problem, where
 
 actor = require("scorecard")
@@ -142,12 +143,23 @@ def autosave(sheet: scorecards.Sheet, actor) -> Draft | None:
     return draft
 
 
+CHANGED = f"changed_{assignment_id}"
+
+
 def save_change(sheet: scorecards.Sheet, actor) -> None:
-    """A widget's callback: the change goes to the draft at once, on one connection with the
-    check that this tab's session still holds (the guard of the rerun it starts comes after)."""
-    with store().one_connection():
-        if not session_ended():
-            autosave(sheet, actor)
+    """A widget's callback: marks that the form changed; the rerun it starts saves the draft
+    first thing after its guard (`save_marked_change`), on the rerun's one connection. A
+    callback runs before any guard of that rerun, so it neither saves nor reads by itself."""
+    st.session_state[CHANGED] = (actor.id, sheet)
+
+
+def save_marked_change(actor) -> None:
+    """The change a callback marked goes to the draft, before the sheet is read: the sheet
+    then holds it (its line says "Draft saved" in the same run). Only for the person who made
+    it; the rerun's guard has checked that their session and role still hold."""
+    marked = st.session_state.pop(CHANGED, None)
+    if marked is not None and marked[0] == actor.id:
+        autosave(marked[1], actor)
 
 
 def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: Draft | None) -> None:
@@ -199,6 +211,7 @@ def scoring() -> None:
     the sheet afresh on one connection, after checking who is signed in (`require_again`)."""
     with store().one_connection():
         actor = require_again("scorecard")
+        save_marked_change(actor)
         try:
             sheet = scorecards.sheet(store(), actor, assignment_id)
         except DebriefError:
@@ -215,7 +228,11 @@ def scoring() -> None:
             else "Every change is saved as you go, also your notes before the interview."
         )
         entered, bar = scorecard_form(
-            sheet, start=sheet.draft, revising=False, changed=lambda: save_change(sheet, actor)
+            sheet,
+            start=sheet.draft,
+            revising=False,
+            changed=lambda: save_change(sheet, actor),
+            styled=False,  # drawn by the page below, once a page run
         )
         handle(entered, revising=False)
         # A change callback is not the only way a value reaches the server (a widget's state
@@ -232,6 +249,7 @@ def scoring() -> None:
 
 
 if sheet.own is None:
+    st.html(bar_style(f"score_{sheet.assignment_id}"))
     scoring()
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     with st.expander("Declare a conflict of interest", key="conflict"):

@@ -81,11 +81,13 @@ def scorecard_form(
     start: Draft | None,
     revising: bool,
     changed: Callable[[], None] | None = None,
+    styled: bool = True,
 ) -> tuple[Entered | None, Bar]:
     """Draw the form; return what was entered when a button was pressed (else None), and its
     bar, whose line the page may redraw with the save line (`Bar.status`).
     `changed` runs on every change (a point chosen, a text committed): the page saves the draft
-    there. Not a `st.form`, so that every change reaches the server at once."""
+    there. Not a `st.form`, so that every change reaches the server at once. `styled=False`:
+    the page draws the bar's style itself (`bar_style`), once a page run, not once a form rerun."""
     start = start or Draft()
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
@@ -103,8 +105,12 @@ def scorecard_form(
         for n, criterion in enumerate(rubric.criteria, start=1):
             with st.container(border=True, key=f"{key}_{criterion.id}_block"):
                 name = plain_markdown(criterion.name, one_line=True)
-                st.markdown(f"**{n}. {name}** · weight {criterion.weight:g}")
-                st.caption(plain_markdown(criterion.description))
+                # One element for the name and its description (each element drawn is a message
+                # to the browser on every rerun of the form).
+                st.markdown(
+                    f"**{n}. {name}** · weight {criterion.weight:g}  \n"
+                    f":small[{plain_markdown(criterion.description)}]"
+                )
                 points = _points(criterion)
                 captions = [
                     NOT_ASSESSED_NOTE if p == NOT_ASSESSED else plain_markdown(criterion.anchors[p])
@@ -192,7 +198,8 @@ def scorecard_form(
         # scorecard stands, the save line, and Submit, without scrolling to the end of a form
         # six phone screens long.
         with st.container(key=f"{key}_bar"):
-            st.html(_BAR_STYLE.replace("KEY", key))
+            if styled:
+                st.html(bar_style(key))
             status = st.empty()
             with st.container(horizontal=True, key=f"{key}_actions", vertical_alignment="center"):
                 draft = (
@@ -262,6 +269,11 @@ _BAR_STYLE = """<style>
 .st-key-KEY_form [data-testid=stRadio] label:has(input:checked) [data-testid=stCaptionContainer] {
   color: #111318}
 </style>"""
+
+
+def bar_style(key: str) -> str:
+    """The style of the bar under the form whose key is `key` (`score_ID`, `revise_ID`)."""
+    return _BAR_STYLE.replace("KEY", key)
 
 
 def _points(criterion) -> list[Any]:

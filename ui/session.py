@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,6 +18,7 @@ from scoring.rubric import Catalog, load_catalog
 from scoring.store import Store, default_path
 from scoring.text import plain_markdown
 from ui import cookies
+from ui.menu import menu_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,11 +127,30 @@ def keep_cookie_script() -> None:
         st.session_state.cookie_script = pending
 
 
+_RUN = threading.local()  # Streamlit runs each session's script in a thread of its own
+
+
+@contextlib.contextmanager
+def checked_this_run(person: Person | None) -> Iterator[None]:
+    """app.py's run: the person its `signed_in` just read is who `signed_in` gives the page it
+    runs inside (its guard), instead of a second read of the same session a few milliseconds
+    later. Only for this run: the next one (the next click) reads again, so a role removed or
+    a session ended still takes effect on the next click."""
+    _RUN.checked = (person,)
+    try:
+        yield
+    finally:
+        _RUN.checked = None
+
+
 def signed_in() -> Person | None:
     """The signed-in person, re-read from the database on every run. A tab signed in here keeps
     its session token and checks it each time (sign out everywhere, a role change, a new code or
     deactivation end it); a new tab or a reload finds the session through the browser's
-    cookie."""
+    cookie. Once a run: inside `checked_this_run`, the person app.py read in this run."""
+    checked = getattr(_RUN, "checked", None)
+    if checked is not None:
+        return checked[0]
     _send_cookie_script()
     _sso_person()
     return still_signed_in()
@@ -201,6 +223,19 @@ def sign_in_with_code(email: str, code: str) -> str | None:
         _begin(person, "code")
     except DebriefError as refusal:
         return str(refusal)
+    _RUN.just_signed_in = person
+    return None
+
+
+def landing_page() -> str | None:
+    """The page file of the first screen in the menu of whoever signed in during this run (what
+    the app's root leads to), None when they have none: the sign-in can go there at once,
+    instead of through a run of the root page that only switches to it."""
+    person = getattr(_RUN, "just_signed_in", None)
+    _RUN.just_signed_in = None
+    sections = menu_of(person) if person is not None else {}
+    for screens in sections.values():
+        return f"pages/{screens[0][0]}.py"
     return None
 
 

@@ -42,4 +42,9 @@ def sign_in_form(key: str = "main") -> None:
                 st.error(plain_markdown(problem), icon=":material/error:")
             else:
                 st.session_state.sign_ins = st.session_state.get("sign_ins", 0) + 1
+                # From the front door, straight to the first screen (one run, not two); from a
+                # page's own guard, that page again.
+                landing = session.landing_page()
+                if key.startswith("main") and landing:
+                    st.switch_page(landing)
                 st.rerun()
