@@ -176,7 +176,7 @@ def cold_insights(world: World) -> float:
     import sqlite3
 
     from scoring import insights
-    from scoring.insights import kept
+    from scoring.insights import kept, memo
     from scoring.people import get_person
 
     store = Store(Path(os.environ["DEBRIEF_DB"]))
@@ -185,6 +185,7 @@ def cold_insights(world: World) -> float:
     times = []
     for _ in range(3):
         kept.forget()  # the first view after a change: nothing kept here or in the table
+        memo.forget()  # nor the results the figures are made of (a fresh process)
         with sqlite3.connect(store.path) as conn:
             conn.execute("DELETE FROM kept_figures")
         started = time.perf_counter()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from scoring import debrief, insights, openings, scorecards
-from scoring.insights import kept
+from scoring.insights import kept, memo
 from scoring.matrix import full_scores
 from world import CATALOG, DAY, World, build
 
@@ -128,7 +128,9 @@ def as_text(view) -> str:
 
 
 def fresh(w: World, view):
-    """`view()` worked out afresh: nothing kept in this process or the table."""
+    """`view()` worked out afresh: nothing kept in this process (the figures, nor the results
+    they are made of) or the table."""
     kept.forget()
+    memo.forget()
     drop_shared(w)
     return view()
