@@ -6,7 +6,8 @@ choose every point, one rerun each; commit the feedback (a text commit, as autos
 press Submit; confirm in the dialog. For each rerun: SQL statements and connections opened
 (`scoring.store.count_statements`), draft saves (statements writing the drafts table),
 permission evaluations (calls of `scoring.permissions.why_not`, which `may` and `ensure` ask),
-the messages the run sends the browser (each a wake-up of a server's event loop) and the CPU the process spent (script thread and AppTest's own work; the scrypt pool included).
+the messages the run sends the browser (each a wake-up of a server's event loop) and the CPU
+the process spent (script thread and AppTest's own work; the scrypt pool included).
 The same clicks on benchmarks/floor_app.py give AppTest's floor.
 
 usage: .venv/bin/python benchmarks/scorecard_reruns.py [--repeat 3]
