@@ -145,6 +145,7 @@ def _agree(found, candidate_id) -> set[str]:
     return {k for card in found["rule"] for k in card}
 
 
+@pytest.mark.slow  # every open demo debrief in every format (~6 s): the full suite
 def test_every_export_marks_every_scorecard_as_the_debrief_does(demo):
     """Markdown, HTML and JSON for every open debrief; the PDF (a second or so each) for a few
     candidates that between them carry every kind of mark. The slow test below renders the

@@ -175,6 +175,7 @@ WRITES = {
 }
 
 
+@pytest.mark.slow  # nine kinds of write, each worked out afresh (~9 s): the full suite
 @pytest.mark.parametrize("write", list(WRITES))
 def test_every_write_that_changes_a_makes_its_view_cold_and_right(two, write):
     a = view_of(two, "manager", [two.a])

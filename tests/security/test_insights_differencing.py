@@ -255,6 +255,7 @@ def difference(before: dict, after: dict) -> dict:
     return changed
 
 
+@pytest.mark.slow  # two histories played step by step (~10 s): the full suite
 @pytest.mark.parametrize("person", list(ROLES), ids=list(ROLES))
 def test_no_reading_or_difference_of_readings_tells_the_hidden_history(histories, person):
     a, b = histories["A"].readings, histories["B"].readings
@@ -273,6 +274,7 @@ def test_no_reading_or_difference_of_readings_tells_the_hidden_history(histories
         )
 
 
+@pytest.mark.slow  # two histories played step by step (~10 s): the full suite
 @pytest.mark.parametrize("person", ["pat", "cy"])
 def test_a_write_about_a_candidate_changes_nothing_for_someone_still_due_to_score_them(
     histories, person
@@ -292,6 +294,7 @@ def test_a_write_about_a_candidate_changes_nothing_for_someone_still_due_to_scor
         assert not changed, f"{ROLES[person]}: {name} changed {sorted(changed)}"
 
 
+@pytest.mark.slow  # two histories played step by step (~10 s): the full suite
 @pytest.mark.parametrize("person", ["cora", "pat"])
 def test_a_coordinator_reads_no_table_from_scores_and_no_row_per_interviewer(histories, person):
     for name, seen in histories["A"].readings:
