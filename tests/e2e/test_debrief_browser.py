@@ -3,6 +3,8 @@ toggles forcing, sees what the opening's forcing moves (and that a forced extrem
 records the decision; committee members vote in their own browsers and the history shows their
 votes and the decision."""
 
+from datetime import UTC, datetime
+
 from harness import settle, sign_in, visit
 
 from scoring import debrief, openings, people
@@ -26,7 +28,9 @@ def go_to_debrief(page, opening, day, candidate: str) -> None:
     page.get_by_role("heading", name="Pipeline").first.wait_for()
     settle(page)
     choose(page, "Opening", f"{opening.title} · {opening.role}")
-    choose(page, "Interview day", f"{day:%A %d %B %Y}" + "")
+    # as the pipeline writes a day: "Tuesday 1 December 2026", "(today)" after today's
+    today = " (today)" if day == datetime.now(UTC).date() else ""  # the browser is on UTC
+    choose(page, "Interview day", f"{day:%A} {day.day} {day:%B %Y}{today}")
     choose(page, "Candidate", candidate)
     page.get_by_role("button", name="Open debrief").click()
     page.wait_for_url("**/debrief?candidate=*")
