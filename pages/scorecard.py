@@ -23,7 +23,7 @@ from ui.scorecard_form import (
     values_of,
 )
 from ui.scorecard_view import corrected, show_scorecard
-from ui.session import store
+from ui.session import session_ended, store
 from ui.widgets import flash, seat_label, show_flash, show_problem, where
 
 actor = require("scorecard")
@@ -143,23 +143,14 @@ def autosave(sheet: scorecards.Sheet, actor) -> Draft | None:
     return draft
 
 
-CHANGED = f"changed_{assignment_id}"
-
-
 def save_change(sheet: scorecards.Sheet, actor) -> None:
-    """A widget's callback: marks that the form changed; the rerun it starts saves the draft
-    first thing after its guard (`save_marked_change`), on the rerun's one connection. A
-    callback runs before any guard of that rerun, so it neither saves nor reads by itself."""
-    st.session_state[CHANGED] = (actor.id, sheet)
-
-
-def save_marked_change(actor) -> None:
-    """The change a callback marked goes to the draft, before the sheet is read: the sheet
-    then holds it (its line says "Draft saved" in the same run). Only for the person who made
-    it; the rerun's guard has checked that their session and role still hold."""
-    marked = st.session_state.pop(CHANGED, None)
-    if marked is not None and marked[0] == actor.id:
-        autosave(marked[1], actor)
+    """A widget's callback: the change goes to the draft at once. The run it starts may show
+    another page (a link followed straight after typing), where this form never runs again, so
+    the change cannot wait for the form's rerun. A callback runs before any guard of that run:
+    it saves nothing for a session that has ended elsewhere, and the save itself checks the
+    seat and the person's right to score it (`drafts.save_draft`)."""
+    if not session_ended():
+        autosave(sheet, actor)
 
 
 def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: Draft | None) -> None:
@@ -211,7 +202,6 @@ def scoring() -> None:
     the sheet afresh on one connection, after checking who is signed in (`require_again`)."""
     with store().one_connection():
         actor = require_again("scorecard")
-        save_marked_change(actor)
         try:
             sheet = scorecards.sheet(store(), actor, assignment_id)
         except DebriefError:

@@ -277,3 +277,18 @@ def test_the_interviewer_sees_where_the_interview_is(world, place, shown):
     mine.run()
     mine.switch_page("pages/my_interviews.py").run()
     assert any(shown in m.value for m in mine.markdown)
+
+
+def test_a_change_made_as_the_interviewer_leaves_for_another_page_is_saved(world):
+    """Typing, then following a link at once: the box's last text reaches the server with the
+    run that shows the other page, where the scorecard's form never runs again. Its change
+    callback must save it there and then, not leave it for a rerun of the form that never
+    comes."""
+    at = open_form(world)
+    seat = world.seats["cy"]
+    at.text_area(key=f"score_{seat}_feedback").input("Last words before leaving")
+    at.switch_page("pages/my_interviews.py").run()
+    assert not at.exception, at.exception
+    assert scorecards.load_draft(world.store, world.cy, seat).feedback == (
+        "Last words before leaving"
+    )
