@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from scoring import charts, debrief
-from scoring.analysis import overall_frame, spread
+from scoring.analysis import gaps
 from scoring.debrief_view import Debrief, PanelCard
 from scoring.engine import FLAG_MEANINGS, FLAG_WORDS, OUTCOME_WORDS, Strategy
 from scoring.models.people import Person
@@ -142,19 +142,15 @@ def _charts(view: Debrief) -> dict[str, dict]:
     """The debrief's charts as Vega-Lite specs, drawn from the debrief's own chart data."""
     opening, frame = view.opening, view.criteria
     scale = opening.scale.scale
+    # the page's own builders (`pages/debrief.py`), at the exports' fixed width
     specs = {
-        "Overall recommendations": charts.overall_chart(
-            overall_frame(view.raw.positions, scale, opening.scale.labels),
-            scale.min,
-            scale.max,
-            width=charts.WIDE,
+        "Overall recommendations": charts.overall_of(
+            view.raw.positions, scale, opening.scale.labels, width=charts.WIDE
         ),
         "Scores by session (raw)": charts.sessions_grid(frame),
     }
-    for session, part in spread(frame).groupby("session", sort=False):
-        specs[f"Where interviewers differ: {session} (raw, in points)"] = charts.differ_chart(
-            frame[frame["session"] == session], part, str(session), width=charts.WIDE
-        )
+    for session, spec in charts.differ_charts(frame, gaps(frame), width=charts.WIDE):
+        specs[f"Where interviewers differ: {session} (raw, in points)"] = spec
     # the charts name interviewers in their axes: no direction control from a name reaches the
     # SVG or the PDF's pictures
     return {
