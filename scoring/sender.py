@@ -29,9 +29,12 @@ class LeaseLost(Exception):
 
 
 def lease_length(every: float) -> timedelta:
-    """How long a lease lasts: three rounds, at least 30 s, so that a holder renewing at
-    every round (and after every message) keeps it, and a dead one is replaced within that."""
-    return timedelta(seconds=max(30.0, 3 * every))
+    """How long a lease lasts: three rounds, and at least 2 minutes, four times the SMTP
+    timeout (`mail.MailSettings.timeout`, 30 s): one slow message (a connection, then a send,
+    each up to the timeout) ends well inside the lease its holder renewed before it, so no other
+    process takes over mid-message. A holder renews at every round and after every message; a
+    dead one is replaced when its lease runs out."""
+    return timedelta(seconds=max(120.0, 3 * every))
 
 
 def send_round(store: Store, settings: mail.MailSettings, renew: Callable[[], None]) -> int:
