@@ -249,3 +249,26 @@ def test_the_shared_rows_are_json_bounded_and_the_command_line_uses_them(two, mo
     assert kept.COUNTS == {"process": 0, "shared": 1, "made": 0}
     assert json.loads(out.getvalue())["candidates"] == 2
     drop_shared(w)
+
+
+def test_a_memo_key_tells_apart_inputs_that_differ_in_one_row_of_a_long_series_or_array():
+    """pandas and numpy shorten the repr of a long series or array: a key made from it would
+    give one person's kept result to another whose input differs only in a row they may not
+    see. Inside a dict or a tuple too."""
+    import numpy as np
+    import pandas as pd
+
+    from scoring.insights.memo import digest
+
+    series = pd.Series(range(100))
+    changed = series.copy()
+    changed[50] = -1
+    assert digest(series) != digest(changed)
+    assert digest({"scores": series}) != digest({"scores": changed})
+    assert digest((1, series)) != digest((1, changed))
+    array = np.arange(2000)
+    other = array.copy()
+    other[1000] = -1
+    assert digest(array) != digest(other)
+    assert digest([array]) != digest([other])
+    assert digest(series) == digest(series.copy())  # the same content, the same key

@@ -76,26 +76,47 @@ def forget() -> None:
 
 
 def digest(*parts: Any) -> bytes:
-    """A digest of `parts`: a data frame by its columns, dtypes, index and every value (pandas'
-    own row hashes); a dict by its items in key order; anything else by its `repr` (plain
-    values, tuples, the engine's and the rubrics' models, whose repr is their content)."""
+    """A digest of `parts`, exact for every value: a data frame or series by its dtypes, index
+    and every value (pandas' own row hashes), an array by its bytes, a dict, list or tuple by
+    each item in turn (a dict in key order); anything else by its `repr` (plain values, the
+    engine's and the rubrics' models, whose repr is their whole content). pandas and numpy
+    shorten their repr of a long series or array, so those are never taken by repr: two inputs
+    that differ in one hidden row must never share a kept result."""
     h = hashlib.sha256()
     for part in parts:
-        if isinstance(part, pd.DataFrame):
-            h.update(b"frame")
-            h.update(repr([(str(c), str(t)) for c, t in part.dtypes.items()]).encode())
-            h.update(str(len(part)).encode())
-            if len(part):
-                rows = pd.util.hash_pandas_object(part, index=True).to_numpy()
-                h.update(np.ascontiguousarray(rows).tobytes())
-        elif isinstance(part, dict):
-            h.update(b"dict")
-            h.update(repr(sorted(part.items(), key=lambda item: repr(item[0]))).encode())
-        else:
-            h.update(b"value")
-            h.update(repr(part).encode())
-        h.update(b"\x00")
+        _feed(h, part)
     return h.digest()
+
+
+def _feed(h, part: Any) -> None:
+    if isinstance(part, pd.DataFrame | pd.Series):
+        h.update(b"frame" if isinstance(part, pd.DataFrame) else b"series")
+        dtypes = part.dtypes.items() if isinstance(part, pd.DataFrame) else [("", part.dtype)]
+        h.update(repr([(str(c), str(t)) for c, t in dtypes]).encode())
+        h.update(str(len(part)).encode())
+        if len(part):
+            rows = pd.util.hash_pandas_object(part, index=True).to_numpy()
+            h.update(np.ascontiguousarray(rows).tobytes())
+    elif isinstance(part, np.ndarray):
+        h.update(f"array {part.dtype} {part.shape}".encode())
+        if part.dtype == object:
+            for item in part.ravel():
+                _feed(h, item)
+        else:
+            h.update(np.ascontiguousarray(part).tobytes())
+    elif isinstance(part, dict):
+        h.update(f"dict {len(part)}".encode())
+        for key, value in sorted(part.items(), key=lambda item: repr(item[0])):
+            _feed(h, key)
+            _feed(h, value)
+    elif isinstance(part, list | tuple):
+        h.update(f"{type(part).__name__} {len(part)}".encode())
+        for item in part:
+            _feed(h, item)
+    else:
+        h.update(b"value")
+        h.update(repr(part).encode())
+    h.update(b"\x00")
 
 
 def of(memo: Memo, function: Callable[..., Any], *inputs: Any) -> Any:

@@ -122,7 +122,9 @@ def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Ins
         scored = sorted({o for o, f in facts.items() if may(actor, "see_score_figures", f)})
         refused = [why_not(actor, "see_score_figures", f) for f in facts.values()]
         why = "" if scored or not refused else refused[0] or ""
-        scope = f"opening:{','.join(map(str, opening_ids))}"
+        # the openings as the key has them (sorted, once each): a view kept for [a, b] and
+        # served for [b, a] says the same scope
+        scope = f"opening:{','.join(map(str, sorted(set(opening_ids))))}"
         if not opening_ids:
             return _figures(scope, *_nothing(), rubrics={}, panels=[], openings={}, scored=[])
         what = ("openings", *sorted(set(opening_ids)))

@@ -4,7 +4,8 @@ entry's hash by id, the entries written since a kept figure was made with what e
 command line share."""
 
 # The newest audit entry: every service write appends one, so it names the history's version.
-HEAD = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+from scoring.queries.audit import HEAD  # noqa: F401 - the newest audit entry, read by kept
+
 # One entry's hash: is the history a kept figure was made on still the history here?
 ENTRY_HASH = "SELECT hash FROM audit_log WHERE id = ?"
 
@@ -65,6 +66,5 @@ DROP_BEYOND = (
     "DELETE FROM kept_figures WHERE key NOT IN"
     " (SELECT key FROM kept_figures ORDER BY made_at DESC LIMIT ?)"
 )
-COUNT = "SELECT COUNT(*) FROM kept_figures"
 # The file the connection reads, as SQLite names it ('' for a database in memory).
 DATABASE_FILE = "SELECT file FROM pragma_database_list WHERE name = 'main'"

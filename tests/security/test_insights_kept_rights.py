@@ -69,7 +69,9 @@ def test_a_role_just_removed_gets_nothing_kept_from_before(two, other_process):
         manager()
     assert before == kept.COUNTS  # refused before anything kept was looked at
     own = insights.own_calibration(w.store, people.get_person(w.store, w.manager.id))
-    assert own.own  # what an interviewer may see: their own row only
+    # what an interviewer may see: their own calibration row only, no table of the opening
+    assert own.scope == f"person:{w.manager.id}" and own.reliability.empty
+    assert set(own.calibration["interviewer_id"]) <= {w.manager.id}
 
 
 @pytest.mark.parametrize("other_process", [False, True])
@@ -132,7 +134,13 @@ def test_a_row_slipped_into_the_table_is_read_as_json_only(two, tmp_path):
         pickle.dumps(_Boom(str(proof))).decode("latin-1"),
         "not json",
         json.dumps({"as_of": [10**9, "x"], "depends": {}, "view": {}}),
-        content.replace('"candidates":', '"candidates":"x",'),
+        # valid JSON of the wrong shape: read as data, refused, worked out afresh
+        json.dumps(
+            {
+                **json.loads(content),
+                "depends": {**json.loads(content)["depends"], "candidates": "x"},
+            }
+        ),
     ]
     for text in hostile:
         with sqlite3.connect(w.store.path) as conn:
