@@ -1,9 +1,11 @@
 """Nothing typed is lost, in a real browser: an interviewer types feedback without leaving the
 field, then reloads; a second tab opens the same scorecard; the server restarts mid-form."""
 
+import re
 import time
 
 from harness import free_port, settle, sign_in, streamlit_server, visit
+from playwright.sync_api import expect
 
 from scoring import people, scorecards
 from world import build
@@ -42,7 +44,8 @@ def test_typing_survives_a_reload_a_second_tab_and_a_restart(tmp_path, new_page)
         settle(cy)
         kept = cy.get_by_role("textbox", name=FIELD).input_value()
         assert kept.startswith(early) and typed.startswith(kept), (len(early), len(kept))
-        assert "Saved " in cy.locator("[data-testid=stMain]").inner_text()
+        # the put-back sends the tail again: "Saving…" until the server holds it
+        expect(cy.locator("#debrief-save")).to_have_text(re.compile("Saved "), timeout=15_000)
         second = cy.context.new_page()  # the same scorecard in another tab: same draft
         visit(second, f"{url}/{scorecard}")
         assert second.get_by_role("textbox", name=FIELD).input_value() == kept

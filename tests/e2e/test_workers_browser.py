@@ -31,9 +31,16 @@ def type_sign_in(page, email: str, code: str) -> None:
     settle(page)
 
 
-def signed_in_as(page, name: str) -> bool:
+def signed_in_as(page, name: str, seconds: float = 20) -> bool:
+    """The sidebar names the person within `seconds`: a busy machine (a worker being started
+    again) may begin the sign-in's rerun after `settle` has looked."""
     sidebar = page.locator("[data-testid=stSidebar]")
-    return sidebar.count() > 0 and name in sidebar.inner_text()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if sidebar.count() > 0 and name in sidebar.inner_text():
+            return True
+        page.wait_for_timeout(200)
+    return False
 
 
 def wait_for_cookie(context, name="debrief_session", timeout_ms=15_000):
