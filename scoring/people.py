@@ -1,11 +1,12 @@
 """People, their roles, personal access codes and sign-in.
 
-A coordinator issues a personal access code (random, shown once). Only a salted scrypt hash is
-stored, compared in constant time, outside any write transaction. Wrong codes slow down only the
-client that types them (`scoring/throttle.py`): a client that has made no failed attempt is never
-refused, so nobody can lock someone else out. Failures are counted in bounded tables; a real
-person's are also logged, sparsely. Deactivating a person ends their code. An identity that
-arrives already verified (single sign-on) maps to a person by email the same way.
+A coordinator issues a personal access code (random, shown once). Only a salted HMAC-SHA256 of it
+is stored (why not a slow hash: see `_hash`), compared in constant time, outside any write
+transaction. Wrong codes slow down only the client that types them (`scoring/throttle.py`): a
+client that has made no failed attempt is never refused, so nobody can lock someone else out.
+Failures are counted in bounded tables; a real person's are also logged, sparsely. Deactivating a
+person ends their code. An identity that arrives already verified (single sign-on) maps to a
+person by email the same way.
 """
 
 from __future__ import annotations
@@ -36,12 +37,15 @@ SESSION_TOUCH = timedelta(minutes=1)  # how often use is written down
 # An alphabet without look-alikes (no 0/O, 1/I/L): codes are read off a screen and typed.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_GROUPS, CODE_GROUP_LENGTH = 4, 4  # 16 symbols: about 79 bits
+# Codes stored before the tagged format are bare scrypt hashes at this cost. They still sign in,
+# and the first sign-in stores the code again in the current format (`_remember`).
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-# Each hash needs 16 MiB (128 * r * n bytes). glibc keeps a freed block of that size in the
-# malloc arena of the thread that used it, and gives busy threads arenas of their own: hashed in
-# every session's thread, a burst of 30 sign-ins left about 250 MB behind. Two threads of their
+# Each scrypt hash needs 16 MiB (128 * r * n bytes). glibc keeps a freed block of that size in
+# the malloc arena of the thread that used it, and gives busy threads arenas of their own: hashed
+# in every session's thread, a burst of 30 sign-ins left about 250 MB behind. Two threads of their
 # own (one per core: more would only share the cores) bound that to two blocks; a burst queues.
 _HASHERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scrypt")
+_TAG = b"h1:"  # the stored format: this tag, then HMAC-SHA256(key=salt, code)
 _WRONG = "That email and code do not match. Check both and try again."
 
 
@@ -209,9 +213,46 @@ def find_people(g: Granted, text: str = "", *, page: int = 1, per_page: int = 50
 # -------------------------------------------------------------------------------- access codes
 
 
+def _normalised(code: str) -> bytes:
+    return code.strip().upper().replace("-", "").replace(" ", "").encode()
+
+
 def _hash(code: str, salt: bytes) -> bytes:
-    normalised = code.strip().upper().replace("-", "").replace(" ", "")
-    return _HASHERS.submit(hashlib.scrypt, normalised.encode(), salt=salt, **_SCRYPT).result()
+    """What is stored of a code: a tag naming the format, then HMAC-SHA256 keyed by a random
+    16-byte salt.
+
+    Why not a slow hash (scrypt, as before): a slow hash protects secrets people choose, which
+    fall to a dictionary. A code here is chosen by the machine, 16 symbols of 31 (about 79 random
+    bits): whoever steals the table and tries a trillion HMACs a second needs about 10,000 years
+    on average for one code, and the salt makes each code its own search. Online guessing is
+    throttled before any hash (`scoring/throttle.py`). scrypt cost 50 ms of a core at every
+    sign-in, a third of a rush's server time (issue 25); this costs a microsecond."""
+    return _TAG + hmac.new(salt, _normalised(code), "sha256").digest()
+
+
+def _legacy_hash(code: str, salt: bytes) -> bytes:
+    """A code stored before the tagged format: a bare scrypt hash (two at a time, see above)."""
+    return _HASHERS.submit(hashlib.scrypt, _normalised(code), salt=salt, **_SCRYPT).result()
+
+
+_NO_LEGACY_CODES: set[str] = set()  # the databases seen with none left
+
+
+def _legacy_codes_left(store: Store, db) -> bool:
+    """Whether any code is still stored as scrypt. Once none is, none comes back (codes are only
+    written in the current format), so this process stops asking that database."""
+    if str(store.path) in _NO_LEGACY_CODES:
+        return False
+    left = bool(db.execute(Q.LEGACY_CODES_LEFT).fetchone()[0])
+    if not left:
+        _NO_LEGACY_CODES.add(str(store.path))
+    return left
+
+
+def _matches(code: str, salt: bytes, stored: bytes) -> bool:
+    stored = bytes(stored)
+    made = _hash(code, salt) if stored.startswith(_TAG) else _legacy_hash(code, salt)
+    return hmac.compare_digest(made, stored)
 
 
 def new_code() -> str:
@@ -284,7 +325,7 @@ def sign_in(
 ) -> Person:
     """The person with this email and code, or SignInFailed.
 
-    The slow hash runs outside any write transaction, so attempts never hold up anyone's save.
+    The hash runs outside any write transaction, so attempts never hold up anyone's save.
     Only failures slow anyone down, and only the client that made them (`scoring/throttle.py`:
     per email and client, per client, per email), with growing delays decided before the hash:
     a client that has made no failed attempt is never refused. Known and unknown emails get the
@@ -300,17 +341,22 @@ def sign_in(
             if not wait and len(email) <= EMAIL_MAX:
                 person = db.execute(Q.PERSON_BY_EMAIL, [email]).fetchone()
                 secret = person and db.execute(Q.CODE_OF, [person["id"]]).fetchone()
+            checking = person and secret and person["active"]
+            legacy = checking and not bytes(secret["code_hash"]).startswith(_TAG)
+            even_out = not wait and not legacy and _legacy_codes_left(store, db)
         if wait:
             raise SignInFailed(
                 f"Too many wrong codes from this browser: wait {_in_words(wait)} and try again."
             )
-        if person and secret and person["active"]:
-            ok = hmac.compare_digest(_hash(code, secret["salt"]), secret["code_hash"])
+        if checking:
+            ok = _matches(code, secret["salt"], secret["code_hash"])
         else:
             _hash(code, b"0" * 16)  # the same work as a real check: timing does not tell who exists
             ok = False
+        if even_out:  # while some codes are still scrypt, every check takes as long as theirs
+            _legacy_hash(code, b"0" * 16)
         try:
-            _remember(store, at, who, client, person, ok)
+            _remember(store, at, who, client, person, ok, secret if ok else None, code)
         except StorageFailed:
             # Read-only mode: nothing can be counted or logged. A right code still signs in; a
             # wrong one gets the usual answer (79-bit codes do not fall to unthrottled guessing).
@@ -321,13 +367,21 @@ def sign_in(
     return Person.from_row(person)
 
 
-def _remember(store: Store, at: datetime, who: str, client: str, person, ok: bool) -> None:
-    """A right code clears this client's count for the email and is logged. A wrong one is
-    counted (bounded tables, not the audit log); only for a real person's email is it logged
+def _remember(
+    store: Store, at: datetime, who: str, client: str, person, ok: bool, secret=None, code=""
+) -> None:
+    """A right code clears this client's count for the email and is logged; one still stored as
+    scrypt is stored again in the current format (unless it was changed meanwhile). A wrong one
+    is counted (bounded tables, not the audit log); only for a real person's email is it logged
     too, at their 1st, 2nd, 4th, 8th, … failure of the day, whoever typed it."""
     with store.write() as db:
         if ok:
             throttle.clear(db, who, client)
+            if not bytes(secret["code_hash"]).startswith(_TAG):
+                salt = secrets.token_bytes(16)
+                db.execute(
+                    Q.REHASH_CODE, [_hash(code, salt), salt, person["id"], secret["code_hash"]]
+                )
             audit.record(db, person["id"], "sign_in", f"person:{person['id']}", at, how="code")
             return
         kind = "a person's email" if person is not None else "an unknown email"

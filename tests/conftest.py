@@ -18,15 +18,6 @@ os.environ["DEBRIEF_SEND_EVERY"] = "off"
 os.environ["DEBRIEF_AUDIT_KEY"] = "tests-only audit key: not a secret, never used elsewhere"
 
 
-def _production_scrypt() -> dict:
-    from scoring import people
-
-    return dict(people._SCRYPT)
-
-
-PRODUCTION_SCRYPT = _production_scrypt()
-
-
 def pytest_collection_modifyitems(items):
     """A test that starts worker processes and waits on them (`process`) is slow too: each worker
     imports the app again (a second of CPU apiece, twenty in the concurrency test) and some wait on
@@ -36,34 +27,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("process") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
-
-
-# scrypt at its production cost (n=2**14) takes about 50 ms a code; the fast loop hashes about
-# a thousand. When no selected test starts another process that could check a code hashed here
-# (no `e2e` server, no `process` worker), this process hashes at n=2**10 instead: the same
-# function, salt, normalisation and comparison, a sixteenth of the work. The full suite (which
-# selects the browser tests) hashes at the production cost throughout, and
-# test_imports::test_sign_ins_hash_at_most_two_at_a_time checks that cost in every run.
-FAST_SCRYPT_N = 2**10
-
-
-def pytest_collection_finish(session):
-    starts_processes = any(
-        item.get_closest_marker("e2e") or item.get_closest_marker("process")
-        for item in session.items
-    )
-    if not starts_processes:
-        from scoring import people
-
-        people._SCRYPT = {**people._SCRYPT, "n": FAST_SCRYPT_N}
-
-
-@pytest.fixture
-def production_scrypt(monkeypatch):
-    """The product's own scrypt cost for one test, whatever the loop lowered it to."""
-    from scoring import people
-
-    monkeypatch.setattr(people, "_SCRYPT", PRODUCTION_SCRYPT)
 
 
 @pytest.fixture

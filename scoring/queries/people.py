@@ -47,6 +47,10 @@ SET_CODE = """INSERT INTO access_codes (person_id, code_hash, salt, issued_at) V
              failed_attempts = 0, locked_until = NULL"""
 CODE_OF = "SELECT * FROM access_codes WHERE person_id = ?"
 DROP_CODE = "DELETE FROM access_codes WHERE person_id = ?"
+# A code stored before the tagged format (a bare 32-byte scrypt hash), kept until it is used.
+LEGACY_CODES_LEFT = "SELECT EXISTS (SELECT 1 FROM access_codes WHERE length(code_hash) = 32)"
+REHASH_CODE = """UPDATE access_codes SET code_hash = ?, salt = ?
+                 WHERE person_id = ? AND code_hash = ?"""
 
 # ---------------------------------------------------------------------------- sign-in sessions
 
