@@ -1,12 +1,12 @@
 """One interview's scorecard: score it against the rubric, save a draft, submit (final), correct
 it with a reason, recuse, and, when the opening's reveal rule allows, read the others'."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import streamlit as st
 
 from scoring import drafts, openings, scorecards
-from scoring.drafts import Draft
 from scoring.errors import DebriefError, NotAllowed
 from scoring.text import REASON_MAX, plain_markdown
 from ui.clock import span, when
@@ -54,9 +54,10 @@ def where_it_stands(sheet: scorecards.Sheet) -> str:
 st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
 st.title(plain_markdown(sheet.candidate, one_line=True))
 st.header(plain_markdown(sheet.session_title, one_line=True))
-# A slot: the form's own reruns fill it again ("Draft saved" once the first draft is in).
+# A slot: the form fills it, on every run of its own ("Draft saved" once the first draft is in).
 standing = st.empty()
-standing.caption(where_it_stands(sheet))
+if sheet.own is not None or sheet.recusal_reason:  # no form on the page
+    standing.caption(where_it_stands(sheet))
 show_flash()
 
 if sheet.recusal_reason:
@@ -128,19 +129,23 @@ def confirm(entered: Entered, revising: bool) -> None:
 
 
 SAVED = f"saved_{sheet.assignment_id}"
+# Where the seat stands after the change a widget's callback saved in this run: the form's rerun
+# that follows reads nothing again (see `scoring`). Taken by that rerun, or by the page's next
+# run, whichever comes first.
+CHECKED = f"checked_{sheet.assignment_id}"
 
 
-def autosave(sheet: scorecards.Sheet, actor) -> Draft | None:
+def autosave(sheet: scorecards.Sheet, actor) -> drafts.DraftStanding | None:
     """What the form holds goes to the draft on the server (a widget's callback, and the form's
-    check after it is drawn); returns the draft saved, None when it could not be."""
-    draft = draft_of(sheet)
+    check after it is drawn); returns where the seat stands with it saved, None when it could
+    not be saved."""
     try:
-        drafts.save_draft(store(), actor, sheet.assignment_id, draft)
+        saved = drafts.save_draft(store(), actor, sheet.assignment_id, draft_of(sheet))
     except DebriefError as problem:
         st.session_state[SAVED] = ("failed", str(problem))
         return None
     st.session_state[SAVED] = ("saved", datetime.now(UTC))
-    return draft
+    return saved
 
 
 def save_change(sheet: scorecards.Sheet, actor) -> None:
@@ -148,12 +153,15 @@ def save_change(sheet: scorecards.Sheet, actor) -> None:
     another page (a link followed straight after typing), where this form never runs again, so
     the change cannot wait for the form's rerun. A callback runs before any guard of that run:
     it saves nothing for a session that has ended elsewhere, and the save itself checks the
-    seat and the person's right to score it (`drafts.save_draft`)."""
-    if not session_ended():
-        autosave(sheet, actor)
+    seat and the person's right to score it (`drafts.save_draft`). Both on one connection; a
+    save that went through leaves where the seat stands for the form's rerun (`CHECKED`)."""
+    with store().one_connection():
+        saved = None if session_ended() else autosave(sheet, actor)
+    if saved is not None:
+        st.session_state[CHECKED] = saved
 
 
-def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: Draft | None) -> None:
+def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: drafts.Draft | None) -> None:
     """ "Saved 11:42" in the bar under the form, or "Not saved — retrying" with the reason; the
     browser's script turns it into "Saving…" while what is on screen has not reached the
     server. `held` is what the server holds: the draft read with the sheet, or the one this run
@@ -162,7 +170,8 @@ def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: Draft | None
         ("saved", sheet.draft_saved_at) if sheet.draft_saved_at else (None, None)
     )
     if state == "failed":
-        held = autosave(sheet, actor) or held  # retried on every run until it goes through
+        retried = autosave(sheet, actor)  # retried on every run until it goes through
+        held = retried.draft if retried is not None else held
         state, detail = st.session_state[SAVED]
     if state == "saved":
         text = f"☁ Saved {when(detail, '%H:%M')}"
@@ -195,52 +204,90 @@ def confirm_if_pending() -> None:
         confirm(*st.session_state[PENDING])
 
 
+def score(now: scorecards.Sheet, who) -> None:
+    """The form for the sheet as it stands now, its save line, and the dialog to submit."""
+    # Always drawn, whatever it says: a line that appeared above the form once the first
+    # draft is saved would move the form down one place, and Streamlit redraws a moved block
+    # afresh, taking the focus (and every later keystroke) from the box being typed in.
+    st.caption(
+        "Your draft is filled in below; every change is saved as you go."
+        if now.draft
+        else "Every change is saved as you go, also your notes before the interview."
+    )
+    entered, bar = scorecard_form(
+        now,
+        start=now.draft,
+        revising=False,
+        changed=lambda: save_change(now, who),
+        styled=False,  # drawn by the page below, once a page run
+    )
+    handle(entered, revising=False)
+    # A change callback is not the only way a value reaches the server (a widget's state
+    # can be set without one): whatever the form holds that differs from the stored draft
+    # is saved. A rerun that changes nothing writes nothing.
+    held = now.draft
+    now_on_form = draft_of(now)
+    if now_on_form != (now.draft or now_on_form) or (
+        now.draft is None and has_content(now_on_form)
+    ):
+        saved = autosave(now, who)
+        held = saved.draft if saved is not None else held
+    show_save_state(now, who, bar, held)
+    confirm_if_pending()
+
+
+def as_it_stands(seat: drafts.DraftStanding) -> scorecards.Sheet:
+    """The page's sheet with where the seat stands now (its times, state, rubric and draft),
+    and the line under the heading drawn again with it. A seat submitted or recused meanwhile
+    (in another tab) reruns the page, which changes."""
+    if not seat.open:
+        st.rerun(scope="app")
+    now = replace(
+        sheet,
+        starts_at=seat.seat.starts_at,
+        ends_at=seat.seat.ends_at,
+        rubric=seat.rubric,
+        state=seat.seat.state,
+        draft=seat.draft,
+        draft_saved_at=seat.saved_at,
+        may_submit=seat.may_submit,
+        location=seat.seat.location,
+    )
+    standing.caption(where_it_stands(now))
+    return now
+
+
 @st.fragment
-def scoring() -> None:
-    """The form with its save line and the dialog to submit. A fragment: a point chosen or a
-    text committed reruns only this, not the page around it (nor app.py's menu), and it reads
-    the sheet afresh on one connection, after checking who is signed in (`require_again`)."""
-    with store().one_connection():
-        actor = require_again("scorecard")
-        try:
-            sheet = scorecards.sheet(store(), actor, assignment_id)
-        except DebriefError:
-            st.rerun(scope="app")  # the seat is gone or no longer theirs: the page says so
-        if sheet.own is not None or sheet.recusal_reason:
-            st.rerun(scope="app")  # submitted or recused in another tab: the page changes
-        standing.caption(where_it_stands(sheet))
-        # Always drawn, whatever it says: a line that appeared above the form once the first
-        # draft is saved would move the form down one place, and Streamlit redraws a moved block
-        # afresh, taking the focus (and every later keystroke) from the box being typed in.
-        st.caption(
-            "Your draft is filled in below; every change is saved as you go."
-            if sheet.draft
-            else "Every change is saved as you go, also your notes before the interview."
-        )
-        entered, bar = scorecard_form(
-            sheet,
-            start=sheet.draft,
-            revising=False,
-            changed=lambda: save_change(sheet, actor),
-            styled=False,  # drawn by the page below, once a page run
-        )
-        handle(entered, revising=False)
-        # A change callback is not the only way a value reaches the server (a widget's state
-        # can be set without one): whatever the form holds that differs from the stored draft
-        # is saved. A rerun that changes nothing writes nothing.
-        held = sheet.draft
-        now_on_form = draft_of(sheet)
-        if now_on_form != (sheet.draft or now_on_form) or (
-            sheet.draft is None and has_content(now_on_form)
-        ):
-            held = autosave(sheet, actor) or held
-        show_save_state(sheet, actor, bar, held)
-        confirm_if_pending()
+def scoring(fresh: list[scorecards.Sheet]) -> None:
+    """The form (`score`). A fragment: a point chosen or a text committed reruns only this, not
+    the page around it (nor app.py's menu). Each run reads only what it has not checked yet:
+    - the page's run: nothing; the sheet the page has just read is handed over (`fresh`, once);
+    - its own rerun after a change its callback saved: nothing; in this same run the callback
+      checked the session, and the save the person, their role and the seat, and read where
+      the seat stands (`CHECKED`);
+    - any other rerun of its own (a button, a failed save): who is signed in (`require_again`)
+      and where the seat stands (`drafts.draft_standing`), on one connection with its saves.
+    The candidate and the opening are the page's: they do not change under an open form."""
+    checked = st.session_state.pop(CHECKED, None)
+    if fresh:
+        now = fresh.pop()
+        standing.caption(where_it_stands(now))  # written on every run (Streamlit's rule)
+        score(now, actor)
+    elif checked is not None:
+        score(as_it_stands(checked), actor)  # the save re-read the person: `actor` is its id
+    else:
+        with store().one_connection():
+            who = require_again("scorecard")
+            try:
+                checked = drafts.draft_standing(store(), who, assignment_id)
+            except DebriefError:
+                st.rerun(scope="app")  # the seat is gone or no longer theirs: the page says so
+            score(as_it_stands(checked), who)
 
 
 if sheet.own is None:
     st.html(bar_style(f"score_{sheet.assignment_id}"))
-    scoring()
+    scoring([sheet])
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     with st.expander("Declare a conflict of interest", key="conflict"):
         st.write(

@@ -49,7 +49,6 @@ ACTIVE_IDS = """SELECT s.id FROM interview_sessions i
                ORDER BY i.position, a.id"""
 
 # Drafts: one per seat, until its scorecard is submitted.
-SUBMITTED = "SELECT 1 FROM scorecards WHERE assignment_id = ?"
 SAVE_DRAFT = (
     "INSERT INTO drafts (assignment_id, content, saved_at) VALUES (?, ?, ?)"
     " ON CONFLICT (assignment_id) DO UPDATE SET content = excluded.content,"

@@ -35,6 +35,11 @@ OF_CANDIDATE = (
     f"SELECT {_SEAT}{_STANDING}{_FROM} WHERE i.candidate_id = ? ORDER BY i.position, a.id"
 )
 OF_SEAT = f"SELECT {_SEAT}{_STANDING}{_FROM} WHERE a.id = ?"
+# ... and, for the interviewer's own form, the rubric it is scored against and the draft held:
+# where the form stands after a change, in one statement (`scoring.drafts.draft_standing`).
+OF_SEAT_WITH_DRAFT = f"""SELECT {_SEAT}{_STANDING}, i.rubric_hash, d.content AS draft,
+           d.saved_at AS draft_saved_at{_FROM}
+    LEFT JOIN drafts d ON d.assignment_id = a.id WHERE a.id = ?"""
 MINE = (
     f"SELECT {_SEAT}{_CANDIDATE}{_STANDING}{_FROM}"
     " WHERE a.interviewer_id = ? ORDER BY i.starts_at, a.id"
