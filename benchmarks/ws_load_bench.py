@@ -46,9 +46,18 @@ confirm (a fragment run, then the page). The app: sign-in 3 runs (the form, st.r
 to My interviews), open 1 run, then the same count. No database, no rubric, no draft: what the
 flow costs there is Streamlit's share.
 
-Server CPU is user + system time from /proc over the load and the rush, summed over the server's
-processes: with `--workers N` (N > 1, through `scripts/run --workers N --server.port P`) every
-descendant of the launcher and whatever listens on the port (the proxy), with its descendants.
+The app runs as it is served: through `scripts/run --workers N --server.port P` (N = 1: one
+`streamlit run server.py`, no proxy), with the Streamlit options scripts/run gives its workers
+(scripts/serve.py SERVING: no file watcher); the floor runs on one `streamlit run` with the same
+options. Server CPU is user + system time from /proc over the load and the rush, summed over
+the server's processes: every descendant of the launcher and whatever listens on the port (the
+proxy), with its descendants.
+
+The driver's CPU is printed too, per user flow over the rush, with where the machine's CPU went
+over the rush: the server (and how many cores that was), the driver, other programs (on a shared
+machine, what the server could not have) and idle. With one worker the driver and the other
+programs mostly fit on the second core; with two workers on two cores every CPU-second they
+take is the workers', so the 2-worker figure is only as good as the machine is quiet.
 RSS: the summed resident memory after warming up, its peak (sampled every 0.25 s) and after the
 rush. Afterwards every seat must hold exactly one submitted scorecard: a lost or doubled
 submission exits with status 1, as does a user who failed a step.
@@ -64,11 +73,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import re
 import resource
 import shutil
 import sqlite3
+import ssl
 import statistics
 import subprocess
 import sys
@@ -76,7 +87,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +117,9 @@ ENDS_A_CHAIN = {
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 }
 WIDGETS = {"text_input", "text_area", "radio", "button", "checkbox", "selectbox"}
+# One TLS context for every tab's HTTP client: httpx otherwise builds one per client, loading the
+# CA bundle (27 ms of CPU each, 1.6 s for 60 users), though the driver speaks plain http.
+TLS = ssl.create_default_context()
 
 
 class StepFailed(Exception):
@@ -133,7 +147,8 @@ class Tab:
     def __init__(self, base: str, timeout: float):
         self.base = base
         self.timeout = timeout
-        self.http = httpx.AsyncClient(base_url=base, timeout=timeout)
+        # trust_env off: no proxy from the environment between the driver and the local server
+        self.http = httpx.AsyncClient(base_url=base, timeout=timeout, verify=TLS, trust_env=False)
         self.ws: Any = None
         self.reader: asyncio.Task | None = None
         self.page_hash = ""
@@ -364,13 +379,16 @@ class Run:
     users: int = 0
     cpu: float = 0.0
     cpu_by_process: dict[str, float] = field(default_factory=dict)
-    driver_cpu: float = 0.0
+    driver_cpu: float = 0.0  # the driver's own CPU over the load and the rush
+    driver_rush_cpu: float = 0.0  # ... over the rush only (from the start to the last flow)
     rss_idle: float = 0.0
     rss_peak: float = 0.0
     rss_after: float = 0.0
     wall: float = 0.0
     workers: int = 1
     script_runs: list[int] = field(default_factory=list)  # per user flow
+    rush: dict[str, float] = field(default_factory=dict)  # Rush.figures()
+    load: str = ""  # the machine's load averages (1, 5, 15 minutes) as the rush ended
 
 
 async def sign_in(tab: Tab, who: Interviewer) -> None:
@@ -478,8 +496,16 @@ async def rush(
     run.script_runs.append(tab.runs - runs_before)
 
 
-async def drive(url: str, interviewers: list[Interviewer], run: Run, timeout: float, skip: int):
-    """Every user loads (all at once), then all go at once; the tabs stay open till the end."""
+async def drive(
+    url: str,
+    interviewers: list[Interviewer],
+    run: Run,
+    timeout: float,
+    skip: int,
+    mark: Callable[[str], None] = lambda _: None,
+):
+    """Every user loads (all at once), then all go at once; the tabs stay open till the end.
+    `mark("start")` and `mark("end")` are called as the rush starts and ends."""
     tabs = [Tab(url, timeout) for _ in interviewers]
     try:
 
@@ -503,10 +529,18 @@ async def drive(url: str, interviewers: list[Interviewer], run: Run, timeout: fl
             for n, (tab, who, ok) in enumerate(zip(tabs, interviewers, loaded, strict=True))
             if ok
         ]
+        mark("start")
         start.set()
         await asyncio.gather(*flows)
+        mark("end")
     finally:
         await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+
+
+def _own_cpu() -> float:
+    """This process's CPU seconds so far (user + system, every thread)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
 
 
 async def warm_up(url: str, times: int, timeout: float) -> None:
@@ -609,18 +643,24 @@ def _name(pid: int) -> str:
     return f"{pid} {shown[:60]}"
 
 
-def runs_workers() -> bool:
-    """Does scripts/run take --workers yet?"""
-    return "--workers" in (ROOT / "scripts" / "run").read_text()
+def serving_options() -> list[str]:
+    """The Streamlit options scripts/run gives every worker (no file watcher, ...): the floor
+    runs with the same ones."""
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    return [part for option in serve.SERVING.items() for part in option]
 
 
 @contextmanager
 def server(script: Path, db: Path, workers: int, env: dict[str, str]) -> Iterator[Server]:
-    """`streamlit run SCRIPT` (one worker), or `scripts/run --workers N --server.port P`."""
-    if workers == 1:
-        with running_streamlit(script, db, env=env) as (url, process):
+    """The app as it is served, through `scripts/run --workers N --server.port P` (N = 1: one
+    `streamlit run server.py`, no proxy); another script (the floor) through `streamlit run
+    SCRIPT` with scripts/run's options."""
+    if script != ROOT / "server.py":
+        with running_streamlit(script, db, env=env, args=tuple(serving_options())) as (url, pr):
             port = int(url.rsplit(":", 1)[1])
-            yield Server(f"http://127.0.0.1:{port}", process, port)
+            yield Server(f"http://127.0.0.1:{port}", pr, port)
         return
     port = free_port()
     environment = {
@@ -628,7 +668,6 @@ def server(script: Path, db: Path, workers: int, env: dict[str, str]) -> Iterato
         "DEBRIEF_DB": str(db),
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "STREAMLIT_SERVER_HEADLESS": "true",
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
         **env,
     }
     log = open(db.with_suffix(f".run-{workers}.log"), "w")  # noqa: SIM115 - closed below
@@ -666,6 +705,42 @@ def server(script: Path, db: Path, workers: int, env: dict[str, str]) -> Iterato
                 with suppress(OSError):
                     os.kill(pid, 15)
         log.close()
+
+
+def _machine() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine so far, every core (/proc/stat)."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = ticks
+    return (user + nice + system + irq + softirq + steal) / TICKS, (idle + iowait) / TICKS
+
+
+class Rush:
+    """Where the machine's CPU went between the rush's start and end: the server, the driver,
+    and everything else on the machine (other programs: on a shared machine, what the server
+    could not have)."""
+
+    def __init__(self, target: Server):
+        self.target = target
+        self.at: dict[str, tuple[float, dict[int, float], float, tuple[float, float]]] = {}
+
+    def mark(self, moment: str) -> None:
+        self.at[moment] = (time.monotonic(), self.target.cpu(), _own_cpu(), _machine())
+
+    def figures(self) -> dict[str, float]:
+        if not {"start", "end"} <= set(self.at):
+            return {}
+        (t0, server0, own0, (busy0, idle0)), (t1, server1, own1, (busy1, idle1)) = (
+            self.at["start"],
+            self.at["end"],
+        )
+        server = sum(seconds - server0.get(pid, 0.0) for pid, seconds in server1.items())
+        return {
+            "wall": t1 - t0,
+            "server": server,
+            "driver": own1 - own0,
+            "others": max(0.0, (busy1 - busy0) - server - (own1 - own0)),
+            "idle": idle1 - idle0,
+        }
 
 
 class PeakMemory:
@@ -708,21 +783,22 @@ def measure(
         target.find_processes()
         run.rss_idle = target.rss_mb()
         before = target.cpu()
-        driver_before = resource.getrusage(resource.RUSAGE_SELF)
+        driver_before = _own_cpu()
         began = time.monotonic()
+        rush = Rush(target)
         with PeakMemory(target) as peak:
-            asyncio.run(drive(target.url, interviewers, run, timeout, skip))
+            asyncio.run(drive(target.url, interviewers, run, timeout, skip, rush.mark))
             run.wall = time.monotonic() - began
             time.sleep(1)  # the last runs' clean-up and the closed sessions
-        driver = resource.getrusage(resource.RUSAGE_SELF)
-        run.driver_cpu = (driver.ru_utime - driver_before.ru_utime) + (
-            driver.ru_stime - driver_before.ru_stime
-        )
+        run.driver_cpu = _own_cpu() - driver_before
         after = target.cpu()
         spent = {pid: after.get(pid, 0.0) - before.get(pid, 0.0) for pid in after}
         run.cpu = sum(spent.values())
         run.cpu_by_process = {_name(pid): s for pid, s in spent.items() if s >= 0.05}
         run.rss_after = target.rss_mb()
+        run.rush = rush.figures()
+        run.load = ", ".join(f"{a:.2f}" for a in os.getloadavg())
+        run.driver_rush_cpu = run.rush.get("driver", 0.0)
         run.rss_peak = max(peak.peak, run.rss_after, run.rss_idle)
     return run
 
@@ -785,9 +861,20 @@ def report(count: int, runs: dict[str, Run]) -> None:
             f"{name}: server CPU {run.cpu:.1f} s over {run.wall:.1f} s wall,"
             f" {run.cpu / count:.3f} s per user flow ({run.workers} worker(s));"
             f" RSS idle {run.rss_idle:.0f} MB, peak {run.rss_peak:.0f} MB,"
-            f" after {run.rss_after:.0f} MB; driver CPU {run.driver_cpu:.1f} s;"
+            f" after {run.rss_after:.0f} MB; driver CPU {run.driver_cpu:.1f} s"
+            f" ({1000 * run.driver_rush_cpu / count:.0f} ms per user flow, the rush only);"
             f" script runs per user flow {statistics.median(run.script_runs or [0]):.0f}"
         )
+        if run.rush:
+            print(
+                "  the rush ({wall:.1f} s from the start to the last flow's end): server"
+                " {server:.1f} CPU-s ({cores:.2f} cores), driver {driver:.1f}, other programs"
+                " on the machine {others:.1f}, idle {idle:.1f} (`uptime` {load})".format(
+                    **run.rush,
+                    cores=run.rush["server"] / max(run.rush["wall"], 1e-9),
+                    load=run.load,
+                )
+            )
         if len(run.cpu_by_process) > 1:
             for process, seconds in sorted(run.cpu_by_process.items(), key=lambda kv: -kv[1]):
                 print(f"    {seconds:7.1f} s  {process}")
@@ -857,13 +944,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leave-unsubmitted", type=int, default=0, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     workers = sorted(set(options.workers))
-    if any(w > 1 for w in workers) and options.only != "floor" and not runs_workers():
-        print(
-            "scripts/run does not take --workers yet: only --workers 1 can run"
-            " (streamlit run server.py directly).",
-            file=sys.stderr,
-        )
-        return 2
     status = 0
     results: dict[int, dict[str, Run]] = {}
     with tempfile.TemporaryDirectory() as scratch:

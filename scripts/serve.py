@@ -19,6 +19,9 @@ usage: scripts/run [--workers N] [streamlit options...]      (scripts/run calls 
   the whole run with exit status 1, as does HAProxy dying. Ctrl-C or SIGTERM stops HAProxy
   and every worker; the children also get SIGTERM if this process is killed outright.
 - Without HAProxy installed (`apt-get install haproxy`), N > 1 says so and runs one worker.
+- Every `streamlit run` (one worker too) serves as in production: no file watcher and no rerun
+  on save (SERVING), unless the command line or the environment names these options. Streamlit's
+  default watches every module the app imports, for every session, after every run.
 Everything else on the command line goes to every `streamlit run`.
 """
 
@@ -49,6 +52,11 @@ CLIENT_HEADER = "X-Forwarded-For"
 RESTARTS = 5  # deaths of one worker within RESTART_WINDOW that end the run
 RESTART_WINDOW = 60.0
 _PR_SET_PDEATHSIG = 1
+# Streamlit's options for serving, not for editing the code: Streamlit's default file watcher
+# gives every session its own watcher of every module the app imports (rebuilt after each run),
+# and polls where watchdog is missing; a server's code changes only with a restart. The
+# benchmarks run the floor with the same options.
+SERVING = {"--server.fileWatcherType": "none", "--server.runOnSave": "false"}
 
 
 def cores() -> int:
@@ -84,6 +92,21 @@ def take_option(args: list[str], name: str) -> tuple[list[str], list[str]]:
             left.append(arg)
         i += 1
     return values, left
+
+
+def serving_options(args: list[str], environ: dict[str, str] | None = None) -> list[str]:
+    """SERVING's options that neither `args` nor the environment (STREAMLIT_SERVER_...) set."""
+    environ = os.environ if environ is None else environ
+    added = []
+    for name, value in SERVING.items():
+        option = name.removeprefix("--").split(".", 1)[1]
+        variable = "STREAMLIT_SERVER_" + "".join(
+            f"_{c}" if c.isupper() else c.upper() for c in option
+        )
+        if variable in environ or any(a == name or a.startswith(f"{name}=") for a in args):
+            continue
+        added += [name, value]
+    return added
 
 
 def free_port() -> int:
@@ -180,7 +203,7 @@ class Run:
         self.port = int(ports[-1]) if ports else 8501
         address = addresses[-1] if addresses else ""
         self.bind = f"{address}:{self.port}" if address else f":{self.port}"
-        self.args = args
+        self.args = [*serving_options(args), *args]
         self.haproxy = haproxy
         self.folder = Path(tempfile.mkdtemp(prefix="debrief-run-"))  # 0700: the secret's home
         source = proxy_source()
@@ -316,9 +339,14 @@ def single(args: list[str]) -> None:
     # The web server under Streamlit (uvicorn) would otherwise believe X-Forwarded-For from any
     # program on this machine; which proxy to believe is `[sign_in] trusted_proxies`' to say.
     os.environ["FORWARDED_ALLOW_IPS"] = os.environ.get("FORWARDED_ALLOW_IPS", "")
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), *args]
     os.chdir(ROOT)
-    os.execv(sys.executable, command)
+    os.execv(sys.executable, single_command(args))
+
+
+def single_command(args: list[str]) -> list[str]:
+    """The one worker's `streamlit run server.py`, with SERVING's options the user left open."""
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py")]
+    return [*command, *serving_options(args), *args]
 
 
 def main(argv: list[str]) -> int:

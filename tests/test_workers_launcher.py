@@ -9,6 +9,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import threading
 import time
 import tomllib
 import urllib.request
@@ -56,6 +57,35 @@ def test_the_generated_sign_in_keeps_the_user_s_and_trusts_the_proxy(tmp_path):
     assert own.read_text() == text  # the user's file is read, never written
     bare = tomllib.loads(serve.sign_in_section([], "127.0.0.2"))["sign_in"]
     assert bare["trusted_proxies"] == ["127.0.0.2"]
+
+
+def test_every_worker_serves_without_a_file_watcher_unless_told_otherwise(monkeypatch):
+    # Streamlit's default watcher costs each new session ~110 ms of CPU (a watcher of every
+    # imported module); a server's code changes only with a restart.
+    for name in ("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "STREAMLIT_SERVER_RUN_ON_SAVE"):
+        monkeypatch.delenv(name, raising=False)
+    one = serve.single_command(["--server.port", "9000"])
+    assert one[-6:] == [
+        *("--server.fileWatcherType", "none", "--server.runOnSave", "false"),
+        *("--server.port", "9000"),
+    ]
+    run = serve.Run(2, ["--theme.base", "dark"], "haproxy", threading.Event())
+    try:
+        assert run.args == [
+            *("--server.fileWatcherType", "none", "--server.runOnSave", "false"),
+            *("--theme.base", "dark"),
+        ]
+    finally:
+        shutil.rmtree(run.folder)
+    # what the command line or the environment says wins, and is not said twice
+    assert serve.serving_options(["--server.fileWatcherType=auto"], {}) == [
+        "--server.runOnSave",
+        "false",
+    ]
+    assert serve.serving_options([], {"STREAMLIT_SERVER_RUN_ON_SAVE": "true"}) == [
+        "--server.fileWatcherType",
+        "none",
+    ]
 
 
 @pytest.mark.skipif(shutil.which("haproxy") is None, reason="HAProxy is not installed")
