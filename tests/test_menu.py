@@ -45,12 +45,17 @@ def signed_in_app(person_id: int) -> AppTest:
 
 
 def sidebar_menu(at: AppTest) -> dict[str, list[str]]:
-    """The sidebar's menu as drawn: each caption with the page links under it."""
+    """The sidebar's menu as drawn: each caption with the page links under it (up to the next
+    caption; nothing else is in the menu)."""
     (menu,) = [block for block in at.sidebar.children.values() if block.key == "menu"]
-    return {
-        section.caption[0].value: [link.label for link in section.get("page_link")]
-        for section in menu.children.values()
-    }
+    sections: dict[str, list[str]] = {}
+    for element in menu.children.values():
+        if element.type == "caption":
+            heading = sections.setdefault(element.value, [])
+        else:
+            assert element.type == "page_link", element
+            heading.append(element.label)
+    return sections
 
 
 @pytest.mark.parametrize("role", MENUS)

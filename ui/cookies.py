@@ -127,10 +127,11 @@ def _own_hosts(request: Request, settings: SignInSettings) -> list[str]:
     return hosts
 
 
-def nonce_for(token: str | None) -> str:
+def nonce_for(token: str | None, store: Store | None = None) -> str:
     """A one-time nonce the browser trades within a minute: for the cookie of `token`, or
-    (None) for ending the session and clearing the cookie."""
-    store = _store(str(default_path()))
+    (None) for ending the session and clearing the cookie. Kept in `store` (a page passes its
+    own, to use the run's one connection), else in $DEBRIEF_DB."""
+    store = store or _store(str(default_path()))
     if not store.read_only:
         return nonces.issue(store, token)
     nonce = secrets.token_urlsafe(24)

@@ -10,14 +10,16 @@ guard hides that and draws the same `own_menu`.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from scoring.permissions import Person, Screen, may
+from scoring.permissions import SCREENS, Person, Screen, may
 
 # Each screen by menu section: (screen, title, icon, shown in the menu). Which roles have which
 # screen is the permission table's (scoring.permissions.SCREENS), asked through `use_screen`.
@@ -106,17 +108,68 @@ if (!window.__debriefMenu) {
 }
 </script>"""
 
+# The rule under the menu, where an st.divider was (a message less on every run).
+MENU_LOOK = """<style>
+.st-key-menu {
+  padding-bottom: 3rem; margin-bottom: 1rem; border-bottom: 1px solid rgba(49, 51, 63, 0.2);
+}
+</style>"""
+
 # Hides the menu Streamlit draws for a page file it ran without app.py (every file in pages/).
 HIDE_FOLDER_MENU = "<style>[data-testid=stSidebarNav]{display:none}</style>"
+
+
+@contextmanager
+def screens_this_run(actor: Person | None) -> Iterator[frozenset[str]]:
+    """app.py's run: which screens `actor` may open is asked of the permission table once, and
+    the navigation, the menu and the landing page read that answer. Only for this run (this
+    `actor`, just read from the database): the next run asks again, so a role removed takes
+    effect on the next click."""
+    _RUN.screens = (actor, _screens_allowed(actor))
+    try:
+        yield _RUN.screens[1]
+    finally:
+        _RUN.screens = None
+
+
+def _screens_allowed(actor: Person | None) -> frozenset[str]:
+    return frozenset(s for s in SCREENS if may(actor, "use_screen", Screen(s)))
+
+
+def screens_of(actor: Person | None) -> frozenset[str]:
+    """The screens `actor` may open: this run's answer for the same person (`screens_this_run`),
+    else the permission table's, asked now."""
+    held = getattr(_RUN, "screens", None)
+    if held is not None and held[0] is actor:
+        return held[1]
+    return _screens_allowed(actor)
+
+
+# st.Page finds its file on the disk when made (about 0.1 ms each, and app.py registers every
+# screen on every run). Each is made once per server process and copied for a run: the copy
+# carries this run's flags (which page is the default, which one may run).
+_PAGES: dict[tuple, st.Page] = {}
+
+
+def page_of(path: str, title: str, icon: str, *, hidden: bool = False) -> st.Page:
+    """A page file registered with st.navigation: `st.Page(path, ...)`, made once and copied."""
+    ctx = get_script_run_ctx()
+    key = (ctx and ctx.pages_manager.main_script_parent, path, title, icon, hidden)
+    made = _PAGES.get(key)
+    if made is None:
+        made = st.Page(path, title=title, icon=icon, visibility="hidden" if hidden else "visible")
+        _PAGES[key] = made
+    return copy.copy(made)
 
 
 def menu_of(actor: Person | None) -> dict[str, list[tuple[str, str, str]]]:
     """The menu sections the actor has, each with its (screen, title, icon) in menu order; a
     screen reached from another (scorecard, debrief) is left out."""
+    allowed = screens_of(actor)
     sections: dict[str, list[tuple[str, str, str]]] = {}
     for section, screens in MENU.items():
         for screen, title, icon, in_menu in screens:
-            if in_menu and may(actor, "use_screen", Screen(screen)):
+            if in_menu and screen in allowed:
                 sections.setdefault(section, []).append((screen, title, icon))
     return sections
 
@@ -127,17 +180,17 @@ def own_menu(actor: Person) -> None:
     sections = menu_of(actor)
     if not sections:
         return
+    # One block for the whole menu: a block a section (and a divider) would each be one more
+    # message on every run of every page. The gap between sections is the gap between links,
+    # as it was with a block a section; MENU_LOOK draws the rule.
     with st.sidebar:
         with st.container(key="menu", gap="small"):
             for section, screens in sections.items():
-                with st.container(gap="small"):  # Streamlit's own menu spacing, near enough
-                    st.caption(section)
-                    for screen, title, icon in screens:
-                        try:
-                            st.page_link(
-                                f"pages/{screen}.py", label=title, icon=icon, width="stretch"
-                            )
-                        except StreamlitAPIException:  # this run knows no pages: a plain link
-                            st.markdown(f"{icon} [{title}](./{screen})")
-        st.divider()
-        st.html(MENU_SCRIPT, unsafe_allow_javascript=True)  # last: it takes no room but a gap
+                st.caption(section)
+                for screen, title, icon in screens:
+                    try:
+                        st.page_link(f"pages/{screen}.py", label=title, icon=icon, width="stretch")
+                    except StreamlitAPIException:  # this run knows no pages: a plain link
+                        st.markdown(f"{icon} [{title}](./{screen})")
+        # last: it takes no room but a gap
+        st.html(MENU_LOOK + MENU_SCRIPT, unsafe_allow_javascript=True)

@@ -28,9 +28,21 @@ def rubrics_folder() -> Path:
     return Path(os.environ.get("DEBRIEF_RUBRICS") or ROOT / "rubrics")
 
 
-@st.cache_resource
+_STORES: dict[str, Store] = {}
+_OPENING = threading.Lock()
+
+
 def _store(path: str) -> Store:
-    return Store(path)
+    # Once per server process and file, as st.cache_resource would, at a dictionary's cost: this
+    # is asked several times a run, and the cache's key hashing cost ~50 µs each. A file that
+    # failed to open is not kept: the next run tries again.
+    found = _STORES.get(path)
+    if found is None:
+        with _OPENING:
+            found = _STORES.get(path)
+            if found is None:
+                found = _STORES[path] = Store(path)
+    return found
 
 
 def store() -> Store:
@@ -99,7 +111,7 @@ def _begin(person: Person, how: str) -> None:
             raise
         return  # read-only mode: signed in for this tab only
     st.session_state.session_token = token
-    st.session_state.cookie_script = cookies.script(cookies.nonce_for(token))
+    st.session_state.cookie_script = cookies.script(cookies.nonce_for(token, store()))
 
 
 def _forget() -> None:
@@ -245,7 +257,7 @@ def sign_out() -> None:
     with contextlib.suppress(StorageFailed):  # read-only mode: the cookie is cleared all the same
         people.end_session(store(), st.session_state.get("session_token"))
     _forget()
-    st.session_state.cookie_script = cookies.script(cookies.nonce_for(None), end=True)
+    st.session_state.cookie_script = cookies.script(cookies.nonce_for(None, store()), end=True)
     if sso_configured() and st.user.is_logged_in:
         st.logout()
 
