@@ -271,7 +271,10 @@ def scoring(fresh: list[scorecards.Sheet]) -> None:
     checked = st.session_state.pop(CHECKED, None)
     if fresh:
         now = fresh.pop()
-        standing.caption(where_it_stands(now))  # written on every run (Streamlit's rule)
+        # Written on every page run: Streamlit lets the form's reruns write outside the form
+        # only where its page run did (and on every rerun: what it does not write again, it
+        # removes).
+        standing.caption(where_it_stands(now))
         score(now, actor)
     elif checked is not None:
         score(as_it_stands(checked), actor)  # the save re-read the person: `actor` is its id
@@ -289,25 +292,29 @@ if sheet.own is None:
     st.html(bar_style(f"score_{sheet.assignment_id}"))
     scoring([sheet])
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
-    with st.expander("Declare a conflict of interest", key="conflict"):
-        st.write(
-            "If you know the candidate personally or have another conflict of interest, say so"
-            " before scoring. The interview leaves your list and the coordinator finds"
-            " a replacement."
-        )
-        reason = st.text_input(
-            "What is the conflict?", key=f"recuse_{sheet.assignment_id}", max_chars=REASON_MAX
-        )
-        if st.button("Recuse myself from this interview"):
-            try:
-                openings.recuse(store(), actor, sheet.assignment_id, reason)
-            except DebriefError as problem:
-                show_problem(problem)
-            else:
-                flash(
-                    "You have recused yourself; the coordinator sees that a replacement is needed."
-                )
-                st.rerun()
+    # Drawn only while open (opening it reruns the page): shut, its form costs no messages.
+    conflict = st.expander("Declare a conflict of interest", key="conflict", on_change="rerun")
+    if conflict.open:
+        with conflict:
+            st.write(
+                "If you know the candidate personally or have another conflict of interest, say"
+                " so before scoring. The interview leaves your list and the coordinator finds"
+                " a replacement."
+            )
+            reason = st.text_input(
+                "What is the conflict?", key=f"recuse_{sheet.assignment_id}", max_chars=REASON_MAX
+            )
+            if st.button("Recuse myself from this interview"):
+                try:
+                    openings.recuse(store(), actor, sheet.assignment_id, reason)
+                except DebriefError as problem:
+                    show_problem(problem)
+                else:
+                    flash(
+                        "You have recused yourself; the coordinator sees that a replacement is"
+                        " needed."
+                    )
+                    st.rerun()
     st.stop()
 
 if sheet.own.revision > 1:
@@ -326,14 +333,19 @@ else:
     )
 with st.container(border=True):
     show_scorecard(sheet.own, sheet.rubric, sheet.opening, who=False)
-with st.expander("Correct this scorecard", key="correct"):
-    if sheet.sees_others:
-        st.warning(
-            "You have seen others' scores: a correction now is marked as made after seeing them.",
-            icon=":material/visibility:",
-        )
-    handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True)[0], revising=True)
-    confirm_if_pending()
+# The correction's form (a whole scorecard's worth of fields) is drawn only while its box is
+# open: opening it reruns the page.
+correction = st.expander("Correct this scorecard", key="correct", on_change="rerun")
+if correction.open:
+    with correction:
+        if sheet.sees_others:
+            st.warning(
+                "You have seen others' scores: a correction now is marked as made after seeing"
+                " them.",
+                icon=":material/visibility:",
+            )
+        handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True)[0], revising=True)
+        confirm_if_pending()
 
 st.header("The other interviewers")
 try:

@@ -54,6 +54,13 @@ def fill(at, world, who="cy", overall=4, feedback="Clean, tested code; slow star
     at.text_area(key=f"score_{world.seats[who]}_feedback").input(feedback)
 
 
+def open_box(at, key):
+    """Open the expander with this key, as a click on its heading does (a rerun)."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+
+
 def press(at, label):
     next(b for b in at.button if b.label == label).click().run()
     assert not at.exception, at.exception
@@ -138,11 +145,17 @@ def test_submit_asks_for_confirmation_then_is_final(world):
     assert card.overall == 5 and card.revision == 1
     assert "This scorecard is final" in at.success[-1].value
     assert not [b for b in at.button if b.label == "Save draft"]  # no second submission
+    assert [e.label for e in at.expander] == [
+        "How to run and score this session (instructions)",
+        "Correct this scorecard",
+    ]
+    open_box(at, "correct")  # its form is drawn once the box is opened
     assert [b.label for b in at.button if "Submit" in b.label] == ["Submit the correction…"]
 
 
 def test_recusal_takes_the_interview_off_the_list(world):
     at = open_form(world)
+    open_box(at, "conflict")  # its form is drawn once the box is opened
     at.text_input(key=f"recuse_{world.seats['cy']}").input("She was my student")
     press(at, "Recuse myself from this interview")
     board = scorecards.status_board(world.store, world.coordinator, world.candidate_id)

@@ -136,3 +136,34 @@ def test_a_scorecard_submitted_in_another_tab_ends_the_form_on_its_next_rerun(wo
     assert not any(r.key == f"score_{world.seats['cy']}_overall" for r in at.radio)  # no form
     assert any("Submitted" in s.value for s in at.success)
     assert scorecards.own_scorecard(world.store, world.cy, world.seats["cy"]).overall == 4
+
+
+def test_a_shut_box_draws_no_form_until_it_is_opened(world):
+    """The conflict-of-interest box and, once submitted, the correction box: their forms are
+    drawn (and sent on every run) only while open; opening one shows its form."""
+    at = open_form(world)
+    recuse_box = f"recuse_{world.seats['cy']}"
+    assert "Declare a conflict of interest" in [e.label for e in at.expander]
+    assert not [t for t in at.text_input if t.key == recuse_box]
+    at.session_state["conflict"] = True  # the person opens it: a rerun
+    at.run()
+    assert [t for t in at.text_input if t.key == recuse_box]
+    assert any(b.label == "Recuse myself from this interview" for b in at.button)
+
+    sheet = scorecards.sheet(world.store, world.cy, world.seats["cy"])
+    scorecards.submit(
+        world.store,
+        world.cy,
+        world.seats["cy"],
+        overall=4,
+        feedback="Done.",
+        criteria={c.id: {"score": max(c.anchors), "evidence": ""} for c in sheet.rubric.criteria},
+    )
+    at.run()
+    assert "Correct this scorecard" in [e.label for e in at.expander]
+    assert not at.radio and not at.text_area  # no correction form while the box is shut
+    at.session_state["correct"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert any(b.label == "Submit the correction…" for b in at.button)
+    assert radio(at, "_overall").value == 4  # the form starts from what was submitted

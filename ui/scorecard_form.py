@@ -8,6 +8,7 @@ extremes under forced choice. The form returns what was entered; saving and subm
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Callable
@@ -62,6 +63,12 @@ def values_of(card) -> Draft:
     )
 
 
+# The rubric's own texts (names, descriptions, anchors, the scale's labels) as Markdown: the same
+# few texts on every rerun of every form, so each is made safe once a process, not once a rerun.
+# Bounded; a text typed by a person (evidence, feedback) never goes through it.
+_rubric_text = functools.lru_cache(maxsize=4096)(plain_markdown)
+
+
 def _form_point(entry: DraftCriterion) -> Any:
     """A draft's criterion as the form's choice: its point, NOT_ASSESSED, or None (no choice)."""
     if not entry.chosen:
@@ -103,50 +110,50 @@ def scorecard_form(
             )
         criteria: dict[str, dict[str, Any]] = {}
         for n, criterion in enumerate(rubric.criteria, start=1):
-            with st.container(border=True, key=f"{key}_{criterion.id}_block"):
-                name = plain_markdown(criterion.name, one_line=True)
-                # One element for the name and its description (each element drawn is a message
-                # to the browser on every rerun of the form).
-                st.markdown(
-                    f"**{n}. {name}** · weight {criterion.weight:g}  \n"
-                    f":small[{plain_markdown(criterion.description)}]"
-                )
-                points = _points(criterion)
-                captions = [
-                    NOT_ASSESSED_NOTE if p == NOT_ASSESSED else plain_markdown(criterion.anchors[p])
-                    for p in points
-                ]
-                before = start.criteria.get(criterion.id, DraftCriterion())
-                earlier = _form_point(before)  # a point, NOT_ASSESSED, or None: not chosen
-                yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
-                score = st.radio(
-                    name,
-                    points,
-                    index=points.index(earlier) if earlier in points else None,
-                    format_func=lambda p, yn=yes_no: (
-                        "Not assessed" if p == NOT_ASSESSED else yn.get(p, str(p))
-                    ),
-                    captions=captions,
-                    key=f"{key}_{criterion.id}",
-                    label_visibility="collapsed",
-                    on_change=changed,
-                )
-                _problem(problems, f"criteria.{criterion.id}")
-                evidence = st.text_area(
-                    "Evidence",
-                    value=before.evidence,
-                    max_chars=_room(EVIDENCE_MAX, before.evidence),
-                    key=f"{key}_{criterion.id}_evidence",
-                    on_change=changed,
-                    height=68,
-                    placeholder="What you saw or heard that puts it at this point",
-                )
-                _problem(problems, f"criteria.{criterion.id}.evidence")
-                criteria[criterion.id] = {
-                    "score": None if score == NOT_ASSESSED else score,
-                    "evidence": evidence or "",
-                    "chosen": score is not None,
-                }
+            name = _rubric_text(criterion.name, one_line=True)
+            # One element for the name and its description, and no box around the criterion
+            # (each element and block drawn is a message to the browser on every rerun of the
+            # form): the style draws a line above each name instead (`_BAR_STYLE`).
+            st.markdown(
+                f"**{n}. {name}** · weight {criterion.weight:g}  \n"
+                f":small[{_rubric_text(criterion.description)}]"
+            )
+            points = _points(criterion)
+            captions = [
+                NOT_ASSESSED_NOTE if p == NOT_ASSESSED else _rubric_text(criterion.anchors[p])
+                for p in points
+            ]
+            before = start.criteria.get(criterion.id, DraftCriterion())
+            earlier = _form_point(before)  # a point, NOT_ASSESSED, or None: not chosen
+            yes_no = {0: "No", 1: "Yes"} if criterion.kind == "binary" else {}
+            score = st.radio(
+                name,
+                points,
+                index=points.index(earlier) if earlier in points else None,
+                format_func=lambda p, yn=yes_no: (
+                    "Not assessed" if p == NOT_ASSESSED else yn.get(p, str(p))
+                ),
+                captions=captions,
+                key=f"{key}_{criterion.id}",
+                label_visibility="collapsed",
+                on_change=changed,
+            )
+            _problem(problems, f"criteria.{criterion.id}")
+            evidence = st.text_area(
+                "Evidence",
+                value=before.evidence,
+                max_chars=_room(EVIDENCE_MAX, before.evidence),
+                key=f"{key}_{criterion.id}_evidence",
+                on_change=changed,
+                height=68,
+                placeholder="What you saw or heard that puts it at this point",
+            )
+            _problem(problems, f"criteria.{criterion.id}.evidence")
+            criteria[criterion.id] = {
+                "score": None if score == NOT_ASSESSED else score,
+                "evidence": evidence or "",
+                "chosen": score is not None,
+            }
 
         st.subheader("Overall recommendation")
         scale = opening.scale
@@ -161,7 +168,7 @@ def scorecard_form(
             "Overall recommendation",
             overall_points,
             index=overall_points.index(earlier) if earlier in overall_points else None,
-            format_func=lambda p: f"{p} · {plain_markdown(scale.labels[p], one_line=True)}",
+            format_func=lambda p: f"{p} · {_rubric_text(scale.labels[p], one_line=True)}",
             horizontal=True,
             key=f"{key}_overall",
             label_visibility="collapsed",
@@ -254,7 +261,8 @@ def progress(sheet: Sheet, criteria: dict[str, dict[str, Any]], overall: Any, fe
 
 # The bar at the bottom of the form (KEY: the form's key). Sticky: it stays at the bottom of the
 # screen while the form is in view, and rests under its last field after. The chosen point's
-# anchor is drawn in the text colour, the others stay muted.
+# anchor is drawn in the text colour, the others stay muted. A line above each criterion's name
+# (the Markdown just before a criterion's points) sets the criteria apart.
 _BAR_STYLE = """<style>
 .st-key-KEY_resend {display: none}
 [data-testid=stLayoutWrapper]:has(> .st-key-KEY_bar) {position: sticky; bottom: 0; z-index: 5}
@@ -268,6 +276,9 @@ _BAR_STYLE = """<style>
   color: #a3141c; font-weight: 600}
 .st-key-KEY_form [data-testid=stRadio] label:has(input:checked) [data-testid=stCaptionContainer] {
   color: #111318}
+.st-key-KEY_form [data-testid=stElementContainer]:has([data-testid=stMarkdown]):not(:has(
+  [data-testid=stCaptionContainer])):has(+ [data-testid=stElementContainer] [data-testid=stRadio])
+  {border-top: 1px solid #d0d0d6; padding-top: 1rem; margin-top: 0.5rem}
 </style>"""
 
 
