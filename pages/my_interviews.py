@@ -33,24 +33,29 @@ ACTION = {"submitted": "Open", "late": "Open", "upcoming": "Prepare"}
 
 
 def draw(items: list[my_interviews.Assignment]) -> None:
-    """One bordered row a session: who, what, when, its state and the way to its scorecard."""
+    """One bordered row a session: who, what, when, its state and the way to its scorecard.
+    One block a row, its three parts side by side (on a phone, the state and the link wrap under
+    the text): columns would be four blocks more a row, each a message on every rerun."""
     for item in items:
         seat = item.status
-        with st.container(border=True):
-            left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
-            left.markdown(
+        with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium"):
+            st.markdown(
                 f"**{plain_markdown(item.candidate, one_line=True)}**"
                 f" · {plain_markdown(seat.session_title, one_line=True)}  \n"
                 f"{clock.span(seat.starts_at, seat.ends_at)}"
                 f" · {plain_markdown(item.opening_title)}"
-                + (f"  \n{where(seat.location)}" if seat.location else "")
+                + (f"  \n{where(seat.location)}" if seat.location else ""),
+                width="stretch",
             )
             label = seat_label(seat.state, seat.has_draft)
-            middle.markdown(f"**:red[{label}]**" if seat.state == "overdue" else f"**{label}**")
-            right.page_link(
+            st.markdown(
+                f"**:red[{label}]**" if seat.state == "overdue" else f"**{label}**", width=150
+            )
+            st.page_link(
                 "pages/scorecard.py",
                 label=ACTION.get(seat.state, "Score"),
                 query_params={"assignment": seat.assignment_id},
+                width=90,
             )
 
 
