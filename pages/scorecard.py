@@ -13,7 +13,6 @@ from ui.clock import span, when
 from ui.guard import require, require_again
 from ui.scorecard_form import (
     KEEP_TYPING_SAVED,
-    Bar,
     Entered,
     bar_style,
     draft_of,
@@ -161,11 +160,11 @@ def save_change(sheet: scorecards.Sheet, actor) -> None:
         st.session_state[CHECKED] = saved
 
 
-def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: drafts.Draft | None) -> None:
-    """ "Saved 11:42" in the bar under the form, or "Not saved — retrying" with the reason; the
-    browser's script turns it into "Saving…" while what is on screen has not reached the
-    server. `held` is what the server holds: the draft read with the sheet, or the one this run
-    saved after it."""
+def save_line(sheet: scorecards.Sheet, actor, held: drafts.Draft | None, progress: str) -> str:
+    """ "Saved 11:42" in the bar under the form, or "Not saved — retrying" with the reason,
+    after where the scorecard stands (`progress`); the browser's script turns it into "Saving…"
+    while what is on screen has not reached the server. `held` is what the server holds: the
+    draft read with the sheet, or the one this run saved after it."""
     state, detail = st.session_state.get(SAVED) or (
         ("saved", sheet.draft_saved_at) if sheet.draft_saved_at else (None, None)
     )
@@ -179,11 +178,7 @@ def show_save_state(sheet: scorecards.Sheet, actor, bar: Bar, held: drafts.Draft
         text = f"Not saved — retrying. {detail}"
     else:
         text = "Every change is saved as you go."
-    # Filled in after the form has been read and saved, into the bar's slot, which the form
-    # drew: so it carries what the server holds once this run's saving is done.
-    bar.status.html(
-        save_state(sheet, held, text, failed=state == "failed", progress_line=bar.progress)
-    )
+    return save_state(sheet, held, text, failed=state == "failed", progress_line=progress)
 
 
 def handle(entered: Entered | None, revising: bool) -> None:
@@ -214,25 +209,30 @@ def score(now: scorecards.Sheet, who) -> None:
         if now.draft
         else "Every change is saved as you go, also your notes before the interview."
     )
-    entered, bar = scorecard_form(
+
+    def bar_line(progress: str) -> str:
+        # Made once every field is drawn, so it carries what the server holds once this run's
+        # saving is done. A change callback is not the only way a value reaches the server (a
+        # widget's state can be set without one): whatever the form holds that differs from
+        # the stored draft is saved. A rerun that changes nothing writes nothing.
+        held = now.draft
+        now_on_form = draft_of(now)
+        if now_on_form != (now.draft or now_on_form) or (
+            now.draft is None and has_content(now_on_form)
+        ):
+            saved = autosave(now, who)
+            held = saved.draft if saved is not None else held
+        return save_line(now, who, held, progress)
+
+    entered = scorecard_form(
         now,
         start=now.draft,
         revising=False,
         changed=lambda: save_change(now, who),
         styled=False,  # drawn by the page below, once a page run
+        bar_line=bar_line,
     )
     handle(entered, revising=False)
-    # A change callback is not the only way a value reaches the server (a widget's state
-    # can be set without one): whatever the form holds that differs from the stored draft
-    # is saved. A rerun that changes nothing writes nothing.
-    held = now.draft
-    now_on_form = draft_of(now)
-    if now_on_form != (now.draft or now_on_form) or (
-        now.draft is None and has_content(now_on_form)
-    ):
-        saved = autosave(now, who)
-        held = saved.draft if saved is not None else held
-    show_save_state(now, who, bar, held)
     confirm_if_pending()
 
 
@@ -344,7 +344,7 @@ if correction.open:
                 " them.",
                 icon=":material/visibility:",
             )
-        handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True)[0], revising=True)
+        handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True), revising=True)
         confirm_if_pending()
 
 st.header("The other interviewers")

@@ -43,14 +43,6 @@ class Entered:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class Bar:
-    """The bar under the form: the slot for its line, and where the scorecard stands."""
-
-    status: Any
-    progress: str
-
-
 def values_of(card) -> Draft:
     """A submitted scorecard as the form's starting values (to correct it)."""
     return Draft(
@@ -89,12 +81,15 @@ def scorecard_form(
     revising: bool,
     changed: Callable[[], None] | None = None,
     styled: bool = True,
-) -> tuple[Entered | None, Bar]:
-    """Draw the form; return what was entered when a button was pressed (else None), and its
-    bar, whose line the page may redraw with the save line (`Bar.status`).
+    bar_line: Callable[[str], str] | None = None,
+) -> Entered | None:
+    """Draw the form; return what was entered when a button was pressed (else None).
     `changed` runs on every change (a point chosen, a text committed): the page saves the draft
     there. Not a `st.form`, so that every change reaches the server at once. `styled=False`:
-    the page draws the bar's style itself (`bar_style`), once a page run, not once a form rerun."""
+    the page draws the bar's style itself (`bar_style`), once a page run, not once a form rerun.
+    `bar_line` makes the HTML of the bar's line from where the scorecard stands ("4 of 6
+    criteria, feedback missing"), once every field is drawn: the page's save line (it may save
+    first); without it, that progress alone."""
     start = start or Draft()
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
@@ -203,11 +198,16 @@ def scorecard_form(
             )
         # The bar stays in sight at the bottom of the screen while the form is: where the
         # scorecard stands, the save line, and Submit, without scrolling to the end of a form
-        # six phone screens long.
+        # six phone screens long. Its line is made once every field above is drawn (read).
+        done = progress(sheet, criteria, overall, feedback or "")
         with st.container(key=f"{key}_bar"):
             if styled:
                 st.html(bar_style(key))
-            status = st.empty()
+            st.html(
+                bar_line(done)
+                if bar_line
+                else f'<p class="debrief-progress">{html.escape(done)}</p>'
+            )
             with st.container(horizontal=True, key=f"{key}_actions", vertical_alignment="center"):
                 draft = (
                     False
@@ -222,12 +222,8 @@ def scorecard_form(
                     disabled=early,
                     key=f"{key}_submit",
                 )
-    done = progress(sheet, criteria, overall, feedback or "")
-    if revising:  # else the page draws it with the save line (show_save_state)
-        status.html(f'<p class="debrief-progress">{html.escape(done)}</p>')
-    bar = Bar(status, done)
     if not (draft or submit):
-        return None, bar
+        return None
     entered = Entered(
         "draft" if draft else "submit",
         overall,
@@ -236,14 +232,14 @@ def scorecard_form(
         reason or "",
     )
     if draft:
-        return entered, bar
+        return entered
     found = _problems_of(sheet, criteria, overall, feedback or "", reason if revising else None)
     if found:
         st.session_state[f"{key}_problems"] = found
         st.session_state[SCROLL] = True
         st.rerun()
     st.session_state.pop(f"{key}_problems", None)
-    return entered, bar
+    return entered
 
 
 def progress(sheet: Sheet, criteria: dict[str, dict[str, Any]], overall: Any, feedback: str) -> str:
