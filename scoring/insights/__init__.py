@@ -39,6 +39,8 @@ The package, one job a module, each importing only those above it in this list:
 - `headlines`: each section's opening sentence;
 - `charts`: the Altair charts;
 - `kept`: figures kept until something they read changes, shared between processes;
+- `window`: what a view read of each candidate in its window, kept beside it so that a write
+  about a few candidates reads again only theirs;
 - `service`: who counts for whom, the reads on one snapshot, what is kept;
 - `documents`: every table as rows and the view as one JSON document.
 

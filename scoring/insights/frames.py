@@ -66,8 +66,34 @@ def seat_scorecards(
     independent one (written without seeing the others' scores), one row each, or one row that
     is both (columns `latest` and `independent`), and their criterion scores (none read when
     not `with_scores`): two set-based queries, the second by the first's scorecard ids."""
-    ids = [json.dumps(list(candidate_ids))]
-    cards = pd.DataFrame(_tuples(db.execute(Q.CARDS, ids)), columns=_CARD_COLUMNS)
+    cards = card_rows(db, candidate_ids)
+    scores = score_rows(db, [c[CARD_ID] for c in cards]) if with_scores else []
+    return frames_of(cards, scores, with_scores=with_scores)
+
+
+CARD_ID = _CARD_COLUMNS.index("scorecard_id")  # where a `card_rows` row holds its scorecard id
+
+
+def card_rows(db, candidate_ids: list[int]) -> list[tuple]:
+    """`CARDS`' rows for these candidates as plain tuples (`_CARD_COLUMNS`), in the order of
+    `seat_scorecards`' frame: by candidate, session, seat and revision."""
+    return _tuples(db.execute(Q.CARDS, [json.dumps(list(candidate_ids))]))
+
+
+def score_rows(db, scorecard_ids: list[int]) -> list[tuple]:
+    """The criterion scores of these scorecards as (scorecard id, criterion id, score)."""
+    if not scorecard_ids:
+        return []
+    return _tuples(db.execute(Q.CARD_SCORES, [json.dumps(sorted(set(scorecard_ids)))]))
+
+
+def frames_of(
+    cards: list[tuple], scores: list[tuple], *, with_scores: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`seat_scorecards`' frames from rows already read (`card_rows`, `score_rows`): the same
+    frames for the same rows, in whatever order the score rows come, so rows kept from an
+    earlier read and rows read now make the frames a single read would."""
+    cards = pd.DataFrame(cards, columns=_CARD_COLUMNS)
     for flag in ("latest", "independent"):
         cards[flag] = cards[flag].astype(bool)
     if not with_scores or cards.empty:
@@ -76,10 +102,7 @@ def seat_scorecards(
         for flag in ("latest", "independent"):
             scores[flag] = scores[flag].astype(bool)
         return cards, scores
-    sids = [json.dumps(sorted(set(cards["scorecard_id"].tolist())))]
-    raw = pd.DataFrame(
-        _tuples(db.execute(Q.CARD_SCORES, sids)), columns=["scorecard_id", "criterion_id", "score"]
-    )
+    raw = pd.DataFrame(scores, columns=["scorecard_id", "criterion_id", "score"])
     # each score with its scorecard's seat, candidate and flags, seat by seat, each seat's
     # revisions oldest first (a later revision has a higher id), criteria in id order
     seat = cards[
@@ -127,8 +150,13 @@ def independent_of(cards: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFr
 def submissions(db, candidate_ids: list[int]) -> pd.DataFrame:
     """When each latest scorecard of these candidates came in, against when its session ended
     (one set-based query that reads no score)."""
-    rows = db.execute(Q.SUBMISSIONS, [json.dumps(candidate_ids)])
-    return pd.DataFrame(_tuples(rows), columns=_SUBMISSION_COLUMNS)
+    return pd.DataFrame(submission_rows(db, candidate_ids), columns=_SUBMISSION_COLUMNS)
+
+
+def submission_rows(db, candidate_ids: list[int]) -> list[tuple]:
+    """`submissions`' rows as plain tuples (`_SUBMISSION_COLUMNS`), by candidate, session and
+    seat."""
+    return _tuples(db.execute(Q.SUBMISSIONS, [json.dumps(list(candidate_ids))]))
 
 
 def with_criterion(scores: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:

@@ -16,6 +16,13 @@ opening, or a change to a person (a role, a name) makes it cold. An entry that c
 change nothing a figure reads are passed over (`QUIET`: signing in, codes, mail). The hash of
 the entry a figure was made at must still be the hash here: a restored backup is another history.
 
+**Updated, not made again.** When every entry since that touches a figure is about candidates it
+read (no opening, no person, no newly opened debrief in its window), and this process kept what
+the figure was worked out from (`_STATES`, the `STATE_SIZE` most recently used), the caller's
+`update` makes it from that, reading again only those candidates (`scoring.insights.window`):
+the first view after a decision or a scorecard revised in the window costs about what the kept
+view costs. Anything else, or a process that kept nothing, works it out afresh.
+
 **Who it is for.** The key holds everything that decides what the person may see: who they are,
 their roles, whether they are active, and what was asked (the openings, or their own figures);
 the figures are made after `see_insights` (or `see_own_calibration`) was checked, and a write
@@ -54,6 +61,7 @@ from scoring.queries import kept as Q
 FORMAT = 1  # the shape of a kept row's content; another shape is another key
 TAIL_MAX = 5000  # entries since a figure was made worth reading; beyond, it is made again
 PROCESS_SIZE = 64  # figures kept in this process
+STATE_SIZE = 8  # of them, what the most recently used were worked out from (a few MB each)
 SHARED_ROWS = 200  # rows kept in the table
 SHARED_AGE = timedelta(days=1)  # and none older
 SAVE_WAIT = 0.2  # seconds a save waits for the write lock before giving up
@@ -119,19 +127,35 @@ class _Entry:
     view: Insights
 
 
+@dataclass(frozen=True)
+class _State:
+    """What a view was worked out from (the caller's, opaque here), good at `as_of` with
+    `depends`: kept in this process only, to update the view after a write about a few of the
+    candidates it read."""
+
+    as_of: tuple[int, str]
+    depends: Depends
+    reads: object
+
+
 _PROCESS: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+_STATES: OrderedDict[tuple[str, str], _State] = OrderedDict()
 _LOCK = threading.Lock()
 # How each view was served since the process started (or `forget`): tests and the benchmark
-# read these; nothing else does.
+# read these; nothing else does. "made" counts every view worked out, in full or updated;
+# `UPDATED` those of them updated from what was read before.
 COUNTS = {"process": 0, "shared": 0, "made": 0}
+UPDATED = {"views": 0}
 
 
 def forget() -> None:
     """Drop what this process keeps (the shared table is left alone) and zero `COUNTS`."""
     with _LOCK:
         _PROCESS.clear()
+        _STATES.clear()
         for name in COUNTS:
             COUNTS[name] = 0
+        UPDATED["views"] = 0
 
 
 _CODE: list[str] = []
@@ -157,10 +181,22 @@ def key_of(actor: Person, what: tuple) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def kept(db, actor: Person, what: tuple, work: Callable[[], tuple[Insights, Depends]]) -> Insights:
+# What a view's `work` gives: the figures, what they read, and (optionally) what they were
+# worked out from, for `update`; and what `update` gives from that and the candidates touched
+# since (None: work it all out).
+Made = tuple[Insights, Depends] | tuple[Insights, Depends, object]
+Update = Callable[[object, frozenset[int]], Made | None]
+
+
+def kept(
+    db, actor: Person, what: tuple, work: Callable[[], Made], update: Update | None = None
+) -> Insights:
     """The figures `work` makes for `what`, as `actor` may see them: from this process or the
-    shared table when nothing they read has changed since they were made, else made now (and
-    kept). `db` is the caller's read snapshot; the head of its history is the version."""
+    shared table when nothing they read has changed since they were made; else, when every
+    entry since that touches them is about a candidate they read (no opening, no person, no
+    newly opened debrief in their window) and this process kept what they were worked out from,
+    `update(reads, touched)` makes them from that; else `work()` makes them afresh. What is made
+    is kept. `db` is the caller's read snapshot; the head of its history is the version."""
     head = _head(db)
     path = db.execute(Q.DATABASE_FILE).fetchone()[0] or ""
     key = key_of(actor, what)
@@ -168,7 +204,11 @@ def kept(db, actor: Person, what: tuple, work: Callable[[], tuple[Insights, Depe
         entry = _PROCESS.get((path, key))
         if entry is not None:
             _PROCESS.move_to_end((path, key))
+        state = _STATES.get((path, key))
     if entry is not None and _still_good(db, entry, head):
+        if state is not None and (state.as_of, state.depends) == (entry.as_of, entry.depends):
+            with _LOCK:  # what the view was made from is as good as the view
+                _STATES[(path, key)] = _State(head, state.depends, state.reads)
         entry.as_of = head
         COUNTS["process"] += 1
         return entry.view
@@ -176,9 +216,15 @@ def kept(db, actor: Person, what: tuple, work: Callable[[], tuple[Insights, Depe
     if entry is not None:
         COUNTS["shared"] += 1
     else:
-        view, depends = work()
-        entry = _Entry(head, depends, view)
+        made = _updated(db, state, head, update) if state is not None and update else None
+        if made is None:
+            made = work()
+        else:
+            UPDATED["views"] += 1
+        entry = _Entry(head, made[1], made[0])
         COUNTS["made"] += 1
+        if len(made) > 2:
+            state = _State(head, made[1], made[2])
         if path:
             _save(path, key, entry)
     with _LOCK:
@@ -186,7 +232,22 @@ def kept(db, actor: Person, what: tuple, work: Callable[[], tuple[Insights, Depe
         _PROCESS.move_to_end((path, key))
         while len(_PROCESS) > PROCESS_SIZE:
             _PROCESS.popitem(last=False)
+        if state is not None:
+            _STATES[(path, key)] = state
+            _STATES.move_to_end((path, key))
+            while len(_STATES) > STATE_SIZE:
+                _STATES.popitem(last=False)
     return entry.view
+
+
+def _updated(db, state: _State, head: tuple[int, str], update: Update) -> Made | None:
+    """The view `update` makes from `state` after the writes since it was read, when each of
+    them that touches it is about one of its candidates; None when anything else changed."""
+    touched = _changed(db, state.as_of, state.depends, head)
+    if touched is None:
+        return None
+    made = update(state.reads, touched)
+    return None if made is None or len(made) < 3 else made
 
 
 def _head(db) -> tuple[int, str]:
@@ -196,37 +257,55 @@ def _head(db) -> tuple[int, str]:
 
 def _still_good(db, entry: _Entry, head: tuple[int, str]) -> bool:
     """Is every entry written since `entry` was made about something it did not read?"""
-    if entry.as_of == head:
-        return True
-    after, known = entry.as_of
+    return _changed(db, entry.as_of, entry.depends, head) == frozenset()
+
+
+def _changed(
+    db, as_of: tuple[int, str], depends: Depends, head: tuple[int, str]
+) -> frozenset[int] | None:
+    """The candidates that entries written since `as_of` changed of what a figure with these
+    dependencies read (empty: nothing it read changed), or None when one changed anything else
+    (an opening, a person, the window) or cannot be placed: the history moved back, more than
+    `TAIL_MAX` entries were written, or the entry at `as_of` is not the one it was (another
+    history: a restored backup)."""
+    if as_of == head:
+        return frozenset()
+    after, known = as_of
     if head[0] < after or head[0] - after > TAIL_MAX:
-        return False
+        return None
     row = db.execute(Q.ENTRY_HASH, [after]).fetchone()
     if after and (row is None or row[0] != known):
-        return False  # another history (a restored backup): nothing kept from it holds
-    depends = entry.depends
+        return None  # another history (a restored backup): nothing kept from it holds
     tail = db.execute(
         Q.TAIL,
         {"after": after, "head": head[0], "limit": TAIL_MAX, "person": depends.seated or -1},
     )
-    return not any(_touches(depends, row) for row in tail)
+    touched: set[int] = set()
+    for row in tail:
+        touch = _touch(depends, row)
+        if touch is True:
+            return None
+        if touch is not False:
+            touched.add(touch)
+    return frozenset(touched)
 
 
-def _touches(depends: Depends, row) -> bool:
-    """Does this audit entry change something a figure with these dependencies read?"""
+def _touch(depends: Depends, row) -> bool | int:
+    """What this audit entry changed of what a figure with these dependencies read: nothing
+    (False), one candidate it read (their id), or more (True)."""
     _, action, subject, candidate, candidate_opening, opening, seated = tuple(row)
     if action in QUIET:
         return False
     kind = str(subject).split(":", 1)[0]
     if kind in _CANDIDATE_SUBJECTS:
-        if candidate is None:
+        if candidate is None or candidate_opening is None:
             return True  # about something gone or unknown: assume it mattered
-        if int(candidate) in depends.candidates or seated:
-            return True
-        if candidate_opening is None:
-            return True  # a candidate no longer here
         # a newly opened debrief enters the window of its opening's figures
-        return action == "open_debrief" and int(candidate_opening) in depends.windows
+        if action == "open_debrief" and int(candidate_opening) in depends.windows:
+            return True
+        if int(candidate) in depends.candidates or seated:
+            return int(candidate)
+        return False
     if kind == "opening":
         return depends.openings is None or opening is None or int(opening) in depends.openings
     # mail: no figure reads it; a person (a role, a name, active or not), the database or
@@ -249,14 +328,16 @@ def _shared(db, key: str, head: tuple[int, str]) -> _Entry | None:
         return None
     try:
         data = json.loads(row[0])
-        entry = _Entry(
-            (int(data["as_of"][0]), str(data["as_of"][1])),
-            Depends.from_json(data["depends"]),
-            decode(data["view"]),
-        )
+        as_of = (int(data["as_of"][0]), str(data["as_of"][1]))
+        depends = Depends.from_json(data["depends"])
     except (ValueError, KeyError, TypeError, IndexError):
         return None
-    return entry if _still_good(db, entry, head) else None
+    if _changed(db, as_of, depends, head) != frozenset():
+        return None  # made cold since: not worth making its tables
+    try:
+        return _Entry(as_of, depends, decode(data["view"]))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
 
 
 def _save(path: str, key: str, entry: _Entry) -> None:

@@ -7,24 +7,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import pandas as pd
 
-from scoring.engine import CommitteeVote
 from scoring.guards import Granted, guarded
-from scoring.insights import after_reveal, kept, memo, outcomes
+from scoring.insights import after_reveal, kept, memo, outcomes, window
 from scoring.insights.figures import calibration, criterion_use, overall_use, point_use, reliability
 from scoring.insights.frames import (
     _CARD_COLUMNS,
     _SCORE_COLUMNS,
     _SUBMISSION_COLUMNS,
+    frames_of,
     independent_of,
-    latest_of,
-    seat_scorecards,
-    submissions,
 )
 from scoring.insights.headlines import SECTIONS, headline
 from scoring.insights.kept import Depends
@@ -35,7 +31,6 @@ from scoring.insights.limits import (
 from scoring.insights.process import (
     DECIDED,
     PANEL_COLUMNS,
-    Panel,
     _decided,
     _process_rows,
     bar_sweep,
@@ -51,7 +46,6 @@ from scoring.openings import list_openings
 from scoring.permissions import (
     Organisation,
     Person,
-    candidates_facts,
     current,
     ensure,
     may,
@@ -60,7 +54,7 @@ from scoring.permissions import (
 )
 from scoring.queries import insights as Q
 from scoring.rubric import Rubric
-from scoring.store import Store, parse_stamp
+from scoring.store import Store
 
 # -------------------------------------------------------------------------------- the service
 
@@ -99,10 +93,11 @@ def may_see_score_figures(store: Store, actor: Person, opening_ids: Iterable[int
 # another opening, or a scorecard for a candidate not yet in any window, leaves them warm. They
 # are shared with other server processes and the command line through the `kept_figures` table.
 # Each call still checks `see_insights` (or `see_own_calibration`) first.
-def _kept(db, actor: Person, what: tuple, work: Callable[[], tuple[Insights, Depends]]) -> Insights:
+def _kept(db, actor: Person, what: tuple, work: Callable, update: Callable) -> Insights:
     """The figures `work` gives for `what`, as this person may see them, kept until something
-    they read changes (`scoring.insights.kept.kept`)."""
-    return kept.kept(db, actor, what, work)
+    they read changes, and after a write about a few candidates in the window made again by
+    `update` from what was read of every other (`scoring.insights.kept.kept`)."""
+    return kept.kept(db, actor, what, work, update)
 
 
 def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Insights:
@@ -128,41 +123,125 @@ def opening_insights(store: Store, actor: Person, opening_ids: list[int]) -> Ins
         if not opening_ids:
             return _figures(scope, *_nothing(), rubrics={}, panels=[], openings={}, scored=[])
         what = ("openings", *sorted(set(opening_ids)))
-        return _kept(db, actor, what, lambda: _gather(db, actor, opening_ids, scored, why, scope))
+        asked = _Asked(tuple(sorted(set(opening_ids))), tuple(scored), why, scope)
+        return _kept(
+            db,
+            actor,
+            what,
+            lambda: _gather(db, actor, asked),
+            lambda state, touched: _regather(db, actor, asked, state, touched),
+        )
 
 
-def _depends(opening_ids: Iterable[int], window: list[int]) -> Depends:
+class _Asked(NamedTuple):
+    """What an opening view was asked for and what the actor's rights on the openings made of
+    it: the openings, those whose score figures they see, why not (if none), the scope."""
+
+    opening_ids: tuple[int, ...]
+    scored: tuple[int, ...]
+    why: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What an opening view was worked out from, kept beside it in this process: what was
+    asked, the window (latest first), whether earlier candidates were left out, and what each
+    candidate of the window gave (`scoring.insights.window.Read`)."""
+
+    asked: _Asked
+    window: tuple[int, ...]
+    earlier: bool
+    reads: dict[int, window.Read]
+
+
+def _depends(opening_ids: Iterable[int], candidates: Iterable[int]) -> Depends:
     """What an opening view reads: its window's candidates (every one it counts or leaves
     out), its openings' own entries, and their newly opened debriefs (which enter the window)."""
     openings = frozenset(int(o) for o in opening_ids)
-    return Depends(candidates=frozenset(window), openings=openings, windows=openings)
+    return Depends(candidates=frozenset(candidates), openings=openings, windows=openings)
 
 
-def _gather(
-    db, actor: Person, opening_ids: list[int], scored: list[int], why: str, scope: str
-) -> tuple[Insights, Depends]:
-    """The window, who counts in it for the actor (for process and for score figures), the
-    figures over them, and what they read."""
-    window = [
-        r[0] for r in db.execute(Q.WINDOW, [json.dumps(sorted(set(opening_ids))), WINDOW + 1])
-    ]
-    earlier = len(window) > WINDOW  # one more than the window: some are left out
-    window = window[:WINDOW]
-    facts = candidates_facts(db, window)
-    refusals = {c: why_not(actor, "count_in_insights", f) for c, f in facts.items()}
-    counted = sorted(c for c, why in refusals.items() if why is None)
-    score_ids = [c for c in counted if may(actor, "count_in_score_figures", facts[c])]
-    votes_seen = {c for c in score_ids if may(actor, "see_votes", facts[c])}
-    withheld = [why for why in refusals.values() if why is not None]
-    figures = _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope)
-    view = replace(
+def _gather(db, actor: Person, asked: _Asked) -> tuple[Insights, Depends, _Window]:
+    """The window, what each of its candidates gives the actor, the figures over them, what
+    they read, and the reads kept to update them."""
+    ids = json.dumps(list(asked.opening_ids))
+    found = [r[0] for r in db.execute(Q.WINDOW, [ids, WINDOW + 1])]
+    openings = _openings(db, asked)
+    state = _Window(
+        asked=asked,
+        window=tuple(found[:WINDOW]),
+        earlier=len(found) > WINDOW,  # one more than the window: some are left out
+        reads=window.read_window(db, actor, found[:WINDOW], openings),
+    )
+    return _made(db, state, openings), _depends(asked.opening_ids, state.window), state
+
+
+def _regather(
+    db, actor: Person, asked: _Asked, state: _Window, touched: frozenset[int]
+) -> tuple[Insights, Depends, _Window] | None:
+    """The view again after writes about the `touched` candidates of its window (and nothing
+    else it read: `kept` says so): their rows read again, every other candidate's as kept.
+    None (work it all out) when the rights on the openings changed what was asked."""
+    if asked != state.asked or not touched <= set(state.window):
+        return None
+    openings = _openings(db, asked)
+    fresh = window.read_window(db, actor, sorted(touched), openings)
+    if set(fresh) != set(touched):
+        return None  # a candidate gone: nothing kept of the window holds
+    state = replace(state, reads={**state.reads, **fresh})
+    return _made(db, state, openings), _depends(asked.opening_ids, state.window), state
+
+
+def _openings(db, asked: _Asked) -> dict[int, Opening]:
+    return {o: load_opening(db, o) for o in asked.opening_ids}
+
+
+def _made(db, state: _Window, openings: dict[int, Opening]) -> Insights:
+    """The figures over the window's reads: the process ones over the candidates who count,
+    from dates and decisions alone; the score ones over those whose scores count."""
+    reads = state.reads
+    counted = [c for c in sorted(reads) if reads[c].why is None]
+    score_ids = [c for c in counted if reads[c].scored]
+    if score_ids:
+        seats, seat_scores = frames_of(
+            [row for c in score_ids for row in reads[c].cards],
+            [row for c in score_ids for row in reads[c].scores],
+        )
+    else:
+        seats, seat_scores = _empty()
+    dated = pd.DataFrame(
+        [row for c in counted for row in reads[c].dated], columns=_SUBMISSION_COLUMNS
+    )
+    # each decided candidate's first decision and the one in force (the same when there is one)
+    made = {c: reads[c].decisions for c in counted if reads[c].decisions}
+    decisions = {c: (d[0], d[-1]) for c, d in made.items()}
+    decided = _decided(dated, decisions, openings)
+    rubrics = _rubrics(db, [*seat_scores["rubric_hash"].unique(), *seats["rubric_hash"].unique()])
+    seats = with_rubric_id(seats, rubrics)
+    # The decisions were made on the panel as it stood: the decision process and the what-if
+    # read the latest scorecards (the panels); agreement, scales and calibration the
+    # independent ones.
+    panels = [reads[c].panel for c in score_ids if reads[c].panel is not None]
+    figures = _figures(
+        state.asked.scope,
+        dated,
+        decided,
+        seats,
+        seat_scores,
+        rubrics=rubrics,
+        panels=panels,
+        openings=openings,
+        scored=list(state.asked.scored),
+    )
+    withheld = [reads[c].why for c in sorted(reads) if reads[c].why is not None]
+    return replace(
         figures,
         withheld=len(withheld),
         withheld_why=_why(withheld),
-        earlier=earlier,
-        scores_withheld_why=why,
+        earlier=state.earlier,
+        scores_withheld_why=state.asked.why,
     )
-    return view, _depends(opening_ids, window)
 
 
 def _empty() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -174,146 +253,11 @@ def _nothing() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(columns=_SUBMISSION_COLUMNS), pd.DataFrame(columns=DECIDED), *_empty()
 
 
-def _compute(db, opening_ids, scored, counted, score_ids, votes_seen, scope) -> Insights:
-    """The process figures over `counted` from dates and decisions alone; the score figures
-    over `score_ids` only (none read at all when there are none)."""
-    seats, seat_scores = seat_scorecards(db, score_ids) if score_ids else _empty()
-    # Where every counted candidate's scores count (the hiring manager's own openings), the
-    # dates are those of the latest scorecards just read: no second read of the same seats.
-    dated = _dated(seats) if score_ids == counted else submissions(db, counted)
-    decisions = _decisions(db, counted)
-    openings = {o: load_opening(db, o) for o in sorted(set(opening_ids))}
-    decided = _decided(dated, decisions, openings)
-    rubrics = _rubrics(db, [*seat_scores["rubric_hash"].unique(), *seats["rubric_hash"].unique()])
-    seats = with_rubric_id(seats, rubrics)
-    # The decisions were made on the panel as it stood: the decision process and the what-if
-    # read the latest scorecards; agreement, scales and calibration the independent ones.
-    cards, scores = latest_of(seats, seat_scores)
-    judged = {c: decisions[c] for c in score_ids if c in decisions}
-    panels = _panels(db, judged, votes_seen, cards, scores, rubrics, openings)
-    return _figures(
-        scope,
-        dated,
-        decided,
-        seats,
-        seat_scores,
-        rubrics=rubrics,
-        panels=panels,
-        openings=openings,
-        scored=scored,
-    )
-
-
-def _dated(seats: pd.DataFrame) -> pd.DataFrame:
-    """`submissions`' frame from `seat_scorecards`' cards: the latest scorecard of each seat,
-    in the same order (candidate, session position, seat) with the same columns."""
-    latest = seats[seats["latest"].astype(bool)]
-    return latest[_SUBMISSION_COLUMNS].reset_index(drop=True)
-
-
 def with_rubric_id(cards: pd.DataFrame, rubrics: dict[str, Rubric]) -> pd.DataFrame:
     """The scorecards with the id of the rubric each was written on (`rubric_id`: the session
     type, the same across versions of one rubric)."""
     ids = {h: r.id for h, r in rubrics.items()}
     return cards.assign(rubric_id=[ids.get(h) for h in cards["rubric_hash"].tolist()])
-
-
-class _Decision(NamedTuple):
-    """A recorded decision as the decision process reads it."""
-
-    outcome: str
-    decided_at: datetime
-    engine_result: dict  # of the engine's result stored with it, its tally: all that is read
-
-
-def _decisions(db, ids: list[int]) -> dict[int, tuple[_Decision, _Decision]]:
-    """Each decided candidate's first decision and the one in force (the same when there is
-    one): one query, reading of each stored engine result its tally only."""
-    first: dict[int, _Decision] = {}
-    in_force: dict[int, _Decision] = {}
-    for candidate_id, outcome, decided_at, tally in db.execute(Q.DECISIONS, [json.dumps(ids)]):
-        engine = {} if tally is None else {"tally": json.loads(tally)}
-        decision = _Decision(outcome, parse_stamp(decided_at), engine)
-        first.setdefault(int(candidate_id), decision)
-        in_force[int(candidate_id)] = decision  # oldest first: the last is in force
-    return {c: (first[c], in_force[c]) for c in first}
-
-
-def _frozen(outcome, tally) -> dict:
-    """The parts of a debrief's stored engine result the decision process reads."""
-    frozen = {} if outcome is None else {"outcome": outcome}
-    if tally is not None:
-        frozen["tally"] = json.loads(tally)
-    return frozen
-
-
-def _panels(db, decisions, votes_seen, cards, scores, rubrics, openings) -> list[Panel]:
-    """The candidates of `decisions` (decided, their scores counted for the viewer) as engine
-    input: a few set-based queries."""
-    if not decisions:
-        return []
-    decided_json = json.dumps(sorted(decisions))
-    frozen = {
-        r[0]: (_frozen(r[1], r[2]), r[3]) for r in db.execute(Q.FROZEN_RESULTS, [decided_json])
-    }
-    votes: dict[int, list[CommitteeVote]] = {c: [] for c in votes_seen}
-    for r in db.execute(Q.LATEST_VOTES, [json.dumps(sorted(set(votes_seen) & set(decisions)))]):
-        votes[r[0]].append(CommitteeVote(member=f"member #{r[1]}", vote=r[2]))
-    criteria: dict[int, list[tuple]] = {}
-    weights = {
-        (h, c.id): (c.scale.min, c.scale.max, c.weight)
-        for h, r in rubrics.items()
-        for c in r.criteria
-    }
-    # only the decided candidates' scores: the window's others are never a panel here
-    scores = scores[scores["candidate_id"].isin(list(decisions))]
-    for sid, rubric_hash, cid, score in zip(
-        scores["scorecard_id"].tolist(),
-        scores["rubric_hash"].tolist(),
-        scores["criterion_id"].tolist(),
-        scores["score"].tolist(),
-        strict=True,
-    ):
-        if (rubric_hash, cid) not in weights:
-            continue
-        low, high, weight = weights[rubric_hash, cid]
-        criteria.setdefault(int(sid), []).append(
-            (cid, None if score != score else int(score), low, high, weight)
-        )
-    # each decided candidate's latest cards, in the frame's order (plain lists: a thousand
-    # small pandas groups cost more than the work done on them)
-    by_candidate: dict[int, list[tuple]] = {}
-    for candidate_id, sid, overall, ends_at in zip(
-        cards["candidate_id"].tolist(),
-        cards["scorecard_id"].tolist(),
-        cards["overall"].tolist(),
-        cards["ends_at"].tolist(),
-        strict=True,
-    ):
-        if candidate_id in decisions:
-            by_candidate.setdefault(int(candidate_id), []).append((sid, overall, ends_at))
-    panels = []
-    for candidate_id, group in sorted(by_candidate.items()):
-        made = decisions[candidate_id]
-        result, opening_id = frozen[candidate_id]
-        panels.append(
-            Panel(
-                candidate_id=candidate_id,
-                opening=openings[opening_id],
-                cards=tuple(
-                    (f"seat {sid}", int(overall), tuple(criteria.get(int(sid), ())))
-                    for sid, overall, _ in group
-                ),
-                frozen=result,
-                first=made[0].outcome,
-                final=made[-1].outcome,
-                engine_at_decision=made[-1].engine_result,
-                decided_at=made[0].decided_at,
-                interviewed_at=parse_stamp(max(ends for _, _, ends in group)),
-                votes=tuple(votes[candidate_id]) if candidate_id in votes else None,
-            )
-        )
-    return panels
 
 
 # Seats read for one's own calibration: the window's candidates, at most a full loop of seats
@@ -327,25 +271,66 @@ def own_calibration(g: Granted) -> Insights:
     candidates they interviewed whose other scorecards they may see (`see_scores`): their own
     row only; kept like `opening_insights`'s figures. Called as `own_calibration(store, actor)`;
     NotAllowed unless `see_own_calibration` allows."""
-    return _kept(g.db, g.actor, ("own",), lambda: _own(g.db, g.actor))
+    return _kept(
+        g.db,
+        g.actor,
+        ("own",),
+        lambda: _own(g.db, g.actor),
+        lambda state, touched: _own_again(g.db, g.actor, state, touched),
+    )
 
 
-def _own(db, actor: Person) -> tuple[Insights, Depends]:
+@dataclass(frozen=True)
+class _Own:
+    """What one's own calibration was worked out from, kept beside it in this process: the
+    window (the latest candidates one interviewed) and what each gave
+    (`scoring.insights.window.Read`)."""
+
+    recent: tuple[int, ...]
+    reads: dict[int, window.Read]
+
+
+def _own(db, actor: Person) -> tuple[Insights, Depends, _Own]:
     # the window in SQL: the person's newest seats (a few per candidate at most), not all
-    recent = [r[0] for r in db.execute(Q.OWN_RECENT, [actor.id, OWN_SEATS, WINDOW])]
-    facts = candidates_facts(db, recent)
-    refusals = {c: why_not(actor, "see_scores", f) for c, f in facts.items()}
-    counted = sorted(c for c, why in refusals.items() if why is None)
-    seats, _ = seat_scorecards(db, counted, with_scores=False)  # overalls are all it reads
-    seats = with_rubric_id(seats, _rubrics(db, seats["rubric_hash"].unique()))
-    cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
-    withheld = [why for why in refusals.values() if why is not None]
-    own = memo.of(_SCORES, _own_tables, seats, actor.id)
-    empty = pd.DataFrame()
+    recent = tuple(r[0] for r in db.execute(Q.OWN_RECENT, [actor.id, OWN_SEATS, WINDOW]))
+    state = _Own(recent, window.read_own(db, actor, recent))
+    return _own_made(db, actor, state), _own_depends(actor, recent), state
+
+
+def _own_again(
+    db, actor: Person, state: _Own, touched: frozenset[int]
+) -> tuple[Insights, Depends, _Own] | None:
+    """One's own calibration again after writes about the `touched` candidates (in its window,
+    or ones the person holds a seat on): None (work it all out) when the window moved, else
+    the window's touched candidates read again and every other's rows as kept."""
+    recent = tuple(r[0] for r in db.execute(Q.OWN_RECENT, [actor.id, OWN_SEATS, WINDOW]))
+    if recent != state.recent:
+        return None
+    again = sorted(touched & set(recent))
+    fresh = window.read_own(db, actor, again)
+    if set(fresh) != set(again):
+        return None  # a candidate gone: nothing kept of the window holds
+    state = replace(state, reads={**state.reads, **fresh})
+    return _own_made(db, actor, state), _own_depends(actor, recent), state
+
+
+def _own_depends(actor: Person, recent: tuple[int, ...]) -> Depends:
     # What it read: the candidates in its window, any candidate the person holds a seat on (a
     # new seat may enter the window), and any opening's own entries (an edit of the reveal rule
     # or the scale changes what counts: rare, so any opening's).
-    depends = Depends(candidates=frozenset(recent), openings=None, seated=actor.id)
+    return Depends(candidates=frozenset(recent), openings=None, seated=actor.id)
+
+
+def _own_made(db, actor: Person, state: _Own) -> Insights:
+    reads = state.reads
+    counted = [c for c in sorted(reads) if reads[c].why is None]
+    # overalls are all it reads: no criterion score
+    seats, _ = frames_of([row for c in counted for row in reads[c].cards], [], with_scores=False)
+    seats = with_rubric_id(seats, _rubrics(db, seats["rubric_hash"].unique()))
+    cards = seats[seats["independent"]]  # as on the opening's figures: independent judgements
+    withheld = [reads[c].why for c in sorted(reads) if reads[c].why is not None]
+    own = memo.of(_SCORES, _own_tables, seats, actor.id)
+    empty = pd.DataFrame()
     return Insights(
         scope=f"person:{actor.id}",
         candidates=len(set(cards["candidate_id"])),
@@ -360,7 +345,7 @@ def _own(db, actor: Person) -> tuple[Insights, Depends]:
         calibration=own["calibration"],
         after_only=own["after_only"],
         own=True,
-    ), depends
+    )
 
 
 def _own_tables(seats: pd.DataFrame, person_id: int) -> dict:

@@ -22,7 +22,8 @@ LATEST_SEATS = """
         GROUP BY s.assignment_id
     )
 """
-# Each seat's latest and latest independent scorecard (one row when they are the same).
+# Each seat's latest and latest independent scorecard (one row when they are the same), in a
+# total order: one candidate's rows read alone come as they do among many.
 CARDS = (
     LATEST_SEATS
     + """
@@ -39,7 +40,7 @@ CARDS = (
     JOIN candidates c ON c.id = i.candidate_id
     JOIN openings o ON o.id = c.opening_id
     JOIN people p ON p.id = a.interviewer_id
-    ORDER BY c.id, i.position, a.id
+    ORDER BY c.id, i.position, a.id, s.revision
 """
 )
 # The criterion scores of the scorecards (one JSON array of their ids, as `CARDS` gave them).
@@ -85,11 +86,12 @@ FROZEN_RESULTS = (
     " json_extract(d.frozen_result, '$.tally'), c.opening_id FROM debriefs d"
     f" JOIN candidates c ON c.id = d.candidate_id WHERE d.candidate_id IN {IDS}"
 )
-# Each committee member's latest vote on each of the candidates.
+# Each committee member's latest vote on each of the candidates, in the order they were cast:
+# one candidate's come in the same order read alone as among many.
 LATEST_VOTES = (
     "SELECT candidate_id, member_id, vote FROM committee_votes WHERE id IN"
     " (SELECT MAX(id) FROM committee_votes"
-    f" WHERE candidate_id IN {IDS} GROUP BY candidate_id, member_id)"
+    f" WHERE candidate_id IN {IDS} GROUP BY candidate_id, member_id) ORDER BY id"
 )
 # The candidates a person interviewed (unrecused), the latest session first: read from their
 # newest seats only (the partial index on open seats, newest session first, at most the second
