@@ -73,6 +73,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib.util
 import os
 import re
@@ -99,12 +100,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import httpx  # noqa: E402
-import websockets  # noqa: E402
 from harness import free_port, running_streamlit  # noqa: E402
 from load_bench import Interviewer, build_world, submissions  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
+from ws_client import Socket  # noqa: E402
 
 STEPS = ("load", "sign_in", "cookie", "open", "point", "feedback", "submit", "confirm", "flow")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -120,6 +121,13 @@ WIDGETS = {"text_input", "text_area", "radio", "button", "checkbox", "selectbox"
 # One TLS context for every tab's HTTP client: httpx otherwise builds one per client, loading the
 # CA bundle (27 ms of CPU each, 1.6 s for 60 users), though the driver speaks plain http.
 TLS = ssl.create_default_context()
+# httpcore looks for sniffio on every request (`import sniffio` inside a function); where it is
+# not installed, each failed import searched sys.path again (~1.5 ms of CPU a request). Marked
+# missing once, the import fails at once and httpcore takes asyncio, as it did.
+try:
+    import sniffio  # noqa: F401
+except ImportError:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 class StepFailed(Exception):
@@ -149,8 +157,7 @@ class Tab:
         self.timeout = timeout
         # trust_env off: no proxy from the environment between the driver and the local server
         self.http = httpx.AsyncClient(base_url=base, timeout=timeout, verify=TLS, trust_env=False)
-        self.ws: Any = None
-        self.reader: asyncio.Task | None = None
+        self.ws: Socket | None = None
         self.page_hash = ""
         self.query = ""
         self.drawn: dict[tuple[int, ...], Drawn] = {}
@@ -172,33 +179,31 @@ class Tab:
             (await self.http.get(path)).raise_for_status()
         token = self.http.cookies.get("_streamlit_xsrf") or ""
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar)
-        self.ws = await websockets.connect(
+        # no pings: a busy server answers late, and the browser does not ping either
+        self.ws = await Socket.connect(
             self.base.replace("http", "ws", 1) + "/_stcore/stream",
             subprotocols=["streamlit", *([token] if token else [])],
             origin=self.base,
-            additional_headers={"Cookie": cookie} if cookie else None,
-            ping_interval=None,  # a busy server answers late; the browser does not ping either
-            max_size=None,
-            open_timeout=self.timeout,
+            headers={"Cookie": cookie} if cookie else {},
+            on_message=self._on_message,
+            on_close=lambda: self.ends.put_nowait(None),  # whoever waits learns it is gone
+            timeout=self.timeout,
         )
-        self.reader = asyncio.create_task(self._read())
         await self.rerun()
 
     async def close(self) -> None:
         if self.ws is not None:
-            await self.ws.close()
-        if self.reader is not None:
-            await asyncio.gather(self.reader, return_exceptions=True)
+            self.ws.close()
         await self.http.aclose()
 
-    async def _read(self) -> None:
+    def _on_message(self, frame: bytes) -> None:
+        message = ForwardMsg()
         try:
-            async for frame in self.ws:
-                message = ForwardMsg()
-                message.ParseFromString(frame)
-                self._receive(message)
-        finally:
-            self.ends.put_nowait(None)  # the connection is gone: whoever waits learns it
+            message.ParseFromString(frame)
+            self._receive(message)
+        except Exception as exc:  # the step that waits says what went wrong
+            self.problems.append(f"reading a message: {type(exc).__name__}: {exc}")
+            self.ws.close()
 
     def _receive(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
@@ -316,14 +321,14 @@ class Tab:
             self.ends.get_nowait()
         if query is not None:
             self.query = query
-        await self.ws.send(message.SerializeToString())
+        self.ws.send(message.SerializeToString())
         while True:
             try:
                 status = await asyncio.wait_for(self.ends.get(), self.timeout)
             except TimeoutError:
                 raise StepFailed(f"no end of the run within {self.timeout:.0f} s") from None
             if status is None:
-                raise StepFailed("the server closed the websocket")
+                raise StepFailed("; ".join(["the websocket closed", *self.problems]))
             if status in ENDS_A_CHAIN:
                 break
         if self.problems:
@@ -340,13 +345,12 @@ class Tab:
         raise StepFailed(f"no {kind} {label or key!r} drawn; the page shows: {self.text()}")
 
     def all(self, kind: str) -> list[Drawn]:
-        return [self.drawn[p] for p in sorted(self.drawn) if self.drawn[p].kind == kind]
+        """The drawn elements of `kind`, in the page's order (only those sorted)."""
+        return [d for _, d in sorted((p, d) for p, d in self.drawn.items() if d.kind == kind)]
 
-    def in_dialog(self, drawn: Drawn) -> bool:
-        return any(
-            d.kind == "block:dialog" and drawn.path[: len(d.path)] == d.path != drawn.path
-            for d in self.drawn.values()
-        )
+    def outside_dialogs(self, elements: list[Drawn]) -> list[Drawn]:
+        dialogs = [d.path for d in self.drawn.values() if d.kind == "block:dialog"]
+        return [e for e in elements if not any(e.path[: len(p)] == p != e.path for p in dialogs)]
 
     def text(self) -> str:
         words = []
@@ -435,7 +439,7 @@ async def open_scorecard(tab: Tab, who: Interviewer) -> None:
 
 
 def radios(tab: Tab) -> list[Drawn]:
-    return [d for d in tab.all("radio") if not tab.in_dialog(d)]
+    return tab.outside_dialogs(tab.all("radio"))
 
 
 async def submit(tab: Tab) -> None:
@@ -460,7 +464,7 @@ async def rush(
         began = time.monotonic()
         try:
             await action
-        except (StepFailed, OSError, httpx.HTTPError, websockets.WebSocketException) as exc:
+        except (StepFailed, OSError, httpx.HTTPError) as exc:
             raise StepFailed(f"{who.email} {step}: {type(exc).__name__}: {exc}") from None
         run.times[step].append(time.monotonic() - began)
 
@@ -514,7 +518,7 @@ async def drive(
             try:
                 await tab.load()
                 tab.find("text_input", "Access code")
-            except (StepFailed, OSError, httpx.HTTPError, websockets.WebSocketException) as exc:
+            except (StepFailed, OSError, httpx.HTTPError) as exc:
                 run.failures.append(f"{who.email} load: {type(exc).__name__}: {exc}"[:700])
                 return False
             run.times["load"].append(time.monotonic() - began)
@@ -529,10 +533,16 @@ async def drive(
             for n, (tab, who, ok) in enumerate(zip(tabs, interviewers, loaded, strict=True))
             if ok
         ]
+        # What the load made stays till the end: out of the garbage collector's way (its full
+        # passes over every tab's drawn page took ~0.25 s of the driver's CPU in a 60-user rush).
+        gc.freeze()
         mark("start")
         start.set()
-        await asyncio.gather(*flows)
-        mark("end")
+        try:
+            await asyncio.gather(*flows)
+        finally:
+            mark("end")
+            gc.unfreeze()
     finally:
         await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
 
@@ -776,7 +786,7 @@ def measure(
     with server(script, db, workers, env) as target:
         try:
             asyncio.run(warm_up(target.url, 2 * workers, timeout))
-        except (StepFailed, OSError, httpx.HTTPError, websockets.WebSocketException) as exc:
+        except (StepFailed, OSError, httpx.HTTPError) as exc:
             run.failures.append(f"warming up: {type(exc).__name__}: {exc}"[:700])
             return run
         time.sleep(1)
