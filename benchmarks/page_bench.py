@@ -30,7 +30,8 @@ calibration): the kept view (a rerun with no write), and the first view after a 
 round on a copy of the database: a scorecard submitted for a new candidate of ANOTHER opening
 (not the data scientist one), of the SAME opening (whose debrief has not opened: outside every
 window), and a decision on a candidate in the window of the data scientist opening (which the
-figures read: worked out afresh). Each is a rerun of the page, interleaved round by round.
+figures read: updated from what this process read before, that candidate read again). Each is a
+rerun of the page, interleaved round by round.
 
 usage: .venv/bin/python benchmarks/page_bench.py [--sizes 100,1000,10000] [--runs 5]
        [--keep DIR] [--one-opening] [--pages status,decisions] [--after-write]
