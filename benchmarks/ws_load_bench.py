@@ -4,7 +4,7 @@ own websocket protocol to a real `streamlit run server.py` with its own SQLite f
 N users on the bare one-form page benchmarks/floor_app.py, the floor.
 
 usage: .venv/bin/python benchmarks/ws_load_bench.py [--users 30 60 100] [--workers 1 2]
-           [--only app|floor] [--keep FOLDER] [--step-timeout SECONDS]
+           [--rounds K] [--only app|floor] [--keep FOLDER] [--step-timeout SECONDS]
 
 Why not browsers: on a small machine N Chromium sessions take the cores from the server they
 measure (benchmarks/load_bench.py, kept for what a browser sees, spends more CPU in the browsers
@@ -393,6 +393,7 @@ class Run:
     script_runs: list[int] = field(default_factory=list)  # per user flow
     rush: dict[str, float] = field(default_factory=dict)  # Rush.figures()
     load: str = ""  # the machine's load averages (1, 5, 15 minutes) as the rush ended
+    landed_wrong: bool = False  # a seat without exactly one submitted scorecard
 
 
 async def sign_in(tab: Tab, who: Interviewer) -> None:
@@ -892,8 +893,9 @@ def report(count: int, runs: dict[str, Run]) -> None:
             print(f"  FAILED {failure}")
 
 
-def summary(results: dict[int, dict[str, Run]], workers: list[int]) -> None:
-    """The issue's table: the floor beside the app, and the targets' ratios."""
+def summary(results: dict[int, list[dict[str, Run]]], workers: list[int]) -> None:
+    """The issue's table: the floor beside the app, and the targets' ratios; a line a round,
+    with the CPU-seconds other programs took during each rush, and the rounds' median ratio."""
     extra = [w for w in workers if w != 1]
     print("\nsummary (flow: one user's sign-in to final; CPU: all server processes)")
     head = (
@@ -902,32 +904,51 @@ def summary(results: dict[int, dict[str, Run]], workers: list[int]) -> None:
     )
     for w in extra:
         head += f" | {f'app {w}w p50 / p95':>17} | {f'{w}w/1w p95':>9}"
+    if extra:
+        head += f" | {'others in rush 1w / ' + '/'.join(f'{w}w' for w in extra):>24}"
     print(head)
-    for count, runs in results.items():
-        app, floor = runs.get("app"), runs.get("floor")
 
-        def flow(run: Run | None) -> str:
-            if run is None:
-                return "-"
-            return f"{p(run.times['flow'], 0.5):.1f} / {p(run.times['flow'], 0.95):.1f} s"
+    def flow(run: Run | None) -> str:
+        if run is None:
+            return "-"
+        return f"{p(run.times['flow'], 0.5):.1f} / {p(run.times['flow'], 0.95):.1f} s"
 
-        nan = float("nan")
-        cpu = f"{app.cpu if app else nan:.1f} / {floor.cpu if floor else nan:.1f} s"
-        per_app = app.cpu / count if app else float("nan")
-        per_floor = floor.cpu / count if floor and floor.cpu else float("nan")
-        line = (
-            f"{count:>5} | {flow(app):>17} | {flow(floor):>17} | {cpu:>22} |"
-            f" {f'{per_app:.3f} / {per_floor:.3f} s':>20} | {per_app / per_floor:>5.1f}x"
-        )
-        for w in extra:
-            other = runs.get(f"app {w}w")
-            ratio = (
-                p(other.times["flow"], 0.95) / p(app.times["flow"], 0.95)
-                if other and app
-                else float("nan")
+    nan = float("nan")
+    for count, rounds in results.items():
+        floor = rounds[0].get("floor")
+        ratios: dict[int, list[float]] = {w: [] for w in extra}
+        for runs in rounds:
+            app = runs.get("app")
+            cpu = f"{app.cpu if app else nan:.1f} / {floor.cpu if floor else nan:.1f} s"
+            per_app = app.cpu / count if app else nan
+            per_floor = floor.cpu / count if floor and floor.cpu else nan
+            line = (
+                f"{count:>5} | {flow(app):>17} | {flow(floor):>17} | {cpu:>22} |"
+                f" {f'{per_app:.3f} / {per_floor:.3f} s':>20} | {per_app / per_floor:>5.1f}x"
             )
-            line += f" | {flow(other):>17} | {ratio:>8.2f}x"
-        print(line)
+            for w in extra:
+                other = runs.get(f"app {w}w")
+                ratio = (
+                    p(other.times["flow"], 0.95) / p(app.times["flow"], 0.95)
+                    if other and app
+                    else nan
+                )
+                ratios[w].append(ratio)
+                line += f" | {flow(other):>17} | {ratio:>8.2f}x"
+            if extra:
+                others = [
+                    runs[n].rush.get("others", nan) if n in runs else nan
+                    for n in ["app", *(f"app {w}w" for w in extra)]
+                ]
+                line += f" | {' / '.join(f'{o:.1f}' for o in others) + ' CPU-s':>24}"
+            print(line)
+        for w, found in ratios.items():
+            if len(found) > 1:
+                shown = ", ".join(f"{r:.2f}" for r in found)
+                print(
+                    f"{count:>5} users, {w}w/1w p95 over {len(found)} rounds: median"
+                    f" {statistics.median(found):.2f}x ({shown})"
+                )
     print(
         "targets: server CPU per user flow app/floor <= 3x; with 2 workers the 60-user p95"
         " <= 0.6x the 1-worker p95; every submission lands exactly once"
@@ -935,6 +956,37 @@ def summary(results: dict[int, dict[str, Run]], workers: list[int]) -> None:
 
 
 # ---------------------------------------------------------------------------------- main
+
+
+def run_app(folder: Path, world: Path, interviewers: list[Interviewer], w: int, options) -> Run:
+    """One run of the app with `w` workers on a fresh copy of the world, its landing checked."""
+    count = len(interviewers)
+    db = folder / f"rush-{count}-{w}w.sqlite"
+    for leftover in folder.glob(f"rush-{count}-{w}w.*"):
+        leftover.unlink()
+    copy_database(world, db)  # a fresh copy of the world for each run
+    name = "app" if w == 1 else f"app {w}w"
+    try:
+        run = measure(
+            ROOT / "server.py",
+            db,
+            interviewers,
+            w,
+            {},
+            options.step_timeout,
+            skip=options.leave_unsubmitted,
+        )
+    except RuntimeError as failed:
+        print(f"\n{name}, {count} users: {failed}", file=sys.stderr)
+        raise
+    wrong = landing(db, interviewers)
+    landed = sum(submissions(db).values())
+    print(
+        f"\n{name}, {count} users: submissions: {landed} scorecards for {count} seats;"
+        + (f" NOT exactly once: {wrong}" if wrong else " every one landed once")
+    )
+    run.landed_wrong = bool(wrong)
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -948,6 +1000,14 @@ def main(argv: list[str] | None = None) -> int:
         help="app server processes; N > 1 through scripts/run --workers N",
     )
     parser.add_argument("--only", choices=["app", "floor"])
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the app's worker counts this many times, alternating (1w, 2w, 1w, 2w, ...);"
+        " the summary gives each round's 2w/1w p95 and their median (on a shared machine one"
+        " pair is at the mercy of what else runs)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the databases and logs in this folder")
     parser.add_argument("--step-timeout", type=float, default=600.0, help="seconds a step may take")
     # For the test of the landing check: the last K users of every app run never press Submit.
@@ -955,57 +1015,42 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     workers = sorted(set(options.workers))
     status = 0
-    results: dict[int, dict[str, Run]] = {}
+    results: dict[int, list[dict[str, Run]]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for count in options.users:
-            runs: dict[str, Run] = {}
+            rounds: list[dict[str, Run]] = []
             world = folder / f"world-{count}.sqlite"
             for leftover in folder.glob(f"world-{count}.*"):
                 leftover.unlink()
             interviewers, criteria = build_world(world, count)
-            if options.only != "app":
-                runs["floor"] = measure(
-                    ROOT / "benchmarks" / "floor_app.py",
-                    folder / f"floor-{count}.sqlite",
-                    interviewers,
-                    1,
-                    {"FLOOR_CRITERIA": str(criteria)},
-                    options.step_timeout,
-                )
-            if options.only != "floor":
-                for w in workers:
-                    db = folder / f"rush-{count}-{w}w.sqlite"
-                    for leftover in folder.glob(f"rush-{count}-{w}w.*"):
-                        leftover.unlink()
-                    copy_database(world, db)  # a fresh copy of the world for each run
-                    name = "app" if w == 1 else f"app {w}w"
-                    try:
-                        runs[name] = measure(
-                            ROOT / "server.py",
-                            db,
-                            interviewers,
-                            w,
-                            {},
-                            options.step_timeout,
-                            skip=options.leave_unsubmitted,
-                        )
-                    except RuntimeError as failed:  # the server did not start: the next run may
-                        print(f"\n{name}, {count} users: {failed}", file=sys.stderr)
-                        status = 1
-                        continue
-                    wrong = landing(db, interviewers)
-                    landed = sum(submissions(db).values())
-                    print(
-                        f"\n{name}, {count} users: submissions: {landed} scorecards for {count}"
-                        " seats;"
-                        + (f" NOT exactly once: {wrong}" if wrong else " every one landed once")
+            for turn in range(options.rounds):
+                runs: dict[str, Run] = {}
+                if options.only != "app" and turn == 0:
+                    runs["floor"] = measure(
+                        ROOT / "benchmarks" / "floor_app.py",
+                        folder / f"floor-{count}.sqlite",
+                        interviewers,
+                        1,
+                        {"FLOOR_CRITERIA": str(criteria)},
+                        options.step_timeout,
                     )
-                    status |= bool(wrong)
-            report(count, runs)
-            results[count] = runs
-            status |= any(run.failures for run in runs.values())
+                if options.only != "floor":
+                    for w in workers:
+                        try:
+                            runs["app" if w == 1 else f"app {w}w"] = run_app(
+                                folder, world, interviewers, w, options
+                            )
+                        except RuntimeError:  # the server did not start: the next run may
+                            status = 1
+                if options.rounds > 1:
+                    print(f"\nround {turn + 1} of {options.rounds}", end="")
+                report(count, runs)
+                rounds.append(runs)
+                status |= any(run.failures for run in runs.values())
+                status |= any(run.landed_wrong for run in runs.values())
+            results[count] = rounds
     summary(results, workers)
     return status
 
