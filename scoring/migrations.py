@@ -469,3 +469,11 @@ def m011_shared_between_processes(db: Database) -> None:
         ) WITHOUT ROWID"""
     )
     db.execute("CREATE INDEX kept_figures_by_age ON kept_figures(made_at)")
+
+
+@migrations()
+def m012_debriefs_by_opening_time(db: Database) -> None:
+    """Insights' window, the latest debriefs of some openings by when each opened, walks this
+    index newest first instead of sorting every debrief the openings ever had (issue 25: 9-28 ms
+    at 60k scorecards, growing with history; 0.6-0.8 ms with it)."""
+    db.execute("CREATE INDEX debriefs_by_opened ON debriefs(opened_at, candidate_id)")

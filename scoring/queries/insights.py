@@ -64,8 +64,12 @@ SUBMISSIONS = (
 )
 
 # The openings' (one JSON array) candidates whose debrief opened, the latest first.
+# Newest first down the index on when debriefs opened (m012), keeping the openings' ones: bounded
+# by the window, not the history (without INDEXED BY and CROSS JOIN, SQLite walks the opening's
+# candidates and sorts all their debriefs).
 WINDOW = (
-    "SELECT d.candidate_id FROM debriefs d JOIN candidates c ON c.id = d.candidate_id"
+    "SELECT d.candidate_id FROM debriefs d INDEXED BY debriefs_by_opened"
+    " CROSS JOIN candidates c ON c.id = d.candidate_id"
     f" WHERE c.opening_id IN {IDS} ORDER BY d.opened_at DESC, d.candidate_id DESC"
     " LIMIT ?"
 )
