@@ -2,6 +2,8 @@
 open their scorecard, set every point, write feedback and submit, and every submission lands
 exactly once; a seat left unsubmitted makes it exit 1 (its figures are not asserted here)."""
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,3 +44,22 @@ def test_a_seat_left_unsubmitted_exits_1(tmp_path):
     result = bench(tmp_path, "--only", "app", "--leave-unsubmitted", "1")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "2 scorecards for 3 seats; NOT exactly once: {'i2@example.com': 0}" in result.stdout
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not Path("/proc/self/autogroup").exists(),
+    reason="a scheduling group's priority needs root and Linux autogroups",
+)
+def test_priority_puts_the_benchmark_ahead_in_a_group_of_its_own(tmp_path):
+    before = Path("/proc/self/autogroup").read_text()
+    result = bench(tmp_path, "--only", "floor", "--priority")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = re.search(
+        r"scheduling: this benchmark's processes are (/autogroup-\d+) nice -19", result.stdout
+    )
+    assert found, result.stdout
+    # its own group: the caller's (a shell, this test) keeps its share and priority
+    assert found.group(1) != before.split()[0]
+    assert Path("/proc/self/autogroup").read_text() == before
