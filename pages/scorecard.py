@@ -288,13 +288,26 @@ def scoring(fresh: list[scorecards.Sheet]) -> None:
             score(as_it_stands(checked), who)
 
 
+def keep_while_shut(keys: list[str]) -> None:
+    """What was typed in a box's fields outlives the box being shut. Streamlit forgets a field's
+    value in a run that does not draw it, and a shut box's fields are not drawn: while it is
+    shut, their values are written back as the session's own (kept, and taken up by the fields
+    when the box opens again). Only fields: a button's state may not be written."""
+    state = st.session_state
+    for k in keys:
+        if k in state:
+            state[k] = state[k]
+
+
 if sheet.own is None:
     st.html(bar_style(f"score_{sheet.assignment_id}"))
     scoring([sheet])
     st.html(KEEP_TYPING_SAVED, unsafe_allow_javascript=True)
     # Drawn only while open (opening it reruns the page): shut, its form costs no messages.
     conflict = st.expander("Declare a conflict of interest", key="conflict", on_change="rerun")
-    if conflict.open:
+    if not conflict.open:
+        keep_while_shut([f"recuse_{sheet.assignment_id}"])
+    else:
         with conflict:
             st.write(
                 "If you know the candidate personally or have another conflict of interest, say"
@@ -336,7 +349,13 @@ with st.container(border=True):
 # The correction's form (a whole scorecard's worth of fields) is drawn only while its box is
 # open: opening it reruns the page.
 correction = st.expander("Correct this scorecard", key="correct", on_change="rerun")
-if correction.open:
+if not correction.open:
+    revise = f"revise_{sheet.assignment_id}"
+    keep_while_shut(
+        [f"{revise}_{suffix}" for suffix in ("overall", "feedback", "reason")]
+        + [f"{revise}_{c.id}{part}" for c in sheet.rubric.criteria for part in ("", "_evidence")]
+    )
+else:
     with correction:
         if sheet.sees_others:
             st.warning(

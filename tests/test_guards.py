@@ -62,6 +62,7 @@ EXPECTED = {
     "scoring.scorecards.revisions": "read_scorecard",
     "scoring.drafts.save_draft": "score",
     "scoring.drafts.load_draft": "see_own",
+    "scoring.drafts.draft_standing": "see_own",
     "scoring.status.status_board": "see_status",
     "scoring.status.opening_status": "see_opening_status",
     "scoring.status.status_page": "see_opening_status",

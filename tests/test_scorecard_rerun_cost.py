@@ -167,3 +167,47 @@ def test_a_shut_box_draws_no_form_until_it_is_opened(world):
     assert not at.exception, at.exception
     assert any(b.label == "Submit the correction…" for b in at.button)
     assert radio(at, "_overall").value == 4  # the form starts from what was submitted
+
+
+def test_what_is_typed_in_a_box_outlives_shutting_it(world):
+    """A box's form is not drawn while it is shut: what was typed there (the conflict's reason;
+    a correction's reason, feedback and point) is still there when it opens again."""
+    at = open_form(world)
+    recuse = f"recuse_{world.seats['cy']}"
+    at.session_state["conflict"] = True
+    at.run()
+    next(t for t in at.text_input if t.key == recuse).input("I coached her last year").run()
+    at.session_state["conflict"] = False  # shut
+    at.run()
+    assert not [t for t in at.text_input if t.key == recuse]
+    at.run()  # and another run while shut
+    at.session_state["conflict"] = True
+    at.run()
+    assert next(t for t in at.text_input if t.key == recuse).value == "I coached her last year"
+
+    sheet = scorecards.sheet(world.store, world.cy, world.seats["cy"])
+    scorecards.submit(
+        world.store,
+        world.cy,
+        world.seats["cy"],
+        overall=4,
+        feedback="Done.",
+        criteria={c.id: {"score": max(c.anchors), "evidence": ""} for c in sheet.rubric.criteria},
+    )
+    at.run()
+    at.session_state["correct"] = True
+    at.run()
+    revise = f"revise_{world.seats['cy']}"
+    next(t for t in at.text_input if t.key == f"{revise}_reason").input("Misread my notes").run()
+    next(t for t in at.text_area if t.key == f"{revise}_feedback").input("Done, revised.").run()
+    next(r for r in at.radio if r.key == f"{revise}_overall").set_value(2).run()
+    at.session_state["correct"] = False
+    at.run()
+    assert not at.radio and not at.text_area
+    at.run()
+    at.session_state["correct"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert next(t for t in at.text_input if t.key == f"{revise}_reason").value == "Misread my notes"
+    assert next(t for t in at.text_area if t.key == f"{revise}_feedback").value == "Done, revised."
+    assert next(r for r in at.radio if r.key == f"{revise}_overall").value == 2
