@@ -456,10 +456,10 @@ def session_person(store: Store, token: str | None, now: datetime | None = None)
         row = db.execute(Q.SESSION, [_token_hash(token)]).fetchone()
         if row is None or row["ended_at"] or not row["active"]:
             return None
-        created, seen = parse_stamp(row["created_at"]), parse_stamp(row["last_seen_at"])
+        created, seen = parse_stamp(row["session_created_at"]), parse_stamp(row["last_seen_at"])
         if at - created > SESSION_ABSOLUTE or at - seen > SESSION_IDLE:
             return None
-        person = Person.from_row(db.execute(Q.PERSON, [row["person_id"]]).fetchone())
+        person = Person.from_row(row)
     if at - seen > SESSION_TOUCH and not store.read_only:
         with store.write() as db:
             db.execute(Q.TOUCH_SESSION, [stamp(at), _token_hash(token)])

@@ -58,7 +58,11 @@ START_SESSION = (
     "INSERT INTO sign_in_sessions (token_hash, person_id, how, created_at, last_seen_at)"
     " VALUES (?, ?, ?, ?, ?)"
 )
-SESSION = """SELECT s.*, p.active FROM sign_in_sessions s JOIN people p ON p.id = s.person_id
+# The session and its person in one read (every run of every page asks it): the person's own
+# columns, and the session's times under names of their own (both tables have `created_at`).
+SESSION = """SELECT p.id, p.name, p.email, p.roles, p.active, s.created_at AS session_created_at,
+                    s.last_seen_at, s.ended_at
+               FROM sign_in_sessions s JOIN people p ON p.id = s.person_id
                WHERE s.token_hash = ?"""
 TOUCH_SESSION = "UPDATE sign_in_sessions SET last_seen_at = ? WHERE token_hash = ?"
 END_SESSION = "UPDATE sign_in_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL"
