@@ -947,6 +947,7 @@ def summary(results: dict[int, list[dict[str, Run]]], workers: list[int]) -> Non
                 line += f" | {' / '.join(f'{o:.1f}' for o in others) + ' CPU-s':>24}"
             print(line)
         for w, found in ratios.items():
+            found = [r for r in found if r == r]  # a round whose run failed has none
             if len(found) > 1:
                 shown = ", ".join(f"{r:.2f}" for r in found)
                 print(
