@@ -55,7 +55,7 @@ def test_stored_value_is_a_salted_hash_not_the_code(store, coordinator, code):
     row = conn.execute("SELECT code_hash, salt FROM access_codes").fetchone()
     everything = "\n".join(conn.iterdump())
     conn.close()
-    assert len(row[0]) == 32 and len(row[1]) == 16
+    assert row[0].startswith(b"h1:") and len(row[0]) == 3 + 32 and len(row[1]) == 16
     plain = code.replace("-", "")
     assert code not in everything and plain not in everything
     for file in (store.path, store.path.with_name(store.path.name + "-wal")):
