@@ -42,8 +42,9 @@ and query string, and the hashes of the cached messages.
 The floor's flow: the same steps on floor_app.py, with as many criteria as the app's rubric
 ($FLOOR_CRITERIA): a one-form sign-in (2 runs: the submit, then its st.rerun), a "Score" button
 (2 runs), one rerun a choice and a feedback commit, Submit (1 run, the dialog) and the dialog's
-confirm (a fragment run, then the page). The app: sign-in 3 runs (the form, st.rerun, the switch
-to My interviews), open 1 run, then the same count. No database, no rubric, no draft: what the
+confirm (a fragment run, then the page). The app: sign-in 2 runs (the button's callback signs in
+and switches to My interviews; the run it replaces draws nothing but still counts), open 1 run,
+then the same count. No database, no rubric, no draft: what the
 flow costs there is Streamlit's share.
 
 The app runs as it is served: through `scripts/run --workers N --server.port P` (N = 1: one
