@@ -47,6 +47,19 @@ def world(tmp_path, monkeypatch):
     return w
 
 
+def submit_cys(world) -> None:
+    """Cy's scorecard submitted elsewhere (another tab): every point at the top, overall 4."""
+    sheet = scorecards.sheet(world.store, world.cy, world.seats["cy"])
+    scorecards.submit(
+        world.store,
+        world.cy,
+        world.seats["cy"],
+        overall=4,
+        feedback="Done.",
+        criteria={c.id: {"score": max(c.anchors), "evidence": ""} for c in sheet.rubric.criteria},
+    )
+
+
 def open_form(world) -> AppTest:
     """Cy signed in with a lasting session (whose check a callback makes too), her form open."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
@@ -121,15 +134,7 @@ def test_a_button_on_the_form_reads_who_and_where_the_seat_stands_not_the_sheet(
 def test_a_scorecard_submitted_in_another_tab_ends_the_form_on_its_next_rerun(world, monkeypatch):
     at = open_form(world)
     as_fragment_reruns(monkeypatch, at)
-    sheet = scorecards.sheet(world.store, world.cy, world.seats["cy"])
-    scorecards.submit(
-        world.store,
-        world.cy,
-        world.seats["cy"],
-        overall=4,
-        feedback="From the other tab.",
-        criteria={c.id: {"score": max(c.anchors), "evidence": ""} for c in sheet.rubric.criteria},
-    )
+    submit_cys(world)
     overall = radio(at, "_overall")
     overall.set_value(overall.options[1]).run()
     assert not at.exception, at.exception
@@ -150,15 +155,7 @@ def test_a_shut_box_draws_no_form_until_it_is_opened(world):
     assert [t for t in at.text_input if t.key == recuse_box]
     assert any(b.label == "Recuse myself from this interview" for b in at.button)
 
-    sheet = scorecards.sheet(world.store, world.cy, world.seats["cy"])
-    scorecards.submit(
-        world.store,
-        world.cy,
-        world.seats["cy"],
-        overall=4,
-        feedback="Done.",
-        criteria={c.id: {"score": max(c.anchors), "evidence": ""} for c in sheet.rubric.criteria},
-    )
+    submit_cys(world)
     at.run()
     assert "Correct this scorecard" in [e.label for e in at.expander]
     assert not at.radio and not at.text_area  # no correction form while the box is shut
@@ -185,15 +182,7 @@ def test_what_is_typed_in_a_box_outlives_shutting_it(world):
     at.run()
     assert next(t for t in at.text_input if t.key == recuse).value == "I coached her last year"
 
-    sheet = scorecards.sheet(world.store, world.cy, world.seats["cy"])
-    scorecards.submit(
-        world.store,
-        world.cy,
-        world.seats["cy"],
-        overall=4,
-        feedback="Done.",
-        criteria={c.id: {"score": max(c.anchors), "evidence": ""} for c in sheet.rubric.criteria},
-    )
+    submit_cys(world)
     at.run()
     at.session_state["correct"] = True
     at.run()
