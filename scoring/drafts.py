@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from scoring.database import Database
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
-from scoring.models.scorecards import FORMAT, Draft, DraftCriterion, draft_of
-from scoring.models.status import SeatStatus, seat_status
+from scoring.models.scorecards import FORMAT, Draft, DraftCriterion, DraftStanding, draft_of
+from scoring.models.status import seat_status
 from scoring.opening_record import rubric_snapshot
 from scoring.queries import scorecards as Q
 from scoring.queries import seats as seat_queries
-from scoring.rubric import Rubric
 from scoring.store import now_utc, parse_stamp, stamp
 from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, check_length
 
@@ -44,25 +42,6 @@ __all__ = [
     "load_draft",
     "save_draft",
 ]
-
-
-@dataclass(frozen=True)
-class DraftStanding:
-    """Where the interviewer's own seat stands, for the scorecard form's rerun: the seat (its
-    times, state, submission, recusal and place), the rubric snapshot it is scored against, and
-    the draft the server holds. What may change while a form is open, without the rest of the
-    sheet (the candidate, the opening, a submitted scorecard), which the page reads."""
-
-    seat: SeatStatus
-    rubric: Rubric
-    draft: Draft | None
-    saved_at: datetime | None
-    may_submit: bool  # the interview had begun when this was read: before, a draft only
-
-    @property
-    def open(self) -> bool:
-        """Still to be scored on this form: neither submitted nor recused."""
-        return self.seat.submitted_at is None and self.seat.state != "recused"
 
 
 def _standing(db: Database, assignment_id: int, at: datetime) -> DraftStanding:

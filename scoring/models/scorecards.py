@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.models.status import SeatStatus
+    from scoring.rubric import Rubric
 
 
 @dataclass(frozen=True)
@@ -138,3 +142,22 @@ def draft_of(data: Mapping[str, Any]) -> Draft:
             chosen, level = score == _OLD_NOT_ASSESSED or _point(score) is not None, _point(score)
         criteria[str(key)] = DraftCriterion(chosen, level, _text(entry.get("evidence")))
     return Draft(_point(data.get("overall")), _text(data.get("feedback")), criteria)
+
+
+@dataclass(frozen=True)
+class DraftStanding:
+    """Where the interviewer's own seat stands, for the scorecard form's rerun: the seat (its
+    times, state, submission, recusal and place), the rubric snapshot it is scored against, and
+    the draft the server holds. What may change while a form is open, without the rest of the
+    sheet (the candidate, the opening, a submitted scorecard), which the page reads."""
+
+    seat: SeatStatus
+    rubric: Rubric
+    draft: Draft | None
+    saved_at: datetime | None
+    may_submit: bool  # the interview had begun when this was read: before, a draft only
+
+    @property
+    def open(self) -> bool:
+        """Still to be scored on this form: neither submitted nor recused."""
+        return self.seat.submitted_at is None and self.seat.state != "recused"
