@@ -15,9 +15,13 @@ usage: scripts/run [--workers N] [streamlit options...]      (scripts/run calls 
   that connects to a worker directly (from 127.0.0.1) is not believed.
 - Every worker gets the same `server.cookieSecret` (yours if you set one, else a random one
   for this run): Streamlit's XSRF and single sign-on cookies then hold on any worker.
-- A worker that dies is restarted on its port; one that dies 5 times within a minute stops
-  the whole run with exit status 1, as does HAProxy dying. Ctrl-C or SIGTERM stops HAProxy
-  and every worker; the children also get SIGTERM if this process is killed outright.
+- A worker that dies is restarted on its port, after 1 s, then 2, 4, 8 s (a worker that dies
+  at once is not restarted in a tight loop); one that dies 5 times within a minute stops the
+  whole run with exit status 1, as does HAProxy dying. A worker's port taken by another
+  program in the meantime is named as the reason. Ctrl-C, SIGTERM or SIGHUP (the terminal
+  closing) stops HAProxy and every worker; the children also get SIGTERM if this process is
+  killed outright. The children run in their own process group: a terminal's Ctrl-C reaches
+  this process only, which stops them in order.
 - Without HAProxy installed (`apt-get install haproxy`), N > 1 says so and runs one worker.
 - Every `streamlit run` (one worker too) serves as in production: no file watcher and no rerun
   on save (SERVING), unless the command line or the environment names these options. Streamlit's
@@ -28,8 +32,6 @@ Everything else on the command line goes to every `streamlit run`.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import os
 import secrets
 import shutil
@@ -51,7 +53,8 @@ PROXY_SOURCE = "127.0.0.2"  # the address HAProxy connects to the workers from
 CLIENT_HEADER = "X-Forwarded-For"
 RESTARTS = 5  # deaths of one worker within RESTART_WINDOW that end the run
 RESTART_WINDOW = 60.0
-_PR_SET_PDEATHSIG = 1
+BACKOFF = 1.0  # seconds before a dead worker's first restart, doubled at each death since
+BACKOFF_MOST = 8.0
 # Streamlit's options for serving, not for editing the code: Streamlit's default file watcher
 # gives every session its own watcher of every module the app imports (rebuilt after each run),
 # and polls where watchdog is missing; a server's code changes only with a restart. The
@@ -115,6 +118,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_taken(port: int) -> bool:
+    """Whether another program listens on 127.0.0.1:`port` (bound with SO_REUSEADDR, as a
+    server binds, so a closed connection's TIME_WAIT does not count)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def toml_string(value: object) -> str:
+    """`value` as a TOML basic string: quotes, backslashes and control characters escaped (a
+    proxy's name or a URL with a quote in it must not end the string or break the file)."""
+    out = []
+    for c in str(value):
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) < 0x20 or ord(c) == 0x7F:
+            out.append(f"\\u{ord(c):04X}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
 def proxy_source() -> str:
     """127.0.0.2 where this system can connect from it (Linux routes all of 127/8 to lo)."""
     try:
@@ -160,25 +189,45 @@ def sign_in_section(files: list[str], source: str) -> str:
     lines = [
         "# Written by scripts/run for this run only: read after your own secrets files.",
         "[sign_in]",
-        f"trusted_proxies = {[*(str(p) for p in proxies), source]!r}".replace("'", '"'),
-        f'client_header = "{CLIENT_HEADER}"',
+        f"trusted_proxies = [{', '.join(toml_string(p) for p in [*proxies, source])}]",
+        f"client_header = {toml_string(CLIENT_HEADER)}",
     ]
     if own.get("public_url"):
-        lines.append(f"public_url = {str(own['public_url'])!r}".replace("'", '"'))
+        lines.append(f"public_url = {toml_string(own['public_url'])}")
     return "\n".join(lines) + "\n"
 
 
 def haproxy_config(bind: str, ports: list[int], source: str) -> str:
+    """The HAProxy configuration: `bind` and `source` go into it as words, so a character that
+    would end one (a space, a quote, a newline, a #) is refused rather than written."""
+    for value in (bind, source):
+        if not value or any(c.isspace() or c in "\"'#\\" for c in value):
+            raise SystemExit(f"scripts/run: not an address HAProxy can listen on: {value!r}")
     servers = "\n".join(
         f"    server w{n} 127.0.0.1:{port} cookie w{n}" for n, port in enumerate(ports, 1)
     )
     return Template(TEMPLATE.read_text()).substitute(bind=bind, source=source, servers=servers)
 
 
-def _die_with_parent() -> None:
-    # Linux: the child gets SIGTERM when this launcher dies, even from a kill -9 (no orphans).
-    with contextlib.suppress(AttributeError, OSError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+# Run first in every child, then replaced by the child's own program (exec keeps it): on Linux
+# the child gets SIGTERM when this launcher dies, even from a kill -9 (no orphans); a launcher
+# already gone by then ends it at once. Done in the child's own Python rather than by Popen's
+# preexec_fn, which is unsafe once this process runs threads (the output relays).
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    "try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)\n"  # PR_SET_PDEATHSIG
+    "except (AttributeError, OSError): pass\n"
+    "if os.getppid() != int(sys.argv[1]): sys.exit(1)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def spawn(command: list[str], **options) -> subprocess.Popen:
+    """Start `command` (its program an absolute path) as a child that dies with this process,
+    in a process group of its own: a terminal's Ctrl-C or hang-up reaches the launcher, which
+    stops the children itself (proxy and workers together, none left behind)."""
+    shim = [sys.executable, "-S", "-c", _DIE_WITH_PARENT, str(os.getpid())]
+    return subprocess.Popen([*shim, *command], process_group=0, **options)
 
 
 # Streamlit's banner names the worker's own address, which nobody should open.
@@ -206,7 +255,7 @@ class Run:
         self.args = [*serving_options(args), *args]
         self.haproxy = haproxy
         self.folder = Path(tempfile.mkdtemp(prefix="debrief-run-"))  # 0700: the secret's home
-        source = proxy_source()
+        self.source = source = proxy_source()
         secrets_path = self.folder / "sign_in.toml"
         user_files = files or default_secrets_files()
         secrets_path.write_text(sign_in_section(user_files, source))
@@ -229,23 +278,35 @@ class Run:
         }
         self.workers: list[subprocess.Popen | None] = [None] * workers
         self.deaths: list[list[float]] = [[] for _ in range(workers)]
+        self.restart_at: list[float | None] = [None] * workers  # a dead worker's next start
         self.proxy: subprocess.Popen | None = None
         self.stopping = stopping
 
-    def _start_worker(self, n: int) -> None:
-        command = [
+    def worker_command(self, n: int) -> list[str]:
+        return [
             *(sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py")),
             *self.args,
             *self.secrets_args,
             *("--server.port", str(self.ports[n]), "--server.address", "127.0.0.1"),
         ]
-        process = subprocess.Popen(
-            command,
+
+    def claim_ports(self) -> None:
+        """Just before the workers start: a port another program took since it was chosen is
+        exchanged for a free one (and the proxy's configuration written again)."""
+        taken = [n for n, port in enumerate(self.ports) if port_taken(port)]
+        for n in taken:
+            self.ports[n] = free_port()
+        if taken:
+            self.config.write_text(haproxy_config(self.bind, self.ports, self.source))
+
+    def _start_worker(self, n: int) -> None:
+        self.restart_at[n] = None
+        process = spawn(
+            self.worker_command(n),
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent,
         )
         threading.Thread(target=_relay, args=(f"w{n + 1}", process.stdout), daemon=True).start()
         self.workers[n] = process
@@ -265,6 +326,7 @@ class Run:
         )
         if check.returncode != 0:
             raise SystemExit(f"scripts/run: HAProxy refuses its configuration:\n{check.stderr}")
+        self.claim_ports()
         for n in range(len(self.workers)):
             self._start_worker(n)
         deadline = time.monotonic() + 120
@@ -274,11 +336,7 @@ class Run:
             self._check()
             time.sleep(0.25)
         # the proxy after the workers: it then finds every one of them up
-        self.proxy = subprocess.Popen(
-            [self.haproxy, "-db", "-f", str(self.config)],
-            cwd=self.folder,
-            preexec_fn=_die_with_parent,
-        )
+        self.proxy = spawn([self.haproxy, "-db", "-f", str(self.config)], cwd=self.folder)
         while not self._healthy(self.port, "localhost" if self.bind.startswith(":") else None):
             if self.stopping.is_set() or time.monotonic() > deadline:
                 raise SystemExit("scripts/run: the workers did not start")
@@ -297,22 +355,35 @@ class Run:
             return  # Ctrl-C reaches the workers too: they are stopping, not dying
         if self.proxy is not None and self.proxy.poll() is not None:
             raise SystemExit(f"scripts/run: HAProxy stopped (exit {self.proxy.returncode})")
+        now = time.monotonic()
         for n, process in enumerate(self.workers):
-            if process is None or process.poll() is None:
+            if process is None:
+                if self.restart_at[n] is not None and now >= self.restart_at[n]:
+                    self._start_worker(n)
                 continue
-            now = time.monotonic()
+            if process.poll() is None:
+                continue
             self.deaths[n] = [t for t in self.deaths[n] if now - t < RESTART_WINDOW] + [now]
+            # another program on the worker's port: the likeliest reason it cannot start
+            why = (
+                f"; its port {self.ports[n]} is in use by another program"
+                if port_taken(self.ports[n])
+                else ""
+            )
             if len(self.deaths[n]) >= RESTARTS:
                 raise SystemExit(
                     f"scripts/run: worker w{n + 1} died {RESTARTS} times within a minute"
-                    f" (exit {process.returncode}); stopping"
+                    f" (exit {process.returncode}{why}); stopping"
                 )
+            wait = min(BACKOFF * 2 ** (len(self.deaths[n]) - 1), BACKOFF_MOST)
             print(
-                f"scripts/run: worker w{n + 1} stopped (exit {process.returncode}); restarting",
+                f"scripts/run: worker w{n + 1} stopped (exit {process.returncode}{why});"
+                f" restarting in {wait:g} s",
                 file=sys.stderr,
                 flush=True,
             )
-            self._start_worker(n)
+            self.workers[n] = None
+            self.restart_at[n] = now + wait
 
     def watch(self) -> None:
         while not self.stopping.wait(0.5):
@@ -368,8 +439,9 @@ def main(argv: list[str]) -> int:
     def stop(signum, frame):
         stopping.set()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # SIGHUP: the terminal closed; the workers and the proxy go with this process
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
         run = Run(workers, args, haproxy, stopping)
         run.start()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -24,6 +25,7 @@ class Cluster:
     worker_ports: list[int]
     launcher: subprocess.Popen
     log: list[str] = field(default_factory=list)
+    folder: Path | None = None  # the run's private folder (its HAProxy's working directory)
 
     def worker_pid(self, n: int) -> int:
         """The process id of worker n (1-based), found by its port among the launcher's
@@ -42,9 +44,16 @@ class Cluster:
 
 
 @contextmanager
-def running_workers(db: Path, workers: int = 2, env: dict | None = None, args: tuple = ()):
+def running_workers(
+    db: Path,
+    workers: int = 2,
+    env: dict | None = None,
+    args: tuple = (),
+    stop: signal.Signals = signal.SIGTERM,
+):
     """Start `scripts/run --workers N --server.port P` on `db`; yield a Cluster once it says
-    it is ready; stop it with SIGTERM after (and check that it leaves no process behind)."""
+    it is ready; stop it with `stop` after (SIGTERM; SIGHUP is a terminal closing) and check
+    that it ends cleanly (exit 0), leaving no process and no run folder behind."""
     port = free_port()
     environment = {
         **os.environ,
@@ -84,6 +93,7 @@ def running_workers(db: Path, workers: int = 2, env: dict | None = None, args: t
 
     threading.Thread(target=read, daemon=True).start()
     children: list[str] = []
+    cluster: Cluster | None = None
     try:
         if not ready.wait(120) or not found:
             raise RuntimeError("scripts/run did not start:\n" + "".join(log))
@@ -98,13 +108,20 @@ def running_workers(db: Path, workers: int = 2, env: dict | None = None, args: t
         children = subprocess.run(
             ["pgrep", "-P", str(launcher.pid)], capture_output=True, text=True
         ).stdout.split()
+        for pid in children:
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/exe").resolve().name == "haproxy":
+                    cluster.folder = Path(f"/proc/{pid}/cwd").resolve()
         yield cluster
     finally:
-        launcher.send_signal(signal.SIGTERM)
+        launcher.send_signal(stop)
         try:
-            launcher.wait(timeout=30)
+            status = launcher.wait(timeout=30)
         except subprocess.TimeoutExpired:
             launcher.kill()
             raise
         survivors = [pid for pid in children if Path(f"/proc/{pid}").exists()]
-        assert not survivors, f"left running after SIGTERM: {survivors}"
+        assert not survivors, f"left running after {stop.name}: {survivors}"
+        if cluster is not None:  # it started: it must also end cleanly
+            assert status == 0, f"scripts/run ended with {status} after {stop.name}"
+            assert cluster.folder is None or not cluster.folder.exists(), "run folder left"
