@@ -132,3 +132,32 @@ def test_a_killed_holder_is_replaced_after_its_lease_and_nothing_goes_twice(tmp_
                 process.kill()
             process.wait(timeout=10)
     sent_once_each(inbox, w.store)
+
+
+def test_a_holder_whose_lease_is_taken_mid_round_stops_and_nothing_goes_twice(tmp_path, server):
+    # `a` renews its lease after every message; its lease has run out (it lasts a microsecond)
+    # and, while its first message is being accepted, `b` takes it over. `a` must then stop at
+    # once: the rest of the outbox is `b`'s, and each message still goes out exactly once.
+    inbox, _ = server
+    w = build(tmp_path / "w.sqlite")
+    queue_invitations(w, 3)
+    a = Sender(Store(w.store.path), every=60, lease=timedelta(microseconds=1))
+    b = Sender(Store(w.store.path), every=60)
+    taken: list[bool] = []
+
+    def take_over(message):
+        if not taken:
+            time.sleep(0.01)  # past a's microsecond
+            taken.append(b._hold())
+        return None  # accepted
+
+    inbox.answer = take_over
+    assert a.round() is None  # the round ended: the lease was lost
+    assert taken == [True] and leases.holder(w.store, LEASE) == b.holder
+    assert len(inbox.messages) == 1  # only the message under way when it was lost
+    states = Counter(r["state"] for r in outbox_rows(w.store))
+    # nothing left claimed by `a` (the round also queued the reminders due)
+    assert set(states) == {"sent", "queued"} and states["sent"] == 1, states
+    assert a.round() is None and len(inbox.messages) == 1  # `b`'s now: `a` sends nothing
+    assert b.round() == states["queued"] > 1
+    sent_once_each(inbox, w.store)
