@@ -1,6 +1,7 @@
 """Debrief on every core, in real Chromium (issue 25): `scripts/run --workers 2` puts HAProxy in
 front of two workers on one SQLite file. A person signs in key by key, reloads and stays signed
-in, opens a scorecard and submits it, every request of that browser answered by one worker;
+in, opens a scorecard and submits it, every request and every websocket of that browser answered
+by one worker;
 two browsers land on different workers; with a worker killed, a new browser still signs in,
 and the launcher starts the worker again."""
 
@@ -52,9 +53,12 @@ def wait_for_cookie(context, name="debrief_session", timeout_ms=15_000):
     raise AssertionError(f"no {name} cookie")
 
 
-def workers_seen(page, url: str) -> list[str]:
-    """Every response from the app to this page names the worker that answered it."""
+def workers_seen(page, url: str) -> tuple[list[str], list[str]]:
+    """Every response from the app to this page names the worker that answered it: the HTTP
+    ones (Playwright's responses) and, apart, each websocket's handshake (Playwright shows no
+    headers of a websocket: Chromium's own protocol does)."""
     seen: list[str] = []
+    sockets: list[str] = []
     page.on(
         "response",
         lambda r: (
@@ -63,7 +67,15 @@ def workers_seen(page, url: str) -> list[str]:
             else None
         ),
     )
-    return seen
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Network.enable")
+
+    def handshake(event: dict) -> None:
+        headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
+        sockets.append(headers.get("x-debrief-worker", "none"))
+
+    devtools.on("Network.webSocketHandshakeResponseReceived", handshake)
+    return seen, sockets
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +95,7 @@ def test_a_person_signs_in_reloads_and_submits_all_on_one_worker(cluster, browse
     context.set_default_timeout(30_000)
     try:
         page = context.new_page()
-        seen = workers_seen(page, running.url)
+        seen, sockets = workers_seen(page, running.url)
         visit(page, running.url)
         type_sign_in(page, "ana@example.com", codes["ana"])
         assert signed_in_as(page, "Ana Alvarez")
@@ -101,6 +113,8 @@ def test_a_person_signs_in_reloads_and_submits_all_on_one_worker(cluster, browse
         assert submitted == 1
         worker = wait_for_cookie(context, "debrief_worker")["value"]
         assert set(seen) == {worker}, seen  # every request of this browser: one worker
+        # and every websocket: the first page's and the reloaded page's, each on that worker
+        assert len(sockets) >= 2 and set(sockets) == {worker}, sockets
     finally:
         context.close()
 
