@@ -112,6 +112,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from ws_client import Socket  # noqa: E402
 
+from scoring import people, scorecards  # noqa: E402
+from scoring.store import Store  # noqa: E402
+
 STEPS = ("load", "sign_in", "cookie", "open", "point", "feedback", "submit", "confirm", "flow")
 TICKS = os.sysconf("SC_CLK_TCK")
 FEEDBACK = ("Clear thinking", "Clear thinking, good tests.", "Clear thinking, good tests. Hire.")
@@ -175,13 +178,16 @@ class Tab:
         self.runs = 0  # script runs the server started for this tab (new_session messages)
         self.run_id = ""
         self.run_fragments: set[str] = set()
+        self.worker = ""  # which worker the proxy sent this tab to (X-Debrief-Worker), if any
 
     # -- the connection
 
     async def load(self) -> None:
         """What a browser does opening the address, until the first run has drawn."""
         for path in ("/", "/_stcore/health", "/_stcore/host-config"):
-            (await self.http.get(path)).raise_for_status()
+            answer = await self.http.get(path)
+            answer.raise_for_status()
+            self.worker = self.worker or answer.headers.get("X-Debrief-Worker", "")
         token = self.http.cookies.get("_streamlit_xsrf") or ""
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar)
         # no pings: a busy server answers late, and the browser does not ping either
@@ -399,6 +405,9 @@ class Run:
     rush: dict[str, float] = field(default_factory=dict)  # Rush.figures()
     load: str = ""  # the machine's load averages (1, 5, 15 minutes) as the rush ended
     landed_wrong: bool = False  # a seat without exactly one submitted scorecard
+    # per worker (X-Debrief-Worker): [users, points chosen, script runs] over the rush
+    split: dict[str, list[int]] = field(default_factory=dict)
+    worker_cpu: dict[str, float] = field(default_factory=dict)  # the rush's CPU-s per worker
 
 
 async def sign_in(tab: Tab, who: Interviewer) -> None:
@@ -475,6 +484,8 @@ async def rush(
         run.times[step].append(time.monotonic() - began)
 
     began, runs_before = time.monotonic(), tab.runs
+    share = run.split.setdefault(tab.worker or "-", [0, 0, 0])
+    share[0] += 1
     try:
         await timed("sign_in", sign_in(tab, who))
         cookie_began = time.monotonic()
@@ -491,6 +502,7 @@ async def rush(
             overall = radio.proto.id.endswith("overall")
             choice = ("4 · Yes" if "4 · Yes" in options else options[-1]) if overall else options[0]
             await timed("point", tab.choose(radio, choice))
+            share[1] += 1
         for text in FEEDBACK:
             feedback = tab.find("text_area", "Written feedback (required)")
             tab.set_value(feedback, text)
@@ -502,8 +514,55 @@ async def rush(
     except StepFailed as failed:
         run.failures.append(str(failed)[:700])
         return
+    finally:
+        share[2] += tab.runs - runs_before
     run.times["flow"].append(time.monotonic() - began)
     run.script_runs.append(tab.runs - runs_before)
+
+
+def deal(workers: list[str], weights: list[float]) -> list[int]:
+    """Which user each tab takes, once every tab has loaded: `workers` names the worker each
+    tab landed on (X-Debrief-Worker; "" with one worker), `weights` the work each user's flow
+    asks (the choices their scorecard has). Returns, for each tab in order, a user's index.
+
+    Every worker keeps as many users as it has tabs, and gets the same work a tab as the others
+    as nearly as whole users allow: the heaviest users go first, each to the worker with the
+    least work a tab so far that has a tab free. Why: the proxy sends new tabs round-robin in
+    the order they arrive, and the world's seats come in a cycle (a candidate's four interviews,
+    of 6, 5, 5 and 4 criteria); taking users in tab order gave one worker every 6- and
+    5-criteria seat and the other every 5- and 4-criteria one: 195 points against 165 in a
+    60-user rush, 14% more CPU on the first worker, whose last users then set the 2-worker p95."""
+    if len(workers) != len(weights):
+        raise ValueError(f"{len(workers)} tabs for {len(weights)} users")
+    free: dict[str, list[int]] = {}
+    for tab, worker in enumerate(workers):
+        free.setdefault(worker, []).append(tab)
+    work = dict.fromkeys(free, 0.0)
+    tabs = {worker: len(held) for worker, held in free.items()}
+    order = [0] * len(workers)
+    # the heaviest first; among equals, in the users' own order (stable)
+    for user in sorted(range(len(weights)), key=lambda u: -weights[u]):
+        worker = min((w for w in free if free[w]), key=lambda w: (work[w] / tabs[w], -len(free[w])))
+        order[free[worker].pop(0)] = user
+        work[worker] += weights[user]
+    return order
+
+
+def choices_per_seat(world: Path, interviewers: list[Interviewer]) -> list[int]:
+    """The choices each interviewer's scorecard asks for (a point per criterion and the overall
+    recommendation), read from the world as the app would show it."""
+    store = Store(world)
+    with store.read() as db:
+        whose = dict(db.execute("SELECT id, interviewer_id FROM assignments").fetchall())
+    return [
+        len(
+            scorecards.sheet(
+                store, people.get_person(store, whose[who.assignment_id]), who.assignment_id
+            ).rubric.criteria
+        )
+        + 1
+        for who in interviewers
+    ]
 
 
 async def drive(
@@ -513,9 +572,12 @@ async def drive(
     timeout: float,
     skip: int,
     mark: Callable[[str], None] = lambda _: None,
+    weights: list[float] | None = None,
 ):
     """Every user loads (all at once), then all go at once; the tabs stay open till the end.
-    `mark("start")` and `mark("end")` are called as the rush starts and ends."""
+    `mark("start")` and `mark("end")` are called as the rush starts and ends. Once loaded, the
+    users are dealt to the tabs so that every worker has the same work (`deal`, by `weights`:
+    each user's work; by default all alike)."""
     tabs = [Tab(url, timeout) for _ in interviewers]
     try:
 
@@ -534,10 +596,16 @@ async def drive(
             *(load(t, w) for t, w in zip(tabs, interviewers, strict=True))
         )
         start = asyncio.Event()
+        # a tab that failed to load leaves its user out (the landing check counts them)
+        ready = [tab for tab, ok in zip(tabs, loaded, strict=True) if ok]
+        users = [n for n, ok in enumerate(loaded) if ok]
+        weight = weights or [1.0] * len(interviewers)
+        dealt = deal([tab.worker for tab in ready], [weight[n] for n in users])
         flows = [
-            asyncio.create_task(rush(tab, who, run, start, n >= len(interviewers) - skip))
-            for n, (tab, who, ok) in enumerate(zip(tabs, interviewers, loaded, strict=True))
-            if ok
+            asyncio.create_task(
+                rush(tab, interviewers[n], run, start, n >= len(interviewers) - skip)
+            )
+            for tab, n in zip(ready, (users[d] for d in dealt), strict=True)
         ]
         # What the load made stays till the end: out of the garbage collector's way (its full
         # passes over every tab's drawn page took ~0.25 s of the driver's CPU in a 60-user rush).
@@ -650,6 +718,41 @@ class Server:
         return total / 1024
 
 
+def _cmdline(pid: int) -> list[str]:
+    try:
+        return [
+            w.decode(errors="replace")
+            for w in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if w
+        ]
+    except OSError:
+        return []
+
+
+def worker_names(pids: set[int]) -> dict[int, str]:
+    """Each worker's pid -> its name in the proxy (w1, w2, ...: X-Debrief-Worker), read from
+    the HAProxy configuration the launcher wrote (`server wN 127.0.0.1:PORT`) and each worker's
+    `--server.port`."""
+    by_port: dict[str, str] = {}
+    for pid in pids:
+        words = _cmdline(pid)
+        if "-f" in words and "haproxy" in " ".join(words[:1]):
+            with suppress(OSError, IndexError):
+                config = Path(words[words.index("-f") + 1]).read_text()
+                by_port.update(
+                    (port, name)
+                    for name, port in re.findall(r"^\s*server (\S+) [^:\s]+:(\d+)", config, re.M)
+                )
+    names = {}
+    for pid in pids:
+        words = _cmdline(pid)
+        if "streamlit" in words and "--server.port" in words:
+            port = words[len(words) - 1 - words[::-1].index("--server.port") + 1]
+            if port in by_port:
+                names[pid] = by_port[port]
+    return names
+
+
 def _name(pid: int) -> str:
     try:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -742,6 +845,17 @@ class Rush:
     def mark(self, moment: str) -> None:
         self.at[moment] = (time.monotonic(), self.target.cpu(), _own_cpu(), _machine())
 
+    def per_worker(self) -> dict[str, float]:
+        """Each worker's CPU-s over the rush, by its name in the proxy (w1, w2, ...)."""
+        if not {"start", "end"} <= set(self.at):
+            return {}
+        (_, server0, _, _), (_, server1, _, _) = self.at["start"], self.at["end"]
+        names = worker_names(set(server1))
+        return {
+            name: server1[pid] - server0.get(pid, 0.0)
+            for pid, name in sorted(names.items(), key=lambda kv: kv[1])
+        }
+
     def figures(self) -> dict[str, float]:
         if not {"start", "end"} <= set(self.at):
             return {}
@@ -757,6 +871,44 @@ class Rush:
             "others": max(0.0, (busy1 - busy0) - server - (own1 - own0)),
             "idle": idle1 - idle0,
         }
+
+
+class Spy:
+    """`py-spy record` on each worker over the rush (--spy FOLDER): one raw (collapsed stacks)
+    file a worker, named after it, to compare where each worker's CPU went."""
+
+    def __init__(self, target: Server, folder: Path | None, label: str):
+        self.target, self.folder, self.label = target, folder, label
+        self.spies: list[subprocess.Popen] = []
+
+    def mark(self, moment: str) -> None:
+        if self.folder is None:
+            return
+        if moment == "start":
+            pids = self.target.find_processes()
+            names = worker_names(pids) or {
+                pid: "w1" for pid in pids if "streamlit" in _cmdline(pid)
+            }
+            spy = ROOT / ".venv" / "bin" / "py-spy"
+            for pid, name in sorted(names.items(), key=lambda kv: kv[1]):
+                out = self.folder / f"{self.label}-{name}-{pid}.txt"
+                command = [str(spy), "record", "-p", str(pid), "-s", "-r", "50"]
+                command += ["--format", "raw", "-o", str(out)]
+                self.spies.append(
+                    subprocess.Popen(
+                        command,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+        elif moment == "end":
+            for spy in self.spies:
+                spy.send_signal(2)
+            for spy in self.spies:
+                try:
+                    spy.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    spy.kill()
 
 
 class PeakMemory:
@@ -787,6 +939,8 @@ def measure(
     env: dict[str, str],
     timeout: float,
     skip: int = 0,
+    spy: Path | None = None,
+    weights: list[float] | None = None,
 ) -> Run:
     run = Run(users=len(interviewers), workers=workers)
     with server(script, db, workers, env) as target:
@@ -802,8 +956,18 @@ def measure(
         driver_before = _own_cpu()
         began = time.monotonic()
         rush = Rush(target)
+        spies = Spy(target, spy, f"rush-{len(interviewers)}-{workers}w")
+
+        def mark(moment: str) -> None:
+            if moment == "end":
+                rush.mark(moment)
+                spies.mark(moment)
+            else:
+                spies.mark(moment)
+                rush.mark(moment)
+
         with PeakMemory(target) as peak:
-            asyncio.run(drive(target.url, interviewers, run, timeout, skip, rush.mark))
+            asyncio.run(drive(target.url, interviewers, run, timeout, skip, mark, weights))
             run.wall = time.monotonic() - began
             time.sleep(1)  # the last runs' clean-up and the closed sessions
         run.driver_cpu = _own_cpu() - driver_before
@@ -813,6 +977,7 @@ def measure(
         run.cpu_by_process = {_name(pid): s for pid, s in spent.items() if s >= 0.05}
         run.rss_after = target.rss_mb()
         run.rush = rush.figures()
+        run.worker_cpu = rush.per_worker()
         run.load = ", ".join(f"{a:.2f}" for a in os.getloadavg())
         run.driver_rush_cpu = run.rush.get("driver", 0.0)
         run.rss_peak = max(peak.peak, run.rss_after, run.rss_idle)
@@ -891,6 +1056,13 @@ def report(count: int, runs: dict[str, Run]) -> None:
                     load=run.load,
                 )
             )
+        if run.split or run.worker_cpu:
+            split = "; ".join(
+                f"{w} {users} users, {points} points, {runs} script runs"
+                + (f", {run.worker_cpu[w]:.1f} CPU-s" if w in run.worker_cpu else "")
+                for w, (users, points, runs) in sorted(run.split.items())
+            )
+            print(f"  per worker (X-Debrief-Worker) over the rush: {split}")
         if len(run.cpu_by_process) > 1:
             for process, seconds in sorted(run.cpu_by_process.items(), key=lambda kv: -kv[1]):
                 print(f"    {seconds:7.1f} s  {process}")
@@ -990,8 +1162,16 @@ def take_priority() -> str:
     )
 
 
-def run_app(folder: Path, world: Path, interviewers: list[Interviewer], w: int, options) -> Run:
-    """One run of the app with `w` workers on a fresh copy of the world, its landing checked."""
+def run_app(
+    folder: Path,
+    world: Path,
+    interviewers: list[Interviewer],
+    w: int,
+    options,
+    weights: list[float] | None = None,
+) -> Run:
+    """One run of the app with `w` workers on a fresh copy of the world, its landing checked;
+    `weights`: each user's work, to deal them evenly to the workers."""
     count = len(interviewers)
     db = folder / f"rush-{count}-{w}w.sqlite"
     for leftover in folder.glob(f"rush-{count}-{w}w.*"):
@@ -1007,6 +1187,8 @@ def run_app(folder: Path, world: Path, interviewers: list[Interviewer], w: int, 
             {},
             options.step_timeout,
             skip=options.leave_unsubmitted,
+            spy=options.spy,
+            weights=weights,
         )
     except RuntimeError as failed:
         print(f"\n{name}, {count} users: {failed}", file=sys.stderr)
@@ -1040,6 +1222,11 @@ def main(argv: list[str] | None = None) -> int:
         " the summary gives each round's 2w/1w p95 and their median (on a shared machine one"
         " pair is at the mercy of what else runs)",
     )
+    parser.add_argument(
+        "--spy",
+        type=Path,
+        help="py-spy record each app worker over the rush into this folder (raw stacks)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the databases and logs in this folder")
     parser.add_argument("--step-timeout", type=float, default=600.0, help="seconds a step may take")
     parser.add_argument(
@@ -1068,6 +1255,7 @@ def main(argv: list[str] | None = None) -> int:
             for leftover in folder.glob(f"world-{count}.*"):
                 leftover.unlink()
             interviewers, criteria = build_world(world, count)
+            weights = choices_per_seat(world, interviewers)
             for turn in range(options.rounds):
                 runs: dict[str, Run] = {}
                 if options.only != "app" and turn == 0:
@@ -1083,7 +1271,7 @@ def main(argv: list[str] | None = None) -> int:
                     for w in workers:
                         try:
                             runs["app" if w == 1 else f"app {w}w"] = run_app(
-                                folder, world, interviewers, w, options
+                                folder, world, interviewers, w, options, weights
                             )
                         except RuntimeError:  # the server did not start: the next run may
                             status = 1
