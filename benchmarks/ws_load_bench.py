@@ -539,12 +539,21 @@ def deal(workers: list[str], weights: list[float]) -> list[int]:
         free.setdefault(worker, []).append(tab)
     work = dict.fromkeys(free, 0.0)
     tabs = {worker: len(held) for worker, held in free.items()}
-    order = [0] * len(workers)
+    given: dict[str, list[int]] = {worker: [] for worker in free}
     # the heaviest first; among equals, in the users' own order (stable)
     for user in sorted(range(len(weights)), key=lambda u: -weights[u]):
-        worker = min((w for w in free if free[w]), key=lambda w: (work[w] / tabs[w], -len(free[w])))
-        order[free[worker].pop(0)] = user
+        worker = min(
+            (w for w in free if len(given[w]) < tabs[w]),
+            key=lambda w: (work[w] / tabs[w], len(given[w]) - tabs[w]),
+        )
+        given[worker].append(user)
         work[worker] += weights[user]
+    # on each worker the users start in their own order, not the heaviest first (as with one
+    # worker, where every user stays on their own tab)
+    order = [0] * len(workers)
+    for worker, users in given.items():
+        for tab, user in zip(free[worker], sorted(users), strict=True):
+            order[tab] = user
     return order
 
 

@@ -86,3 +86,16 @@ def test_two_workers_each_get_half_the_users_and_half_the_points(tmp_path):
     )
     # 8 seats of 7, 6, 6, 5 choices twice: 4 users and 24 points each (26 and 22 in tab order)
     assert shares == {"w1": (4, 24), "w2": (4, 24)}, found.group(0)
+
+
+def test_one_worker_keeps_the_users_in_their_order_whatever_their_work():
+    # heaviest first would start the big scorecards first and flatter the 1-worker p95
+    assert ws_load_bench.deal([""] * 8, [5, 6, 7, 5, 7, 6, 6, 5]) == list(range(8))
+
+
+def test_on_each_worker_the_users_start_in_their_own_order():
+    workers = ["w1", "w2"] * 6
+    order = ws_load_bench.deal(workers, [7, 6, 6, 5] * 3)
+    for worker in ("w1", "w2"):
+        mine = [user for w, user in zip(workers, order, strict=True) if w == worker]
+        assert mine == sorted(mine)
