@@ -39,10 +39,12 @@ their last answer. Widget ids are found in the deltas by label or key, as a clie
 rerun carries all the widget values a browser would hold (WidgetStates), the page's script hash
 and query string, and the hashes of the cached messages.
 
-The floor's flow: the same steps on floor_app.py, with as many criteria as the app's rubric
-($FLOOR_CRITERIA): a one-form sign-in (2 runs: the submit, then its st.rerun), a "Score" button
-(2 runs), one rerun a choice and a feedback commit, Submit (1 run, the dialog) and the dialog's
-confirm (a fragment run, then the page). The app: sign-in 2 runs (the button's callback signs in
+The floor's flow: the same steps on floor_app.py, with as many criteria as the app's seats
+have on average ($FLOOR_CRITERIA; `floor_criteria`: the world's rubrics have 6, 5, 5 and 4, so
+the floor has 5 and sets as many points in all as the app, not 6 a user): a one-form sign-in
+(2 runs: the submit, then its st.rerun), a "Score" button (2 runs), one rerun a choice and a
+feedback commit, Submit (1 run, the dialog) and the dialog's confirm (a fragment run, then the
+page). The app: sign-in 2 runs (the button's callback signs in
 and switches to My interviews; the run it replaces draws nothing but still counts), open 1 run,
 then the same count. No database, no rubric, no draft: what the
 flow costs there is Streamlit's share.
@@ -572,6 +574,13 @@ def choices_per_seat(world: Path, interviewers: list[Interviewer]) -> list[int]:
         + 1
         for who in interviewers
     ]
+
+
+def floor_criteria(choices: list[int]) -> int:
+    """The floor's criteria: as many as the app's seats have on average (each seat's `choices`
+    count the overall recommendation too), so both set as many points in all. The world's first
+    seat has 6 criteria, the average 5: the floor set 7 choices a user against the app's 6."""
+    return max(1, round(statistics.mean(choices)) - 1)
 
 
 async def drive(
@@ -1263,8 +1272,9 @@ def main(argv: list[str] | None = None) -> int:
             world = folder / f"world-{count}.sqlite"
             for leftover in folder.glob(f"world-{count}.*"):
                 leftover.unlink()
-            interviewers, criteria = build_world(world, count)
+            interviewers, _ = build_world(world, count)
             weights = choices_per_seat(world, interviewers)
+            criteria = floor_criteria(weights)
             for turn in range(options.rounds):
                 runs: dict[str, Run] = {}
                 if options.only != "app" and turn == 0:

@@ -99,3 +99,10 @@ def test_on_each_worker_the_users_start_in_their_own_order():
     for worker in ("w1", "w2"):
         mine = [user for w, user in zip(workers, order, strict=True) if w == worker]
         assert mine == sorted(mine)
+
+
+def test_the_floor_sets_as_many_points_as_the_app_in_all():
+    choices = [7, 6, 6, 5] * 15  # the app's seats: 360 choices for 60 users
+    criteria = ws_load_bench.floor_criteria(choices)
+    assert criteria == 5  # the first seat's rubric has 6: 420 choices on the floor
+    assert (criteria + 1) * len(choices) == sum(choices)
