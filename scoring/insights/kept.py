@@ -354,6 +354,8 @@ def _save(path: str, key: str, entry: _Entry) -> None:
         )
     except Unkeepable:
         return
+    # To the microsecond, not `clock.now_utc`'s second: the newest rows are the ones kept
+    # (`Q.DROP_BEYOND`), and views made within one second must still come in order.
     made = datetime.now(UTC)
     try:
         conn = sqlite3.connect(path, timeout=SAVE_WAIT, isolation_level=None)

@@ -75,12 +75,10 @@ WINDOW = (
 )
 # Every recorded decision of the candidates (one JSON array), oldest first, as the decision
 # process reads them: the outcome, when, and the tally of the engine's result stored with it
-# (taken out by SQLite; the rest of the stored result is not read). As
-# `scoring.queries.debrief.decisions_of`, with who made it.
+# (taken out by SQLite; the rest of the stored result is not read).
 DECISIONS = (
     "SELECT d.candidate_id, d.outcome, d.decided_at, json_extract(d.engine_result, '$.tally')"
-    f" FROM decisions d JOIN people p ON p.id = d.decided_by WHERE d.candidate_id IN {IDS}"
-    " ORDER BY d.id"
+    f" FROM decisions d WHERE d.candidate_id IN {IDS} ORDER BY d.id"
 )
 # What the engine said when each debrief opened (its outcome, and its tally as JSON: all the
 # decision process reads of the stored result, taken out by SQLite rather than parsing the
