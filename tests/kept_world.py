@@ -76,20 +76,25 @@ def scored(w: World, opening_id: int, name: str, day: int, decide: bool) -> tupl
     return candidate_id, session
 
 
-def two_openings(path) -> Two:
-    """The world, a second opening B, and two debriefed candidates in each."""
-    w = build(path, strategy={"kind": "committee", "quorum": 1})
-    b = openings.create_opening(
+def new_opening(w: World, title: str) -> int:
+    """An opening of the committee kind (quorum 1, the member), Maria its hiring manager."""
+    return openings.create_opening(
         w.store,
         w.coordinator,
-        title="Analyst",
-        role="Analyst",
+        title=title,
+        role=title,
         loop=CATALOG.loops["ds-generalist-onsite"],
         catalog=CATALOG,
         hiring_manager_id=w.manager.id,
         strategy={"kind": "committee", "quorum": 1},
         committee_ids=[w.member.id],
     ).id
+
+
+def two_openings(path) -> Two:
+    """The world, a second opening B, and two debriefed candidates in each."""
+    w = build(path, strategy={"kind": "committee", "quorum": 1})
+    b = new_opening(w, "Analyst")
     sessions = {}
     ids = []
     for opening_id, name, day, decide in (
@@ -134,3 +139,13 @@ def fresh(w: World, view):
     memo.forget()
     drop_shared(w)
     return view()
+
+
+def unscored_seat(two: Two, candidate_id: int, who) -> int:
+    """A session of its own on the candidate's day with `who` seated, not yet scored."""
+    w = two.w
+    start = DAY - timedelta(days=18, hours=-2)
+    openings.schedule_session(
+        w.store, w.coordinator, candidate_id, 1, start, [who.id], now=start - timedelta(days=1)
+    )
+    return seats_of(w, candidate_id)[who.id]

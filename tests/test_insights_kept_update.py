@@ -22,14 +22,23 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from kept_world import Two, as_text, fresh, seats_of, served, two_openings
+from kept_world import (
+    Two,
+    as_text,
+    fresh,
+    new_opening,
+    seats_of,
+    served,
+    two_openings,
+    unscored_seat,
+)
 
 from scoring import debrief, insights, openings, people, scorecards
 from scoring.errors import NotAllowed
 from scoring.insights import kept, window
 from scoring.matrix import full_scores
 from scoring.schedule_changes import withdraw_candidate
-from world import CATALOG, DAY
+from world import DAY
 
 
 @pytest.fixture
@@ -63,16 +72,6 @@ class CardReads:
             return real(db, candidate_ids)
 
         monkeypatch.setattr(window, "card_rows", card_rows)
-
-
-def unscored_seat(two: Two, candidate_id: int, who) -> int:
-    """A session of its own on the candidate's day with `who` seated, not yet scored."""
-    w = two.w
-    start = DAY - timedelta(days=18, hours=-2)
-    openings.schedule_session(
-        w.store, w.coordinator, candidate_id, 1, start, [who.id], now=start - timedelta(days=1)
-    )
-    return seats_of(w, candidate_id)[who.id]
 
 
 def decide(two: Two, candidate_id: int, outcome: str = "no_hire") -> None:
@@ -212,17 +211,7 @@ def test_a_new_hiring_manager_gets_nothing_kept_for_the_old_one(two):
     whose hiring manager becomes Ana. Maria no longer sees C at all; the coordinator's view of
     C is made again; Ana's is her own, and right."""
     w = two.w
-    c = openings.create_opening(
-        w.store,
-        w.coordinator,
-        title="Engineer",
-        role="Engineer",
-        loop=CATALOG.loops["ds-generalist-onsite"],
-        catalog=CATALOG,
-        hiring_manager_id=w.manager.id,
-        strategy={"kind": "committee", "quorum": 1},
-        committee_ids=[w.member.id],
-    ).id
+    c = new_opening(w, "Engineer")
     openings.add_candidate(w.store, w.coordinator, c, "Cid Waiting")
     maria = lambda: insights.opening_insights(w.store, w.manager, [c])  # noqa: E731
     coordinator = lambda: insights.opening_insights(w.store, w.coordinator, [c])  # noqa: E731

@@ -8,31 +8,25 @@ tests/security/test_insights_kept_rights.py.)"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from kept_world import Two, as_text, fresh, seats_of, served, two_openings
+from kept_world import (
+    Two,
+    as_text,
+    fresh,
+    served,
+    two_openings,
+    unscored_seat,
+)
 
-from scoring import insights, openings
+from scoring import insights
 from scoring.insights import kept
 from scoring.schedule_changes import replace_interviewer
-from world import DAY
 
 
 @pytest.fixture
 def two(tmp_path) -> Two:
     kept.forget()
     return two_openings(tmp_path / "kept.sqlite")
-
-
-def unscored_seat(two: Two, candidate_id: int, who) -> int:
-    """A session of its own on the candidate's day with `who` seated, not yet scored."""
-    w = two.w
-    start = DAY - timedelta(days=18, hours=-2)
-    openings.schedule_session(
-        w.store, w.coordinator, candidate_id, 1, start, [who.id], now=start - timedelta(days=1)
-    )
-    return seats_of(w, candidate_id)[who.id]
 
 
 def test_a_seat_given_to_the_hiring_manager_blinds_the_updated_view(two, monkeypatch):
