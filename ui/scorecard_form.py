@@ -111,11 +111,13 @@ def scorecard_form(
             # form): the style draws a line above each name instead (`_BAR_STYLE`).
             st.markdown(
                 f"**{n}. {name}** · weight {criterion.weight:g}  \n"
-                f":small[{_rubric_text(criterion.description)}]"
+                f":small[{_rubric_text(criterion.description.strip())}]"
             )
             points = _points(criterion)
             captions = [
-                NOT_ASSESSED_NOTE if p == NOT_ASSESSED else _rubric_text(criterion.anchors[p])
+                NOT_ASSESSED_NOTE
+                if p == NOT_ASSESSED
+                else _rubric_text(criterion.anchors[p].strip())
                 for p in points
             ]
             before = start.criteria.get(criterion.id, DraftCriterion())
