@@ -352,7 +352,7 @@ class Run:
     def _check(self) -> None:
         """Restart a dead worker; end the run if one keeps dying or the proxy died."""
         if self.stopping.is_set():
-            return  # Ctrl-C reaches the workers too: they are stopping, not dying
+            return  # the launcher is stopping them: stopping, not dying
         if self.proxy is not None and self.proxy.poll() is not None:
             raise SystemExit(f"scripts/run: HAProxy stopped (exit {self.proxy.returncode})")
         now = time.monotonic()
@@ -439,8 +439,11 @@ def main(argv: list[str]) -> int:
     def stop(signum, frame):
         stopping.set()
 
-    # SIGHUP: the terminal closed; the workers and the proxy go with this process
+    # SIGHUP: the terminal closed; the workers and the proxy go with this process. Not when
+    # started to outlive its terminal (`nohup scripts/run …`: SIGHUP ignored), as one worker does.
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        if signum == signal.SIGHUP and signal.getsignal(signum) == signal.SIG_IGN:
+            continue
         signal.signal(signum, stop)
     try:
         run = Run(workers, args, haproxy, stopping)

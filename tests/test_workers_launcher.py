@@ -278,3 +278,18 @@ def test_a_terminal_closing_stops_the_proxy_and_every_worker(tmp_path):
         for port in running.worker_ports:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health") as answer:
                 assert answer.read() == b"ok"
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_started_with_nohup_it_outlives_its_terminal(tmp_path):
+    # `nohup scripts/run --workers 2 &`: SIGHUP ignored, as for one worker (which execs into
+    # streamlit); the terminal closing leaves HAProxy and the workers serving.
+    from cluster import running_workers
+
+    with running_workers(tmp_path / "one.sqlite", workers=2, through=("nohup",)) as running:
+        running.launcher.send_signal(signal.SIGHUP)
+        time.sleep(2)
+        assert running.launcher.poll() is None, "the launcher stopped on SIGHUP under nohup"
+        with urllib.request.urlopen(f"{running.url}/_stcore/health") as answer:
+            assert answer.read() == b"ok"

@@ -50,10 +50,12 @@ def running_workers(
     env: dict | None = None,
     args: tuple = (),
     stop: signal.Signals = signal.SIGTERM,
+    through: tuple[str, ...] = (),
 ):
     """Start `scripts/run --workers N --server.port P` on `db`; yield a Cluster once it says
     it is ready; stop it with `stop` after (SIGTERM; SIGHUP is a terminal closing) and check
-    that it ends cleanly (exit 0), leaving no process and no run folder behind."""
+    that it ends cleanly (exit 0), leaving no process and no run folder behind. `through`: a
+    command the launcher is started through (`nohup`)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -65,6 +67,7 @@ def running_workers(
     }
     launcher = subprocess.Popen(
         [
+            *through,
             str(ROOT / "scripts" / "run"),
             "--workers",
             str(workers),
