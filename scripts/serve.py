@@ -197,12 +197,17 @@ def sign_in_section(files: list[str], source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def haproxy_config(bind: str, ports: list[int], source: str) -> str:
-    """The HAProxy configuration: `bind` and `source` go into it as words, so a character that
-    would end one (a space, a quote, a newline, a #) is refused rather than written."""
+def proxy_words(bind: str, source: str) -> None:
+    """`bind` and `source` go into HAProxy's configuration as words, so a character that would
+    end one (a space, a quote, a newline, a #) is refused rather than written."""
     for value in (bind, source):
         if not value or any(c.isspace() or c in "\"'#\\" for c in value):
             raise SystemExit(f"scripts/run: not an address HAProxy can listen on: {value!r}")
+
+
+def haproxy_config(bind: str, ports: list[int], source: str) -> str:
+    """The HAProxy configuration (its words checked: `proxy_words`)."""
+    proxy_words(bind, source)
     servers = "\n".join(
         f"    server w{n} 127.0.0.1:{port} cookie w{n}" for n, port in enumerate(ports, 1)
     )
@@ -254,8 +259,9 @@ class Run:
         self.bind = f"{address}:{self.port}" if address else f":{self.port}"
         self.args = [*serving_options(args), *args]
         self.haproxy = haproxy
-        self.folder = Path(tempfile.mkdtemp(prefix="debrief-run-"))  # 0700: the secret's home
         self.source = source = proxy_source()
+        proxy_words(self.bind, source)  # a bad address refused before anything is written
+        self.folder = Path(tempfile.mkdtemp(prefix="debrief-run-"))  # 0700: the secret's home
         secrets_path = self.folder / "sign_in.toml"
         user_files = files or default_secrets_files()
         secrets_path.write_text(sign_in_section(user_files, source))

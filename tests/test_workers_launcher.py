@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import tomllib
@@ -145,7 +146,7 @@ def test_without_haproxy_two_workers_fall_back_to_one_and_say_so(tmp_path):
     assert "running 1 worker instead" in err
 
 
-def test_hostile_values_in_the_generated_files_are_quoted_or_refused(tmp_path):
+def test_hostile_values_in_the_generated_files_are_quoted_or_refused(tmp_path, monkeypatch):
     # a quote, a backslash or a newline in the user's own values must not end the TOML string
     own = tmp_path / "secrets.toml"
     proxies = ["10.0.0.1", 'we"ird\\name', "it's", "line\nbreak"]
@@ -162,6 +163,12 @@ def test_hostile_values_in_the_generated_files_are_quoted_or_refused(tmp_path):
     for bind in ("0.0.0.0 :8501", ":8501\n    server evil 10.0.0.1:80", "#:8501", '"x":1'):
         with pytest.raises(SystemExit, match="not an address"):
             serve.haproxy_config(bind, [40001], "127.0.0.2")
+    # ... before the run writes anything: no run folder (with its secrets file) is left behind
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    with pytest.raises(SystemExit, match="not an address"):
+        serve.Run(2, ["--server.address", "0.0.0.0 x"], "haproxy", threading.Event())
+    assert not list((tmp_path / "tmp").iterdir())
 
 
 class DyingRun(serve.Run):
