@@ -29,11 +29,12 @@ class LeaseLost(Exception):
 
 
 def lease_length(every: float) -> timedelta:
-    """How long a lease lasts: three rounds, and at least 2 minutes, four times the SMTP
-    timeout (`mail.MailSettings.timeout`, 30 s): one slow message (a connection, then a send,
-    each up to the timeout) ends well inside the lease its holder renewed before it, so no other
-    process takes over mid-message. A holder renews at every round and after every message; a
-    dead one is replaced when its lease runs out."""
+    """How long a lease lasts: three rounds, and at least 2 minutes. A holder renews at every
+    round and after every message; a dead one is replaced when its lease runs out. The lease
+    keeps two senders from working the queue at once; it cannot promise that no message outlasts
+    it (SMTP's timeout, 30 s, holds for each step of a conversation, and a slow server takes
+    several). What keeps a message from going twice is its claim (`mail.send_outbox`): a row is
+    claimed, committed, before the server is spoken to, and a second sender skips it."""
     return timedelta(seconds=max(120.0, 3 * every))
 
 
