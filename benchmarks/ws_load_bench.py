@@ -1174,6 +1174,8 @@ def take_priority() -> str:
         group = Path("/proc/self/autogroup").read_text().strip()
     except OSError as exc:
         return f"no priority taken ({exc}): the figures share the machine with the rest"
+    if not group:  # the kernel put this process in no autogroup (autogroups off, a cgroup)
+        return "no priority taken (no autogroup here): the figures share the machine with the rest"
     return (
         f"this benchmark's processes are {group}, ahead of the machine's other programs:"
         " the figures are about those of a machine serving only Debrief"

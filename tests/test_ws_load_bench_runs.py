@@ -56,10 +56,15 @@ def test_priority_puts_the_benchmark_ahead_in_a_group_of_its_own(tmp_path):
     before = Path("/proc/self/autogroup").read_text()
     result = bench(tmp_path, "--only", "floor", "--priority")
     assert result.returncode == 0, result.stdout + result.stderr
+    if "no autogroup here" in result.stdout:
+        pytest.skip("this kernel puts the benchmark's new session in no autogroup")
     found = re.search(
         r"scheduling: this benchmark's processes are (/autogroup-\d+) nice -19", result.stdout
     )
     assert found, result.stdout
-    # its own group: the caller's (a shell, this test) keeps its share and priority
-    assert found.group(1) != before.split()[0]
+    # its own group: the caller's (a shell, this test) keeps its share and priority. In a
+    # container the caller may be in no autogroup at all (the file reads empty) while the
+    # benchmark's new session gets one.
+    caller = before.split()[0] if before.strip() else None
+    assert found.group(1) != caller
     assert Path("/proc/self/autogroup").read_text() == before
