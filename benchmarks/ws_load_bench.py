@@ -1,7 +1,8 @@
 """The 9 a.m. rush, driven at the server without browsers: N interviewers sign in, open their
 scorecard, set every point, write the feedback and submit it, all at once, speaking Streamlit's
 own websocket protocol to a real `streamlit run server.py` with its own SQLite file; and the same
-N users on the bare one-form page benchmarks/floor_app.py, the floor.
+N users on the bare one-form page benchmarks/floor_app.py, the floor, and on the same page
+drawing the scorecard's own form, the form floor.
 
 usage: .venv/bin/python benchmarks/ws_load_bench.py [--users 30 60 100] [--workers 1 2]
            [--rounds K] [--priority] [--only app|floor] [--keep FOLDER] [--step-timeout SECONDS]
@@ -49,6 +50,14 @@ and switches to My interviews; the run it replaces draws nothing but still count
 then the same count. No database, no rubric, no draft: what the
 flow costs there is Streamlit's share.
 
+The form floor: the same steps again on floor_app.py with $FLOOR_FORM=same, which draws the
+scorecard's own form (each criterion's name and description, its radio with an anchor under each
+point and an evidence box; the overall, the feedback, the bar with its line and two buttons) in
+a fragment, as the app does, and still reads and saves nothing. The bare floor draws a quarter
+of the elements: against it, the app's ratio counts Streamlit drawing the product's form as the
+app's own work; against the form floor, what is left is the app's own (sign-in, its database,
+rules, saving, the page around the form).
+
 The app runs as it is served: through `scripts/run --workers N --server.port P` (N = 1: one
 `streamlit run server.py`, no proxy), with the Streamlit options scripts/run gives its workers
 (scripts/serve.py SERVING: no file watcher); the floor runs on one `streamlit run` with the same
@@ -71,7 +80,8 @@ submission exits with status 1, as does a user who failed a step.
 
 The floor always runs on one `streamlit run` process (scripts/run starts the app only).
 
-The targets (issue 25): server CPU per user flow at most 3x the floor's; with 2 workers on this
+The targets (issue 25): server CPU per user flow at most 3x the floor's (the summary gives the
+ratio to both floors); with 2 workers on this
 2-core machine, the 60-user burst's p95 at most 0.6x the 1-worker p95; every submission lands
 exactly once at every size.
 """
@@ -910,7 +920,7 @@ class Spy:
             spy = ROOT / ".venv" / "bin" / "py-spy"
             for pid, name in sorted(names.items(), key=lambda kv: kv[1]):
                 out = self.folder / f"{self.label}-{name}-{pid}.txt"
-                command = [str(spy), "record", "-p", str(pid), "-s", "-r", "50"]
+                command = [str(spy), "record", "-p", str(pid), "-s", "-r", "50", "--gil"]
                 command += ["--format", "raw", "-o", str(out)]
                 self.spies.append(
                     subprocess.Popen(
@@ -1039,6 +1049,9 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
 
 
+FORM_FLOOR = "form floor"  # the floor drawing the scorecard's own form (floor_app.py, FLOOR_FORM)
+
+
 def report(count: int, runs: dict[str, Run]) -> None:
     names = list(runs)
     print(f"\n{count} users at once")
@@ -1096,6 +1109,7 @@ def summary(results: dict[int, list[dict[str, Run]]], workers: list[int]) -> Non
     head = (
         f"{'users':>5} | {'app p50 / p95':>17} | {'floor p50 / p95':>17} |"
         f" {'server CPU app / floor':>22} | {'per flow app / floor':>20} | {'ratio':>6}"
+        f" | {'form floor per flow':>19} | {'ratio':>6}"
     )
     for w in extra:
         head += f" | {f'app {w}w p50 / p95':>17} | {f'{w}w/1w p95':>9}"
@@ -1111,6 +1125,8 @@ def summary(results: dict[int, list[dict[str, Run]]], workers: list[int]) -> Non
     nan = float("nan")
     for count, rounds in results.items():
         floor = rounds[0].get("floor")
+        form_floor = rounds[0].get(FORM_FLOOR)
+        per_form = form_floor.cpu / count if form_floor and form_floor.cpu else nan
         ratios: dict[int, list[float]] = {w: [] for w in extra}
         for runs in rounds:
             app = runs.get("app")
@@ -1120,6 +1136,7 @@ def summary(results: dict[int, list[dict[str, Run]]], workers: list[int]) -> Non
             line = (
                 f"{count:>5} | {flow(app):>17} | {flow(floor):>17} | {cpu:>22} |"
                 f" {f'{per_app:.3f} / {per_floor:.3f} s':>20} | {per_app / per_floor:>5.1f}x"
+                f" | {f'{per_form:.3f} s':>19} | {per_app / per_form:>5.1f}x"
             )
             for w in extra:
                 other = runs.get(f"app {w}w")
@@ -1245,7 +1262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--spy",
         type=Path,
-        help="py-spy record each app worker over the rush into this folder (raw stacks)",
+        help="py-spy record each app worker over the rush into this folder (raw stacks; only"
+        " samples holding the GIL, so a wait on a lock or a sleep is not counted as work)",
     )
     parser.add_argument("--keep", type=Path, help="keep the databases and logs in this folder")
     parser.add_argument("--step-timeout", type=float, default=600.0, help="seconds a step may take")
@@ -1286,6 +1304,14 @@ def main(argv: list[str] | None = None) -> int:
                         interviewers,
                         1,
                         {"FLOOR_CRITERIA": str(criteria)},
+                        options.step_timeout,
+                    )
+                    runs[FORM_FLOOR] = measure(
+                        ROOT / "benchmarks" / "floor_app.py",
+                        folder / f"form-floor-{count}.sqlite",
+                        interviewers,
+                        1,
+                        {"FLOOR_CRITERIA": str(criteria), "FLOOR_FORM": "same"},
                         options.step_timeout,
                     )
                 if options.only != "floor":

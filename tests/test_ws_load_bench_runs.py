@@ -33,9 +33,11 @@ def test_three_users_on_app_and_floor_submit_once_each(tmp_path):
     assert "FAILED" not in result.stdout
     for step in STEPS:
         assert f"\n{step} " in result.stdout
-    assert "floor: server CPU" in result.stdout and "app: server CPU" in result.stdout
+    for run in ("floor", "form floor", "app"):
+        assert f"\n{run}: server CPU" in result.stdout
     table = result.stdout.split("\nsummary")[1]
-    assert "server CPU app / floor" in table and "\n    3 |" in table
+    assert "server CPU app / floor" in table and "form floor per flow" in table
+    assert "\n    3 |" in table and "nanx" not in table  # every ratio has both its figures
 
 
 @pytest.mark.e2e
