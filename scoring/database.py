@@ -29,6 +29,8 @@ from scoring.queries import database as Q
 class Database:
     """A SQLite connection (``conn``) with the few calls the service makes on it."""
 
+    engine = "sqlite"
+
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         conn.execute(Q.RECURSIVE_TRIGGERS)
@@ -40,6 +42,15 @@ class Database:
         if parameters is None:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each set of parameters."""
+        self.conn.executemany(sql, rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the connection."""
+        return self.conn.in_transaction
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
@@ -96,9 +107,11 @@ class Applied:
 class Migrations:
     """A named, ordered set of migrations; ``@migrations()`` registers a function as the next."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, postgres: Callable[[Database, str], None] | None = None):
         self.name = name
         self._migrations: list[Migration] = []
+        # On PostgreSQL a step runs `postgres(db, name)` (its DDL for that engine) instead.
+        self.postgres = postgres
 
     def __call__(self) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
         """``@migrations()``: the decorated function is the set's next migration, by its name."""
@@ -134,5 +147,8 @@ class Migrations:
             db.execute(Q.CREATE_MIGRATIONS_INDEX)
         for migration in self.pending(db):
             with db.atomic():
-                migration.fn(db)
+                if db.engine == "postgresql" and self.postgres is not None:
+                    self.postgres(db, migration.name)
+                else:
+                    migration.fn(db)
                 db.execute(Q.RECORD_MIGRATION, [self.name, migration.name, str(datetime.now(UTC))])

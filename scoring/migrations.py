@@ -13,7 +13,19 @@ from scoring.queries.schema import APPEND_ONLY as _APPEND_ONLY  # noqa: F401 - r
 from scoring.queries.schema import SCHEMA_1 as _SCHEMA_1
 from scoring.queries.schema import append_only as _append_only
 
-migrations = Migrations("debrief")
+
+def _on_postgres(db: Database, name: str) -> None:
+    """One numbered step on PostgreSQL: its DDL for that engine (`scoring.queries.schema_pg`),
+    then the data work the SQLite step does in Python, where there is any."""
+    from scoring.queries.schema_pg import STEPS
+
+    for statement in STEPS[name]:
+        db.execute(statement)
+    if name == "m004_history_locked":
+        _history_locked_mark(db)
+
+
+migrations = Migrations("debrief", postgres=_on_postgres)
 
 
 @migrations()
@@ -231,17 +243,7 @@ def m004_history_locked(db: Database) -> None:
             "audit_log entries must carry the hash of the entry before",
         )
     )
-    # Decisions and votes written before now were logged without naming their row: `verify`
-    # asks an audit entry of those written after this one.
-    from datetime import UTC, datetime
-
-    from scoring.audit import record
-
-    before = {
-        table: db.execute(f"SELECT coalesce(MAX(id), 0) FROM {table}").fetchone()[0]
-        for table in ("decisions", "committee_votes")
-    }
-    record(db, None, "history_locked", "database", datetime.now(UTC), before=before)
+    _history_locked_mark(db)
     # Sign-in attempts: not history, a throttle. `who` is a hash of the typed email (capped, never
     # the text itself) and the client's address.
     db.execute(
@@ -260,6 +262,20 @@ def m004_history_locked(db: Database) -> None:
             attempts INTEGER NOT NULL
         ) WITHOUT ROWID"""
     )
+
+
+def _history_locked_mark(db: Database) -> None:
+    """Decisions and votes written before now were logged without naming their row: `verify`
+    asks an audit entry of those written after this one."""
+    from datetime import UTC, datetime
+
+    from scoring.audit import record
+
+    before = {
+        table: db.execute(f"SELECT coalesce(MAX(id), 0) FROM {table}").fetchone()[0]
+        for table in ("decisions", "committee_votes")
+    }
+    record(db, None, "history_locked", "database", datetime.now(UTC), before=before)
 
 
 @migrations()

@@ -12,5 +12,20 @@ DEFAULT_PATH = PROJECT_ROOT / "data" / "debrief.sqlite"
 
 
 def default_path() -> Path:
-    """``$DEBRIEF_DB`` when set, else ``data/debrief.sqlite`` in the project."""
+    """``$DEBRIEF_DB`` when set, else ``data/debrief.sqlite`` in the project (a file: see
+    `default_target` for a database that may be on a server)."""
     return Path(os.environ.get("DEBRIEF_DB") or DEFAULT_PATH)
+
+
+def is_url(target: object) -> bool:
+    """Whether `target` (a `DEBRIEF_DB` value) names a PostgreSQL database, not a file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def default_target() -> Path | str:
+    """The database to use: ``$DEBRIEF_DB``, a file path or a ``postgresql://`` URL, else
+    ``data/debrief.sqlite`` in the project."""
+    given = os.environ.get("DEBRIEF_DB")
+    if is_url(given):
+        return given  # type: ignore[return-value]
+    return Path(given or DEFAULT_PATH)

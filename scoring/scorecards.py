@@ -159,7 +159,7 @@ def _write(
             int(saw_others),
         ],
     ).lastrowid
-    db.conn.executemany(
+    db.executemany(
         Q.ADD_CRITERION_SCORE,
         [(scorecard_id, key, e.score, e.evidence.strip()) for key, e in entries.items()],
     )

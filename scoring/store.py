@@ -38,7 +38,13 @@ from scoring.clock import now_utc, parse_stamp, stamp  # noqa: F401 - their old 
 from scoring.database import Database
 from scoring.errors import StorageFailed
 from scoring.migrations import migrations
-from scoring.paths import DEFAULT_PATH, PROJECT_ROOT, default_path  # noqa: F401 - their old home
+from scoring.paths import (  # noqa: F401 - their old home
+    DEFAULT_PATH,
+    PROJECT_ROOT,
+    default_path,
+    default_target,
+    is_url,
+)
 
 BUSY_TIMEOUT_SECONDS = 30.0
 NOTHING_LOST = "Nothing was half-written, and what you typed is still in the form."
@@ -115,7 +121,21 @@ def count_statements() -> Iterator[StatementCount]:
 
 
 class Store:
-    """A Debrief database file. Cheap to create; holds no open connection between units."""
+    """A Debrief database file. Cheap to create; holds no open connection between units.
+
+    Given a ``postgresql://`` URL (as `path`, or in ``$DEBRIEF_DB``), makes a
+    `scoring.postgres.PostgresStore` instead: the same API on a PostgreSQL server."""
+
+    engine = "sqlite"
+
+    def __new__(cls, path: str | Path | None = None):
+        """A `Store` for a file, a `PostgresStore` for a ``postgresql://`` URL."""
+        target = path if path is not None else default_target()
+        if cls is Store and is_url(target):
+            from scoring.postgres import PostgresStore
+
+            return PostgresStore(target)  # not a Store: Python runs no Store.__init__ on it
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else default_path()

@@ -246,6 +246,8 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
         (
             "scoring.store",
             "scoring.database",
+            "scoring.postgres",
+            "scoring.dialect",
             "scoring.migrations",
             "scoring.audit",
             "scoring.integrity",
