@@ -87,6 +87,12 @@ def writing_key(db: Database, last_hash: str) -> AuditKey:
     key = keys.configured()
     if key is None:
         key = getattr(db, "_debrief_audit_key", None)
+    if key is None and getattr(db, "engine", "sqlite") == "postgresql":
+        raise AuditKeyProblem(
+            f"Debrief's audit key is not set. On PostgreSQL it is never kept beside the database:"
+            f" set ${keys.ENV} or [audit] key in .streamlit/secrets.toml ({keys.MAKE_ONE} makes"
+            " one) on every host. Nothing was saved."
+        )
     if key is None:
         path = _database_path(db)
         key = keys.find(path)

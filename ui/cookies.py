@@ -45,7 +45,7 @@ from starlette.responses import JSONResponse
 
 from scoring import nonces, people, throttle
 from scoring.errors import StorageFailed
-from scoring.store import Store, default_path
+from scoring.store import Store, default_target
 
 COOKIE = "debrief_session"
 NONCE_HEADER = "X-Debrief-Nonce"
@@ -131,7 +131,7 @@ def nonce_for(token: str | None, store: Store | None = None) -> str:
     """A one-time nonce the browser trades within a minute: for the cookie of `token`, or
     (None) for ending the session and clearing the cookie. Kept in `store` (a page passes its
     own, to use the run's one connection), else in $DEBRIEF_DB."""
-    store = store or _store(str(default_path()))
+    store = store or _store(str(default_target()))
     if not store.read_only:
         return nonces.issue(store, token)
     nonce = secrets.token_urlsafe(24)
@@ -160,7 +160,7 @@ def take_nonce(nonce: str, end: bool) -> str | None:
     if kept_here is not None:
         return kept_here
     try:
-        return nonces.take(_store(str(default_path())), nonce, end)
+        return nonces.take(_store(str(default_target())), nonce, end)
     except StorageFailed:  # a read-only database holds no nonce to use up
         return None
 
@@ -223,7 +223,7 @@ def _store(path: str) -> Store:
 
 
 def _end_session(token: str | None) -> None:
-    people.end_session(_store(str(default_path())), token)
+    people.end_session(_store(str(default_target())), token)
 
 
 async def end_cookie(request: Request) -> JSONResponse:

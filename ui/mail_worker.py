@@ -17,7 +17,7 @@ import threading
 import streamlit as st
 
 from scoring.sender import Sender
-from scoring.store import Store, default_path
+from scoring.store import Store, default_target
 
 DEFAULT_EVERY = 30.0
 LOG = logging.getLogger("debrief.mail")
@@ -42,7 +42,7 @@ def _loop(stop: threading.Event) -> None:
         if _every() is None:
             continue
         try:
-            store = Store(default_path())
+            store = Store(default_target())
         except Exception:  # a damaged or missing file: the sender tries again later
             LOG.exception("the mail sender cannot open the database; trying again later")
     Sender(store, every=_every() or DEFAULT_EVERY).run(stop, _every)

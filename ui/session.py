@@ -15,7 +15,7 @@ from scoring import people
 from scoring.errors import DebriefError, NotFound, SignInFailed, StorageFailed
 from scoring.permissions import Person
 from scoring.rubric import Catalog, load_catalog
-from scoring.store import Store, default_path
+from scoring.store import Store, default_target
 from scoring.text import plain_markdown
 from ui import cookies
 from ui.menu import menu_of
@@ -49,7 +49,7 @@ def store() -> Store:
     """The Debrief database ($DEBRIEF_DB or data/debrief.sqlite), opened once per server. When
     it cannot be opened (damaged, unreadable), the page says so plainly and stops."""
     try:
-        return _store(str(default_path()))
+        return _store(str(default_target()))
     except StorageFailed as failure:
         stop_for(failure)
 
