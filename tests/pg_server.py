@@ -1,10 +1,11 @@
 """A throwaway PostgreSQL server for the tests, from Debian's `postgresql` binaries.
 
 `cluster()` starts one per test process on first use (about a second: initdb, then pg_ctl) and
-hands back the same one after that. It lives in its own folder under /tmp, listens on 127.0.0.1 on
+hands back the same one after that. It lives in its own folder, listens on 127.0.0.1 on
 a free port with its socket in that folder, so it never meets Debian's own cluster (`main`, port
 5432, /var/run/postgresql) or another test process's. PostgreSQL refuses to run as root, so as root
-the server runs as `nobody`. It is stopped and its folder removed when the process exits; a
+the server runs as `nobody`. Its folder is in memory (/dev/shm) when there is room, else in /tmp
+($DEBRIEF_TEST_PG_DIR chooses). It is stopped and its folder removed when the process exits; a
 watchdog does the same if the process is killed (SIGKILL skips atexit).
 
 `DEBRIEF_TEST_PG=postgresql://user@host:port/postgres` (the admin URL of an existing server, a
@@ -41,6 +42,8 @@ import psycopg
 from psycopg import sql
 
 ENV_URL = "DEBRIEF_TEST_PG"
+FOLDER_ENV = "DEBRIEF_TEST_PG_DIR"
+MEMORY_FOLDER = "/dev/shm"
 SUPERUSER = "debrief"
 # A test server: nothing here needs to survive a crash, so no fsync and no full-page images.
 # 300 connections: a test may run pools of several workers against one database.
@@ -51,6 +54,10 @@ SETTINGS = {
     "max_connections": "300",
     "shared_buffers": "32MB",
     "TimeZone": "UTC",
+    # Each CREATE DATABASE writes its 7.5 MB copy to the WAL: a checkpoint every 64 MB keeps the
+    # WAL (in memory, in /dev/shm) from growing towards the default 1 GB between checkpoints.
+    "max_wal_size": "64MB",
+    "min_wal_size": "32MB",
 }
 # The unprivileged user that runs the server when the tests run as root (initdb and pg_ctl
 # refuse root).
@@ -80,6 +87,23 @@ def find_bindir(root: str = "/usr/lib/postgresql") -> Path:
             f"or set {ENV_URL}=postgresql://user@host:port/postgres to use a running server"
         )
     return max(found)[1]
+
+
+def parent_folder() -> str:
+    """Where the server's folder goes: $DEBRIEF_TEST_PG_DIR if set, else /dev/shm when it is a
+    world-writable memory folder with 1 GB free, else /tmp. In memory, initdb and pg_ctl take
+    0.7 s instead of 1.4 s and CREATE DATABASE 22 ms instead of 270 ms (measured on a virtual
+    disk, where writing out each database's 7.5 MB copy waits on the disk even with fsync off)."""
+    chosen = os.environ.get(FOLDER_ENV)
+    if chosen:
+        return chosen
+    try:
+        shm = os.stat(MEMORY_FOLDER)
+        roomy = shutil.disk_usage(MEMORY_FOLDER).free >= 1 << 30
+    except OSError:
+        return "/tmp"
+    sticky_and_open = shm.st_mode & 0o1777 == 0o1777
+    return MEMORY_FOLDER if sticky_and_open and roomy else "/tmp"
 
 
 def free_port() -> int:
@@ -129,9 +153,9 @@ class Cluster:
         began = time.monotonic()
         self._bindir = find_bindir()
         user = self._run_as()
-        # /tmp rather than pytest's tmp_path: /tmp/pytest-of-root is 0700, so `nobody` could not
-        # reach a folder in it; and the socket's path must stay under ~100 bytes.
-        self.folder = Path(tempfile.mkdtemp(prefix="debrief-pg-", dir="/tmp"))
+        # Not pytest's tmp_path: /tmp/pytest-of-root is 0700, so `nobody` could not reach a
+        # folder in it; and the socket's path must stay under ~100 bytes.
+        self.folder = Path(tempfile.mkdtemp(prefix="debrief-pg-", dir=parent_folder()))
         if user is not None:
             os.chown(self.folder, user.pw_uid, user.pw_gid)
         self._start_watchdog(user)

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.pg_server import Cluster, PostgresMissing, cluster, find_bindir
+from tests.pg_server import Cluster, PostgresMissing, cluster, find_bindir, parent_folder
 
 # The fixtures pg_cluster and pg_url (tests/conftest.py may load them for every test too).
 pytest_plugins = ["pytester", "tests.pg_fixtures"]
@@ -96,6 +96,7 @@ def test_the_server_is_ours_and_set_up_for_tests(pg_url, pg_cluster):
             "listen_addresses",
             "port",
             "unix_socket_directories",
+            "max_wal_size",
         ]
         settings = dict(
             conn.execute(
@@ -113,6 +114,7 @@ def test_the_server_is_ours_and_set_up_for_tests(pg_url, pg_cluster):
     assert settings["TimeZone"] == "UTC"
     assert settings["server_encoding"] == "UTF8"
     assert shared_buffers == "32MB"
+    assert settings["max_wal_size"] == "64"  # MB: the WAL of many CREATE DATABASEs stays small
     if pg_cluster.external:
         return
     # Never Debian's own cluster (port 5432, /var/run/postgresql) nor on any outside address.
@@ -186,6 +188,13 @@ def test_pg_url_is_dropped_even_after_a_failing_test(pytester, pg_cluster):
 def test_the_error_without_postgresql_names_the_package(tmp_path):
     with pytest.raises(PostgresMissing, match="`postgresql`"):
         find_bindir(str(tmp_path))
+
+
+def test_the_folder_is_in_memory_or_where_asked(monkeypatch, tmp_path):
+    monkeypatch.delenv("DEBRIEF_TEST_PG_DIR", raising=False)
+    assert parent_folder() in ("/dev/shm", "/tmp")
+    monkeypatch.setenv("DEBRIEF_TEST_PG_DIR", str(tmp_path))
+    assert parent_folder() == str(tmp_path)
 
 
 def test_the_newest_postgresql_is_used(tmp_path):
