@@ -5,8 +5,9 @@ are on SQLite. On PostgreSQL each statement is translated once (and kept) by `to
 
 - placeholders: ``?`` becomes ``%s`` and ``:name`` becomes ``%(name)s``; a literal ``%`` is
   doubled (psycopg reads ``%`` as the start of a placeholder);
-- ``INDEXED BY index`` (a hint SQLite needs to keep some pages bounded) is dropped: PostgreSQL's
-  planner picks its own indexes;
+- ``INDEXED BY index`` (a hint SQLite needs to keep some pages bounded) is dropped, and
+  ``CROSS JOIN t ON ...`` (SQLite's way to fix the order of a join) becomes ``JOIN t ON ...``:
+  PostgreSQL's planner picks its own indexes and order;
 - ``x = ? COLLATE NOCASE`` becomes ``lower(x) = lower(?)`` and ``ORDER BY x COLLATE NOCASE``
   ``lower(x)`` (emails are unique by ``lower(email)`` there);
 - ``LIKE`` becomes ``ILIKE``: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's
@@ -31,7 +32,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from scoring.queries.postgres import FRAGMENTS
+from scoring.queries.postgres import CROSS_JOIN_ON, FRAGMENTS
 from scoring.queries.postgres import OVERRIDES as _OVERRIDES
 
 # Tables whose rows have an `id` the service reads back after an insert (sqlite3's lastrowid).
@@ -63,6 +64,7 @@ _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b)", re.IGNORECASE)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b)", re.IGNORECASE)
 _JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", re.IGNORECASE)
 _GROUP_CONCAT = re.compile(r"group_concat\(\s*([\w.]+)\s*\)", re.IGNORECASE)
+_CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN\s+(\w+)(\s+\w+)?(?=\s+ON\b)", re.IGNORECASE)
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
@@ -111,6 +113,7 @@ def _placeholders(text: str) -> str:
 
 def _rewrite(text: str) -> str:
     text = _INDEXED_BY.sub("", text)
+    text = _CROSS_JOIN_ON.sub(CROSS_JOIN_ON, text)
     text = _NOCASE_EQUALS.sub(r"lower(\1) = lower(?)", text)
     text = _NOCASE.sub(r"lower(\1)", text)
     text = _LIKE.sub("ILIKE", text)

@@ -20,7 +20,7 @@ def _on_postgres(db: Database, name: str) -> None:
     from scoring.queries.schema_pg import STEPS
 
     for statement in STEPS[name]:
-        db.execute(statement)
+        db.conn.execute(statement)  # PostgreSQL's own DDL: not translated from SQLite's
     if name == "m004_history_locked":
         _history_locked_mark(db)
 

@@ -241,11 +241,11 @@ _NO_LEGACY_CODES: set[str] = set()  # the databases seen with none left
 def _legacy_codes_left(store: Store, db) -> bool:
     """Whether any code is still stored as scrypt. Once none is, none comes back (codes are only
     written in the current format), so this process stops asking that database."""
-    if str(store.path) in _NO_LEGACY_CODES:
+    if store.location in _NO_LEGACY_CODES:
         return False
     left = bool(db.execute(Q.LEGACY_CODES_LEFT).fetchone()[0])
     if not left:
-        _NO_LEGACY_CODES.add(str(store.path))
+        _NO_LEGACY_CODES.add(store.location)
     return left
 
 

@@ -129,6 +129,14 @@ class Cursor:
         """The next row, or None."""
         return self._cursor.fetchone() if self._cursor.description else None
 
+    def close(self) -> None:
+        """Done with its rows."""
+        self._cursor.close()
+
+    def fetchmany(self, size: int) -> list:
+        """Up to `size` more rows."""
+        return self._cursor.fetchmany(size) if self._cursor.description else []
+
     def fetchall(self) -> list:
         """Every row left."""
         return self._cursor.fetchall() if self._cursor.description else []
@@ -142,8 +150,9 @@ class PgDatabase:
 
     engine = ENGINE
 
-    def __init__(self, conn: psycopg.Connection):
+    def __init__(self, conn: psycopg.Connection, url: str = ""):
         self.conn = conn
+        self.url = url  # the store's: where the kept figures of this database are saved
 
     @property
     def in_transaction(self) -> bool:
@@ -244,6 +253,11 @@ class PostgresStore:
         self._pool: ConnectionPool | None = None
         self.migrate()
 
+    @property
+    def location(self) -> str:
+        """Where the database is, as `DEBRIEF_DB` or ``--db`` takes it: the URL."""
+        return self.url
+
     def __repr__(self) -> str:
         return f"PostgresStore({shown(self.url)!r})"
 
@@ -282,7 +296,7 @@ class PostgresStore:
         except Exception as exc:  # the server cannot be reached: a fault, said plainly
             raise storage_failure(exc, self.url) from exc
         try:
-            yield PgDatabase(conn)
+            yield PgDatabase(conn, self.url)
         finally:
             if conn.info.transaction_status != pq.TransactionStatus.IDLE:
                 with suppress(psycopg.Error):

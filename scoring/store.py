@@ -305,6 +305,11 @@ class Store:
         return kept if kept is not None and not kept.conn.in_transaction else None
 
     @property
+    def location(self) -> str:
+        """Where the database is, as `DEBRIEF_DB` or ``--db`` takes it: the file's path."""
+        return str(self.path)
+
+    @property
     def read_only(self) -> bool:
         """The database file (or its folder, where SQLite keeps its journal) cannot be written."""
         return not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# A real PostgreSQL for the tests of the second engine: `pg_cluster`, `pg_url` (tests/pg_server.py).
+pytest_plugins = ["tests.pg_fixtures"]
 # The app's background mail sender stays off in tests (AppTest runs app.py in this process, and
 # test servers inherit this); the test of the sender turns it on for its own server.
 os.environ["DEBRIEF_SEND_EVERY"] = "off"
@@ -24,9 +26,16 @@ def pytest_collection_modifyitems(items):
     wall-clock time, so the fast loop (`-m "not slow and not e2e"`) leaves them out and the full
     suite runs them. A fresh interpreter that only probes what an import loads (test_imports) and
     the one real `python -m scoring` (`cli_process`) stay in the fast loop: about a second each."""
+    on_postgres = os.environ.get("DEBRIEF_TEST_ENGINE") == "postgresql"
     for item in items:
         if item.get_closest_marker("process") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+        # On PostgreSQL, a test about the SQLite file itself (its bytes forged with the sqlite3
+        # shell, a key file beside it, its statement counts) is skipped, saying why.
+        only = item.get_closest_marker("sqlite_only")
+        if on_postgres and only is not None:
+            reason = only.args[0] if only.args else "about the SQLite file"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
 @pytest.fixture
@@ -94,15 +103,25 @@ def cli_process():
 def history_verifies(request, tmp_path):
     """After every test, every Debrief database the test left in its temporary folder must pass
     `python -m scoring verify` (unless the test tampers with one on purpose)."""
-    yield
-    if request.node.get_closest_marker("tampered"):
-        return
-    from scoring.integrity import verify
-    from scoring.store import Store
+    from tests import world
 
-    for path in sorted(tmp_path.rglob("*.sqlite")):
-        report = verify(Store(path))
-        assert report.ok, f"{path.name} does not verify: {report.problems[:3]}"
+    made_before = len(world._MADE)  # a module's world, made before this test, stays
+    yield
+    try:
+        if request.node.get_closest_marker("tampered"):
+            return
+        from scoring.integrity import verify
+        from scoring.store import Store
+
+        # on PostgreSQL (DEBRIEF_TEST_ENGINE), the databases the test was given
+        for url in world._MADE[made_before:]:
+            report = verify(Store(url))
+            assert report.ok, f"{url} does not verify: {report.problems[:3]}"
+        for path in sorted(tmp_path.rglob("*.sqlite")):
+            report = verify(Store(path))
+            assert report.ok, f"{path.name} does not verify: {report.problems[:3]}"
+    finally:
+        world.drop_test_databases(made_before)
 
 
 @pytest.fixture

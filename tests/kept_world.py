@@ -6,14 +6,13 @@ Ana and Bo. Helpers say how a view was served (`served`) and what it reads afres
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
 from scoring import debrief, insights, openings, scorecards
 from scoring.insights import kept, memo
 from scoring.matrix import full_scores
-from world import CATALOG, DAY, World, build
+from world import CATALOG, DAY, World, build, raw_sql
 
 
 @dataclass
@@ -119,12 +118,7 @@ def served(view) -> str:
 
 def drop_shared(w: World) -> None:
     """Empty the shared table (as if no process had kept anything)."""
-    conn = sqlite3.connect(w.store.path)
-    try:
-        conn.execute("DELETE FROM kept_figures")
-        conn.commit()
-    finally:
-        conn.close()
+    raw_sql(w, "DELETE FROM kept_figures")
 
 
 def as_text(view) -> str:

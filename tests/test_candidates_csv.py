@@ -96,7 +96,7 @@ def test_only_a_first_or_a_last_name_is_a_name_too():
 
 
 def test_bad_rows_are_each_named_by_file_line_and_column_and_nothing_is_imported(world):
-    before = dump(world.store.path)
+    before = dump(world.store)
     text = (
         "First Name,Last Name,E-mail,Phone,Source\n"
         "Ada,Lovelace,ada@example.org,,\n"
@@ -121,7 +121,7 @@ def test_bad_rows_are_each_named_by_file_line_and_column_and_nothing_is_imported
         "in.csv line 8: 6 values for 5 columns",
         "in.csv line 9: Phone: 51 characters; at most 50",
     ]
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,7 @@ def test_two_people_share_a_spec_only_when_their_charts_are_the_same(panel):
 def test_the_page_draws_the_specs_and_a_rerun_builds_none(panel, monkeypatch):
     w, _ = panel
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["person_id"] = w.manager.id
     at.run()

@@ -86,7 +86,7 @@ def in_json(data: bytes) -> list[tuple[str, ...]]:
 def on_page(store, actor, candidate_id, monkeypatch) -> list[tuple[str, ...]]:
     """Each scorecard's marks on the debrief page (AppTest): the end of its expander's label."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(store.path))
+    monkeypatch.setenv("DEBRIEF_DB", store.location)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["person_id"] = actor.id
     at.run()

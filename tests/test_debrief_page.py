@@ -31,7 +31,7 @@ def text(at) -> str:
 def make(tmp_path, monkeypatch, **options):
     monkeypatch.chdir(ROOT)
     world = build(tmp_path / "debrief.sqlite", **options)
-    monkeypatch.setenv("DEBRIEF_DB", str(world.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", world.store.location)
     return world
 
 

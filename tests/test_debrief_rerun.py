@@ -138,7 +138,7 @@ def open_page(w) -> AppTest:
 def test_a_rerun_converts_no_chart_data_and_runs_no_groupby(paired, monkeypatch):
     w, _ = paired
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     at = open_page(w)
     drawn = [(c.proto.spec, list(c.proto.datasets)) for c in at.get("vega_lite_chart")]
     assert len(drawn) == 5

@@ -43,10 +43,10 @@ def test_manager_decision_needs_rationale_and_responsibility(tmp_path, rationale
     w = build(tmp_path / "mgr.sqlite")
     panel_in(w, 4, 4, 1)
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
-    before = dump(w.store.path)
+    before = dump(w.store)
     with pytest.raises(InvalidInput, match=message):
         debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", rationale, accepts)
-    assert dump(w.store.path) == before
+    assert dump(w.store) == before
 
 
 def test_no_decision_before_the_debrief_opens(tmp_path):

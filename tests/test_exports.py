@@ -219,7 +219,7 @@ def test_cli_exports_every_format_and_refuses_the_wrong_person(tmp_path, cli, mo
     debrief.record_decision(w.store, w.manager, w.candidate_id, "hire", "Strong", True)
     code = people.issue_code(w.store, w.coordinator, w.manager.id)
     monkeypatch.setenv("DEBRIEF_CODE", code)
-    base = ("export", "--db", w.store.path, "--as", "maria@example.com")
+    base = ("export", "--db", w.store.location, "--as", "maria@example.com")
     for fmt in ("md", "html", "pdf", "json"):
         out = tmp_path / f"summary.{fmt}"
         result = cli(*base, "--candidate", w.candidate_id, "--format", fmt, "--out", out)
@@ -232,7 +232,7 @@ def test_cli_exports_every_format_and_refuses_the_wrong_person(tmp_path, cli, mo
     refused = cli(
         "export",
         "--db",
-        w.store.path,
+        w.store.location,
         "--as",
         "cora@example.com",
         "--candidate",

@@ -166,7 +166,7 @@ def test_a_refused_person_gets_the_tables_refusal_and_nothing_changes(refusing, 
     function = _function(name)
     key = _argument_key(w, guard)
     arguments = _arguments(function, guard, key)
-    before = dump(w.store.path)
+    before = dump(w.store)
 
     who = next(
         (w.person(p) for p in REFUSERS if _refusal(w, w.person(p), guard.action) is not None),
@@ -181,4 +181,4 @@ def test_a_refused_person_gets_the_tables_refusal_and_nothing_changes(refusing, 
     with pytest.raises(NotAllowed, match=f"^{re.escape(INACTIVE)}$"):
         function(w.store, refusing.deactivated, **arguments)
 
-    assert dump(w.store.path) == before
+    assert dump(w.store) == before

@@ -22,7 +22,7 @@ from scoring.insights import outcomes, share_interval
 from scoring.matrix import full_scores
 from scoring.store import now_utc
 from scoring.text import NOTE_MAX
-from world import DAY, World, build, raw_sql, submit
+from world import DAY, REFUSED, World, build, raw_sql, submit
 
 CODING = 3  # the loop's coding session: a pair of interviewers scores it
 LATER = now_utc() + timedelta(days=400)  # past the time any rating can be recorded
@@ -226,10 +226,11 @@ def test_the_first_day_a_rating_can_be_recorded(decided, months, opens):
         " recorded_by, recorded_at FROM hire_outcomes",
     ],
 )
+@pytest.mark.sqlite_only("SQLite's INSERT OR REPLACE (test_schema_pg: PostgreSQL's upsert)")
 def test_outcomes_are_append_only(hired, statement):
     w = hired
     outcomes.record_outcome(w.store, w.manager, w.candidate_id, 6, 2, True, now=LATER)
-    with pytest.raises(sqlite3.IntegrityError, match="hire_outcomes is append-only"):
+    with pytest.raises(REFUSED, match="hire_outcomes is append-only"):
         raw_sql(w, statement)
     assert [r["rating"] for r in rows(w, "SELECT rating FROM hire_outcomes")] == [2]
 
@@ -240,7 +241,7 @@ def test_the_database_refuses_an_outcome_for_someone_not_hired(world):
         submit(w, who, overall)
     debrief.open_debrief(w.store, w.manager, w.candidate_id)
     debrief.record_decision(w.store, w.manager, w.candidate_id, "no_hire", "Not yet", True)
-    with pytest.raises(sqlite3.IntegrityError, match="only for a candidate whose decision is hire"):
+    with pytest.raises(REFUSED, match="only for a candidate whose decision is hire"):
         raw_sql(
             w,
             "INSERT INTO hire_outcomes (candidate_id, months, rating, still_employed,"
@@ -252,7 +253,7 @@ def test_the_database_refuses_an_outcome_for_someone_not_hired(world):
 
 def run_verify(w: World) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = cli.main(["verify", "--db", str(w.store.path)], out, err)
+    code = cli.main(["verify", "--db", w.store.location], out, err)
     return code, out.getvalue() + err.getvalue()
 
 
@@ -262,6 +263,7 @@ def test_verify_counts_the_outcomes_it_checked(hired):
     assert code == 0 and "1 hire_outcomes" in said
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_verify_names_an_outcome_changed_behind_the_triggers(hired):
     w = hired
@@ -476,7 +478,7 @@ def page(w: World, person) -> object:
     from world import ROOT
 
     script = SCRIPT.format(
-        root=str(ROOT), path=str(w.store.path), person=person.id, opening=w.opening_id
+        root=str(ROOT), path=w.store.location, person=person.id, opening=w.opening_id
     )
     at = AppTest.from_string(script, default_timeout=30)
     at.run()

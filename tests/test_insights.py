@@ -291,7 +291,7 @@ def test_a_hiring_manager_sees_their_openings_only_and_a_coordinator_all(demo):
 
 
 def run_page(store, person, monkeypatch):
-    monkeypatch.setenv("DEBRIEF_DB", str(store.path))
+    monkeypatch.setenv("DEBRIEF_DB", store.location)
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=60)
     at.session_state["person_id"] = person.id

@@ -207,7 +207,7 @@ def test_no_headline_for_a_section_that_does_not_exist(few):
 
 
 def page(w, who, monkeypatch, section=None):
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=60)
     at.session_state["person_id"] = w.person(who).id

@@ -109,6 +109,7 @@ def test_perfect_agreement_stays_perfect_when_one_corrects_away_after_the_reveal
     assert 1 in set(cards[cards["assignment_id"] == seats[2]["bo"]]["overall"])
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_a_seat_written_only_after_the_reveal_is_left_out_and_counted(tmp_path):
     from world import raw_sql

@@ -221,6 +221,7 @@ def test_ones_own_figures_go_cold_on_a_write_about_a_candidate_one_interviewed(t
     assert served(own) == "made"  # a session on a candidate Bo interviewed
 
 
+@pytest.mark.sqlite_only("reads the kept figures' table with the sqlite3 shell")
 def test_the_shared_rows_are_json_bounded_and_the_command_line_uses_them(two, monkeypatch):
     w = two.w
     view_of(two, "manager", [two.a])()
@@ -241,7 +242,7 @@ def test_the_shared_rows_are_json_bounded_and_the_command_line_uses_them(two, mo
     # the command line, a process of its own: served from the table the page filled
     code = people.issue_code(w.store, w.coordinator, w.manager.id)
     monkeypatch.setenv("DEBRIEF_CODE", code)
-    args = ["insights", "--db", str(w.store.path), "--as", "maria@example.com"]
+    args = ["insights", "--db", w.store.location, "--as", "maria@example.com"]
     args += ["--opening", str(two.b), "--format", "json"]
     kept.forget()
     out, err = io.StringIO(), io.StringIO()

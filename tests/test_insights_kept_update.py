@@ -250,6 +250,7 @@ def test_more_than_tail_max_entries_since_a_figure_was_made_make_it_again(two, m
     assert served(b) == "made"  # three: more than is worth reading, made again
 
 
+@pytest.mark.sqlite_only("backup and restore of the SQLite file")
 def test_a_restored_backup_is_another_history(two, tmp_path):
     w = two.w
     a = views(two)["manager, A"]

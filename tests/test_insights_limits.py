@@ -172,7 +172,7 @@ NAN = re.compile(r"\bnan\b|\bNaN\b|\binf\b", re.IGNORECASE)
 
 
 def page(w, monkeypatch):
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "pages" / "insights.py"), default_timeout=60)
     at.session_state["person_id"] = w.manager.id

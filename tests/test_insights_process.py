@@ -210,7 +210,7 @@ def test_the_command_line_gives_the_figures_as_the_app_does(tmp_path, cli, monke
     add_panel(w, (4, 4, 1), "no_hire", day=0)
     add_panel(w, (1, 1, 4), "no_hire", day=1)
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.manager.id))
-    base = ("insights", "--db", w.store.path, "--as", "maria@example.com")
+    base = ("insights", "--db", w.store.location, "--as", "maria@example.com")
     result = cli(*base, "--opening", w.opening_id, "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
@@ -226,20 +226,28 @@ def test_the_command_line_gives_the_figures_as_the_app_does(tmp_path, cli, monke
     assert bad.returncode == 2 and "--table must be one of" in bad.stderr and not bad.stdout
     # the coordinator asks for a table from scores: refused in words, not an empty file
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.coordinator.id))
-    cora = ("insights", "--db", w.store.path, "--as", "cora@example.com", "--opening", w.opening_id)
+    cora = (
+        "insights",
+        "--db",
+        w.store.location,
+        "--as",
+        "cora@example.com",
+        "--opening",
+        w.opening_id,
+    )
     withheld = cli(*cora, "--format", "csv", "--table", "reliability")
     assert withheld.returncode == 1 and "Score figures are for" in withheld.stderr
     assert not withheld.stdout
     # an interviewer signs in fine but may not see the opening's insights: refused, nothing out
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.ana.id))
     refused = cli(
-        "insights", "--db", w.store.path, "--as", "ana@example.com", "--opening", w.opening_id
+        "insights", "--db", w.store.location, "--as", "ana@example.com", "--opening", w.opening_id
     )
     assert refused.returncode == 2  # --format is required
     refused = cli(
         "insights",
         "--db",
-        w.store.path,
+        w.store.location,
         "--as",
         "ana@example.com",
         "--opening",

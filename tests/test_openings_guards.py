@@ -179,6 +179,7 @@ def _known(w, via: str) -> int:
     }[via]
 
 
+@pytest.mark.sqlite_only("pins SQLite's statements and connections (count_statements)")
 def test_a_day_is_placed_on_one_unit_of_work_asked_about_once(w):
     """`schedule_day` asks about its opening once and places every session as
     `schedule_session` would, on that one connection: not once per session."""

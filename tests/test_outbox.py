@@ -22,7 +22,7 @@ STATUS_ONLY = "Only the coordinator and the opening's hiring manager see its sta
 
 
 def outbox_rows(w, **where):
-    clause = " AND ".join(f"{k} = ?" for k in where) or "1"
+    clause = " AND ".join(f"{k} = ?" for k in where) or "1 = 1"
     with w.store.read() as db:
         return db.execute(
             f"SELECT * FROM outbox WHERE {clause} ORDER BY id", list(where.values())
@@ -221,7 +221,7 @@ def test_a_sender_killed_mid_batch_then_run_again_sends_each_once(tmp_path, serv
     secrets = tmp_path / "secrets.toml"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     sender = subprocess.Popen(
-        [sys.executable, "-m", "scoring", "send", "--db", str(w.store.path), "--secrets", secrets],
+        [sys.executable, "-m", "scoring", "send", "--db", w.store.location, "--secrets", secrets],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -235,7 +235,7 @@ def test_a_sender_killed_mid_batch_then_run_again_sends_each_once(tmp_path, serv
     states = [r["state"] for r in outbox_rows(w)]
     assert states == ["sent"] * 3 + ["sending"] + ["queued"] * 2
     out = io.StringIO()
-    assert main(["send", "--db", str(w.store.path), "--secrets", str(secrets)], out) == 0
+    assert main(["send", "--db", w.store.location, "--secrets", str(secrets)], out) == 0
     assert "3 sent" in out.getvalue() and "1 given back" in out.getvalue()
     ids = sorted(m["Message-ID"] for m in inbox.messages)
     assert len(ids) == 6 == len(set(ids))
@@ -246,10 +246,10 @@ def test_remind_and_send_on_the_command_line(tmp_path, server):
     inbox, _ = server
     w = build(tmp_path / "w.sqlite")
     out, err = io.StringIO(), io.StringIO()
-    assert main(["remind", "--db", str(w.store.path)], out, err) == 0
+    assert main(["remind", "--db", w.store.location], out, err) == 0
     assert "queued" in out.getvalue()
     secrets = str(tmp_path / "secrets.toml")
-    assert main(["send", "--db", str(w.store.path), "--secrets", secrets], out, err) == 0
+    assert main(["send", "--db", w.store.location, "--secrets", secrets], out, err) == 0
     assert len(inbox.messages) >= 3
 
 
@@ -258,7 +258,7 @@ def test_without_settings_mail_is_off_and_nothing_is_lost(tmp_path, monkeypatch)
     assert mail.mail_settings() is None
     w = build(tmp_path / "w.sqlite")
     err = io.StringIO()
-    assert main(["send", "--db", str(w.store.path)], io.StringIO(), err) == 2
+    assert main(["send", "--db", w.store.location], io.StringIO(), err) == 2
     assert "mail is off" in err.getvalue() and "3 messages wait" in err.getvalue()
     shown = outbox.messages(w.store, w.coordinator, w.opening_id)
     assert len(shown) == 3 and all(m.state == "queued" for m in shown)

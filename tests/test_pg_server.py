@@ -127,16 +127,16 @@ def test_the_server_is_ours_and_set_up_for_tests(pg_url, pg_cluster):
 def test_the_server_does_not_run_as_root(pg_url, pg_cluster):
     if pg_cluster.external:
         pytest.skip("an existing server (DEBRIEF_TEST_PG): not ours to check")
-    with psycopg.connect(pg_url) as conn:
+    with psycopg.connect(pg_url) as conn:  # open while its server process is looked at
         data_dir, backend = conn.execute(
             "SELECT current_setting('data_directory'), pg_backend_pid()"
         ).fetchone()
-    postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
-    owners = {
-        "data directory": os.stat(data_dir).st_uid,
-        "postmaster": process_uid(postmaster),
-        "backend": process_uid(backend),
-    }
+        postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
+        owners = {
+            "data directory": os.stat(data_dir).st_uid,
+            "postmaster": process_uid(postmaster),
+            "backend": process_uid(backend),
+        }
     if os.geteuid() == 0:
         assert all(uid != 0 for uid in owners.values()), owners
     else:

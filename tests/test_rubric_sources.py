@@ -228,7 +228,7 @@ def _everything_on(at: AppTest) -> str:
 def test_scorecard_form_shows_no_sources(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     world = build(tmp_path / "form.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(world.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", world.store.location)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["person_id"] = world.person("cy").id
     at.run()

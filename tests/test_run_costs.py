@@ -30,7 +30,7 @@ def cy(tmp_path, monkeypatch):
 
     monkeypatch.setattr(script_runner.ScriptRunner, "_run_script", as_a_server)
     w = build(tmp_path / "runs.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["person_id"] = w.cy.id

@@ -11,7 +11,7 @@ import pytest
 from scoring import audit, openings, scorecards
 from scoring.errors import InvalidInput, NotAllowed
 from scoring.rubric import OverallScale
-from world import DAY, build, page_as, submit
+from world import DAY, REFUSED, build, page_as, submit
 
 
 def session_of(w, who: str) -> int:
@@ -205,12 +205,11 @@ def test_a_closed_opening_takes_nothing_new(tmp_path):
 
 
 def test_the_database_refuses_reopening_and_unwithdrawing(tmp_path):
-    import sqlite3
 
     w = build(tmp_path / "w.sqlite")
     openings.close_opening(w.store, w.coordinator, w.opening_id)
     openings.withdraw_candidate(w.store, w.coordinator, w.candidate_id, "Withdrew")
-    with w.store.write() as db, pytest.raises(sqlite3.IntegrityError, match="stays closed"):
+    with w.store.write() as db, pytest.raises(REFUSED, match="stays closed"):
         db.execute("UPDATE openings SET closed_at = NULL")
-    with w.store.write() as db, pytest.raises(sqlite3.IntegrityError, match="stays withdrawn"):
+    with w.store.write() as db, pytest.raises(REFUSED, match="stays withdrawn"):
         db.execute("UPDATE candidates SET withdrawn_at = NULL")

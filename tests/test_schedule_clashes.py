@@ -43,10 +43,10 @@ def audit_entries(w, action: str) -> list[dict]:
 
 def refused_without_a_trace(w, change) -> ScheduleClash:
     """Run `change`, which must be refused for a clash; nothing is written, no mail queued."""
-    before = dump(w.store.path)
+    before = dump(w.store)
     with pytest.raises(ScheduleClash) as refused:
         change()
-    assert dump(w.store.path) == before
+    assert dump(w.store) == before
     return refused.value
 
 

@@ -35,7 +35,7 @@ def save_line(at) -> str:
 def world(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     w = build(tmp_path / "form.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     return w
 
 
@@ -114,7 +114,7 @@ def test_feedback_is_required(world):
 def test_forced_choice_offers_only_the_extremes(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     w = build(tmp_path / "forced.sqlite", forced_choice=True)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     at = open_form(w)
     assert [str(o) for o in radio(at, "_overall").options] == ["0 · Strong no", "5 · Strong yes"]
     assert any("if this is a weak no, it is a no" in c.value for c in at.caption)

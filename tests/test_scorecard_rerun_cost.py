@@ -43,7 +43,7 @@ def as_fragment_reruns(monkeypatch, at: AppTest) -> None:
 def world(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     w = build(tmp_path / "cost.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     return w
 
 
@@ -76,6 +76,7 @@ def radio(at, key_part):
     return next(r for r in at.radio if r.key and r.key.endswith(key_part))
 
 
+@pytest.mark.sqlite_only("pins SQLite's statements and connections (count_statements)")
 def test_the_pages_run_reads_the_sheet_once(world):
     at = open_form(world)
     with count_statements() as seen:
@@ -85,6 +86,7 @@ def test_the_pages_run_reads_the_sheet_once(world):
     assert radio(at, "_overall")  # the form is there
 
 
+@pytest.mark.sqlite_only("pins SQLite's statements and connections (count_statements)")
 def test_a_point_chosen_is_saved_on_one_connection_without_reading_the_sheet(world, monkeypatch):
     at = open_form(world)
     as_fragment_reruns(monkeypatch, at)
@@ -105,6 +107,7 @@ def test_a_point_chosen_is_saved_on_one_connection_without_reading_the_sheet(wor
     assert held[f"score_{world.seats['cy']}_overall"] == 3  # the index of its choice, 3
 
 
+@pytest.mark.sqlite_only("pins SQLite's statements and connections (count_statements)")
 def test_a_button_on_the_form_reads_who_and_where_the_seat_stands_not_the_sheet(world, monkeypatch):
     """A rerun of the form with no change saved by a callback (here Submit, on a draft that is
     complete) checks who is signed in and the seat itself, on one connection, and no more."""

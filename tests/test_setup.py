@@ -15,7 +15,7 @@ def world(tmp_path):
 
 
 def test_csv_with_bad_rows_lists_every_one_and_imports_nothing(world):
-    before = dump(world.store.path)
+    before = dump(world.store)
     text = (
         "name,email\n"
         "Ada Lovelace,ada@example.org\n"
@@ -38,7 +38,7 @@ def test_csv_with_bad_rows_lists_every_one_and_imports_nothing(world):
         "in.csv line 7: email: grace@example.com is already a candidate of this opening",
         "in.csv line 8: 3 values for 2 columns",
     ]
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
 
 
 @pytest.mark.parametrize(
@@ -97,10 +97,10 @@ def test_schedule_day_writes_all_sessions_or_none(world):
     alan = openings.add_candidate(world.store, world.coordinator, world.opening_id, "Alan")
     good = openings.SessionPlan(1, DAY + timedelta(days=2), (world.ana.id, world.bo.id))
     bad = openings.SessionPlan(9, DAY + timedelta(days=2), (world.cy.id,))
-    before = dump(world.store.path)
+    before = dump(world.store)
     with pytest.raises(InvalidInput, match="the loop has no session 9"):
         openings.schedule_day(world.store, world.coordinator, alan, [good, bad])
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
     ids = openings.schedule_day(world.store, world.coordinator, alan, [good])
     assert len(ids) == 1
     with pytest.raises(InvalidInput, match="already on this candidate's day"):

@@ -74,21 +74,21 @@ BAD = [
 
 @pytest.mark.parametrize("changes, error, message", BAD)
 def test_bad_submission_names_the_field_and_writes_nothing(world, changes, error, message):
-    before = dump(world.store.path)
+    before = dump(world.store)
     kwargs = {k: v for k, v in changes.items() if k in ("who", "overall", "feedback")}
     criteria = {k: v for k, v in changes.items() if k not in kwargs}
     with pytest.raises(error) as caught:
         attempt(world, **kwargs, **criteria)
     assert message in str(caught.value)
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
 
 
 def test_forced_choice_opening_takes_only_the_extremes(tmp_path):
     w = build(tmp_path / "forced.sqlite", forced_choice=True)
-    before = dump(w.store.path)
+    before = dump(w.store)
     with pytest.raises(InvalidInput, match=r"0 \(Strong no\) or 5 \(Strong yes\) only"):
         attempt(w, overall=4)
-    assert dump(w.store.path) == before
+    assert dump(w.store) == before
     assert attempt(w, overall=5).overall == 5
 
 
@@ -100,10 +100,10 @@ def test_not_assessed_is_allowed_where_the_rubric_allows_it(world):
 
 def test_recused_interviewer_cannot_submit(world):
     openings.recuse(world.store, world.cy, world.seats["cy"], "I reviewed her thesis")
-    before = dump(world.store.path)
+    before = dump(world.store)
     with pytest.raises(NotAllowed, match="recused"):
         attempt(world)
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
 
 
 def test_submission_snapshot_is_the_rubric_given_not_the_file(world, tmp_path):
@@ -138,10 +138,10 @@ def test_a_scorecard_waits_for_its_interview_to_begin(world):
             now=moment,
         )
 
-    before = dump(world.store.path)
+    before = dump(world.store)
     with pytest.raises(InvalidInput, match="can be submitted once it has begun"):
         submit_at(starts - timedelta(minutes=5))
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
     notes = Draft(feedback="notes taken during the interview")
     scorecards.save_draft(world.store, world.cy, seat, notes, now=starts - timedelta(minutes=5))
     early = scorecards.sheet(world.store, world.cy, seat, now=starts - timedelta(seconds=1))
@@ -164,7 +164,7 @@ def test_the_form_says_when_it_can_be_submitted(tmp_path, monkeypatch):
     with w.store.read() as db:
         seat = db.execute("SELECT id FROM assignments WHERE session_id = ?", [session]).fetchone()
     monkeypatch.chdir(root)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     at = AppTest.from_file(str(root / "app.py"), default_timeout=30)
     at.session_state["person_id"] = w.ana.id
     at.run()

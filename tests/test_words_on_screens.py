@@ -21,7 +21,7 @@ def world(tmp_path):
 
 def screen(w, who, path, monkeypatch, zone=None) -> AppTest:
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if zone:
         at.context["timezone"] = zone

@@ -59,7 +59,7 @@ def test_of_four_senders_one_holds_the_lease_and_does_every_round(tmp_path, serv
     inbox, _ = server
     w = build(tmp_path / "w.sqlite")
     queue_invitations(w, 6)
-    senders = [Sender(Store(w.store.path), every=0.1) for _ in range(4)]
+    senders = [Sender(Store(w.store.location), every=0.1) for _ in range(4)]
     stop = threading.Event()
     threads = [threading.Thread(target=s.run, args=(stop,)) for s in senders]
     for thread in threads:
@@ -106,7 +106,7 @@ def test_a_killed_holder_is_replaced_after_its_lease_and_nothing_goes_twice(tmp_
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     processes = [
         subprocess.Popen(
-            [sys.executable, str(SENDER), str(w.store.path), "0.2", str(lease)],
+            [sys.executable, str(SENDER), w.store.location, "0.2", str(lease)],
             stdout=subprocess.PIPE,
             text=True,
             env=env,
@@ -141,8 +141,8 @@ def test_a_holder_whose_lease_is_taken_mid_round_stops_and_nothing_goes_twice(tm
     inbox, _ = server
     w = build(tmp_path / "w.sqlite")
     queue_invitations(w, 3)
-    a = Sender(Store(w.store.path), every=60, lease=timedelta(microseconds=1))
-    b = Sender(Store(w.store.path), every=60)
+    a = Sender(Store(w.store.location), every=60, lease=timedelta(microseconds=1))
+    b = Sender(Store(w.store.location), every=60)
     taken: list[bool] = []
 
     def take_over(message):

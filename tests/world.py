@@ -3,7 +3,12 @@
 `build` makes each shape of organisation once per test process, through the service, and gives
 every caller its own copy of that file (SQLite's backup: a few milliseconds, where building costs
 a tenth of a second and a slow hash): tests stay independent, and hundreds of them skip the same
-twenty writes."""
+twenty writes.
+
+With ``DEBRIEF_TEST_ENGINE=postgresql`` (scripts/test --engine postgresql) the organisation is on
+a real PostgreSQL instead (tests/pg_server.py): built once per shape into a database of its own,
+and each caller gets a copy of it (CREATE DATABASE ... TEMPLATE), dropped after the test
+(`drop_test_databases`, from tests/conftest.py). The `path` given is then not used."""
 
 from __future__ import annotations
 
@@ -24,6 +29,18 @@ from scoring.rubric import load_catalog
 from scoring.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a refusing trigger raises, on either engine (PostgreSQL's: SQLSTATE 23001, an
+# IntegrityError too; scoring/queries/schema_pg.py).
+REFUSED: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+try:
+    import psycopg
+
+    REFUSED += (psycopg.IntegrityError,)
+except ImportError:  # pragma: no cover - psycopg is in requirements.txt
+    pass
+ENGINE = os.environ.get("DEBRIEF_TEST_ENGINE", "sqlite")
+if ENGINE not in ("sqlite", "postgresql"):
+    raise SystemExit(f"DEBRIEF_TEST_ENGINE={ENGINE!r}: sqlite or postgresql")
 CATALOG = load_catalog(ROOT / "rubrics")
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -84,6 +101,8 @@ def build(
         forced_choice=forced_choice,
         manager_interviews=manager_interviews,
     )
+    if ENGINE == "postgresql":
+        return _on_postgres(shape)
     if not os.environ.get("DEBRIEF_AUDIT_KEY"):
         return _build(Path(path), **shape)
     key = json.dumps([shape, [os.environ.get(name) for name in _SETTINGS]], sort_keys=True)
@@ -95,6 +114,47 @@ def build(
     made = _BUILT[key]
     copy_database(made.store.path, Path(path))
     return replace(made, store=Store(path))
+
+
+_TEMPLATES: dict[str, tuple[str, World]] = {}  # shape -> (its database's URL, what was built)
+_MADE: list[str] = []  # the databases given to tests, dropped after each
+
+
+def _on_postgres(shape: dict) -> World:
+    from tests.pg_server import cluster
+
+    key = json.dumps([shape, [os.environ.get(name) for name in _SETTINGS]], sort_keys=True)
+    if key not in _TEMPLATES:
+        url = cluster().new_database("world")
+        made = _build(url, **shape)
+        made.store.close()  # a template must have no connection open
+        _TEMPLATES[key] = (url, made)
+    url, made = _TEMPLATES[key]
+    copy = cluster().new_database("t", template=url)
+    _MADE.append(copy)
+    return replace(made, store=Store(copy))
+
+
+def new_store(path: Path) -> Store:
+    """A store for a test: the SQLite file `path`, or a new empty PostgreSQL database."""
+    if ENGINE != "postgresql":
+        return Store(path)
+    from tests.pg_server import cluster
+
+    url = cluster().new_database("t")
+    _MADE.append(url)
+    return Store(url)
+
+
+def drop_test_databases(keep: int = 0) -> None:
+    """Drop the PostgreSQL databases given out since the first `keep` (the test that just
+    ended's: a module's world, made before, stays till the server stops)."""
+    if len(_MADE) <= keep:
+        return
+    from tests.pg_server import cluster
+
+    while len(_MADE) > keep:
+        cluster().drop_database(_MADE.pop())
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -109,7 +169,7 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 def _build(
-    path: Path,
+    path: Path | str,
     *,
     strategy: dict | None,
     reveal_rule: str,
@@ -166,8 +226,18 @@ def _build(
 
 
 def raw_sql(w: World, statement: str, *params) -> None:
-    """One statement on the file behind the service's back, as someone with the sqlite3 shell
-    would run it (the schema's triggers are what stops it)."""
+    """One statement on the database behind the service's back, as someone with the sqlite3
+    shell (or psql) would run it (the schema's triggers are what stops it). Written in SQLite's
+    dialect, with ? placeholders; on PostgreSQL translated as the service's statements are."""
+    if w.store.engine == "postgresql":
+        import psycopg
+
+        from scoring.dialect import to_postgres
+
+        text, _ = to_postgres(statement, bool(params))
+        with psycopg.connect(w.store.url, autocommit=True) as conn:
+            conn.execute(text, params or None)
+        return
     conn = sqlite3.connect(w.store.path)
     try:
         conn.execute(statement, params)
@@ -176,8 +246,23 @@ def raw_sql(w: World, statement: str, *params) -> None:
         conn.close()
 
 
-def dump(path: Path) -> list[str]:
-    """The whole database as SQL text: equal dumps mean not one byte of data changed."""
+def dump(where) -> list[str]:
+    """The whole database as text (a store, or a SQLite file's path): equal dumps mean not one
+    byte of data changed. On PostgreSQL every row of every table, in order."""
+    if getattr(where, "engine", "sqlite") == "postgresql":
+        import psycopg
+
+        lines = []
+        with psycopg.connect(where.url) as conn:
+            tables = conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema ="
+                " current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+            ).fetchall()
+            for (table,) in tables:
+                for row in conn.execute(f'SELECT * FROM "{table}" AS r ORDER BY r::text'):
+                    lines.append(f"{table}: {row!r}")
+        return lines
+    path = getattr(where, "path", where)
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())
@@ -191,7 +276,7 @@ def page_as(w: World, who: str, path: str, monkeypatch, **params):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["person_id"] = w.person(who).id
     at.run()

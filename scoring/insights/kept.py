@@ -40,6 +40,7 @@ skips keeping, never holds up the reader.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -54,9 +55,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scoring.errors import StorageFailed
 from scoring.insights.records import Insights
+from scoring.paths import is_url
 from scoring.permissions import Person
 from scoring.queries import kept as Q
+from scoring.store import Store
 
 FORMAT = 1  # the shape of a kept row's content; another shape is another key
 TAIL_MAX = 5000  # entries since a figure was made worth reading; beyond, it is made again
@@ -198,7 +202,7 @@ def kept(
     `update(reads, touched)` makes them from that; else `work()` makes them afresh. What is made
     is kept. `db` is the caller's read snapshot; the head of its history is the version."""
     head = _head(db)
-    path = db.execute(Q.DATABASE_FILE).fetchone()[0] or ""
+    path = _where(db)
     key = key_of(actor, what)
     with _LOCK:
         entry = _PROCESS.get((path, key))
@@ -340,6 +344,13 @@ def _shared(db, key: str, head: tuple[int, str]) -> _Entry | None:
         return None
 
 
+def _where(db) -> str:
+    """The database `db` reads: its file ('' for one in memory), or its server's URL."""
+    if db.engine == "postgresql":
+        return db.url
+    return db.execute(Q.DATABASE_FILE).fetchone()[0] or ""
+
+
 def _save(path: str, key: str, entry: _Entry) -> None:
     """Write the row for `key` and drop old rows, on a connection of its own: at most
     `SAVE_WAIT` for the write lock, and nothing kept if the file cannot be written now."""
@@ -357,6 +368,9 @@ def _save(path: str, key: str, entry: _Entry) -> None:
     # To the microsecond, not `clock.now_utc`'s second: the newest rows are the ones kept
     # (`Q.DROP_BEYOND`), and views made within one second must still come in order.
     made = datetime.now(UTC)
+    if is_url(path):
+        _save_on_server(path, key, content, made)
+        return
     try:
         conn = sqlite3.connect(path, timeout=SAVE_WAIT, isolation_level=None)
     except sqlite3.Error:
@@ -372,6 +386,22 @@ def _save(path: str, key: str, entry: _Entry) -> None:
             conn.rollback()
     finally:
         conn.close()
+
+
+def _save_on_server(url: str, key: str, content: str, made: datetime) -> None:
+    """`_save` on PostgreSQL: the same rows, as one write unit of that store (its write lock)."""
+    try:
+        with _server(url).write() as db:
+            db.execute(Q.PUT, [key, content, made.isoformat()])
+            db.execute(Q.DROP_OLDER, [(made - SHARED_AGE).isoformat()])
+            db.execute(Q.DROP_BEYOND, [SHARED_ROWS])
+    except StorageFailed:
+        return  # a cache: nothing kept this time
+
+
+@functools.lru_cache(maxsize=8)
+def _server(url: str):
+    return Store(url)
 
 
 # ------------------------------------------------------------------------------ the format

@@ -1,14 +1,15 @@
 """The bulk exports' statements: candidates' labels, their opened debriefs, the Decisions page's
 blind rows and its walk down the latest decisions, the scorecards in force of many candidates.
 
-Some lists may be empty (no candidate hidden from the actor): `_maybe_empty` writes `IN ()`,
-which SQLite reads as an empty list."""
+Some lists may be empty (no candidate hidden from the actor): `_none_of` then writes a condition
+that is always true (SQLite reads `IN ()` as an empty list; PostgreSQL has no such list)."""
 
 from scoring.queries import marks
 
 
-def _maybe_empty(n: int) -> str:
-    return ",".join("?" * n)
+def _none_of(column: str, n: int) -> str:
+    """`column` is none of `n` values (true when there are none: PostgreSQL has no `IN ()`)."""
+    return f"{column} NOT IN ({marks(n)})" if n else "(1 = 1)"
 
 
 def labels_of(n: int) -> str:
@@ -33,9 +34,9 @@ PENDING_OWN = """SELECT DISTINCT i.candidate_id FROM assignments a
 
 def counts_without(hidden: int) -> str:
     """The opening's candidates and how many are decided, leaving out `hidden` candidates."""
-    return f"""SELECT COUNT(*), COALESCE(SUM(EXISTS
+    return f"""SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS
                   (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id)
-                  AND c.id NOT IN ({_maybe_empty(hidden)})), 0)
+                  AND {_none_of("c.id", hidden)} THEN 1 ELSE 0 END), 0)
                 FROM candidates c WHERE c.opening_id = ?"""
 
 
@@ -44,7 +45,7 @@ def latest_decided_without(hidden: int) -> str:
     keeps the decisions outside: down their ids, not all the opening's candidates."""
     return f"""SELECT d.candidate_id FROM decisions d CROSS JOIN candidates c
                 ON c.id = d.candidate_id
-                WHERE c.opening_id = ? AND d.candidate_id NOT IN ({_maybe_empty(hidden)})
+                WHERE c.opening_id = ? AND {_none_of("d.candidate_id", hidden)}
                 ORDER BY d.id DESC"""
 
 
@@ -62,5 +63,5 @@ def seen_others_of(n: int) -> str:
     """Which of `n` seats have any revision made after their author could see others' scores."""
     return (
         "SELECT DISTINCT assignment_id FROM scorecards"
-        f" WHERE assignment_id IN ({marks(n)}) AND saw_others"
+        f" WHERE assignment_id IN ({marks(n)}) AND saw_others = 1"
     )

@@ -14,7 +14,7 @@ LATEST_SEATS = """
         SELECT s.assignment_id, MAX(s.revision) AS revision,
                MAX(CASE WHEN s.saw_others = 0 THEN s.revision END) AS independent,
                MIN(s.submitted_at) AS first_at,
-               SUM(s.revision > 1 AND s.saw_others) AS corrections
+               SUM(CASE WHEN s.revision > 1 AND s.saw_others = 1 THEN 1 ELSE 0 END) AS corrections
         FROM scorecards s JOIN assignments a ON a.id = s.assignment_id
         JOIN interview_sessions i ON i.id = a.session_id
         JOIN candidates c ON c.id = i.candidate_id
@@ -107,6 +107,6 @@ OWN_RECENT = """
         WHERE a.interviewer_id = ? AND a.recused_at IS NULL
         ORDER BY a.session_id DESC
         LIMIT ?
-    )
+    ) AS recent
     GROUP BY candidate_id ORDER BY MAX(ends_at) DESC, candidate_id DESC LIMIT ?
 """

@@ -38,7 +38,7 @@ TAIL = """
                     (SELECT candidate_id FROM interview_sessions
                      WHERE id = CAST(substr(e.subject, 9) AS INTEGER)),
                     CASE WHEN json_valid(e.detail)
-                         THEN json_extract(e.detail, '$.candidate') END)
+                         THEN CAST(json_extract(e.detail, '$.candidate') AS INTEGER) END)
             END AS candidate_id,
             CASE WHEN e.subject LIKE 'opening:%'
                  THEN CAST(substr(e.subject, 9) AS INTEGER) END AS opening_id

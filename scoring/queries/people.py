@@ -24,7 +24,7 @@ def update_person(columns: list[str]) -> str:
 
 # The directory a page at a time: everyone, or those whose name or email contains the text (two
 # LIKE placeholders, with `\` as the escape character).
-_EVERY_ROW = "1"
+_EVERY_ROW = "(1 = 1)"  # true on both engines (PostgreSQL has no 0/1 conditions)
 _MATCHING = r"(name LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')"
 
 

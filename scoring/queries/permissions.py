@@ -22,7 +22,7 @@ def candidates(n: int) -> str:
                   o.strategy,
                   EXISTS (SELECT 1 FROM debriefs d WHERE d.candidate_id = c.id) AS debrief_open,
                   EXISTS (SELECT 1 FROM decisions d WHERE d.candidate_id = c.id) AS decided,
-                  coalesce((SELECT d.outcome = 'hire' FROM decisions d
+                  coalesce((SELECT CASE WHEN d.outcome = 'hire' THEN 1 ELSE 0 END FROM decisions d
                             WHERE d.candidate_id = c.id ORDER BY d.id DESC LIMIT 1), 0) AS hired
            FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id IN ({_marks(n)})"""
 

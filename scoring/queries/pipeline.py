@@ -13,6 +13,9 @@ __all__ = ["names", "of_candidates"]  # the page's candidates and seats, as Stat
 # A candidate's stage, in SQL over `candidates c`: the same rules as `pipeline.stage_of`, each
 # test one indexed lookup (decisions_by_candidate, the debriefs key, sessions_by_candidate, the
 # seat's scorecards), so the counts of a whole opening are one aggregate in SQLite.
+# True and false as both engines read them (SQLite has no boolean type; PostgreSQL has no 0/1
+# conditions).
+TRUE, FALSE = "(1 = 1)", "(1 = 0)"
 _ACTIVE_SEATS = """SELECT 1 FROM interview_sessions i JOIN assignments a ON a.session_id = i.id
                    WHERE i.candidate_id = c.id AND a.recused_at IS NULL"""
 STAGE = f"""CASE
@@ -56,7 +59,7 @@ def needs(
     scorecard to wait for), `manages` (the opening's hiring manager), `votes` (a member of a
     committee opening). Each test is a few indexed lookups, the cheap ones first (SQLite stops
     at the first false term)."""
-    pending, own = (_PENDING, [actor_id]) if interviews else ("0", [])
+    pending, own = (_PENDING, [actor_id]) if interviews else (FALSE, [])
     tests: list[str] = []
     params: list[object] = []
     if scores:
@@ -65,7 +68,7 @@ def needs(
     if manages:
         # every scorecard in, not open: open it; open and undecided: decide, once the rule has
         # something to record (`pipeline._decidable`). Both wait for one's own open seat.
-        decidable, needed = "1", []
+        decidable, needed = TRUE, []
         if strategy_kind == "vote":
             decidable, needed = f"{_CARDS_IN} >= ?", [quorum]
         elif strategy_kind == "committee":
@@ -84,7 +87,7 @@ def needs(
         )
         params += [actor_id, *own]
     if not tests:
-        return "0", []
+        return FALSE, []
     return f"(c.withdrawn_at IS NULL AND ({' OR '.join(tests)}))", params
 
 
@@ -106,8 +109,10 @@ def counts(on_day: bool, mine: str) -> str:
                          NOT EXISTS (SELECT 1 FROM interview_sessions u
                                      WHERE u.candidate_id = c.id) AS none
                   FROM candidates c WHERE {where})
-                SELECT stage, COUNT(*), SUM(none), SUM(need), SUM(need AND none)
-                FROM (SELECT stage, none, {mine} AS need FROM c) GROUP BY stage"""
+                SELECT stage, COUNT(*), SUM(CASE WHEN none THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN need THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN need AND none THEN 1 ELSE 0 END)
+                FROM (SELECT stage, none, {mine} AS need FROM c) AS staged GROUP BY stage"""
 
 
 def _narrowed(where: str, stage: bool, mine: str | None) -> str:
@@ -142,7 +147,7 @@ def sessions(n: int) -> str:
     """The first start, how many sessions and how many ended (the moment first) of `n`
     candidates."""
     return f"""SELECT candidate_id, MIN(starts_at) AS first, COUNT(*) AS planned,
-                           SUM(ends_at <= ?) AS done
+                           SUM(CASE WHEN ends_at <= ? THEN 1 ELSE 0 END) AS done
                     FROM interview_sessions WHERE candidate_id IN ({marks(n)})
                     GROUP BY candidate_id"""
 

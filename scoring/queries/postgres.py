@@ -19,6 +19,9 @@ FRAGMENTS = {
     "SELECT value FROM json_each(?)": "SELECT value::bigint FROM json_array_elements_text(?::json)",
 }
 
+# SQLite's `CROSS JOIN t ON ...` (a join whose order is fixed) as PostgreSQL writes it.
+CROSS_JOIN_ON = r"JOIN \1\2"
+
 OVERRIDES = {
     # The migrations' bookkeeping: the same table, its name and columns, as sqlite-utils made it.
     DB.MIGRATIONS_TABLE_EXISTS: (

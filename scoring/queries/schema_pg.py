@@ -417,6 +417,15 @@ _M011 = [
         made_at TIMESTAMPTZ NOT NULL
     )""",
     "CREATE INDEX kept_figures_by_age ON kept_figures(made_at)",
+    # SQLite's json_valid, which the kept figures' reading of the audit log uses
+    # (scoring.queries.kept.TAIL): true when the text parses as JSON, never an error.
+    """CREATE FUNCTION json_valid(t TEXT) RETURNS BOOLEAN LANGUAGE plpgsql IMMUTABLE AS $$
+    BEGIN
+        PERFORM t::json;
+        RETURN true;
+    EXCEPTION WHEN others THEN
+        RETURN false;
+    END $$""",
 ]
 
 STEPS: dict[str, list[str]] = {

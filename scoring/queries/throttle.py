@@ -10,7 +10,7 @@ FORGET = "DELETE FROM sign_in_throttle WHERE last_failure_at < ?"
 CLEAR = "DELETE FROM sign_in_throttle WHERE who = ? AND client = ?"
 TALLY = (
     "INSERT INTO sign_in_failures (hour, kind, failures) VALUES (?, ?, 1)"
-    " ON CONFLICT (hour, kind) DO UPDATE SET failures = failures + 1"
+    " ON CONFLICT (hour, kind) DO UPDATE SET failures = sign_in_failures.failures + 1"
 )
 FORGET_HOURS = "DELETE FROM sign_in_failures WHERE hour < ?"
 BY_HOUR = "SELECT hour, kind, failures FROM sign_in_failures WHERE hour >= ? ORDER BY hour, kind"

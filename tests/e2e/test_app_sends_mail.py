@@ -15,7 +15,7 @@ def test_the_running_app_sends_the_invitation_of_a_new_session(tmp_path, new_pag
     world = build(tmp_path / "mail.sqlite")
     with smtp_server() as (inbox, port):
         env = {"DEBRIEF_SECRETS": str(secrets_file(tmp_path, port)), "DEBRIEF_SEND_EVERY": "1"}
-        with streamlit_server(world.store.path, extra_env=env) as url:
+        with streamlit_server(world.store.location, extra_env=env) as url:
             visit(new_page(), url)  # the first page view starts the app's sender
             alan = openings.add_candidate(
                 world.store, world.coordinator, world.opening_id, "Alan Turing", ""

@@ -34,7 +34,7 @@ def test_typing_survives_a_reload_a_second_tab_and_a_restart(tmp_path, new_page)
     code = people.issue_code(world.store, world.coordinator, world.cy.id)
     scorecard = f"scorecard?assignment={world.seats['cy']}"
     port = free_port()
-    with streamlit_server(world.store.path, port=port) as url:
+    with streamlit_server(world.store.location, port=port) as url:
         cy = visit(new_page(), f"{url}/{scorecard}")
         sign_in(cy, "cy@example.com", code)
         cy.get_by_test_id("stRadio").first.locator("[role=radiogroup] label").first.click()
@@ -51,7 +51,7 @@ def test_typing_survives_a_reload_a_second_tab_and_a_restart(tmp_path, new_page)
         assert second.get_by_role("textbox", name=FIELD).input_value() == kept
     draft = scorecards.load_draft(world.store, world.cy, world.seats["cy"])
     assert draft.feedback == kept and any(c.chosen for c in draft.criteria.values())
-    with streamlit_server(world.store.path, port=port) as url:  # the server restarts
+    with streamlit_server(world.store.location, port=port) as url:  # the server restarts
         visit(cy, f"{url}/{scorecard}")
         assert cy.get_by_role("textbox", name=FIELD).input_value() == kept
 
@@ -70,7 +70,7 @@ def wait_until_saved(page, world, expected: str, seconds: float = 20) -> None:
 def test_what_is_typed_while_the_network_is_down_is_saved_when_it_is_back(tmp_path, new_page):
     world = build(tmp_path / "offline.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.cy.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
         sign_in(cy, "cy@example.com", code)
         before, _ = type_for(cy, 4)
@@ -105,7 +105,7 @@ def test_a_server_restart_under_an_open_form_loses_nothing(tmp_path, new_page):
     world = build(tmp_path / "restart.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.cy.id)
     port = free_port()
-    with streamlit_server(world.store.path, port=port) as url:
+    with streamlit_server(world.store.location, port=port) as url:
         cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
         sign_in(cy, "cy@example.com", code)
         before, _ = type_for(cy, 4)
@@ -123,7 +123,7 @@ def test_a_server_restart_under_an_open_form_loses_nothing(tmp_path, new_page):
     cy.keyboard.type(" Typed while it was away.", delay=40)
     on_screen = box.input_value()
     assert on_screen.endswith("restart. Typed while it was away.")
-    with streamlit_server(world.store.path, port=port):
+    with streamlit_server(world.store.location, port=port):
         wait_until_saved(cy, world, on_screen, seconds=30)
         assert cy.get_by_role("textbox", name="Access code").count() == 0  # still signed in
         cy.wait_for_function(
@@ -136,7 +136,7 @@ def test_leaving_with_unsaved_typing_asks_first(tmp_path, new_page):
     typed is still on its way), and staying keeps every word, which then reaches the draft."""
     world = build(tmp_path / "leave.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.cy.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
         sign_in(cy, "cy@example.com", code)
         asked: list[str] = []
@@ -156,7 +156,7 @@ def test_what_is_open_stays_open_when_the_first_draft_is_saved(tmp_path, new_pag
     that moved up or down closed)."""
     world = build(tmp_path / "first-draft.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.cy.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
         sign_in(cy, "cy@example.com", code)
         cy.get_by_text("Declare a conflict of interest").click()

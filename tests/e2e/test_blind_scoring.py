@@ -78,7 +78,7 @@ def write_then_press(page, box: str, text: str, button: str) -> None:
 
 def test_default_rule_hides_until_own_is_in_then_shows(tmp_path, new_page):
     world, codes = start(tmp_path, "after_own")
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         ana = visit(new_page(), url)
         started = time.monotonic()
         sign_in(ana, "ana@example.com", codes["ana"])
@@ -122,7 +122,7 @@ def test_a_card_left_open_stays_open_when_its_author_corrects_it(tmp_path, new_p
     heading says the new overall and the card is still open (an expander is kept by its key; by
     its label, the new heading would be drawn as a new, shut box)."""
     world, codes = start(tmp_path, "after_own")
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         ana = visit(new_page(), url)
         sign_in(ana, "ana@example.com", codes["ana"])
         open_scorecard(ana)
@@ -155,7 +155,7 @@ def test_a_card_left_open_stays_open_when_its_author_corrects_it(tmp_path, new_p
 
 def test_strict_rule_waits_until_every_scorecard_is_in(tmp_path, new_page):
     world, codes = start(tmp_path, "all_in")
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         ana = visit(new_page(), url)
         sign_in(ana, "ana@example.com", codes["ana"])
         open_scorecard(ana)

@@ -11,7 +11,7 @@ def test_the_first_problem_is_scrolled_into_view(tmp_path, new_page):
     world = build(tmp_path / "problems.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.cy.id)
 
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         cy = visit(new_page(), f"{url}/scorecard?assignment={world.seats['cy']}")
         sign_in(cy, "cy@example.com", code)
         cy.get_by_role("textbox", name="Written feedback (required)").fill("Solid.")

@@ -31,7 +31,7 @@ def wait_for_cookie(context, present=True, timeout_ms=10_000):
 def test_reload_new_tab_and_restart_keep_the_sign_in(tmp_path, new_page):
     world = build(tmp_path / "lasting.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.ana.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         ana = visit(new_page(), url)
         sign_in(ana, "ana@example.com", code)
         cookie = wait_for_cookie(ana.context)
@@ -43,7 +43,7 @@ def test_reload_new_tab_and_restart_keep_the_sign_in(tmp_path, new_page):
         tab = ana.context.new_page()  # a link opened from a calendar, in the same browser
         visit(tab, f"{url}/my_interviews")
         assert "My interviews" in everything(tab) and "Sign in to continue" not in everything(tab)
-    with streamlit_server(world.store.path) as restarted:  # the server restarts
+    with streamlit_server(world.store.location) as restarted:  # the server restarts
         visit(ana, restarted)
         assert signed_in_as(ana, "Ana Alvarez")
         # (Here, on the first page a freshly started server served, the first click on Sign out
@@ -60,7 +60,7 @@ def test_reload_new_tab_and_restart_keep_the_sign_in(tmp_path, new_page):
 def test_a_role_change_ends_the_sign_in_at_the_next_click(tmp_path, new_page):
     world = build(tmp_path / "roles.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.ana.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         ana = visit(new_page(), url)
         sign_in(ana, "ana@example.com", code)
         wait_for_cookie(ana.context)

@@ -60,7 +60,7 @@ def test_from_the_pipeline_to_a_recorded_decision(tmp_path, new_page):
     code = people.issue_code(w.store, w.coordinator, w.manager.id)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    with streamlit_server(w.store.path) as url:
+    with streamlit_server(w.store.location) as url:
         page = visit(new_page(), url)
         sign_in(page, w.manager.email, code)
         page.get_by_role("link", name="Pipeline", exact=True).click()

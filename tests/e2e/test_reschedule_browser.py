@@ -18,7 +18,7 @@ def test_a_coordinator_reschedules_and_swaps_and_my_interviews_follows(tmp_path,
     cora_code = people.issue_code(w.store, w.coordinator, w.coordinator.id)
     oz_code = people.issue_code(w.store, w.coordinator, w.outsider.id)
     ana_code = people.issue_code(w.store, w.coordinator, w.ana.id)
-    with streamlit_server(w.store.path, extra_env={"TZ": "UTC"}) as url:
+    with streamlit_server(w.store.location, extra_env={"TZ": "UTC"}) as url:
         cora = visit(new_page(), url)
         sign_in(cora, "cora@example.com", cora_code)
         cora.get_by_role("link", name="Interview day").click()
@@ -60,7 +60,7 @@ def test_a_coordinator_reschedules_and_swaps_and_my_interviews_follows(tmp_path,
         ("invitation", "oz@example.com"),
     ]
 
-    with streamlit_server(w.store.path, extra_env={"TZ": "UTC"}) as url:
+    with streamlit_server(w.store.location, extra_env={"TZ": "UTC"}) as url:
         oz = visit(new_page(), url)
         sign_in(oz, "oz@example.com", oz_code)
         oz.get_by_role("heading", name="My interviews").wait_for()

@@ -29,7 +29,7 @@ def test_a_clashing_move_is_refused_in_words(tmp_path, browser):
     )
     context.set_default_timeout(30_000)
     page = context.new_page()
-    with streamlit_server(w.store.path) as url:
+    with streamlit_server(w.store.location) as url:
         visit(page, url)
         sign_in(page, "cora@example.com", code)
         page.get_by_role("link", name="Interview day").click()

@@ -13,7 +13,7 @@ from world import build
 def test_signing_in_runs_the_first_screen_at_once(tmp_path, new_page):
     world = build(tmp_path / "front-door.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.ana.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         page = new_page()
         received: list[bytes] = []
 

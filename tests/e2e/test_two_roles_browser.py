@@ -59,7 +59,7 @@ def decisions_csv(page) -> str:
 def test_coordinator_who_interviews_sees_the_decision_only_after_scoring(tmp_path, new_page):
     w = decided_without_cy(tmp_path)
     code = people.issue_code(w.store, w.coordinator, w.cy.id)
-    with streamlit_server(w.store.path) as url:
+    with streamlit_server(w.store.location) as url:
         cy = visit(new_page(), url)
         sign_in(cy, "cy@example.com", code)
         for screen in SCREENS:
@@ -85,7 +85,7 @@ def test_coordinator_who_interviews_sees_the_decision_only_after_scoring(tmp_pat
 def test_a_removed_role_downloads_nothing_from_a_page_left_open(tmp_path, new_page):
     w = decided_without_cy(tmp_path)
     code = people.issue_code(w.store, w.coordinator, w.manager.id)
-    with streamlit_server(w.store.path) as url:
+    with streamlit_server(w.store.location) as url:
         maria = visit(new_page(), url)
         sign_in(maria, "maria@example.com", code)
         assert RATIONALE in decisions_csv(maria)  # while she holds the role

@@ -72,7 +72,7 @@ def run_typing(tmp_path, new_page, *, viewport: dict | None, with_draft: bool) -
         scorecards.save_draft(world.store, world.cy, seat, draft)
     typed = {i: f"{i + 1}: {NOTES}" for i in range(len(criteria))}
     typed[-1] = f"Overall: {NOTES} She would raise the bar."
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         page = new_page()
         if viewport:
             page.set_viewport_size(viewport)
@@ -134,7 +134,7 @@ def test_keys_the_server_never_got_are_put_back_after_a_reload(tmp_path, new_pag
         socket.on_message(lambda message: None if link["cut"] else server.send(message))
         server.on_message(socket.send)
 
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         page = new_page()
         page.route_web_socket("**/_stcore/stream", route)
         open_from_my_interviews(page, url, "cy@example.com", code, seat)

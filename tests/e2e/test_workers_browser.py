@@ -85,7 +85,7 @@ def cluster(tmp_path_factory):
         who: people.issue_code(world.store, world.coordinator, world.person(who).id)
         for who in ("ana", "bo", "cy")
     }
-    with running_workers(world.store.path, workers=2) as cluster:
+    with running_workers(world.store.location, workers=2) as cluster:
         yield cluster, world, codes
 
 

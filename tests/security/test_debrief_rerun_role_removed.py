@@ -24,7 +24,7 @@ def shown(at: AppTest) -> str:
 def test_a_role_just_removed_gets_nothing_kept_on_the_next_rerun(tmp_path, monkeypatch, roles):
     monkeypatch.chdir(ROOT)
     w = build(tmp_path / "w.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     for who, overall in (("ana", 5), ("bo", 1), ("cy", 4)):
         submit(w, who, overall)
     debrief.open_debrief(w.store, w.manager, w.candidate_id)

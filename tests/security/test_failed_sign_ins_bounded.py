@@ -24,8 +24,8 @@ def org(tmp_path):
 
 def audit_bytes(db) -> int:
     return db.execute(
-        "SELECT coalesce(SUM(length(subject) + length(detail) + length(hash) + length(at)"
-        " + length(action) + length(prev_hash)), 0) FROM audit_log"
+        "SELECT coalesce(SUM(length(subject) + length(detail) + length(hash)"
+        " + length(CAST(at AS TEXT)) + length(action) + length(prev_hash)), 0) FROM audit_log"
     ).fetchone()[0]
 
 

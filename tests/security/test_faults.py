@@ -75,6 +75,7 @@ def press(at, label):
     assert not at.exception, at.exception
 
 
+@pytest.mark.sqlite_only("a full disk under the SQLite file")
 def test_a_full_disk_during_submit_says_so_and_keeps_the_scorecard(tmp_path, monkeypatch):
     with small_disk(tmp_path / "disk") as disk:
         world = build(disk / "full.sqlite")
@@ -97,6 +98,7 @@ def test_a_full_disk_during_submit_says_so_and_keeps_the_scorecard(tmp_path, mon
         assert verify(world.store).ok
 
 
+@pytest.mark.sqlite_only("a read-only SQLite file")
 def test_a_read_only_database_still_lets_people_sign_in_and_read(tmp_path, monkeypatch):
     with small_disk(tmp_path / "disk") as disk:
         world = build(disk / "ro.sqlite")
@@ -111,7 +113,7 @@ def test_a_read_only_database_still_lets_people_sign_in_and_read(tmp_path, monke
         ana = people.sign_in(store, "ana@example.com", code, client="home")
         assert len(scorecards.panel(store, ana, world.candidate_id)) == 2  # reading works
         monkeypatch.chdir(ROOT)
-        monkeypatch.setenv("DEBRIEF_DB", str(store.path))
+        monkeypatch.setenv("DEBRIEF_DB", store.location)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
         at.text_input(key="email_main").input("ana@example.com")
         at.text_input(key="code_main").input(code)
@@ -139,6 +141,7 @@ def test_a_damaged_file_is_named_not_dumped(tmp_path, monkeypatch):
     assert "DatabaseError" not in message
 
 
+@pytest.mark.sqlite_only("backup and restore of the SQLite file")
 def test_backup_while_people_submit_restores_a_verified_copy(tmp_path):
     world = build(tmp_path / "live.sqlite")
     submit(world, "ana", 4)
@@ -159,34 +162,35 @@ def test_backup_while_people_submit_restores_a_verified_copy(tmp_path):
         backups.mkdir()
         for n in range(5):
             target = backups / f"backup-{n}.sqlite"
-            assert cli.main(["backup", str(target), "--db", str(world.store.path)], out, err) == 0
+            assert cli.main(["backup", str(target), "--db", world.store.location], out, err) == 0
     finally:
         stop.set()
         saver.join()
     assert errors == [] and "verified" in out.getvalue()
     # later, a mistake: restore the last backup over the live file
     submit(world, "bo", 2)
-    refused = cli.main(["restore", str(target), "--db", str(world.store.path)], out, err)
+    refused = cli.main(["restore", str(target), "--db", world.store.location], out, err)
     assert refused == 2 and "add --yes" in err.getvalue()
-    assert cli.main(["restore", str(target), "--db", str(world.store.path), "--yes"], out, err) == 0
+    assert cli.main(["restore", str(target), "--db", world.store.location, "--yes"], out, err) == 0
     with world.store.read() as db:
         assert db.execute("SELECT COUNT(*) FROM scorecards").fetchone()[0] == 1  # as backed up
     assert verify(world.store).ok
 
 
+@pytest.mark.sqlite_only("backup and restore of the SQLite file")
 @pytest.mark.tampered
 def test_restore_refuses_a_backup_that_does_not_verify(tmp_path):
     world = build(tmp_path / "live.sqlite")
     submit(world, "ana", 4)
     bad = tmp_path / "bad.sqlite"
     out, err = io.StringIO(), io.StringIO()
-    assert cli.main(["backup", str(bad), "--db", str(world.store.path)], out, err) == 0
+    assert cli.main(["backup", str(bad), "--db", world.store.location], out, err) == 0
     conn = sqlite3.connect(bad)
     conn.execute("DROP TRIGGER scorecards_append_only_update")
     conn.execute("UPDATE scorecards SET overall = 0")
     conn.commit()
     conn.close()
-    code = cli.main(["restore", str(bad), "--db", str(world.store.path), "--yes"], out, err)
+    code = cli.main(["restore", str(bad), "--db", world.store.location, "--yes"], out, err)
     assert code == 1 and "does not verify" in err.getvalue()
     assert scorecards.own_scorecard(world.store, world.ana, world.seats["ana"]).overall == 4
     assert verify(world.store).ok  # the live file is untouched

@@ -39,7 +39,7 @@ def form(tmp_path, monkeypatch):
     from now on."""
     monkeypatch.chdir(ROOT)
     w = build(tmp_path / "fragment.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(w.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", w.store.location)
     seat = w.seats["cy"]
     drafts.save_draft(w.store, w.cy, seat, Draft(feedback="Before."))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)

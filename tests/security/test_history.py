@@ -19,7 +19,7 @@ from scoring import audit, cli, debrief, openings
 from scoring.audit import chain_hash
 from scoring.errors import HistoryBroken
 from scoring.integrity import verify
-from world import DAY, build, raw_sql, submit
+from world import DAY, REFUSED, build, raw_sql, submit
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def decided(tmp_path):
 
 def run_verify(w) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = cli.main(["verify", "--db", str(w.store.path)], out, err)
+    code = cli.main(["verify", "--db", w.store.location], out, err)
     return code, out.getvalue() + err.getvalue()
 
 
@@ -60,12 +60,11 @@ REPLACES = {
 }
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.parametrize("what", sorted(REPLACES))
 def test_replace_cannot_rewrite_history(decided, what):
     before = decided.store.path.read_bytes()
-    with pytest.raises(
-        sqlite3.IntegrityError, match=r"append-only|with their scorecard|entry before"
-    ):
+    with pytest.raises(REFUSED, match=r"append-only|with their scorecard|entry before"):
         raw_sql(decided, REPLACES[what])
     assert run_verify(decided)[0] == 0
     assert decided.store.path.read_bytes() == before
@@ -107,7 +106,7 @@ AROUND = {
 @pytest.mark.parametrize("what", sorted(AROUND))
 def test_what_history_means_cannot_change(decided, what):
     statement, refusal = AROUND[what]
-    with pytest.raises(sqlite3.IntegrityError, match=refusal):
+    with pytest.raises(REFUSED, match=refusal):
         raw_sql(decided, statement)
     assert run_verify(decided)[0] == 0
 
@@ -127,6 +126,7 @@ def test_the_service_still_recuses_and_reschedules_before_scoring(tmp_path):
 # ----------------------------------------------------------- with the guards dropped: verify
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_verify_names_a_scorecard_changed_behind_the_triggers(decided):
     raw_sql(decided, "DROP TRIGGER scorecards_append_only_update")
@@ -137,6 +137,7 @@ def test_verify_names_a_scorecard_changed_behind_the_triggers(decided):
     assert f"scorecards id {decided.cards['ana'].id}: changed since it was written" in said
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_verify_names_a_broken_audit_chain(decided):
     raw_sql(decided, "DROP TRIGGER audit_log_append_only_delete")
@@ -146,6 +147,7 @@ def test_verify_names_a_broken_audit_chain(decided):
     assert "does not follow the entry before it" in said.splitlines()[1]  # after the trigger
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_a_changed_snapshot_is_refused_when_read(tmp_path):
     w = build(tmp_path / "snapshot.sqlite")
@@ -213,6 +215,7 @@ def entries_of(path):
         conn.close()
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 @pytest.mark.parametrize("how", sorted(FORGERIES))
 def test_a_forged_recomputation_fails_verify(decided, how):
@@ -224,6 +227,7 @@ def test_a_forged_recomputation_fails_verify(decided, how):
     assert said_first in said.splitlines()[0], said
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 @pytest.mark.parametrize("how", sorted(FORGERIES))
 def test_restore_refuses_a_forged_recomputation(decided, tmp_path, how):
@@ -238,6 +242,7 @@ def test_restore_refuses_a_forged_recomputation(decided, tmp_path, how):
     assert decided.store.path.read_bytes() == live
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_verify_and_restore_fail_under_the_wrong_key(decided, tmp_path, monkeypatch):
     backup = tmp_path / "backup.sqlite"
@@ -256,6 +261,7 @@ def test_verify_and_restore_fail_under_the_wrong_key(decided, tmp_path, monkeypa
 # ------------------------------------------------- 5. what a backup saw, checked later
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 def test_backup_records_the_chain_head_it_saw(decided, tmp_path):
     backup = tmp_path / "backup.sqlite"
     out, err = io.StringIO(), io.StringIO()
@@ -272,6 +278,7 @@ def test_backup_records_the_chain_head_it_saw(decided, tmp_path):
     assert f"unchanged since the chain head you gave: the {head['id']} entries" in err.getvalue()
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_verify_says_history_was_rewritten_since_a_backup(decided, tmp_path):
     backup = tmp_path / "backup.sqlite"
@@ -282,6 +289,7 @@ def test_verify_says_history_was_rewritten_since_a_backup(decided, tmp_path):
     assert code == 1 and "history was rewritten since the backup of" in said
 
 
+@pytest.mark.sqlite_only("forges the SQLite file behind its triggers (test_schema_pg: PostgreSQL)")
 @pytest.mark.tampered
 def test_verify_since_a_backup_sees_the_newest_history_cut_off(decided, tmp_path):
     """The tail cut off (the entries after the backup, and the one it saw) leaves a chain that

@@ -315,7 +315,7 @@ def test_a_coordinator_reads_no_table_from_scores_and_no_row_per_interviewer(his
 def run_cli(w: World, person, monkeypatch) -> dict:
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, person.id))
     out, err = io.StringIO(), io.StringIO()
-    args = ["insights", "--db", str(w.store.path), "--as", person.email]
+    args = ["insights", "--db", w.store.location, "--as", person.email]
     code = cli.main([*args, "--opening", str(w.opening_id), "--format", "json"], out, err)
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue())

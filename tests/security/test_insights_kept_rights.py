@@ -34,6 +34,7 @@ def rows(two: Two) -> list[tuple[str, str]]:
         return conn.execute("SELECT key, content FROM kept_figures").fetchall()
 
 
+@pytest.mark.sqlite_only("writes the kept figures' table with the sqlite3 shell")
 def test_two_people_with_different_rights_never_get_each_others_figures(two):
     w = two.w
     manager = lambda: insights.opening_insights(w.store, w.manager, [two.a])  # noqa: E731
@@ -124,6 +125,7 @@ class _Boom:
         return (open, (self.path, "w"))
 
 
+@pytest.mark.sqlite_only("writes the kept figures' table with the sqlite3 shell")
 def test_a_row_slipped_into_the_table_is_read_as_json_only(two, tmp_path):
     w = two.w
     manager = lambda: insights.opening_insights(w.store, w.manager, [two.a])  # noqa: E731

@@ -40,7 +40,7 @@ def session_of(w, who: str) -> int:
 def test_a_place_that_is_not_one_short_line_is_refused_and_nothing_written(tmp_path, typed, why):
     w = build(tmp_path / "w.sqlite")
     alan = openings.add_candidate(w.store, w.coordinator, w.opening_id, "Alan")
-    before = dump(w.store.path)
+    before = dump(w.store)
     with pytest.raises(InvalidInput, match=rf"^location: {why}"):
         openings.change_location(w.store, w.coordinator, session_of(w, "ana"), typed)
     with pytest.raises(InvalidInput, match=r"^session.1: " + why):
@@ -50,7 +50,7 @@ def test_a_place_that_is_not_one_short_line_is_refused_and_nothing_written(tmp_p
             alan,
             [openings.SessionPlan(1, DAY.replace(day=21), (w.ana.id,), location=typed)],
         )
-    assert dump(w.store.path) == before
+    assert dump(w.store) == before
 
 
 def test_a_hostile_place_is_stored_shown_and_sent_as_typed(tmp_path, monkeypatch):

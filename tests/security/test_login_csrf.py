@@ -54,7 +54,7 @@ def test_another_site_cannot_sign_a_browser_into_the_attacker_s_account(tmp_path
     cookie each time. The same nonce from the app's own page still sets the cookie."""
     world = build(tmp_path / "csrf.sqlite")
     code = people.issue_code(world.store, world.coordinator, world.ana.id)
-    with streamlit_server(world.store.path) as url:
+    with streamlit_server(world.store.location) as url:
         context = browser.new_context()
         try:
             page = context.new_page()

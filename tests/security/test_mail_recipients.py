@@ -85,7 +85,7 @@ def test_a_deactivated_interviewer_gets_nothing_from_remind_or_send(tmp_path, se
     openings.cancel_session(w.store, w.coordinator, session_of(w, "ana"))
 
     secrets = str(tmp_path / "secrets.toml")  # written by the `server` fixture
-    assert main(["send", "--db", str(w.store.path), "--secrets", secrets], io.StringIO()) == 0
+    assert main(["send", "--db", w.store.location, "--secrets", secrets], io.StringIO()) == 0
     (invitation,) = inbox.to("ana@example.com")  # the one sent before she left
     assert invitation["Subject"].startswith("Interview: ")
     for other in ("bo@example.com", "cy@example.com"):

@@ -27,7 +27,7 @@ def w(tmp_path, monkeypatch):
 
     monkeypatch.setattr(script_runner.ScriptRunner, "_run_script", as_a_server)
     world = build(tmp_path / "roles.sqlite")
-    monkeypatch.setenv("DEBRIEF_DB", str(world.store.path))
+    monkeypatch.setenv("DEBRIEF_DB", world.store.location)
     monkeypatch.chdir(ROOT)
     return world
 

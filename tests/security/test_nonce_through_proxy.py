@@ -43,7 +43,7 @@ def own_address() -> str | None:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     world = build(tmp_path_factory.mktemp("proxied") / "proxied.sqlite")
-    with running_workers(world.store.path, workers=2) as running:
+    with running_workers(world.store.location, workers=2) as running:
         yield running, world
 
 

@@ -24,6 +24,7 @@ def org(tmp_path):
     return w
 
 
+@pytest.mark.sqlite_only("SQLite's file lock")
 def test_the_slow_hash_runs_without_the_write_lock(org, monkeypatch):
     """3. While a code is being hashed, any interviewer's save gets the lock at once."""
     real, held = people._hash, []
@@ -137,7 +138,7 @@ def test_the_command_line_takes_no_code_on_the_command_line(org, monkeypatch):
     """6. A code typed as an option would show in the process list: there is no such option."""
     monkeypatch.delenv("DEBRIEF_CODE", raising=False)
     err = io.StringIO()
-    base = ["export", "--db", str(org.store.path), "--as", "ana@example.com"]
+    base = ["export", "--db", org.store.location, "--as", "ana@example.com"]
     with pytest.raises(SystemExit) as refused:
         cli.main([*base, "--code", org.code, "--opening", "1", "--format", "csv"], err=err)
     assert refused.value.code == 2

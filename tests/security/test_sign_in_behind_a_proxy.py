@@ -48,7 +48,9 @@ def test_a_guesser_behind_the_same_proxy_does_not_lock_the_person_out(tmp_path, 
             at = last - timedelta(minutes=10 * (11 - n))
             with contextlib.suppress(SignInFailed):  # or refused: too many for that email
                 people.sign_in(world.store, "ana@example.com", "AAAA", now=at, client=client)
-    with streamlit_server(world.store.path, extra_args=("--secrets.files", str(secrets))) as url:
+    with streamlit_server(
+        world.store.location, extra_args=("--secrets.files", str(secrets))
+    ) as url:
         stranger = ana_browser = None
         try:
             stranger = browser.new_context(extra_http_headers={"X-Real-IP": STRANGER})

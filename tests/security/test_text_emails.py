@@ -61,11 +61,11 @@ def test_the_check_refuses_each_hostile_address_in_one_line_naming_the_field(ema
 
 @pytest.mark.parametrize("email", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_candidate_with_a_hostile_email_is_refused_and_nothing_is_written(world, email):
-    before = dump(world.store.path)
+    before = dump(world.store)
     with pytest.raises(InvalidInput) as refused:
         openings.add_candidate(world.store, world.coordinator, world.opening_id, "Ana Lee", email)
     assert str(refused.value).startswith("email: ")
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
 
 
 @pytest.mark.parametrize("email", HOSTILE.values(), ids=HOSTILE.keys())
@@ -75,12 +75,12 @@ def test_a_candidates_file_with_a_hostile_email_is_refused_naming_line_and_colum
     read = candidates_csv.read_candidates(text, "in.csv")
     assert len(read.problems) == 1 and read.rows == [], read.problems
     assert read.problems[0].startswith("in.csv line 3: E-mail: "), read.problems
-    before = dump(world.store.path)
+    before = dump(world.store)
     with pytest.raises(candidates_csv.ImportRefused):
         candidates_csv.import_candidates(
             world.store, world.coordinator, world.opening_id, text, "in.csv"
         )
-    assert dump(world.store.path) == before
+    assert dump(world.store) == before
 
 
 def test_the_message_says_what_is_wrong():

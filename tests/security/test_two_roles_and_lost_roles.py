@@ -108,7 +108,7 @@ def test_day_view_page_says_submit_your_own_first(decided_without_cy, monkeypatc
 def test_command_line_export_withholds_it(decided_without_cy, monkeypatch):
     w = decided_without_cy
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.cy.id))
-    base = ("export", "--db", w.store.path, "--as", "cy@example.com")
+    base = ("export", "--db", w.store.location, "--as", "cy@example.com")
     status, out, err = run_cli(*base, "--opening", w.opening_id, "--format", "csv")
     assert status == 0, err
     assert RATIONALE not in out and "Maria Manager" not in out
@@ -170,7 +170,7 @@ def test_deactivated_hiring_manager_is_refused_everywhere(decided):
 def test_command_line_follows_the_current_role(decided, monkeypatch):
     w = decided
     monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.manager.id))
-    base = ("export", "--db", w.store.path, "--as", "maria@example.com")
+    base = ("export", "--db", w.store.location, "--as", "maria@example.com")
     scores = (*base, "--opening", w.opening_id, "--what", "scorecards", "--format", "csv")
     status, out, _ = run_cli(*scores)
     assert status == 0 and "ana thinks 4" in out
