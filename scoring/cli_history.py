@@ -26,12 +26,20 @@ def verify_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         since = _chain_head(args.since, err)
         if since is None:
             return 2
-    report = verify(Store(args.db), since=since)
+    key, where = None, args.db or "the database"
+    if _on_postgres(args.db):
+        from scoring.postgres import shown
+
+        key = _pg_key("verify", err)
+        if key is None:
+            return 2
+        where = shown(args.db) if args.db else where  # never the password
+    report = verify(Store(args.db), key=key, since=since)
     checked = ", ".join(f"{n:,} {what}" for what, n in sorted(report.checked.items()))
     for note in report.notes:
         print(f"note: {note}", file=err)
     if report.ok:
-        print(f"{args.db or 'the database'}: history intact ({checked})", file=out)
+        print(f"{where}: history intact ({checked})", file=out)
         return 0
     print(f"first broken: {report.problems[0]}", file=err)
     for problem in report.problems[1:20]:
@@ -47,6 +55,14 @@ def _chain_head(given: str, err: TextIO) -> tuple[int, str] | None:
     `backup` printed it; None (having said why) when it is neither."""
     import sqlite3
 
+    if Path(given).is_file() and _is_dump(Path(given)):
+        from scoring import backup_pg
+
+        try:
+            return backup_pg.dump_head(Path(given))
+        except backup_pg.BackupProblem as exc:
+            print(f"verify: {given} cannot be read as a backup: {exc}", file=err)
+            return None
     if Path(given).is_file():
         try:
             conn = sqlite3.connect(f"file:{Path(given).resolve()}?mode=ro", uri=True)
@@ -66,8 +82,41 @@ def _chain_head(given: str, err: TextIO) -> tuple[int, str] | None:
     return int(number), stored
 
 
+def _is_dump(path: Path) -> bool:
+    """A pg_dump archive (PostgreSQL's backup), not a SQLite file."""
+    from scoring.backup_pg import is_dump
+
+    return is_dump(path)
+
+
+def _on_postgres(db: str | None) -> bool:
+    from scoring.paths import default_target, is_url
+
+    return is_url(db if db is not None else default_target())
+
+
+def _pg_key(command: str, err: TextIO) -> AuditKey | None:
+    """On PostgreSQL the audit key is set outside the database ($DEBRIEF_AUDIT_KEY or the
+    secrets file), never in a file beside it; None (having said so) when it is not set."""
+    from scoring import keys
+
+    try:
+        key = keys.configured()
+    except keys.AuditKeyProblem as exc:
+        print(f"{command}: {exc}", file=err)
+        return None
+    if key is None:
+        print(
+            f"{command}: the audit key is not set. On PostgreSQL it is never kept beside the"
+            f" database: set ${keys.ENV} or [audit] key in .streamlit/secrets.toml",
+            file=err,
+        )
+    return key
+
+
 def backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """`backup FILE`: an online copy, verified, noted in the live history with its chain head."""
+    """`backup FILE`: an online copy, verified, noted in the live history with its chain head
+    (on PostgreSQL: a pg_dump archive, see `scoring.backup_pg`)."""
     import sqlite3
 
     from scoring import audit, keys
@@ -78,6 +127,8 @@ def backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"backup: {target} exists; choose a new file name", file=err)
         return 2
     store = Store(args.db)
+    if store.engine == "postgresql":
+        return _backup_postgres(store, target, out, err)
     source, copy = sqlite3.connect(store.path), sqlite3.connect(target)
     try:
         source.backup(copy)  # SQLite's online backup: a consistent copy while others write
@@ -122,6 +173,65 @@ def backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _backup_postgres(store, target: Path, out: TextIO, err: TextIO) -> int:
+    """`backup FILE` on PostgreSQL: pg_dump, the copy checked in a scratch database."""
+    from scoring import audit, backup_pg, keys
+    from scoring.postgres import shown
+    from scoring.store import now_utc
+
+    key = _pg_key("backup", err)
+    if key is None:
+        return 2
+    try:
+        made = backup_pg.backup(store.url, target, key)
+    except backup_pg.BackupProblem as exc:
+        written = "written, but it cannot be checked" if target.exists() else "not written"
+        print(f"backup: {target} {written}: {exc}", file=err)
+        return 1
+    report = made.report
+    if not report.ok:
+        print(f"backup: {target} written, but it does not verify: {report.problems[0]}", file=err)
+        return 1
+    head_id, head_hash = report.head
+    try:
+        with keys.using(key), store.write() as db:
+            audit.record(
+                db,
+                None,
+                "backup",
+                "database",
+                now_utc(),
+                file=str(target.resolve()),
+                head_id=head_id,
+                head_hash=head_hash,
+            )
+    except DebriefError as exc:
+        print(
+            f"backup: {target} written and verified, but not noted in the history: {exc}", file=err
+        )
+        return 1
+    how = (
+        "restored into a scratch database and verified"
+        if made.restored
+        else "its rows verified in the snapshot it was taken in (the file itself was not"
+        " test-restored)"
+    )
+    if made.note:
+        print(f"note: {made.note}", file=err)
+    print(
+        f"{target}: backup of {shown(store.url)} (pg_dump, custom format),"
+        f" {target.stat().st_size:,} bytes, {how}",
+        file=out,
+    )
+    print(
+        f"chain head: audit_log id {head_id:,}, {head_hash}. Later, `python -m scoring verify"
+        f" --since {target}` (or --since {head_id}:{head_hash}) says whether history has been"
+        " rewritten since",
+        file=out,
+    )
+    return 0
+
+
 def _verify_with(path: Path, key: AuditKey | None) -> Report:
     """Verify the database at `path` with the live database's `key` (the copy's own migrations,
     if it needs any, sign with it too)."""
@@ -148,6 +258,15 @@ def restore_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     source = Path(args.file)
     if not source.exists():
         print(f"restore: {source} does not exist", file=err)
+        return 2
+    if _on_postgres(args.db):
+        return _restore_postgres(args, source, out, err)
+    if _is_dump(source):
+        print(
+            f"restore: {source} is a PostgreSQL backup (pg_dump): restore it into a PostgreSQL"
+            " database (--db postgresql://...)",
+            file=err,
+        )
         return 2
     try:
         key = keys.find(Path(args.db) if args.db else default_path())
@@ -197,6 +316,51 @@ def restore_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
     print(f"{target.path}: restored from {source} (verified before and after)", file=out)
     return 0 if verify(target, key=key).ok else 1
+
+
+def _restore_postgres(args: argparse.Namespace, source: Path, out: TextIO, err: TextIO) -> int:
+    """`restore FILE [--yes]` on PostgreSQL: the target's rows replaced in one transaction, once
+    a scratch copy of the dump verifies, and only if the result verifies (`scoring.backup_pg`)."""
+    from scoring import backup_pg
+    from scoring.postgres import shown
+    from scoring.store import Store
+
+    if not _is_dump(source):
+        print(
+            f"restore: {source} is not a PostgreSQL backup (pg_dump, custom format). A SQLite"
+            " database is copied into PostgreSQL with `python -m scoring migrate-to URL`",
+            file=err,
+        )
+        return 2
+    key = _pg_key("restore", err)
+    if key is None:
+        return 2
+    target = Store(args.db)
+    try:
+        report = backup_pg.restore(
+            target.url, source, key, str(source.resolve()), replace_in_use=args.yes
+        )
+    except backup_pg.InUse as exc:
+        print(
+            f"restore: {shown(target.url)} holds {exc.people} people; add --yes to replace it"
+            f" with {source}",
+            file=err,
+        )
+        return 2
+    except backup_pg.BackupProblem as exc:
+        print(f"restore: {source} was not restored, nothing changed: {exc}", file=err)
+        return 1
+    finally:
+        target.close()
+    if not report.ok:
+        print(f"restore: {source} does not verify: {report.problems[0]}", file=err)
+        return 1
+    print(
+        f"{shown(target.url)}: restored from {source} (verified before, and after inside the"
+        " transaction that replaced it)",
+        file=out,
+    )
+    return 0
 
 
 def adopt_key_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
