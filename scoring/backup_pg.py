@@ -273,6 +273,20 @@ class Backup:
 def backup(url: str, target: Path, key: AuditKey) -> Backup:
     """pg_dump the database at `url` into `target` (custom format, one snapshot), then check the
     copy with `key` (see the module's docstring). The file is written before it is checked."""
+    with _said_plainly(url):
+        return _backup(url, target, key)
+
+
+@contextmanager
+def _said_plainly(url: str) -> Iterator[None]:
+    """A server's error (refused, gone, a lock not had in time) as a BackupProblem."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise BackupProblem(f"{shown(url)}: {exc}") from None
+
+
+def _backup(url: str, target: Path, key: AuditKey) -> Backup:
     found = tools(server_major(url))
     partial = target.with_name(target.name + ".partial")
     with _connect(url) as live:
@@ -349,6 +363,11 @@ def restore(url: str, dump: Path, key: AuditKey, source: str, replace_in_use: bo
     verifies with `key` (see the module's docstring); a database holding people only with
     `replace_in_use` (else InUse). Returns the check of the dump (nothing changed when it is not
     ok); raises BackupProblem (and changes nothing) when it cannot be done."""
+    with _said_plainly(url):
+        return _restore(url, dump, key, source, replace_in_use)
+
+
+def _restore(url: str, dump: Path, key: AuditKey, source: str, replace_in_use: bool) -> Report:
     from scoring import audit, keys
     from scoring.clock import now_utc
 
