@@ -47,7 +47,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from scoring.errors import DebriefError
 from scoring.integrity import Report, verify
 from scoring.keys import AuditKey
-from scoring.postgres import WRITE_LOCK, PgDatabase, _configure, shown
+from scoring.postgres import WRITE_LOCK, PgDatabase, configure, shown
 from scoring.queries import backup_pg as Q
 from scoring.queries import cli as QC
 
@@ -254,7 +254,7 @@ class _InTransaction:
 
 
 def _database(conn: psycopg.Connection, url: str) -> PgDatabase:
-    _configure(conn)  # times read back as stamps, rows by name: as the store's connections
+    configure(conn)  # times read back as stamps, rows by name: as the store's connections
     return PgDatabase(conn, url)
 
 

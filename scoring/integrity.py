@@ -34,6 +34,7 @@ from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.migrations import _APPEND_ONLY, _LATER_HISTORY, _NO_REPLACE
 from scoring.queries import audit as QA
 from scoring.queries import integrity as QI
+from scoring.queries.schema_pg import GUARD_TRIGGERS
 from scoring.rubric import Rubric
 from scoring.store import Store
 
@@ -98,8 +99,8 @@ def verify(
     chain head (id, hash) a backup saw, which must still be there unchanged."""
     report = Report()
     if key is None:
-        try:
-            key = keys.find(store.path)
+        try:  # on PostgreSQL never a file beside the database: the environment or the secrets
+            key = keys.configured() if store.engine == "postgresql" else keys.find(store.path)
         except AuditKeyProblem as exc:
             report.problems.append(str(exc))
     if key is not None and key.beside_database:
@@ -128,11 +129,14 @@ def _sqlite(db: Database, report: Report) -> None:
 
 
 def _guards(db: Database, report: Report) -> None:
+    # On PostgreSQL: its own guards (SQLite's, and TRUNCATE refused), each enabled ALWAYS (a
+    # trigger merely enabled is skipped by a session in replica mode).
+    guards = GUARD_TRIGGERS if db.engine == "postgresql" else GUARDS
     present = {r[0] for r in db.execute(QI.TRIGGERS)}
-    for name in GUARDS:
+    for name in guards:
         if name not in present:
             report.problems.append(f"trigger {name} is missing: the history is unguarded")
-    report.checked["triggers"] = len(GUARDS)
+    report.checked["triggers"] = len(guards)
 
 
 def _chain(db: Database, report: Report, key: AuditKey | None) -> list[dict]:

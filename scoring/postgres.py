@@ -200,7 +200,8 @@ class PgDatabase:
         self.conn.close()
 
 
-def _configure(conn: psycopg.Connection) -> None:
+def configure(conn: psycopg.Connection) -> None:
+    """Set up a connection as the store's are: times read as `stamp` text, rows by name, UTC."""
     conn.adapters.register_loader("timestamptz", _StampLoader)
     conn.row_factory = _rows  # type: ignore[assignment]
     conn.execute(Q.UTC)
@@ -275,7 +276,7 @@ class PostgresStore:
                         min_size=1,
                         max_size=POOL_MAX,
                         kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
-                        configure=_configure,
+                        configure=configure,
                         open=False,
                         name="debrief",
                     )

@@ -15,8 +15,18 @@ import scoring.queries
 from scoring.dialect import to_postgres
 from scoring.store import Store
 
-# Not statements the service runs: the schema's own modules and the engine's bookkeeping.
-SKIP_MODULES = {"schema", "schema_pg", "schema_pg_tables", "postgres", "database"}
+# Not statements the service runs through the dialect: the schema's own modules, the engine's
+# bookkeeping, PostgreSQL's own backup statements (composed with psycopg.sql) and migrate-to's
+# reading of the SQLite source.
+SKIP_MODULES = {
+    "schema",
+    "schema_pg",
+    "schema_pg_tables",
+    "postgres",
+    "database",
+    "backup_pg",
+    "migrate_to",
+}
 # Parts of statements (a WITH clause, a subquery), prepared inside the statements made of them;
 # and SQLite's own look at itself, never run on PostgreSQL (scoring/insights/kept.py `_where`).
 NOT_STATEMENTS = {

@@ -45,7 +45,11 @@ OVERRIDES = {
     # so what is left to check is the history; the guarding triggers present and enabled.
     QI.INTEGRITY_CHECK: "SELECT 'ok'",
     QI.FOREIGN_KEY_CHECK: "SELECT NULL, NULL, NULL, NULL WHERE false",
-    QI.TRIGGERS: "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'",
+    QI.TRIGGERS: (
+        "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE NOT t.tgisinternal AND t.tgenabled = 'A' AND n.nspname = current_schema()"
+    ),
     QI.REVISIONS: (
         "SELECT assignment_id, string_agg(revision::text, ',' ORDER BY revision)"
         " FROM scorecards GROUP BY assignment_id"

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -29,6 +30,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def log_path(db, script: Path) -> Path:
+    """Where a server's log goes: beside its SQLite file, or in the temporary folder for a
+    database on PostgreSQL (named after the database)."""
+    if str(db).startswith("postgresql://"):
+        return Path(tempfile.gettempdir()) / f"{str(db).rsplit('/', 1)[-1]}.{script.stem}.log"
+    return Path(db).with_suffix(f".{script.stem}.log")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -45,8 +54,9 @@ def running_streamlit(
     args: tuple = (),
     port: int | None = None,
 ):
-    """`streamlit run SCRIPT` on a free port (or `port`) with its own database; yields its base
-    URL and its process once /_stcore/health answers; stops it after. The log is beside `db`."""
+    """`streamlit run SCRIPT` on a free port (or `port`) with its own database (a SQLite file or
+    a postgresql:// URL); yields its base URL and its process once /_stcore/health answers;
+    stops it after. The log is beside the file (`log_path`)."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -57,7 +67,7 @@ def running_streamlit(
         "PYTHONPATH": str(ROOT),
         **(env or {}),
     }
-    log = open(db.with_suffix(f".{script.stem}.log"), "w")  # noqa: SIM115 - closed below
+    log = open(log_path(db, script), "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "streamlit", "run", str(script)),
