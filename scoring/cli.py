@@ -1,9 +1,9 @@
 """The command line: `python -m scoring COMMAND` (decide, validate, schema, init, demo, export,
-insights, verify, backup, restore, adopt-key, rekey, permissions, remind, send).
+insights, verify, backup, restore, adopt-key, rekey, migrate-to, permissions, remind, send).
 
-Exit codes: 0 done; 1 `validate` found problems, or `init`/`demo` met a database that already
-has people; 2 the input or the call was wrong (one line on
-stderr naming the field and what is wrong, nothing on stdout).
+Exit codes: 0 done; 1 `validate` found problems, `init`/`demo` met a database that already
+has people, or `migrate-to` refused or could not prove its copy; 2 the input or the call was
+wrong (one line on stderr naming the field and what is wrong, nothing on stdout).
 """
 
 from __future__ import annotations
@@ -66,6 +66,15 @@ def _validate(paths: list[str], out: TextIO, err: TextIO) -> int:
     return 1 if catalog.problems else 0
 
 
+def _where(store) -> str:
+    """Where a store's database is, to print: the file, or the URL without its password."""
+    if store.engine == "postgresql":
+        from scoring.postgres import shown
+
+        return shown(store.location)
+    return store.location
+
+
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring import people
     from scoring.store import Store
@@ -75,9 +84,9 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         person, code = people.create_first_coordinator(store, name, args.coordinator)
     except DebriefError as exc:
-        print(f"{store.path}: {exc}", file=err)
+        print(f"{_where(store)}: {exc}", file=err)
         return 1
-    print(f"Database: {store.path}", file=out)
+    print(f"Database: {_where(store)}", file=out)
     print(f"First coordinator: {person.name} <{person.email}>", file=out)
     print(f"Access code (shown once): {code}", file=out)
     return 0
@@ -98,9 +107,9 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         logins = build_demo(store, catalog)
     except DebriefError as exc:
-        print(f"{store.path}: {exc}", file=err)
+        print(f"{_where(store)}: {exc}", file=err)
         return 1
-    print(f"Demo organisation written to {store.path}. Sign in with:", file=out)
+    print(f"Demo organisation written to {_where(store)}. Sign in with:", file=out)
     width = max(len(login.email) for login in logins)
     for login in logins:
         roles = people.roles_in_words(login.roles)
@@ -205,6 +214,27 @@ def _prompt_code(err: TextIO) -> str:
     if not sys.stdin.isatty():
         return ""
     return getpass.getpass("Access code: ", stream=err)
+
+
+def _migrate_to(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import os
+
+    from scoring.paths import DEFAULT_PATH, is_url
+
+    if not is_url(args.url):
+        print(f"migrate-to: the target must be a postgresql:// URL (got {args.url!r})", file=err)
+        return 2
+    given = os.environ.get("DEBRIEF_DB")
+    source = args.db or (given if given and not is_url(given) else str(DEFAULT_PATH))
+    from scoring.migrate_to import Refused, migrate_to, said
+
+    try:
+        outcome = migrate_to(source, args.url)
+    except Refused as exc:
+        print(f"migrate-to: {exc}", file=err)
+        return 1
+    print(said(outcome), file=out if outcome.committed else err, end="")
+    return 0 if outcome.committed else 1
 
 
 def _remind(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -331,6 +361,22 @@ def main(
         help="seal the history under a new audit key ($DEBRIEF_NEW_AUDIT_KEY, or a new random"
         " one); needs the old key",
     )
+    migrate_cmd = commands.add_parser(
+        "migrate-to",
+        help="copy a SQLite database into an empty PostgreSQL one, and prove the copy",
+        description="Copies every row of the SQLite file (--db) into the empty PostgreSQL"
+        " database at URL, ids, audit chain and all, in one transaction; before committing,"
+        " proves it: verify on the copy under the same audit key, every row equal, and the"
+        " JSON export of every opened debrief equal. Nothing is written when it refuses or the"
+        " proof fails. Stop the app first.",
+    )
+    migrate_cmd.add_argument("url", metavar="URL", help="postgresql://user@host/database")
+    migrate_cmd.add_argument(
+        "--db",
+        metavar="SOURCE",
+        help="the SQLite file to copy (default: $DEBRIEF_DB when it is a file, else"
+        " data/debrief.sqlite)",
+    )
     remind_cmd = commands.add_parser(
         "remind", help="queue 'scorecard due' and 'overdue' reminders (each once)"
     )
@@ -352,7 +398,11 @@ def main(
         remind_cmd,
         send_cmd,
     ):
-        command.add_argument("--db", help="the SQLite file (default: $DEBRIEF_DB or data/)")
+        command.add_argument(
+            "--db",
+            help="the database: a SQLite file or a postgresql:// URL (default: $DEBRIEF_DB or"
+            " data/debrief.sqlite)",
+        )
     args = parser.parse_args(argv)
 
     if args.command == "decide":
@@ -377,6 +427,8 @@ def main(
         return cli_history.adopt_key_command(args, out, err)
     if args.command == "rekey":
         return cli_history.rekey_command(args, out, err)
+    if args.command == "migrate-to":
+        return _migrate_to(args, out, err)
     if args.command == "remind":
         return _remind(args, out, err)
     if args.command == "send":
