@@ -341,10 +341,13 @@ def main(
     verify_cmd.add_argument(
         "--since",
         metavar="BACKUP",
-        help="a backup file (or the ID:HASH its backup printed): has history been rewritten since?",
+        help="a backup file (SQLite, or PostgreSQL's pg_dump) or the ID:HASH its backup printed:"
+        " has history been rewritten since?",
     )
     backup_cmd = commands.add_parser(
-        "backup", help="copy the database with SQLite's online backup (safe while in use)"
+        "backup",
+        help="copy the database (SQLite's online backup, or pg_dump on PostgreSQL; safe while in"
+        " use) and verify the copy",
     )
     backup_cmd.add_argument("file", help="the backup file to write (must not exist)")
     restore_cmd = commands.add_parser(

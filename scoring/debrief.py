@@ -186,7 +186,7 @@ def debrief(
     """The open debrief for the opening's hiring manager or a committee member, once they may
     see the panel (`see_packet`), as one frozen `Debrief` that the page and every export
     render. `force` overrides the strategy's forcing for this view (the page's toggle)."""
-    return read_debrief(store, actor, candidate_id, force, now, str(store.path))
+    return read_debrief(store, actor, candidate_id, force, now, store.location)
 
 
 @guarded("vote", on="candidate_id", write=True)

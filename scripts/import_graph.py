@@ -220,7 +220,17 @@ def report(packages=PACKAGES, root: Path = ROOT) -> str:
 # module's room is the first whose prefixes it matches.
 ROOMS: list[tuple[str, tuple[str, ...]]] = [
     ("pages and widgets", ("ui",)),
-    ("command line", ("scoring.cli", "scoring.__main__", "scoring.matrix")),
+    (
+        "command line",
+        (
+            "scoring.cli",
+            "scoring.__main__",
+            "scoring.matrix",
+            "scoring.migrate_to",
+            "scoring.migrate_proof",
+            "scoring.backup_pg",
+        ),
+    ),
     ("demo", ("scoring.demo",)),
     ("exports", ("scoring.exports",)),
     ("Insights", ("scoring.insights",)),
