@@ -326,8 +326,10 @@ class PostgresStore:
                     db.conn.execute(Q.ROLLBACK)
 
     @contextmanager
-    def write(self) -> Iterator[PgDatabase]:
-        """A connection holding the write lock; commits at the end, or rolls everything back."""
+    def write(self, wait: float | None = None) -> Iterator[PgDatabase]:
+        """A connection holding the write lock; commits at the end, or rolls everything back.
+        `wait`: at most so many seconds for the lock (and any other the unit meets), then
+        StorageFailed ("busy"); by default as long as it takes."""
         shared = getattr(self._local, "db", None)
         if shared is not None:
             with shared.atomic():
@@ -337,6 +339,8 @@ class PostgresStore:
             try:
                 try:
                     db.conn.execute(Q.BEGIN)
+                    if wait is not None:
+                        db.conn.execute(Q.LOCK_WAIT, [f"{max(1, round(wait * 1000))}ms"])
                     db.conn.execute(Q.WRITE_LOCK, [WRITE_LOCK])
                     yield db
                     db.conn.execute(Q.COMMIT)

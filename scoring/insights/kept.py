@@ -389,9 +389,10 @@ def _save(path: str, key: str, entry: _Entry) -> None:
 
 
 def _save_on_server(url: str, key: str, content: str, made: datetime) -> None:
-    """`_save` on PostgreSQL: the same rows, as one write unit of that store (its write lock)."""
+    """`_save` on PostgreSQL: the same rows, as one write unit of that store, waiting for its
+    write lock no longer than `SAVE_WAIT`, as on SQLite."""
     try:
-        with _server(url).write() as db:
+        with _server(url).write(wait=SAVE_WAIT) as db:
             db.execute(Q.PUT, [key, content, made.isoformat()])
             db.execute(Q.DROP_OLDER, [(made - SHARED_AGE).isoformat()])
             db.execute(Q.DROP_BEYOND, [SHARED_ROWS])

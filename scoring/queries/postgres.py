@@ -9,6 +9,7 @@ from scoring.queries import integrity as QI
 BEGIN = "BEGIN"
 BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 WRITE_LOCK = "SELECT pg_advisory_xact_lock(%s)"
+LOCK_WAIT = "SELECT set_config('lock_timeout', %s, true)"  # for this transaction only
 COMMIT = "COMMIT"
 ROLLBACK = "ROLLBACK"
 UTC = "SET TIME ZONE 'UTC'"
