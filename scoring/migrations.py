@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from scoring.database import Database, Migrations
 from scoring.queries.schema import APPEND_ONLY as _APPEND_ONLY  # noqa: F401 - read by integrity
+from scoring.queries.schema import (
+    NO_REPLACE,
+    SCORED_OPENING,
+    SCORED_SEAT,
+    SCORED_SESSION,
+)
 from scoring.queries.schema import SCHEMA_1 as _SCHEMA_1
 from scoring.queries.schema import append_only as _append_only
 
@@ -65,28 +71,10 @@ def m003_votes_can_change(db: Database) -> None:
         db.execute(statement)
 
 
-# History that cannot be rewritten without it showing. REPLACE deletes the row it replaces without
-# firing DELETE triggers, so every history table also refuses an insert over an existing key.
-_NO_REPLACE = {
-    "scorecards": "id = NEW.id OR (assignment_id = NEW.assignment_id AND revision = NEW.revision)",
-    "criterion_scores": "scorecard_id = NEW.scorecard_id AND criterion_id = NEW.criterion_id",
-    "decisions": "id = NEW.id",
-    "committee_votes": "id = NEW.id",
-    "audit_log": "id = NEW.id",
-    "debriefs": "candidate_id = NEW.candidate_id",
-    "rubric_snapshots": "hash = NEW.hash",
-}
-
-_SCORED_SEAT = "EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = OLD.id)"
-_SCORED_SESSION = (
-    "EXISTS (SELECT 1 FROM assignments a JOIN scorecards s ON s.assignment_id = a.id"
-    " WHERE a.session_id = OLD.id)"
-)
-_SCORED_OPENING = (
-    "EXISTS (SELECT 1 FROM candidates c JOIN interview_sessions i ON i.candidate_id = c.id"
-    " JOIN assignments a ON a.session_id = i.id JOIN scorecards s ON s.assignment_id = a.id"
-    " WHERE c.opening_id = OLD.{column})"
-)
+# History that cannot be rewritten without it showing: the conditions the guards test, the same
+# on both engines (`scoring.queries.schema`).
+_NO_REPLACE = NO_REPLACE
+_SCORED_SEAT, _SCORED_SESSION, _SCORED_OPENING = SCORED_SEAT, SCORED_SESSION, SCORED_OPENING
 
 
 def _refuse(name: str, event: str, table: str, when: str, message: str) -> str:

@@ -20,6 +20,30 @@ def append_only(table: str) -> tuple[str, str]:
     )
 
 
+# What the guards test, on SQLite (scoring/migrations.py) and PostgreSQL (schema_pg.py) alike.
+# History that cannot be rewritten without it showing. REPLACE deletes the row it replaces without
+# firing DELETE triggers, so every history table also refuses an insert over an existing key.
+NO_REPLACE = {
+    "scorecards": "id = NEW.id OR (assignment_id = NEW.assignment_id AND revision = NEW.revision)",
+    "criterion_scores": "scorecard_id = NEW.scorecard_id AND criterion_id = NEW.criterion_id",
+    "decisions": "id = NEW.id",
+    "committee_votes": "id = NEW.id",
+    "audit_log": "id = NEW.id",
+    "debriefs": "candidate_id = NEW.candidate_id",
+    "rubric_snapshots": "hash = NEW.hash",
+}
+# A seat, a session, an opening that has submitted scorecards.
+SCORED_SEAT = "EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = OLD.id)"
+SCORED_SESSION = (
+    "EXISTS (SELECT 1 FROM assignments a JOIN scorecards s ON s.assignment_id = a.id"
+    " WHERE a.session_id = OLD.id)"
+)
+SCORED_OPENING = (
+    "EXISTS (SELECT 1 FROM candidates c JOIN interview_sessions i ON i.candidate_id = c.id"
+    " JOIN assignments a ON a.session_id = i.id JOIN scorecards s ON s.assignment_id = a.id"
+    " WHERE c.opening_id = OLD.{column})"
+)
+
 SCHEMA_1 = [
     """
     CREATE TABLE people (

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.queries.schema import NO_REPLACE, SCORED_OPENING, SCORED_SEAT, SCORED_SESSION
 from scoring.queries.schema_pg_tables import ID as _ID
 from scoring.queries.schema_pg_tables import TABLES_1
 
@@ -167,25 +168,8 @@ _M003 = [
 
 # Each history table refuses an insert over an existing key (SQLite's REPLACE deletes the row it
 # replaces; here the refusal also meets INSERT ... ON CONFLICT before its UPDATE).
-_NO_REPLACE = {
-    "scorecards": "id = NEW.id OR (assignment_id = NEW.assignment_id AND revision = NEW.revision)",
-    "criterion_scores": "scorecard_id = NEW.scorecard_id AND criterion_id = NEW.criterion_id",
-    "decisions": "id = NEW.id",
-    "committee_votes": "id = NEW.id",
-    "audit_log": "id = NEW.id",
-    "debriefs": "candidate_id = NEW.candidate_id",
-    "rubric_snapshots": "hash = NEW.hash",
-}
-_SCORED_SEAT = "EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = OLD.id)"
-_SCORED_SESSION = (
-    "EXISTS (SELECT 1 FROM assignments a JOIN scorecards s ON s.assignment_id = a.id"
-    " WHERE a.session_id = OLD.id)"
-)
-_SCORED_OPENING = (
-    "EXISTS (SELECT 1 FROM candidates c JOIN interview_sessions i ON i.candidate_id = c.id"
-    " JOIN assignments a ON a.session_id = i.id JOIN scorecards s ON s.assignment_id = a.id"
-    " WHERE c.opening_id = OLD.{column})"
-)
+_NO_REPLACE = NO_REPLACE
+_SCORED_SEAT, _SCORED_SESSION, _SCORED_OPENING = SCORED_SEAT, SCORED_SESSION, SCORED_OPENING
 _FROZEN_SETTINGS = (
     "loop_id, loop_snapshot, strategy, reveal_rule, anonymise, scale_min, scale_max,"
     " scale_labels, forced_choice, overdue_hours"
