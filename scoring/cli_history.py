@@ -119,8 +119,8 @@ def backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     (on PostgreSQL: a pg_dump archive, see `scoring.backup_pg`)."""
     import sqlite3
 
-    from scoring import audit, keys
-    from scoring.store import Store, now_utc
+    from scoring import keys
+    from scoring.store import Store
 
     target = Path(args.file)
     if target.exists():
@@ -145,9 +145,23 @@ def backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"backup: {target} written, but it does not verify: {report.problems[0]}", file=err)
         return 1
     head_id, head_hash = report.head
-    # The live history remembers what this backup saw: a later `verify` checks it is still there.
+    if not _note_backup(store, target, report.head, None, err):
+        return 1
+    print(f"{target}: backup of {store.path}, {target.stat().st_size:,} bytes, verified", file=out)
+    _say_head(target, head_id, head_hash, out)
+    return 0
+
+
+def _note_backup(store, target: Path, head: tuple[int, str], key, err: TextIO) -> bool:
+    """The live history remembers what this backup saw (a later `verify` checks it is still
+    there); False, said on `err`, when it could not be noted."""
+    from contextlib import nullcontext
+
+    from scoring import audit, keys
+    from scoring.store import now_utc
+
     try:
-        with store.write() as db:
+        with keys.using(key) if key is not None else nullcontext(), store.write() as db:
             audit.record(
                 db,
                 None,
@@ -155,29 +169,30 @@ def backup_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "database",
                 now_utc(),
                 file=str(target.resolve()),
-                head_id=head_id,
-                head_hash=head_hash,
+                head_id=head[0],
+                head_hash=head[1],
             )
     except DebriefError as exc:
         print(
             f"backup: {target} written and verified, but not noted in the history: {exc}", file=err
         )
-        return 1
-    print(f"{target}: backup of {store.path}, {target.stat().st_size:,} bytes, verified", file=out)
+        return False
+    return True
+
+
+def _say_head(target: Path, head_id: int, head_hash: str, out: TextIO) -> None:
     print(
         f"chain head: audit_log id {head_id:,}, {head_hash}. Later, `python -m scoring verify"
         f" --since {target}` (or --since {head_id}:{head_hash}) says whether history has been"
         " rewritten since",
         file=out,
     )
-    return 0
 
 
 def _backup_postgres(store, target: Path, out: TextIO, err: TextIO) -> int:
     """`backup FILE` on PostgreSQL: pg_dump, the copy checked in a scratch database."""
-    from scoring import audit, backup_pg, keys
+    from scoring import backup_pg
     from scoring.postgres import shown
-    from scoring.store import now_utc
 
     key = _pg_key("backup", err)
     if key is None:
@@ -193,22 +208,7 @@ def _backup_postgres(store, target: Path, out: TextIO, err: TextIO) -> int:
         print(f"backup: {target} written, but it does not verify: {report.problems[0]}", file=err)
         return 1
     head_id, head_hash = report.head
-    try:
-        with keys.using(key), store.write() as db:
-            audit.record(
-                db,
-                None,
-                "backup",
-                "database",
-                now_utc(),
-                file=str(target.resolve()),
-                head_id=head_id,
-                head_hash=head_hash,
-            )
-    except DebriefError as exc:
-        print(
-            f"backup: {target} written and verified, but not noted in the history: {exc}", file=err
-        )
+    if not _note_backup(store, target, report.head, key, err):
         return 1
     how = (
         "restored into a scratch database and verified"
@@ -223,12 +223,7 @@ def _backup_postgres(store, target: Path, out: TextIO, err: TextIO) -> int:
         f" {target.stat().st_size:,} bytes, {how}",
         file=out,
     )
-    print(
-        f"chain head: audit_log id {head_id:,}, {head_hash}. Later, `python -m scoring verify"
-        f" --since {target}` (or --since {head_id}:{head_hash}) says whether history has been"
-        " rewritten since",
-        file=out,
-    )
+    _say_head(target, head_id, head_hash, out)
     return 0
 
 
