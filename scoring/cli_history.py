@@ -95,6 +95,15 @@ def _on_postgres(db: str | None) -> bool:
     return is_url(db if db is not None else default_target())
 
 
+def _place(store) -> str:
+    """Where the database is, to print: the file, or the server's URL without its password."""
+    if store.engine == "postgresql":
+        from scoring.postgres import shown
+
+        return shown(store.url)
+    return str(store.path)
+
+
 def _pg_key(command: str, err: TextIO) -> AuditKey | None:
     """On PostgreSQL the audit key is set outside the database ($DEBRIEF_AUDIT_KEY or the
     secrets file), never in a file beside it; None (having said so) when it is not set."""
@@ -366,7 +375,12 @@ def adopt_key_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
 
     store = Store(args.db)
     try:
-        key = keys.find(store.path) or keys.create_file(store.path)
+        if store.engine == "postgresql":  # never a key file beside a server
+            key = _pg_key("adopt-key", err)
+            if key is None:
+                return 2
+        else:
+            key = keys.find(store.path) or keys.create_file(store.path)
         with keys.using(key), store.write() as db:  # nobody writes between the check and the seal
             report = verify(store, key=key)
             rest = [p for p in report.problems if "scoring adopt-key" not in p]
@@ -379,7 +393,7 @@ def adopt_key_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         print(f"adopt-key: {exc}", file=err)
         return 2
     print(
-        f"{store.path}: sealed {report.unsealed:,} entries from before the audit key"
+        f"{_place(store)}: sealed {report.unsealed:,} entries from before the audit key"
         f" ({detail['entries']:,} in all) with key {key.id} from {key.source}",
         file=out,
     )
@@ -396,7 +410,7 @@ def rekey_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     store = Store(args.db)
     try:
-        old = keys.find(store.path)
+        old = keys.configured() if store.engine == "postgresql" else keys.find(store.path)
         if old is None:
             print("rekey: no audit key is set, and a new key needs the old one", file=err)
             return 2
@@ -426,7 +440,7 @@ def rekey_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             old_key_id=old.id,
             old_key_says=old.sign(f"rekey {new.id} {root}".encode()),
         )
-    print(f"{store.path}: history sealed under the new audit key (key {new.id})", file=out)
+    print(f"{_place(store)}: history sealed under the new audit key (key {new.id})", file=out)
     if old.beside_database:
         keys.replace_file(store.path, new.secret.decode())
         print(f"{old.source} now holds the new key", file=out)

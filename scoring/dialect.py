@@ -57,14 +57,15 @@ ID_TABLES = frozenset(
 OVERRIDES: dict[str, str] = dict(_OVERRIDES)
 
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE)
-_NOCASE_EQUALS = re.compile(r"([\w.]+)\s*=\s*\?\s+COLLATE\s+NOCASE", re.IGNORECASE)
+_NOCASE_EQUALS = re.compile(r"([\w.]+)\s*=\s*(\?|:\w+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s+COLLATE\s+NOCASE", re.IGNORECASE)
-_LIKE = re.compile(r"(?<![\w])LIKE(?![\w])")
+_LIKE = re.compile(r"(?<![\w])LIKE(?![\w])", re.IGNORECASE)
 _IS_NOT = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b)", re.IGNORECASE)
 _IS = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b)", re.IGNORECASE)
 _JSON_EXTRACT = re.compile(r"json_extract\(\s*([\w.]+)\s*,\s*'\$\.(\w+)'\s*\)", re.IGNORECASE)
 _GROUP_CONCAT = re.compile(r"group_concat\(\s*([\w.]+)\s*\)", re.IGNORECASE)
 _CROSS_JOIN_ON = re.compile(r"\bCROSS\s+JOIN\s+(\w+)(\s+\w+)?(?=\s+ON\b)", re.IGNORECASE)
+_UNTRANSLATED = re.compile(r"COLLATE\s+NOCASE", re.IGNORECASE)
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
@@ -114,7 +115,7 @@ def _placeholders(text: str) -> str:
 def _rewrite(text: str) -> str:
     text = _INDEXED_BY.sub("", text)
     text = _CROSS_JOIN_ON.sub(CROSS_JOIN_ON, text)
-    text = _NOCASE_EQUALS.sub(r"lower(\1) = lower(?)", text)
+    text = _NOCASE_EQUALS.sub(r"lower(\1) = lower(\2)", text)
     text = _NOCASE.sub(r"lower(\1)", text)
     text = _LIKE.sub("ILIKE", text)
     text = _IS_NOT.sub("IS DISTINCT FROM ", text)
@@ -135,6 +136,13 @@ def to_postgres(sql: str, with_parameters: bool = True) -> tuple[str, bool]:
         text = override
     else:  # json_extract's path is a quoted string: rewritten before the literals are set apart
         text = _outside_literals(_JSON_EXTRACT.sub(r"(\1::json ->> '\2')", sql), _rewrite)
+        left = _outside_literals(text, lambda part: part)  # (comments dropped)
+        if _UNTRANSLATED.search(left) or "/*" in left:
+            raise ValueError(
+                "a statement no rule of scoring/dialect.py translates (a COLLATE NOCASE on an"
+                " expression, a /* comment */): write its PostgreSQL text in"
+                f" scoring/queries/postgres.py OVERRIDES: {sql[:200]}"
+            )
     if with_parameters:
         text = _percent_in_literals(_outside_literals(text, _placeholders))
     returns_id = False

@@ -22,6 +22,7 @@ booleans are bound as 0/1, as SQLite stores them.
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
@@ -29,10 +30,10 @@ from contextlib import contextmanager, suppress
 from datetime import UTC
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import pq
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.datetime import TimestamptzLoader
 from psycopg_pool import ConnectionPool
 
@@ -45,21 +46,30 @@ from scoring.queries import postgres as Q
 ENGINE = "postgresql"
 # The advisory lock every write unit holds until it ends (any 64-bit number; "DEBRIEF" in ASCII).
 WRITE_LOCK = 0x4445425249454600
-POOL_MAX = 20
+BUSY_TIMEOUT_SECONDS = 30.0  # as SQLite's (scoring/store.py): then "busy", never a hang
+POOL_MAX = int(os.environ.get("DEBRIEF_PG_POOL", "20"))  # connections a process may keep
 CONNECT_TIMEOUT = 10
 NOTHING_LOST = "Nothing was half-written, and what you typed is still in the form."
 
 
 def shown(url: str) -> str:
-    """The URL without its password, to print."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit(parts._replace(netloc=f"{user}{host}"))
+    """The URL to print: its user, hosts (each with its port) and database only, never a
+    password (in the URL's user part or its query) nor any other option."""
+    try:
+        given = conninfo_to_dict(url)
+    except psycopg.Error:
+        return "the PostgreSQL database (its URL could not be read)"
+    hosts = str(given.get("host") or "").split(",")
+    ports = str(given.get("port") or "").split(",")
+    if len(ports) == 1:
+        ports = ports * len(hosts)
+    places = ",".join(
+        host + (f":{port}" if port else "")
+        for host, port in zip(hosts, ports + [""] * len(hosts), strict=False)
+        if not host.startswith("/")  # a Unix socket's folder says nothing to a reader
+    )
+    user = f"{given['user']}@" if given.get("user") else ""
+    return f"postgresql://{user}{places}/{given.get('dbname', '')}"
 
 
 class _StampLoader(TimestamptzLoader):
@@ -233,6 +243,13 @@ _FAULTS = (
 )
 
 
+def _take_write_lock(db: PgDatabase, wait: float) -> None:
+    """Inside a just-begun transaction: the write lock, waiting at most `wait` seconds for it
+    (and for any lock after it in this transaction), as SQLite's busy timeout does."""
+    db.conn.execute(Q.LOCK_WAIT, [f"{max(1, round(wait * 1000))}ms"])
+    db.conn.execute(Q.WRITE_LOCK, [WRITE_LOCK])
+
+
 def _is_refusal_or_bug(exc: BaseException) -> bool:
     """One of our own triggers refusing a change, or a bug: not a storage fault."""
     return not isinstance(exc, _FAULTS)
@@ -245,9 +262,10 @@ class PostgresStore:
     engine = ENGINE
     read_only = False  # a standby refuses writes, with a plain message
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, pool_max: int = POOL_MAX):
         url = url or str(default_target())
         self.url = url
+        self.pool_max = pool_max
         self.path = None  # no file: the audit key comes from $DEBRIEF_AUDIT_KEY or the secrets
         self._local = threading.local()
         self._pool_lock = threading.Lock()
@@ -274,7 +292,7 @@ class PostgresStore:
                     pool = ConnectionPool(
                         self.url,
                         min_size=1,
-                        max_size=POOL_MAX,
+                        max_size=self.pool_max,
                         kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
                         configure=configure,
                         open=False,
@@ -322,14 +340,15 @@ class PostgresStore:
                     raise storage_failure(exc, self.url) from exc
                 raise
             finally:
-                if db.in_transaction:
-                    db.conn.execute(Q.ROLLBACK)
+                if db.in_transaction:  # a broken connection: its own error is the one to tell
+                    with suppress(psycopg.Error):
+                        db.conn.execute(Q.ROLLBACK)
 
     @contextmanager
     def write(self, wait: float | None = None) -> Iterator[PgDatabase]:
         """A connection holding the write lock; commits at the end, or rolls everything back.
         `wait`: at most so many seconds for the lock (and any other the unit meets), then
-        StorageFailed ("busy"); by default as long as it takes."""
+        StorageFailed ("busy"); by default `BUSY_TIMEOUT_SECONDS`, as SQLite's busy timeout."""
         shared = getattr(self._local, "db", None)
         if shared is not None:
             with shared.atomic():
@@ -339,14 +358,13 @@ class PostgresStore:
             try:
                 try:
                     db.conn.execute(Q.BEGIN)
-                    if wait is not None:
-                        db.conn.execute(Q.LOCK_WAIT, [f"{max(1, round(wait * 1000))}ms"])
-                    db.conn.execute(Q.WRITE_LOCK, [WRITE_LOCK])
+                    _take_write_lock(db, BUSY_TIMEOUT_SECONDS if wait is None else wait)
                     yield db
                     db.conn.execute(Q.COMMIT)
                 except BaseException:
                     if db.in_transaction:
-                        db.conn.execute(Q.ROLLBACK)
+                        with suppress(psycopg.Error):
+                            db.conn.execute(Q.ROLLBACK)
                     raise
             except psycopg.Error as exc:
                 if not _is_refusal_or_bug(exc):
@@ -380,32 +398,41 @@ class PostgresStore:
             self._local.db = db
             try:
                 db.conn.execute(Q.BEGIN)
-                db.conn.execute(Q.WRITE_LOCK, [WRITE_LOCK])
+                _take_write_lock(db, BUSY_TIMEOUT_SECONDS)
                 try:
                     yield
                 except BaseException:
-                    db.conn.execute(Q.ROLLBACK)
+                    with suppress(psycopg.Error):
+                        db.conn.execute(Q.ROLLBACK)
                     raise
                 db.conn.execute(Q.COMMIT)
+            except psycopg.Error as exc:
+                if not _is_refusal_or_bug(exc):
+                    raise storage_failure(exc, self.url) from exc
+                raise
             finally:
                 self._local.db = None
 
     def migrate(self) -> list[str]:
         """Apply pending migrations (a no-op when there are none); returns the names applied.
-        Two processes opening a new database at once migrate it once (the write lock)."""
+        Two processes opening a new database at once migrate it once (the write lock, taken
+        only when something is pending: opening a store never queues behind a writer)."""
         from scoring.migrations import migrations
 
         with self._connection() as db:
             try:
+                if not migrations.pending(db):  # type: ignore[arg-type]
+                    return []
                 db.conn.execute(Q.BEGIN)
-                db.conn.execute(Q.WRITE_LOCK, [WRITE_LOCK])
+                _take_write_lock(db, BUSY_TIMEOUT_SECONDS)
                 pending = [m.name for m in migrations.pending(db)]  # type: ignore[arg-type]
                 if pending:
                     migrations.apply(db)  # type: ignore[arg-type]
                 db.conn.execute(Q.COMMIT)
             except BaseException as exc:
                 if db.in_transaction:
-                    db.conn.execute(Q.ROLLBACK)
+                    with suppress(psycopg.Error):
+                        db.conn.execute(Q.ROLLBACK)
                 if isinstance(exc, psycopg.Error) and not _is_refusal_or_bug(exc):
                     raise storage_failure(exc, self.url) from exc
                 raise

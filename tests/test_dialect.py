@@ -87,3 +87,33 @@ def test_whole_statements_that_differ_are_replaced_by_their_own_text():
     assert "sqlite_master" not in text
     text, _ = to_postgres(DB.APPLIED_MIGRATIONS)
     assert "rowid" not in text and "%s" in text
+
+
+def test_named_and_lower_case_forms_are_translated_too():
+    text, _ = to_postgres("SELECT 1 FROM people WHERE email = :email COLLATE NOCASE")
+    assert text == "SELECT 1 FROM people WHERE lower(email) = lower(%(email)s)"
+    # SQLite's like ignores case whatever case it is written in
+    assert to_postgres("SELECT 1 FROM people WHERE name like ?")[0].endswith("name ILIKE %s")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT name FROM people ORDER BY coalesce(name, email) COLLATE NOCASE",
+        "SELECT 1 /* a ? in a comment */ FROM people WHERE id = ?",
+    ],
+)
+def test_what_no_rule_translates_is_refused_not_run_half_translated(sql):
+    with pytest.raises(ValueError, match="OVERRIDES"):
+        to_postgres(sql)
+
+
+def test_a_password_is_never_shown_wherever_the_url_carries_it():
+    from scoring.postgres import shown
+
+    for url, seen in [
+        ("postgresql://u:pw@h1:5432,h2:5433/db", "postgresql://u@h1:5432,h2:5433/db"),
+        ("postgresql://u@h/db?password=pw&sslmode=require", "postgresql://u@h/db"),
+        ("postgresql://u:pw@/db?host=/run/postgresql", "postgresql://u@/db"),
+    ]:
+        assert shown(url) == seen

@@ -60,7 +60,6 @@ from scoring.insights.records import Insights
 from scoring.paths import is_url
 from scoring.permissions import Person
 from scoring.queries import kept as Q
-from scoring.store import Store
 
 FORMAT = 1  # the shape of a kept row's content; another shape is another key
 TAIL_MAX = 5000  # entries since a figure was made worth reading; beyond, it is made again
@@ -402,7 +401,11 @@ def _save_on_server(url: str, key: str, content: str, made: datetime) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _server(url: str):
-    return Store(url)
+    """The store the kept figures are saved through: one connection (saves are rare), beside
+    the pool of the process's own store."""
+    from scoring.postgres import PostgresStore
+
+    return PostgresStore(url, pool_max=1)
 
 
 # ------------------------------------------------------------------------------ the format
