@@ -45,8 +45,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from scoring.errors import DebriefError
-from scoring.integrity import Report, verify
+from scoring.integrity import verify
 from scoring.keys import AuditKey
+from scoring.models.integrity import Report
 from scoring.postgres import WRITE_LOCK, PgDatabase, configure, shown
 from scoring.queries import backup_pg as Q
 from scoring.queries import cli as QC

@@ -12,8 +12,8 @@ from scoring.errors import DebriefError
 from scoring.queries import cli as Q
 
 if TYPE_CHECKING:
-    from scoring.integrity import Report
     from scoring.keys import AuditKey
+    from scoring.models.integrity import Report
 
 
 def verify_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

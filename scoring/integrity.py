@@ -15,8 +15,6 @@ decisions only on an opened debrief; votes only by the opening's committee).
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
@@ -32,6 +30,7 @@ from scoring.audit import (
 from scoring.database import Database
 from scoring.keys import AuditKey, AuditKeyProblem
 from scoring.migrations import _APPEND_ONLY, _LATER_HISTORY, _NO_REPLACE
+from scoring.models.integrity import Report
 from scoring.queries import audit as QA
 from scoring.queries import integrity as QI
 from scoring.queries.schema_pg import GUARD_TRIGGERS
@@ -73,22 +72,6 @@ VOUCHERS = {
     "debriefs": (("open_debrief",), lambda e: int(e["subject"].split(":")[1])),
     "hire_outcomes": (("record_outcome",), lambda e: e["detail"].get("outcome_id")),
 }
-
-
-@dataclass
-class Report:
-    """What `verify` found: problems (first broken row first) and what it checked."""
-
-    problems: list[str] = field(default_factory=list)
-    checked: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)  # worth saying, not wrong
-    head: tuple[int, str] = (0, "")  # the last audit entry's id and stored hash
-    unsealed: int = 0  # entries from before the audit key, not yet sealed (`adopt-key`)
-
-    @property
-    def ok(self) -> bool:
-        """Nothing is wrong."""
-        return not self.problems
 
 
 def verify(

@@ -17,7 +17,8 @@ from scoring import debrief, exports, people
 from scoring.clock import now_utc
 from scoring.database import Database
 from scoring.errors import DebriefError, NotAllowed
-from scoring.integrity import Report, verify
+from scoring.integrity import verify
+from scoring.models.integrity import Report
 from scoring.queries import migrate_to as Q
 from scoring.store import Store
 

@@ -55,9 +55,10 @@ from scoring import keys
 from scoring.clock import parse_stamp, stamp
 from scoring.database import Database
 from scoring.errors import DebriefError
-from scoring.integrity import Report, verify
+from scoring.integrity import verify
 from scoring.migrate_proof import CHUNK, Outcome, Table, prove, rows
 from scoring.migrations import migrations
+from scoring.models.integrity import Report
 from scoring.postgres import PostgresStore, shown
 from scoring.queries import migrate_to as Q
 from scoring.queries.schema_pg import TIMESTAMPS
