@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -308,3 +309,9 @@ def add_committee_members(w: World, *names: str) -> None:
                 "INSERT INTO opening_committee (opening_id, person_id) VALUES (?, ?)",
                 [w.opening_id, person.id],
             )
+
+
+# One module under both names it is imported by (tests import `world`, tests/conftest.py
+# `tests.world`): one list of the databases given out, one set of templates.
+sys.modules.setdefault("world", sys.modules[__name__])
+sys.modules.setdefault("tests.world", sys.modules[__name__])
