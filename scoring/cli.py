@@ -66,15 +66,6 @@ def _validate(paths: list[str], out: TextIO, err: TextIO) -> int:
     return 1 if catalog.problems else 0
 
 
-def _where(store) -> str:
-    """Where a store's database is, to print: the file, or the URL without its password."""
-    if store.engine == "postgresql":
-        from scoring.postgres import shown
-
-        return shown(store.location)
-    return store.location
-
-
 def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from scoring import people
     from scoring.store import Store
@@ -84,9 +75,9 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         person, code = people.create_first_coordinator(store, name, args.coordinator)
     except DebriefError as exc:
-        print(f"{_where(store)}: {exc}", file=err)
+        print(f"{store.shown}: {exc}", file=err)
         return 1
-    print(f"Database: {_where(store)}", file=out)
+    print(f"Database: {store.shown}", file=out)
     print(f"First coordinator: {person.name} <{person.email}>", file=out)
     print(f"Access code (shown once): {code}", file=out)
     return 0
@@ -107,9 +98,9 @@ def _demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         logins = build_demo(store, catalog)
     except DebriefError as exc:
-        print(f"{_where(store)}: {exc}", file=err)
+        print(f"{store.shown}: {exc}", file=err)
         return 1
-    print(f"Demo organisation written to {_where(store)}. Sign in with:", file=out)
+    print(f"Demo organisation written to {store.shown}. Sign in with:", file=out)
     width = max(len(login.email) for login in logins)
     for login in logins:
         roles = people.roles_in_words(login.roles)

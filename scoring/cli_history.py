@@ -95,15 +95,6 @@ def _on_postgres(db: str | None) -> bool:
     return is_url(db if db is not None else default_target())
 
 
-def _place(store) -> str:
-    """Where the database is, to print: the file, or the server's URL without its password."""
-    if store.engine == "postgresql":
-        from scoring.postgres import shown
-
-        return shown(store.url)
-    return str(store.path)
-
-
 def _pg_key(command: str, err: TextIO) -> AuditKey | None:
     """On PostgreSQL the audit key is set outside the database ($DEBRIEF_AUDIT_KEY or the
     secrets file), never in a file beside it; None (having said so) when it is not set."""
@@ -393,7 +384,7 @@ def adopt_key_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         print(f"adopt-key: {exc}", file=err)
         return 2
     print(
-        f"{_place(store)}: sealed {report.unsealed:,} entries from before the audit key"
+        f"{store.shown}: sealed {report.unsealed:,} entries from before the audit key"
         f" ({detail['entries']:,} in all) with key {key.id} from {key.source}",
         file=out,
     )
@@ -440,7 +431,7 @@ def rekey_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             old_key_id=old.id,
             old_key_says=old.sign(f"rekey {new.id} {root}".encode()),
         )
-    print(f"{_place(store)}: history sealed under the new audit key (key {new.id})", file=out)
+    print(f"{store.shown}: history sealed under the new audit key (key {new.id})", file=out)
     if old.beside_database:
         keys.replace_file(store.path, new.secret.decode())
         print(f"{old.source} now holds the new key", file=out)

@@ -277,6 +277,11 @@ class PostgresStore:
         """Where the database is, as `DEBRIEF_DB` or ``--db`` takes it: the URL."""
         return self.url
 
+    @property
+    def shown(self) -> str:
+        """Where the database is, to print: the URL without its password (`shown`)."""
+        return shown(self.url)
+
     def __repr__(self) -> str:
         return f"PostgresStore({shown(self.url)!r})"
 

@@ -310,6 +310,11 @@ class Store:
         return str(self.path)
 
     @property
+    def shown(self) -> str:
+        """Where the database is, to print (the file; for a server, its URL without a password)."""
+        return str(self.path)
+
+    @property
     def read_only(self) -> bool:
         """The database file (or its folder, where SQLite keeps its journal) cannot be written."""
         return not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
