@@ -32,11 +32,15 @@ from scoring.permission_facts import (
     Organisation,
     Person,
     SeatFacts,
+    StageFacts,
+    StageSeatFacts,
     candidate_facts,
     current,
     opening_facts,
     organisation,
     seat_facts,
+    stage_facts,
+    stage_seat_facts,
 )
 from scoring.permissions import ACTIONS, ensure
 
@@ -78,6 +82,8 @@ _LOADERS: dict[type, Callable[[Database, Any, Person], Any]] = {
     CandidateFacts: lambda db, key, person: candidate_facts(db, key),
     # The candidate's facts too when the seat is not the person's own (`read_scorecard`).
     SeatFacts: lambda db, key, person: seat_facts(db, key, person),
+    StageFacts: lambda db, key, person: stage_facts(db, key),
+    StageSeatFacts: lambda db, key, person: stage_seat_facts(db, key),
 }
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from scoring.database import Database, Migrations
 from scoring.queries.schema import APPEND_ONLY as _APPEND_ONLY  # noqa: F401 - read by integrity
 from scoring.queries.schema import (
+    FUNNEL_HISTORY,
     NO_REPLACE,
+    SCHEMA_FUNNEL,
     SCORED_OPENING,
     SCORED_SEAT,
     SCORED_SESSION,
@@ -481,3 +483,50 @@ def m012_debriefs_by_opening_time(db: Database) -> None:
     index newest first instead of sorting every debrief the openings ever had (issue 25: 9-28 ms
     at 60k scorecards, growing with history; 0.6-0.8 ms with it)."""
     db.execute("CREATE INDEX debriefs_by_opened ON debriefs(opened_at, candidate_id)")
+
+
+_FUNNEL_HISTORY = FUNNEL_HISTORY
+
+
+@migrations()
+def m013_funnel(db: Database) -> None:
+    """The whole funnel (issue 27): an opening's stages (screens, take-homes, the on-site loop,
+    the offer), who reviews a candidate's screen or take-home and what they said, each stage's
+    outcome, questions drawn from approved pools and retired ones, cheating flags, take-home
+    events, feedback to declined candidates and interviewers' consent to be quoted. History:
+    append-only and never replaced. A stage seat keeps its candidate, stage and reviewer; only
+    its recusal is ever set, once."""
+    for statement in SCHEMA_FUNNEL:
+        db.execute(statement)
+    for table, clash in _FUNNEL_HISTORY.items():
+        for statement in _append_only(table):
+            db.execute(statement)
+        db.execute(
+            _refuse(
+                f"{table}_no_replace",
+                "INSERT",
+                table,
+                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
+                f"{table} is append-only",
+            )
+        )
+    db.execute(
+        _refuse(
+            "stage_seats_keep_their_reviewer",
+            "UPDATE OF candidate_id, position, reviewer_id, purpose, assigned_at",
+            "stage_seats",
+            "1",
+            "a stage seat keeps its candidate, stage and reviewer",
+        )
+    )
+    db.execute(
+        _refuse(
+            "stage_seats_recused_once",
+            "UPDATE OF recused_at, recusal_reason",
+            "stage_seats",
+            "OLD.recused_at IS NOT NULL OR EXISTS (SELECT 1 FROM stage_reviews"
+            " WHERE seat_id = OLD.id)",
+            "a stage seat is recused once, and never after its review",
+        )
+    )
+    db.execute(_refuse("stage_seats_kept", "DELETE", "stage_seats", "1", "stage seats are kept"))

@@ -16,6 +16,9 @@ from scoring.models.facts import (
     Organisation,
     Seat,
     SeatFacts,
+    StageFacts,
+    StageSeat,
+    StageSeatFacts,
 )
 from scoring.models.facts import (
     Screen as Screen,  # the permission table imports it from here
@@ -172,3 +175,33 @@ def seat_facts(db: Database, assignment_id: int, reader: Person | None = None) -
         submitted=bool(row["submitted"]),
         candidate=candidate_facts(db, row["candidate_id"]) if others else None,
     )
+
+
+def stage_facts(db: Database, candidate_id: int) -> StageFacts:
+    """A candidate's facts and every stage seat on them (one more indexed query)."""
+    facts = candidate_facts(db, candidate_id)
+    rows = db.execute(Q.STAGE_SEATS, [candidate_id]).fetchall()
+    return StageFacts(
+        candidate=facts,
+        seats=tuple(
+            StageSeat(
+                r["id"],
+                r["position"],
+                r["reviewer_id"],
+                r["purpose"],
+                bool(r["recused"]),
+                bool(r["submitted"]),
+            )
+            for r in rows
+        ),
+    )
+
+
+def stage_seat_facts(db: Database, seat_id: int) -> StageSeatFacts:
+    """One stage seat's facts, with its candidate's."""
+    row = db.execute(Q.STAGE_SEAT_CANDIDATE, [seat_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No stage seat with id {seat_id}.")
+    stage = stage_facts(db, row["candidate_id"])
+    seat = next(s for s in stage.seats if s.seat_id == seat_id)
+    return StageSeatFacts(seat=seat, stage=stage)

@@ -261,6 +261,61 @@ class LoopSession(_Model):
     minutes: StrictInt = Field(gt=0)
 
 
+StageKind = Literal["screen", "take_home", "loop", "offer"]
+RuleKind = Literal["single", "vote", "manager"]
+
+
+class StageSpec(_Model):
+    """One stage of an opening's process (issue 27; L1150-1161, L2945-2956): a screen, a
+    take-home, the on-site loop (this file's sessions, decided by the opening's strategy) or the
+    offer. Screens and take-homes are reviewed against a rubric by the opening's reviewers for
+    that stage; their outcome is advance or reject."""
+
+    kind: StageKind
+    title: str = Field("", description="Optional; defaults to the rubric's title or the kind.")
+    rubric: Slug | None = Field(None, description="A screen's or take-home's rubric id.")
+    rule: RuleKind = Field(
+        "single",
+        description="single: one reviewer's recommendation decides; vote: the majority of the"
+        " stage's reviewers (a tie goes to the hiring manager); manager: the hiring manager"
+        " decides after the reviews are in.",
+    )
+    reviewers: StrictInt = Field(1, ge=1, le=5, description="Reviewers per candidate.")
+    bar: float | dict[str, float] | None = Field(
+        None,
+        description="Threshold on the weighted score (0..1) to advance, or one per level"
+        " (`default` for the others). None: the recommendation alone decides.",
+    )
+    provisional: bool = Field(False, description="The bar is a first guess (L2101-2106).")
+    spot_check: float = Field(
+        0, ge=0, le=1, description="Share of rejections sent to a second reviewer (L1255)."
+    )
+    blind: bool = Field(False, description="Reviewers see the alias, never the name (L1601).")
+    hours: float | None = Field(None, gt=0, description="A take-home: the time it should take.")
+    deadline_days: float | None = Field(None, gt=0, description="A take-home: days to answer.")
+
+    @model_validator(mode="after")
+    def _valid(self) -> StageSpec:
+        if self.kind in ("screen", "take_home") and self.rubric is None:
+            raise ValueError(f"a {self.kind} stage needs a rubric")
+        if self.kind in ("loop", "offer") and self.rubric is not None:
+            raise ValueError(f"a {self.kind} stage has no rubric of its own")
+        if self.kind == "take_home" and (self.hours is None or self.deadline_days is None):
+            raise ValueError("a take_home stage needs hours and deadline_days")
+        bars = self.bar.values() if isinstance(self.bar, dict) else [self.bar]
+        if any(b is not None and not 0 <= b <= 1 for b in bars):
+            raise ValueError("bar must be between 0 and 1")
+        if self.provisional and self.bar is None:
+            raise ValueError("only a bar can be provisional")
+        return self
+
+    def bar_for(self, level: str) -> float | None:
+        """The threshold for an opening at `level`."""
+        if isinstance(self.bar, dict):
+            return self.bar.get(level, self.bar.get("default"))
+        return self.bar
+
+
 class Loop(_Model):
     """A loop template: the sessions of an interview day and the overall scale."""
 
@@ -271,6 +326,27 @@ class Loop(_Model):
     description: str = Field("", description="What the loop is for (no citations).")
     overall_scale: OverallScale
     sessions: list[LoopSession] = Field(min_length=1)
+    stages: list[StageSpec] = Field(
+        default_factory=list,
+        exclude_if=lambda value: not value,
+        description="The opening's process in order; none: the on-site loop alone. Exactly one"
+        " stage is the loop; an offer, if any, is last.",
+    )
+
+    @model_validator(mode="after")
+    def _valid_stages(self) -> Loop:
+        if not self.stages:
+            return self
+        kinds = [s.kind for s in self.stages]
+        if kinds.count("loop") != 1:
+            raise ValueError("stages: exactly one stage is the loop")
+        if "offer" in kinds and (kinds.count("offer") > 1 or kinds[-1] != "offer"):
+            raise ValueError("stages: the offer, if any, is the one last stage")
+        return self
+
+    def process(self) -> list[StageSpec]:
+        """The stages in order: the declared ones, or the loop alone."""
+        return list(self.stages) or [StageSpec(kind="loop")]
 
 
 def sources_line(sources: list[str]) -> str:

@@ -98,3 +98,54 @@ class SeatFacts:
     recused: bool
     submitted: bool
     candidate: CandidateFacts | None = None
+
+
+@dataclass(frozen=True)
+class StageSeat:
+    """One reviewer's seat on a candidate's screen or take-home, without anything they said."""
+
+    seat_id: int
+    position: int
+    reviewer_id: int
+    purpose: str  # review | spot_check
+    recused: bool
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """A candidate's place in the funnel as the rules need it: their facts and every stage seat
+    on them (issue 27). Keyed by the candidate."""
+
+    candidate: CandidateFacts
+    seats: tuple[StageSeat, ...]
+
+    @property
+    def candidate_id(self) -> int:
+        return self.candidate.candidate_id
+
+    @property
+    def opening(self) -> OpeningFacts:
+        return self.candidate.opening
+
+    def pending(self, person_id: int) -> bool:
+        """The person has a stage review still to write on this candidate: blind to the others'."""
+        return any(
+            s.reviewer_id == person_id and not s.recused and not s.submitted for s in self.seats
+        )
+
+    def reviewed(self, person_id: int) -> bool:
+        """The person has written a review of this candidate."""
+        return any(s.reviewer_id == person_id and s.submitted for s in self.seats)
+
+
+@dataclass(frozen=True)
+class StageSeatFacts:
+    """One stage seat: whose it is and where it stands, with its candidate's stage facts."""
+
+    seat: StageSeat
+    stage: StageFacts
+
+    @property
+    def seat_id(self) -> int:
+        return self.seat.seat_id

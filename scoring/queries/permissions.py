@@ -42,3 +42,13 @@ def voters(n: int) -> str:
         "SELECT DISTINCT candidate_id, member_id FROM committee_votes"
         f" WHERE candidate_id IN ({_marks(n)})"
     )
+
+
+# A candidate's stage seats (issue 27), with whether each has its review.
+STAGE_SEATS = """
+    SELECT s.id, s.position, s.reviewer_id, s.purpose, s.recused_at IS NOT NULL AS recused,
+           EXISTS (SELECT 1 FROM stage_reviews r WHERE r.seat_id = s.id) AS submitted
+    FROM stage_seats s WHERE s.candidate_id = ? ORDER BY s.id
+"""
+
+STAGE_SEAT_CANDIDATE = "SELECT candidate_id FROM stage_seats WHERE id = ?"

@@ -235,3 +235,154 @@ SCHEMA_1 = [
     BEGIN SELECT RAISE(ABORT, 'debriefs are frozen once opened'); END
     """,
 ] + [statement for table in APPEND_ONLY for statement in append_only(table)]
+
+
+# The funnel (issue 27): an opening's stages, the reviews and outcomes of its screens and
+# take-homes, questions drawn from approved pools, cheating flags, take-home events and
+# feedback to declined candidates. Each history table here is append-only and never replaced;
+# the latest row counts where one may supersede another.
+FUNNEL_HISTORY = {
+    "opening_stages": "opening_id = NEW.opening_id AND position = NEW.position",
+    "stage_reviews": "id = NEW.id OR seat_id = NEW.seat_id",
+    "stage_outcomes": "id = NEW.id",
+    "seat_questions": "assignment_id = NEW.assignment_id AND criterion_id = NEW.criterion_id",
+    "retired_questions": "rubric_id = NEW.rubric_id AND question_id = NEW.question_id",
+    "cheating_flags": "id = NEW.id",
+    "take_home_events": "id = NEW.id",
+    "candidate_feedback": "id = NEW.id",
+    "quote_consents": "id = NEW.id",
+}
+
+SCHEMA_FUNNEL = [
+    """
+    CREATE TABLE opening_stages (                   -- an opening's process, frozen at creation
+        opening_id INTEGER NOT NULL REFERENCES openings(id),
+        position INTEGER NOT NULL CHECK (position >= 1),
+        kind TEXT NOT NULL CHECK (kind IN ('screen', 'take_home', 'loop', 'offer')),
+        title TEXT NOT NULL CHECK (trim(title) <> ''),
+        rubric_hash TEXT REFERENCES rubric_snapshots(hash),   -- screens and take-homes
+        rule TEXT NOT NULL,                         -- JSON scoring.models.stages.Rule
+        reviewer_ids TEXT NOT NULL DEFAULT '[]',    -- JSON: who reviews this stage
+        bar REAL CHECK (bar IS NULL OR (bar >= 0 AND bar <= 1)),
+        provisional INTEGER NOT NULL DEFAULT 0,
+        spot_check_share REAL NOT NULL DEFAULT 0
+            CHECK (spot_check_share >= 0 AND spot_check_share <= 1),
+        hours_asked REAL,                           -- a take-home: the time it should take
+        deadline_days REAL,                         -- and how long the candidate has
+        PRIMARY KEY (opening_id, position)
+    )
+    """,
+    """
+    CREATE TABLE stage_seats (                      -- a reviewer given a candidate's stage
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        position INTEGER NOT NULL,
+        reviewer_id INTEGER NOT NULL REFERENCES people(id),
+        purpose TEXT NOT NULL CHECK (purpose IN ('review', 'spot_check')),
+        assigned_at TEXT NOT NULL,
+        recused_at TEXT,
+        recusal_reason TEXT,
+        UNIQUE (candidate_id, position, reviewer_id),
+        CHECK ((recused_at IS NULL) = (recusal_reason IS NULL))
+    )
+    """,
+    "CREATE INDEX stage_seats_by_reviewer ON stage_seats(reviewer_id, candidate_id)",
+    """
+    CREATE TABLE stage_reviews (                    -- one per seat; never updated
+        id INTEGER PRIMARY KEY,
+        seat_id INTEGER NOT NULL UNIQUE REFERENCES stage_seats(id),
+        rubric_hash TEXT NOT NULL REFERENCES rubric_snapshots(hash),
+        scores TEXT NOT NULL,                       -- JSON {criterion id: score or null}
+        weighted REAL,                              -- 0..1 over assessed criteria
+        overall INTEGER NOT NULL,                   -- on the opening's scale
+        notes TEXT NOT NULL CHECK (trim(notes) <> ''),
+        submitted_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE stage_outcomes (                   -- the latest per candidate and stage counts
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        position INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('advance', 'reject')),
+        decided_by INTEGER REFERENCES people(id),   -- NULL: the stage's rule decided
+        decided_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        provisional INTEGER NOT NULL DEFAULT 0      -- decided against a provisional threshold
+    )
+    """,
+    "CREATE INDEX stage_outcomes_by_candidate ON stage_outcomes(candidate_id, position)",
+    """
+    CREATE TABLE seat_questions (                   -- drawn for a seat when it is planned
+        assignment_id INTEGER NOT NULL,             -- no FK: a cancelled session's seats go
+        criterion_id TEXT NOT NULL,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        rubric_id TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        question_version INTEGER NOT NULL,
+        drawn_at TEXT NOT NULL,
+        PRIMARY KEY (assignment_id, criterion_id)
+    )
+    """,
+    "CREATE INDEX seat_questions_by_candidate ON seat_questions(candidate_id, rubric_id)",
+    "CREATE INDEX seat_questions_by_question ON seat_questions(rubric_id, question_id)",
+    """
+    CREATE TABLE retired_questions (
+        rubric_id TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (trim(reason) <> ''),
+        retired_by INTEGER NOT NULL REFERENCES people(id),
+        retired_at TEXT NOT NULL,
+        PRIMARY KEY (rubric_id, question_id)
+    )
+    """,
+    """
+    CREATE TABLE cheating_flags (                   -- a recorded fact, not a score
+        id INTEGER PRIMARY KEY,
+        assignment_id INTEGER NOT NULL,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        question_id TEXT,                           -- the drawn question it concerns, if any
+        flagged_by INTEGER NOT NULL REFERENCES people(id),
+        evidence TEXT NOT NULL CHECK (trim(evidence) <> ''),
+        flagged_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX cheating_flags_by_candidate ON cheating_flags(candidate_id)",
+    """
+    CREATE TABLE take_home_events (
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        position INTEGER NOT NULL,
+        event TEXT NOT NULL CHECK (event IN ('sent', 'submitted', 'feedback_sent')),
+        at TEXT NOT NULL,
+        by_id INTEGER REFERENCES people(id),
+        detail TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    "CREATE INDEX take_home_events_by_candidate ON take_home_events(candidate_id, position)",
+    """
+    CREATE TABLE candidate_feedback (               -- each step of it a row
+        id INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        step TEXT NOT NULL CHECK (step IN ('requested', 'drafted', 'approved', 'sent')),
+        at TEXT NOT NULL,
+        by_id INTEGER REFERENCES people(id),
+        logistical TEXT NOT NULL DEFAULT '',
+        performance TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX candidate_feedback_by_candidate ON candidate_feedback(candidate_id)",
+    "CREATE UNIQUE INDEX candidate_feedback_sent_once ON candidate_feedback(candidate_id)"
+    " WHERE step = 'sent'",
+    """
+    CREATE TABLE quote_consents (                   -- an interviewer lets their words be quoted
+        id INTEGER PRIMARY KEY,
+        assignment_id INTEGER NOT NULL,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        agreed_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX quote_consents_by_candidate ON quote_consents(candidate_id)",
+]
