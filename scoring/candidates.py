@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from scoring import audit
+from scoring import audit, stages
 from scoring.emails import check_email
 from scoring.guards import Granted, guarded
 from scoring.models.openings import Candidate
@@ -54,6 +54,7 @@ def add_candidate(
         Q.ADD_NAMED, [opening_id, name, email, new_alias(g.db, opening_id), stamp(at)]
     ).lastrowid
     audit.record(g.db, g.actor.id, "add_candidate", f"candidate:{candidate_id}", at)
+    stages.enter(g.db, candidate_id, 1, at)
     return candidate_id
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from scoring import audit
+from scoring import audit, stages
 from scoring.candidates import new_alias
 from scoring.emails import check_email
 from scoring.errors import InvalidInput
@@ -310,6 +310,9 @@ def import_candidates(
         for row in read.rows
     ]
     audit.record(db, g.actor.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
+    if stages.process(db, opening_id)[0].kind == "screen":  # the first stage's reviewers
+        for candidate_id in ids:
+            stages.enter(db, candidate_id, 1, at)
     return ids
 
 

@@ -49,6 +49,13 @@ ID_TABLES = frozenset(
         "audit_log",
         "outbox",
         "hire_outcomes",
+        "stage_seats",
+        "stage_reviews",
+        "stage_outcomes",
+        "cheating_flags",
+        "take_home_events",
+        "candidate_feedback",
+        "quote_consents",
         "_sqlite_migrations",
     }
 )

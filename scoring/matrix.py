@@ -29,11 +29,15 @@ from scoring.permissions import (
     Person,
     Screen,
     SeatFacts,
+    StageFacts,
+    StageSeat,
+    StageSeatFacts,
     candidate_facts,
     current,
     opening_facts,
     organisation,
     seat_facts,
+    stage_facts,
     why_not,
 )
 from scoring.queries import matrix as Q
@@ -162,6 +166,13 @@ class Scene:
                 return candidate_facts(db, self.candidate_id)
             if kind is SeatFacts:
                 return seat_facts(db, self.seat_id, self.actor)
+            if kind is StageFacts:
+                return stage_facts(db, self.candidate_id)
+            if kind is StageSeatFacts:
+                # The funnel's seat actions are asked of the persona's own review of the
+                # candidate's screen, not yet written (the day's stages say nothing of it).
+                seat = StageSeat(0, 1, self.actor.id, "review", False, False)
+                return StageSeatFacts(seat=seat, stage=stage_facts(db, self.candidate_id))
         raise TypeError(kind)
 
     def refusal(self, action: str) -> str | None:

@@ -70,8 +70,10 @@ ORDER = (
     "people", "access_codes", "rubric_snapshots", "openings", "opening_sessions",
     "opening_committee", "candidates", "interview_sessions", "assignments", "scorecards",
     "criterion_scores", "drafts", "debriefs", "decisions", "hire_outcomes", "committee_votes",
-    "audit_log", "sign_in_throttle", "sign_in_sessions", "sign_in_failures", "sign_in_nonces",
-    "leases", "outbox", "kept_figures",
+    "opening_stages", "stage_seats", "stage_reviews", "stage_outcomes", "seat_questions",
+    "retired_questions", "cheating_flags", "take_home_events", "candidate_feedback",
+    "quote_consents", "audit_log", "sign_in_throttle", "sign_in_sessions", "sign_in_failures",
+    "sign_in_nonces", "leases", "outbox", "kept_figures",
 )  # fmt: skip
 WITH_PARENT = {"criterion_scores": "scorecards", "hire_outcomes": "decisions"}
 

@@ -13,13 +13,13 @@ names are still importable from here, for the callers that import them from `sco
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from scoring import audit
+from scoring import audit, stages
 from scoring.case import InvalidCase, Strategy, check_force_map, rescale_strategy
 from scoring.errors import InvalidInput, field_path, phrase
 from scoring.guards import Granted, guarded
@@ -66,9 +66,12 @@ def create_opening(
     forced_choice: bool = False,
     overdue_hours: float = 24,
     committee_ids: Iterable[int] = (),
+    stage_reviewers: Mapping[int, Iterable[int]] | None = None,
     now: datetime | None = None,
 ) -> Opening:
-    """A coordinator creates an opening from a loop template, freezing its rubrics."""
+    """A coordinator creates an opening from a loop template, freezing its rubrics and its
+    process (the loop's stages: `scoring.stages`; each screen's and take-home's reviewers by
+    position in `stage_reviewers`, by default the hiring manager)."""
     at = now or now_utc()
     scale = overall_scale or loop.overall_scale
     strategy = _strategy(strategy, scale)
@@ -126,6 +129,15 @@ def create_opening(
         )
     for person_id in committee_ids:
         db.execute(Q.ADD_COMMITTEE_MEMBER, [opening_id, person_id])
+    stages.store_process(
+        db,
+        opening_id,
+        loop,
+        catalog,
+        level=level,
+        reviewers={int(k): list(v) for k, v in (stage_reviewers or {}).items()},
+        default_reviewers=[hiring_manager_id],
+    )
     audit.record(db, g.actor.id, "create_opening", f"opening:{opening_id}", at, loop=loop.id)
     return load(db, opening_id)
 

@@ -17,9 +17,9 @@ from scoring.models.facts import (
     Seat,
     SeatFacts,
     StageFacts,
-    StageSeat,
     StageSeatFacts,
 )
+from scoring.models.facts import StageSeat as StageSeat  # the matrix builds one
 from scoring.models.facts import (
     Screen as Screen,  # the permission table imports it from here
 )
@@ -28,6 +28,7 @@ from scoring.queries import permissions as Q
 
 SIGN_IN = "Sign in first."
 INACTIVE = "This account is not active. Ask a coordinator."
+OWN_FIRST = "Submit your own scorecard for this candidate first."
 
 ROLES = ("coordinator", "interviewer", "hiring_manager", "committee_member")
 ROLE_TITLES = {

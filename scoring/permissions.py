@@ -31,8 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from scoring import permission_funnel as funnel
 from scoring.errors import NotAllowed
 from scoring.permission_facts import (  # noqa: F401 - the facts the rules read, importable from here as before
+    OWN_FIRST,
     ROLE_TITLES,
     ROLES,
     SCREENS,
@@ -44,6 +46,7 @@ from scoring.permission_facts import (  # noqa: F401 - the facts the rules read,
     Seat,
     SeatFacts,
     StageFacts,
+    StageSeat,
     StageSeatFacts,
     _committee,
     candidate_facts,
@@ -52,6 +55,8 @@ from scoring.permission_facts import (  # noqa: F401 - the facts the rules read,
     opening_facts,
     organisation,
     seat_facts,
+    stage_facts,
+    stage_seat_facts,
 )
 
 # --------------------------------------------------------------------------- the table itself
@@ -82,8 +87,6 @@ def _action(name: str, resource: type, summary: str, *, anonymous: bool = False)
 
 
 from scoring.permission_facts import INACTIVE, SIGN_IN  # noqa: E402
-
-OWN_FIRST = "Submit your own scorecard for this candidate first."
 
 
 def why_not(actor: Person | None, action: str, resource: Any) -> str | None:
@@ -530,175 +533,71 @@ def _hear_debrief_ready(actor: Person, facts: CandidateFacts) -> str | None:
     return "Only the opening's hiring manager is told that a debrief is ready."
 
 
-
 # ------------------------------------------------------------------- the funnel (issue 27)
-# Screens and take-homes are reviewed by the stage's reviewers, each on their own: a reviewer
-# who still has a review to write on a candidate sees no one else's (`REVIEW_FIRST`), whatever
-# other role they hold.
+# The rules are in `scoring.permission_funnel`; named and registered here like the others.
 
-REVIEW_FIRST = "Submit your own review of this candidate first."
-
-
-def _reviewer_role(actor: Person) -> bool:
-    return actor.has("interviewer") or actor.has("hiring_manager")
-
-
-@_action("review_stage", StageSeatFacts, "Write the review of one's own screen or take-home seat")
-def _review_stage(actor: Person, seat: StageSeatFacts) -> str | None:
-    if seat.seat.reviewer_id != actor.id:
-        return "This review is not yours: only its reviewer writes it."
-    if not _reviewer_role(actor):
-        return "Only an interviewer or a hiring manager reviews a stage."
-    if seat.seat.recused:
-        return "You recused yourself from this review."
-    if seat.seat.submitted:
-        return "Your review is in: a review is written once."
-    return None
-
-
-@_action("recuse_stage", StageSeatFacts, "Declare a conflict of interest on one's own stage seat")
-def _recuse_stage(actor: Person, seat: StageSeatFacts) -> str | None:
-    if seat.seat.reviewer_id != actor.id:
-        return "This review is not yours: only its reviewer recuses from it."
-    if seat.seat.recused:
-        return "You already recused yourself from this review."
-    if seat.seat.submitted:
-        return "Your review is in: recuse before reviewing, not after."
-    return None
-
-
-@_action(
+_action("review_stage", StageSeatFacts, "Write the review of one's own screen or take-home seat")(
+    funnel.review_stage
+)
+_action("recuse_stage", StageSeatFacts, "Declare a conflict of interest on one's own stage seat")(
+    funnel.recuse_stage
+)
+_action(
     "see_stage_reviews",
     StageFacts,
     "See the reviews of a candidate's screens and take-homes: the opening's hiring manager, or"
     " a reviewer once their own review is in",
-)
-def _see_stage_reviews(actor: Person, facts: StageFacts) -> str | None:
-    if facts.pending(actor.id):
-        return REVIEW_FIRST
-    if facts.candidate.pending(actor.id):
-        return OWN_FIRST
-    if _manages(actor, facts.opening):
-        return None
-    if _reviewer_role(actor) and facts.reviewed(actor.id):
-        return None
-    return "Stage reviews are shown to the opening's hiring manager and to reviewers after theirs."
-
-
-@_action(
+)(funnel.see_stage_reviews)
+_action(
     "decide_stage",
     StageFacts,
     "Advance or reject a candidate at a screen or take-home (a tie, a manager rule, a spot check)",
-)
-def _decide_stage(actor: Person, facts: StageFacts) -> str | None:
-    if not _manages(actor, facts.opening):
-        return "Only the opening's hiring manager advances or rejects a candidate by hand."
-    if facts.pending(actor.id):
-        return REVIEW_FIRST
-    return None
-
-
-@_action(
+)(funnel.decide_stage)
+_action(
     "manage_stage",
     StageFacts,
     "Move a candidate through the process: assign reviewers, send a take-home, record its"
     " submission, record the offer's answer",
-)
-def _manage_stage(actor: Person, facts: StageFacts) -> str | None:
-    return None if _coordinates(actor) else "Only a coordinator can do this."
-
-
-@_action(
+)(funnel.manage_stage)
+_action(
     "retire_question",
     Organisation,
     "Retire a question from its pool (leaked, too easy): it is never drawn again",
+)(funnel.retire_question)
+_action("flag_cheating", SeatFacts, "Flag suspected cheating on one's own session, with evidence")(
+    _score
 )
-def _retire_question(actor: Person, org: Organisation) -> str | None:
-    if _coordinates(actor) or actor.has("hiring_manager"):
-        return None
-    return "Only a coordinator or a hiring manager retires a question."
-
-
-@_action("flag_cheating", SeatFacts, "Flag suspected cheating on one's own session, with evidence")
-def _flag_cheating(actor: Person, seat: SeatFacts) -> str | None:
-    return _score(actor, seat)
-
-
-@_action(
+_action(
     "consent_to_quote",
     SeatFacts,
     "Let one's written feedback be quoted to a declined candidate who asked for feedback",
-)
-def _consent_to_quote(actor: Person, seat: SeatFacts) -> str | None:
-    if seat.interviewer_id != actor.id:
-        return "Only the interviewer who wrote the feedback agrees to it being quoted."
-    if not seat.submitted:
-        return "Submit your scorecard first."
-    return None
-
-
-@_action(
+)(funnel.consent_to_quote)
+_action(
     "see_funnel",
     OpeningFacts,
     "The opening's funnel: candidates entered, advanced, rejected, withdrawn and pending per"
     " stage, time in stage, spot-check agreement (counts and dates, no scores)",
-)
-def _see_funnel(actor: Person, opening: OpeningFacts) -> str | None:
-    if _coordinates(actor) or _manages(actor, opening):
-        return None
-    return "The funnel is for the coordinator and the opening's hiring manager."
-
-
-@_action(
+)(funnel.see_funnel)
+_action(
     "see_question_figures",
     OpeningFacts,
     "Per-question figures: score distribution, pass rate, agreement where paired, flags",
-)
-def _see_question_figures(actor: Person, opening: OpeningFacts) -> str | None:
-    if _manages(actor, opening):
-        return None
-    return "Question figures come from scores: they are for the opening's hiring manager."
-
-
-@_action(
+)(funnel.see_question_figures)
+_action(
     "write_feedback",
     CandidateFacts,
     "Write the feedback a declined candidate asked for (logistical and performance reasons)",
-)
-def _write_feedback(actor: Person, facts: CandidateFacts) -> str | None:
-    if _manages(actor, facts.opening):
-        return None
-    return "Only the opening's hiring manager writes a candidate's feedback."
-
-
-@_action(
+)(funnel.write_feedback)
+_action(
     "review_feedback",
     CandidateFacts,
     "Review a candidate's feedback and send it (someone other than its writer)",
-)
-def _review_feedback(actor: Person, facts: CandidateFacts) -> str | None:
-    if _coordinates(actor):
-        return None
-    return "Only a coordinator reviews and sends a candidate's feedback."
-
-
-@_action(
-    "record_feedback_request",
-    CandidateFacts,
-    "Record that a declined candidate asked for feedback",
-)
-def _record_feedback_request(actor: Person, facts: CandidateFacts) -> str | None:
-    if _coordinates(actor) or _manages(actor, facts.opening):
-        return None
-    return "Only the coordinator or the opening's hiring manager records a request for feedback."
-
-
-@_action(
+)(funnel.review_feedback)
+_action(
+    "record_feedback_request", CandidateFacts, "Record that a declined candidate asked for feedback"
+)(funnel.record_feedback_request)
+_action(
     "see_candidate_messages",
     CandidateFacts,
     "See every message sent to the candidate (their record)",
-)
-def _see_candidate_messages(actor: Person, facts: CandidateFacts) -> str | None:
-    if _coordinates(actor) or _manages(actor, facts.opening):
-        return None
-    return "A candidate's messages are for the coordinator and the opening's hiring manager."
+)(funnel.see_candidate_messages)

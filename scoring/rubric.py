@@ -117,6 +117,19 @@ def _check_labels(labels: dict[int, str], lo: int, hi: int, what: str) -> dict[i
     return labels
 
 
+class Question(_Model):
+    """One approved question of a criterion's pool (L1975, L1977, L2114): drawn at random for a
+    seat when its session is planned, never one the candidate already had, never once retired
+    (`scoring.questions`). Its text is what the interviewer reads and asks; the hint, follow-up
+    and answer key stay in the team's question bank under the same id."""
+
+    id: Slug = Field(description="Unique within the criterion; keep it when the text is edited.")
+    version: StrictInt = Field(
+        ge=1, description="Bump when the question's text changes what is asked."
+    )
+    text: Text = Field(description="The question as the interviewer reads it (no citations).")
+
+
 class Criterion(_Model):
     """One thing a session is scored on."""
 
@@ -135,6 +148,25 @@ class Criterion(_Model):
     )
     required: bool = Field(True, description="False: the scorer may mark it 'not assessed'.")
     sources: list[Citation] = _sources_field("this criterion's description and anchors")
+    # Left out of the dump when empty, like `sources`: a rubric frozen before pools existed
+    # dumps, and hashes, exactly as it did then.
+    questions: list[Question] = Field(
+        default_factory=list,
+        exclude_if=lambda questions: not questions,
+        description="The approved pool this criterion's question is drawn from, at random, for"
+        " each seat (none: the interviewer follows the instructions). Ids are unique within"
+        " the criterion.",
+    )
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_question_ids(cls, value: list[Question]) -> list[Question]:
+        seen: set[str] = set()
+        for question in value:
+            if question.id in seen:
+                raise ValueError(f"question id '{question.id}' is used twice")
+            seen.add(question.id)
+        return value
 
     @model_validator(mode="after")
     def _scale_fits_kind(self) -> Criterion:

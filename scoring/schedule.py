@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from scoring import audit, bookings, outbox
+from scoring import audit, bookings, outbox, stages
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
@@ -168,6 +168,7 @@ def _place(
     interviewer_ids = _panel(item.interviewer_ids)
     location = check_location(item.location)
     ensure_schedulable(db, candidate)
+    stages.ensure_at_loop(db, candidate["id"])
     loop_session = _loop_session(db, candidate, item.position)
     for interviewer_id in interviewer_ids:
         ensure_interviewer(db, interviewer_id)

@@ -17,6 +17,14 @@ from tests.world import build
 # module.function -> the action that guards it (read each against the README's table before
 # changing one: this list is the product's promise of who may call what).
 EXPECTED = {
+    # the funnel's stages (issue 27)
+    "scoring.stage_reviews.review": "review_stage",
+    "scoring.stage_reviews.sheet": "review_stage",
+    "scoring.stage_reviews.recuse_review": "recuse_stage",
+    "scoring.stage_reviews.reviews": "see_stage_reviews",
+    "scoring.stage_reviews.decide": "decide_stage",
+    "scoring.stage_reviews.assign_reviewer": "manage_stage",
+    "scoring.stage_reviews.record_offer": "manage_stage",
     "scoring.candidates_csv.check_import": "manage_opening",
     "scoring.candidates_csv.import_candidates": "manage_opening",
     "scoring.candidates_csv.contacts": "manage_opening",
@@ -113,6 +121,7 @@ UNGUARDED = {
     # one's own: the person re-read (current) is the whole rule
     "scoring.my_interviews.my_assignments": "the actor's own seats only",
     "scoring.my_interviews.my_interviews": "the actor's own seats only",
+    "scoring.stage_reviews.my_reviews": "the actor's own stage seats only",
     "scoring.people.start_session": "the actor's own sign-in",
     "scoring.people.end_all_sessions": "the actor's own sign-ins",
     # not the service

@@ -128,6 +128,12 @@ def test_every_module_has_a_room_it_was_put_in_on_purpose():
             "status",
             "my_interviews",
             "throttle",
+            "stages",
+            "stage_reviews",
+            "questions",
+            "take_homes",
+            "candidate_feedback",
+            "candidate_mail",
             "scoring",
         }
     )

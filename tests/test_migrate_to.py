@@ -136,6 +136,83 @@ def test_a_world_is_copied_with_its_ids_and_chain_and_proved(tmp_path, pg_url, c
     assert cli("verify", "--db", pg_url).returncode == 0
 
 
+# One row in every table of the funnel (m013), at a stage the opening's own process leaves free.
+FUNNEL = [
+    """INSERT INTO opening_stages (opening_id, position, kind, title, rubric_hash, rule,
+        reviewer_ids, bar, provisional, spot_check_share, hours_asked, deadline_days)
+        VALUES (:opening, 9, 'take_home', 'Take-home', :rubric, '{}', :reviewers, 0.625, 1,
+                0.25, 3.5, 7)""",
+    """INSERT INTO stage_seats (candidate_id, position, reviewer_id, purpose, assigned_at)
+        VALUES (:candidate, 9, :ana, 'review', :at)""",
+    """INSERT INTO stage_seats (candidate_id, position, reviewer_id, purpose, assigned_at,
+        recused_at, recusal_reason) VALUES (:candidate, 9, :bo, 'spot_check', :at, :later,
+        'knows them')""",
+    """INSERT INTO stage_reviews (seat_id, rubric_hash, scores, weighted, overall, notes,
+        submitted_at) SELECT id, :rubric, '{"c1": 3}', 0.7142857142857143, 3, 'Clear.', :later
+        FROM stage_seats WHERE candidate_id = :candidate AND position = 9 AND reviewer_id = :ana""",
+    """INSERT INTO stage_outcomes (candidate_id, position, outcome, decided_by, decided_at,
+        reason, provisional) VALUES (:candidate, 9, 'advance', NULL, :later, 'over the bar', 1)""",
+    """INSERT INTO seat_questions (assignment_id, criterion_id, candidate_id, rubric_id,
+        question_id, question_version, drawn_at)
+        VALUES (:seat, 'c1', :candidate, 'coding', 'q1', 2, :at)""",
+    """INSERT INTO retired_questions (rubric_id, question_id, reason, retired_by, retired_at)
+        VALUES ('coding', 'q0', 'leaked online', :ana, :at)""",
+    """INSERT INTO cheating_flags (assignment_id, candidate_id, question_id, flagged_by, evidence,
+        flagged_at) VALUES (:seat, :candidate, 'q1', :ana, 'read from a notebook', :later)""",
+    """INSERT INTO take_home_events (candidate_id, position, event, at, by_id, detail)
+        VALUES (:candidate, 9, 'sent', :at, NULL, '{"deadline": "2026-11-28"}')""",
+    """INSERT INTO candidate_feedback (candidate_id, step, at, by_id, logistical, performance)
+        VALUES (:candidate, 'sent', :later, :ana, 'Thank you.', 'Clear on trade-offs.')""",
+    """INSERT INTO quote_consents (assignment_id, candidate_id, person_id, agreed_at)
+        VALUES (:seat, :candidate, :ana, :later)""",
+]
+FUNNEL_TABLES = (
+    "opening_stages", "stage_seats", "stage_reviews", "stage_outcomes", "seat_questions",
+    "retired_questions", "cheating_flags", "take_home_events", "candidate_feedback",
+    "quote_consents",
+)  # fmt: skip
+
+
+def test_the_funnel_is_copied_with_the_rest(tmp_path, pg_url, cli):
+    """Each funnel table in its place in the copy: after the rows it refers to (a stage review
+    after its seat), its times as the same text, every row proved equal."""
+    w = _sqlite_world(tmp_path / "source.sqlite")
+    with sqlite3.connect(w.store.path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        rubric = conn.execute(
+            "SELECT rubric_hash FROM opening_sessions WHERE opening_id = ? ORDER BY position",
+            [w.opening_id],
+        ).fetchone()[0]
+        values = {
+            "opening": w.opening_id,
+            "candidate": w.candidate_id,
+            "rubric": rubric,
+            "reviewers": f"[{w.ana.id}, {w.bo.id}]",
+            "ana": w.ana.id,
+            "bo": w.bo.id,
+            "seat": w.seats["ana"],
+            "at": "2026-11-21T09:00:00+00:00",
+            "later": "2026-11-21T15:30:00+00:00",
+        }
+        for statement in FUNNEL:
+            conn.execute(statement, {k: v for k, v in values.items() if f":{k}" in statement})
+    source = _counts_of(w.store, FUNNEL_TABLES)
+    assert all(source.values())
+
+    done = cli("migrate-to", pg_url, "--db", w.store.path)
+
+    assert done.returncode == 0, done.stderr
+    assert "Committed" in done.stdout
+    copied = _counts(pg_url)
+    assert {t: copied[t] for t in FUNNEL_TABLES} == source
+    assert cli("verify", "--db", pg_url).returncode == 0
+
+
+def _counts_of(store, tables):
+    with store.read() as db:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
 def test_the_copy_takes_new_work_after_the_highest_ids(tmp_path, pg_url, cli):
     w, seat = _with_history(tmp_path / "source.sqlite")
     assert cli("migrate-to", pg_url, "--db", w.store.path).returncode == 0

@@ -132,7 +132,7 @@ def test_steps_are_the_migrations_in_order():
 
 def test_guard_triggers_are_sqlites_and_the_truncate_refusals():
     assert set(GUARDS) <= set(GUARD_TRIGGERS)
-    assert len(GUARD_TRIGGERS) == len(set(GUARD_TRIGGERS)) == 47
+    assert len(GUARD_TRIGGERS) == len(set(GUARD_TRIGGERS)) == 87
     assert set(GUARD_TRIGGERS) - set(GUARDS) == {f"{t}_no_truncate" for t in HISTORY_TABLES}
 
 
@@ -227,6 +227,31 @@ SEED = [
         VALUES (1, 1, 1, 'hire', {LATER})""",
     f"""INSERT INTO hire_outcomes (id, candidate_id, months, rating, still_employed, recorded_by,
             recorded_at) VALUES (1, 1, 6, 4, 1, 1, {LATER})""",
+    # The funnel: Ada's screen, reviewed by Ivo (seat 1), Uma's seat not reviewed yet (2), and
+    # Ivo's spot check of Cy recused (3); Bo's feedback requested and sent.
+    """INSERT INTO opening_stages (opening_id, position, kind, title, rubric_hash, rule,
+            reviewer_ids, bar) VALUES (1, 1, 'screen', 'Screen', 'h1', '{}', '[2, 3]', 0.6)""",
+    f"""INSERT INTO stage_seats (id, candidate_id, position, reviewer_id, purpose, assigned_at,
+            recused_at, recusal_reason) VALUES
+        (1, 1, 1, 2, 'review', {T}, NULL, NULL),
+        (2, 1, 1, 3, 'review', {T}, NULL, NULL),
+        (3, 3, 1, 2, 'spot_check', {T}, {LATER}, 'knows them')""",
+    f"""INSERT INTO stage_reviews (id, seat_id, rubric_hash, scores, weighted, overall, notes,
+            submitted_at) VALUES (1, 1, 'h1', '{{"c1": 3}}', 0.75, 3, 'Clear.', {LATER})""",
+    f"""INSERT INTO stage_outcomes (id, candidate_id, position, outcome, decided_by, decided_at,
+            reason) VALUES (1, 1, 1, 'advance', NULL, {LATER}, 'over the bar')""",
+    f"""INSERT INTO seat_questions (assignment_id, criterion_id, candidate_id, rubric_id,
+            question_id, question_version, drawn_at) VALUES (1, 'c1', 1, 'coding', 'q1', 1, {T})""",
+    f"""INSERT INTO retired_questions (rubric_id, question_id, reason, retired_by, retired_at)
+        VALUES ('coding', 'q0', 'leaked online', 1, {T})""",
+    f"""INSERT INTO cheating_flags (id, assignment_id, candidate_id, question_id, flagged_by,
+            evidence, flagged_at) VALUES (1, 1, 1, 'q1', 2, 'read from a notebook', {LATER})""",
+    f"""INSERT INTO take_home_events (id, candidate_id, position, event, at, by_id)
+        VALUES (1, 1, 1, 'sent', {T}, 1)""",
+    f"""INSERT INTO candidate_feedback (id, candidate_id, step, at, by_id, logistical) VALUES
+        (1, 2, 'requested', {T}, NULL, ''), (2, 2, 'sent', {LATER}, 1, 'Thank you.')""",
+    f"""INSERT INTO quote_consents (id, assignment_id, candidate_id, person_id, agreed_at)
+        VALUES (1, 1, 1, 2, {LATER})""",
 ]
 
 
@@ -262,6 +287,15 @@ KEY = {
     "debriefs": "candidate_id = 1",
     "rubric_snapshots": "hash = 'h1'",
     "hire_outcomes": "id = 1",
+    "opening_stages": "opening_id = 1 AND position = 1",
+    "stage_reviews": "id = 1",
+    "stage_outcomes": "id = 1",
+    "seat_questions": "assignment_id = 1 AND criterion_id = 'c1'",
+    "retired_questions": "rubric_id = 'coding' AND question_id = 'q0'",
+    "cheating_flags": "id = 1",
+    "take_home_events": "id = 1",
+    "candidate_feedback": "id = 1",
+    "quote_consents": "id = 1",
 }
 CHANGE = {
     "scorecards": "feedback = 'Rewritten.'",
@@ -272,10 +306,20 @@ CHANGE = {
     "debriefs": "early_reason = 'because'",
     "rubric_snapshots": "version = 2",
     "hire_outcomes": "rating = 1",
+    "opening_stages": "title = 'Phone screen'",
+    "stage_reviews": "overall = 1",
+    "stage_outcomes": "outcome = 'reject'",
+    "seat_questions": "question_id = 'q2'",
+    "retired_questions": "reason = 'fine after all'",
+    "cheating_flags": "evidence = 'nothing happened'",
+    "take_home_events": "event = 'submitted'",
+    "candidate_feedback": "note = 'edited'",
+    "quote_consents": "person_id = 3",
 }
 REFUSAL = {t: f"{t} is append-only" for t in HISTORY_TABLES} | {
     "debriefs": "debriefs are frozen once opened",
     "rubric_snapshots": "rubric snapshots never change",
+    "stage_seats": "stage seats are kept",
 }
 # An insert over an existing row, asking to update it on the clash (PostgreSQL and SQLite alike).
 UPSERT = {
@@ -305,6 +349,34 @@ UPSERT = {
     "hire_outcomes": f"""INSERT INTO hire_outcomes (id, candidate_id, months, rating,
         still_employed, recorded_by, recorded_at) VALUES (1, 1, 6, 1, 1, 1, {LATER})
         ON CONFLICT (id) DO UPDATE SET rating = excluded.rating""",
+    "opening_stages": """INSERT INTO opening_stages (opening_id, position, kind, title, rule)
+        VALUES (1, 1, 'screen', 'Phone screen', '{}')
+        ON CONFLICT (opening_id, position) DO UPDATE SET title = excluded.title""",
+    "stage_reviews": f"""INSERT INTO stage_reviews (id, seat_id, rubric_hash, scores, overall,
+        notes, submitted_at) VALUES (1, 1, 'h1', '{{}}', 1, 'Rewritten.', {LATER})
+        ON CONFLICT (id) DO UPDATE SET overall = excluded.overall""",
+    "stage_outcomes": f"""INSERT INTO stage_outcomes (id, candidate_id, position, outcome,
+        decided_at, reason) VALUES (1, 1, 1, 'reject', {LATER}, 'moved')
+        ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome""",
+    "seat_questions": f"""INSERT INTO seat_questions (assignment_id, criterion_id, candidate_id,
+        rubric_id, question_id, question_version, drawn_at)
+        VALUES (1, 'c1', 1, 'coding', 'q2', 1, {LATER})
+        ON CONFLICT (assignment_id, criterion_id) DO UPDATE SET drawn_at = excluded.drawn_at""",
+    "retired_questions": f"""INSERT INTO retired_questions (rubric_id, question_id, reason,
+        retired_by, retired_at) VALUES ('coding', 'q0', 'fine after all', 1, {LATER})
+        ON CONFLICT (rubric_id, question_id) DO UPDATE SET reason = excluded.reason""",
+    "cheating_flags": f"""INSERT INTO cheating_flags (id, assignment_id, candidate_id,
+        flagged_by, evidence, flagged_at) VALUES (1, 1, 1, 2, 'nothing happened', {LATER})
+        ON CONFLICT (id) DO UPDATE SET evidence = excluded.evidence""",
+    "take_home_events": f"""INSERT INTO take_home_events (id, candidate_id, position, event, at)
+        VALUES (1, 1, 1, 'submitted', {LATER})
+        ON CONFLICT (id) DO UPDATE SET event = excluded.event""",
+    "candidate_feedback": f"""INSERT INTO candidate_feedback (id, candidate_id, step, at, note)
+        VALUES (1, 2, 'requested', {LATER}, 'edited')
+        ON CONFLICT (id) DO UPDATE SET note = excluded.note""",
+    "quote_consents": f"""INSERT INTO quote_consents (id, assignment_id, candidate_id,
+        person_id, agreed_at) VALUES (1, 1, 1, 3, {LATER})
+        ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id""",
 }
 REVISION_2 = f"""INSERT INTO scorecards (id, assignment_id, revision, overall, feedback,
     rubric_hash, submitted_at, revision_reason) VALUES (2, 1, 2, 4, 'Better.', 'h1', {LATER},
@@ -315,6 +387,16 @@ HEAD = "(SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)"
 OUTCOME = """INSERT INTO hire_outcomes (id, candidate_id, months, rating, still_employed,
     recorded_by, recorded_at) VALUES ({id}, {candidate}, 12, 4, 1, 1, '2026-09-02T09:00:00Z')"""
 SEAT = "a seat with a submitted scorecard"
+STAGE_SEAT = "a stage seat keeps its candidate, stage and reviewer"
+RECUSED_ONCE = "a stage seat is recused once, and never after its review"
+
+
+def review_2(seat: int) -> str:
+    """A second stage review, of the seat `seat`."""
+    return f"""INSERT INTO stage_reviews (id, seat_id, rubric_hash, scores, overall, notes,
+        submitted_at) VALUES (2, {seat}, 'h1', '{{}}', 2, 'Unsure.', {LATER})"""
+
+
 SETTINGS = "an opening with submitted scorecards keeps its settings"
 LOOP = "an opening with submitted scorecards keeps its loop"
 LOOP_1 = "WHERE opening_id = 1"
@@ -407,6 +489,49 @@ CASES = [
         [REVISION_2, "INSERT INTO criterion_scores (scorecard_id, criterion_id) VALUES (1, 'c2')"],
         "criterion scores are written with their scorecard",
     ),
+    # The funnel's stage seats.
+    (
+        "a stage seat given to someone else",
+        "UPDATE stage_seats SET reviewer_id = 1 WHERE id = 2",
+        STAGE_SEAT,
+    ),
+    (
+        "a stage seat moved to a later stage",
+        "UPDATE stage_seats SET position = 2 WHERE id = 2",
+        STAGE_SEAT,
+    ),
+    (
+        "a reviewed stage seat recused",
+        f"UPDATE stage_seats SET recused_at = {LATER}, recusal_reason = 'late' WHERE id = 1",
+        RECUSED_ONCE,
+    ),
+    (
+        "a recused stage seat recused again",
+        f"UPDATE stage_seats SET recused_at = {LATER}, recusal_reason = 'again' WHERE id = 3",
+        RECUSED_ONCE,
+    ),
+    (
+        "a recused stage seat back in play",
+        "UPDATE stage_seats SET recused_at = NULL, recusal_reason = NULL WHERE id = 3",
+        RECUSED_ONCE,
+    ),
+    ("a stage seat deleted", "DELETE FROM stage_seats WHERE id = 2", "stage seats are kept"),
+    (
+        "TRUNCATE stage_seats",
+        {"sqlite": "DELETE FROM stage_seats", "pg": "TRUNCATE stage_seats CASCADE"},
+        "stage seats are kept",
+    ),
+    ("a second review of a seat", review_2(1), "stage_reviews is append-only"),
+    (
+        "a stage defined again",
+        UPSERT["opening_stages"].split("ON CONFLICT")[0],
+        "opening_stages is append-only",
+    ),
+    (
+        "a question retired again",
+        UPSERT["retired_questions"].split("ON CONFLICT")[0],
+        "retired_questions is append-only",
+    ),
     # Two rules broken at once: both engines refuse, each naming the rule it checks first
     # (SQLite: the trigger made last; PostgreSQL: the first by name).
     (
@@ -426,6 +551,36 @@ CASES = [
         },
     ),
     # Allowed.
+    (
+        "an unreviewed stage seat recused",
+        f"UPDATE stage_seats SET recused_at = {LATER}, recusal_reason = 'Knows them' WHERE id = 2",
+        None,
+    ),
+    ("the review of another seat", review_2(2), None),
+    (
+        "a later stage outcome",
+        "INSERT INTO stage_outcomes (id, candidate_id, position, outcome, decided_by, decided_at,"
+        f" reason) VALUES (2, 1, 1, 'reject', 1, {LATER}, 'second look')",
+        None,
+    ),
+    (
+        "a new stage",
+        "INSERT INTO opening_stages (opening_id, position, kind, title, rule)"
+        " VALUES (1, 2, 'loop', 'On-site', '{}')",
+        None,
+    ),
+    (
+        "a question drawn for another criterion",
+        "INSERT INTO seat_questions (assignment_id, criterion_id, candidate_id, rubric_id,"
+        f" question_id, question_version, drawn_at) VALUES (1, 'c2', 1, 'coding', 'q3', 1, {T})",
+        None,
+    ),
+    (
+        "feedback sent to another candidate",
+        "INSERT INTO candidate_feedback (id, candidate_id, step, at)"
+        f" VALUES (3, 1, 'sent', {LATER})",
+        None,
+    ),
     (
         "a draft saved",
         f"UPDATE drafts SET content = '{{}}', saved_at = {LATER} WHERE assignment_id = 2",
@@ -532,6 +687,28 @@ def test_both_engines_refuse_and_allow_the_same(tmp_path, pg_url):
     # Rolled back, every case: the history is as seeded.
     for history in (lite, pg):
         assert history.execute("SELECT feedback FROM scorecards").fetchall() == [("Solid.",)]
+
+
+SENT_AGAIN = f"""INSERT INTO candidate_feedback (id, candidate_id, step, at, by_id)
+    VALUES (3, 2, 'sent', {LATER}, 1)"""
+
+
+@pytest.mark.slow
+@pytest.mark.tampered  # as above: a history written by hand
+def test_feedback_is_sent_to_a_candidate_once_on_both_engines(tmp_path, pg_url):
+    Store(tmp_path / "x.sqlite")
+    lite = sqlite_connect(tmp_path / "x.sqlite")
+    seed(lite.execute)
+    pg = pg_connect(pg_url)
+    apply_steps(pg)
+    seed(pg.execute)
+    with pytest.raises(sqlite3.IntegrityError, match=r"candidate_feedback\.candidate_id"):
+        lite.execute(SENT_AGAIN)
+    with pytest.raises(psycopg.errors.UniqueViolation, match="candidate_feedback_sent_once"):
+        pg.execute(SENT_AGAIN)
+    # Any other step may come again.
+    for conn in (lite, pg):
+        conn.execute(SENT_AGAIN.replace("'sent'", "'drafted'"))
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ class Stage:
 
     @classmethod
     def from_row(cls, row: Any) -> Stage:
+        """Build from an `opening_stages` row."""
         rule = json.loads(row["rule"])
         return cls(
             position=row["position"],
@@ -64,6 +65,7 @@ class Stage:
         )
 
     def rule_json(self) -> str:
+        """The rule as it is stored (its kind, reviewers per candidate, blindness)."""
         return json.dumps({"kind": self.rule, "reviewers": self.reviewers, "blind": self.blind})
 
 
@@ -93,4 +95,5 @@ class Progress:
     steps: tuple[StageStep, ...] = field(default=())
 
     def step(self, position: int) -> StageStep | None:
+        """The candidate's step in the stage at `position` (None: not reached)."""
         return next((s for s in self.steps if s.position == position), None)

@@ -35,7 +35,10 @@ Types, column by column:
   debriefs.opened_at; decisions.decided_at; committee_votes.cast_at; audit_log.at;
   sign_in_throttle.next_allowed_at, .last_failure_at; sign_in_sessions.created_at,
   .last_seen_at, .ended_at; outbox.created_at, .next_attempt_at, .claimed_at, .sent_at;
-  hire_outcomes.recorded_at; sign_in_nonces.expires_at; leases.until. And kept_figures.made_at,
+  hire_outcomes.recorded_at; sign_in_nonces.expires_at; leases.until; the funnel's (m013)
+  stage_seats.assigned_at, .recused_at; stage_reviews.submitted_at; stage_outcomes.decided_at;
+  seat_questions.drawn_at; retired_questions.retired_at; cheating_flags.flagged_at;
+  take_home_events.at; candidate_feedback.at; quote_consents.agreed_at. And kept_figures.made_at,
   written with ``datetime.now(UTC).isoformat()`` (to the microsecond).
 - TEXT, buckets compared as text, not times: sign_in_minutes.minute (``%Y-%m-%dT%H:%M``, gone
   in m010), sign_in_failures.hour (``%Y-%m-%dT%H``). ``_sqlite_migrations`` is the runner's.
@@ -45,9 +48,15 @@ from __future__ import annotations
 
 import re
 
-from scoring.queries.schema import NO_REPLACE, SCORED_OPENING, SCORED_SEAT, SCORED_SESSION
+from scoring.queries.schema import (
+    FUNNEL_HISTORY,
+    NO_REPLACE,
+    SCORED_OPENING,
+    SCORED_SEAT,
+    SCORED_SESSION,
+)
 from scoring.queries.schema_pg_tables import ID as _ID
-from scoring.queries.schema_pg_tables import TABLES_1
+from scoring.queries.schema_pg_tables import TABLES_1, TABLES_FUNNEL
 
 REFUSED = "23001"  # restrict_violation: the SQLSTATE of every refusal below
 # pg_advisory_xact_lock key of the audit chain: b"debriefA" as a big-endian number.
@@ -55,7 +64,7 @@ AUDIT_LOCK_KEY = 7234296619974616641
 
 HISTORY_TABLES = (
     "scorecards", "criterion_scores", "decisions", "committee_votes", "audit_log", "debriefs",
-    "rubric_snapshots", "hire_outcomes",
+    "rubric_snapshots", "hire_outcomes", *FUNNEL_HISTORY, "stage_seats",
 )  # fmt: skip
 
 TIMESTAMPS = {
@@ -68,7 +77,11 @@ TIMESTAMPS = {
     "sign_in_sessions": ("created_at", "last_seen_at", "ended_at"),
     "outbox": ("created_at", "next_attempt_at", "claimed_at", "sent_at"),
     "hire_outcomes": ("recorded_at",), "sign_in_nonces": ("expires_at",), "leases": ("until",),
-    "kept_figures": ("made_at",),
+    "kept_figures": ("made_at",), "stage_seats": ("assigned_at", "recused_at"),
+    "stage_reviews": ("submitted_at",), "stage_outcomes": ("decided_at",),
+    "seat_questions": ("drawn_at",), "retired_questions": ("retired_at",),
+    "cheating_flags": ("flagged_at",), "take_home_events": ("at",),
+    "candidate_feedback": ("at",), "quote_consents": ("agreed_at",),
 }  # fmt: skip
 """Per table, its TIMESTAMPTZ columns (see the module's docstring for how each is written)."""
 
@@ -412,6 +425,34 @@ _M011 = [
     END $$""",
 ]
 
+# The funnel: each history table append-only, never replaced and never truncated, as the first
+# ones; a stage seat keeps its candidate, stage and reviewer, is recused at most once and never
+# after its review, and is kept (TRUNCATE refused too, as debriefs'). Feedback is sent once: the
+# partial unique index is in TABLES_FUNNEL.
+_M013 = [
+    *TABLES_FUNNEL,
+    *[
+        s
+        for table, clash in FUNNEL_HISTORY.items()
+        for s in (*_append_only(table), *_no_replace(table, clash))
+    ],
+    *_refuse(
+        "stage_seats_keep_their_reviewer",
+        "UPDATE OF candidate_id, position, reviewer_id, purpose, assigned_at",
+        "stage_seats",
+        "a stage seat keeps its candidate, stage and reviewer",
+    ),
+    *_guard(
+        "stage_seats_recused_once",
+        "UPDATE OF recused_at, recusal_reason",
+        "stage_seats",
+        "OLD.recused_at IS NOT NULL OR EXISTS (SELECT 1 FROM stage_reviews WHERE seat_id = OLD.id)",
+        "a stage seat is recused once, and never after its review",
+    ),
+    *_refuse("stage_seats_kept", "DELETE", "stage_seats", "stage seats are kept"),
+    *_no_truncate("stage_seats", "stage seats are kept"),
+]
+
 STEPS: dict[str, list[str]] = {
     "m001_initial_schema": _M001,
     "m002_sessions_by_start": ["CREATE INDEX sessions_by_start ON interview_sessions(starts_at)"],
@@ -434,13 +475,14 @@ STEPS: dict[str, list[str]] = {
     "m012_debriefs_by_opening_time": [
         "CREATE INDEX debriefs_by_opened ON debriefs(opened_at, candidate_id)"
     ],
+    "m013_funnel": _M013,
 }
 """Per migration (by name, in order), the PostgreSQL statements of that step."""
 
 GUARD_TRIGGERS: tuple[str, ...] = tuple(
     re.findall(r"CREATE TRIGGER (\w+)", "\n".join(s for step in STEPS.values() for s in step))
 )
-"""Every refusing trigger after the last step (SQLite's 39 and the 8 ``*_no_truncate``): what
+"""Every refusing trigger after the last step (SQLite's 69 and the 18 ``*_no_truncate``): what
 `verify` checks is present, and enabled always, on PostgreSQL."""
 
 PG_ONLY_INDEXES = ("people_email_nocase", "audit_log_one_successor")

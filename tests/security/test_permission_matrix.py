@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.security.test_funnel_permissions import FUNNEL_PROBES
+
 from scoring import (
     debrief,
     exports,
@@ -248,8 +250,13 @@ def real(action, scene, value, store) -> None:
         raise AssertionError(f"no check for {action}")
 
 
+# The funnel's actions (issue 27) are probed in a funnel of their own, with stage seats, reviews
+# and outcomes the day's scenes do not have: tests/security/test_funnel_permissions.py.
+FUNNEL = {name for name in ACTIONS if name in FUNNEL_PROBES}
+
+
 def test_every_action_has_a_probe_or_a_surface():
-    covered = set(PROBES) | SHAPES | set(MAIL) | {"start_organisation", "use_screen"}
+    covered = set(PROBES) | SHAPES | set(MAIL) | FUNNEL | {"start_organisation", "use_screen"}
     assert covered == set(ACTIONS)
 
 
