@@ -256,12 +256,12 @@ def decide(
         raise InvalidInput("candidate: This candidate has withdrawn.")
     where = progress_of(db, candidate_id)
     step = where.step(position)
-    if where.stage != position or step is None:
-        raise InvalidInput(f"position: the candidate is not at stage {position}.")
+    if step is None:
+        raise InvalidInput(f"position: the candidate has not reached stage {position}.")
+    if where.stage > position:
+        raise InvalidInput("outcome: the candidate has moved on: an advance is not taken back.")
     if step.state == ("advanced" if outcome == "advance" else "rejected"):
         raise InvalidInput(f"outcome: the candidate is already {step.state} at this stage.")
-    if step.state == "advanced":
-        raise InvalidInput("outcome: the candidate has moved on: an advance is not taken back.")
     _record(db, candidate_id, stage, outcome, g.actor.id, reason, at)
 
 
