@@ -45,6 +45,7 @@ ROLE_TITLES = {
 # Which roles have which screen. app.py builds the menu from this and every page's guard asks it.
 SCREENS: dict[str, tuple[str, ...]] = {
     "my_interviews": ("interviewer",),
+    "reviews": ("interviewer", "hiring_manager"),  # screens and take-homes to review
     "scorecard": ("interviewer",),
     "pipeline": ("hiring_manager", "committee_member"),
     "debrief_day": ("hiring_manager", "committee_member"),  # old links: now the pipeline

@@ -19,6 +19,7 @@ from scoring import audit
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
 from scoring.models.stages import KIND_WORDS, Stage
+from scoring.opening_record import load as load_opening
 from scoring.opening_record import rubric_snapshot
 from scoring.permissions import Person, current
 from scoring.queries import stages as Q
@@ -457,3 +458,65 @@ def spot_checks(db, opening_id: int, stages: tuple[Stage, ...], scale: Any) -> l
         SpotChecks(position, checked, agreed)
         for position, (checked, agreed) in sorted(counts.items())
     ]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A candidate whose screen or take-home waits for the hiring manager: the reviews are in
+    and the rule leaves it to them (a manager rule, a tied vote), or a spot check disputes a
+    rejection."""
+
+    candidate_id: int
+    candidate: str
+    opening_title: str
+    position: int
+    stage_title: str
+    why: str
+
+
+def awaiting_manager(store: Store, actor: Person, limit: int = 500) -> list[Waiting]:
+    """The screens and take-homes waiting for the acting hiring manager, read from one page of
+    the newest stage seats of the open openings they run (their own: nothing to ask)."""
+    with store.read() as db:
+        actor = current(db, actor)
+        if not actor.has("hiring_manager"):
+            return []
+        seats: dict[tuple[int, int], list[Any]] = {}
+        for r in db.execute(Q.MANAGED_SEATS, [actor.id, limit]):
+            seats.setdefault((r["candidate_id"], r["position"]), []).append(r)
+        found = []
+        for (candidate_id, position), rows in seats.items():
+            why = _waits(db, candidate_id, position, rows)
+            if why:
+                row = db.execute(Q.NAMES, [candidate_id]).fetchone()
+                stage = stage_at(process(db, row["opening_id"]), position)
+                found.append(
+                    Waiting(
+                        candidate_id,
+                        row["alias"] if row["anonymise"] else row["name"],
+                        row["opening_title"],
+                        position,
+                        stage.title,
+                        why,
+                    )
+                )
+        return found
+
+
+def _waits(db, candidate_id: int, position: int, rows: list[Any]) -> str:
+    reviews = [r for r in rows if r["purpose"] == "review" and r["recused_at"] is None]
+    where = progress_of(db, candidate_id)
+    step = where.step(position)
+    if step is None or where.stage != position:
+        return ""
+    if step.state == "pending" and reviews and all(r["review_id"] for r in reviews):
+        return "The reviews are in: the rule leaves the decision to you."
+    if step.state == "rejected":
+        candidate = db.execute(Q.CANDIDATE, [candidate_id]).fetchone()
+        stage = stage_at(process(db, candidate["opening_id"]), position)
+        scale = load_opening(db, candidate["opening_id"]).scale.scale
+        for r in rows:
+            checked = r["purpose"] == "spot_check" and r["review_id"]
+            if checked and verdict(stage, scale, r["overall"], r["weighted"]) == "advance":
+                return "A spot check disagrees with the rejection."
+    return ""

@@ -25,6 +25,11 @@ EXPECTED = {
     "scoring.stage_reviews.decide": "decide_stage",
     "scoring.stage_reviews.assign_reviewer": "manage_stage",
     "scoring.stage_reviews.record_offer": "manage_stage",
+    # question pools (issue 27)
+    "scoring.questions.seat_questions": "see_own",
+    "scoring.questions.retire_question": "retire_question",
+    "scoring.questions.flag_cheating": "flag_cheating",
+    "scoring.insights.questions.question_figures": "see_question_figures",
     "scoring.candidates_csv.check_import": "manage_opening",
     "scoring.candidates_csv.import_candidates": "manage_opening",
     "scoring.candidates_csv.contacts": "manage_opening",
@@ -122,6 +127,7 @@ UNGUARDED = {
     "scoring.my_interviews.my_assignments": "the actor's own seats only",
     "scoring.my_interviews.my_interviews": "the actor's own seats only",
     "scoring.stage_reviews.my_reviews": "the actor's own stage seats only",
+    "scoring.stage_reviews.awaiting_manager": "the openings the actor runs, read by their id",
     "scoring.people.start_session": "the actor's own sign-in",
     "scoring.people.end_all_sessions": "the actor's own sign-ins",
     # not the service

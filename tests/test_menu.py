@@ -16,8 +16,9 @@ MENUS = {
         "Setup": ["Openings", "People", "Candidates", "Interview day", "Status", "Rubrics"],
         "Records": ["Decisions", "Insights"],
     },
-    "interviewer": {"Interviews": ["My interviews"], "Records": ["Insights"]},
+    "interviewer": {"Interviews": ["My interviews", "Screens to review"], "Records": ["Insights"]},
     "hiring_manager": {
+        "Interviews": ["Screens to review"],
         "Debrief": ["Pipeline"],
         "Setup": ["Status", "Rubrics"],
         "Records": ["Decisions", "Insights"],

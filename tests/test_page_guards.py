@@ -20,6 +20,7 @@ PAGES = {
     "status.py": "coordinator",
     "rubrics.py": "coordinator",
     "my_interviews.py": "interviewer",
+    "reviews.py": "interviewer",
     "scorecard.py": "interviewer",
     "pipeline.py": "committee_member",
     "debrief_day.py": "committee_member",

@@ -26,6 +26,7 @@ from scoring.permissions import SCREENS, Person, Screen, may
 MENU = {
     "Interviews": [
         ("my_interviews", "My interviews", ":material/assignment:", True),
+        ("reviews", "Screens to review", ":material/fact_check:", True),
         # reached from My interviews (?assignment=ID), not from the menu
         ("scorecard", "Scorecard", ":material/edit_note:", False),
     ],

@@ -84,3 +84,17 @@ SPOT_CHECKS = """SELECT s.candidate_id, s.position, r.overall, r.weighted
                  FROM stage_seats s JOIN stage_reviews r ON r.seat_id = s.id
                  JOIN candidates c ON c.id = s.candidate_id
                  WHERE c.opening_id = ? AND s.purpose = 'spot_check' ORDER BY s.id"""
+
+# The stage seats of the openings a hiring manager runs, the newest first (one page of them):
+# where a screen may be waiting for the manager's hand.
+MANAGED_SEATS = """SELECT s.candidate_id, s.position, s.purpose, s.recused_at,
+                          r.overall, r.weighted, r.id AS review_id
+                   FROM openings o
+                   JOIN candidates c ON c.opening_id = o.id
+                   JOIN stage_seats s ON s.candidate_id = c.id
+                   LEFT JOIN stage_reviews r ON r.seat_id = s.id
+                   WHERE o.hiring_manager_id = ? AND o.closed_at IS NULL
+                     AND c.withdrawn_at IS NULL
+                   ORDER BY s.id DESC LIMIT ?"""
+NAMES = """SELECT c.id, c.name, c.alias, c.opening_id, o.title AS opening_title, o.anonymise
+           FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id = ?"""
