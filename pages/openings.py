@@ -3,7 +3,7 @@ created from a loop template with its decision rules."""
 
 import streamlit as st
 
-from scoring import openings, people
+from scoring import openings, people, stages
 from scoring.errors import DebriefError
 from scoring.rubric import OverallScale
 from scoring.scale import DEFAULT_FORCE_PRESET, FORCE_PRESETS, Scale
@@ -61,6 +61,10 @@ if existing:
                     names.get(o.hiring_manager_id, "?"), one_line=True
                 ),
                 "how it is decided": plain_markdown(strategy_summary(o), one_line=True),
+                "process": plain_markdown(
+                    stages.process_words(stages.opening_process(store(), actor, o.id)),
+                    one_line=True,
+                ),
                 "scoring": plain_markdown(scoring_rules(o), one_line=True),
             }
             for o in existing
@@ -209,6 +213,66 @@ SCALES = {
     ),
 }
 
+
+def process_form(found, everyone, manager) -> tuple[list[dict], dict[int, list[int]]]:
+    """The opening's stages as chosen: screens before the loop, the offer after it; and each
+    reviewed stage's reviewers by position."""
+    reviewers = [
+        p for p in everyone if p.active and (p.has("interviewer") or p.has("hiring_manager"))
+    ]
+    specs: list[dict] = []
+    chosen: dict[int, list[int]] = {}
+    one, two, three = st.columns(3, gap="large")
+    with one:
+        if "resume-screen" in found.rubrics and st.checkbox("Resume screen (blind)"):
+            spec = {"kind": "screen", "rubric": "resume-screen", "blind": True}
+            people = st.multiselect(
+                "Resume reviewers", reviewers, format_func=lambda p: p.name, key="rs_people"
+            )
+            if st.checkbox("Advance on a bar (weighted score)", key="rs_bar"):
+                spec["bar"] = st.slider("Bar", 0.0, 1.0, 0.5, 0.05, key="rs_bar_value")
+                spec["provisional"] = st.checkbox(
+                    "Provisional: the bar is a first guess (L2101-2106)", value=True
+                )
+                spec["spot_check"] = st.slider(
+                    "Share of rejections spot-checked by a second reviewer",
+                    0.0,
+                    1.0,
+                    0.25,
+                    0.05,
+                )
+            specs.append(spec)
+            chosen[len(specs)] = [p.id for p in people] or [manager.id]
+        if "hm-phone-screen" in found.rubrics and st.checkbox("Hiring manager's phone screen"):
+            specs.append({"kind": "screen", "rubric": "hm-phone-screen"})
+            chosen[len(specs)] = [manager.id]
+    with two:
+        if "take-home-review" in found.rubrics and st.checkbox("Take-home"):
+            spec = {"kind": "take_home", "rubric": "take-home-review", "blind": True}
+            spec["hours"] = st.number_input("Hours it should take", 1, 16, 4, key="th_hours")
+            spec["deadline_days"] = st.number_input("Days to answer", 1, 30, 7, key="th_days")
+            people = st.multiselect(
+                "Take-home reviewers", reviewers, format_func=lambda p: p.name, key="th_people"
+            )
+            spec["reviewers"] = max(1, min(len(people), 3))
+            specs.append(spec)
+            chosen[len(specs)] = [p.id for p in people] or [manager.id]
+    specs.append({"kind": "loop"})
+    with three:
+        if st.checkbox("Offer (the candidate's answer is recorded)"):
+            specs.append({"kind": "offer"})
+    if len(specs) == 1:
+        return [], {}
+    return specs, chosen
+
+
+def with_stages(loop, specs: list[dict]):
+    """The loop template with the chosen stages (none: the loop alone)."""
+    if not specs:
+        return loop
+    return type(loop).model_validate({**loop.model_dump(mode="json"), "stages": specs})
+
+
 st.header("New opening")
 found = catalog()
 if not found.loops:
@@ -353,8 +417,17 @@ with st.container(border=True):
             "A scorecard is overdue after (hours)", min_value=1, max_value=240, value=24
         )
 
+    st.divider()
+    st.subheader("Process")
+    st.caption(
+        "The stages in front of the on-site day and after it (L1150-1161): each screen is"
+        " reviewed on its own against its rubric; the loop is the interview day above."
+    )
+    stage_specs, stage_reviewers = process_form(found, everyone, manager)
+    problem_under("create_opening", "stage_reviewers")
+
     problem_on_top(
-        "create_opening", ("title", "role", "level", "committee_ids")
+        "create_opening", ("title", "role", "level", "committee_ids", "stage_reviewers")
     )  # any other problem, right above the button
     if st.button("Create opening", type="primary"):
         # The map is stored resolved on the chosen scale, so the opening keeps its rule even if
@@ -367,7 +440,7 @@ with st.container(border=True):
                 title=title,
                 role=role,
                 level=level,
-                loop=loop,
+                loop=with_stages(loop, stage_specs),
                 catalog=found,
                 hiring_manager_id=manager.id,
                 strategy=strategy,
@@ -377,6 +450,7 @@ with st.container(border=True):
                 forced_choice=forced_choice,
                 overdue_hours=overdue,
                 committee_ids=[p.id for p in committee],
+                stage_reviewers=stage_reviewers,
             )
         except DebriefError as problem:
             remember_problem("create_opening", problem)

@@ -33,6 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from scoring.errors import InvalidInput, NotFound
+from scoring.guards import Granted, guarded
 from scoring.models.stages import KIND_WORDS, LOOP_ONLY, Progress, Stage, StageStep
 from scoring.opening_record import load as load_opening
 from scoring.opening_record import snapshot_rubric
@@ -131,6 +132,17 @@ def process(db, opening_id: int) -> tuple[Stage, ...]:
     """The opening's stages in order (the loop alone for an opening created without stages)."""
     rows = db.execute(Q.STAGES, [opening_id]).fetchall()
     return tuple(Stage.from_row(r) for r in rows) or LOOP_ONLY
+
+
+@guarded("see_opening", on="opening_id")
+def opening_process(g: Granted, opening_id: int) -> tuple[Stage, ...]:
+    """The opening's stages in order, for anyone who may see the opening."""
+    return process(g.db, opening_id)
+
+
+def process_words(stages: tuple[Stage, ...]) -> str:
+    """The process in a few words: "Resume screen → Phone screen → On-site loop → Offer"."""
+    return " → ".join(s.title for s in stages)
 
 
 def processes(db, opening_ids: Iterable[int]) -> dict[int, tuple[Stage, ...]]:

@@ -18,6 +18,7 @@ from tests.world import build
 # changing one: this list is the product's promise of who may call what).
 EXPECTED = {
     # the funnel's stages (issue 27)
+    "scoring.stages.opening_process": "see_opening",
     "scoring.stage_reviews.review": "review_stage",
     "scoring.stage_reviews.sheet": "review_stage",
     "scoring.stage_reviews.recuse_review": "recuse_stage",
@@ -30,6 +31,7 @@ EXPECTED = {
     "scoring.questions.retire_question": "retire_question",
     "scoring.questions.flag_cheating": "flag_cheating",
     "scoring.insights.questions.question_figures": "see_question_figures",
+    "scoring.insights.funnel.funnel": "see_funnel",
     "scoring.candidates_csv.check_import": "manage_opening",
     "scoring.candidates_csv.import_candidates": "manage_opening",
     "scoring.candidates_csv.contacts": "manage_opening",
