@@ -1,0 +1,140 @@
+"""The funnel's actions (issue 27), each probed through its service as someone the table allows
+and as people it refuses: a person with two roles, one whose role was just removed, a stranger
+who knows the candidate's id. A refusal is the table's own reason, word for word, and writes
+nothing; an allowed call really happens. tests/security/test_permission_matrix.py counts these
+actions as covered because FUNNEL_PROBES names each one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from scoring import openings, people, stage_reviews, stages
+from scoring.errors import NotAllowed
+from scoring.permissions import current, stage_facts, why_not
+from tests.funnel_world import funnel_opening, review, seats_of
+from tests.world import build
+
+
+@dataclass
+class Scene:
+    w: object
+    opening_id: int
+    candidate: int  # at the resume screen, Ana's review to write
+    reviewed: int  # resume screen reviewed by Ana (advanced), phone screen the manager's
+    seat: int  # Ana's open seat on `candidate`
+
+
+def _scene(tmp_path) -> Scene:
+    w = build(tmp_path / "funnel-permissions.sqlite")
+    opening_id = funnel_opening(w, reviewers={1: [w.ana.id], 2: [w.manager.id]})
+    candidate = openings.add_candidate(w.store, w.coordinator, opening_id, "Ada Lovelace")
+    reviewed = openings.add_candidate(w.store, w.coordinator, opening_id, "Alan Turing")
+    review(w, w.ana, seats_of(w, reviewed, 1)[0]["id"], level=4, overall=4)
+    return Scene(w, opening_id, candidate, reviewed, seats_of(w, candidate, 1)[0]["id"])
+
+
+Probe = Callable[[Scene, object], object]
+# action -> (the probe, who may, who may not): names of the world's people.
+FUNNEL_PROBES: dict[str, tuple[Probe, tuple[str, ...], tuple[str, ...]]] = {
+    "review_stage": (
+        lambda s, who: stage_reviews.sheet(s.w.store, who, s.seat),
+        ("ana",),
+        ("bo", "manager", "coordinator", "outsider"),
+    ),
+    "recuse_stage": (
+        lambda s, who: stage_reviews.recuse_review(s.w.store, who, s.seat, "I know them"),
+        ("ana",),
+        ("bo", "manager", "coordinator"),
+    ),
+    "see_stage_reviews": (
+        lambda s, who: stage_reviews.reviews(s.w.store, who, s.reviewed),
+        ("ana",),  # after her own review; the manager's phone screen is still to do
+        ("manager", "coordinator", "bo", "member", "outsider"),
+    ),
+    "decide_stage": (
+        lambda s, who: stage_reviews.decide(s.w.store, who, s.candidate, 1, "reject", "no fit"),
+        ("manager",),
+        ("ana", "coordinator", "member"),
+    ),
+    "manage_stage": (
+        lambda s, who: stage_reviews.assign_reviewer(s.w.store, who, s.candidate, 1, s.w.bo.id),
+        ("coordinator",),
+        ("manager", "ana", "member"),
+    ),
+}
+
+
+@pytest.fixture
+def scene(tmp_path):
+    return _scene(tmp_path)
+
+
+def _refusal(scene: Scene, who, action: str) -> str | None:
+    """What the table says of `who` doing `action` on the probe's resource now."""
+    with scene.w.store.read() as db:
+        actor = current(db, who)
+        if action in ("review_stage", "recuse_stage"):
+            from scoring.permissions import stage_seat_facts
+
+            return why_not(actor, action, stage_seat_facts(db, scene.seat))
+        target = scene.reviewed if action == "see_stage_reviews" else scene.candidate
+        return why_not(actor, action, stage_facts(db, target))
+
+
+def _audit_size(scene: Scene) -> int:
+    with scene.w.store.read() as db:
+        return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+@pytest.mark.parametrize("action", sorted(FUNNEL_PROBES))
+def test_each_funnel_action_does_what_the_table_says(scene, action):
+    probe, allowed, refused = FUNNEL_PROBES[action]
+    for name in refused:
+        who = scene.w.person(name)
+        reason = _refusal(scene, who, action)
+        assert reason is not None, (action, name)
+        before = _audit_size(scene)
+        with pytest.raises(NotAllowed) as raised:
+            probe(scene, who)
+        assert str(raised.value) == reason
+        assert _audit_size(scene) == before  # a refusal writes nothing
+    for name in allowed:
+        who = scene.w.person(name)
+        assert _refusal(scene, who, action) is None
+        before = _audit_size(scene)
+        result = probe(scene, who)
+        # a read returns what it read; a write really happened (its audit entry is there)
+        assert result or _audit_size(scene) > before, (action, name, result)
+
+
+def test_a_reviewer_whose_role_is_removed_can_no_longer_review(scene):
+    w = scene.w
+    people.update_person(w.store, w.coordinator, w.ana.id, roles=["committee_member"])
+    with pytest.raises(NotAllowed, match="Only an interviewer or a hiring manager"):
+        review(w, w.ana, scene.seat, level=4, overall=4)
+
+
+def test_a_hiring_manager_who_also_reviews_reads_nothing_before_their_review(scene):
+    """Two roles: the manager of the opening is also the phone screen's reviewer of the
+    candidate Ana advanced; until that review is in, Ana's review is not shown to them."""
+    w = scene.w
+    with pytest.raises(NotAllowed, match="Submit your own review"):
+        stage_reviews.reviews(w.store, w.manager, scene.reviewed)
+    review(w, w.manager, seats_of(w, scene.reviewed, 2)[0]["id"], level=3, overall=4)
+    assert len(stage_reviews.reviews(w.store, w.manager, scene.reviewed)) == 2
+
+
+def test_a_stranger_who_knows_a_seat_id_learns_nothing_of_the_candidate(scene):
+    w = scene.w
+    for probe in (
+        lambda: stage_reviews.sheet(w.store, w.outsider, scene.seat),
+        lambda: stage_reviews.reviews(w.store, w.outsider, scene.candidate),
+    ):
+        with pytest.raises(NotAllowed) as raised:
+            probe()
+        assert "Ada" not in str(raised.value) and "Lovelace" not in str(raised.value)
+    with w.store.read() as db:
+        assert stages.progress_of(db, scene.candidate).stage == 1
