@@ -10,7 +10,7 @@ import streamlit as st
 from scoring import insights
 from scoring.insights import after_reveal
 from scoring.text import plain_markdown
-from ui import hire_outcomes
+from ui import hire_outcomes, insight_questions
 from ui import insight_decisions as decisions
 from ui.downloads import rows_buttons
 from ui.guard import require
@@ -160,7 +160,10 @@ SECTIONS = {
     "decisions": "Decisions",
     "thresholds": "Thresholds",
     "hires": "After the hire",
+    "questions": "Questions",
 }
+if not view.score_figures:  # per-question figures come from scores: the hiring manager's
+    SECTIONS.pop("questions")
 # Without score figures (a coordinator) the decisions are what there is to read first.
 first = "agreement" if view.score_figures else "decisions"
 section = (
@@ -420,7 +423,16 @@ def hires_section() -> None:
     hire_outcomes.render(store(), actor, ids)
 
 
+def questions_section() -> None:
+    for opening in chosen_openings:
+        if opening.id in ids:
+            if len(ids) > 1:
+                st.subheader(plain_markdown(opening.title, one_line=True))
+            insight_questions.show(store(), actor, opening.id)
+
+
 {
+    "questions": questions_section,
     "agreement": agreement_section,
     "scales": scales_section,
     "calibration": calibration_section,

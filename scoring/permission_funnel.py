@@ -140,3 +140,97 @@ def see_candidate_messages(actor: Person, facts: CandidateFacts) -> str | None:
     if _coordinates(actor) or _manages(actor, facts.opening):
         return None
     return "A candidate's messages are for the coordinator and the opening's hiring manager."
+
+
+# (name, resource, summary, rule): registered by `scoring.permissions` in this order; a rule of
+# None is `score`'s own (one's own seat, as its scorer).
+ACTIONS = [
+    (
+        "review_stage",
+        StageSeatFacts,
+        "Write the review of one's own screen or take-home seat",
+        review_stage,
+    ),
+    (
+        "recuse_stage",
+        StageSeatFacts,
+        "Declare a conflict of interest on one's own stage seat",
+        recuse_stage,
+    ),
+    (
+        "see_stage_reviews",
+        StageFacts,
+        "See the reviews of a candidate's screens and take-homes: the opening's hiring manager, "
+        "or a reviewer once their own review is in",
+        see_stage_reviews,
+    ),
+    (
+        "decide_stage",
+        StageFacts,
+        "Advance or reject a candidate at a screen or take-home (a tie, a manager rule, a spot "
+        "check)",
+        decide_stage,
+    ),
+    (
+        "manage_stage",
+        StageFacts,
+        "Move a candidate through the process: assign reviewers, send a take-home, record its "
+        "submission, record the offer's answer",
+        manage_stage,
+    ),
+    (
+        "retire_question",
+        Organisation,
+        "Retire a question from its pool (leaked, too easy): it is never drawn again",
+        retire_question,
+    ),
+    (
+        "flag_cheating",
+        SeatFacts,
+        "Flag suspected cheating on one's own session, with evidence",
+        None,
+    ),
+    (
+        "consent_to_quote",
+        SeatFacts,
+        "Let one's written feedback be quoted to a declined candidate who asked for feedback",
+        consent_to_quote,
+    ),
+    (
+        "see_funnel",
+        OpeningFacts,
+        "The opening's funnel: candidates entered, advanced, rejected, withdrawn and pending per "
+        "stage, time in stage, spot-check agreement (counts and dates, no scores)",
+        see_funnel,
+    ),
+    (
+        "see_question_figures",
+        OpeningFacts,
+        "Per-question figures: score distribution, pass rate, agreement where paired, flags",
+        see_question_figures,
+    ),
+    (
+        "write_feedback",
+        CandidateFacts,
+        "Write the feedback a declined candidate asked for (logistical and performance reasons)",
+        write_feedback,
+    ),
+    (
+        "review_feedback",
+        CandidateFacts,
+        "Review a candidate's feedback and send it (someone other than its writer)",
+        review_feedback,
+    ),
+    (
+        "record_feedback_request",
+        CandidateFacts,
+        "Record that a declined candidate asked for feedback",
+        record_feedback_request,
+    ),
+    (
+        "see_candidate_messages",
+        CandidateFacts,
+        "See every message sent to the candidate (their record)",
+        see_candidate_messages,
+    ),
+]

@@ -534,70 +534,8 @@ def _hear_debrief_ready(actor: Person, facts: CandidateFacts) -> str | None:
 
 
 # ------------------------------------------------------------------- the funnel (issue 27)
-# The rules are in `scoring.permission_funnel`; named and registered here like the others.
+# The rules, with their names and summaries, are in `scoring.permission_funnel`; registered here
+# like the others (a seat's `flag_cheating` is `score`'s rule: one's own seat, as its scorer).
 
-_action("review_stage", StageSeatFacts, "Write the review of one's own screen or take-home seat")(
-    funnel.review_stage
-)
-_action("recuse_stage", StageSeatFacts, "Declare a conflict of interest on one's own stage seat")(
-    funnel.recuse_stage
-)
-_action(
-    "see_stage_reviews",
-    StageFacts,
-    "See the reviews of a candidate's screens and take-homes: the opening's hiring manager, or"
-    " a reviewer once their own review is in",
-)(funnel.see_stage_reviews)
-_action(
-    "decide_stage",
-    StageFacts,
-    "Advance or reject a candidate at a screen or take-home (a tie, a manager rule, a spot check)",
-)(funnel.decide_stage)
-_action(
-    "manage_stage",
-    StageFacts,
-    "Move a candidate through the process: assign reviewers, send a take-home, record its"
-    " submission, record the offer's answer",
-)(funnel.manage_stage)
-_action(
-    "retire_question",
-    Organisation,
-    "Retire a question from its pool (leaked, too easy): it is never drawn again",
-)(funnel.retire_question)
-_action("flag_cheating", SeatFacts, "Flag suspected cheating on one's own session, with evidence")(
-    _score
-)
-_action(
-    "consent_to_quote",
-    SeatFacts,
-    "Let one's written feedback be quoted to a declined candidate who asked for feedback",
-)(funnel.consent_to_quote)
-_action(
-    "see_funnel",
-    OpeningFacts,
-    "The opening's funnel: candidates entered, advanced, rejected, withdrawn and pending per"
-    " stage, time in stage, spot-check agreement (counts and dates, no scores)",
-)(funnel.see_funnel)
-_action(
-    "see_question_figures",
-    OpeningFacts,
-    "Per-question figures: score distribution, pass rate, agreement where paired, flags",
-)(funnel.see_question_figures)
-_action(
-    "write_feedback",
-    CandidateFacts,
-    "Write the feedback a declined candidate asked for (logistical and performance reasons)",
-)(funnel.write_feedback)
-_action(
-    "review_feedback",
-    CandidateFacts,
-    "Review a candidate's feedback and send it (someone other than its writer)",
-)(funnel.review_feedback)
-_action(
-    "record_feedback_request", CandidateFacts, "Record that a declined candidate asked for feedback"
-)(funnel.record_feedback_request)
-_action(
-    "see_candidate_messages",
-    CandidateFacts,
-    "See every message sent to the candidate (their record)",
-)(funnel.see_candidate_messages)
+for _name, _resource, _summary, _rule in funnel.ACTIONS:
+    _action(_name, _resource, _summary)(_rule or _score)

@@ -134,6 +134,7 @@ def test_every_module_has_a_room_it_was_put_in_on_purpose():
             "take_homes",
             "candidate_feedback",
             "candidate_mail",
+            "candidate_record",
             "scoring",
         }
     )

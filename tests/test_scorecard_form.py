@@ -148,6 +148,7 @@ def test_submit_asks_for_confirmation_then_is_final(world):
     assert [e.label for e in at.expander] == [
         "How to run and score this session (instructions)",
         "Correct this scorecard",
+        "Flag suspected cheating",
     ]
     open_box(at, "correct")  # its form is drawn once the box is opened
     assert [b.label for b in at.button if "Submit" in b.label] == ["Submit the correction…"]

@@ -126,5 +126,5 @@ def test_the_rubrics_screen_says_the_version_in_words(tmp_path, monkeypatch):
     at.session_state["person_id"] = coordinator.id
     at.run()
     captions = [c.value for c in at.caption]
-    assert "Version 1 · file coding.yaml" in captions
+    assert "Version 2 · file coding.yaml" in captions
     assert not any("hash" in c or "`" in c for c in captions)
