@@ -153,6 +153,20 @@ for reason in result.reasons:
 for flag in result.flags:
     if flag not in ("lukewarm", "split", "fragile"):
         st.caption(f"{FLAG_WORDS[flag]}: {FLAG_MEANINGS[flag]}")
+# Suspected cheating, as the interviewers recorded it: a fact beside the scores, never one of
+# them (nothing above counts it).
+if view.cheating_flags:
+    said_of = [
+        f"**Cheating flagged** by {plain_markdown(f.flagged_by, one_line=True)}"
+        f" ({plain_markdown(f.where, one_line=True)}, {when(f.flagged_at)}):"
+        f" {plain_markdown(f.evidence)}"
+        for f in view.cheating_flags
+    ]
+    st.warning(
+        "\n\n".join(said_of)
+        + "\n\n:small[A recorded fact, not a score: it changes no score or outcome above.]",
+        icon=":material/report:",
+    )
 
 # Raw next to forced, under every strategy that can apply to this opening.
 st.subheader("What would change it")
@@ -240,7 +254,14 @@ for panel_card, position in zip(view.cards, result.positions, strict=True):
         f" ({position.position.value}{strong}){flags}",
         key=f"card_{card.assignment_id}",
     ):
-        show_scorecard(card, panel_card.rubric, opening, who=False, flags=said)
+        show_scorecard(
+            card,
+            panel_card.rubric,
+            opening,
+            who=False,
+            flags=said,
+            asked=view.asked.get(card.assignment_id),
+        )
 
 # The decision.
 st.subheader("Decision")

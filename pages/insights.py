@@ -10,7 +10,7 @@ import streamlit as st
 from scoring import insights
 from scoring.insights import after_reveal
 from scoring.text import plain_markdown
-from ui import hire_outcomes, insight_questions
+from ui import hire_outcomes, insight_funnel, insight_questions
 from ui import insight_decisions as decisions
 from ui.downloads import rows_buttons
 from ui.guard import require
@@ -161,6 +161,7 @@ SECTIONS = {
     "thresholds": "Thresholds",
     "hires": "After the hire",
     "questions": "Questions",
+    "funnel": "Funnel",
 }
 if not view.score_figures:  # per-question figures come from scores: the hiring manager's
     SECTIONS.pop("questions")
@@ -423,6 +424,14 @@ def hires_section() -> None:
     hire_outcomes.render(store(), actor, ids)
 
 
+def funnel_section() -> None:
+    if picked == everything:
+        st.header("The funnel")
+        st.caption("Pick one opening above to see its funnel.")
+        return
+    insight_funnel.show(store(), actor, picked.id)
+
+
 def questions_section() -> None:
     for opening in chosen_openings:
         if opening.id in ids:
@@ -433,6 +442,7 @@ def questions_section() -> None:
 
 {
     "questions": questions_section,
+    "funnel": funnel_section,
     "agreement": agreement_section,
     "scales": scales_section,
     "calibration": calibration_section,

@@ -118,11 +118,14 @@ def scorecard_words(row: pipeline.PipelineRow) -> str:
 # Six columns fit the page's column at 1280 without scrolling sideways (a test measures it):
 # the stage and the outcome are one cell ("where it stands"), as are scorecards and overdue,
 # and the interview's day and how long ago. On a phone the table scrolls inside the page with
-# the name pinned.
+# the name pinned. An opening with stages before or after the loop (issue 27) has a seventh,
+# where the candidate is in its process; the others give it room (the same 786 pixels).
+staged = view.staged
 table = pd.DataFrame(
     [
         {
             "Candidate": r.candidate,
+            **({"Process": r.step_words} if staged else {}),
             "Needs you": ", ".join(pipeline.NEED_WORDS[n] for n in r.needs) or "—",
             "Where it stands": r.standing,
             "Scorecards": scorecard_words(r),
@@ -140,22 +143,31 @@ picked = st.dataframe(
     height=35 * (len(table) + 1) + 3,
     width="stretch",
     column_config={
-        "Candidate": st.column_config.TextColumn(pinned=True, width=140),
+        "Candidate": st.column_config.TextColumn(pinned=True, width=140 if not staged else 120),
+        "Process": st.column_config.TextColumn(
+            width=150,
+            help="How the candidate stands (pending, rejected, withdrawn or hired) in the stage"
+            " of the opening's process they are in: a screen, the take-home, the on-site loop"
+            " or the offer",
+        ),
         "Needs you": st.column_config.TextColumn(
             width=78,
             help="What you have to do: score your interview, open the debrief, record the"
             " decision, or vote",
         ),
         "Where it stands": st.column_config.TextColumn(
-            width=212,
+            width=212 if not staged else 160,
             help="The decision once it is recorded; before it, once the debrief is open, where"
             " the panel leans or what the vote says, as on the debrief",
         ),
-        "Scorecards": st.column_config.TextColumn(width=112, help="Submitted of expected"),
-        "Interview": st.column_config.TextColumn(
-            width=130, help=f"The first session's day, in your time zone ({zone_name})"
+        "Scorecards": st.column_config.TextColumn(
+            width=112 if not staged else 92, help="Submitted of expected"
         ),
-        "Flags": st.column_config.TextColumn(width=114),
+        "Interview": st.column_config.TextColumn(
+            width=130 if not staged else 110,
+            help=f"The first session's day, in your time zone ({zone_name})",
+        ),
+        "Flags": st.column_config.TextColumn(width=114 if not staged else 76),
     },
     key=f"pipeline_rows_{opening.id}",
 )

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from scoring import drafts, openings, scorecards
+from scoring import drafts, openings, questions, scorecards
 from scoring.errors import DebriefError, NotAllowed
-from scoring.text import REASON_MAX, plain_markdown
+from scoring.text import EVIDENCE_MAX, REASON_MAX, plain_markdown
 from ui.clock import span, when
 from ui.guard import require, require_again
 from ui.scorecard_form import (
@@ -30,6 +30,9 @@ actor = require("scorecard")
 try:
     assignment_id = int(st.query_params.get("assignment", ""))
     sheet = scorecards.sheet(store(), actor, assignment_id)
+    # The questions drawn for this seat: read once a page run (they never change), and shown
+    # by the form's own reruns too.
+    asked = questions.seat_questions(store(), actor, assignment_id)
 except (ValueError, DebriefError):
     st.info("Choose one of your interviews to score it.", icon=":material/assignment:")
     st.page_link("pages/my_interviews.py", label="My interviews", icon=":material/arrow_back:")
@@ -231,6 +234,7 @@ def score(now: scorecards.Sheet, who) -> None:
         changed=lambda: save_change(now, who),
         styled=False,  # drawn by the page below, once a page run
         bar_line=bar_line,
+        asked=asked,
     )
     handle(entered, revising=False)
     confirm_if_pending()
@@ -288,6 +292,50 @@ def scoring(fresh: list[scorecards.Sheet]) -> None:
             score(as_it_stands(checked), who)
 
 
+CHEATING = f"cheating_{sheet.assignment_id}"
+
+
+def flag_cheating_box() -> None:
+    """The box "Flag suspected cheating": what the interviewer saw, optionally the drawn
+    question it concerns, recorded for the decision makers (never a score). Drawn only while
+    open."""
+    box = st.expander("Flag suspected cheating", key="cheating", on_change="rerun")
+    if not box.open:
+        keep_while_shut([CHEATING, f"{CHEATING}_question"])
+        return
+    with box:
+        st.write(
+            "If you saw signs that the answers were not the candidate's own (read from another"
+            " screen, looked up, given by someone else), record what you saw. The hiring manager"
+            " and the committee see it on the debrief as a recorded fact: it is not a score and"
+            " changes no score."
+        )
+        choices = [None, *sorted(q.id for q in asked.values())]
+        question = st.selectbox(
+            "Which question does it concern? (optional)",
+            choices,
+            format_func=lambda q: "The session as a whole" if q is None else q,
+            key=f"{CHEATING}_question",
+        )
+        evidence = st.text_area(
+            "What did you see or hear? (required)", key=CHEATING, max_chars=EVIDENCE_MAX
+        )
+        if st.button("Record the flag", icon=":material/flag:"):
+            try:
+                questions.flag_cheating(
+                    store(), actor, sheet.assignment_id, evidence, question_id=question
+                )
+            except DebriefError as problem:
+                show_problem(problem)
+            else:
+                st.session_state.pop(CHEATING, None)
+                flash(
+                    "Flag recorded. The decision makers will see it, with your evidence, on the"
+                    " debrief; it changes no score."
+                )
+                st.rerun()
+
+
 def keep_while_shut(keys: list[str]) -> None:
     """What was typed in a box's fields outlives the box being shut. Streamlit forgets a field's
     value in a run that does not draw it, and a shut box's fields are not drawn: while it is
@@ -328,6 +376,7 @@ if sheet.own is None:
                         " needed."
                     )
                     st.rerun()
+    flag_cheating_box()
     st.stop()
 
 if sheet.own.revision > 1:
@@ -345,7 +394,7 @@ else:
         icon=":material/task_alt:",
     )
 with st.container(border=True):
-    show_scorecard(sheet.own, sheet.rubric, sheet.opening, who=False)
+    show_scorecard(sheet.own, sheet.rubric, sheet.opening, who=False, asked=asked)
 # The correction's form (a whole scorecard's worth of fields) is drawn only while its box is
 # open: opening it reruns the page.
 correction = st.expander("Correct this scorecard", key="correct", on_change="rerun")
@@ -363,8 +412,12 @@ else:
                 " them.",
                 icon=":material/visibility:",
             )
-        handle(scorecard_form(sheet, start=values_of(sheet.own), revising=True), revising=True)
+        handle(
+            scorecard_form(sheet, start=values_of(sheet.own), revising=True, asked=asked),
+            revising=True,
+        )
         confirm_if_pending()
+flag_cheating_box()
 
 st.header("The other interviewers")
 try:

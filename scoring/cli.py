@@ -1,5 +1,5 @@
 """The command line: `python -m scoring COMMAND` (decide, validate, schema, init, demo, export,
-insights, verify, backup, restore, adopt-key, rekey, migrate-to, permissions, remind, send).
+insights, funnel, verify, backup, restore, adopt-key, rekey, migrate-to, permissions, remind, send).
 
 Exit codes: 0 done; 1 `validate` found problems, `init`/`demo` met a database that already
 has people, or `migrate-to` refused or could not prove its copy; 2 the input or the call was
@@ -185,6 +185,28 @@ def _insights(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _emit((text if text.endswith("\n") else text + "\n").encode(), args.out, out, err)
 
 
+def _funnel(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from scoring import exports, people
+    from scoring.insights.funnel import funnel
+    from scoring.store import Store
+
+    code = _access_code("funnel", err)
+    if not code:
+        return 2
+    store = Store(args.db)
+    try:
+        person = people.sign_in(store, args.as_email, code, client="command line")
+        found = funnel(store, person, args.opening)
+    except DebriefError as exc:
+        print(f"funnel: {exc}", file=err)
+        return 1
+    if args.format == "json":
+        text = json.dumps(found.to_json(), indent=2, ensure_ascii=False)
+    else:
+        text = exports.to_csv(found.rows())
+    return _emit((text if text.endswith("\n") else text + "\n").encode(), args.out, out, err)
+
+
 def _access_code(command: str, err: TextIO) -> str:
     """The access code from $DEBRIEF_CODE, or asked for at the terminal; "" (having said what
     to do) when there is neither."""
@@ -326,6 +348,21 @@ def main(
         "--table", default="reliability", help="the table for CSV (default: reliability)"
     )
     insights_cmd.add_argument("--out", help="write to this file (default: standard output)")
+    funnel_cmd = commands.add_parser(
+        "funnel",
+        help="an opening's funnel: per stage entered, advanced, rejected, withdrawn, pending",
+        description="Per stage of the opening's process: candidates entered, advanced, rejected,"
+        " withdrawn and pending (entered is always the sum of the other four), the pass-through"
+        " with its 95% interval, days in the stage, provisional rejections and spot-check"
+        " agreement; counts and dates, no score and no name. Signs in as --as EMAIL with the"
+        " access code in $DEBRIEF_CODE (asked for at the terminal when it is not set): the"
+        " coordinator and the opening's hiring manager. JSON is one document; CSV a row per"
+        " stage.",
+    )
+    funnel_cmd.add_argument("--as", dest="as_email", required=True, metavar="EMAIL")
+    funnel_cmd.add_argument("--opening", type=int, required=True, metavar="ID")
+    funnel_cmd.add_argument("--format", required=True, choices=["json", "csv"])
+    funnel_cmd.add_argument("--out", help="write to this file (default: standard output)")
     verify_cmd = commands.add_parser(
         "verify", help="check the history: the signed audit chain, snapshots, every invariant"
     )
@@ -384,6 +421,7 @@ def main(
         demo_cmd,
         export_cmd,
         insights_cmd,
+        funnel_cmd,
         verify_cmd,
         backup_cmd,
         restore_cmd,
@@ -411,6 +449,8 @@ def main(
         return _export(args, out, err)
     if args.command == "insights":
         return _insights(args, out, err)
+    if args.command == "funnel":
+        return _funnel(args, out, err)
     if args.command == "verify":
         return cli_history.verify_command(args, out, err)
     if args.command == "backup":

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from scoring import adjusted, uncertainty
+from scoring import adjusted, questions, uncertainty
 from scoring.database import Database
 from scoring.debrief_view import (
     Debrief,
@@ -339,4 +339,6 @@ def read(
         leniency_adjusted=adjusted_reading,
         cards=cards,
         anonymised=not may(actor, "see_name", facts),
+        cheating_flags=tuple(questions.flags(db, facts.candidate_id)),
+        asked=questions.drawn_for_candidate(db, facts.candidate_id),
     )

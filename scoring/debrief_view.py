@@ -8,6 +8,7 @@ arithmetic over what was read.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,9 +19,10 @@ from scoring.case import Verdict
 from scoring.engine import OUTCOME_WORDS, Decision, lean
 from scoring.models.decisions import DecisionRecord, VoteRecord
 from scoring.models.openings import Opening
+from scoring.models.questions import CheatingFlag
 from scoring.models.scorecards import Scorecard
 from scoring.models.status import SeatStatus
-from scoring.rubric import Rubric
+from scoring.rubric import Question, Rubric
 
 STRATEGY_KINDS = ("manager", "vote", "committee")
 
@@ -242,6 +244,11 @@ class Debrief:
     # Each scorecard of `scorecards` with its history, label, rubric and marks, in panel order.
     cards: tuple[PanelCard, ...] = ()
     anonymised: bool = False  # the viewer sees the candidate's alias, not the name
+    # Suspected cheating flagged by the panel's interviewers, with their evidence: recorded
+    # facts shown beside the panel, never a score (issue 27, L1987).
+    cheating_flags: tuple[CheatingFlag, ...] = ()
+    # The questions drawn for each seat (by assignment id, then criterion id).
+    asked: dict[int, dict[str, Question]] = dataclasses.field(default_factory=dict)
 
     @property
     def candidate_id(self) -> int:

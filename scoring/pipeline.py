@@ -15,6 +15,12 @@ is in), to decide (hiring manager, debrief open, nothing decided) or to vote (co
 debrief open, their vote not cast). `needs_of` is the rule on one candidate's facts, through the
 permission table; `_needs_sql` is the same rule in SQL for the filter and its count.
 
+Where an opening's process has stages before or after the on-site loop (issue 27), each row also
+says how the candidate stands in the stage they are in, and which it is (`step_words`): pending,
+rejected, withdrawn, hired (or passed, after a last screen), read for the page's rows in one batch
+(`scoring.stages.progress`). The loop's outcome is the decision: whoever may not see the
+decision sees the loop as pending.
+
 Cost follows the work, not the history: the stage counts are one SQL aggregate (an indexed
 EXISTS or two per candidate, no Python per candidate), and everything else — facts, seats,
 scorecards, decisions, votes, the engine — is loaded for the page's rows only, in a few
@@ -48,6 +54,8 @@ from scoring.engine import (
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
 from scoring.models.openings import Opening
+from scoring.models.stages import Progress
+from scoring.models.stages import Stage as ProcessStage
 from scoring.models.status import SeatStatus, seat_status
 from scoring.opening_record import load as load_opening
 from scoring.permissions import (
@@ -62,6 +70,8 @@ from scoring.permissions import (
 )
 from scoring.queries import pipeline as Q
 from scoring.scorecards import load_scorecards
+from scoring.stages import process as opening_process
+from scoring.stages import progress as candidates_progress
 from scoring.store import now_utc, parse_stamp, stamp
 
 Stage = Literal["waiting", "ready", "awaiting_decision", "decided"]
@@ -78,6 +88,17 @@ Need = Literal["score", "open", "decide", "vote"]
 NEEDS: tuple[Need, ...] = ("score", "open", "decide", "vote")
 NEED_WORDS = {"score": "Score", "open": "Open", "decide": "Decide", "vote": "Vote"}
 """What the viewer has to do for a candidate, as a word for the table."""
+
+StepState = Literal["pending", "rejected", "withdrawn", "hired", "passed"]
+STEP_STATES: dict[str, StepState] = {
+    "in_process": "pending",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+    "hired": "hired",
+    "done": "passed",  # a process that ends in a screen after the loop, passed
+}
+"""Where a candidate stands in their stage (`scoring.models.stages.Progress.state`), for the
+table."""
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -176,6 +197,17 @@ class PipelineRow:
     votes_cast: int | None = None  # committee members who have voted (committee openings)
     committee_size: int = 0
     blind_to_votes: bool = False  # a member who has not voted: the others' votes are hidden
+    step: str = ""  # the title of the process stage they are in ("" for the loop alone)
+    step_state: StepState | None = None
+
+    @property
+    def step_words(self) -> str:
+        """How the candidate stands in the process stage they are in, then its title, so that
+        a narrow cell still shows the state: "Pending · Resume screen"; "—" for an opening
+        whose process is the loop alone."""
+        if not self.step or self.step_state is None:
+            return "—"
+        return f"{self.step_state.capitalize()} · {self.step}"
 
     @property
     def standing(self) -> str:
@@ -232,6 +264,13 @@ class Pipeline:
     per_page: int
     needs_me: bool = False  # only the candidates where the viewer has something to do
     needs_total: int = 0  # how many those are (under the day filter, any stage)
+    process: tuple[ProcessStage, ...] = ()  # the opening's stages (issue 27)
+
+    @property
+    def staged(self) -> bool:
+        """Whether the opening's process has stages besides the loop: then each row says which
+        one the candidate is in (`PipelineRow.step_words`)."""
+        return len(self.process) > 1
 
     @property
     def total(self) -> int:
@@ -360,8 +399,17 @@ def _page_ids(
 class _Rows:
     """What the page's rows need, each loaded for all of them at once."""
 
-    def __init__(self, db: Database, actor: Person, opening: Opening, ids: list[int], at):
+    def __init__(
+        self,
+        db: Database,
+        actor: Person,
+        opening: Opening,
+        ids: list[int],
+        at,
+        process: tuple[ProcessStage, ...] = (),
+    ):
         self.db, self.actor, self.opening, self.at = db, actor, opening, at
+        self.process = process
         self.facts = candidates_facts(db, ids)
         self.names = {
             r["id"]: (r["name"], r["alias"], r["withdrawn_at"] is not None)
@@ -378,6 +426,25 @@ class _Rows:
         self.sees_votes = {i: may(actor, "see_votes", self.facts[i]) for i in ids}
         self.decisions = self._decisions([i for i in ids if self.sees_decision[i]])
         self.results = self._results([i for i in ids if self.hidden[i] is None])
+        # the stage of each row: one batch for the page's rows, only where there are stages
+        self.progress = candidates_progress(db, ids) if len(process) > 1 else {}
+
+    def step(self, candidate_id: int) -> tuple[str, StepState | None]:
+        """The title of the process stage the candidate is in and how they stand there. The
+        loop's outcome is the decision: to whoever may not see it, the loop is pending."""
+        where: Progress | None = self.progress.get(candidate_id)
+        if where is None:
+            return "", None
+        titles = {s.position: s.title for s in self.process}
+        loop = next(s.position for s in self.process if s.kind == "loop")
+        at_loop = where.step(loop)
+        if (
+            not self.sees_decision[candidate_id]
+            and at_loop is not None
+            and at_loop.state in ("advanced", "rejected")
+        ):
+            return titles[loop], "pending"
+        return titles[where.stage], STEP_STATES[where.state]
 
     def _decisions(self, ids: list[int]) -> dict[int, Any]:
         """The decision in force (the latest) of each candidate."""
@@ -434,6 +501,7 @@ class _Rows:
         final = self.decisions.get(candidate_id)
         hidden = self.hidden[candidate_id]
         committee = self.opening.strategy.kind == "committee"
+        step, step_state = self.step(candidate_id)
         return PipelineRow(
             candidate_id=candidate_id,
             candidate=name if may(self.actor, "see_name", facts) else alias,
@@ -462,6 +530,8 @@ class _Rows:
             votes_cast=len(facts.voter_ids) if committee and result else None,
             committee_size=len(facts.opening.committee_ids | facts.voter_ids),
             blind_to_votes=committee and not self.sees_votes[candidate_id],
+            step=step,
+            step_state=step_state,
         )
 
 
@@ -509,7 +579,8 @@ def pipeline(
     page = min(max(1, page), pages)
     waiting = unscheduled[stage] if stage else sum(unscheduled.values())
     ids = _page_ids(db, where, total, waiting, newest_first, per_page, (page - 1) * per_page)
-    rows = _Rows(db, actor, opening, ids, at) if ids else None
+    process = opening_process(db, opening_id)
+    rows = _Rows(db, actor, opening, ids, at, process) if ids else None
     return Pipeline(
         opening=opening,
         counts=counts,
@@ -521,4 +592,5 @@ def pipeline(
         per_page=per_page,
         needs_me=needs_me,
         needs_total=needing,
+        process=process,
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from scoring import audit, bookings, outbox, stages
+from scoring import audit, bookings, outbox, questions, stages
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
@@ -242,11 +242,19 @@ def ensure_interviewer(db, interviewer_id: int) -> None:
         raise InvalidInput(f"interviewers: no active person with id {interviewer_id}")
 
 
-def assign(db, session_id: int, interviewer_id: int, at: datetime) -> int:
-    """Seat an (active) interviewer in a session; returns the new assignment's id. No mail and
-    no audit entry: the caller writes those for the change it makes."""
+def assign(
+    db, session_id: int, interviewer_id: int, at: datetime, *, replacing: int | None = None
+) -> int:
+    """Seat an (active) interviewer in a session; returns the new assignment's id. The seat gets
+    its questions from the rubric's pools at once (`questions.draw_for_seat`: the same as
+    another seat of the session, or as the seat it is `replacing`, else drawn at random); a
+    criterion whose pool has nothing left for this candidate gets none, and the form says so.
+    No mail and no audit entry: the caller writes those for the change it makes."""
     ensure_interviewer(db, interviewer_id)
-    return db.execute(Q.ADD_SEAT, [session_id, interviewer_id, stamp(at)]).lastrowid
+    assignment_id = db.execute(Q.ADD_SEAT, [session_id, interviewer_id, stamp(at)]).lastrowid
+    assignment_id = questions.unused_seat_id(db, assignment_id)
+    questions.draw_for_seat(db, assignment_id, at, inherit=replacing)
+    return assignment_id
 
 
 @guarded("manage_opening", on="session_id", via=opening_of_session, write=True)

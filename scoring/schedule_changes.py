@@ -284,7 +284,13 @@ def replace_interviewer(
         db.execute(Q.DROP_DRAFTS, [assignment_id])
         db.execute(Q.DROP_SEAT, [assignment_id])
     # a recused seat stays, with its reason: the replacement joins beside it
-    new_id = assign(db, seat["session_id"], interviewer_id, at)
+    new_id = assign(
+        db,
+        seat["session_id"],
+        interviewer_id,
+        at,
+        replacing=None if seat["recused_at"] else assignment_id,  # a recused seat stays
+    )
     outbox.queue_session_mail(
         db, seat["session_id"], "invitation", at, actor.id, interviewer_ids=[interviewer_id]
     )

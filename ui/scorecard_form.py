@@ -20,6 +20,7 @@ import streamlit as st
 
 from scoring import scorecards
 from scoring.drafts import Draft, DraftCriterion
+from scoring.rubric import Criterion, Question
 from scoring.scorecards import Sheet
 from scoring.text import EVIDENCE_MAX, FEEDBACK_MAX, REASON_MAX, plain_markdown
 from ui.clock import when
@@ -68,6 +69,27 @@ def _form_point(entry: DraftCriterion) -> Any:
     return NOT_ASSESSED if entry.level is None else entry.level
 
 
+NOTHING_LEFT = (
+    "**No question left to draw:** every approved question of this criterion is retired or was"
+    " already asked of this candidate. Ask the hiring manager what to ask instead, and say what"
+    " it was in the evidence."
+)
+
+
+def asked_line(criterion: Criterion, asked: dict[str, Question] | None) -> str:
+    """The question drawn for a criterion, as one line of Markdown under its name: "Question
+    asked: <text> (stats-p-value v1)", the text escaped (it never formats); a line saying none
+    was left where the criterion has a pool and the seat got nothing; "" otherwise (no pool, or
+    the caller has no drawn questions to show)."""
+    if asked is None or not criterion.questions:
+        return ""
+    question = asked.get(criterion.id)
+    if question is None:
+        return NOTHING_LEFT
+    words = f"{question.text.strip()} ({question.id} v{question.version})"
+    return f"**Question asked:** {_rubric_text(words)}"
+
+
 def _room(limit: int, value: str) -> int:
     """The widget's character limit: the field's, or more for a text saved before limits existed
     (the service then says what is too long, instead of the widget cutting it silently)."""
@@ -82,6 +104,7 @@ def scorecard_form(
     changed: Callable[[], None] | None = None,
     styled: bool = True,
     bar_line: Callable[[str], str] | None = None,
+    asked: dict[str, Question] | None = None,
 ) -> Entered | None:
     """Draw the form; return what was entered when a button was pressed (else None).
     `changed` runs on every change (a point chosen, a text committed): the page saves the draft
@@ -89,7 +112,9 @@ def scorecard_form(
     the page draws the bar's style itself (`bar_style`), once a page run, not once a form rerun.
     `bar_line` makes the HTML of the bar's line from where the scorecard stands ("4 of 6
     criteria, feedback missing"), once every field is drawn: the page's save line (it may save
-    first); without it, that progress alone."""
+    first); without it, that progress alone. `asked`: the questions drawn for the seat, by
+    criterion (`questions.seat_questions`, read once a page run), each shown under its
+    criterion's name."""
     start = start or Draft()
     rubric, opening = sheet.rubric, sheet.opening
     key = f"{'revise' if revising else 'score'}_{sheet.assignment_id}"
@@ -109,9 +134,11 @@ def scorecard_form(
             # One element for the name and its description, and no box around the criterion
             # (each element and block drawn is a message to the browser on every rerun of the
             # form): the style draws a line above each name instead (`_BAR_STYLE`).
+            question = asked_line(criterion, asked)
             st.markdown(
                 f"**{n}. {name}** · weight {criterion.weight:g}  \n"
                 f":small[{_rubric_text(criterion.description.strip())}]"
+                + (f"  \n:small[{question}]" if question else "")
             )
             points = _points(criterion)
             captions = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scoring.opening_record import Opening
-from scoring.rubric import Rubric
+from scoring.rubric import Question, Rubric
 from scoring.scorecards import Scorecard
 from scoring.text import plain_markdown
 from ui.clock import when
@@ -53,12 +53,15 @@ def show_scorecard(
     *,
     who: bool = True,
     flags: list[str] | None = None,
+    asked: dict[str, Question] | None = None,
 ) -> None:
     """Overall, feedback, and every criterion with the anchor of the point given and evidence,
     as one block of text (a debrief shows many of these). Everything typed (names, feedback,
     evidence, a revision's reason) is shown as plain text: only the app's own Markdown formats.
     `flags`: the marks in words as the debrief gives them (`PanelCard.mark_words`, the same in
-    every export); without them, the card's own (an interviewer reading their scorecard)."""
+    every export); without them, the card's own (an interviewer reading their scorecard).
+    `asked`: the questions drawn for the seat, by criterion id, each shown (as text) under its
+    criterion."""
     plain = plain_markdown
     heading = (
         f"**{plain(card.interviewer_name, one_line=True)}**"
@@ -78,6 +81,10 @@ def show_scorecard(
         score = entry.score if entry else None
         name = plain(criterion.name, one_line=True)
         lines.append(f"- **{name}**: {plain(point_label(rubric, criterion.id, score))}")
+        question = (asked or {}).get(criterion.id)
+        if question is not None:
+            words = f"{question.text.strip()} ({question.id} v{question.version})"
+            lines.append(f"  \n  Question asked: {plain(words, one_line=True)}")
         if entry and entry.evidence:
             # stripped: emphasis does not close after a space
             lines.append(f"  \n  *Evidence: {plain(entry.evidence.strip())}*")

@@ -11,11 +11,20 @@ from dataclasses import dataclass
 
 import pytest
 
-from scoring import openings, people, stage_reviews, stages
+from scoring import openings, people, questions, stage_reviews, stages
+from scoring.insights import funnel
+from scoring.insights.questions import question_figures
 from scoring.errors import NotAllowed
-from scoring.permissions import current, stage_facts, why_not
+from scoring.permissions import (
+    current,
+    opening_facts,
+    organisation,
+    seat_facts,
+    stage_facts,
+    why_not,
+)
 from tests.funnel_world import funnel_opening, review, seats_of
-from tests.world import build
+from tests.world import CATALOG, build
 
 
 @dataclass
@@ -59,6 +68,28 @@ FUNNEL_PROBES: dict[str, tuple[Probe, tuple[str, ...], tuple[str, ...]]] = {
         ("manager",),
         ("ana", "coordinator", "member"),
     ),
+    "see_funnel": (
+        lambda s, who: funnel.funnel(s.w.store, who, s.opening_id),
+        ("manager", "coordinator"),
+        ("ana", "member", "outsider"),
+    ),
+    "retire_question": (
+        lambda s, who: questions.retire_question(
+            s.w.store, who, "coding", "coding-sessions", "leaked", catalog=CATALOG
+        ),
+        ("coordinator",),
+        ("ana", "member"),
+    ),
+    "flag_cheating": (
+        lambda s, who: questions.flag_cheating(s.w.store, who, s.w.seats["ana"], "read aloud"),
+        ("ana",),
+        ("bo", "manager", "coordinator"),
+    ),
+    "see_question_figures": (
+        lambda s, who: question_figures(s.w.store, who, s.opening_id),
+        ("manager",),
+        ("coordinator", "ana", "member"),
+    ),
     "manage_stage": (
         lambda s, who: stage_reviews.assign_reviewer(s.w.store, who, s.candidate, 1, s.w.bo.id),
         ("coordinator",),
@@ -80,6 +111,12 @@ def _refusal(scene: Scene, who, action: str) -> str | None:
             from scoring.permissions import stage_seat_facts
 
             return why_not(actor, action, stage_seat_facts(db, scene.seat))
+        if action == "retire_question":
+            return why_not(actor, action, organisation(db))
+        if action == "flag_cheating":
+            return why_not(actor, action, seat_facts(db, scene.w.seats["ana"], actor))
+        if action in ("see_funnel", "see_question_figures"):
+            return why_not(actor, action, opening_facts(db, scene.opening_id))
         target = scene.reviewed if action == "see_stage_reviews" else scene.candidate
         return why_not(actor, action, stage_facts(db, target))
 
