@@ -308,7 +308,10 @@ with st.container(border=True):
         problem_under("create_opening", "title")
         role = st.text_input("Role", value=loop.role, max_chars=TITLE_MAX)
         problem_under("create_opening", "role")
-        level = st.text_input("Level", placeholder="e.g. Senior", max_chars=TITLE_MAX)
+        if loop.levels:  # the loop is made for these levels: the level picks among them
+            level = st.selectbox("Level", loop.levels, help="This loop is made for these levels.")
+        else:
+            level = st.text_input("Level", placeholder="e.g. Senior", max_chars=TITLE_MAX)
         problem_under("create_opening", "level")
         manager = st.selectbox("Hiring manager", managers, format_func=lambda p: p.name)
     with right:

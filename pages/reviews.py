@@ -38,6 +38,10 @@ def review_form(seat_id: int) -> None:
     st.markdown(plain_markdown(sheet.rubric.assesses))
     with st.expander("Instructions to the reviewer"):
         st.markdown(plain_markdown(sheet.rubric.instructions))
+
+    def anchors(criterion):
+        return criterion.anchors_for(sheet.level)
+
     with st.form(f"review-{seat_id}"):
         criteria = {}
         for criterion in sheet.rubric.criteria:
@@ -50,7 +54,7 @@ def review_form(seat_id: int) -> None:
                 format_func=lambda p, c=criterion: (
                     p
                     if p == NOT_ASSESSED
-                    else f"{p} · {plain_markdown(c.anchors.get(p, ''), one_line=True)}"
+                    else f"{p} · {plain_markdown(anchors(c).get(p, ''), one_line=True)}"
                 ),
                 key=f"r-{seat_id}-{criterion.id}",
             )

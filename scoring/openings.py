@@ -86,6 +86,11 @@ def create_opening(
         raise InvalidInput(f"overdue_hours: must be > 0 (got {overdue_hours})")
     if strategy.kind == "committee" and not committee_ids:
         raise InvalidInput("committee_ids: a committee strategy needs committee members")
+    if loop.levels and level.strip().casefold() not in {x.casefold() for x in loop.levels}:
+        raise InvalidInput(
+            f"level: the loop '{loop.title}' is for {', '.join(loop.levels)}"
+            f" (got {level.strip() or 'no level'!r}): pick the loop made for this level"
+        )
     missing = [s.rubric for s in loop.sessions if s.rubric not in catalog.rubrics]
     if missing:
         raise InvalidInput(f"loop: rubric '{missing[0]}' of loop '{loop.id}' is not loaded")

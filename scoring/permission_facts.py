@@ -19,10 +19,10 @@ from scoring.models.facts import (
     StageFacts,
     StageSeatFacts,
 )
-from scoring.models.facts import StageSeat as StageSeat  # the matrix builds one
 from scoring.models.facts import (
     Screen as Screen,  # the permission table imports it from here
 )
+from scoring.models.facts import StageSeat as StageSeat  # the matrix builds one
 from scoring.models.people import Person
 from scoring.queries import permissions as Q
 

@@ -165,6 +165,22 @@ class Criterion(_Model):
         " the criterion.",
     )
 
+    level_anchors: dict[str, dict[int, Text]] = Field(
+        default_factory=dict,
+        exclude_if=lambda anchors: not anchors,
+        description="Anchors for an opening at a given level (e.g. senior: what a 3 means for a"
+        " senior hire), by level; each replaces the general anchor of the points it names.",
+    )
+
+    def anchors_for(self, level: str = "") -> dict[int, str]:
+        """The anchors an opening at `level` scores against: the level's own (matched without
+        regard to case) over the general ones."""
+        wanted = level.strip().casefold()
+        for key, anchors in self.level_anchors.items():
+            if key.casefold() == wanted:
+                return {**self.anchors, **anchors}
+        return dict(self.anchors)
+
     @field_validator("questions")
     @classmethod
     def _unique_question_ids(cls, value: list[Question]) -> list[Question]:
@@ -197,6 +213,15 @@ class Criterion(_Model):
         if lo is None or hi is None or hi <= lo:
             return value  # the scale itself is already reported as wrong
         return _check_labels(value, lo, hi, "anchor")
+
+    @model_validator(mode="after")
+    def _level_anchors_fit(self) -> Criterion:
+        points = set(self.scale.points) if self.kind == "binary" or self.min is not None else set()
+        for level, anchors in self.level_anchors.items():
+            stray = sorted(set(anchors) - points)
+            if stray:
+                raise ValueError(f"level_anchors.{level}: no point {stray[0]} on this scale")
+        return self
 
     @property
     def scale(self) -> Scale:
@@ -236,6 +261,26 @@ class Rubric(_Model):
         " (no citations)."
     )
     criteria: list[Criterion] = Field(min_length=1)
+    bars: dict[str, float] = Field(
+        default_factory=dict,
+        exclude_if=lambda bars: not bars,
+        description="The weighted score (0..1) to advance when this rubric is a screen's, by the"
+        " opening's level (`default` for the others); a stage's own bar overrides it.",
+    )
+
+    @field_validator("bars")
+    @classmethod
+    def _bars_between_0_and_1(cls, value: dict[str, float]) -> dict[str, float]:
+        for level, bar in value.items():
+            if not 0 <= bar <= 1:
+                raise ValueError(f"the bar for {level} must be between 0 and 1 (got {bar})")
+        return value
+
+    def bar_for(self, level: str) -> float | None:
+        """The rubric's own bar for an opening at `level` (case aside), else its default."""
+        wanted = level.strip().casefold()
+        found = {k.casefold(): v for k, v in self.bars.items()}
+        return found.get(wanted, found.get("default"))
 
     @field_validator("source")
     @classmethod
@@ -355,8 +400,6 @@ class StageSpec(_Model):
         bars = self.bar.values() if isinstance(self.bar, dict) else [self.bar]
         if any(b is not None and not 0 <= b <= 1 for b in bars):
             raise ValueError("bar must be between 0 and 1")
-        if self.provisional and self.bar is None:
-            raise ValueError("only a bar can be provisional")
         return self
 
     def bar_for(self, level: str) -> float | None:
@@ -376,6 +419,12 @@ class Loop(_Model):
     description: str = Field("", description="What the loop is for (no citations).")
     overall_scale: OverallScale
     sessions: list[LoopSession] = Field(min_length=1)
+    levels: list[Text] = Field(
+        default_factory=list,
+        exclude_if=lambda levels: not levels,
+        description="The levels this loop is for (none: any): an opening at another level is"
+        " refused, so its level selects the loop.",
+    )
     stages: list[StageSpec] = Field(
         default_factory=list,
         exclude_if=lambda value: not value,

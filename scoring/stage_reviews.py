@@ -405,6 +405,7 @@ class ReviewSheet:
     rubric: Rubric
     scale: Any  # OverallScale
     forced_choice: bool
+    level: str = ""  # the opening's: its anchors are the ones shown (`Criterion.anchors_for`)
 
 
 @guarded("review_stage", on="seat_id")
@@ -433,6 +434,7 @@ def sheet(g: Granted, seat_id: int) -> ReviewSheet:
         rubric=rubric_snapshot(db, stage.rubric_hash),
         scale=opening.scale,
         forced_choice=opening.forced_choice,
+        level=opening.level,
     )
 
 

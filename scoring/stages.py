@@ -81,6 +81,11 @@ def store_process(
             rubric_hash = snapshot_rubric(db, rubric)
             title = title or rubric.title
         title = title or (loop.title if spec.kind == "loop" else KIND_WORDS[spec.kind])
+        bar = spec.bar_for(level)
+        if bar is None and spec.rubric is not None:  # the rubric's own bar for the level
+            bar = catalog.rubrics[spec.rubric].bar_for(level)
+        if spec.provisional and bar is None:
+            raise InvalidInput(f"stages.{position}: only a bar can be provisional, and it has none")
         ids: tuple[int, ...] = ()
         if spec.kind in ("screen", "take_home"):
             ids = tuple(dict.fromkeys(reviewers.get(position, default_reviewers)))
@@ -101,7 +106,7 @@ def store_process(
             reviewers=spec.reviewers,
             blind=spec.blind,
             reviewer_ids=ids,
-            bar=spec.bar_for(level),
+            bar=bar,
             provisional=spec.provisional,
             spot_check_share=spec.spot_check,
             hours_asked=spec.hours,

@@ -61,7 +61,8 @@ def test_screens_and_an_offer_chosen_are_the_openings_stages(tmp_path, monkeypat
     assert resume.spot_check_share == 0.25 and resume.reviewer_ids == (ana.id,)
     assert phone.reviewer_ids == (manager.id,)
     table = at.table[0].value
-    assert "Resume screen → Hiring-manager phone screen → On-site loop" in " ".join(map(str, table["process"]))
+    shown = " ".join(map(str, table["process"]))
+    assert "Resume screen → Hiring-manager phone screen → On-site loop" in shown
 
 
 def test_no_stage_chosen_is_the_loop_alone(tmp_path, monkeypatch):

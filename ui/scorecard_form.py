@@ -144,7 +144,7 @@ def scorecard_form(
             captions = [
                 NOT_ASSESSED_NOTE
                 if p == NOT_ASSESSED
-                else _rubric_text(criterion.anchors[p].strip())
+                else _rubric_text(criterion.anchors_for(opening.level)[p].strip())
                 for p in points
             ]
             before = start.criteria.get(criterion.id, DraftCriterion())

@@ -122,10 +122,12 @@ class StageFacts:
 
     @property
     def candidate_id(self) -> int:
+        """The candidate's id."""
         return self.candidate.candidate_id
 
     @property
     def opening(self) -> OpeningFacts:
+        """The candidate's opening."""
         return self.candidate.opening
 
     def pending(self, person_id: int) -> bool:
@@ -148,4 +150,5 @@ class StageSeatFacts:
 
     @property
     def seat_id(self) -> int:
+        """The stage seat's id."""
         return self.seat.seat_id

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 
 from scoring import openings, people, questions, stage_reviews, stages
+from scoring.errors import NotAllowed
 from scoring.insights import funnel
 from scoring.insights.questions import question_figures
-from scoring.errors import NotAllowed
 from scoring.permissions import (
     current,
     opening_facts,

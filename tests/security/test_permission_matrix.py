@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.test_funnel_permissions import FUNNEL_PROBES
-
 from scoring import (
     debrief,
     exports,
@@ -38,6 +36,7 @@ from scoring.matrix import PERSONAS, STAGES, Scene
 from scoring.permissions import ACTIONS
 from scoring.rubric import load_catalog
 from scoring.store import Store, now_utc
+from tests.security.test_funnel_permissions import FUNNEL_PROBES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = "Ana Alvarez says 4"  # the feedback on another interviewer's scorecard
