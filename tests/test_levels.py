@@ -82,7 +82,7 @@ def test_per_level_anchors_replace_the_points_they_name():
 
 def test_a_level_anchor_off_the_scale_or_a_bar_above_1_is_refused():
     criterion = CATALOG.rubrics["resume-screen"].criteria[0].model_dump(mode="json")
-    with pytest.raises(ValidationError, match="level_anchors.Senior: no point 9"):
+    with pytest.raises(ValidationError, match=r"level_anchors\.Senior: no point 9"):
         _rubric(criteria=[{**criterion, "level_anchors": {"Senior": {9: "off the scale"}}}])
     with pytest.raises(ValidationError, match="between 0 and 1"):
         _rubric(bars={"Senior": 1.5})
