@@ -1,5 +1,7 @@
-"""Candidates of an opening: find them (a search, a page at a time), add one, or import a CSV
-(all rows or none); withdraw one."""
+"""Candidates of an opening: find them (a search, a page at a time), see where one is in the
+process and do what fits there (send the take-home, record the answer, email their day, record
+the offer's answer, feedback when asked), with every message they were sent; add one, or import a
+CSV (all rows or none); withdraw one."""
 
 import streamlit as st
 
@@ -7,6 +9,7 @@ from scoring import candidates, candidates_csv, openings, schedule_changes
 from scoring.errors import DebriefError
 from scoring.lookalikes import lookalike_warnings
 from scoring.text import EMAIL_MAX, NAME_MAX, isolate, neutral_bidi, plain_markdown
+from ui import candidate_record
 from ui.guard import require
 from ui.session import store
 from ui.widgets import (
@@ -75,6 +78,20 @@ elif search.strip():
     st.info("No candidate matches.", icon=":material/info:")
 else:
     st.info("No candidates yet.", icon=":material/info:")
+
+if listed:
+    st.header("Where a candidate is")
+    followed = st.selectbox(
+        "Candidate",
+        listed,
+        index=None,
+        placeholder="Choose one to see their stages, what to do next and what they were sent",
+        format_func=lambda c: isolate(c.name),
+        key=f"candidate_record_{opening.id}",
+        help="The candidates listed above: search to find another.",
+    )
+    if followed is not None:
+        candidate_record.show(store(), actor, followed.id)
 
 if opening.closed_at is not None:
     st.info("This opening is closed: it takes no new candidates.", icon=":material/lock:")

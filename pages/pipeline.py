@@ -9,7 +9,7 @@ import streamlit as st
 from scoring import debrief, pipeline
 from scoring.engine import FLAG_WORDS
 from scoring.text import plain_markdown
-from ui import clock
+from ui import candidate_feedback_form, clock
 from ui.guard import require
 from ui.session import store
 from ui.widgets import pick_opening, strategy_summary
@@ -212,3 +212,5 @@ pick, go = st.columns([4, 1], vertical_alignment="bottom")
 who = pick.selectbox("Candidate", view.rows, format_func=lambda r: r.candidate)
 if go.button("Open debrief", type="primary"):
     st.switch_page("pages/debrief.py", query_params={"candidate": who.candidate_id})
+if who is not None:  # the hiring manager's feedback to a declined candidate, or on a take-home
+    candidate_feedback_form.show(store(), actor, who.candidate_id)

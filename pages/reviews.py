@@ -4,7 +4,7 @@ and, for a hiring manager, the screens waiting for their hand."""
 
 import streamlit as st
 
-from scoring import stage_reviews
+from scoring import stage_reviews, take_homes
 from scoring.errors import DebriefError
 from scoring.text import FEEDBACK_MAX, REASON_MAX, plain_markdown
 from ui import clock
@@ -29,6 +29,14 @@ def review_form(seat_id: int) -> None:
     kind = "Spot check of a rejection" if seat.purpose == "spot_check" else seat.stage_title
     st.subheader(f"{plain_markdown(seat.candidate, one_line=True)} · {plain_markdown(kind)}")
     st.caption(plain_markdown(seat.opening_title))
+    if seat.kind == "take_home":
+        answer = take_homes.submission(store(), actor, seat_id)
+        if answer:
+            st.markdown(
+                "The answer: "
+                + plain_markdown(answer.submission, one_line=True)
+                + (" (late)" if answer.late else "")
+            )
     if seat.purpose == "spot_check":
         st.info(
             "Review this candidate as if for the first time: another reviewer's view is not"

@@ -9,6 +9,7 @@ import streamlit as st
 from scoring import drafts, openings, questions, scorecards
 from scoring.errors import DebriefError, NotAllowed
 from scoring.text import EVIDENCE_MAX, REASON_MAX, plain_markdown
+from ui import candidate_feedback_form
 from ui.clock import span, when
 from ui.guard import require, require_again
 from ui.scorecard_form import (
@@ -418,6 +419,7 @@ else:
         )
         confirm_if_pending()
 flag_cheating_box()
+candidate_feedback_form.consent_button(store(), actor, sheet.assignment_id)
 
 st.header("The other interviewers")
 try:

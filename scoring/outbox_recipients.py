@@ -1,7 +1,10 @@
 """Who may still get a message: checked when it is queued (`scoring.outbox_queue`), again by
 the sender just before it sends (`scoring.mail`), and for every queued message of a person when
 they are deactivated or their roles change (`recheck_mail`). A message held back is marked
-failed with a `last_error` that starts with `WITHDRAWN` and says why, in words."""
+failed with a `last_error` that starts with `WITHDRAWN` and says why, in words.
+
+A message to a candidate (`recipient_id` NULL, a kind of `CANDIDATE_KINDS`) is written to no
+person: whether it still goes depends on the candidate (`candidate_withheld`)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from typing import Any
 from scoring import audit
 from scoring.database import Database
 from scoring.errors import NotFound
-from scoring.outbox_words import DECISIONS_LABEL, NAME_LIMIT
+from scoring.outbox_words import CANDIDATE_KINDS, DECISIONS_LABEL, NAME_LIMIT
 from scoring.permissions import Person, candidate_facts, may, seat_facts
+from scoring.queries import candidate_mail as QC
 from scoring.queries import outbox as Q
 from scoring.settings import one_line
 from scoring.store import now_utc, stamp
@@ -96,10 +100,44 @@ def withheld(
     return None
 
 
+# Messages to a candidate about what comes next: not sent once they have withdrawn or the
+# opening is closed.
+_AHEAD = ("take_home", "take_home_reminder", "schedule")
+
+
+def candidate_withheld(db: Database, kind: str, candidate_id: int | None) -> str | None:
+    """Why a message of `kind` to a candidate may not go now, in words, or None when it may:
+
+    - anything: the candidate must still be in Debrief, with an email (an erased candidate's
+      is gone);
+    - the take-home, its reminder, the interview day's schedule: not after they withdrew, nor
+      once the opening is closed;
+    - the take-home's reminder: not once their answer is in, nor once the stage is decided;
+    - feedback (on the take-home, or after a decline): nothing more; it answers what they did.
+    """
+    row = db.execute(QC.CANDIDATE, [candidate_id]).fetchone() if candidate_id else None
+    if row is None:
+        return "the candidate is no longer in Debrief"
+    if not (row["email"] or "").strip():
+        return "the candidate's email is no longer in Debrief"
+    if kind in _AHEAD:
+        if row["withdrawn_at"]:
+            return "the candidate has withdrawn"
+        if row["closed_at"]:
+            return "the opening is closed"
+    if kind == "take_home_reminder" and not db.execute(QC.TAKE_HOME_OPEN, [row["id"]]).fetchone():
+        if db.execute(QC.TAKE_HOME_ANSWERED, [row["id"]]).fetchone():
+            return "the candidate's take-home answer is in"
+        return "the take-home stage is decided"
+    return None
+
+
 def withheld_row(db: Database, row: Any) -> str | None:
     """`withheld` for a message already in the outbox (an `outbox` row): why its recipient may
     not get it now, or None. A decision's message says the outcome when its link is labelled
-    `DECISIONS_LABEL`."""
+    `DECISIONS_LABEL`. A message to a candidate is `candidate_withheld`'s to judge."""
+    if row["recipient_id"] is None and row["kind"] in CANDIDATE_KINDS:
+        return candidate_withheld(db, row["kind"], row["candidate_id"])
     person = person_row(db, row["recipient_id"]) if row["recipient_id"] is not None else None
     reveals = row["kind"] == "decision" and f"{DECISIONS_LABEL}: " in row["text_body"]
     return withheld(
