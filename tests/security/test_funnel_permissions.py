@@ -11,11 +11,20 @@ from dataclasses import dataclass
 
 import pytest
 
-from scoring import openings, people, questions, stage_reviews, stages
+from scoring import (
+    candidate_feedback,
+    candidate_record,
+    openings,
+    people,
+    questions,
+    stage_reviews,
+    stages,
+)
 from scoring.errors import NotAllowed
 from scoring.insights import funnel
 from scoring.insights.questions import question_figures
 from scoring.permissions import (
+    candidate_facts,
     current,
     opening_facts,
     organisation,
@@ -34,6 +43,8 @@ class Scene:
     candidate: int  # at the resume screen, Ana's review to write
     reviewed: int  # resume screen reviewed by Ana (advanced), phone screen the manager's
     seat: int  # Ana's open seat on `candidate`
+    declined: int  # rejected at the resume screen; asked for feedback
+    declined_quiet: int  # rejected at the resume screen; has not asked
 
 
 def _scene(tmp_path) -> Scene:
@@ -42,7 +53,15 @@ def _scene(tmp_path) -> Scene:
     candidate = openings.add_candidate(w.store, w.coordinator, opening_id, "Ada Lovelace")
     reviewed = openings.add_candidate(w.store, w.coordinator, opening_id, "Alan Turing")
     review(w, w.ana, seats_of(w, reviewed, 1)[0]["id"], level=4, overall=4)
-    return Scene(w, opening_id, candidate, reviewed, seats_of(w, candidate, 1)[0]["id"])
+    declined = []
+    for name in ("Grace Brewster", "Edsger Dijkstra"):
+        email = name.split()[0].lower() + "@example.org"
+        rejected = openings.add_candidate(w.store, w.coordinator, opening_id, name, email)
+        review(w, w.ana, seats_of(w, rejected, 1)[0]["id"], level=1, overall=1)
+        declined.append(rejected)
+    candidate_feedback.record_request(w.store, w.coordinator, declined[0], "asked by email")
+    seat = seats_of(w, candidate, 1)[0]["id"]
+    return Scene(w, opening_id, candidate, reviewed, seat, declined[0], declined[1])
 
 
 Probe = Callable[[Scene, object], object]
@@ -90,6 +109,33 @@ FUNNEL_PROBES: dict[str, tuple[Probe, tuple[str, ...], tuple[str, ...]]] = {
         ("manager",),
         ("coordinator", "ana", "member"),
     ),
+    "record_feedback_request": (
+        lambda s, who: candidate_feedback.record_request(s.w.store, who, s.declined_quiet, "call"),
+        ("coordinator",),
+        ("ana", "member", "outsider"),
+    ),
+    "write_feedback": (
+        lambda s, who: candidate_feedback.draft(
+            s.w.store, who, s.declined, "We filled the role.", "The examples were thin."
+        ),
+        ("manager",),
+        ("coordinator", "ana", "member"),
+    ),
+    "review_feedback": (
+        lambda s, who: candidate_feedback.approve_and_send(s.w.store, who, s.declined),
+        (),  # nothing is written yet: allowed, but refused as input (its own test)
+        ("manager", "ana", "member"),
+    ),
+    "see_candidate_messages": (
+        lambda s, who: candidate_record.candidate_record(s.w.store, who, s.declined),
+        ("coordinator", "manager"),
+        ("ana", "member", "outsider"),
+    ),
+    "consent_to_quote": (
+        lambda s, who: candidate_feedback.consent_to_quote(s.w.store, who, s.w.seats["ana"]),
+        (),  # Ana's scorecard is not in: the table refuses her too (own test below)
+        ("ana", "bo", "manager", "coordinator"),
+    ),
     "manage_stage": (
         lambda s, who: stage_reviews.assign_reviewer(s.w.store, who, s.candidate, 1, s.w.bo.id),
         ("coordinator",),
@@ -113,8 +159,13 @@ def _refusal(scene: Scene, who, action: str) -> str | None:
             return why_not(actor, action, stage_seat_facts(db, scene.seat))
         if action == "retire_question":
             return why_not(actor, action, organisation(db))
-        if action == "flag_cheating":
+        if action == "flag_cheating" or action == "consent_to_quote":
             return why_not(actor, action, seat_facts(db, scene.w.seats["ana"], actor))
+        if action in ("record_feedback_request", "write_feedback", "review_feedback"):
+            target = scene.declined_quiet if action == "record_feedback_request" else scene.declined
+            return why_not(actor, action, candidate_facts(db, target))
+        if action == "see_candidate_messages":
+            return why_not(actor, action, candidate_facts(db, scene.declined))
         if action in ("see_funnel", "see_question_figures"):
             return why_not(actor, action, opening_facts(db, scene.opening_id))
         target = scene.reviewed if action == "see_stage_reviews" else scene.candidate
@@ -175,3 +226,26 @@ def test_a_stranger_who_knows_a_seat_id_learns_nothing_of_the_candidate(scene):
         assert "Ada" not in str(raised.value) and "Lovelace" not in str(raised.value)
     with w.store.read() as db:
         assert stages.progress_of(db, scene.candidate).stage == 1
+
+
+def test_feedback_is_sent_by_a_coordinator_other_than_its_writer_and_consent_is_the_authors(
+    scene,
+):
+    """The review_feedback and consent_to_quote actions where the table allows them: a
+    coordinator sends the manager's draft once; an interviewer agrees to be quoted only from
+    their own submitted scorecard."""
+    w = scene.w
+    candidate_feedback.draft(w.store, w.manager, scene.declined, "We filled the role.", "")
+    assert candidate_feedback.approve_and_send(w.store, w.coordinator, scene.declined)
+    with w.store.read() as db:
+        sent = db.execute(
+            "SELECT count(*) FROM outbox WHERE candidate_id = ? AND recipient_id IS NULL",
+            [scene.declined],
+        ).fetchone()[0]
+    assert sent == 1
+    from tests.world import submit
+
+    submit(w, "ana", 4)
+    assert candidate_feedback.consent_to_quote(w.store, w.ana, w.seats["ana"]) is not None
+    with pytest.raises(NotAllowed):
+        candidate_feedback.consent_to_quote(w.store, w.bo, w.seats["ana"])
