@@ -71,6 +71,7 @@ def test_a_rerun_of_my_interviews_sends_a_few_messages_a_session(cy, counted):
     assert not cy.exception
     sessions = [link for link in cy.main.get("page_link") if link.label in ("Open", "Score")]
     assert len(sessions) == 1
-    # The run's own (page config, cookie slot, navigation), the menu and the sign-out buttons, the
-    # title and heading: 14; then a session's block, its text, its state and its link.
-    assert counted["messages"] <= 15 + 4 * len(sessions)
+    # The run's own (page config, cookie slot, navigation), the menu (with Screens to review) and
+    # the sign-out buttons, the title and heading: 15; then a session's block, its text, its
+    # state and its link.
+    assert counted["messages"] <= 16 + 4 * len(sessions)

@@ -40,7 +40,7 @@ def test_a_role_removed_or_given_changes_the_menu_and_the_page_at_the_next_click
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["person_id"] = w.cy.id  # signed in for this tab (as in read-only mode)
     at.run()
-    assert menu(at) == ["My interviews", "Insights"]
+    assert menu(at) == ["My interviews", "Screens to review", "Insights"]
     assert at.title[0].value == "My interviews"
 
     people.update_person(w.store, w.coordinator, w.cy.id, roles=["committee_member"])
@@ -52,5 +52,5 @@ def test_a_role_removed_or_given_changes_the_menu_and_the_page_at_the_next_click
 
     people.update_person(w.store, w.coordinator, w.cy.id, roles=["interviewer"])
     at.run()
-    assert menu(at) == ["My interviews", "Insights"]
+    assert menu(at) == ["My interviews", "Screens to review", "Insights"]
     assert at.title[0].value == "My interviews"
