@@ -194,6 +194,8 @@ DIGESTED = {
     "committee_votes": "id",
     "debriefs": "candidate_id",
     "hire_outcomes": "id",
+    "stage_reviews": "id",
+    "stage_outcomes": "id",
 }
 
 

@@ -74,6 +74,8 @@ VOUCHERS = {
     "committee_votes": (("vote", "change_vote"), lambda e: e["detail"].get("vote_id")),
     "debriefs": (("open_debrief",), lambda e: int(e["subject"].split(":")[1])),
     "hire_outcomes": (("record_outcome",), lambda e: e["detail"].get("outcome_id")),
+    "stage_reviews": (("review_stage",), lambda e: e["detail"].get("review_id")),
+    "stage_outcomes": (("stage_outcome",), lambda e: e["detail"].get("outcome_id")),
 }
 
 

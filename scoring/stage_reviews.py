@@ -88,6 +88,7 @@ def review(
         position=stage.position,
         purpose=seat["purpose"],
         review_id=review_id,
+        digest=audit.row_digest(db, "stage_reviews", review_id),
     )
     if seat["purpose"] == "review":
         _settle(db, candidate, stage, opening, at)
@@ -155,16 +156,18 @@ def _record(
     rng: Any = None,
 ) -> None:
     provisional = bar and stage.provisional
-    db.execute(
+    outcome_id = db.execute(
         Q.ADD_OUTCOME,
         [candidate_id, stage.position, outcome, by, stamp(at), reason, int(provisional)],
-    )
+    ).lastrowid
     audit.record(
         db,
         by,
         "stage_outcome",
         f"candidate:{candidate_id}",
         at,
+        outcome_id=outcome_id,
+        digest=audit.row_digest(db, "stage_outcomes", outcome_id),
         position=stage.position,
         outcome=outcome,
         reason=reason,

@@ -14,6 +14,7 @@ from scoring.matrix import full_scores
 from scoring.migrate_to import ORDER
 from scoring.store import Store
 from tests import world
+from tests.funnel_world import funnel_opening, review, seats_of
 from tests.world import DAY, REFUSED, submit
 
 HISTORY = ("scorecards", "decisions", "committee_votes", "hire_outcomes", "debriefs")
@@ -147,11 +148,6 @@ FUNNEL = [
     """INSERT INTO stage_seats (candidate_id, position, reviewer_id, purpose, assigned_at,
         recused_at, recusal_reason) VALUES (:candidate, 9, :bo, 'spot_check', :at, :later,
         'knows them')""",
-    """INSERT INTO stage_reviews (seat_id, rubric_hash, scores, weighted, overall, notes,
-        submitted_at) SELECT id, :rubric, '{"c1": 3}', 0.7142857142857143, 3, 'Clear.', :later
-        FROM stage_seats WHERE candidate_id = :candidate AND position = 9 AND reviewer_id = :ana""",
-    """INSERT INTO stage_outcomes (candidate_id, position, outcome, decided_by, decided_at,
-        reason, provisional) VALUES (:candidate, 9, 'advance', NULL, :later, 'over the bar', 1)""",
     """INSERT INTO seat_questions (assignment_id, criterion_id, candidate_id, rubric_id,
         question_id, question_version, drawn_at)
         VALUES (:seat, 'c1', :candidate, 'coding', 'q1', 2, :at)""",
@@ -177,6 +173,10 @@ def test_the_funnel_is_copied_with_the_rest(tmp_path, pg_url, cli):
     """Each funnel table in its place in the copy: after the rows it refers to (a stage review
     after its seat), its times as the same text, every row proved equal."""
     w = _sqlite_world(tmp_path / "source.sqlite")
+    # Reviews and outcomes through the service: `verify` asks for the audit entry of each.
+    screened = funnel_opening(w, reviewers={1: [w.ana.id], 2: [w.cy.id]})
+    ada = openings.add_candidate(w.store, w.coordinator, screened, "Ada Lovelace")
+    review(w, w.ana, seats_of(w, ada, 1)[0]["id"], level=4, overall=4)
     with sqlite3.connect(w.store.path) as conn:
         conn.execute("PRAGMA foreign_keys = ON")
         rubric = conn.execute(

@@ -18,6 +18,8 @@ HISTORY_ROW = {
     "committee_votes": "SELECT * FROM committee_votes WHERE id = ?",
     "debriefs": "SELECT * FROM debriefs WHERE candidate_id = ?",
     "hire_outcomes": "SELECT * FROM hire_outcomes WHERE id = ?",
+    "stage_reviews": "SELECT * FROM stage_reviews WHERE id = ?",
+    "stage_outcomes": "SELECT * FROM stage_outcomes WHERE id = ?",
 }
 # Every key of a history table, in order: what `verify` checks against the audit log.
 HISTORY_KEYS = {
@@ -26,5 +28,7 @@ HISTORY_KEYS = {
     "committee_votes": "SELECT id FROM committee_votes ORDER BY id",
     "debriefs": "SELECT candidate_id FROM debriefs ORDER BY candidate_id",
     "hire_outcomes": "SELECT id FROM hire_outcomes ORDER BY id",
+    "stage_reviews": "SELECT id FROM stage_reviews ORDER BY id",
+    "stage_outcomes": "SELECT id FROM stage_outcomes ORDER BY id",
 }
 CRITERION_SCORES = "SELECT * FROM criterion_scores WHERE scorecard_id = ? ORDER BY criterion_id"
