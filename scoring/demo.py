@@ -2,17 +2,23 @@
 
 `build_demo` fills an empty database with thirteen people (a coordinator, three hiring managers who
 also interview, six interviewers, three committee members), three openings (one per decision
-strategy) and thirty candidates at every stage of the interview day, with the panels a debrief has
-to handle: lukewarm, split, vetoed, unanimous, a late scorecard, a revision made after its author
-could see the others, a recusal with its replacement, sessions scored by a pair of interviewers
-(one pair far apart on a criterion), an early-opened debrief, decisions under each strategy and a
-decision superseded by a later one. Its people, openings, plan and every word its people write
-are data (scoring/demo.toml, read by `scoring.demo_words`). Every choice comes from
-``random.Random(2026)`` and every write carries an explicit time derived from `today`, so two
-builds give the same database (only the candidates' aliases and the codes' salts, made with
+strategy), each with a process of stages around its on-site day (issue 27: resume screen, the
+hiring manager's phone screen, a take-home where the role has one, the loop, the offer; every
+shipped rubric is used), thirty candidates at every stage of the interview day, with the panels a
+debrief has to handle: lukewarm, split, vetoed, unanimous, a late scorecard, a revision made
+after its author could see the others, a recusal with its replacement, sessions scored by a pair
+of interviewers (one pair far apart on a criterion), an early-opened debrief, decisions under
+each strategy and a decision superseded by a later one; and candidates before that day in every
+state a stage has, offers accepted, declined and still open, and a declined candidate's feedback
+(`scoring.demo_funnel`). Every on-site candidate passed the stages before their day through the
+service. Its people, openings, processes, plan and every word its people write are data
+(scoring/demo.toml, read by `scoring.demo_words`). Every choice comes from
+``random.Random(2026)`` (the stages: an rng per candidate, `demo_funnel.stage_rng`) and every
+write carries an explicit time derived from `today`, so two builds give the same database (only
+the candidates' aliases, the codes' salts and the questions drawn for each seat, made with
 `secrets` by the service, differ) and the same sign-in codes.
 
-The demo's clock: the team and the openings are set up 30 days before `today` (with its past, 430
+The demo's clock: the team and the openings are set up 30 days before `today` (with its past, 460
 days before: `scoring.demo_history` then writes a year of decided candidates and rated hires,
 whose interviews end 45 days before `today`); past interview days end before `today`; the "today"
 candidates are interviewed from `today` on, so their submissions are stamped a little later the
@@ -23,12 +29,13 @@ Public functions, which the benchmark reuses to build a large database with the 
 
 ``build_demo(store, catalog, today=None, *, past=True) -> list[DemoLogin]``
     The whole demo in one transaction; InvalidInput when the database already has people.
-    ``past=False`` leaves out the year of history (`scoring.demo_history`): the thirty present
-    candidates only.
+    ``past=False`` leaves out the year of history (`scoring.demo_history`): the present
+    candidates only (the thirty of `DEMO_PLAN` and those before the day, `FUNNEL_PLAN`).
 
-``create_demo_team(store, catalog, rng, today, *, set_up=None) -> DemoTeam``
+``create_demo_team(store, catalog, rng, today, *, set_up=None, funnel=True) -> DemoTeam``
     The people with their codes and the three openings (keys ``ds``, ``mle``, ``da``), set up at
-    `set_up` (default 30 days before `today`); needs an empty database.
+    `set_up` (default 30 days before `today`), each with its process from demo.toml (without
+    `funnel`: the loop alone); needs an empty database.
 
 ``add_demo_candidate(store, team, opening, stage, pattern, rng, today, *, twists=(), name=None)
 -> int``
@@ -36,7 +43,9 @@ Public functions, which the benchmark reuses to build a large database with the 
     panel scores follow `pattern` (one of `PATTERNS`), with optional `twists` (from `TWISTS`; the
     ones that do not fit the stage raise InvalidInput). Interview days are placed relative to
     `today`; a benchmark spreads candidates over history by passing earlier `today` values. Returns
-    the candidate id. Call it inside ``store.batch()`` when adding many (about 3 ms a candidate).
+    the candidate id. Where the opening's process has stages before the loop, the candidate is
+    added earlier and passes them first (`demo_funnel.follow`). Call it inside ``store.batch()``
+    when adding many (about 5 ms a candidate with stages).
 
 ``fitting_twists(stage) -> tuple[Twist, ...]``
     The twists that fit a stage.
@@ -63,7 +72,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from scoring import openings, outbox, people
+from scoring import demo_funnel, openings, outbox, people
 from scoring.demo_candidate import (  # noqa: F401 - the public names, importable from here
     PATTERNS,
     STAGES,
@@ -74,6 +83,7 @@ from scoring.demo_candidate import (  # noqa: F401 - the public names, importabl
     add_demo_candidate,
     fitting_twists,
 )
+from scoring.demo_funnel import Where
 from scoring.demo_words import DATA, DemoLogin, DemoTeam, email_of
 from scoring.errors import InvalidInput
 from scoring.models.people import Person
@@ -83,7 +93,7 @@ from scoring.store import Store, now_utc
 SEED = 2026
 
 # ------------------------------------------------------------------------------- the organisation
-# Its people, openings and the thirty present candidates are data: scoring/demo.toml.
+# Its people, openings (with their processes) and present candidates are data: scoring/demo.toml.
 
 _COORDINATOR = (DATA["people"]["coordinator"], tuple(DATA["people"]["coordinator_roles"]))
 _HIRING_MANAGERS: dict[str, str] = DATA["people"]["hiring_managers"]  # opening key -> name
@@ -97,6 +107,13 @@ _OPENINGS: dict[str, dict] = DATA["openings"]
 DEMO_PLAN: tuple[tuple[str, Stage, Pattern, tuple[Twist, ...], str], ...] = tuple(
     (key, stage, pattern, tuple(twists), name) for key, stage, pattern, twists, name in DATA["plan"]
 )
+# The candidates before the on-site day: (opening, where, name) (`scoring.demo_funnel.WHERE`);
+# the present hires' answers to their offers; the declined candidate who asked for feedback.
+FUNNEL_PLAN: tuple[tuple[str, Where, str], ...] = tuple(
+    (key, where, name) for key, where, name in DATA["funnel"]
+)
+OFFERS: list[list[str]] = DATA["offers"]
+FEEDBACK: dict = DATA["feedback"]
 
 
 # ---------------------------------------------------------------------------------- the build
@@ -132,9 +149,12 @@ def create_demo_team(
     today: datetime,
     *,
     set_up: datetime | None = None,
+    funnel: bool = True,
 ) -> DemoTeam:
     """The demo's people (each with a code from `rng`) and its three openings, set up at
-    `set_up` (by default 30 days before `today`). The database must have nobody in it yet."""
+    `set_up` (by default 30 days before `today`), each with its process from demo.toml (with
+    `funnel`, the default; without, the on-site loop alone). The database must have nobody in
+    it yet."""
     missing = [spec["loop"] for spec in _OPENINGS.values() if spec["loop"] not in catalog.loops]
     if missing:
         raise InvalidInput(f"catalog: the demo needs the loop '{missing[0]}', which is not loaded")
@@ -172,19 +192,23 @@ def create_demo_team(
     committee_ids = [by_name[n].id for n in _COMMITTEE]
     demo_openings = {}
     for key, spec in _OPENINGS.items():
+        loop, reviewers = demo_funnel.opening_process(
+            catalog.loops[spec["loop"]], spec if funnel else {}, by_name
+        )
         demo_openings[key] = openings.create_opening(
             store,
             coordinator,
             title=spec["title"],
             role=spec["role"],
             level=spec["level"],
-            loop=catalog.loops[spec["loop"]],
+            loop=loop,
             catalog=catalog,
             hiring_manager_id=managers[key].id,
             strategy=spec["strategy"],
             reveal_rule=spec["reveal_rule"],
             anonymise=spec["anonymise"],
             committee_ids=committee_ids if spec["committee"] else (),
+            stage_reviewers=reviewers,
             now=later(),
         )
     return DemoTeam(
@@ -205,8 +229,9 @@ def build_demo(
     time; by default 09:00 UTC of the latest day whose demo morning is over (`_default_today`),
     so no write is stamped in the future. With `past` (the default) the team is set up a year
     earlier and has a year of decided candidates and rated hires behind it
-    (`scoring.demo_history`), drawn before the thirty present ones; without it, only those
-    thirty (for tests that count them)."""
+    (`scoring.demo_history`), drawn before the present ones; without it, only the present
+    candidates: the thirty of the on-site day and those before it (for tests that count
+    them)."""
     today = today or _default_today()
     if today.tzinfo is None:
         raise InvalidInput("today: must be timezone-aware")
@@ -221,10 +246,28 @@ def build_demo(
     with store.batch(), outbox.without_mail():
         team = create_demo_team(store, catalog, rng, today, set_up=set_up)
         if past:
-            demo_history.add_history(store, team, today, {plan[-1] for plan in DEMO_PLAN})
+            taken = {plan[-1] for plan in (*DEMO_PLAN, *FUNNEL_PLAN)}
+            demo_history.add_history(store, team, today, taken)
+        ids = {}
         for key, stage, pattern, twists, name in DEMO_PLAN:
             opening = team.openings[key]
-            add_demo_candidate(
+            ids[name] = add_demo_candidate(
                 store, team, opening, stage, pattern, rng, today, twists=twists, name=name
             )
+        _add_funnel(store, team, today, ids)
     return team.logins
+
+
+def _add_funnel(store: Store, team: DemoTeam, today: datetime, ids: dict[str, int]) -> None:
+    """The candidates before the on-site day (`FUNNEL_PLAN`), the present hires' answers to
+    their offers (`OFFERS`) and the feedback one declined candidate asked for (`FEEDBACK`).
+    Each has an rng of their own: the thirty's draws stay as they were."""
+    # the feedback's candidate was declined early enough for it to have gone out by today
+    asked = timedelta(days=FEEDBACK["asked_after_days"] + 2)
+    for key, where, name in FUNNEL_PLAN:
+        by = today - asked if name == FEEDBACK["name"] else today
+        opening = team.openings[key]
+        ids[name] = demo_funnel.add_funnel_candidate(store, team, opening, where, by, name)
+    demo_funnel.answer_offers(store, team, ids, OFFERS, today)
+    key = next(k for k, _, name in FUNNEL_PLAN if name == FEEDBACK["name"])
+    demo_funnel.give_feedback(store, team, team.openings[key], ids[FEEDBACK["name"]], FEEDBACK)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from statistics import fmean
 from typing import Literal
 
-from scoring import clashes, debrief, openings, scorecards
+from scoring import clashes, debrief, demo_funnel, openings, scorecards
 from scoring.demo_words import (
     CONFIRMED,
     EARLY,
@@ -273,11 +273,19 @@ def _add_demo_candidate(
     scale = opening.scale.scale
     name = name or f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
-    # The candidate and their interview day.
+    # The candidate, the stages before their on-site day (drawn from an rng of their own, so
+    # that the panel's draws stay as they were without them) and their interview day, planned
+    # once they have passed those stages.
     start, added_at = _interview_day(stage, twists, rng, today)
+    steps = demo_funnel.stage_rng(name)
+    way = demo_funnel.route(store, team, opening, steps)
+    entered = added_at
+    if way.stages:
+        entered -= way.span + timedelta(hours=steps.randint(6, 30))
     candidate_id = openings.add_candidate(
-        store, coordinator, opening.id, name, email_of(name, "example.org"), now=added_at
+        store, coordinator, opening.id, name, email_of(name, "example.org"), now=entered
     )
+    demo_funnel.follow(store, team, opening, candidate_id, way, entered, steps)
     panel = rng.sample(pool, len(sessions))
     # A paired session: a second interviewer from the pool, scheduled together with the first.
     pair_position = _paired_position(store, team, sessions) if paired else None

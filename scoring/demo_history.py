@@ -7,7 +7,9 @@ the demo lists) gets most of them (`CANDIDATES`), so that every Insights section
 figures above its minimum n; the two other openings get enough for their decisions and thresholds.
 Every write goes through the functions the app uses (`openings.add_candidate`,
 `openings.schedule_session`, `scorecards.submit`/`revise`, `debrief.open_debrief`/`cast_vote`/
-`record_decision`, `outcomes.record_outcome`), each with an explicit past time; every choice comes
+`record_decision`, `outcomes.record_outcome`; the stages' `stage_reviews.review`, `decide` and
+`record_offer`, `take_homes.send_take_home`, `record_submission` and `send_take_home_feedback`),
+each with an explicit past time; every choice comes
 from ``random.Random(SEED)``, so two builds write the same history (only the aliases, salts and
 calendar ids the service draws with `secrets` differ).
 
@@ -45,6 +47,16 @@ only before `today`: nothing is stamped in the future.
   the committee members voting with the panel's score.
 - *Hires*: a hire's 6- and 12-month ratings (1..5) rise with their ability (`RATING_SLOPE`);
   `LEAVES` of those still here leave in each half-year.
+
+**The funnel.** The openings' processes have stages around the on-site day (scoring/demo.toml),
+and the past goes through them as the present does, so that each opening's funnel over the year
+adds up and narrows (`python -m scoring funnel`, Insights' Funnel): every candidate interviewed
+was added earlier and had passed the stages before their day (`demo_funnel.follow`), and every
+hire accepted the offer a few days after the decision; `SCREENED_OUT` more stopped before the day,
+rejected at a screen or a take-home (the Data scientist's provisional resume bar spot-checked
+every time: the checks agree but for two, whose rejection the hiring manager overturned) or
+withdrawn during a take-home. These draws come from rngs of their own (`demo_funnel.stage_rng`,
+and one for the screened-out): the truths above are drawn as they were without them.
 """
 
 from __future__ import annotations
@@ -54,7 +66,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import fmean
 
-from scoring import debrief, openings, scorecards
+from scoring import debrief, demo_funnel, openings, scorecards
 from scoring.demo_words import (
     AGAINST,
     CORRECTIONS,
@@ -62,6 +74,7 @@ from scoring.demo_words import (
     HISTORY_SETTLED,
     LAST_NAMES,
     MANAGER_RATIONALES,
+    OFFER_ACCEPTED,
     OUTCOME_NOTES,
     DemoTeam,
     email_of,
@@ -78,11 +91,26 @@ from scoring.store import Store
 SEED = 2028
 FIRST_DAY = 420  # the first interview day, in days before `today`
 LAST_DAY = 45  # the last one: its decision comes well before the present candidates' days
-SET_UP = 430  # the team and the openings exist from this many days before `today`
+SET_UP = 460  # the team and the openings exist from this many days before `today`
 # Candidates per opening. Data scientist: enough for every Insights section (20 paired candidates
 # per criterion, 10 shared per interviewer, 20 decisions, 20 hires rated at 6 months); the others:
 # enough for decisions and thresholds. Each candidate costs about 20 ms to write.
 CANDIDATES = {"ds": 70, "mle": 20, "da": 20}
+# Candidates of each opening whose way ended before the on-site day, by where (see
+# `scoring.demo_funnel.WHERE`): most at the resume screen, fewer at each later stage, so that
+# the funnel narrows as the book's does (L1232-1238, L2442-2454) and each stage's pass-through
+# has enough candidates behind it. Each costs about 5 ms.
+SCREENED_OUT = {
+    "ds": {
+        "resume_rejected": 30,
+        "resume_overturned": 2,
+        "phone_rejected": 10,
+        "take_home_rejected": 6,
+        "take_home_withdrawn": 3,
+    },
+    "mle": {"resume_rejected": 12, "phone_rejected": 5},
+    "da": {"resume_rejected": 10, "phone_rejected": 4, "take_home_rejected": 3},
+}
 SLOTS = ((8, 0), (13, 0))  # a weekday's two interview slots (UTC): the longest loop ends 12:30
 
 # name -> (home session type, leniency in overall points)
@@ -148,9 +176,34 @@ def add_history(store: Store, team: DemoTeam, today: datetime, names: set[str]) 
     starts = sorted(rng.sample(slots, len(plan)))
     pool = [f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES if f"{f} {last}" not in names]
     chosen = rng.sample(pool, len(plan))
-    return [
+    ids = [
         _candidate(store, team, team.openings[key], start, name, today, rng)
         for key, start, name in zip(plan, starts, chosen, strict=True)
+    ]
+    left = sorted(set(pool) - set(chosen))
+    return ids + _screened_out(store, team, days, left)
+
+
+def _screened_out(
+    store: Store, team: DemoTeam, days: list[datetime], names: list[str]
+) -> list[int]:
+    """The year's candidates who never reached the on-site day (`SCREENED_OUT`), drawn from an
+    rng of their own: each one's last step before a morning between the year's first and last
+    interview day."""
+    rng = random.Random(f"{SEED}:screened out")
+    plan = [
+        (key, where)
+        for key, counts in SCREENED_OUT.items()
+        if team.process(store, team.openings[key].id)[0].kind != "loop"
+        for where, n in counts.items()
+        for _ in range(n)
+    ]
+    rng.shuffle(plan)
+    chosen = rng.sample(names, len(plan))
+    ends = sorted(rng.choice(days) + timedelta(hours=rng.randint(0, 9)) for _ in plan)
+    return [
+        demo_funnel.add_funnel_candidate(store, team, team.openings[key], where, by, name)
+        for (key, where), by, name in zip(plan, ends, chosen, strict=True)
     ]
 
 
@@ -221,9 +274,15 @@ def _candidate(
     manager = team.people[opening.hiring_manager_id]
     scale = opening.scale.scale
     added = start - timedelta(days=rng.randint(5, 12), hours=rng.randint(0, 6))
+    # The stages before the on-site day, passed from an rng of the candidate's own (the truths
+    # below are drawn as they were without them).
+    steps = demo_funnel.stage_rng(name)
+    way = demo_funnel.route(store, team, opening, steps)
+    entered = added - way.span - timedelta(hours=steps.randint(6, 30)) if way.stages else added
     candidate_id = openings.add_candidate(
-        store, coordinator, opening.id, name, email_of(name, "example.org"), now=added
+        store, coordinator, opening.id, name, email_of(name, "example.org"), now=entered
     )
+    demo_funnel.follow(store, team, opening, candidate_id, way, entered, steps)
     ability = rng.gauss(0, ABILITY_SD)
     panel = _panel(store, opening, team, rng)
     seats: list[_Seat] = []
@@ -331,6 +390,9 @@ def _candidate(
     clock += timedelta(hours=rng.randint(1, 48))
     decided = _decide(store, manager, opening, candidate_id, finals, score, rng, clock)
     if decided == "hire":
+        if any(s.kind == "offer" for s in team.process(store, opening.id)):
+            answered = clock + timedelta(days=steps.randint(1, 6), hours=steps.randint(0, 8))
+            demo_funnel.answer_offer(store, team, candidate_id, True, OFFER_ACCEPTED, answered)
         _rate(store, manager, candidate_id, ability, clock, today, rng)
     return candidate_id
 

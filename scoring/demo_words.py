@@ -12,9 +12,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scoring import openings
+from scoring import openings, stages
 from scoring.models.openings import Opening
 from scoring.models.people import Person
+from scoring.models.stages import Stage
 from scoring.rubric import Criterion, Rubric
 from scoring.scale import Scale
 from scoring.store import Store
@@ -40,6 +41,7 @@ class DemoTeam:
     openings: dict[str, Opening]  # "ds", "mle", "da"
     logins: list[DemoLogin]
     _rubrics: dict[str, Rubric] = field(default_factory=dict, repr=False)
+    _processes: dict[int, tuple[Stage, ...]] = field(default_factory=dict, repr=False)
 
     def rubric(self, store: Store, rubric_hash: str) -> Rubric:
         """The frozen rubric a session is scored against (read once, then cached)."""
@@ -47,6 +49,13 @@ class DemoTeam:
             with store.read() as db:
                 self._rubrics[rubric_hash] = openings.rubric_snapshot(db, rubric_hash)
         return self._rubrics[rubric_hash]
+
+    def process(self, store: Store, opening_id: int) -> tuple[Stage, ...]:
+        """The opening's stages, frozen when it was created (read once, then cached)."""
+        if opening_id not in self._processes:
+            with store.read() as db:
+                self._processes[opening_id] = stages.process(db, opening_id)
+        return self._processes[opening_id]
 
 
 # Every word of the demo, and its people, openings and plan, are data: scoring/demo.toml.
@@ -81,6 +90,7 @@ RECONFIRMED: str = _WORDS["reconfirmed"]
 CORRECTIONS: tuple[str, ...] = tuple(_HISTORY["corrections"])
 AGAINST: dict[str, str] = _HISTORY["against"]
 HISTORY_SETTLED: str = _HISTORY["settled"]
+OFFER_ACCEPTED: str = _HISTORY["offer_accepted"]
 OUTCOME_NOTES: dict[str, str | tuple[str, ...]] = {
     "left": _HISTORY["outcome_notes"]["left"],
     "stayed": tuple(_HISTORY["outcome_notes"]["stayed"]),

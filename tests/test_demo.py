@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import sqlite3
@@ -10,12 +11,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring import debrief, demo, openings, people, scorecards
+from scoring import (
+    candidate_feedback,
+    debrief,
+    demo,
+    openings,
+    people,
+    scorecards,
+    stage_reviews,
+    stages,
+    take_homes,
+)
 from scoring.errors import InvalidInput
 from scoring.store import Store, parse_stamp
 from world import CATALOG
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+# The thirty candidates of the on-site day and those before it (or stopped before it).
+PRESENT = len(demo.DEMO_PLAN) + len(demo.FUNNEL_PLAN)
 CODE = re.compile(
     r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}(-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}){3}$"
 )
@@ -84,7 +97,7 @@ def test_a_second_build_on_the_same_database_is_refused(built):
     store, _ = built
     with pytest.raises(InvalidInput):
         demo.build_demo(store, CATALOG, today=DAY, past=False)
-    assert query(store, "SELECT COUNT(*) FROM candidates")[0][0] == 30
+    assert query(store, "SELECT COUNT(*) FROM candidates")[0][0] == PRESENT
 
 
 @pytest.mark.parametrize(
@@ -162,8 +175,11 @@ def test_three_openings_one_per_strategy(built, coordinator, candidates):
     managers = {o.hiring_manager_id for o in by_kind.values()}
     assert len(managers) == 3
     assert not any(o.forced_choice for o in by_kind.values())
-    per_opening = Counter(opening.id for opening, _ in candidates)
-    assert sorted(per_opening.values()) == [10, 10, 10]
+    per_opening = Counter(opening.title for opening, _ in candidates)
+    planned = Counter(key for key, *_ in (*demo.DEMO_PLAN, *demo.FUNNEL_PLAN))
+    titles = {"ds": ds.title, "mle": mle.title, "da": da.title}
+    assert per_opening == {titles[key]: n for key, n in planned.items()}
+    assert Counter(key for key, *_ in demo.DEMO_PLAN) == {"ds": 10, "mle": 10, "da": 10}
 
 
 def test_candidates_at_every_stage(built, coordinator, candidates):
@@ -171,6 +187,8 @@ def test_candidates_at_every_stage(built, coordinator, candidates):
     stages = Counter()
     for _, candidate_id in candidates:
         seats = scorecards.status_board(store, coordinator, candidate_id, now=DAY)
+        if not seats:  # before the on-site day: tests/test_demo.py's funnel tests
+            continue
         states = Counter(seat.state for seat in seats)
         submitted = states["submitted"] + states["late"]
         if states["upcoming"] == len(seats) - states["recused"]:
@@ -307,10 +325,19 @@ def test_two_builds_give_the_same_codes_and_scores(built, tmp_path):
     store, logins = built
     again = Store(tmp_path / "again.sqlite")
     assert demo.build_demo(again, CATALOG, today=DAY, past=False) == logins
-    sql = "SELECT assignment_id, revision, overall, feedback, submitted_at FROM scorecards"
-    assert [tuple(r) for r in query(again, sql + " ORDER BY id")] == [
-        tuple(r) for r in query(store, sql + " ORDER BY id")
-    ]
+    for sql in (
+        "SELECT assignment_id, revision, overall, feedback, submitted_at FROM scorecards",
+        "SELECT candidate_id, position, reviewer_id, purpose, assigned_at FROM stage_seats",
+        "SELECT seat_id, scores, weighted, overall, notes, submitted_at FROM stage_reviews",
+        "SELECT candidate_id, position, outcome, decided_by, decided_at, reason, provisional"
+        " FROM stage_outcomes",
+        "SELECT candidate_id, position, event, at, detail FROM take_home_events",
+        "SELECT candidate_id, step, at, logistical, performance FROM candidate_feedback",
+        "SELECT id, created_at, withdrawn_at, withdrawal_reason FROM candidates",
+    ):
+        assert [tuple(r) for r in query(again, sql + " ORDER BY id")] == [
+            tuple(r) for r in query(store, sql + " ORDER BY id")
+        ], sql
 
 
 @pytest.mark.slow  # the benchmark generator, like the benchmarks' own tests
@@ -430,3 +457,214 @@ def test_a_pair_agrees_within_a_point_but_one_is_far_apart_on_a_criterion(built,
         and not query(store, "SELECT 1 FROM decisions WHERE candidate_id = ?", candidate_id)
     ]
     assert open_undecided
+
+
+# ------------------------------------------------------------------------------- the funnel
+# Every demo opening's process has stages around its on-site day (issue 27); the candidates
+# before that day are in every state a stage has.
+
+TITLES = {
+    "resume": "Resume screen",
+    "phone": "Phone screen",
+    "take_home": "Take-home",
+}
+# What each place before the day leaves the candidate as, in their stage.
+STATE_OF = {
+    "waiting": "pending",
+    "split": "pending",
+    "sent": "pending",
+    "submitted": "pending",
+    "reviewed": "pending",
+    "rejected": "rejected",
+    "disputed": "rejected",
+    "withdrawn": "withdrawn",
+}
+
+
+@pytest.fixture(scope="module")
+def progress(built):
+    """Every demo candidate's process and where they stand in it, by name."""
+    store, _ = built
+    with store.read() as db:
+        rows = db.execute("SELECT id, name, opening_id FROM candidates").fetchall()
+        where = stages.progress(db, [r["id"] for r in rows])
+        plans = stages.processes(db, {r["opening_id"] for r in rows})
+    return {r["name"]: (r["id"], plans[r["opening_id"]], where[r["id"]]) for r in rows}
+
+
+def test_every_opening_has_its_stages_around_the_loop(built, coordinator):
+    store, _ = built
+    found = {}
+    for opening in openings.list_openings(store, coordinator):
+        with store.read() as db:
+            found[opening.title] = stages.process(db, opening.id)
+    kinds = {title: [s.kind for s in process] for title, process in found.items()}
+    assert kinds == {
+        "Data scientist": ["screen", "screen", "take_home", "loop", "offer"],
+        "Machine learning engineer": ["screen", "screen", "loop", "offer"],
+        "Data analyst": ["screen", "screen", "take_home", "loop", "offer"],
+    }
+    resume, phone, take_home = found["Data scientist"][:3]
+    assert (resume.title, resume.blind, resume.provisional) == (TITLES["resume"], True, True)
+    assert (resume.bar, resume.spot_check_share, len(resume.reviewer_ids)) == (0.6, 1.0, 2)
+    assert phone.title == TITLES["phone"] and len(phone.reviewer_ids) == 1  # the manager's
+    assert (take_home.hours_asked, take_home.deadline_days) == (4, 7)
+    assert (take_home.rule, take_home.reviewers, take_home.blind) == ("vote", 2, True)
+    assert found["Machine learning engineer"][0].rule == "vote"
+    assert found["Data analyst"][2].rule == "manager"
+
+
+def test_candidates_in_every_state_of_every_kind_of_stage(progress):
+    seen = {
+        (process[step.position - 1].kind, step.state)
+        for _, process, where in progress.values()
+        for step in where.steps
+    }
+    wanted = {
+        "screen": {"pending", "advanced", "rejected"},
+        "take_home": {"pending", "advanced", "rejected", "withdrawn"},
+        "loop": {"pending", "advanced", "rejected"},
+        "offer": {"pending", "advanced", "withdrawn"},
+    }
+    assert {(kind, state) for kind, states in wanted.items() for state in states} <= seen
+
+
+def test_each_candidate_before_the_day_is_where_the_plan_says(progress):
+    assert {where for _, where, _ in demo.FUNNEL_PLAN} >= {
+        f"{stage}_{what}"
+        for stage, whats in (
+            ("resume", ("waiting", "rejected", "disputed", "split")),
+            ("phone", ("waiting", "rejected")),
+            ("take_home", ("sent", "submitted", "withdrawn", "reviewed", "rejected")),
+        )
+        for what in whats
+    }
+    for _, where, name in demo.FUNNEL_PLAN:
+        _, process, at = progress[name]
+        stage, what = where.rsplit("_", 1)
+        step = at.steps[-1]
+        assert process[step.position - 1].title == TITLES[stage], name
+        assert step.state == STATE_OF[what], name
+        assert all(s.state == "advanced" for s in at.steps[:-1]), name
+        assert step.entered_at < DAY and (step.left_at is None or step.left_at < DAY), name
+
+
+def test_the_on_site_candidates_passed_every_stage_before_their_day(built, progress):
+    store, _ = built
+    for *_, name in demo.DEMO_PLAN:
+        candidate_id, process, at = progress[name]
+        loop = next(s.position for s in process if s.kind == "loop")
+        assert [s.state for s in at.steps[: loop - 1]] == ["advanced"] * (loop - 1), name
+        reached = at.step(loop).entered_at
+        planned = query(
+            store,
+            "SELECT MIN(assigned_at) FROM assignments a JOIN interview_sessions i"
+            " ON i.id = a.session_id WHERE i.candidate_id = ?",
+            candidate_id,
+        )[0][0]
+        assert reached < parse_stamp(planned), name
+
+
+def test_a_provisional_rejection_is_spot_checked_and_one_check_disagrees(
+    built, coordinator, progress
+):
+    store, _ = built
+    ds = next(o for o in openings.list_openings(store, coordinator) if o.title == "Data scientist")
+    manager = people.get_person(store, ds.hiring_manager_id)
+    with store.read() as db:
+        (checks,) = stage_reviews.spot_checks(db, ds.id, stages.process(db, ds.id), None)
+    assert (checks.position, checks.checked, checks.agreed) == (1, 2, 1)
+    for name in ("Tariq Aziz", "Clara Weiss"):
+        step = progress[name][2].step(1)
+        assert (step.state, step.provisional) == ("rejected", True)
+    waiting = {w.candidate: w.why for w in stage_reviews.awaiting_manager(store, manager)}
+    assert "spot check disagrees" in waiting["Clara Weiss"]
+    assert "Tariq Aziz" not in waiting
+    assert "rule leaves the decision to you" in waiting["Jonah Levy"]  # a tied take-home
+
+
+def test_take_homes_run_from_sent_to_reviewed(built, coordinator, progress):
+    store, _ = built
+
+    def take_home(name):
+        (found,) = take_homes.take_home(store, coordinator, progress[name][0])
+        return found
+
+    sent = take_home("Sunita Rao")
+    assert sent.sent_at and sent.deadline - sent.sent_at == timedelta(days=7)
+    assert sent.submitted_at is None and sent.deadline > DAY  # still time to answer
+    answered = take_home("Patrick Byrne")
+    assert answered.submitted_at and not answered.late
+    seats = query(
+        store,
+        "SELECT s.id, r.id AS review FROM stage_seats s LEFT JOIN stage_reviews r"
+        " ON r.seat_id = s.id WHERE s.candidate_id = ?",
+        progress["Patrick Byrne"][0],
+    )
+    assert len([s for s in seats if s["review"] is None]) == 2  # two blind reviews to write
+    assert take_home("Aylin Kaya").submitted_at is None  # withdrew before answering
+    rejected = take_home("Bruno Silva")
+    assert rejected.submitted_at < rejected.feedback_at < DAY  # answered with feedback
+    for *_, name in demo.DEMO_PLAN:  # and every on-site candidate of a take-home opening
+        _, process, _ = progress[name]
+        if any(s.kind == "take_home" for s in process):
+            passed = take_home(name)
+            assert passed.sent_at < passed.submitted_at <= passed.deadline, name
+    for r in query(store, "SELECT detail FROM take_home_events WHERE event = 'submitted'"):
+        assert not any(part in r[0] for *_, name in demo.FUNNEL_PLAN for part in name.split())
+
+
+def test_offers_accepted_declined_and_still_open(progress):
+    answers = {name: answer for name, answer, _ in demo.OFFERS}
+    assert set(answers.values()) == {"accepted", "declined"}
+    for name, answer in answers.items():
+        _, process, at = progress[name]
+        assert process[at.stage - 1].kind == "offer"
+        assert at.state == ("hired" if answer == "accepted" else "withdrawn"), name
+    declined = next(n for n, a in answers.items() if a == "declined")
+    assert "declined the offer" in progress[declined][2].steps[-1].reason
+    waiting = [
+        name
+        for name, (_, process, at) in progress.items()
+        if process[at.stage - 1].kind == "offer" and at.state == "in_process"
+    ]
+    assert waiting and not set(waiting) & set(answers)
+
+
+def test_a_declined_candidate_asked_for_feedback_and_got_it_once(built, coordinator, progress):
+    store, _ = built
+    name = demo.FEEDBACK["name"]
+    assert progress[name][2].state == "rejected"
+    given = candidate_feedback.feedback(store, coordinator, progress[name][0])
+    assert [s.step for s in given.steps] == ["requested", "drafted", "approved", "sent"]
+    assert all(s.at < DAY for s in given.steps)
+    assert given.steps[1].by != given.steps[2].by  # approved by someone other than its writer
+    assert not re.search(r"\d", demo.FEEDBACK["performance"] + demo.FEEDBACK["logistical"])
+    asked = query(store, "SELECT COUNT(*) FROM candidate_feedback WHERE step = 'sent'")[0][0]
+    assert asked == 1
+
+
+def test_the_funnel_command_adds_up_for_every_opening(built, coordinator, cli, monkeypatch):
+    store, logins = built
+    by_email = {login.email: login for login in logins}
+    for opening in openings.list_openings(store, coordinator):
+        manager = people.get_person(store, opening.hiring_manager_id)
+        monkeypatch.setenv("DEBRIEF_CODE", by_email[manager.email].code)
+        result = cli(
+            "funnel", "--db", store.location, "--as", manager.email,
+            "--opening", opening.id, "--format", "json",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert document["consistent"] is True
+        listed = openings.list_candidates(store, coordinator, opening.id)
+        assert document["candidates"] == len(listed)
+        first, *later = document["stages"]
+        assert first["entered"] == document["candidates"]
+        before = first
+        for stage in document["stages"]:
+            parts = [stage[k] for k in ("advanced", "rejected", "withdrawn", "pending")]
+            assert stage["entered"] == sum(parts), (opening.title, stage["title"])
+        for stage in later:
+            assert stage["entered"] == before["advanced"], (opening.title, stage["title"])
+            before = stage

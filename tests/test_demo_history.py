@@ -11,13 +11,15 @@ from statistics import fmean
 
 import pytest
 
-from scoring import demo, demo_history, insights, openings, people, pipeline, scorecards
+from scoring import demo, demo_history, insights, openings, people, pipeline, scorecards, stages
+from scoring.demo_history import SCREENED_OUT
 from scoring.insights import outcomes
+from scoring.insights.funnel import funnel
 from scoring.store import Store, parse_stamp
 from world import CATALOG
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-PRESENT = {name for *_, name in demo.DEMO_PLAN}
+PRESENT = {name for *_, name in (*demo.DEMO_PLAN, *demo.FUNNEL_PLAN)}
 
 
 @pytest.fixture(scope="module")
@@ -211,9 +213,20 @@ def test_some_scorecards_are_corrected_after_the_reveal_toward_the_others(built)
         assert abs(card["overall"] - fmean(others)) < abs(first - fmean(others))
 
 
+def interviewed(store: Store, ids: list[int]) -> list[int]:
+    """Those of `ids` who had an on-site day."""
+    found = query(
+        store,
+        f"SELECT DISTINCT candidate_id FROM interview_sessions"
+        f" WHERE candidate_id IN ({','.join('?' * len(ids))})",
+        *ids,
+    )
+    return sorted(r[0] for r in found)
+
+
 def test_every_past_candidate_is_decided_under_the_opening_strategy(built):
     store, _ = built
-    ids = history_ids(store)
+    ids = interviewed(store, history_ids(store))
     assert len(ids) == sum(demo_history.CANDIDATES.values())
     rows = query(
         store,
@@ -272,14 +285,15 @@ def test_pages_stay_bounded_the_past_is_out_of_the_way(built, manager, figures):
     store, logins = built
     (ds,) = figures["openings"]
     view = pipeline.pipeline(store, manager, ds, now=DAY + timedelta(hours=6))
-    present = [name for key, *_, name in demo.DEMO_PLAN if key == "ds"]
+    before = [name for key, _, name in demo.FUNNEL_PLAN if key == "ds"]
     assert len(view.rows) == pipeline.PER_PAGE and view.pages > 1
-    assert {r.candidate for r in view.rows[: len(present)]} == set(present)  # newest first
+    assert {r.candidate for r in view.rows[: len(before)]} == set(before)  # newest first
     decided = demo_history.CANDIDATES["ds"] + sum(
         1 for key, stage, *_ in demo.DEMO_PLAN if key == "ds" and stage == "decided"
     )
     assert view.counts["decided"] == decided
-    assert sum(view.counts.values()) - decided == len(present) - 3  # the rest are present ones
+    everyone = query(store, "SELECT COUNT(*) FROM candidates WHERE opening_id = ?", ds)[0][0]
+    assert sum(view.counts.values()) == everyone
     login = next(x for x in logins if x.name == "Aisha Bello")
     aisha = people.sign_in(store, login.email, login.code, now=DAY)
     mine = scorecards.my_interviews(store, aisha, DAY - timedelta(days=30), now=DAY)
@@ -301,6 +315,15 @@ def test_the_history_leaves_the_present_demo_as_it_was(built, tmp_path):
     assert [tuple(r) for r in query(store, sql.format(marks), *names)] == [
         tuple(r) for r in query(bare, sql.format(marks), *names)
     ]
+    reviews = """SELECT c.name, s.position, s.purpose, p.name, r.scores, r.overall, r.notes,
+                        r.submitted_at
+                 FROM stage_reviews r JOIN stage_seats s ON s.id = r.seat_id
+                 JOIN people p ON p.id = s.reviewer_id
+                 JOIN candidates c ON c.id = s.candidate_id
+                 WHERE c.name IN ({}) ORDER BY c.name, s.position, s.id"""
+    assert [tuple(r) for r in query(store, reviews.format(marks), *names)] == [
+        tuple(r) for r in query(bare, reviews.format(marks), *names)
+    ]
 
 
 def test_two_builds_give_the_same_history(built, tmp_path):
@@ -317,5 +340,46 @@ def test_two_builds_give_the_same_history(built, tmp_path):
         "SELECT candidate_id, member_id, vote, cast_at FROM committee_votes ORDER BY id",
         "SELECT candidate_id, months, rating, still_employed, note, recorded_at"
         " FROM hire_outcomes ORDER BY id",
+        "SELECT candidate_id, position, reviewer_id, purpose, assigned_at FROM stage_seats"
+        " ORDER BY id",
+        "SELECT seat_id, scores, weighted, overall, notes, submitted_at FROM stage_reviews"
+        " ORDER BY id",
+        "SELECT candidate_id, position, outcome, decided_by, decided_at, reason, provisional"
+        " FROM stage_outcomes ORDER BY id",
+        "SELECT candidate_id, position, event, at, detail FROM take_home_events ORDER BY id",
     ):
         assert [tuple(r) for r in query(again, sql)] == [tuple(r) for r in query(store, sql)]
+
+
+def test_the_year_went_through_the_funnel(built, manager, figures):
+    """Everyone interviewed in the past had passed the stages before their on-site day, and every
+    hire accepted the offer; the others (`SCREENED_OUT`) stopped before the day, rejected or
+    withdrawn, weeks before the present. Daniel's funnel has a rate for every stage before the
+    loop and a spot-check agreement for his provisional resume screen."""
+    store, _ = built
+    ids = history_ids(store)
+    on_site = set(interviewed(store, ids))
+    with store.read() as db:
+        where = stages.progress(db, ids)
+        plans = stages.processes(db, [o.id for o in openings.list_openings(store, manager)])
+        opening_of = dict(query(store, "SELECT id, opening_id FROM candidates"))
+    assert len(ids) - len(on_site) == sum(sum(n.values()) for n in SCREENED_OUT.values())
+    for candidate_id in ids:
+        at = where[candidate_id]
+        if candidate_id in on_site:
+            assert at.state in ("hired", "rejected") and at.steps[-1].state != "pending"
+            assert all(s.state == "advanced" for s in at.steps[:-1])
+            if at.state == "hired":
+                assert len(at.steps) == at.stage == at.steps[-1].position  # the offer, accepted
+        else:
+            assert at.state in ("rejected", "withdrawn")
+            assert at.steps[-1].left_at < DAY - timedelta(days=demo_history.LAST_DAY - 5)
+        assert plans[opening_of[candidate_id]][at.stage - 1].position == at.stage
+    (ds,) = figures["openings"]
+    found = funnel(store, manager, ds, now=DAY)
+    assert found.consistent
+    screens = [s for s in found.stages if s.kind in ("screen", "take_home")]
+    assert len(screens) == 3 and all(s.pass_through.estimate is not None for s in screens)
+    assert all(0.6 < s.pass_through.estimate < 1 for s in screens)  # the funnel narrows
+    checks = found.stages[0].spot_checks
+    assert checks.n >= insights.MIN_DECISIONS and 0.8 < checks.estimate < 1
