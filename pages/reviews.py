@@ -18,7 +18,7 @@ show_flash()
 
 NOT_ASSESSED = "Not assessed"
 mine = stage_reviews.my_reviews(store(), actor)
-open_seats = [s for s in mine if not s.done and not s.recused]
+open_seats = [s for s in mine if not (s.done or s.recused or s.closed)]
 chosen = st.query_params.get("seat")
 
 
@@ -26,8 +26,11 @@ def review_form(seat_id: int) -> None:
     """The review of one seat: the stage's rubric, a recommendation, notes."""
     sheet = stage_reviews.sheet(store(), actor, seat_id)
     seat = sheet.seat
-    kind = "Spot check of a rejection" if seat.purpose == "spot_check" else seat.stage_title
-    st.subheader(f"{plain_markdown(seat.candidate, one_line=True)} · {plain_markdown(kind)}")
+    # A spot check is drawn like any review of the stage: nothing says how it was decided.
+    st.subheader(
+        f"{plain_markdown(seat.candidate, one_line=True)}"
+        f" · {plain_markdown(seat.stage_title, one_line=True)}"
+    )
     st.caption(plain_markdown(seat.opening_title))
     if seat.kind == "take_home":
         answer = take_homes.submission(store(), actor, seat_id)
@@ -37,12 +40,6 @@ def review_form(seat_id: int) -> None:
                 + plain_markdown(answer.submission, one_line=True)
                 + (" (late)" if answer.late else "")
             )
-    if seat.purpose == "spot_check":
-        st.info(
-            "Review this candidate as if for the first time: another reviewer's view is not"
-            " shown to you until yours is in.",
-            icon=":material/visibility_off:",
-        )
     st.markdown(plain_markdown(sheet.rubric.assesses))
     with st.expander("Instructions to the reviewer"):
         st.markdown(plain_markdown(sheet.rubric.instructions))
@@ -122,10 +119,9 @@ if not open_seats:
     st.info("You have no screens or take-homes to review.", icon=":material/info:")
 for seat in open_seats:
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium"):
-        purpose = " (spot check)" if seat.purpose == "spot_check" else ""
         st.markdown(
             f"**{plain_markdown(seat.candidate, one_line=True)}**"
-            f" · {plain_markdown(seat.stage_title, one_line=True)}{purpose}  \n"
+            f" · {plain_markdown(seat.stage_title, one_line=True)}  \n"
             f"{plain_markdown(seat.opening_title)} · given {clock.when(seat.assigned_at)}",
             width="stretch",
         )
@@ -176,11 +172,11 @@ if actor.has("hiring_manager"):
                         flash(f"Recorded: {label.lower()}.")
                         st.rerun()
 
-done = [s for s in mine if s.done or s.recused]
+done = [s for s in mine if s.done or s.recused or s.closed]
 if done:
     st.header("Done")
     for seat in done[:20]:
-        state = "recused" if seat.recused else "reviewed"
+        state = "recused" if seat.recused else "reviewed" if seat.done else "closed"
         st.markdown(
             f"{plain_markdown(seat.candidate, one_line=True)}"
             f" · {plain_markdown(seat.stage_title, one_line=True)} · {state}"

@@ -100,6 +100,14 @@ def _day(at: str) -> str:
     return f"{parse_stamp(at):%d %b %Y}"
 
 
+def _still_declined(db: Database, candidate_id: int) -> None:
+    """Refuse feedback to a candidate who is no longer declined (a rejection overturned)."""
+    if not declined(db, candidate_id):
+        raise InvalidInput(
+            "candidate: no longer declined (the decision changed): there is no feedback to give"
+        )
+
+
 def _sent_refusal(steps: list[Any]) -> None:
     sent = _last(steps, "sent")
     if sent is not None:
@@ -212,6 +220,7 @@ def draft(
     candidate_row(db, candidate_id)
     steps = _steps(db, candidate_id)
     _sent_refusal(steps)
+    _still_declined(db, candidate_id)
     if _last(steps, "requested") is None:
         raise InvalidInput(
             "candidate: no request for feedback is recorded: feedback is given when asked"
@@ -233,6 +242,7 @@ def approve_and_send(g: Granted, candidate_id: int, now: datetime | None = None)
     candidate = candidate_row(db, candidate_id)
     steps = _steps(db, candidate_id)
     _sent_refusal(steps)
+    _still_declined(db, candidate_id)
     latest = _last(steps, "drafted")
     if latest is None:
         raise InvalidInput("feedback: nothing is written yet: the hiring manager writes it first")

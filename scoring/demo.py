@@ -72,7 +72,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from scoring import demo_funnel, openings, outbox, people
+from scoring import chance, demo_funnel, openings, outbox, people
 from scoring.demo_candidate import (  # noqa: F401 - the public names, importable from here
     PATTERNS,
     STAGES,
@@ -243,7 +243,9 @@ def build_demo(
         set_up = today - timedelta(days=demo_history.SET_UP)
     # A made-up team's past: its invitations, reminders and decisions happened to nobody, and
     # would go out back-dated to made-up addresses the moment mail is set up.
-    with store.batch(), outbox.without_mail():
+    # the demo's own seed for the service's draws too (questions, spot checks): two builds,
+    # one database
+    with store.batch(), outbox.without_mail(), chance.drawn_by(random.Random(2026)):
         team = create_demo_team(store, catalog, rng, today, set_up=set_up)
         if past:
             taken = {plan[-1] for plan in (*DEMO_PLAN, *FUNNEL_PLAN)}

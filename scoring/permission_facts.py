@@ -193,6 +193,7 @@ def stage_facts(db: Database, candidate_id: int) -> StageFacts:
                 r["purpose"],
                 bool(r["recused"]),
                 bool(r["submitted"]),
+                bool(r["closed"]),
             )
             for r in rows
         ),

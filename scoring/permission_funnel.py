@@ -41,6 +41,8 @@ def review_stage(actor: Person, seat: StageSeatFacts) -> str | None:
         return "You recused yourself from this review."
     if seat.seat.submitted:
         return "Your review is in: a review is written once."
+    if seat.seat.closed:
+        return "This review is closed: the candidate withdrew or the stage was decided."
     return None
 
 
@@ -123,6 +125,8 @@ def write_feedback(actor: Person, facts: CandidateFacts) -> str | None:
 
 def review_feedback(actor: Person, facts: CandidateFacts) -> str | None:
     """The rule of `review_feedback` (registered in `scoring.permissions`)."""
+    if facts.pending(actor.id):  # what the candidate is told follows from the others' judgement
+        return OWN_FIRST
     if _coordinates(actor):
         return None
     return "Only a coordinator reviews and sends a candidate's feedback."
@@ -130,6 +134,8 @@ def review_feedback(actor: Person, facts: CandidateFacts) -> str | None:
 
 def record_feedback_request(actor: Person, facts: CandidateFacts) -> str | None:
     """The rule of `record_feedback_request` (registered in `scoring.permissions`)."""
+    if facts.pending(actor.id):  # what the candidate is told follows from the others' judgement
+        return OWN_FIRST
     if _coordinates(actor) or _manages(actor, facts.opening):
         return None
     return "Only the coordinator or the opening's hiring manager records a request for feedback."
@@ -137,6 +143,8 @@ def record_feedback_request(actor: Person, facts: CandidateFacts) -> str | None:
 
 def see_candidate_messages(actor: Person, facts: CandidateFacts) -> str | None:
     """The rule of `see_candidate_messages` (registered in `scoring.permissions`)."""
+    if facts.pending(actor.id):  # what the candidate is told follows from the others' judgement
+        return OWN_FIRST
     if _coordinates(actor) or _manages(actor, facts.opening):
         return None
     return "A candidate's messages are for the coordinator and the opening's hiring manager."

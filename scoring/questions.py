@@ -16,11 +16,10 @@ it is not handed to a new seat again.
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import datetime
 from typing import Any
 
-from scoring import audit
+from scoring import audit, chance
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.models.questions import CheatingFlag
@@ -77,7 +76,7 @@ def draw_for_seat(
     if inherit is not None:
         for row in db.execute(Q.OF_SEAT, [inherit]):
             shared[row["criterion_id"]] = row["question_id"]
-    pick = rng or secrets.SystemRandom()
+    pick = rng or chance.source()
     unfilled = []
     for criterion in pooled:
         if criterion.id in already:

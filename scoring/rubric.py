@@ -441,6 +441,8 @@ class Loop(_Model):
             raise ValueError("stages: exactly one stage is the loop")
         if "offer" in kinds and (kinds.count("offer") > 1 or kinds[-1] != "offer"):
             raise ValueError("stages: the offer, if any, is the one last stage")
+        if any(k in ("screen", "take_home") for k in kinds[kinds.index("loop") :]):
+            raise ValueError("stages: screens and take-homes come before the loop")
         return self
 
     def process(self) -> list[StageSpec]:

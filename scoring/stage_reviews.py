@@ -9,13 +9,12 @@ where candidates stand are in `scoring.stages`.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scoring import audit
+from scoring import audit, chance
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
 from scoring.models.stages import KIND_WORDS, Stage
@@ -29,6 +28,7 @@ from scoring.stages import (
     _stage_and_opening,
     assign_reviewers,
     enter,
+    may_review,
     process,
     progress_of,
     stage_at,
@@ -97,8 +97,9 @@ def review(
 
 def _settle(db, candidate: Any, stage: Stage, opening: Any, at: datetime) -> str | None:
     """Once every review of the stage is in, its rule decides (or leaves it to the manager)."""
-    seats = db.execute(Q.SEATS_OF_STAGE, [candidate["id"], stage.position]).fetchall()
-    active = [s for s in seats if s["purpose"] == "review" and s["recused_at"] is None]
+    if not _open(db, candidate, stage.position):
+        return None  # decided already, withdrawn, or closed: nothing to settle
+    active = _active_seats(db, candidate["id"], stage.position)
     if not active or not all(s["submitted"] for s in active):
         return None
     reviews = [
@@ -114,10 +115,27 @@ def _settle(db, candidate: Any, stage: Stage, opening: Any, at: datetime) -> str
     return outcome
 
 
+def _open(db, candidate: Any, position: int) -> bool:
+    """The candidate is in the process, at this stage, with its outcome to come."""
+    if candidate["withdrawn_at"] or candidate["closed_at"]:
+        return False
+    where = progress_of(db, candidate["id"])
+    step = where.step(position)
+    return where.stage == position and step is not None and step.state == "pending"
+
+
+def _active_seats(db, candidate_id: int, position: int) -> list[Any]:
+    """The stage's review seats that count: not recused, their reviewer still able to review
+    (a deactivated reviewer's or one whose role went no longer holds the stage up)."""
+    return [
+        s
+        for s in db.execute(Q.SEATS_OF_STAGE, [candidate_id, position]).fetchall()
+        if s["purpose"] == "review" and s["recused_at"] is None and may_review(s)
+    ]
+
+
 def _by_rule(stage: Stage, scale: Any, reviews: list[Any]) -> tuple[str | None, str]:
-    if stage.rule == "manager":
-        return None, ""
-    if stage.bar is not None:
+    if stage.bar is not None:  # a bar decides whatever the rule
         scored = [r["weighted"] for r in reviews if r["weighted"] is not None]
         mean = sum(scored) / len(scored) if scored else None
         word = "provisional bar" if stage.provisional else "bar"
@@ -125,6 +143,8 @@ def _by_rule(stage: Stage, scale: Any, reviews: list[Any]) -> tuple[str | None, 
             return "advance", f"weighted score {mean:.2f} at or above the {word} {stage.bar:.2f}"
         shown = "none" if mean is None else f"{mean:.2f}"
         return "reject", f"weighted score {shown} below the {word} {stage.bar:.2f}"
+    if stage.rule == "manager":
+        return None, ""
     yes = sum(1 for r in reviews if r["overall"] > scale.midpoint)
     no = sum(1 for r in reviews if r["overall"] < scale.midpoint)
     if stage.rule == "single" and len(reviews) == 1:
@@ -176,7 +196,7 @@ def _record(
     if outcome == "advance":
         enter(db, candidate_id, stage.position + 1, at)
     elif by is None and stage.spot_check_share > 0:
-        _maybe_spot_check(db, candidate_id, stage, at, rng or secrets.SystemRandom())
+        _maybe_spot_check(db, candidate_id, stage, at, rng or chance.source())
 
 
 def _maybe_spot_check(db, candidate_id: int, stage: Stage, at: datetime, rng: Any) -> int | None:
@@ -218,8 +238,8 @@ def recuse_review(g: Granted, seat_id: int, reason: str, now: datetime | None = 
     seat = db.execute(Q.SEAT, [seat_id]).fetchone()
     db.execute(Q.RECUSE_SEAT, [stamp(at), reason, seat_id])
     audit.record(db, g.actor.id, "recuse_stage", f"stage_seat:{seat_id}", at, reason=reason)
-    if seat["purpose"] == "review":
-        candidate, stage, opening = _stage_and_opening(db, seat["candidate_id"], seat["position"])
+    candidate, stage, opening = _stage_and_opening(db, seat["candidate_id"], seat["position"])
+    if seat["purpose"] == "review" and _open(db, candidate, stage.position):
         assign_reviewers(db, candidate["id"], stage.position, at)
         _settle(db, candidate, stage, opening, at)
 
@@ -266,6 +286,12 @@ def decide(
         raise InvalidInput("outcome: the candidate has moved on: an advance is not taken back.")
     if step.state == ("advanced" if outcome == "advance" else "rejected"):
         raise InvalidInput(f"outcome: the candidate is already {step.state} at this stage.")
+    waiting = [s for s in _active_seats(db, candidate_id, position) if not s["submitted"]]
+    if step.state == "pending" and waiting:
+        raise InvalidInput(
+            f"position: {len(waiting)} review(s) of this stage are still to come: decide once"
+            " they are in (or the reviewer recuses)"
+        )
     _record(db, candidate_id, stage, outcome, g.actor.id, reason, at)
 
 
@@ -281,6 +307,10 @@ def assign_reviewer(
     row = db.execute(Q.PERSON_ACTIVE, [reviewer_id]).fetchone()
     if row is None or not row["active"]:
         raise InvalidInput(f"reviewer: no active person with id {reviewer_id}")
+    if not may_review(row):
+        raise InvalidInput(
+            f"reviewer: {row['name']} is neither an interviewer nor a hiring manager"
+        )
     taken = {s["reviewer_id"] for s in db.execute(Q.SEATS_OF_STAGE, [candidate_id, position])}
     if reviewer_id in taken:
         raise InvalidInput(f"reviewer: {row['name']} already has this review.")
@@ -309,7 +339,8 @@ def record_offer(
     if where.stage != offer.position or where.state != "in_process":
         raise InvalidInput("candidate: there is no offer waiting for this candidate's answer")
     if accepted:
-        _record(db, candidate_id, offer, "advance", g.actor.id, reason.strip() or "accepted", at)
+        note = _reason(reason) if (reason or "").strip() else "accepted"
+        _record(db, candidate_id, offer, "advance", g.actor.id, note, at)
         return
     reason = _reason(reason)
     db.execute(Q.WITHDRAW, [stamp(at), f"declined the offer: {reason}", candidate_id])
@@ -369,6 +400,7 @@ class ReviewSeat:
     assigned_at: datetime
     done: bool
     recused: bool
+    closed: bool = False  # the candidate withdrew, or the stage was decided without this review
 
 
 def my_reviews(store: Store, actor: Person, limit: int = 50) -> list[ReviewSeat]:
@@ -393,6 +425,7 @@ def my_reviews(store: Store, actor: Person, limit: int = 50) -> list[ReviewSeat]
             assigned_at=parse_stamp(r["assigned_at"]),
             done=r["submitted_at"] is not None,
             recused=r["recused_at"] is not None,
+            closed=bool(r["closed"]) and r["submitted_at"] is None,
         )
         for r in rows
     ]
@@ -479,49 +512,46 @@ class Waiting:
     why: str
 
 
-def awaiting_manager(store: Store, actor: Person, limit: int = 500) -> list[Waiting]:
-    """The screens and take-homes waiting for the acting hiring manager, read from one page of
-    the newest stage seats of the open openings they run (their own: nothing to ask)."""
+def awaiting_manager(store: Store, actor: Person, limit: int = 50) -> list[Waiting]:
+    """The screens and take-homes waiting for the acting hiring manager in the open openings
+    they run (their own: nothing to ask): a stage whose reviews are all in or recused with no
+    outcome yet (a manager rule, a tie, no reviewer left), and a rejection a spot check
+    disputes. Two queries of at most `limit` rows each, the newest first."""
     with store.read() as db:
         actor = current(db, actor)
         if not actor.has("hiring_manager"):
             return []
-        seats: dict[tuple[int, int], list[Any]] = {}
-        for r in db.execute(Q.MANAGED_SEATS, [actor.id, limit]):
-            seats.setdefault((r["candidate_id"], r["position"]), []).append(r)
-        found = []
-        for (candidate_id, position), rows in seats.items():
-            why = _waits(db, candidate_id, position, rows)
-            if why:
-                row = db.execute(Q.NAMES, [candidate_id]).fetchone()
-                stage = stage_at(process(db, row["opening_id"]), position)
-                found.append(
-                    Waiting(
-                        candidate_id,
-                        row["alias"] if row["anonymise"] else row["name"],
-                        row["opening_title"],
-                        position,
-                        stage.title,
-                        why,
-                    )
+        found: dict[tuple[int, int], str] = {}
+        for r in db.execute(Q.AWAITING, [actor.id, limit]):
+            key = (r["candidate_id"], r["position"])
+            if _active_seats(db, *key):
+                found[key] = "The reviews are in: the rule leaves the decision to you."
+            else:
+                found[key] = "No reviewer is left for it: decide, or ask the coordinator to"
+                found[key] += " give it to another reviewer."
+        scales: dict[int, Any] = {}
+        for r in db.execute(Q.DISPUTABLE, [actor.id, limit]):
+            opening_id = r["opening_id"]
+            if opening_id not in scales:
+                scales[opening_id] = (process(db, opening_id), load_opening(db, opening_id))
+            stages, opening = scales[opening_id]
+            stage = stage_at(stages, r["position"])
+            if verdict(stage, opening.scale.scale, r["overall"], r["weighted"]) == "advance":
+                found[(r["candidate_id"], r["position"])] = (
+                    "A spot check disagrees with the rejection."
                 )
-        return found
-
-
-def _waits(db, candidate_id: int, position: int, rows: list[Any]) -> str:
-    reviews = [r for r in rows if r["purpose"] == "review" and r["recused_at"] is None]
-    where = progress_of(db, candidate_id)
-    step = where.step(position)
-    if step is None or where.stage != position:
-        return ""
-    if step.state == "pending" and reviews and all(r["review_id"] for r in reviews):
-        return "The reviews are in: the rule leaves the decision to you."
-    if step.state == "rejected":
-        candidate = db.execute(Q.CANDIDATE, [candidate_id]).fetchone()
-        stage = stage_at(process(db, candidate["opening_id"]), position)
-        scale = load_opening(db, candidate["opening_id"]).scale.scale
-        for r in rows:
-            checked = r["purpose"] == "spot_check" and r["review_id"]
-            if checked and verdict(stage, scale, r["overall"], r["weighted"]) == "advance":
-                return "A spot check disagrees with the rejection."
-    return ""
+        waiting = []
+        for (candidate_id, position), why in found.items():
+            row = db.execute(Q.NAMES, [candidate_id]).fetchone()
+            stage = stage_at(process(db, row["opening_id"]), position)
+            waiting.append(
+                Waiting(
+                    candidate_id,
+                    row["alias"] if row["anonymise"] else row["name"],
+                    row["opening_title"],
+                    position,
+                    stage.title,
+                    why,
+                )
+            )
+        return waiting

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from scoring import audit
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.models.stages import KIND_WORDS, LOOP_ONLY, Progress, Stage, StageStep
@@ -94,6 +95,11 @@ def store_process(
                 if row is None or not row["active"]:
                     raise InvalidInput(
                         f"stage_reviewers.{position}: no active person with id {person_id}"
+                    )
+                if not may_review(row):
+                    raise InvalidInput(
+                        f"stage_reviewers.{position}: {row['name']} is neither an interviewer"
+                        " nor a hiring manager, so could not review"
                     )
         elif position in reviewers:
             raise InvalidInput(f"stage_reviewers.{position}: a {spec.kind} stage has no reviewers")
@@ -258,15 +264,27 @@ def ensure_at_loop(db, candidate_id: int) -> None:
     candidate = db.execute(Q.CANDIDATE, [candidate_id]).fetchone()
     stages = process(db, candidate["opening_id"])
     loop = next(s for s in stages if s.kind == "loop")
-    if where.state == "in_process" and where.stage < loop.position:
+    if where.stage < loop.position:
         stage = stage_at(stages, where.stage)
+        if where.state == "in_process":
+            raise InvalidInput(
+                f"candidate: still at stage {stage.position} ({stage.title}): the on-site day"
+                " is scheduled once they have passed the stages before it"
+            )
         raise InvalidInput(
-            f"candidate: still at stage {stage.position} ({stage.title}): the on-site day is"
-            " scheduled once they have passed the stages before it"
+            f"candidate: {where.state} at stage {stage.position} ({stage.title}): there is no"
+            " on-site day to schedule"
         )
 
 
 # -------------------------------------------------------------------- entering a stage
+
+
+def may_review(person: Any) -> bool:
+    """Whether a person (a `people` row, or a seat's row with `active` and `roles`) can review
+    a stage now: active, an interviewer or a hiring manager (`review_stage`)."""
+    roles = set(json.loads(person["roles"]))
+    return bool(person["active"]) and bool(roles & {"interviewer", "hiring_manager"})
 
 
 def _least_loaded(db, reviewer_ids: Iterable[int], taken: set[int], n: int) -> list[int]:
@@ -275,7 +293,7 @@ def _least_loaded(db, reviewer_ids: Iterable[int], taken: set[int], n: int) -> l
         if person_id in taken:
             continue
         row = db.execute(Q.PERSON_ACTIVE, [person_id]).fetchone()
-        if row is None or not row["active"]:
+        if row is None or not may_review(row):
             continue
         load = db.execute(Q.OPEN_LOAD, [person_id]).fetchone()[0]
         candidates.append((load, order, person_id))
@@ -291,15 +309,19 @@ def assign_reviewers(db, candidate_id: int, position: int, at: datetime) -> list
     stage = stage_at(process(db, candidate["opening_id"]), position)
     seats = db.execute(Q.SEATS_OF_STAGE, [candidate_id, position]).fetchall()
     taken = {s["reviewer_id"] for s in seats}
-    active = [s for s in seats if s["purpose"] == "review" and s["recused_at"] is None]
+    active = [
+        s for s in seats if s["purpose"] == "review" and s["recused_at"] is None and may_review(s)
+    ]
     wanted = stage.reviewers - len(active)
     ids = []
     for person_id in _least_loaded(db, stage.reviewer_ids, taken, max(wanted, 0)):
-        ids.append(
-            db.execute(
-                Q.ADD_SEAT, [candidate_id, position, person_id, "review", stamp(at)]
-            ).lastrowid
+        seat_id = db.execute(
+            Q.ADD_SEAT, [candidate_id, position, person_id, "review", stamp(at)]
+        ).lastrowid
+        audit.record(
+            db, None, "assign_reviewer", f"stage_seat:{seat_id}", at, reviewer_id=person_id
         )
+        ids.append(seat_id)
     return ids
 
 

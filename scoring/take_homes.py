@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scoring import audit
+from scoring.candidate_feedback import refuse_quotes
 from scoring.candidate_mail import (
     candidate_row,
     contact_of,
@@ -262,6 +263,7 @@ def send_take_home_feedback(
     db, at = g.db, now or now_utc()
     feedback = written("feedback", text, TEXT_LIMIT)
     refuse_scores("feedback", feedback)
+    refuse_quotes(db, candidate_id, {"feedback": feedback})  # no reviewer's words, unconsented
     candidate = candidate_row(db, candidate_id)
     stages = [s for s in process(db, candidate["opening_id"]) if s.kind == "take_home"]
     answered = [s for s in stages if _event(db, candidate_id, s.position, "submitted")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import debrief, openings, stage_reviews, stages
+from scoring import debrief, openings, people, stage_reviews, stages
 from scoring.errors import InvalidInput, NotAllowed
 from scoring.models.stages import LOOP_ONLY
 from scoring.permission_funnel import REVIEW_FIRST
@@ -214,7 +214,7 @@ def test_a_withdrawal_ends_the_way_in_the_stage_the_candidate_is_in(w):
     openings.withdraw_candidate(w.store, w.coordinator, candidate, "found another job")
     where = _progress(w, candidate)
     assert [s.state for s in where.steps] == ["advanced", "withdrawn"]
-    with pytest.raises(InvalidInput, match="withdrawn"):
+    with pytest.raises(NotAllowed, match="candidate withdrew"):  # the seat closed with it
         review(w, w.manager, seats_of(w, candidate, 2)[0]["id"], level=4, overall=4)
 
 
@@ -239,3 +239,82 @@ def test_unknown_stage_reviewers_are_refused_naming_the_stage(w):
     with pytest.raises(InvalidInput, match=r"stage_reviewers\.3: a loop stage has no reviewers"):
         funnel_opening(w, reviewers={3: [w.ana.id]})
     assert funnel_loop().process()[2].kind == "loop"
+
+
+# ------------------------------------------------- what a review found, each kept from coming back
+
+
+def test_a_recusal_after_the_stage_is_decided_changes_nothing(w):
+    voted = [{"kind": "screen", "rubric": "resume-screen", "rule": "vote", "reviewers": 2}]
+    opening_id = funnel_opening(w, [*voted, {"kind": "loop"}])
+    candidate = _add(w, opening_id)
+    one, two = (s["id"] for s in seats_of(w, candidate, 1))
+    review(w, w.ana, one, level=1, overall=1)
+    with pytest.raises(InvalidInput, match="still to come"):
+        stage_reviews.decide(w.store, w.manager, candidate, 1, "advance", "strong resume")
+    stage_reviews.recuse_review(w.store, w.bo, two, "I know them")  # settles on Ana's alone
+    assert _progress(w, candidate).state == "rejected"
+    stage_reviews.decide(w.store, w.manager, candidate, 1, "advance", "strong resume")
+    assert _progress(w, candidate).stage == 2
+    with w.store.read() as db:
+        outcomes = db.execute("SELECT count(*) FROM stage_outcomes").fetchone()[0]
+        seats = db.execute("SELECT count(*) FROM stage_seats").fetchone()[0]
+    assert (outcomes, seats) == (2, 2)  # no third outcome, no new seat on a decided stage
+
+
+def test_a_candidate_rejected_at_a_screen_has_no_on_site_day(w):
+    opening_id = funnel_opening(w, reviewers={1: [w.ana.id], 2: [w.cy.id]})
+    candidate = _add(w, opening_id)
+    review(w, w.ana, seats_of(w, candidate, 1)[0]["id"], level=1, overall=1)
+    with pytest.raises(InvalidInput, match="rejected at stage 1"):
+        openings.schedule_session(w.store, w.coordinator, candidate, 1, DAY, [w.cy.id])
+
+
+def test_a_reviewer_who_lost_the_role_no_longer_holds_the_stage_up(w):
+    opening_id = funnel_opening(w, [FUNNEL_STAGES[0] | {"spot_check": 0}, {"kind": "loop"}])
+    candidate = _add(w, opening_id)
+    people.update_person(w.store, w.coordinator, w.ana.id, roles=["committee_member"])
+    extra = stage_reviews.assign_reviewer(w.store, w.coordinator, candidate, 1, w.bo.id)
+    review(w, w.bo, extra, level=4, overall=4)
+    assert _progress(w, candidate).stage == 2
+    with pytest.raises(InvalidInput, match="neither an interviewer nor a hiring manager"):
+        stage_reviews.assign_reviewer(w.store, w.coordinator, _add(w, opening_id), 1, w.ana.id)
+
+
+def test_a_stage_with_every_reviewer_recused_waits_for_the_hiring_manager(w):
+    opening_id = funnel_opening(w, reviewers={1: [w.ana.id], 2: [w.cy.id]})
+    candidate = _add(w, opening_id)
+    stage_reviews.recuse_review(w.store, w.ana, seats_of(w, candidate, 1)[0]["id"], "my cousin")
+    (waiting,) = stage_reviews.awaiting_manager(w.store, w.manager)
+    assert waiting.candidate_id == candidate and "No reviewer is left" in waiting.why
+
+
+def test_a_withdrawal_closes_the_open_reviews(w):
+    opening_id = funnel_opening(w)
+    candidate = _add(w, opening_id)
+    openings.withdraw_candidate(w.store, w.coordinator, candidate, "took another job")
+    mine = stage_reviews.my_reviews(w.store, w.ana)
+    assert [s.closed for s in mine] == [True]
+    with pytest.raises(NotAllowed, match="closed"):
+        stage_reviews.sheet(w.store, w.ana, mine[0].seat_id)
+
+
+def test_a_bar_decides_even_under_a_manager_rule(w):
+    ruled = [{"kind": "screen", "rubric": "resume-screen", "rule": "manager", "bar": 0.5}]
+    opening_id = funnel_opening(w, [*ruled, {"kind": "loop"}])
+    candidate = _add(w, opening_id)
+    review(w, w.ana, seats_of(w, candidate, 1)[0]["id"], level=1, overall=4)
+    assert _progress(w, candidate).state == "rejected"
+
+
+def test_an_accepted_offers_note_is_one_line_and_a_screen_after_the_loop_is_refused(w):
+    opening_id = funnel_opening(w, [{"kind": "loop"}, {"kind": "offer"}], reviewers={})
+    candidate = _add(w, opening_id)
+    debrief.open_debrief(w.store, w.manager, candidate, reason="early for the test")
+    debrief.record_decision(w.store, w.manager, candidate, "hire", "strong", True)
+    with pytest.raises(InvalidInput, match="reason"):
+        stage_reviews.record_offer(w.store, w.coordinator, candidate, True, "a\nb" + "x" * 10)
+    data = CATALOG.loops["ds-generalist-onsite"].model_dump(mode="json")
+    after = [{"kind": "loop"}, {"kind": "screen", "rubric": "resume-screen"}]
+    with pytest.raises(ValueError, match="before the loop"):
+        Loop.model_validate({**data, "stages": after})

@@ -28,6 +28,7 @@ from scoring.guards import Granted, guarded
 from scoring.insights.limits import MIN_DECISIONS, share_interval
 from scoring.models.stages import KIND_WORDS, Progress, Stage, StageStep
 from scoring.opening_record import load as load_opening
+from scoring.permissions import may
 from scoring.queries import funnel as Q
 from scoring.stage_reviews import spot_checks
 from scoring.stages import process, progress
@@ -257,7 +258,14 @@ def funnel(g: Granted, opening_id: int, now: datetime | None = None) -> Funnel:
         where.update(progress(db, ids[start : start + CHUNK]))
     own = _own_first(db, opening_id, g.actor.id, stages)
     shown = [_until(where[i], own[i]) if i in own else where[i] for i in ids if i in where]
-    checks = {c.position: c for c in spot_checks(db, opening_id, stages, opening.scale.scale)}
+    # Whether a spot check agreed is worked out from its scores: for the hiring manager only
+    # (a coordinator never reads anything derived from scores).
+    scores = may(g.actor, "see_question_figures", g.facts)
+    checks = (
+        {c.position: c for c in spot_checks(db, opening_id, stages, opening.scale.scale)}
+        if scores
+        else {}
+    )
     return Funnel(
         opening_id=opening.id,
         title=opening.title,
@@ -265,7 +273,9 @@ def funnel(g: Granted, opening_id: int, now: datetime | None = None) -> Funnel:
         level=opening.level,
         at=at,
         candidates=len(shown),
-        stages=tuple(_stage(stage, shown, checks.get(stage.position), at) for stage in stages),
+        stages=tuple(
+            _stage(stage, shown, checks.get(stage.position), at, scores) for stage in stages
+        ),
         own_first=sum(1 for p in shown if p != where[p.candidate_id]),
     )
 
@@ -291,7 +301,9 @@ def _until(where: Progress, position: int) -> Progress:
     return Progress(where.candidate_id, position, "in_process", tuple(steps))
 
 
-def _stage(stage: Stage, shown: list[Progress], checks: Any, at: datetime) -> FunnelStage:
+def _stage(
+    stage: Stage, shown: list[Progress], checks: Any, at: datetime, scores: bool = True
+) -> FunnelStage:
     steps = [s for s in (p.step(stage.position) for p in shown) if s is not None]
     count = {state: 0 for state in ("advanced", "rejected", "withdrawn", "pending")}
     for step in steps:
@@ -301,7 +313,7 @@ def _stage(stage: Stage, shown: list[Progress], checks: Any, at: datetime) -> Fu
     waited = [_days(s.entered_at, at) for s in steps if s.state == "pending"]
     provisional = sum(1 for s in steps if s.state == "rejected" and s.provisional)
     spot = None
-    if checks is not None or stage.spot_check_share > 0:
+    if scores and (checks is not None or stage.spot_check_share > 0):
         checked, agreed = (checks.checked, checks.agreed) if checks is not None else (0, 0)
         spot = _rate(
             agreed,

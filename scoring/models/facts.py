@@ -110,6 +110,7 @@ class StageSeat:
     purpose: str  # review | spot_check
     recused: bool
     submitted: bool
+    closed: bool = False  # the candidate withdrew, or (a review) the stage was decided without it
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ class StageFacts:
     def pending(self, person_id: int) -> bool:
         """The person has a stage review still to write on this candidate: blind to the others'."""
         return any(
-            s.reviewer_id == person_id and not s.recused and not s.submitted for s in self.seats
+            s.reviewer_id == person_id and not (s.recused or s.submitted or s.closed)
+            for s in self.seats
         )
 
     def reviewed(self, person_id: int) -> bool:

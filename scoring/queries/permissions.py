@@ -47,8 +47,12 @@ def voters(n: int) -> str:
 # A candidate's stage seats (issue 27), with whether each has its review.
 STAGE_SEATS = """
     SELECT s.id, s.position, s.reviewer_id, s.purpose, s.recused_at IS NOT NULL AS recused,
-           EXISTS (SELECT 1 FROM stage_reviews r WHERE r.seat_id = s.id) AS submitted
-    FROM stage_seats s WHERE s.candidate_id = ? ORDER BY s.id
+           EXISTS (SELECT 1 FROM stage_reviews r WHERE r.seat_id = s.id) AS submitted,
+           (c.withdrawn_at IS NOT NULL OR (s.purpose = 'review' AND EXISTS (
+              SELECT 1 FROM stage_outcomes x WHERE x.candidate_id = s.candidate_id
+              AND x.position = s.position))) AS closed
+    FROM stage_seats s JOIN candidates c ON c.id = s.candidate_id
+    WHERE s.candidate_id = ? ORDER BY s.id
 """
 
 STAGE_SEAT_CANDIDATE = "SELECT candidate_id FROM stage_seats WHERE id = ?"

@@ -13,17 +13,21 @@ CANDIDATE = """SELECT c.id, c.opening_id, c.name, c.alias, c.email, c.created_at
                FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id = ?"""
 SEAT = "SELECT * FROM stage_seats WHERE id = ?"
 SEATS_OF_STAGE = """SELECT s.*, EXISTS (SELECT 1 FROM stage_reviews r WHERE r.seat_id = s.id)
-                           AS submitted
-                    FROM stage_seats s WHERE s.candidate_id = ? AND s.position = ?
+                           AS submitted, p.active, p.roles
+                    FROM stage_seats s JOIN people p ON p.id = s.reviewer_id
+                    WHERE s.candidate_id = ? AND s.position = ?
                     ORDER BY s.id"""
 ADD_SEAT = """INSERT INTO stage_seats (candidate_id, position, reviewer_id, purpose, assigned_at)
               VALUES (?, ?, ?, ?, ?)"""
 RECUSE_SEAT = "UPDATE stage_seats SET recused_at = ?, recusal_reason = ? WHERE id = ?"
 # How many reviews each person still has to write: the least loaded reviewer gets the next one.
-OPEN_LOAD = """SELECT count(*) FROM stage_seats s
-               WHERE s.reviewer_id = ? AND s.recused_at IS NULL
-                 AND NOT EXISTS (SELECT 1 FROM stage_reviews r WHERE r.seat_id = s.id)"""
-PERSON_ACTIVE = "SELECT id, name, active FROM people WHERE id = ?"
+OPEN_LOAD = """SELECT count(*) FROM stage_seats s JOIN candidates c ON c.id = s.candidate_id
+               WHERE s.reviewer_id = ? AND s.recused_at IS NULL AND c.withdrawn_at IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM stage_reviews r WHERE r.seat_id = s.id)
+                 AND NOT EXISTS (SELECT 1 FROM stage_outcomes x
+                                 WHERE x.candidate_id = s.candidate_id
+                                   AND x.position = s.position AND s.purpose = 'review')"""
+PERSON_ACTIVE = "SELECT id, name, active, roles FROM people WHERE id = ?"
 ADD_REVIEW = """INSERT INTO stage_reviews (seat_id, rubric_hash, scores, weighted, overall, notes,
                    submitted_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)"""
@@ -43,6 +47,9 @@ WITHDRAW = "UPDATE candidates SET withdrawn_at = ?, withdrawal_reason = ? WHERE 
 # The reviewer's own seats, open ones first, then the latest reviewed (one page).
 MINE = """SELECT s.id, s.candidate_id, s.position, s.purpose, s.assigned_at, s.recused_at,
                  r.submitted_at, c.name AS candidate_name, c.alias, c.opening_id,
+                 (c.withdrawn_at IS NOT NULL OR (s.purpose = 'review' AND EXISTS (
+                    SELECT 1 FROM stage_outcomes x WHERE x.candidate_id = s.candidate_id
+                    AND x.position = s.position))) AS closed,
                  o.title AS opening_title, o.anonymise, t.kind, t.title AS stage_title, t.rule
           FROM stage_seats s
           JOIN candidates c ON c.id = s.candidate_id
@@ -85,16 +92,34 @@ SPOT_CHECKS = """SELECT s.candidate_id, s.position, r.overall, r.weighted
                  JOIN candidates c ON c.id = s.candidate_id
                  WHERE c.opening_id = ? AND s.purpose = 'spot_check' ORDER BY s.id"""
 
-# The stage seats of the openings a hiring manager runs, the newest first (one page of them):
-# where a screen may be waiting for the manager's hand.
-MANAGED_SEATS = """SELECT s.candidate_id, s.position, s.purpose, s.recused_at,
-                          r.overall, r.weighted, r.id AS review_id
-                   FROM openings o
-                   JOIN candidates c ON c.opening_id = o.id
-                   JOIN stage_seats s ON s.candidate_id = c.id
-                   LEFT JOIN stage_reviews r ON r.seat_id = s.id
-                   WHERE o.hiring_manager_id = ? AND o.closed_at IS NULL
-                     AND c.withdrawn_at IS NULL
-                   ORDER BY s.id DESC LIMIT ?"""
+# The screens waiting for a hiring manager, newest candidates first (one page of them): a stage
+# with no outcome whose review seats are all in or recused (a manager rule, a tie, no reviewer
+# left) ...
+AWAITING = """SELECT DISTINCT s.candidate_id, s.position
+              FROM openings o
+              JOIN candidates c ON c.opening_id = o.id
+              JOIN stage_seats s ON s.candidate_id = c.id
+              WHERE o.hiring_manager_id = ? AND o.closed_at IS NULL
+                AND c.withdrawn_at IS NULL AND s.purpose = 'review'
+                AND NOT EXISTS (SELECT 1 FROM stage_outcomes x WHERE x.candidate_id = c.id
+                                AND x.position = s.position)
+                AND NOT EXISTS (SELECT 1 FROM stage_seats t WHERE t.candidate_id = c.id
+                                AND t.position = s.position AND t.purpose = 'review'
+                                AND t.recused_at IS NULL
+                                AND NOT EXISTS (SELECT 1 FROM stage_reviews r
+                                                WHERE r.seat_id = t.id))
+              ORDER BY s.candidate_id DESC LIMIT ?"""
+# ... and the spot checks written on a rejection still in force (whether one disagrees is the
+# stage's verdict, worked out in Python).
+DISPUTABLE = """SELECT s.candidate_id, s.position, r.overall, r.weighted, c.opening_id
+                FROM openings o
+                JOIN candidates c ON c.opening_id = o.id
+                JOIN stage_seats s ON s.candidate_id = c.id
+                JOIN stage_reviews r ON r.seat_id = s.id
+                WHERE o.hiring_manager_id = ? AND o.closed_at IS NULL
+                  AND c.withdrawn_at IS NULL AND s.purpose = 'spot_check'
+                  AND (SELECT x.outcome FROM stage_outcomes x WHERE x.candidate_id = c.id
+                       AND x.position = s.position ORDER BY x.id DESC LIMIT 1) = 'reject'
+                ORDER BY s.id DESC LIMIT ?"""
 NAMES = """SELECT c.id, c.name, c.alias, c.opening_id, o.title AS opening_title, o.anonymise
            FROM candidates c JOIN openings o ON o.id = c.opening_id WHERE c.id = ?"""

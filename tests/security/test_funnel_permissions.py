@@ -32,7 +32,7 @@ from scoring.permissions import (
     stage_facts,
     why_not,
 )
-from tests.funnel_world import funnel_opening, review, seats_of
+from tests.funnel_world import FUNNEL_STAGES, funnel_opening, review, seats_of
 from tests.world import CATALOG, build
 
 
@@ -49,7 +49,8 @@ class Scene:
 
 def _scene(tmp_path) -> Scene:
     w = build(tmp_path / "funnel-permissions.sqlite")
-    opening_id = funnel_opening(w, reviewers={1: [w.ana.id], 2: [w.manager.id]})
+    unchecked = [{**FUNNEL_STAGES[0], "spot_check": 0}, *FUNNEL_STAGES[1:]]
+    opening_id = funnel_opening(w, unchecked, reviewers={1: [w.ana.id], 2: [w.manager.id]})
     candidate = openings.add_candidate(w.store, w.coordinator, opening_id, "Ada Lovelace")
     reviewed = openings.add_candidate(w.store, w.coordinator, opening_id, "Alan Turing")
     review(w, w.ana, seats_of(w, reviewed, 1)[0]["id"], level=4, overall=4)
@@ -83,7 +84,9 @@ FUNNEL_PROBES: dict[str, tuple[Probe, tuple[str, ...], tuple[str, ...]]] = {
         ("manager", "coordinator", "bo", "member", "outsider"),
     ),
     "decide_stage": (
-        lambda s, who: stage_reviews.decide(s.w.store, who, s.candidate, 1, "reject", "no fit"),
+        lambda s, who: stage_reviews.decide(
+            s.w.store, who, s.declined_quiet, 1, "advance", "the resume deserves a call"
+        ),
         ("manager",),
         ("ana", "coordinator", "member"),
     ),
@@ -168,7 +171,9 @@ def _refusal(scene: Scene, who, action: str) -> str | None:
             return why_not(actor, action, candidate_facts(db, scene.declined))
         if action in ("see_funnel", "see_question_figures"):
             return why_not(actor, action, opening_facts(db, scene.opening_id))
-        target = scene.reviewed if action == "see_stage_reviews" else scene.candidate
+        target = {"see_stage_reviews": scene.reviewed, "decide_stage": scene.declined_quiet}.get(
+            action, scene.candidate
+        )
         return why_not(actor, action, stage_facts(db, target))
 
 
@@ -249,3 +254,29 @@ def test_feedback_is_sent_by_a_coordinator_other_than_its_writer_and_consent_is_
     assert candidate_feedback.consent_to_quote(w.store, w.ana, w.seats["ana"]) is not None
     with pytest.raises(NotAllowed):
         candidate_feedback.consent_to_quote(w.store, w.bo, w.seats["ana"])
+
+
+def test_a_coordinator_who_still_has_to_score_reads_nothing_of_the_candidates_messages(tmp_path):
+    """Two roles: a coordinator who also interviews the candidate, scorecard not in, reads no
+    message, feedback or record of them, and cannot record or send their feedback, until their
+    own scorecard is in (what a candidate is told follows from the others' judgement)."""
+    w = build(tmp_path / "two-roles.sqlite")
+    people.update_person(
+        w.store, w.coordinator, w.coordinator.id, roles=["coordinator", "interviewer"]
+    )
+    seat = openings.add_interviewer(w.store, w.coordinator, _session_of_ana(w), w.coordinator.id)
+    for probe in (
+        lambda: candidate_record.candidate_record(w.store, w.coordinator, w.candidate_id),
+        lambda: candidate_feedback.record_request(w.store, w.coordinator, w.candidate_id, "x"),
+        lambda: candidate_feedback.approve_and_send(w.store, w.coordinator, w.candidate_id),
+    ):
+        with pytest.raises(NotAllowed, match="Submit your own scorecard"):
+            probe()
+    assert seat
+
+
+def _session_of_ana(w) -> int:
+    with w.store.read() as db:
+        return db.execute(
+            "SELECT session_id FROM assignments WHERE id = ?", [w.seats["ana"]]
+        ).fetchone()[0]
