@@ -285,6 +285,8 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
             # the clash rule over bookings
             "scoring.clock",
             "scoring.clashes",
+            # where the service's random draws come from (the system's, or a seeded one)
+            "scoring.chance",
         ),
     ),
     # people, openings, candidates, the day, scorecards, drafts, Status: what the screens change

@@ -14,7 +14,7 @@ from scoring import candidate_mail, candidates, mail, schedule_changes, take_hom
 from scoring.candidate_mail import NO_EMAIL
 from scoring.errors import InvalidInput, NotAllowed
 from scoring.outbox import withheld_row
-from world import DAY, build, dump, raw_sql, session_of
+from world import DAY, build, dump, raw_sql, session_of, submit
 
 BEFORE = DAY - timedelta(days=1)
 DAY_LINES = [
@@ -122,13 +122,18 @@ def test_every_message_to_a_candidate_is_in_their_record(tmp_path, server):
     (sent,) = candidate_mail.messages_to(w.store, w.coordinator, w.candidate_id)
     assert sent.state == "sent" and sent.sent_at is not None and sent.withdrawn is None
     for who in ("ana", "member", "outsider"):
-        with pytest.raises(NotAllowed, match=r"coordinator and the opening's hiring manager"):
+        # Ana still has her scorecard to write: blind first, then not hers to read at all
+        refused = r"coordinator and the opening's hiring manager|Submit your own scorecard"
+        with pytest.raises(NotAllowed, match=refused):
             candidate_mail.messages_to(w.store, w.person(who), w.candidate_id)
 
 
 def test_a_hiring_manager_who_sees_only_the_alias_reads_the_alias_in_the_record(tmp_path):
     w = build(tmp_path / "w.sqlite", anonymise=True, manager_interviews=True)
     send_day(w)
+    with pytest.raises(NotAllowed, match="Submit your own scorecard"):  # blind till theirs is in
+        candidate_mail.messages_to(w.store, w.manager, w.candidate_id)
+    submit(w, "manager", 4)
     (message,) = candidate_mail.messages_to(w.store, w.manager, w.candidate_id)
     assert "Grace" not in message.text and f"Hello {alias_of(w)}," in message.text
     (message,) = candidate_mail.messages_to(w.store, w.coordinator, w.candidate_id)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from scoring import candidate_feedback, candidate_mail, stage_reviews, take_homes
+from scoring import candidate_feedback, candidate_mail, people, stage_reviews, take_homes
 from scoring.candidate_record import CandidateRecord, candidate_record
 from scoring.errors import DebriefError
 from scoring.permissions import Person
@@ -159,6 +159,33 @@ def _actions(store: Store, actor: Person, record: CandidateRecord, name: str) ->
                     "send_schedule",
                     lambda: candidate_mail.send_schedule(store, actor, cid),
                     f"{name}'s day is on its way to them.",
+                )
+    if (
+        record.state == "in_process"
+        and record.stage.kind in ("Screen", "Take-home")
+        and actor.has("coordinator")
+    ):
+        with st.form(f"assign_reviewer_{cid}"):
+            st.subheader("Give the review to another reviewer")
+            st.caption(
+                "When a reviewer is away, recused or no longer reviews: the stage goes on"
+                " once the reviews that count are in."
+            )
+            problem_on_top("assign_reviewer", ("reviewer",))
+            able = [
+                p
+                for p in people.list_people(store, actor)
+                if p.active and (p.has("interviewer") or p.has("hiring_manager"))
+            ]
+            reviewer = st.selectbox("Reviewer", able, format_func=lambda p: p.name)
+            problem_under("assign_reviewer", "reviewer")
+            if st.form_submit_button("Give the review") and reviewer is not None:
+                _run(
+                    "assign_reviewer",
+                    lambda: stage_reviews.assign_reviewer(
+                        store, actor, cid, record.stage.position, reviewer.id
+                    ),
+                    f"The review is with {reviewer.name}.",
                 )
     if "record_offer" in actions:
         with st.form(f"record_offer_{cid}"):

@@ -46,9 +46,10 @@ def first_run() -> None:
     with right, st.container(border=True):
         st.header("Load the demo organisation")
         st.write(
-            "Thirteen people, three openings (one per decision strategy), thirty candidates at"
-            " every stage of the day and a year of decided candidates and rated hires behind"
-            " them. Every demo person gets a sign-in code."
+            "Thirteen people, three openings (one per decision strategy, each with its stages"
+            " from resume screen to offer), thirty candidates at every stage of the interview"
+            " day and twenty-two before it, and a year of candidates, decisions and rated hires"
+            " behind them. Every demo person gets a sign-in code."
         )
         if st.button("Load the demo"):
             try:

@@ -91,7 +91,15 @@ def needs(
     return f"(c.withdrawn_at IS NULL AND ({' OR '.join(tests)}))", params
 
 
-_OF_OPENING = "c.opening_id = ?"
+# The opening's candidates who have reached the on-site loop: every screen and take-home in
+# front of it advanced (an opening without stages has none). Those still before it are on
+# Screens to review, the Candidates page and the funnel.
+_OF_OPENING = """c.opening_id = ? AND NOT EXISTS (
+    SELECT 1 FROM opening_stages t
+    WHERE t.opening_id = c.opening_id AND t.kind IN ('screen', 'take_home')
+      AND coalesce((SELECT x.outcome FROM stage_outcomes x
+                    WHERE x.candidate_id = c.id AND x.position = t.position
+                    ORDER BY x.id DESC LIMIT 1), '') <> 'advance')"""
 # the day's sessions through the start-time index: bounded by that day's interviews
 _ON_DAY = """ AND c.id IN (SELECT i.candidate_id FROM interview_sessions i
                                       INDEXED BY sessions_by_start
