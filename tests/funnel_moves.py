@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from scoring import debrief, openings, schedule_changes, stage_reviews
-from scoring.opening_record import rubric_snapshot
 from scoring.permissions import Person
 from scoring.rubric import Loop
+from tests.funnel_world import criteria_at
 from tests.world import CATALOG, DAY, World
 
 WHOLE_FUNNEL = [
@@ -57,22 +57,6 @@ def seats_of(w: World, candidate_id: int, position: int) -> list[dict]:
             [candidate_id, position],
         ).fetchall()
     return [dict(id=r[0], reviewer_id=r[1], purpose=r[2]) for r in rows]
-
-
-def criteria_at(w: World, seat_id: int, level: int) -> dict[str, dict]:
-    """Every criterion of the seat's stage rubric at `level` (clamped to its scale)."""
-    with w.store.read() as db:
-        row = db.execute(
-            "SELECT t.rubric_hash FROM stage_seats s JOIN candidates c ON c.id = s.candidate_id"
-            " JOIN opening_stages t ON t.opening_id = c.opening_id AND t.position = s.position"
-            " WHERE s.id = ?",
-            [seat_id],
-        ).fetchone()
-        rubric = rubric_snapshot(db, row[0])
-    return {
-        c.id: {"score": max(c.scale.min, min(c.scale.max, level)), "evidence": ""}
-        for c in rubric.criteria
-    }
 
 
 def person(w: World, person_id: int) -> Person:

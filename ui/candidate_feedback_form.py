@@ -62,7 +62,7 @@ def _take_home_feedback(store: Store, actor: Person, candidate_id: int, homes) -
     if not ready:
         return
     with st.form(f"{TAKE_HOME_FORM}_{candidate_id}"):
-        st.subheader("Feedback on the take-home")
+        st.header("Feedback on the take-home")
         st.caption(
             "They gave their time: the least we can do is answer with constructive feedback."
             " What worked, what did not, what to look at next; in words, never a score."
@@ -81,7 +81,7 @@ def _take_home_feedback(store: Store, actor: Person, candidate_id: int, homes) -
 
 
 def _declined(store: Store, actor: Person, candidate_id: int, view) -> None:
-    st.subheader("Feedback the candidate asked for")
+    st.header("Feedback the candidate asked for")
     if view.state == "none":
         st.caption("Feedback is given only when asked: no request is recorded.")
         return
