@@ -226,6 +226,7 @@ def process_form(found, everyone, manager) -> tuple[list[dict], dict[int, list[i
     with one:
         if "resume-screen" in found.rubrics and st.checkbox("Resume screen (blind)"):
             spec = {"kind": "screen", "rubric": "resume-screen", "blind": True}
+            spec["title"] = "Resume screen"
             people = st.multiselect(
                 "Resume reviewers", reviewers, format_func=lambda p: p.name, key="rs_people"
             )
@@ -244,11 +245,12 @@ def process_form(found, everyone, manager) -> tuple[list[dict], dict[int, list[i
             specs.append(spec)
             chosen[len(specs)] = [p.id for p in people] or [manager.id]
         if "hm-phone-screen" in found.rubrics and st.checkbox("Hiring manager's phone screen"):
-            specs.append({"kind": "screen", "rubric": "hm-phone-screen"})
+            specs.append({"kind": "screen", "rubric": "hm-phone-screen", "title": "Phone screen"})
             chosen[len(specs)] = [manager.id]
     with two:
         if "take-home-review" in found.rubrics and st.checkbox("Take-home"):
             spec = {"kind": "take_home", "rubric": "take-home-review", "blind": True}
+            spec["title"] = "Take-home"
             spec["hours"] = st.number_input("Hours it should take", 1, 16, 4, key="th_hours")
             spec["deadline_days"] = st.number_input("Days to answer", 1, 30, 7, key="th_days")
             people = st.multiselect(

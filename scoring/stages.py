@@ -81,7 +81,9 @@ def store_process(
             rubric = catalog.rubrics[spec.rubric]
             rubric_hash = snapshot_rubric(db, rubric)
             title = title or rubric.title
-        title = title or (loop.title if spec.kind == "loop" else KIND_WORDS[spec.kind])
+        # short by default: the loop's own title is on the opening already, and a process is
+        # read as one line ("Resume screen → Phone screen → On-site loop → Offer")
+        title = title or KIND_WORDS[spec.kind]
         bar = spec.bar_for(level)
         if bar is None and spec.rubric is not None:  # the rubric's own bar for the level
             bar = catalog.rubrics[spec.rubric].bar_for(level)

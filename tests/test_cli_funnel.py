@@ -78,7 +78,7 @@ def test_csv_is_a_row_per_stage_for_the_coordinator(tmp_path, cli, monkeypatch):
     assert [r["title"] for r in rows] == [
         "Resume screen",
         "Take-home assignment review",
-        "On-site loop, generalist data scientist",
+        "On-site loop",
         "Offer",
     ]
     assert [r["entered"] for r in rows] == ["4", "1", "0", "0"]

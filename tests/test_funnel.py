@@ -205,7 +205,7 @@ def test_csv_rows_one_per_stage(w):
     assert [r["title"] for r in rows] == [
         "Resume screen",
         "Take-home assignment review",
-        "On-site loop, generalist data scientist",
+        "On-site loop",
         "Offer",
     ]
     assert rows[0]["entered"] == 10 and rows[0]["pass_through"] == ""
@@ -245,7 +245,7 @@ def test_the_insights_section_shows_each_stage_and_a_named_chart(w, monkeypatch)
     assert list(table["stage"]) == [
         "1. Resume screen (screen)",
         "2. Take-home assignment review (take-home)",
-        "3. On-site loop, generalist data scientist (on-site loop)",
+        "3. On-site loop",
         "4. Offer",
     ]
     assert list(table["entered"]) == [10, 6, 4, 2]
@@ -278,8 +278,8 @@ def test_the_pipeline_says_which_stage_each_candidate_is_in(w):
     words = {r.candidate_id: r.step_words for r in view.rows}
     assert words[c["hired"]] == "Hired · Offer"
     assert words[c["declined"]] == "Withdrawn · Offer"
-    assert words[c["no_hire"]] == "Rejected · On-site loop, generalist data scientist"
-    assert words[c["waiting_loop"]] == "Pending · On-site loop, generalist data scientist"
+    assert words[c["no_hire"]] == "Rejected · On-site loop"
+    assert words[c["waiting_loop"]] == "Pending · On-site loop"
     # the pipeline is the on-site loop's: whoever is still before it, or out before it, is not
     early = ("take_home_no", "screen_no_agreed", "waiting_screen", "left_screen")
     assert not {c[key] for key in early} & set(words)
@@ -296,7 +296,7 @@ def test_whoever_may_not_see_the_decision_sees_the_loop_pending(w):
     )
     view = pipeline.pipeline(w.store, w.manager, opening_id, per_page=50, now=DAY)
     (row,) = [r for r in view.rows if r.candidate_id == c["hired"]]
-    assert row.step_words == "Pending · On-site loop, generalist data scientist"
+    assert row.step_words == "Pending · On-site loop"
     assert row.decision is None
 
 

@@ -62,7 +62,7 @@ def test_screens_and_an_offer_chosen_are_the_openings_stages(tmp_path, monkeypat
     assert phone.reviewer_ids == (manager.id,)
     table = at.table[0].value
     shown = " ".join(map(str, table["process"]))
-    assert "Resume screen → Hiring-manager phone screen → On-site loop" in shown
+    assert "Resume screen → Phone screen → On-site loop → Offer" in shown
 
 
 def test_no_stage_chosen_is_the_loop_alone(tmp_path, monkeypatch):
