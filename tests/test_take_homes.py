@@ -260,7 +260,7 @@ def test_the_hiring_manager_answers_the_take_home_from_the_form(tmp_path, monkey
     args = (t.store.location, t.w.manager.id, t.candidate_id)
     at = AppTest.from_function(section, args=args, default_timeout=30)
     at.run()
-    assert [s.value for s in at.subheader] == ["Feedback on the take-home"]
+    assert [s.value for s in at.header] == ["Feedback on the take-home"]
     at.text_area[0].input("Careful work; test the model on unseen data next time.")
     at.button[0].click()
     at.run()
