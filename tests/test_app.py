@@ -60,6 +60,7 @@ def test_sign_in_with_a_code_opens_the_persons_screens(db):
     assert at.title[0].value == "Openings"  # a coordinator's first screen
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_demo_is_loaded_from_the_first_run_screen(db):
     at = front_door()
     next(b for b in at.button if b.label == "Load the demo").click().run()

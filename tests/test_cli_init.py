@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from scoring import people
 from scoring.store import Store
 
@@ -32,6 +34,7 @@ def test_init_uses_debrief_db_from_the_environment(cli, tmp_path, monkeypatch):
     assert str(tmp_path / "env.sqlite") in result.stdout
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_demo_fills_an_empty_database_and_prints_codes_that_work(cli, tmp_path):
     db = tmp_path / "demo.sqlite"
     result = cli("demo", "--db", db)

@@ -25,6 +25,9 @@ from scoring.schedule import add_interviewer
 from scoring.store import Store, count_statements
 from world import DAY, ROOT, build, session_of, submit
 
+# each builds the demo with its year of history (5-6 s): the full suite, not the fast loop
+pytestmark = pytest.mark.slow
+
 # Each mark's kind and the words every rendering writes for it, in the order they are written.
 KINDS = {
     "late": r"late: \d+ h after the session",

@@ -114,6 +114,7 @@ def test_the_default_day_is_the_latest_whose_demo_morning_is_over(now, day):
     assert demo._default_today(datetime.fromisoformat(now)) == datetime.fromisoformat(day)
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_a_demo_built_now_has_nothing_in_the_future(tmp_path):
     """Whatever the hour the demo is built at, every write it stamps is already past (a demo
     built at 07:00 UTC once showed scorecards submitted at 13:00), and the "today" candidates

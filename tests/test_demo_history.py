@@ -18,6 +18,9 @@ from scoring.insights.funnel import funnel
 from scoring.store import Store, parse_stamp
 from world import CATALOG
 
+# each builds the demo with its year of history (5-6 s): the full suite, not the fast loop
+pytestmark = pytest.mark.slow
+
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 PRESENT = {name for *_, name in (*demo.DEMO_PLAN, *demo.FUNNEL_PLAN)}
 

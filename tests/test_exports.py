@@ -19,6 +19,10 @@ from scoring.store import Store
 from scoring.text import plain_markdown
 from world import DAY, ROOT, build, full_scores, submit
 
+# every export of the demo with its year (built once, 5 s, then 1-5 s a format): the full
+# suite, not the fast loop
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -50,6 +54,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_every_part_is_in_the_html_and_the_pdf(demo):
     store, person = demo
     manager = person("Sofia Marquez")  # committee opening: votes, a bar, revisions

@@ -234,6 +234,7 @@ def pending_seats(store) -> list[tuple[int, int]]:
         ]
 
 
+@pytest.mark.slow  # on the demo with its year (built once a module, 5 s): the full suite
 def test_an_interviewer_sees_only_their_own_calibration(demo):
     store, people, _ = demo
     interviewers = [p for p in people.values() if p.roles == {"interviewer"}]
@@ -247,6 +248,7 @@ def test_an_interviewer_sees_only_their_own_calibration(demo):
     assert any(not insights.own_calibration(store, p).calibration.empty for p in interviewers)
 
 
+@pytest.mark.slow  # on the demo with its year (built once a module, 5 s): the full suite
 def test_nobody_sees_a_figure_including_a_candidate_they_are_still_blind_to(demo):
     store, people, _ = demo
     blind = pending_seats(store)
@@ -261,6 +263,7 @@ def test_nobody_sees_a_figure_including_a_candidate_they_are_still_blind_to(demo
             assert candidate_id not in view.counted_ids
 
 
+@pytest.mark.slow  # on the demo with its year (built once a module, 5 s): the full suite
 def test_a_hiring_manager_sees_their_openings_only_and_a_coordinator_all(demo):
     store, people, _ = demo
     managers = [p for p in people.values() if p.has("hiring_manager")]
@@ -312,6 +315,7 @@ SECTION_HEADERS = {
 }
 
 
+@pytest.mark.slow  # on the demo with its year (built once a module, 5 s): the full suite
 def test_the_page_for_a_hiring_manager(demo, monkeypatch):
     store, people, _ = demo
     email = "daniel.okafor@example.com"
@@ -362,6 +366,7 @@ def test_the_page_for_a_coordinator_has_decisions_and_dates_and_a_sentence_elsew
     assert not at.get("vega_lite_chart")
 
 
+@pytest.mark.slow  # on the demo with its year (built once a module, 5 s): the full suite
 def test_the_page_for_an_interviewer_shows_their_own_row_only(demo, monkeypatch):
     store, people, _ = demo
     person = people["aisha.bello@example.com"]
@@ -372,6 +377,7 @@ def test_the_page_for_an_interviewer_shows_their_own_row_only(demo, monkeypatch)
     assert list(frame.value["interviewer"]) == [person.name]
 
 
+@pytest.mark.slow  # on the demo with its year (built once a module, 5 s): the full suite
 def test_the_page_refuses_a_committee_member(demo, monkeypatch):
     store, people, _ = demo
     member = next(p for p in people.values() if p.roles == {"committee_member"})

@@ -107,6 +107,7 @@ def test_a_decision_in_the_window_reads_again_that_candidate_only(two, monkeypat
     assert as_text(manager()) == as_text(fresh(two.w, manager))
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_write_after_write_the_updated_figures_equal_figures_worked_out_afresh(two):
     """The differencing: every view, after each write, against the same view with nothing
     kept (the updated ones compared, then everything kept again from the updated state)."""

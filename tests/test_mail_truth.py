@@ -229,6 +229,7 @@ def test_the_remind_everyone_overdue_button_counts(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------------ the demo
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_the_demo_queues_no_mail_even_with_smtp_set(tmp_path, server):
     inbox, settings = server
     store = Store(tmp_path / "demo.sqlite")

@@ -99,6 +99,7 @@ def test_decisions_are_capitalised_and_in_the_viewers_time(world, monkeypatch):
     assert re.fullmatch(r"\w{3} \d\d \w{3} \d\d:\d\d E[SD]T", row["when"]), row["when"]
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_the_first_run_lists_roles_in_words(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DEBRIEF_DB", str(tmp_path / "first.sqlite"))

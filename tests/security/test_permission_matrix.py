@@ -353,6 +353,7 @@ def test_nothing_leaks_beyond_the_table(built, persona, stage):
             assert (row.decision is not None) == stage_.decided
 
 
+@pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
 def test_the_readme_shows_the_matrix_the_code_gives(built):
     generated = matrix.actions_markdown() + "\n" + matrix.markdown(built)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

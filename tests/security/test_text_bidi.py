@@ -124,6 +124,7 @@ def test_the_markdown_export_shows_the_names_isolated_and_without_overrides(deci
     assert "### Ana 5 :\u2060llarevO" in text
 
 
+@pytest.mark.slow  # every export format rendered (3 s): the full suite
 def test_the_html_pdf_and_csv_exports_carry_no_override(decided):
     """The same names in the other documents: HTML puts each in <bdi> (and the title isolated);
     the PDF and the spreadsheet cells keep no direction control at all."""
