@@ -59,7 +59,7 @@ if listed:
                 "phone": reach[c.id].phone if c.id in reach else "",
                 "source": reach[c.id].source if c.id in reach else "",
                 "alias": c.alias,
-                "status": "withdrawn" if c.withdrawn else "in process",
+                "status": c.standing or ("withdrawn" if c.withdrawn else "in process"),
             }
             for c in listed
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from scoring import audit, stages
@@ -90,11 +90,32 @@ def _candidates(db, actor: Person, ids: list[int]) -> list[Candidate]:
         return []
     facts = candidates_facts(db, ids)
     rows = {r["id"]: r for r in db.execute(Q.by_id(len(ids)), ids)}
+    where = stages.progress(db, ids)
+    plans = stages.processes(db, {r["opening_id"] for r in rows.values()})
     shown = []
     for i in ids:
         ensure(actor, "see_candidate", facts[i])
-        shown.append(_candidate(rows[i], may(actor, "see_name", facts[i])))
+        candidate = _candidate(rows[i], may(actor, "see_name", facts[i]))
+        shown.append(
+            replace(candidate, standing=_standing(where.get(i), plans, rows[i], facts[i], actor))
+        )
     return shown
+
+
+STATES = {"in_process": "In process", "rejected": "Rejected", "withdrawn": "Withdrawn"}
+STATES |= {"hired": "Hired", "done": "Done"}
+
+
+def _standing(where, plans, row, facts, actor: Person) -> str:
+    """ "Rejected · Resume screen", as the reader may see it: the outcome of a stage is a
+    decision (`see_decision`); without it, in process or withdrawn."""
+    if where is None:
+        return ""
+    stage = stages.stage_at(plans[row["opening_id"]], where.stage)
+    state = where.state
+    if state in ("rejected", "hired", "done") and not may(actor, "see_decision", facts):
+        state = "in_process"
+    return f"{STATES[state]} · {stage.title}"
 
 
 @guarded("see_candidates", on="opening_id")

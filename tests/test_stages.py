@@ -318,3 +318,11 @@ def test_an_accepted_offers_note_is_one_line_and_a_screen_after_the_loop_is_refu
     after = [{"kind": "loop"}, {"kind": "screen", "rubric": "resume-screen"}]
     with pytest.raises(ValueError, match="before the loop"):
         Loop.model_validate({**data, "stages": after})
+
+
+def test_the_candidates_list_says_where_each_candidate_stands(w):
+    opening_id = funnel_opening(w, reviewers={1: [w.ana.id], 2: [w.cy.id]})
+    rejected, waiting = _add(w, opening_id), _add(w, opening_id, "Alan Turing")
+    review(w, w.ana, seats_of(w, rejected, 1)[0]["id"], level=1, overall=1)
+    shown = {c.id: c.standing for c in openings.list_candidates(w.store, w.coordinator, opening_id)}
+    assert shown == {rejected: "Rejected · Resume screen", waiting: "In process · Resume screen"}

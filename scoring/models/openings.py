@@ -85,3 +85,6 @@ class Candidate:
     name: str | None
     email: str | None
     withdrawn: bool = False
+    # Where they stand in the process, as the reader may see it: "Rejected · Resume screen"
+    # (a stage's outcome is a decision: without `see_decision`, only in process or withdrawn).
+    standing: str = ""
