@@ -29,7 +29,13 @@ from scoring.audit import (
 )
 from scoring.database import Database
 from scoring.keys import AuditKey, AuditKeyProblem
-from scoring.migrations import _APPEND_ONLY, _FUNNEL_HISTORY, _LATER_HISTORY, _NO_REPLACE
+from scoring.migrations import (
+    _APPEND_ONLY,
+    _FUNNEL_HISTORY,
+    _LATER_HISTORY,
+    _NO_REPLACE,
+    _PRIVACY_HISTORY,
+)
 from scoring.models.integrity import Report
 from scoring.queries import audit as QA
 from scoring.queries import integrity as QI
@@ -44,6 +50,8 @@ GUARDS = (
     + [f"{t}_no_replace" for t in _LATER_HISTORY]
     + [f"{t}_append_only_{e}" for t in _FUNNEL_HISTORY for e in ("update", "delete")]
     + [f"{t}_no_replace" for t in _FUNNEL_HISTORY]
+    + [f"{t}_append_only_{e}" for t in _PRIVACY_HISTORY for e in ("update", "delete")]
+    + [f"{t}_no_replace" for t in _PRIVACY_HISTORY]
     + ["stage_seats_keep_their_reviewer", "stage_seats_recused_once", "stage_seats_kept"]
     + [
         "debriefs_frozen",

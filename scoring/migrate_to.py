@@ -73,7 +73,8 @@ ORDER = (
     "opening_stages", "stage_seats", "stage_reviews", "stage_outcomes", "seat_questions",
     "retired_questions", "cheating_flags", "take_home_events", "candidate_feedback",
     "quote_consents", "audit_log", "sign_in_throttle", "sign_in_sessions", "sign_in_failures",
-    "sign_in_nonces", "leases", "outbox", "kept_figures",
+    "sign_in_nonces", "leases", "outbox", "kept_figures", "candidate_keys", "erasures",
+    "legal_holds", "retention_notices", "candidate_demographics", "fairness_tally",
 )  # fmt: skip
 WITH_PARENT = {"criterion_scores": "scorecards", "hire_outcomes": "decisions"}
 

@@ -20,6 +20,8 @@ from scoring.queries.schema import (
 )
 from scoring.queries.schema import SCHEMA_1 as _SCHEMA_1
 from scoring.queries.schema import append_only as _append_only
+from scoring.queries.schema_privacy import PRIVACY_HISTORY
+from scoring.queries.schema_privacy import SQLITE as PRIVACY_SQLITE
 
 
 def _on_postgres(db: Database, name: str) -> None:
@@ -530,3 +532,29 @@ def m013_funnel(db: Database) -> None:
         )
     )
     db.execute(_refuse("stage_seats_kept", "DELETE", "stage_seats", "1", "stage seats are kept"))
+
+
+_PRIVACY_HISTORY = PRIVACY_HISTORY
+
+
+@migrations()
+def m014_privacy(db: Database) -> None:
+    """A candidate's data belongs to the candidate (issue 28): a data key per candidate (every
+    text personal to them is sealed under it; deleting it erases them), erasures, legal holds,
+    retention notices, self-identified demographics kept apart, and erased candidates' answers
+    kept as counts only (`scoring.queries.schema_privacy`). Erasures and legal holds are history:
+    append-only and never replaced."""
+    for statement in PRIVACY_SQLITE:
+        db.execute(statement)
+    for table, clash in _PRIVACY_HISTORY.items():
+        for statement in _append_only(table):
+            db.execute(statement)
+        db.execute(
+            _refuse(
+                f"{table}_no_replace",
+                "INSERT",
+                table,
+                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
+                f"{table} is append-only",
+            )
+        )

@@ -31,7 +31,7 @@ def test_a_url_opens_a_postgresql_store_and_verify_checks_its_own_guards(pg_url)
     submit(w, "ana", 4)
     report = verify(w.store)
     assert report.ok, report.problems
-    assert report.checked["triggers"] == len(GUARD_TRIGGERS) == 87
+    assert report.checked["triggers"] == len(GUARD_TRIGGERS) == 95
 
 
 @pytest.mark.tampered

@@ -132,7 +132,7 @@ def test_steps_are_the_migrations_in_order():
 
 def test_guard_triggers_are_sqlites_and_the_truncate_refusals():
     assert set(GUARDS) <= set(GUARD_TRIGGERS)
-    assert len(GUARD_TRIGGERS) == len(set(GUARD_TRIGGERS)) == 87
+    assert len(GUARD_TRIGGERS) == len(set(GUARD_TRIGGERS)) == 95
     assert set(GUARD_TRIGGERS) - set(GUARDS) == {f"{t}_no_truncate" for t in HISTORY_TABLES}
 
 

@@ -56,6 +56,9 @@ from scoring.queries.schema import (
     SCORED_SESSION,
 )
 from scoring.queries.schema_pg_tables import ID as _ID
+from scoring.queries.schema_privacy import POSTGRES as PRIVACY_POSTGRES
+from scoring.queries.schema_privacy import PRIVACY_HISTORY
+from scoring.queries.schema_privacy import TIMESTAMPS as PRIVACY_TIMESTAMPS
 from scoring.queries.schema_pg_tables import TABLES_1, TABLES_FUNNEL
 
 REFUSED = "23001"  # restrict_violation: the SQLSTATE of every refusal below
@@ -64,7 +67,7 @@ AUDIT_LOCK_KEY = 7234296619974616641
 
 HISTORY_TABLES = (
     "scorecards", "criterion_scores", "decisions", "committee_votes", "audit_log", "debriefs",
-    "rubric_snapshots", "hire_outcomes", *FUNNEL_HISTORY, "stage_seats",
+    "rubric_snapshots", "hire_outcomes", *FUNNEL_HISTORY, "stage_seats", *PRIVACY_HISTORY,
 )  # fmt: skip
 
 TIMESTAMPS = {
@@ -81,7 +84,7 @@ TIMESTAMPS = {
     "stage_reviews": ("submitted_at",), "stage_outcomes": ("decided_at",),
     "seat_questions": ("drawn_at",), "retired_questions": ("retired_at",),
     "cheating_flags": ("flagged_at",), "take_home_events": ("at",),
-    "candidate_feedback": ("at",), "quote_consents": ("agreed_at",),
+    "candidate_feedback": ("at",), "quote_consents": ("agreed_at",), **PRIVACY_TIMESTAMPS,
 }  # fmt: skip
 """Per table, its TIMESTAMPTZ columns (see the module's docstring for how each is written)."""
 
@@ -453,6 +456,12 @@ _M013 = [
     *_no_truncate("stage_seats", "stage seats are kept"),
 ]
 
+_M014 = [
+    *PRIVACY_POSTGRES,
+    *[s for table in PRIVACY_HISTORY for s in _append_only(table)],
+    *[s for table, clash in PRIVACY_HISTORY.items() for s in _no_replace(table, clash)],
+]
+
 STEPS: dict[str, list[str]] = {
     "m001_initial_schema": _M001,
     "m002_sessions_by_start": ["CREATE INDEX sessions_by_start ON interview_sessions(starts_at)"],
@@ -476,13 +485,14 @@ STEPS: dict[str, list[str]] = {
         "CREATE INDEX debriefs_by_opened ON debriefs(opened_at, candidate_id)"
     ],
     "m013_funnel": _M013,
+    "m014_privacy": _M014,
 }
 """Per migration (by name, in order), the PostgreSQL statements of that step."""
 
 GUARD_TRIGGERS: tuple[str, ...] = tuple(
     re.findall(r"CREATE TRIGGER (\w+)", "\n".join(s for step in STEPS.values() for s in step))
 )
-"""Every refusing trigger after the last step (SQLite's 69 and the 18 ``*_no_truncate``): what
+"""Every refusing trigger after the last step (SQLite's 75 and the 20 ``*_no_truncate``): what
 `verify` checks is present, and enabled always, on PostgreSQL."""
 
 PG_ONLY_INDEXES = ("people_email_nocase", "audit_log_one_successor")
