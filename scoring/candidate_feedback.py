@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from scoring import audit
+from scoring import audit, personal
 from scoring.candidate_mail import (
     candidate_row,
     ensure_email,
@@ -89,9 +89,9 @@ def _add(db: Database, candidate_id: int, step: Step, by: int, at: datetime, **t
             step,
             stamp(at),
             by,
-            text.get("logistical", ""),
-            text.get("performance", ""),
-            text.get("note", ""),
+            personal.seal(db, candidate_id, text.get("logistical", "")),
+            personal.seal(db, candidate_id, text.get("performance", "")),
+            personal.seal(db, candidate_id, text.get("note", "")),
         ],
     ).lastrowid
 

@@ -24,12 +24,12 @@ from typing import Any
 
 from icalendar import Calendar
 
-from scoring import audit, invites
+from scoring import audit, invites, personal
 from scoring.database import Database
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.opening_of import opening_of_candidate
-from scoring.outbox_queue import _HELD_BACK, calendar_uid
+from scoring.outbox_queue import _HELD_BACK, calendar_uid, sealed_message
 from scoring.outbox_recipients import candidate_withheld, withdrawn_because
 from scoring.outbox_words import NAME_LIMIT, render_to_candidate
 from scoring.permissions import may
@@ -94,14 +94,15 @@ def queue_to_candidate(
         kind, candidate["name"], signed, opening=candidate["opening_title"], **values
     )
     due = min(at, now_utc()) if due_at is None else due_at
+    subject, text, html, ics = sealed_message(db, candidate["id"], subject, text, html, ics)
     cursor = db.execute(
         QO.INSERT_MESSAGE,
         [
             stamp(at),
             kind,
             None,  # no person: a candidate
-            one_line(address, 254),
-            one_line(candidate["name"], NAME_LIMIT),
+            personal.seal(db, candidate["id"], one_line(address, 254), "e"),
+            personal.seal(db, candidate["id"], one_line(candidate["name"], NAME_LIMIT), "n"),
             subject,
             text,
             html,

@@ -7,12 +7,11 @@ changes their day and lives in `schedule_changes`.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from scoring import audit, stages
+from scoring import audit, personal, stages
 from scoring.emails import check_email
 from scoring.guards import Granted, guarded
 from scoring.models.openings import Candidate
@@ -35,6 +34,20 @@ def new_alias(db, opening_id: int) -> str:
             return alias
 
 
+def seal_contact(db, candidate_id: int, name: str, email: str, phone: str = "") -> None:
+    """A new candidate's name, email and phone, sealed under their own data key (the row was
+    written with their alias in place of the name: the cleartext never reaches the file)."""
+    db.execute(
+        Q.SEAL_CONTACT,
+        [
+            personal.seal(db, candidate_id, name, "n"),
+            personal.seal(db, candidate_id, email, "e"),
+            personal.seal(db, candidate_id, phone, "p"),
+            candidate_id,
+        ],
+    )
+
+
 @guarded("manage_opening", on="opening_id", write=True)
 def add_candidate(
     g: Granted,
@@ -50,9 +63,9 @@ def add_candidate(
     name = check_name("name", name, "Write the candidate's name.")
     email = check_email("email", email) if (email or "").strip() else ""
     ensure_open(g.db, opening_id)
-    candidate_id = g.db.execute(
-        Q.ADD_NAMED, [opening_id, name, email, new_alias(g.db, opening_id), stamp(at)]
-    ).lastrowid
+    alias = new_alias(g.db, opening_id)
+    candidate_id = g.db.execute(Q.ADD_NAMED, [opening_id, alias, "", alias, stamp(at)]).lastrowid
+    seal_contact(g.db, candidate_id, name, email)
     audit.record(g.db, g.actor.id, "add_candidate", f"candidate:{candidate_id}", at)
     stages.enter(g.db, candidate_id, 1, at)
     return candidate_id
@@ -156,19 +169,24 @@ def find_candidates(
     of queries whatever the opening's size. For whoever manages the opening (the Candidates and
     Interview day screens); each row is shown as the permission table lets them see it."""
     db = g.db
-    params: list = [opening_id]
-    text = text.strip()
-    if text:
-        like = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-        params += [like, like, like]
-    searching = bool(text)
-    total = db.execute(Q.found_count(active_only, searching), params).fetchone()[0]
+    text = text.strip().casefold()
+    if text:  # names and emails are sealed: matched opened, over the opening's candidates
+        personal.keyring(db).preload(
+            r[0] for r in db.execute(Q.CANDIDATE_IDS, [opening_id]).fetchall()
+        )
+        matching = [
+            r["id"]
+            for r in db.execute(Q.searched(active_only), [opening_id])
+            if any(text in (r[k] or "").casefold() for k in ("name", "alias", "email"))
+        ]
+        total = len(matching)
+    else:
+        total = db.execute(Q.found_count(active_only), [opening_id]).fetchone()[0]
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    ids = [
-        r[0]
-        for r in db.execute(
-            Q.found_page(active_only, searching), [*params, per_page, (page - 1) * per_page]
-        )
-    ]
+    start = (page - 1) * per_page
+    if text:
+        ids = matching[start : start + per_page]
+    else:
+        ids = [r[0] for r in db.execute(Q.found_page(active_only), [opening_id, per_page, start])]
     return CandidatePage(_candidates(db, g.actor, ids), total, page, pages)

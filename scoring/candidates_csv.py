@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from scoring import audit, stages
-from scoring.candidates import new_alias
+from scoring.candidates import new_alias, seal_contact
 from scoring.emails import check_email
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
@@ -294,21 +294,14 @@ def import_candidates(
     read = read_candidates(text, filename, _taken_emails(db, opening_id))
     if read.problems:
         raise ImportRefused(read.problems)
-    ids = [
-        db.execute(
-            Q.ADD_CANDIDATE,
-            [
-                opening_id,
-                row.name,
-                row.email,
-                row.phone,
-                row.source,
-                new_alias(db, opening_id),
-                stamp(at),
-            ],
+    ids = []
+    for row in read.rows:
+        alias = new_alias(db, opening_id)
+        candidate_id = db.execute(
+            Q.ADD_CANDIDATE, [opening_id, alias, "", "", row.source, alias, stamp(at)]
         ).lastrowid
-        for row in read.rows
-    ]
+        seal_contact(db, candidate_id, row.name, row.email, row.phone)
+        ids.append(candidate_id)
     audit.record(db, g.actor.id, "import_candidates", f"opening:{opening_id}", at, count=len(ids))
     if stages.process(db, opening_id)[0].kind == "screen":  # the first stage's reviewers
         for candidate_id in ids:

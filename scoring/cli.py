@@ -16,7 +16,7 @@ from typing import TextIO
 
 # Each command imports what it uses, inside it: `--help`, `decide` and `validate` never load
 # the database layer, and nothing here loads pandas (tests/test_imports.py pins it).
-from scoring import cli_history
+from scoring import cli_history, cli_privacy
 from scoring.errors import DebriefError
 
 
@@ -408,6 +408,7 @@ def main(
         help="the SQLite file to copy (default: $DEBRIEF_DB when it is a file, else"
         " data/debrief.sqlite)",
     )
+    privacy_cmds = cli_privacy.register(commands)
     remind_cmd = commands.add_parser(
         "remind", help="queue 'scorecard due' and 'overdue' reminders (each once)"
     )
@@ -429,6 +430,7 @@ def main(
         rekey_cmd,
         remind_cmd,
         send_cmd,
+        *privacy_cmds,
     ):
         command.add_argument(
             "--db",
@@ -467,6 +469,9 @@ def main(
         return _remind(args, out, err)
     if args.command == "send":
         return _send(args, out, err)
+    privacy = cli_privacy.dispatch(args, out, err, _access_code, _emit)
+    if privacy is not None:
+        return privacy
     if args.command == "permissions":
         from scoring.matrix import document
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from scoring.personal import personal_sql, revealing
 from scoring.queries import database as Q
 
 
@@ -33,15 +34,27 @@ class Database:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.keyring: Any = None  # scoring.personal.Keyring, made at the first sealed value
         conn.execute(Q.RECURSIVE_TRIGGERS)
 
     def execute(
         self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
     ) -> sqlite3.Cursor:
-        """Run one statement with its bound `parameters`; returns the cursor to read rows from."""
+        """Run one statement with its bound `parameters`; returns the cursor to read rows from.
+        A statement that may return a candidate's sealed values gives them opened
+        (`scoring.personal`)."""
+        if personal_sql(sql):
+            cursor = self.conn.cursor()
+            cursor.row_factory = revealing(self)
+            return cursor.execute(sql, () if parameters is None else parameters)
         if parameters is None:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)
+
+    def forget_keys(self) -> None:
+        """A unit of work begins: the data keys opened in the last one are forgotten."""
+        if self.keyring is not None:
+            self.keyring.forget()
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for each set of parameters."""

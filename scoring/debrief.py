@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from scoring import audit, outbox
+from scoring import audit, outbox, personal
 from scoring.debrief_day import DayRow, day_view, debrief_openings, interview_days
 from scoring.debrief_panel import (
     Panel,
@@ -125,7 +125,7 @@ def open_debrief(
             candidate_id,
             stamp(at),
             actor.id,
-            reason.strip() if early and reason else None,
+            personal.seal(db, candidate_id, reason.strip()) if early and reason else None,
             json.dumps(frozen),
         ],
     )
@@ -206,7 +206,14 @@ def cast_vote(
     check_length("note", note, NOTE_MAX)
     changing = actor.id in g.facts.voter_ids
     vote_id = db.execute(
-        Q.VOTE, [candidate_id, actor.id, vote, (note or "").strip(), stamp(at)]
+        Q.VOTE,
+        [
+            candidate_id,
+            actor.id,
+            vote,
+            personal.seal(db, candidate_id, (note or "").strip()),
+            stamp(at),
+        ],
     ).lastrowid
     audit.record(
         db,
@@ -265,7 +272,7 @@ def record_decision(
             outcome,
             actor.id,
             stamp(at),
-            rationale,
+            personal.seal(db, candidate_id, rationale),
             int(accepts_responsibility),
             strategy.model_dump_json(),
             json.dumps(result.to_json()),

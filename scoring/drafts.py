@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from scoring import personal
 from scoring.database import Database
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
@@ -75,7 +76,8 @@ def save_draft(
     # in cannot change between them and the save.
     if g.facts.submitted:
         raise InvalidInput("This scorecard is already submitted.")
-    g.db.execute(Q.SAVE_DRAFT, [assignment_id, content, stamp(at)])
+    sealed = personal.seal(g.db, g.facts.candidate_id, content)
+    g.db.execute(Q.SAVE_DRAFT, [assignment_id, sealed, stamp(at)])
     return _standing(g.db, assignment_id, at)
 
 

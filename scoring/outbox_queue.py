@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from scoring import invites
+from scoring import invites, personal
 from scoring.database import Database
 from scoring.errors import NotFound
 from scoring.outbox_recipients import person_row, withheld
@@ -73,6 +73,8 @@ def write_message(
     if reason is not None:
         return None
     subject, text, html = render(kind, person["name"], link, **values)
+    if candidate_id is not None:  # it names the candidate: sealed under their key
+        subject, text, html, ics = sealed_message(db, candidate_id, subject, text, html, ics)
     cursor = db.execute(
         Q.INSERT_MESSAGE,
         [
@@ -93,6 +95,13 @@ def write_message(
         ],
     )
     return cursor.lastrowid if cursor.rowcount else None
+
+
+def sealed_message(db: Database, candidate_id: int, *texts: str | None) -> tuple[str | None, ...]:
+    """A message's subject, bodies and calendar file, sealed under the candidate's data key
+    (`scoring.personal`): the sender reads them opened; once the candidate is erased, nothing
+    of them is left to read."""
+    return tuple(personal.seal(db, candidate_id, t) for t in texts)
 
 
 def candidate_for(db: Database, person: Any, candidate_id: int) -> str:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring import permission_funnel as funnel
+from scoring import permission_privacy as privacy
 from scoring.errors import NotAllowed
 from scoring.permission_facts import (  # noqa: F401 - the facts the rules read, importable from here as before
     OWN_FIRST,
@@ -539,3 +540,10 @@ def _hear_debrief_ready(actor: Person, facts: CandidateFacts) -> str | None:
 
 for _name, _resource, _summary, _rule in funnel.ACTIONS:
     _action(_name, _resource, _summary)(_rule or _score)
+
+
+# ------------------------------------------------------------------- privacy (issue 28)
+# The rules, with their names and summaries, are in `scoring.permission_privacy`.
+
+for _name, _resource, _summary, _rule in privacy.ACTIONS:
+    _action(_name, _resource, _summary)(_rule)

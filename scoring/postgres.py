@@ -40,6 +40,7 @@ from psycopg_pool import ConnectionPool
 from scoring.dialect import to_postgres
 from scoring.errors import StorageFailed
 from scoring.paths import default_target
+from scoring.personal import Keyring, keyring, personal_sql
 from scoring.queries import database as DB
 from scoring.queries import postgres as Q
 
@@ -106,6 +107,17 @@ def _rows(cursor: psycopg.Cursor) -> Any:
     return _row_class(tuple(column.name for column in description))
 
 
+def _opened(ring: Keyring) -> Any:
+    def factory(cursor: psycopg.Cursor) -> Any:
+        description = cursor.description
+        if description is None:
+            return tuple
+        row = _row_class(tuple(column.name for column in description))
+        return lambda values: row(ring.open_row(values))
+
+    return factory
+
+
 def _bound(parameters: Sequence[Any] | dict[str, Any] | None) -> Any:
     if parameters is None:
         return None
@@ -163,6 +175,12 @@ class PgDatabase:
     def __init__(self, conn: psycopg.Connection, url: str = ""):
         self.conn = conn
         self.url = url  # the store's: where the kept figures of this database are saved
+        self.keyring: Any = None  # scoring.personal.Keyring, made at the first sealed value
+
+    def forget_keys(self) -> None:
+        """A unit of work begins: the data keys opened in the last one are forgotten."""
+        if self.keyring is not None:
+            self.keyring.forget()
 
     @property
     def in_transaction(self) -> bool:
@@ -173,6 +191,8 @@ class PgDatabase:
         """Run one statement written for SQLite (translated by `scoring.dialect`)."""
         text, returns_id = to_postgres(sql, parameters is not None)
         cursor = self.conn.cursor()
+        if personal_sql(sql):  # a candidate's sealed values are read opened (scoring.personal)
+            cursor.row_factory = _opened(keyring(self))  # type: ignore[assignment]
         cursor.execute(text, _bound(parameters))  # type: ignore[arg-type]
         return Cursor(cursor, returns_id)
 

@@ -19,7 +19,7 @@ import random
 from datetime import datetime
 from typing import Any
 
-from scoring import audit, chance
+from scoring import audit, chance, personal
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.models.questions import CheatingFlag
@@ -223,7 +223,15 @@ def flag_cheating(
         )
     candidate_id = g.facts.candidate_id
     flag_id = db.execute(
-        Q.FLAG, [assignment_id, candidate_id, question_id, g.actor.id, text, stamp(at)]
+        Q.FLAG,
+        [
+            assignment_id,
+            candidate_id,
+            question_id,
+            g.actor.id,
+            personal.seal(db, candidate_id, text),
+            stamp(at),
+        ],
     ).lastrowid
     audit.record(
         db,

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from scoring import audit, bookings, outbox, questions, stages
+from scoring import audit, bookings, outbox, personal, questions, stages
 from scoring.clashes import Booking, Clash, ScheduleClash, find_clashes, refuse_clashes
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
@@ -305,10 +305,12 @@ def recuse(g: Granted, assignment_id: int, reason: str, now: datetime | None = N
         interviewer_ids=[row["interviewer_id"]],
         why="you recused from it.",
     )
-    db.execute(Q.RECUSE, [stamp(at), reason.strip(), assignment_id])
+    candidate_id = seat_candidate(db, assignment_id)
+    sealed = personal.seal(db, candidate_id, reason.strip())  # it may say who they are
+    db.execute(Q.RECUSE, [stamp(at), sealed, assignment_id])
     db.execute(Q.DROP_DRAFTS, [assignment_id])
-    outbox.queue_ready(db, seat_candidate(db, assignment_id), at)
-    audit.record(db, g.actor.id, "recuse", f"assignment:{assignment_id}", at, reason=reason)
+    outbox.queue_ready(db, candidate_id, at)
+    audit.record(db, g.actor.id, "recuse", f"assignment:{assignment_id}", at, reason=sealed)
 
 
 # -------------------------------------------------------------- what every change to the day checks

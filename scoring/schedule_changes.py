@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from scoring import audit, bookings, outbox
+from scoring import audit, bookings, outbox, personal
 from scoring.clashes import Booking, Clash, refuse_clashes
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
@@ -342,5 +342,6 @@ def withdraw_candidate(
                 )
             db.execute(Q.DROP_DRAFTS, [seat["id"]])
             db.execute(Q.DROP_SEAT, [seat["id"]])
-    db.execute(QC.WITHDRAW, [stamp(at), reason.strip(), candidate_id])
-    audit.record(db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=reason)
+    sealed = personal.seal(db, candidate_id, reason.strip())
+    db.execute(QC.WITHDRAW, [stamp(at), sealed, candidate_id])
+    audit.record(db, actor.id, "withdraw_candidate", f"candidate:{candidate_id}", at, reason=sealed)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from scoring import audit, outbox
+from scoring import audit, outbox, personal
 from scoring.database import Database
 from scoring.drafts import DRAFT_MAX, load_draft, save_draft
 from scoring.errors import InvalidInput, NotFound
@@ -152,16 +152,19 @@ def _write(
             assignment_id,
             revision,
             overall,
-            feedback.strip(),
+            personal.seal(db, row["candidate_id"], feedback.strip()),
             rubric.content_hash,
             stamp(at),
-            reason.strip() if reason else None,
+            personal.seal(db, row["candidate_id"], reason.strip()) if reason else None,
             int(saw_others),
         ],
     ).lastrowid
     db.executemany(
         Q.ADD_CRITERION_SCORE,
-        [(scorecard_id, key, e.score, e.evidence.strip()) for key, e in entries.items()],
+        [
+            (scorecard_id, key, e.score, personal.seal(db, row["candidate_id"], e.evidence.strip()))
+            for key, e in entries.items()
+        ],
     )
     db.execute(Q.DELETE_DRAFT, [assignment_id])
     if revision == 1:  # the last one in: the hiring manager hears the panel is ready

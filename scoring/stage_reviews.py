@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scoring import audit, chance
+from scoring import audit, chance, personal
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
 from scoring.models.stages import KIND_WORDS, Stage
@@ -76,7 +76,15 @@ def review(
     weight = weighted(rubric, scores)
     review_id = db.execute(
         Q.ADD_REVIEW,
-        [seat_id, stage.rubric_hash, json.dumps(scores), weight, overall, notes.strip(), stamp(at)],
+        [
+            seat_id,
+            stage.rubric_hash,
+            json.dumps(scores),
+            weight,
+            overall,
+            personal.seal(db, candidate["id"], notes.strip()),
+            stamp(at),
+        ],
     ).lastrowid
     audit.record(
         db,
@@ -178,7 +186,15 @@ def _record(
     provisional = bar and stage.provisional
     outcome_id = db.execute(
         Q.ADD_OUTCOME,
-        [candidate_id, stage.position, outcome, by, stamp(at), reason, int(provisional)],
+        [
+            candidate_id,
+            stage.position,
+            outcome,
+            by,
+            stamp(at),
+            personal.seal(db, candidate_id, reason),
+            int(provisional),
+        ],
     ).lastrowid
     audit.record(
         db,
@@ -236,8 +252,9 @@ def recuse_review(g: Granted, seat_id: int, reason: str, now: datetime | None = 
     db, at = g.db, now or now_utc()
     reason = _reason(reason)
     seat = db.execute(Q.SEAT, [seat_id]).fetchone()
-    db.execute(Q.RECUSE_SEAT, [stamp(at), reason, seat_id])
-    audit.record(db, g.actor.id, "recuse_stage", f"stage_seat:{seat_id}", at, reason=reason)
+    sealed = personal.seal(db, seat["candidate_id"], reason)
+    db.execute(Q.RECUSE_SEAT, [stamp(at), sealed, seat_id])
+    audit.record(db, g.actor.id, "recuse_stage", f"stage_seat:{seat_id}", at, reason=sealed)
     candidate, stage, opening = _stage_and_opening(db, seat["candidate_id"], seat["position"])
     if seat["purpose"] == "review" and _open(db, candidate, stage.position):
         assign_reviewers(db, candidate["id"], stage.position, at)
@@ -343,8 +360,16 @@ def record_offer(
         _record(db, candidate_id, offer, "advance", g.actor.id, note, at)
         return
     reason = _reason(reason)
-    db.execute(Q.WITHDRAW, [stamp(at), f"declined the offer: {reason}", candidate_id])
-    audit.record(db, g.actor.id, "decline_offer", f"candidate:{candidate_id}", at, reason=reason)
+    sealed = personal.seal(db, candidate_id, f"declined the offer: {reason}")
+    db.execute(Q.WITHDRAW, [stamp(at), sealed, candidate_id])
+    audit.record(
+        db,
+        g.actor.id,
+        "decline_offer",
+        f"candidate:{candidate_id}",
+        at,
+        reason=personal.seal(db, candidate_id, reason),
+    )
 
 
 # ------------------------------------------------------------------------------ reading

@@ -162,6 +162,9 @@ class Store:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
+        # What is deleted is overwritten with zeros, not left in free pages (an erased
+        # candidate's data key, drafts, mail): scoring.erasure.
+        conn.execute("PRAGMA secure_delete = ON")
         return Database(conn)
 
     def _keep_wal_open(self) -> None:
@@ -231,6 +234,7 @@ class Store:
             raise storage_failure(exc, self.path) from exc
         try:
             db.conn.execute("BEGIN")
+            db.forget_keys()
             yield db
         except sqlite3.Error as exc:
             if _is_fault(exc):
@@ -258,6 +262,7 @@ class Store:
         try:
             try:
                 db.conn.execute("BEGIN IMMEDIATE")
+                db.forget_keys()
                 yield db
                 db.conn.execute("COMMIT")
             except BaseException:

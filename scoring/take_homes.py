@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from scoring import audit
+from scoring import audit, personal
 from scoring.candidate_feedback import refuse_quotes
 from scoring.candidate_mail import (
     candidate_row,
@@ -90,7 +90,15 @@ def _record(
     db: Database, candidate_id: int, position: int, event: str, by: int, at: datetime, **detail
 ) -> int:
     return db.execute(
-        Q.ADD_EVENT, [candidate_id, position, event, stamp(at), by, json.dumps(detail)]
+        Q.ADD_EVENT,
+        [
+            candidate_id,
+            position,
+            event,
+            stamp(at),
+            by,
+            personal.seal(db, candidate_id, json.dumps(detail)),
+        ],
     ).lastrowid
 
 

@@ -262,6 +262,9 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
             "scoring.audit",
             "scoring.integrity",
             "scoring.keys",
+            # a candidate's data key and the privacy key that wraps it (rows are opened here)
+            "scoring.personal",
+            "scoring.privacy_key",
             "scoring.settings",
             "scoring.paths",
             "scoring.leases",

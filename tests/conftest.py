@@ -18,6 +18,8 @@ os.environ["DEBRIEF_SEND_EVERY"] = "off"
 # One audit key for every database the tests write (servers and the command line inherit it), so
 # `verify` below checks each one's signatures; tests of the key itself set or remove their own.
 os.environ["DEBRIEF_AUDIT_KEY"] = "tests-only audit key: not a secret, never used elsewhere"
+# The same for the privacy key that wraps candidates' data keys (scoring.privacy_key).
+os.environ["DEBRIEF_PRIVACY_KEY"] = "tests-only privacy key: not a secret, never used elsewhere"
 
 
 def pytest_collection_modifyitems(items):

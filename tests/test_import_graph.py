@@ -135,6 +135,12 @@ def test_every_module_has_a_room_it_was_put_in_on_purpose():
             "candidate_feedback",
             "candidate_mail",
             "candidate_record",
+            # privacy (issue 28)
+            "erasure",
+            "subject_access",
+            "retention",
+            "retention_settings",
+            "demographics",
             "scoring",
         }
     )

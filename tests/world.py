@@ -78,7 +78,13 @@ def submit(w: World, who: str, overall: int, level: int = 3, now=None):
 
 # What a build depends on besides its arguments: the audit key that signs its log, and the
 # settings its mail is written with (links, time zone). Another value builds afresh.
-_SETTINGS = ("DEBRIEF_AUDIT_KEY", "DEBRIEF_SECRETS", "DEBRIEF_URL", "DEBRIEF_TZ")
+_SETTINGS = (
+    "DEBRIEF_AUDIT_KEY",
+    "DEBRIEF_PRIVACY_KEY",
+    "DEBRIEF_SECRETS",
+    "DEBRIEF_URL",
+    "DEBRIEF_TZ",
+)
 _BUILT: dict[str, World] = {}  # shape -> the organisation built once, in a folder of this process
 _FOLDER: list[Path] = []
 
@@ -104,7 +110,7 @@ def build(
     )
     if ENGINE == "postgresql":
         return _on_postgres(shape)
-    if not os.environ.get("DEBRIEF_AUDIT_KEY"):
+    if not (os.environ.get("DEBRIEF_AUDIT_KEY") and os.environ.get("DEBRIEF_PRIVACY_KEY")):
         return _build(Path(path), **shape)
     key = json.dumps([shape, [os.environ.get(name) for name in _SETTINGS]], sort_keys=True)
     if key not in _BUILT:

@@ -28,14 +28,13 @@ from __future__ import annotations
 import calendar
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 
-from scoring import audit
+from scoring import audit, personal
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
 from scoring.insights.frames import latest_scorecards, with_criterion
@@ -226,7 +225,16 @@ def _record_checked(
                 " they have left can be recorded (no rating, not still working here)."
             )
     outcome_id = db.execute(
-        Q.ADD_OUTCOME, [candidate_id, months, rating, int(employed), note, g.actor.id, stamp(at)]
+        Q.ADD_OUTCOME,
+        [
+            candidate_id,
+            months,
+            rating,
+            int(employed),
+            personal.seal(db, candidate_id, note),
+            g.actor.id,
+            stamp(at),
+        ],
     ).lastrowid
     audit.record(
         db,
@@ -256,10 +264,6 @@ def _latest_outcomes(
     return {(r["candidate_id"], r["months"]): _outcome(r) for r in rows}
 
 
-def _like(text: str) -> str:
-    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-
-
 def hires(
     store: Store, actor: Person, opening_ids: Iterable[int], search: str = "", limit: int = 50
 ) -> list[Hire]:
@@ -275,24 +279,23 @@ def hires(
         if not opening_ids or not limit:
             return []
         text = check_length("search", (search or "").strip(), NAME_MAX)
-        if text:
-            walk, params = Q.hires_walk_named(len(opening_ids)), [_like(text), _like(text)]
-        else:
-            walk, params = Q.hires_walk(len(opening_ids)), []
-        # narrowed to the openings the actor manages (the table's rule is asked of every row)
-        cursor = db.execute(walk, [*opening_ids, actor.id, *params])
+        # narrowed to the openings the actor manages (the table's rule is asked of every row);
+        # names are sealed (scoring.personal), so a search matches them here, opened
+        cursor = db.execute(Q.hires_walk(len(opening_ids)), [*opening_ids, actor.id])
         found: list[int] = []
         named: dict[int, bool] = {}
         while len(found) < limit and (chunk := [r[0] for r in cursor.fetchmany(256)]):
             facts = candidates_facts(db, chunk)
-            aliases = {r["id"]: r["alias"] for r in db.execute(Q.aliases(len(chunk)), chunk)}
+            which = Q.labels if text else Q.aliases  # a name is opened only to be searched
+            labels = {r["id"]: r for r in db.execute(which(len(chunk)), chunk)}
             for candidate_id in chunk:
                 f = facts[candidate_id]
                 if may(actor, "record_outcome", f):
                     named[candidate_id] = may(actor, "see_name", f)
                     # a search must not find a hidden name: the alias only, for them
-                    hidden = text and not named[candidate_id]
-                    if hidden and text.casefold() not in aliases[candidate_id].casefold():
+                    row = labels[candidate_id]
+                    seen = [row["alias"], *([row["name"]] if text and named[candidate_id] else [])]
+                    if text and not any(text.casefold() in s.casefold() for s in seen):
                         continue
                     found.append(candidate_id)
                     if len(found) == limit:

@@ -13,6 +13,8 @@ ADD_CANDIDATE = (
 ADD_NAMED = (
     "INSERT INTO candidates (opening_id, name, email, alias, created_at) VALUES (?, ?, ?, ?, ?)"
 )
+# Then the name, email and phone, sealed under the new candidate's data key (scoring.personal).
+SEAL_CONTACT = "UPDATE candidates SET name = ?, email = ?, phone = ? WHERE id = ?"
 CANDIDATE = "SELECT * FROM candidates WHERE id = ?"
 CANDIDATE_IDS = "SELECT id FROM candidates WHERE opening_id = ? ORDER BY id"
 WITHDRAW = "UPDATE candidates SET withdrawn_at = ?, withdrawal_reason = ? WHERE id = ?"
@@ -28,26 +30,31 @@ def contacts(n: int) -> str:
     return f"SELECT id, phone, source FROM candidates WHERE opening_id = ? AND id IN ({marks(n)})"
 
 
-# Finding candidates: which of an opening's candidates match, from named parts (the opening id
-# first; then, when searching, the pattern three times: name, alias, email).
+# Finding candidates: which of an opening's candidates there are (the opening id first). A
+# search reads every one's name, alias and email (sealed: opened as they are read) and matches
+# them in Python: bounded by the opening, not by history.
 _OF_OPENING = "opening_id = ?"
 _STILL_IN = " AND withdrawn_at IS NULL"
-_MATCHING = (
-    r" AND (name LIKE ? ESCAPE '\' OR alias LIKE ? ESCAPE '\'" r" OR email LIKE ? ESCAPE '\')"
-)
 
 
-def _found(active_only: bool, searching: bool) -> str:
-    return _OF_OPENING + (_STILL_IN if active_only else "") + (_MATCHING if searching else "")
+def _found(active_only: bool) -> str:
+    return _OF_OPENING + (_STILL_IN if active_only else "")
 
 
-def found_count(active_only: bool, searching: bool) -> str:
-    """How many of the opening's candidates match (see `_found` for the parameters)."""
-    return f"SELECT COUNT(*) FROM candidates WHERE {_found(active_only, searching)}"
+def found_count(active_only: bool) -> str:
+    """How many of the opening's candidates there are."""
+    return f"SELECT COUNT(*) FROM candidates WHERE {_found(active_only)}"
 
 
-def found_page(active_only: bool, searching: bool) -> str:
-    """One page of the matching candidates' ids, the latest added first (the search's
-    parameters, then LIMIT and OFFSET)."""
-    where = _found(active_only, searching)
-    return f"SELECT id FROM candidates WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?"
+def found_page(active_only: bool) -> str:
+    """One page of the opening's candidates' ids, the latest added first (then LIMIT and
+    OFFSET)."""
+    return (
+        f"SELECT id FROM candidates WHERE {_found(active_only)} ORDER BY id DESC LIMIT ? OFFSET ?"
+    )
+
+
+def searched(active_only: bool) -> str:
+    """Every candidate of the opening with what a search matches, the latest added first."""
+    where = _found(active_only)
+    return f"SELECT id, name, alias, email FROM candidates WHERE {where} ORDER BY id DESC"

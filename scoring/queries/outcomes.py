@@ -7,8 +7,6 @@ from scoring.queries import marks
 LAST_DECIDED_AT = "SELECT decided_at FROM decisions WHERE candidate_id = ? ORDER BY id DESC LIMIT 1"
 ADD_OUTCOME = """INSERT INTO hire_outcomes (candidate_id, months, rating, still_employed, note,
                  recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"""
-# The latest name match on a hire, or on their alias (`LIKE` patterns escaped with `\`).
-_NAMED = r" AND (c.name LIKE ? ESCAPE '\' OR c.alias LIKE ? ESCAPE '\')"
 
 
 def latest_outcome_ids(n: int) -> str:
@@ -53,15 +51,14 @@ def hires_walk(n: int) -> str:
     return _hires_walk(n, "")
 
 
-def hires_walk_named(n: int) -> str:
-    """`hires_walk`, of the hires whose name or alias matches (two more parameters: the same
-    escaped `LIKE` pattern)."""
-    return _hires_walk(n, _NAMED)
-
-
 def aliases(n: int) -> str:
     """The alias of `n` candidates."""
     return f"SELECT id, alias FROM candidates WHERE id IN ({marks(n)})"
+
+
+def labels(n: int) -> str:
+    """The alias and name of `n` candidates (the name sealed: opened as it is read)."""
+    return f"SELECT id, alias, name FROM candidates WHERE id IN ({marks(n)})"
 
 
 def hire_rows(n: int) -> str:

@@ -56,10 +56,10 @@ from scoring.queries.schema import (
     SCORED_SESSION,
 )
 from scoring.queries.schema_pg_tables import ID as _ID
+from scoring.queries.schema_pg_tables import TABLES_1, TABLES_FUNNEL
 from scoring.queries.schema_privacy import POSTGRES as PRIVACY_POSTGRES
 from scoring.queries.schema_privacy import PRIVACY_HISTORY
 from scoring.queries.schema_privacy import TIMESTAMPS as PRIVACY_TIMESTAMPS
-from scoring.queries.schema_pg_tables import TABLES_1, TABLES_FUNNEL
 
 REFUSED = "23001"  # restrict_violation: the SQLSTATE of every refusal below
 # pg_advisory_xact_lock key of the audit chain: b"debriefA" as a big-endian number.

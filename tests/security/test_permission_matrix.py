@@ -206,7 +206,9 @@ def real(action, scene, value, store) -> None:
         assert SCORES in text
     elif action == "vote":
         with store.read() as db:
-            assert db.execute("SELECT 1 FROM committee_votes WHERE note = 'probe vote'").fetchone()
+            # (notes are sealed under the candidate's key: read opened, compared here)
+            notes = [r[0] for r in db.execute("SELECT note FROM committee_votes").fetchall()]
+            assert "probe vote" in notes
     elif action == "decide":
         assert value.rationale == "probe decision"
     elif action == "record_outcome":
