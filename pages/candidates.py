@@ -9,7 +9,7 @@ from scoring import candidates, candidates_csv, openings, schedule_changes
 from scoring.errors import DebriefError
 from scoring.lookalikes import lookalike_warnings
 from scoring.text import EMAIL_MAX, NAME_MAX, isolate, neutral_bidi, plain_markdown
-from ui import candidate_record
+from ui import candidate_privacy, candidate_record
 from ui.guard import require
 from ui.session import store
 from ui.widgets import (
@@ -92,6 +92,7 @@ if listed:
     )
     if followed is not None:
         candidate_record.show(store(), actor, followed.id)
+        candidate_privacy.show(store(), actor, followed.id)
 
 if opening.closed_at is not None:
     st.info("This opening is closed: it takes no new candidates.", icon=":material/lock:")

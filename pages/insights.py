@@ -10,7 +10,7 @@ import streamlit as st
 from scoring import insights
 from scoring.insights import after_reveal
 from scoring.text import plain_markdown
-from ui import hire_outcomes, insight_funnel, insight_questions
+from ui import hire_outcomes, insight_fairness, insight_funnel, insight_questions
 from ui import insight_decisions as decisions
 from ui.downloads import rows_buttons
 from ui.guard import require
@@ -162,6 +162,7 @@ SECTIONS = {
     "hires": "After the hire",
     "questions": "Questions",
     "funnel": "Funnel",
+    "fairness": "Adverse impact",
 }
 if not view.score_figures:  # per-question figures come from scores: the hiring manager's
     SECTIONS.pop("questions")
@@ -432,6 +433,14 @@ def funnel_section() -> None:
     insight_funnel.show(store(), actor, picked.id)
 
 
+def fairness_section() -> None:
+    if picked == everything:
+        st.header("Adverse impact")
+        st.caption("Pick one opening above to see its adverse-impact figures.")
+        return
+    insight_fairness.show(store(), actor, [picked.id])
+
+
 def questions_section() -> None:
     for opening in chosen_openings:
         if opening.id in ids:
@@ -443,6 +452,7 @@ def questions_section() -> None:
 {
     "questions": questions_section,
     "funnel": funnel_section,
+    "fairness": fairness_section,
     "agreement": agreement_section,
     "scales": scales_section,
     "calibration": calibration_section,

@@ -1,12 +1,13 @@
 """Submission status of an opening: who has submitted, who is late, missing or recused.
 Never a score: the service returns none here. Bounded by a window of session dates (the recent
-past and the weeks ahead by default) and paged, so it costs what the window holds."""
+past and the weeks ahead by default) and paged, so it costs what the window holds. For
+coordinators, what retention erases when, across every opening (`scoring.retention.due`)."""
 
 from datetime import datetime, timedelta
 
 import streamlit as st
 
-from scoring import mail, openings, outbox, status
+from scoring import mail, openings, outbox, retention, status
 from scoring.errors import DebriefError
 from scoring.text import plain_markdown
 from ui.clock import local, today, when, zone
@@ -249,3 +250,65 @@ if openings.may_on_opening(store(), actor, "manage_opening", opening.id):
             elif message.last_error:
                 st.caption(plain_markdown(f"Last attempt: {message.last_error}"))
             st.text(message.text)
+
+
+def retention_rows(entries: list[retention.Due], settings, held: bool = False) -> list[dict]:
+    """Candidates as retention lists them: by alias and id, never by name; a hold's reason is
+    text as typed (a table cell renders no Markdown)."""
+    rows = []
+    for entry in entries:
+        row = {
+            "candidate": entry.alias,
+            "id": entry.candidate_id,
+            "opening": entry.opening,
+            "due": entry.due_on or "not due (in process)",
+        }
+        if held:
+            row["hold"] = entry.hold or ""
+        else:
+            erase_from = entry.erase_from(settings)
+            row["erased from"] = (
+                erase_from.date().isoformat() if erase_from else "after a notice to coordinators"
+            )
+        row["why"] = entry.why
+        rows.append(row)
+    return rows
+
+
+if retention.may_see_due(store(), actor):
+    st.header("Retention")
+    try:
+        kept = retention.due(store(), actor)
+    except DebriefError as problem:
+        show_problem(problem)
+    else:
+        notice = kept.settings.notice_days
+        st.caption(
+            "Across every opening. Candidates whose process has ended are erased (their name,"
+            " email and every text about them; their scores and decisions stay as numbers)"
+            f" after the [retention] settings' period, and coordinators are emailed {notice} days"
+            " before. A legal hold keeps a candidate until it is lifted (python -m scoring hold)."
+            f" {kept.settings.words()}"
+        )
+        st.markdown(
+            f"**{kept.overdue_count}** past their date · **{kept.soon_count}** due within"
+            f" {notice} days · **{kept.held_count}** under a legal hold"
+        )
+        for title, entries, count, held in (
+            (
+                "Past their date: erased by the next daily run",
+                kept.overdue,
+                kept.overdue_count,
+                False,
+            ),
+            (f"Due within {notice} days", kept.soon, kept.soon_count, False),
+            ("Under a legal hold: never erased", kept.held, kept.held_count, True),
+        ):
+            if not count:
+                continue
+            st.subheader(title)
+            if count > len(entries):
+                st.caption(f"The first {len(entries)} of {count}, earliest date first.")
+            table(retention_rows(entries, kept.settings, held))
+        if not (kept.overdue_count or kept.soon_count or kept.held_count):
+            st.caption(f"Nobody is due within {notice} days, and nobody is held.")

@@ -200,10 +200,13 @@ DIGESTED = {
 
 
 def row_digest(db: Database, table: str, key: Any) -> str:
-    """A hash of one history row as stored (a scorecard with its criterion scores)."""
-    row = db.execute(Q.HISTORY_ROW[table], [key]).fetchone()
+    """A hash of one history row as stored (a scorecard with its criterion scores): a
+    candidate's sealed texts as their ciphertext, never opened (`scoring.personal`), so the
+    digest commits to nothing of the cleartext and still matches once the candidate is
+    erased."""
+    row = db.execute_stored(Q.HISTORY_ROW[table], [key]).fetchone()
     body: list[Any] = [dict(row) if row else None]
     if table == "scorecards":
-        body.append([dict(r) for r in db.execute(Q.CRITERION_SCORES, [key])])
+        body.append([dict(r) for r in db.execute_stored(Q.CRITERION_SCORES, [key]).fetchall()])
     text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -51,6 +51,13 @@ class Database:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)
 
+    def execute_stored(
+        self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+    ) -> sqlite3.Cursor:
+        """Run one statement and read its rows as stored: sealed values stay sealed (what a
+        digest of a history row is taken over, `scoring.audit.row_digest`)."""
+        return self.conn.execute(sql, () if parameters is None else parameters)
+
     def forget_keys(self) -> None:
         """A unit of work begins: the data keys opened in the last one are forgotten."""
         if self.keyring is not None:

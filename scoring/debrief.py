@@ -90,6 +90,14 @@ __all__ = [
 ]
 
 
+def sealed_reasons(db, candidate_id: int, engine: dict) -> dict:
+    """The engine's result as stored with a decision: its reasons quote the rationale and the
+    committee's notes, so each is sealed under the candidate's key (`scoring.personal`); the
+    outcome and the tally, which Insights reads in SQL, stay as they are."""
+    reasons = [personal.seal(db, candidate_id, r) for r in engine.get("reasons", [])]
+    return {**engine, "reasons": reasons}
+
+
 @guarded("see_debrief", on="candidate_id")
 def status(g: Granted, candidate_id: int, now: datetime | None = None) -> DebriefStatus:
     """The debrief page's frame for the opening's hiring manager or committee: who is in,
@@ -275,7 +283,7 @@ def record_decision(
             personal.seal(db, candidate_id, rationale),
             int(accepts_responsibility),
             strategy.model_dump_json(),
-            json.dumps(result.to_json()),
+            json.dumps(sealed_reasons(db, candidate_id, result.to_json())),
         ],
     ).lastrowid
     audit.record(

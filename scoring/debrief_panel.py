@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from scoring import adjusted, questions, uncertainty
+from scoring import adjusted, personal, questions, uncertainty
 from scoring.database import Database
 from scoring.debrief_view import (
     Debrief,
@@ -171,10 +171,17 @@ def decision_records(db: Database, ids: list[int]) -> dict[int, list[DecisionRec
                 rationale=r["rationale"],
                 accepts_responsibility=bool(r["accepts_responsibility"]),
                 strategy=json.loads(r["strategy"]),
-                engine_result=json.loads(r["engine_result"]),
+                engine_result=opened_reasons(db, json.loads(r["engine_result"])),
             )
         )
     return found
+
+
+def opened_reasons(db: Database, engine: dict[str, Any]) -> dict[str, Any]:
+    """A stored engine result with its sealed reasons opened (`scoring.debrief.sealed_reasons`)."""
+    if not engine.get("reasons"):
+        return engine
+    return {**engine, "reasons": [personal.reveal(db, r) for r in engine["reasons"]]}
 
 
 def decisions(db: Database, candidate_id: int) -> list[DecisionRecord]:

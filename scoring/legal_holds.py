@@ -40,7 +40,9 @@ def _change(g: Granted, candidate_id: int, held: bool, reason: str, now: datetim
     db, at = g.db, now or now_utc()
     reason = _reason(reason)
     if db.execute(Q.ERASED, [candidate_id]).fetchone() is not None:
-        raise InvalidInput(f"candidate: candidate {candidate_id} is erased: there is nothing to hold")
+        raise InvalidInput(
+            f"candidate: candidate {candidate_id} is erased: there is nothing to hold"
+        )
     in_force = on_hold(db, candidate_id) is not None
     if held and in_force:
         raise InvalidInput("candidate: a legal hold is already placed on this candidate")
@@ -59,9 +61,7 @@ def _change(g: Granted, candidate_id: int, held: bool, reason: str, now: datetim
 
 
 @guarded("hold_candidate", on="candidate_id", write=True)
-def place_hold(
-    g: Granted, candidate_id: int, reason: str, now: datetime | None = None
-) -> None:
+def place_hold(g: Granted, candidate_id: int, reason: str, now: datetime | None = None) -> None:
     """A coordinator places a legal hold on a candidate, saying why (one line, at most
     `REASON_MAX` characters, sealed): retention keeps them and erasure is refused until it is
     lifted. Refused for a candidate already held or erased."""

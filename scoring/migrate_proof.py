@@ -52,7 +52,9 @@ class Outcome:
 
 def rows(sdb: Database, table: Table) -> Iterator[tuple]:
     """Every row of `table` in the SQLite file, in key order, a chunk read at a time."""
-    cursor = sdb.execute(Q.source_rows_of(table.name, table.columns, [c for c, _ in table.key]))
+    cursor = sdb.execute_stored(
+        Q.source_rows_of(table.name, table.columns, [c for c, _ in table.key])
+    )
     while chunk := cursor.fetchmany(CHUNK):
         yield from (tuple(r) for r in chunk)
 

@@ -176,7 +176,7 @@ def _stamps_round_trip(sdb: Database) -> None:
         if table not in present:
             continue
         key = [c for c, _ in _source_key(sdb, table)]
-        for row in sdb.execute(Q.source_rows_of(table, key + list(columns), key)):
+        for row in sdb.execute_stored(Q.source_rows_of(table, key + list(columns), key)):
             for column, value in zip(columns, row[len(key) :], strict=True):
                 if value is not None and not _round_trips(value):
                     where = ", ".join(f"{c} {row[i]}" for i, c in enumerate(key))
@@ -344,7 +344,9 @@ def _copy(sdb: Database, tdb, table: Table, by_name: dict[str, Table]) -> dict[s
 
 def _copy_plain(sdb: Database, tdb, table: Table) -> int:
     statement, count = Q.insert_into(table.name, table.columns), 0
-    cursor = sdb.execute(Q.source_rows_of(table.name, table.columns, [c for c, _ in table.key]))
+    cursor = sdb.execute_stored(
+        Q.source_rows_of(table.name, table.columns, [c for c, _ in table.key])
+    )
     with _naming(f"copying {table.name}"), tdb.conn.cursor() as writer:
         while chunk := cursor.fetchmany(CHUNK):
             writer.executemany(statement, [tuple(r) for r in chunk])

@@ -196,6 +196,15 @@ class PgDatabase:
         cursor.execute(text, _bound(parameters))  # type: ignore[arg-type]
         return Cursor(cursor, returns_id)
 
+    def execute_stored(
+        self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+    ) -> Cursor:
+        """Run one statement and read its rows as stored: sealed values stay sealed."""
+        text, returns_id = to_postgres(sql, parameters is not None)
+        cursor = self.conn.cursor()
+        cursor.execute(text, _bound(parameters))  # type: ignore[arg-type]
+        return Cursor(cursor, returns_id)
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for each set of parameters."""
         text, _ = to_postgres(sql, True)

@@ -295,6 +295,8 @@ ROOMS: list[tuple[str, tuple[str, ...]]] = [
     # people, openings, candidates, the day, scorecards, drafts, Status: what the screens change
     ("the day's work", ("scoring",)),
 ]
+# Modules whose names begin like another room's (scoring.demographics is not the demo).
+NOT_BY_PREFIX = {"scoring.demographics": "the day's work"}
 # Where "the day's work" sits in the order: below the debrief and the figures, above mail.
 ORDER = [
     "pages and widgets",
@@ -317,6 +319,8 @@ ORDER = [
 
 def room(module: str) -> str:
     """The room (README, Layout) a module belongs to."""
+    if module in NOT_BY_PREFIX:
+        return NOT_BY_PREFIX[module]
     for name, prefixes in ROOMS:
         if any(module == p or module.startswith(p + ".") or module.startswith(p) for p in prefixes):
             return name

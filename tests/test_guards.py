@@ -39,6 +39,7 @@ EXPECTED = {
     "scoring.candidate_feedback.approve_and_send": "review_feedback",
     "scoring.candidate_feedback.consent_to_quote": "consent_to_quote",
     "scoring.candidate_feedback.feedback": "see_candidate_messages",
+    "scoring.erasure._erase": "erase_candidate",
     "scoring.candidate_record.candidate_record": "see_candidate_messages",
     # question pools (issue 27)
     "scoring.questions.seat_questions": "see_own",
@@ -125,6 +126,7 @@ UNGUARDED = {
     "scoring.exports.summary.summary": "renders debrief.debrief (see_packet)",
     "scoring.scorecards.others": "filters panel (see_scores)",
     "scoring.insights.outcomes.record_outcome": "checks its input, then _record_checked",
+    "scoring.erasure.erase": "erases through _erase (erase_candidate), then scrubs the WAL",
     "scoring.insights.documents.full_document": "draws opening_insights and outcome_rows",
     "scoring.insights.service.headlines": "draws opening_insights",
     "scoring.insights.service.own_headline": "draws own_calibration",

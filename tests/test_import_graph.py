@@ -140,6 +140,8 @@ def test_every_module_has_a_room_it_was_put_in_on_purpose():
             "subject_access",
             "retention",
             "retention_settings",
+            "retention_notice",
+            "legal_holds",
             "demographics",
             "scoring",
         }

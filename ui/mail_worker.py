@@ -6,7 +6,13 @@ it off, as the test suite does), as `python -m scoring remind` and `send` would 
 With several server processes (`scripts/run --workers N`) only the holder of the `mail` lease
 in the database does rounds (`scoring.sender`); another takes over when its lease runs out. A
 message is claimed before it is sent, so it goes out once whoever sends it, a cron job too.
-Without mail settings a round does nothing (settings may be added while it runs)."""
+Without mail settings a round sends nothing (settings may be added while it runs).
+
+Each round also runs retention once a day (`scoring.retention.daily`, issue 28): the first round
+after a day has passed since the last run, in whichever process takes the `retention` lease,
+erases what is due and queues the week's notice to coordinators, which the same round sends.
+Retention runs whether or not mail is set up (the notice then waits in the outbox, and Status
+shows what is due); "off" turns it off with the sender."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import threading
 
 import streamlit as st
 
+from scoring import retention
 from scoring.sender import Sender
 from scoring.store import Store, default_target
 
@@ -34,6 +41,22 @@ def _every() -> float | None:
         return DEFAULT_EVERY
 
 
+class Worker(Sender):
+    """The app's sender, which also runs retention once a day before its round's mail."""
+
+    def round(self) -> int | None:
+        """Retention if a day has passed (`retention.daily`), then the mail round. A failed
+        retention run is logged and does not stop the mail."""
+        try:
+            run = retention.daily(self.store)
+        except Exception:  # tried again later (`retention.RETRY`); the mail still goes
+            LOG.exception("the daily retention run failed; trying again later")
+        else:
+            if run is not None:
+                LOG.info("retention: %s", run.summary().splitlines()[0])
+        return super().round()
+
+
 def _loop(stop: threading.Event) -> None:
     store = None
     while store is None:  # the first round comes one interval after the start, as from cron
@@ -45,7 +68,7 @@ def _loop(stop: threading.Event) -> None:
             store = Store(default_target())
         except Exception:  # a damaged or missing file: the sender tries again later
             LOG.exception("the mail sender cannot open the database; trying again later")
-    Sender(store, every=_every() or DEFAULT_EVERY).run(stop, _every)
+    Worker(store, every=_every() or DEFAULT_EVERY).run(stop, _every)
 
 
 @st.cache_resource

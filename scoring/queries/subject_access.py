@@ -121,9 +121,6 @@ MESSAGES = """SELECT m.id, m.created_at, m.kind, m.recipient_id, m.to_address, m
 LEGAL_HOLDS = """SELECT h.id, h.held, p.name AS by_name, h.at, h.reason
                  FROM legal_holds h JOIN people p ON p.id = h.by_id
                  WHERE h.candidate_id = :candidate ORDER BY h.id"""
-# The latest row counts: held = 1 is a hold in force.
-LATEST_HOLD = """SELECT held, reason FROM legal_holds WHERE candidate_id = :candidate
-                 ORDER BY id DESC LIMIT 1"""
 RETENTION_NOTICES = """SELECT due_on, noticed_at FROM retention_notices
                        WHERE candidate_id = :candidate ORDER BY due_on"""
 DEMOGRAPHICS = """SELECT category, answer, recorded_at FROM candidate_demographics

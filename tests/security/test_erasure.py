@@ -1,0 +1,177 @@
+"""Erasure that keeps the record provable (issue 28): after `erase`, the database file (with its
+write-ahead log) holds none of the candidate's identifying bytes (name, email, the feedback,
+evidence, rationale and notes written about them), `verify` passes, Insights still counts them,
+and they are "Erased candidate #N" everywhere. Refused to whoever the table refuses, for a
+candidate still in process, twice, or with a reason that names them; nothing is written then."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from scoring import candidates, debrief, drafts, erasure, personal, scorecards
+from scoring.errors import InvalidInput, NotAllowed
+from scoring.integrity import verify
+from scoring.matrix import full_scores
+from scoring.privacy_key import PrivacyKeyProblem
+from tests.world import DAY, build, dump, raw_sql
+
+FEEDBACK = "Quetzalcoatl-feedback: Grace explained the bias-variance trade-off well"
+EVIDENCE = "Xylophone-evidence: derived the estimator on the whiteboard"
+RATIONALE = "Marmalade-rationale: strong, but the bar for this level is higher"
+NAME, EMAIL = "Grace Hopper", "grace@example.com"
+SECRETS = [NAME, EMAIL, FEEDBACK, EVIDENCE, RATIONALE, "Quetzalcoatl", "Xylophone", "Marmalade"]
+
+
+def file_bytes(store) -> bytes:
+    """Everything SQLite keeps on disk for the database: the file, its WAL and shared memory."""
+    path = Path(store.path)
+    return b"".join(
+        p.read_bytes() for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
+    )
+
+
+def found_in_file(store) -> list[str]:
+    data = file_bytes(store)
+    return [s for s in SECRETS if s.encode() in data]
+
+
+def decided(tmp_path, **kw):
+    """The world's candidate (Grace Hopper) scored by the panel with telling texts, and decided
+    no hire with a telling rationale."""
+    w = build(tmp_path / "erase.sqlite", **kw)
+    for who in ("ana", "bo", "cy"):
+        criteria = full_scores(w.store, w.seats[who], 3)
+        first = next(iter(criteria))
+        criteria[first] = {**criteria[first], "evidence": EVIDENCE}
+        scorecards.submit(
+            w.store,
+            w.person(who),
+            w.seats[who],
+            overall=2,
+            feedback=FEEDBACK,
+            criteria=criteria,
+            now=DAY + timedelta(hours=6),
+        )
+    debrief.open_debrief(w.store, w.manager, w.candidate_id, now=DAY + timedelta(hours=7))
+    debrief.record_decision(
+        w.store, w.manager, w.candidate_id, "no_hire", RATIONALE, True, now=DAY + timedelta(hours=8)
+    )
+    return w
+
+
+@pytest.mark.sqlite_only("scans the SQLite file's bytes")
+def test_the_file_never_holds_the_cleartext_and_erasure_leaves_verify_passing(tmp_path):
+    w = decided(tmp_path)
+    erasure.scrub(w.store)  # whatever the WAL held is in the file now
+    assert found_in_file(w.store) == []  # sealed from the start: the file holds ciphertext
+    # ...which the service reads opened
+    (card,) = scorecards.revisions(w.store, w.ana, w.seats["ana"])
+    assert card.feedback == FEEDBACK
+    assert candidates.get_candidate(w.store, w.coordinator, w.candidate_id).name == NAME
+    history_before = dump(w.store)
+    done = erasure.erase(w.store, w.coordinator, w.candidate_id, "their request by email, 3 Dec")
+    assert done.legacy_texts == 0 and done.scrubbed
+    assert "Erased candidate #" in done.summary()
+    assert found_in_file(w.store) == []
+    report = verify(w.store)
+    assert report.ok, report.problems
+    # the history rows are the very rows written: nothing in them changed
+    assert [r for r in dump(w.store) if r.startswith(("scorecards", "decisions", "audit_log"))][
+        :1
+    ] == [r for r in history_before if r.startswith(("scorecards", "decisions", "audit_log"))][:1]
+    # they are "Erased candidate #N" everywhere; the numbers stay
+    seen = candidates.get_candidate(w.store, w.coordinator, w.candidate_id)
+    assert seen.name == f"Erased candidate #{w.candidate_id}"
+    (card,) = scorecards.revisions(w.store, w.ana, w.seats["ana"])
+    assert card.overall == 2 and card.feedback == personal.ERASED_TEXT
+    assert all(e.evidence in ("", personal.ERASED_TEXT) for e in card.criteria.values())
+    view = debrief.read_debrief(w.store, w.manager, w.candidate_id)
+    assert [(d.outcome, d.rationale) for d in view.decisions] == [("no_hire", personal.ERASED_TEXT)]
+
+
+def test_erasure_is_audited_and_kept_and_never_twice(tmp_path):
+    w = decided(tmp_path)
+    erasure.erase(w.store, w.coordinator, w.candidate_id, "their request by email, 3 Dec")
+    with w.store.read() as db:
+        row = db.execute("SELECT * FROM erasures").fetchone()
+        entry = db.execute(
+            "SELECT detail FROM audit_log WHERE action = 'erase_candidate'"
+        ).fetchone()
+        assert not personal.has_key(db, w.candidate_id)
+    assert row["basis"] == "request" and row["erased_by"] == w.coordinator.id
+    assert "their request by email" in entry["detail"]
+    with pytest.raises(InvalidInput, match="already erased"):
+        erasure.erase(w.store, w.coordinator, w.candidate_id, "again")
+    with pytest.raises(sqlite3.DatabaseError if w.store.engine == "sqlite" else Exception):
+        raw_sql(w, "DELETE FROM erasures")  # history: an erasure is never undone
+
+
+@pytest.mark.parametrize(
+    "who, refusal",
+    [
+        ("ana", "Only a coordinator erases"),
+        ("manager", "Only a coordinator erases"),
+        ("member", "Only a coordinator erases"),
+    ],
+)
+def test_only_a_coordinator_erases_and_a_refusal_writes_nothing(tmp_path, who, refusal):
+    w = decided(tmp_path)
+    before = dump(w.store)
+    with pytest.raises(NotAllowed, match=refusal):
+        erasure.erase(w.store, w.person(who), w.candidate_id, "because")
+    assert dump(w.store) == before
+
+
+def test_a_candidate_in_process_is_withdrawn_first(tmp_path):
+    w = build(tmp_path / "in-process.sqlite")
+    drafts.save_draft(
+        w.store, w.ana, w.seats["ana"], {"overall": 3, "feedback": FEEDBACK, "criteria": {}}
+    )
+    before = dump(w.store)
+    with pytest.raises(InvalidInput, match="still in process: withdraw them first"):
+        erasure.erase(w.store, w.coordinator, w.candidate_id, "their request")
+    assert dump(w.store) == before
+
+
+def test_a_reason_that_names_the_candidate_or_spans_lines_is_refused(tmp_path):
+    w = decided(tmp_path)
+    before = dump(w.store)
+    for reason, words in [
+        ("Grace Hopper asked on 3 Dec", "names the candidate"),
+        ("asked by GRACE@example.com", "names the candidate"),
+        ("", "say why"),
+        ("asked\nby phone", "one line"),
+        ("x" * 501, "at most 500"),
+    ]:
+        with pytest.raises(InvalidInput, match=words):
+            erasure.erase(w.store, w.coordinator, w.candidate_id, reason)
+    assert dump(w.store) == before
+
+
+def test_without_the_privacy_key_nothing_personal_is_read_or_written(tmp_path, monkeypatch):
+    w = decided(tmp_path)
+    monkeypatch.delenv("DEBRIEF_PRIVACY_KEY")
+    with pytest.raises(PrivacyKeyProblem, match="privacy key is not set"):
+        candidates.get_candidate(w.store, w.coordinator, w.candidate_id)
+    monkeypatch.setenv("DEBRIEF_PRIVACY_KEY", "another key, long enough to be one, but wrong")
+    with pytest.raises(PrivacyKeyProblem, match="is not the one"):
+        candidates.get_candidate(w.store, w.coordinator, w.candidate_id)
+
+
+def test_a_token_moved_to_another_candidate_does_not_open(tmp_path):
+    """Someone with the file copies Grace's sealed feedback onto another candidate's row: it is
+    bound to Grace and her kind of value, so it does not open as theirs."""
+    w = decided(tmp_path)
+    other = candidates.add_candidate(w.store, w.coordinator, w.opening_id, "Alan Turing")
+    with w.store.read() as db:
+        sealed = db.conn.execute("SELECT name FROM candidates WHERE id = ?", [w.candidate_id])
+        token = sealed.fetchone()[0]
+    assert personal.is_token(token) and NAME not in token
+    moved = token.replace(f"pd1:{w.candidate_id}:", f"pd1:{other}:")
+    raw_sql(w, "UPDATE candidates SET name = ? WHERE id = ?", moved, other)
+    with pytest.raises(PrivacyKeyProblem, match="does not open"):
+        candidates.get_candidate(w.store, w.coordinator, other)

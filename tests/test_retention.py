@@ -1,0 +1,404 @@
+"""Retention (issue 28): when each kind of candidate is due, the week's notice to coordinators,
+erasure after it, legal holds that stop it, the daily run among workers, the settings and the
+command line. Candidates are moved through a whole funnel through the service at fixed moments;
+every run is given its `now`."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from scoring import leases, retention
+from scoring.errors import InvalidInput
+from scoring.retention_settings import (
+    RetentionSettings,
+    RetentionSettingsProblem,
+    retention_settings,
+)
+from scoring.store import Store
+from tests.funnel_moves import T0, loop, offer, screen, take_home, whole_funnel, withdraw
+from tests.funnel_moves import add as add_candidate
+from tests.world import build, copy_database, dump, raw_sql
+
+SETTINGS = RetentionSettings(rejected_days=180, withdrawn_days=90, hired_days=365, notice_days=7)
+REJECTED_AT = T0 + timedelta(days=1)  # the resume screen's review
+WITHDRAWN_AT = T0 + timedelta(days=2)
+HIRED_AT = T0 + timedelta(days=12)  # the offer accepted
+NO_HIRE_AT = T0 + timedelta(days=8, hours=2)  # the loop's decision (2 h after the debrief)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """One of each: rejected at the resume screen, withdrawn, hired (the offer accepted),
+    rejected by the loop's decision, and one still in process."""
+    w = build(tmp_path_factory.mktemp("retention") / "made.sqlite")
+    opening_id = whole_funnel(w)
+    ids = {
+        name: add_candidate(w, opening_id, n)
+        for n, name in enumerate(
+            ("rejected", "withdrawn", "hired", "no_hire", "in_process"), start=1
+        )
+    }
+    screen(w, ids["rejected"], False, REJECTED_AT)
+    withdraw(w, ids["withdrawn"], WITHDRAWN_AT)
+    for name in ("hired", "no_hire", "in_process"):
+        screen(w, ids[name], True, T0 + timedelta(days=1))
+    for name in ("hired", "no_hire"):
+        take_home(w, ids[name], True, T0 + timedelta(days=4))
+    loop(w, ids["hired"], True, T0 + timedelta(days=8))
+    loop(w, ids["no_hire"], False, T0 + timedelta(days=8))
+    offer(w, ids["hired"], True, HIRED_AT)
+    return w, ids
+
+
+@pytest.fixture(autouse=True)
+def no_settings(tmp_path, monkeypatch):
+    """No [retention] settings but a test's own: the defaults, whatever the machine has."""
+    empty = tmp_path / "no-secrets.toml"
+    empty.write_text("")
+    monkeypatch.setenv("DEBRIEF_SECRETS", str(empty))
+
+
+@pytest.fixture
+def world(made, tmp_path):
+    """A copy of the made world for one test."""
+    w, ids = made
+    copy_database(w.store.path, tmp_path / "w.sqlite")
+    return replace(w, store=Store(tmp_path / "w.sqlite")), ids
+
+
+def rows(w, sql, *params):
+    with w.store.read() as db:
+        return db.execute(sql, list(params)).fetchall()
+
+
+def notices(w):
+    return {(r[0], r[1]) for r in rows(w, "SELECT candidate_id, due_on FROM retention_notices")}
+
+
+def notice_mail(w):
+    return rows(
+        w,
+        "SELECT recipient_id, subject, text_body, html_body, candidate_id FROM outbox"
+        " WHERE kind = 'retention_notice' ORDER BY id",
+    )
+
+
+# ------------------------------------------------------------------------- when they are due
+
+
+def test_each_kind_is_due_its_period_after_its_decision_or_withdrawal(world):
+    w, ids = world
+    at = T0 + timedelta(days=400)  # everyone's period is over (within Status's window)
+    view = retention.due(w.store, w.coordinator, now=at, settings=SETTINGS)
+    due = {d.candidate_id: d for d in view.overdue}
+    assert due[ids["rejected"]].due_at == REJECTED_AT + timedelta(days=180)
+    assert due[ids["no_hire"]].due_at == NO_HIRE_AT + timedelta(days=180)
+    assert due[ids["withdrawn"]].due_at == WITHDRAWN_AT + timedelta(days=90)
+    assert due[ids["hired"]].due_at == HIRED_AT + timedelta(days=365)
+    assert ids["in_process"] not in due  # still in process: never due
+    assert view.overdue_count == 4 and view.soon_count == 0 and view.held_count == 0
+    assert due[ids["withdrawn"]].why == (
+        f"withdrew {WITHDRAWN_AT.date().isoformat()}; kept 90 days after the withdrawal"
+    )
+    assert due[ids["rejected"]].erasure_reason == "retention: 180 days after decision"
+    assert due[ids["withdrawn"]].erasure_reason == "retention: 90 days after withdrawal"
+    # listed by alias and id, never by name
+    assert all(d.alias and "Applicant" not in d.label for d in view.overdue)
+
+
+def test_a_period_of_0_keeps_that_kind_for_ever(world):
+    w, ids = world
+    kept = RetentionSettings(rejected_days=180, withdrawn_days=90, hired_days=0)
+    run = retention.retain(w.store, now=T0 + timedelta(days=5000), dry_run=True, settings=kept)
+    assert {d.candidate_id for d in run.noticed} == {
+        ids["rejected"],
+        ids["withdrawn"],
+        ids["no_hire"],
+    }
+
+
+def test_due_within_the_notice_is_soon_and_not_before(world):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    before = retention.due(
+        w.store, w.coordinator, now=due_at - timedelta(days=8), settings=SETTINGS
+    )
+    assert before.soon_count == before.overdue_count == 0
+    soon = retention.due(w.store, w.coordinator, now=due_at - timedelta(days=6), settings=SETTINGS)
+    assert [d.candidate_id for d in soon.soon] == [ids["withdrawn"]]
+    assert soon.overdue_count == 0
+
+
+# ------------------------------------------------------------------------- notice, then erase
+
+
+def test_coordinators_are_noticed_once_a_week_before(world):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    early = retention.retain(w.store, now=due_at - timedelta(days=8), settings=SETTINGS)
+    assert (early.noticed, early.erased) == ([], [])
+    run = retention.retain(w.store, now=due_at - timedelta(days=7), settings=SETTINGS)
+    assert [d.candidate_id for d in run.noticed] == [ids["withdrawn"]]
+    assert run.summary().splitlines()[0] == "0 erased, 1 noticed, 0 held"
+    assert notices(w) == {(ids["withdrawn"], due_at.date().isoformat())}
+    mail = notice_mail(w)
+    assert [m["recipient_id"] for m in mail] == [w.coordinator.id]  # the one coordinator
+    alias = run.noticed[0].alias
+    assert f"{alias} (candidate {ids['withdrawn']})" in mail[0]["text_body"]
+    assert f"erased from {due_at.date().isoformat()}" in mail[0]["text_body"]
+    assert mail[0]["candidate_id"] is None  # about no one candidate: it outlives them
+    # the next day's run notices nobody again
+    again = retention.retain(w.store, now=due_at - timedelta(days=6), settings=SETTINGS)
+    assert again.noticed == [] and len(notice_mail(w)) == 1
+    # the run is audited as the system
+    runs = rows(w, "SELECT actor_id, subject FROM audit_log WHERE action = 'retention_run'")
+    assert [tuple(r) for r in runs] == [(None, "retention")] * 3
+
+
+def test_a_dry_run_says_what_would_happen_and_does_nothing(world):
+    w, ids = world
+    before = dump(w.store)
+    run = retention.retain(
+        w.store, now=WITHDRAWN_AT + timedelta(days=85), dry_run=True, settings=SETTINGS
+    )
+    assert [d.candidate_id for d in run.noticed] == [ids["withdrawn"]]
+    assert run.summary().startswith("dry run, nothing done: 0 to erase, 1 to notice, 0 held")
+    assert dump(w.store) == before
+
+
+def test_noticed_a_week_before_then_erased_on_the_day(world):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    retention.retain(w.store, now=due_at - timedelta(days=7), settings=SETTINGS)
+    waiting = retention.retain(w.store, now=due_at - timedelta(hours=1), settings=SETTINGS)
+    assert waiting.erased == []
+    run = retention.retain(w.store, now=due_at + timedelta(hours=1), settings=SETTINGS)
+    assert [d.candidate_id for d in run.erased] == [ids["withdrawn"]]
+    erased = rows(w, "SELECT candidate_id, basis, reason, erased_by FROM erasures")
+    assert [tuple(r) for r in erased] == [
+        (ids["withdrawn"], "retention", "retention: 90 days after withdrawal", None)
+    ]
+    # never again
+    later = retention.retain(w.store, now=due_at + timedelta(days=30), settings=SETTINGS)
+    assert later.erased == [] and later.noticed == []
+    assert b"applicant2@example.org" not in w.store.path.read_bytes()
+
+
+def test_a_candidate_never_noticed_is_noticed_now_and_erased_a_notice_later(world):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    first = retention.retain(w.store, now=due_at + timedelta(days=3), settings=SETTINGS)
+    assert [d.candidate_id for d in first.noticed] == [ids["withdrawn"]]
+    assert first.erased == [] and [d.candidate_id for d in first.waiting] == [ids["withdrawn"]]
+    too_soon = retention.retain(w.store, now=due_at + timedelta(days=9), settings=SETTINGS)
+    assert too_soon.erased == []
+    run = retention.retain(w.store, now=due_at + timedelta(days=10), settings=SETTINGS)
+    assert [d.candidate_id for d in run.erased] == [ids["withdrawn"]]
+
+
+def test_a_candidate_due_again_later_is_noticed_again_for_the_new_date(world):
+    """The notice is per due date: new settings move the date, and coordinators hear of it."""
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    retention.retain(w.store, now=due_at - timedelta(days=7), settings=SETTINGS)
+    longer = RetentionSettings(rejected_days=180, withdrawn_days=100, hired_days=365)
+    run = retention.retain(w.store, now=due_at + timedelta(days=4), settings=longer)
+    assert [d.candidate_id for d in run.noticed] == [ids["withdrawn"]] and run.erased == []
+    assert len(notices(w)) == 2 and len(notice_mail(w)) == 2
+
+
+# --------------------------------------------------------------------------------- legal holds
+
+
+def test_a_held_candidate_is_never_erased_and_shows_as_held(world):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    retention.place_hold(w.store, w.coordinator, ids["withdrawn"], "litigation 2026-17", now=T0)
+    with w.store.read() as db:
+        assert retention.on_hold(db, ids["withdrawn"]) == "litigation 2026-17"
+    for days in (-7, 0, 8, 400):
+        run = retention.retain(w.store, now=due_at + timedelta(days=days), settings=SETTINGS)
+        assert ids["withdrawn"] not in {d.candidate_id for d in run.noticed + run.erased}
+    assert [d.candidate_id for d in run.held if d.candidate_id == ids["withdrawn"]]
+    assert not rows(w, "SELECT 1 FROM erasures")
+    assert not [n for n in notices(w) if n[0] == ids["withdrawn"]]
+    view = retention.due(w.store, w.coordinator, now=due_at + timedelta(days=1), settings=SETTINGS)
+    assert [(d.candidate_id, d.hold) for d in view.held] == [
+        (ids["withdrawn"], "litigation 2026-17")
+    ]
+    assert ids["withdrawn"] not in {d.candidate_id for d in view.overdue}
+
+
+def test_lifting_the_hold_makes_them_due_again(world):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    retention.place_hold(w.store, w.coordinator, ids["withdrawn"], "litigation", now=T0)
+    retention.lift_hold(w.store, w.coordinator, ids["withdrawn"], "settled", now=due_at)
+    with w.store.read() as db:
+        assert retention.on_hold(db, ids["withdrawn"]) is None
+    view = retention.due(w.store, w.coordinator, now=due_at + timedelta(days=1), settings=SETTINGS)
+    assert [d.candidate_id for d in view.overdue] == [ids["withdrawn"]] and not view.held
+    run = retention.retain(w.store, now=due_at + timedelta(days=1), settings=SETTINGS)
+    assert [d.candidate_id for d in run.noticed] == [ids["withdrawn"]]  # then erased a week on
+
+
+def test_a_hold_is_refused_twice_lifting_none_an_empty_reason_and_an_erased_candidate(world):
+    w, ids = world
+    cid = ids["rejected"]
+    with pytest.raises(InvalidInput, match=r"^candidate: there is no legal hold"):
+        retention.lift_hold(w.store, w.coordinator, cid, "nothing to lift")
+    with pytest.raises(InvalidInput, match=r"^reason:"):
+        retention.place_hold(w.store, w.coordinator, cid, "   ")
+    retention.place_hold(w.store, w.coordinator, cid, "a claim")
+    with pytest.raises(InvalidInput, match=r"^candidate: a legal hold is already placed"):
+        retention.place_hold(w.store, w.coordinator, cid, "again")
+    raw_sql(
+        w,
+        "INSERT INTO erasures (candidate_id, erased_at, erased_by, basis, reason)"
+        " VALUES (?, ?, NULL, 'request', 'asked')",
+        ids["withdrawn"],
+        "2026-11-01T00:00:00+00:00",
+    )
+    with pytest.raises(InvalidInput, match="is erased"):
+        retention.place_hold(w.store, w.coordinator, ids["withdrawn"], "too late")
+    holds = rows(w, "SELECT candidate_id, held FROM legal_holds")
+    assert [tuple(r) for r in holds] == [(cid, 1)]
+    actions = [r[0] for r in rows(w, "SELECT action FROM audit_log WHERE action LIKE '%hold'")]
+    assert actions == ["place_hold"]
+
+
+def test_the_hold_is_audited_with_its_reason_sealed(world):
+    w, ids = world
+    retention.place_hold(w.store, w.coordinator, ids["rejected"], "subpoena 42")
+    raw = sqlite3.connect(w.store.path)
+    try:
+        stored = raw.execute("SELECT reason FROM legal_holds").fetchone()[0]
+        detail = raw.execute("SELECT detail FROM audit_log WHERE action = 'place_hold'").fetchone()[
+            0
+        ]
+    finally:
+        raw.close()
+    assert stored.startswith(f"pd1:{ids['rejected']}:t:") and "subpoena" not in detail
+
+
+# ------------------------------------------------------------------------------------ bounded
+
+
+def test_the_first_run_looks_at_the_whole_history_and_the_next_only_at_the_window(world):
+    w, _ids = world
+    at = T0 + timedelta(days=2000)  # long after everyone's date
+    view = retention.due(w.store, w.coordinator, now=at, settings=SETTINGS)
+    assert view.overdue_count == 0  # behind Status's horizon
+    first = retention.retain(w.store, now=at, settings=SETTINGS)
+    assert first.full and len(first.noticed) == 4  # nobody is left behind
+    second = retention.retain(w.store, now=at + timedelta(days=1), settings=SETTINGS)
+    assert not second.full
+    changed = RetentionSettings(rejected_days=100, withdrawn_days=90, hired_days=365)
+    assert retention.retain(w.store, now=at + timedelta(days=2), settings=changed).full
+
+
+# ------------------------------------------------------------------------- once a day, the CLI
+
+
+def test_the_daily_run_runs_once_a_day_among_workers(world):
+    w, _ids = world
+    at = WITHDRAWN_AT + timedelta(days=85)
+    assert retention.daily(w.store, now=at) is not None
+    assert retention.daily(w.store, now=at + timedelta(hours=23)) is None
+    assert leases.holder(w.store, retention.LEASE, now=at + timedelta(hours=23)) is not None
+    assert retention.daily(w.store, now=at + timedelta(days=1, seconds=1)) is not None
+    runs = rows(w, "SELECT at FROM audit_log WHERE action = 'retention_run'")
+    assert len(runs) == 2
+
+
+def test_a_failed_daily_run_is_tried_again_within_the_hour(world, monkeypatch, tmp_path):
+    w, _ids = world
+    at = WITHDRAWN_AT + timedelta(days=85)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[retention]\nrejected_days = -1\n")
+    monkeypatch.setenv("DEBRIEF_SECRETS", str(secrets))
+    with pytest.raises(RetentionSettingsProblem, match="rejected_days"):
+        retention.daily(w.store, now=at)
+    secrets.write_text("[retention]\nrejected_days = 10\n")
+    assert retention.daily(w.store, now=at + timedelta(minutes=30)) is None
+    assert retention.daily(w.store, now=at + timedelta(minutes=61)) is not None
+
+
+def test_the_mail_worker_runs_retention_in_its_rounds(world):
+    from ui.mail_worker import Worker
+
+    w, _ids = world
+    worker = Worker(w.store, every=60, settings=lambda: None)  # mail off: retention still runs
+    assert worker.round() == 0
+    assert rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
+
+
+def test_the_command_line_retains_and_dry_runs(world, cli):
+    w, _ids = world
+    dry = cli("retain", "--dry-run", "--db", w.store.path)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("dry run, nothing done:")
+    assert not rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
+    done = cli("retain", "--db", w.store.path)
+    assert done.returncode == 0, done.stderr
+    assert " erased, " in done.stdout.splitlines()[0]
+    assert rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
+
+
+def test_the_command_line_says_which_setting_is_wrong(world, cli, monkeypatch, tmp_path):
+    w, _ids = world
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[retention]\nnotice_days = "a week"\n')
+    monkeypatch.setenv("DEBRIEF_SECRETS", str(secrets))
+    done = cli("retain", "--db", w.store.path)
+    assert done.returncode == 1 and "notice_days" in done.stderr
+
+
+# ----------------------------------------------------------------------------------- settings
+
+
+def write(tmp_path, monkeypatch, text):
+    path = tmp_path / "secrets.toml"
+    path.write_text(text)
+    monkeypatch.setenv("DEBRIEF_SECRETS", str(path))
+    return path
+
+
+def test_the_defaults_keep_hires(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "")
+    assert retention_settings() == RetentionSettings(180, 180, 0, 7)
+    assert "Hired: kept (never erased by retention)" in retention_settings().words()
+
+
+def test_settings_are_read_and_overridden_by_the_environment(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "[retention]\nrejected_days = 90\nhired_days = 730\n")
+    monkeypatch.setenv("DEBRIEF_RETENTION_NOTICE_DAYS", "14")
+    assert retention_settings() == RetentionSettings(90, 180, 730, 14)
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("rejected_days = -1", "rejected_days"),
+        ('withdrawn_days = "soon"', "withdrawn_days"),
+        ("hired_days = 1.5", "hired_days"),
+        ("notice_days = true", "notice_days"),
+        ("rejected_days = 99999999", "rejected_days"),
+        ("rejected_day = 30", "rejected_day"),
+    ],
+)
+def test_a_wrong_setting_is_refused_naming_its_key(tmp_path, monkeypatch, text, key):
+    write(tmp_path, monkeypatch, f"[retention]\n{text}\n")
+    with pytest.raises(RetentionSettingsProblem, match=rf"\b{key}\b"):
+        retention_settings()
+
+
+def test_a_wrong_environment_value_is_refused_naming_it(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "")
+    monkeypatch.setenv("DEBRIEF_RETENTION_HIRED_DAYS", "-3")
+    with pytest.raises(RetentionSettingsProblem, match="DEBRIEF_RETENTION_HIRED_DAYS"):
+        retention_settings()
