@@ -144,7 +144,7 @@ def open_debrief(
         f"candidate:{candidate_id}",
         at,
         early=early,
-        reason=reason,
+        reason=personal.seal(db, candidate_id, reason) if reason else reason,
         digest=audit.row_digest(db, "debriefs", candidate_id),
     )
 

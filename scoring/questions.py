@@ -240,7 +240,7 @@ def flag_cheating(
         f"assignment:{assignment_id}",
         at,
         candidate=candidate_id,
-        evidence=text,
+        evidence=personal.seal(db, candidate_id, text),
         **({"question": question_id} if question_id else {}),
     )
     return flag_id

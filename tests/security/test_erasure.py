@@ -168,10 +168,25 @@ def test_a_token_moved_to_another_candidate_does_not_open(tmp_path):
     w = decided(tmp_path)
     other = candidates.add_candidate(w.store, w.coordinator, w.opening_id, "Alan Turing")
     with w.store.read() as db:
-        sealed = db.conn.execute("SELECT name FROM candidates WHERE id = ?", [w.candidate_id])
+        sealed = db.execute_stored("SELECT name FROM candidates WHERE id = ?", [w.candidate_id])
         token = sealed.fetchone()[0]
     assert personal.is_token(token) and NAME not in token
     moved = token.replace(f"pd1:{w.candidate_id}:", f"pd1:{other}:")
     raw_sql(w, "UPDATE candidates SET name = ? WHERE id = ?", moved, other)
     with pytest.raises(PrivacyKeyProblem, match="does not open"):
         candidates.get_candidate(w.store, w.coordinator, other)
+
+
+def test_insights_count_an_erased_candidate_as_before(tmp_path):
+    """Counts, scores and decisions still feed Insights: the hiring manager's whole Insights
+    document and the coordinator's funnel are the same after the erasure as before it."""
+    from scoring.insights.documents import full_document
+    from scoring.insights.funnel import funnel
+
+    w = decided(tmp_path)
+    before = full_document(w.store, w.manager, [w.opening_id])
+    flow = funnel(w.store, w.coordinator, w.opening_id).to_json()
+    assert before["candidates"] == 1 and before["decided"] == 1
+    erasure.erase(w.store, w.coordinator, w.candidate_id, "their request by email, 3 Dec")
+    assert full_document(w.store, w.manager, [w.opening_id]) == before
+    assert funnel(w.store, w.coordinator, w.opening_id).to_json() == flow
