@@ -253,24 +253,26 @@ if openings.may_on_opening(store(), actor, "manage_opening", opening.id):
 
 
 def retention_rows(entries: list[retention.Due], settings, held: bool = False) -> list[dict]:
-    """Candidates as retention lists them: by alias and id, never by name; a hold's reason is
-    text as typed (a table cell renders no Markdown)."""
+    """Candidates as retention lists them: by alias and id, never by name, dated in the
+    viewer's zone; a hold's reason is text as typed (a table cell renders no Markdown)."""
     rows = []
     for entry in entries:
         row = {
             "candidate": entry.alias,
             "id": entry.candidate_id,
             "opening": entry.opening,
-            "due": entry.due_on or "not due (in process)",
+            "due": retention.day(entry.due_at, zone()) or "not due (in process)",
         }
         if held:
             row["hold"] = entry.hold or ""
         else:
             erase_from = entry.erase_from(settings)
             row["erased from"] = (
-                erase_from.date().isoformat() if erase_from else "after a notice to coordinators"
+                retention.day(erase_from, zone())
+                if erase_from
+                else "after a notice to coordinators"
             )
-        row["why"] = entry.why
+        row["why"] = entry.why_in(zone())
         rows.append(row)
     return rows
 

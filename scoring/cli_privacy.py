@@ -8,6 +8,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from scoring import cli_fairness
 from scoring.errors import DebriefError
 
 SIGNS_IN = (
@@ -64,7 +65,7 @@ def register(commands: Any) -> list[argparse.ArgumentParser]:
         " nothing.",
     )
     retain.add_argument("--dry-run", action="store_true")
-    return [access, erase, hold, retain]
+    return [access, erase, hold, retain, *cli_fairness.register(commands)]
 
 
 def dispatch(
@@ -73,6 +74,8 @@ def dispatch(
     """Run a privacy command; None when `args` names another. `access_code` and `emit` are
     `scoring.cli`'s (the code from $DEBRIEF_CODE or the terminal; bytes to --out or stdout)."""
     _IO.update(access_code=access_code, emit=emit)
+    if args.command == "demographics":
+        return cli_fairness.dispatch(args, out, err, access_code)
     command = {
         "subject-access": _subject_access,
         "erase": _erase,

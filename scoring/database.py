@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from scoring.personal import personal_sql, revealing
+from scoring.personal import opened_sqlite, personal_sql
 from scoring.queries import database as Q
 
 
@@ -45,8 +45,9 @@ class Database:
         (`scoring.personal`)."""
         if personal_sql(sql):
             cursor = self.conn.cursor()
-            cursor.row_factory = revealing(self)
-            return cursor.execute(sql, () if parameters is None else parameters)
+            cursor.row_factory = None
+            cursor.execute(sql, () if parameters is None else parameters)
+            return opened_sqlite(self, cursor)  # type: ignore[return-value]
         if parameters is None:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)

@@ -20,7 +20,9 @@ adverse-impact figures (`scoring.insights.adverse_impact`).
   subject-access export reads the table itself).
 - **Source**: `candidates.source` read as one of `SOURCES` (`source_category`: a referral, an
   agency, an application, anything else "other"; an empty source is not recorded and not
-  counted). `set_source` sets it to one of them (whoever manages the opening).
+  counted). `set_source` sets it to one of them (whoever manages the opening), and keeps the
+  source in force at the start of the month in a ``source`` row of `candidate_demographics`
+  (the same JSON), so that a change shows once the month is over, as an answer's does.
 - **Erasure** (`forget`, inside the erasure's unit of work): the candidate's answers and source
   go into `fairness_tally` as counts per opening, stage, category, answer and month, with no
   candidate in them, in such a way that the figures at any cutoff are what they were; then their
@@ -174,7 +176,7 @@ def _canonical(category: str, value: Any, offered: list[str]) -> str:
     raise InvalidInput(f"answers.{category}: not one of its answers ({', '.join(offered)})")
 
 
-def _checked(answers: Any, offered: Mapping[str, list[str]]) -> dict[str, str]:
+def checked_answers(answers: Any, offered: Mapping[str, list[str]]) -> dict[str, str]:
     """The answers as recorded (each category's own spelling), empty ones left out; InvalidInput
     naming the field for a category or an answer the configuration does not have (never echoing
     what was typed)."""
@@ -234,9 +236,15 @@ def record(
     Returns the categories whose answer changed; the audit entry names them, never the answers.
     InvalidInput naming the field for a category or answer not configured; nothing is written
     then."""
-    db, at = g.db, now or now_utc()
-    offered = categories()
-    checked = _checked(answers, offered)
+    checked = checked_answers(answers, categories())
+    return record_in(g.db, g.actor.id, candidate_id, checked, now or now_utc())
+
+
+def record_in(
+    db, actor_id: int | None, candidate_id: int, checked: Mapping[str, str], at: datetime
+) -> list[str]:
+    """Record answers already checked (`checked_answers`) in the caller's unit of work, whose
+    caller has asked `record_demographics` on the candidate; audited with the categories."""
     if db.execute(Q.ERASED, [candidate_id]).fetchone():
         raise InvalidInput("candidate: erased: nothing more is recorded about them")
     month_start = cutoff_of(at)
@@ -252,7 +260,7 @@ def record(
         db.execute(Q.RECORD, [candidate_id, category, sealed, stamp(at)])
         changed.append(category)
     audit.record(
-        db, g.actor.id, "record_demographics", f"candidate:{candidate_id}", at, categories=changed
+        db, actor_id, "record_demographics", f"candidate:{candidate_id}", at, categories=changed
     )
     return changed
 
@@ -261,15 +269,31 @@ def record(
 def set_source(g: Granted, candidate_id: int, source: str, now: datetime | None = None) -> str:
     """Set where the candidate came from: one of `SOURCES` (referral, agency, applied, other),
     by whoever manages their opening; audited. Returns the source as recorded."""
-    db, at = g.db, now or now_utc()
     chosen = " ".join(str(source or "").split()).casefold()[:INPUT_MAX]
     if chosen not in SOURCES:
         raise InvalidInput(f"source: one of {', '.join(SOURCES)}")
+    set_source_in(g.db, g.actor.id, candidate_id, chosen, now or now_utc())
+    return chosen
+
+
+def set_source_in(db, actor_id: int | None, candidate_id: int, source: str, at: datetime) -> None:
+    """Set one of `SOURCES` in the caller's unit of work (whose caller has asked
+    `manage_opening` on the candidate's opening); audited. Beside `candidates.source`, a
+    ``source`` row of `candidate_demographics` keeps the source in force at the start of the
+    month, which the figures read until the month is over (as for an answer)."""
+    if source not in SOURCES:
+        raise InvalidInput(f"source: one of {', '.join(SOURCES)}")
     if db.execute(Q.ERASED, [candidate_id]).fetchone():
         raise InvalidInput("candidate: erased: nothing more is recorded about them")
-    db.execute(Q.SET_SOURCE, [chosen, candidate_id])
-    audit.record(db, g.actor.id, "set_source", f"candidate:{candidate_id}", at, source=chosen)
-    return chosen
+    current = source_category(db.execute(Q.CANDIDATE, [candidate_id]).fetchone()["source"])
+    row = db.execute(Q.ANSWER, [candidate_id, SOURCE]).fetchone()
+    old = _opened(db, SOURCE, row[0], row[1]) if row else None
+    changed_this_month = old is not None and old.recorded_at >= cutoff_of(at)
+    before = old.before if changed_this_month and old is not None else current or None
+    sealed = personal.seal_json(db, candidate_id, {"answer": source, "before": before})
+    db.execute(Q.RECORD, [candidate_id, SOURCE, sealed, stamp(at)])
+    db.execute(Q.SET_SOURCE, [source, candidate_id])
+    audit.record(db, actor_id, "set_source", f"candidate:{candidate_id}", at, source=source)
 
 
 # ----------------------------------------------------------------------------- counting
@@ -331,9 +355,15 @@ def _add(counts: Counts, steps: list[tuple[int, bool]], held: Mapping[str, str])
 
 def _held(stored: Iterable[_Stored], source: str, cutoff) -> dict[str, str]:
     """What a candidate's counts go under at `cutoff`: each answer then in force, and their
-    source."""
-    held = {s.category: s.at(cutoff) for s in stored}
-    found = {c: a for c, a in held.items() if isinstance(a, str) and a}
+    source then (`source`, the current one, unless `set_source` changed it since)."""
+    found = {}
+    for one in stored:
+        answer = one.at(cutoff)
+        if one.category == SOURCE:
+            if cutoff is not None and one.recorded_at >= cutoff:
+                source = answer or ""
+        elif isinstance(answer, str) and answer:
+            found[one.category] = answer
     if source:
         found[SOURCE] = source
     return found
@@ -342,7 +372,8 @@ def _held(stored: Iterable[_Stored], source: str, cutoff) -> dict[str, str]:
 def opening_counts(db, opening_id: int, cutoff: datetime) -> Counts:
     """Per (stage, category, answer), how many candidates of the opening were advanced and
     rejected by `cutoff` (the start of a month): the live candidates, each under the answers in
-    force at `cutoff`, plus the erased ones' tally of the months before. Aggregates only."""
+    force at `cutoff`, plus the erased ones' tally of the months before. Aggregates, but not
+    yet suppressed below `min_group`: for `scoring.insights.adverse_impact` only."""
     stages = process(db, opening_id)
     counts: Counts = {}
     for r in db.execute(Q.OPENING_TALLY, [opening_id, month_of(cutoff)]):

@@ -85,7 +85,8 @@ def erase_in(
     check_length("reason", reason, REASON_MAX)
     reason = check_one_line("reason", reason)
     folded = reason.casefold()
-    if any(v and len(v) > 2 and v.casefold() in folded for v in (row["name"], row["email"])):
+    named = (row["name"], row["email"]) if basis == "request" else ()  # retention's own words
+    if any(v and len(v) > 2 and v.casefold() in folded for v in named):
         raise InvalidInput(
             "reason: it names the candidate; the reason is kept after the erasure, so give it"
             " without their name or email (for example: their request by email of 3 Dec)"

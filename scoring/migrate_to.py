@@ -51,7 +51,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import psycopg
 
-from scoring import keys
+from scoring import keys, privacy_key
 from scoring.clock import parse_stamp, stamp
 from scoring.database import Database
 from scoring.errors import DebriefError
@@ -113,6 +113,14 @@ def migrate_to(source_path: str | Path, url: str) -> Outcome:
                 f"the audit key is the file {key.source}, beside the SQLite file: on PostgreSQL"
                 f" Debrief reads it only from ${keys.ENV} or [audit] key in"
                 " .streamlit/secrets.toml. Put it there before the app uses the URL"
+            )
+        sealing = privacy_key.find(source.path)
+        if sealing is not None and sealing.beside_database:
+            outcome.notes.append(
+                f"the privacy key is the file {sealing.source}, beside the SQLite file: on"
+                f" PostgreSQL Debrief reads it only from ${privacy_key.ENV} or [privacy] key in"
+                " .streamlit/secrets.toml. Put it there before the app uses the URL, or no"
+                " candidate's name or the texts about them can be read"
             )
         target = _open_target(url)
         try:

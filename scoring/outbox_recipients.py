@@ -69,6 +69,8 @@ def withheld(
         return f"{name} is no longer active"
     if kind == "cancellation":
         return None
+    if kind == "retention_notice":  # who will be erased: for coordinators only
+        return None if who.has("coordinator") else f"{name} is no longer a coordinator"
     if kind in SEAT_KINDS:
         try:
             seat = seat_facts(db, assignment_id) if assignment_id is not None else None

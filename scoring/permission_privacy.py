@@ -20,9 +20,11 @@ def _coordinates(actor: Person) -> bool:
 
 def subject_access(actor: Person, facts: CandidateFacts) -> str | None:
     """The rule of `subject_access` (registered in `scoring.permissions`)."""
+    if not _coordinates(actor):
+        return "Only a coordinator exports a candidate's data."
     if facts.pending(actor.id):  # the export holds every scorecard on the candidate
         return OWN_FIRST
-    return None if _coordinates(actor) else "Only a coordinator exports a candidate's data."
+    return None
 
 
 def erase_candidate(actor: Person, facts: CandidateFacts) -> str | None:

@@ -28,7 +28,8 @@ import base64
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -270,14 +271,85 @@ def has_key(db: Any, candidate_id: int) -> bool:
     return db.execute(Q.KEY, [candidate_id]).fetchone() is not None
 
 
-def revealing(db: Any) -> Callable[[Any, tuple], Any]:
-    """SQLite's row factory for statements that may return tokens: sqlite3.Row, opened."""
+class Opened:
+    """A cursor whose rows come with their tokens opened, read a chunk at a time: the data keys
+    of a chunk's candidates are read in one statement (`Keyring.preload`), so a page listing
+    fifty candidates reads their keys once, not fifty times. Reads like the cursor it wraps."""
+
+    CHUNK = 256
+
+    def __init__(self, cursor: Any, ring: Keyring, make_row: Callable[[tuple], Any]):
+        self._cursor, self._ring, self._make = cursor, ring, make_row
+        self._ready: deque = deque()
+        self._done = False
+
+    @property
+    def description(self) -> Any:
+        """The columns of its rows."""
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        """The rows the statement changed (or returned)."""
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        """The new row's id, after an insert."""
+        return self._cursor.lastrowid
+
+    def _fill(self) -> bool:
+        if self._done:
+            return False
+        raw = self._cursor.fetchmany(self.CHUNK) if self._cursor.description else []
+        if not raw:
+            self._done = True
+            return False
+        wanted = {
+            found
+            for row in raw
+            for value in row
+            if value.__class__ is str
+            and value.startswith(PREFIX)
+            and (found := token_candidate(value)) is not None
+        }
+        if wanted:
+            self._ring.preload(wanted)
+        self._ready.extend(self._make(self._ring.open_row(tuple(row))) for row in raw)
+        return True
+
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        if not self._ready and not self._fill():
+            return None
+        return self._ready.popleft()
+
+    def fetchmany(self, size: int = 1) -> list:
+        """Up to `size` more rows."""
+        rows: list = []
+        while len(rows) < size and (self._ready or self._fill()):
+            rows.append(self._ready.popleft())
+        return rows
+
+    def fetchall(self) -> list:
+        """Every row left."""
+        while self._fill():
+            pass
+        rows = list(self._ready)
+        self._ready.clear()
+        return rows
+
+    def __iter__(self) -> Iterator[Any]:
+        while self._ready or self._fill():
+            yield self._ready.popleft()
+
+    def close(self) -> None:
+        """Done with its rows."""
+        self._cursor.close()
+
+
+def opened_sqlite(db: Any, cursor: Any) -> Opened:
+    """A SQLite cursor (its row factory none: plain tuples) read as sqlite3.Row, opened."""
     import sqlite3
 
-    ring = keyring(db)
-    row_type = sqlite3.Row
-
-    def factory(cursor: Any, row: tuple) -> Any:
-        return row_type(cursor, ring.open_row(row))
-
-    return factory
+    return Opened(cursor, keyring(db), lambda values: sqlite3.Row(cursor, values))

@@ -34,13 +34,14 @@ from typing import Any
 import psycopg
 from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import tuple_row
 from psycopg.types.datetime import TimestamptzLoader
 from psycopg_pool import ConnectionPool
 
 from scoring.dialect import to_postgres
 from scoring.errors import StorageFailed
 from scoring.paths import default_target
-from scoring.personal import Keyring, keyring, personal_sql
+from scoring.personal import Opened, keyring, personal_sql
 from scoring.queries import database as DB
 from scoring.queries import postgres as Q
 
@@ -105,17 +106,6 @@ def _rows(cursor: psycopg.Cursor) -> Any:
     if description is None:
         return tuple
     return _row_class(tuple(column.name for column in description))
-
-
-def _opened(ring: Keyring) -> Any:
-    def factory(cursor: psycopg.Cursor) -> Any:
-        description = cursor.description
-        if description is None:
-            return tuple
-        row = _row_class(tuple(column.name for column in description))
-        return lambda values: row(ring.open_row(values))
-
-    return factory
 
 
 def _bound(parameters: Sequence[Any] | dict[str, Any] | None) -> Any:
@@ -191,10 +181,15 @@ class PgDatabase:
         """Run one statement written for SQLite (translated by `scoring.dialect`)."""
         text, returns_id = to_postgres(sql, parameters is not None)
         cursor = self.conn.cursor()
-        if personal_sql(sql):  # a candidate's sealed values are read opened (scoring.personal)
-            cursor.row_factory = _opened(keyring(self))  # type: ignore[assignment]
+        if not personal_sql(sql):
+            cursor.execute(text, _bound(parameters))  # type: ignore[arg-type]
+            return Cursor(cursor, returns_id)
+        # a candidate's sealed values are read opened (scoring.personal)
+        cursor.row_factory = tuple_row  # type: ignore[assignment]
         cursor.execute(text, _bound(parameters))  # type: ignore[arg-type]
-        return Cursor(cursor, returns_id)
+        read = Cursor(cursor, returns_id)
+        names = tuple(c.name for c in cursor.description or ())
+        return Opened(read, keyring(self), _row_class(names))  # type: ignore[return-value]
 
     def execute_stored(
         self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None

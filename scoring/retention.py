@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from scoring import audit, erasure, leases, retention_notice, stages
 from scoring.database import Database
@@ -48,7 +48,7 @@ from scoring.outbox_words import NAME_LIMIT
 from scoring.permissions import current, may, organisation
 from scoring.queries import retention as Q
 from scoring.retention_settings import RetentionSettings, retention_settings
-from scoring.settings import one_line
+from scoring.settings import mail_zone, one_line
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 __all__ = [
@@ -56,12 +56,14 @@ __all__ = [
     "RetentionRun",
     "RetentionView",
     "daily",
+    "day",
     "due",
     "lift_hold",
     "may_see_due",
     "on_hold",
     "place_hold",
     "retain",
+    "standing",
 ]
 
 LOOKBACK = timedelta(days=30)
@@ -86,6 +88,11 @@ _ENDED_WORDS = {"rejected": "rejected", "withdrawn": "withdrew", "hired": "hired
 # ------------------------------------------------------------------------------- who is due
 
 
+def day(moment: datetime | None, zone: tzinfo = UTC) -> str:
+    """A moment's date in `zone`, YYYY-MM-DD ("" for none)."""
+    return moment.astimezone(zone).date().isoformat() if moment else ""
+
+
 @dataclass(frozen=True)
 class Due:
     """One candidate as retention sees them: by alias and id (never by name), how and when
@@ -107,6 +114,10 @@ class Due:
         """The due date (UTC), as the notices record it: YYYY-MM-DD ("" when not due)."""
         return self.due_at.astimezone(UTC).date().isoformat() if self.due_at else ""
 
+    def due_by(self, moment: datetime) -> bool:
+        """Due at or before `moment` (never, when not due at all)."""
+        return self.due_at is not None and self.due_at <= moment
+
     def erase_from(self, settings: RetentionSettings) -> datetime | None:
         """The first moment a run may erase them: the due date, and not before `notice_days`
         after their notice (None until they are noticed, or when they are not due)."""
@@ -116,11 +127,15 @@ class Due:
 
     @property
     def why(self) -> str:
-        """Why they are due, in words: "rejected 2026-03-01; kept 180 days after the
-        decision"."""
+        """Why they are due, in words, dated in UTC (`why_in`)."""
+        return self.why_in(UTC)
+
+    def why_in(self, zone: tzinfo) -> str:
+        """Why they are due, in words, dated in `zone`: "rejected 2026-03-01; kept 180 days
+        after the decision"."""
         if self.ended_at is None or self.kind not in _AFTER:
             return "still in process"
-        ended = f"{_ENDED_WORDS[self.kind]} {self.ended_at.astimezone(UTC).date().isoformat()}"
+        ended = f"{_ENDED_WORDS[self.kind]} {day(self.ended_at, zone)}"
         if not self.days:
             return f"{ended}; kept (never erased by retention)"
         return f"{ended}; kept {self.days} days after the {_AFTER[self.kind]}"
@@ -239,8 +254,8 @@ def due(
     found = _look(g.db, settings, at, full=False)
     notice = timedelta(days=settings.notice_days)
     free = [d for d in found if d.hold is None and d.due_at is not None]
-    soon = _by_date([d for d in free if at < d.due_at <= at + notice])  # type: ignore[operator]
-    overdue = _by_date([d for d in free if d.due_at <= at])  # type: ignore[operator]
+    soon = _by_date([d for d in free if d.due_by(at + notice) and not d.due_by(at)])
+    overdue = _by_date([d for d in free if d.due_by(at)])
     held = _by_date([d for d in found if d.hold is not None])
     return RetentionView(
         settings=settings,
@@ -345,21 +360,15 @@ def retain(
         full = _full_pass(db, settings, at)
         found = _look(db, settings, at, full)
     run = RetentionRun(at=at, settings=settings, dry_run=dry_run, full=full)
-    run.held = _by_date(
-        [d for d in found if d.hold is not None and d.due_at and d.due_at <= at + notice]
-    )
+    run.held = _by_date([d for d in found if d.hold is not None and d.due_by(at + notice)])
     free = _by_date([d for d in found if d.hold is None and d.due_at is not None])
-    to_notice = [d for d in free if d.due_at <= at + notice and d.noticed_at is None]  # type: ignore[operator]
+    to_notice = [d for d in free if d.due_by(at + notice) and d.noticed_at is None]
     to_erase = [
-        d
-        for d in free
-        if d.due_at <= at  # type: ignore[operator]
-        and d.noticed_at is not None
-        and d.noticed_at + notice <= at
+        d for d in free if d.due_by(at) and d.noticed_at is not None and d.noticed_at + notice <= at
     ]
     if dry_run:
         run.noticed, run.erased = to_notice, to_erase
-        run.waiting = [d for d in free if d.due_at <= at and d not in to_erase]  # type: ignore[operator]
+        run.waiting = [d for d in free if d.due_by(at) and d not in to_erase]
         return run
     if to_notice:
         run.noticed = _notify(store, to_notice, settings, at)
@@ -367,7 +376,7 @@ def retain(
         to_erase += [
             replace(d, noticed_at=at)
             for d in run.noticed
-            if d.due_at <= at and not settings.notice_days  # type: ignore[operator]
+            if d.due_by(at) and not settings.notice_days
         ]
     for entry in to_erase:
         outcome = _erase(store, entry, settings, at)
@@ -377,14 +386,9 @@ def retain(
             run.held.append(entry)
         elif outcome is not None:
             run.failed[entry.candidate_id] = outcome
-    gone = {d.candidate_id for d in run.erased}
-    run.waiting = [
-        d
-        for d in free
-        if d.due_at <= at
-        and d.candidate_id not in gone  # type: ignore[operator]
-        and d.candidate_id not in run.failed
-    ]
+    # past due and still here: waiting out their notice (not erased, held since, or failed)
+    done = {d.candidate_id for d in run.erased + run.held} | set(run.failed)
+    run.waiting = [d for d in free if d.due_by(at) and d.candidate_id not in done]
     if run.erased:
         erasure.scrub(store)
     with store.write() as db:
@@ -457,12 +461,13 @@ def _notify(
             for row in db.execute(Q.COORDINATORS).fetchall()
             if Person.from_row(row).has("coordinator")
         ]
+        zone = mail_zone()  # dates as messages write them
         lines = [
-            f"{d.label}, {d.opening}: erased from"
-            f" {d.erase_from(settings).date().isoformat()} ({d.why})"  # type: ignore[union-attr]
+            f"{d.label}, {d.opening}: erased from {day(d.erase_from(settings), zone)}"
+            f" ({d.why_in(zone)})"
             for d in fresh
         ]
-        first = min(d.erase_from(settings) for d in fresh).date()  # type: ignore[type-var]
+        first = min(d.erase_from(settings) or at for d in fresh).astimezone(zone).date()
         messages = [
             retention_notice.queue(db, person, lines, first, settings.words(), at)
             for person in recipients
@@ -489,6 +494,8 @@ def daily(store: Store, now: datetime | None = None) -> RetentionRun | None:
     run out takes it and runs). None when it is not time yet. A run that fails is tried again
     `RETRY` later."""
     at = now or now_utc()
+    if leases.holder(store, LEASE, now=at) is not None:  # a read: most rounds stop here
+        return None
     holder = leases.holder_id()  # a new holder each time: the lease is taken only once run out
     if not leases.hold(store, LEASE, holder, EVERY, now=at):
         return None

@@ -69,9 +69,10 @@ LEFT_OUT = {
 }
 
 DEMOGRAPHICS_NOTE = (
-    "The self-identified answers (demographics) are included because this export is for the"
-    " candidate: they are their own answers. Debrief shows them per candidate to no one; they"
-    " count only in aggregate, in the adverse-impact figures."
+    "Self-identified answers (demographics): the categories answered and when are listed, not"
+    " the answers. Debrief shows them per candidate to no one, the coordinator who makes this"
+    " export included; they count only in aggregate, in the adverse-impact figures, and are"
+    " erased with the candidate. The candidate gave them and may give them again."
 )
 TIMES_NOTE = "Times are in UTC (ISO 8601)."
 
@@ -95,7 +96,8 @@ def _plain(db: Database, value: Any) -> Any:
 
 
 def _row(db: Database, row: Any, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: _plain(db, row[k]) for k in row.keys() if k not in drop}
+    # a row iterates its values: its column names are its keys()
+    return {k: _plain(db, row[k]) for k in row.keys() if k not in drop}  # noqa: SIM118
 
 
 def _rows(db: Database, sql: str, candidate_id: int, **kw: Any) -> list[dict[str, Any]]:
@@ -214,22 +216,11 @@ def _retention(db: Database, candidate_id: int) -> dict[str, Any]:
 
 
 def _demographics(db: Database, candidate_id: int) -> list[dict[str, Any]]:
-    """Their answers as `scoring.demographics` keeps them: a sealed JSON of the answer and the
-    one in force at the start of the month it was given in (what the monthly figures read)."""
-    answers = []
-    for row in _rows(db, Q.DEMOGRAPHICS, candidate_id):
-        kept = _json_text(db, row["answer"])
-        if not isinstance(kept, dict):
-            kept = {"answer": kept}
-        answers.append(
-            {
-                "category": row["category"],
-                "answer": kept.get("answer"),
-                "answer_at_start_of_month": kept.get("before"),
-                "recorded_at": row["recorded_at"],
-            }
-        )
-    return answers
+    """The categories they answered and when: never the answers (`DEMOGRAPHICS_NOTE`)."""
+    return [
+        {"category": row["category"], "recorded_at": row["recorded_at"]}
+        for row in _rows(db, Q.DEMOGRAPHICS, candidate_id)
+    ]
 
 
 def _audit(db: Database, candidate_id: int) -> list[dict[str, Any]]:

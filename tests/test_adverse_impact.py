@@ -208,7 +208,8 @@ def test_nobody_selected_in_any_group_shown_gives_no_ratio(w):
 
 def test_a_write_today_changes_nothing_shown_today(w):
     """A decision today, answers recorded today for someone decided last month, an answer
-    corrected (twice) today, a withdrawal today: the figures are identical before and after.
+    corrected (twice) today, a withdrawal today, sources set today: the figures are identical
+    before and after.
     When the month is over, they count the new state."""
     o = fair_opening(w)
     women = group(w, o, 3, 3, 0, gender="Woman")
@@ -223,11 +224,15 @@ def test_a_write_today_changes_nothing_shown_today(w):
     demographics.record(w.store, w.coordinator, women[0], {"gender": "Man"}, now=TODAY)
     demographics.record(w.store, w.coordinator, women[0], {"gender": "Non-binary"}, now=TODAY)
     schedule_changes.withdraw_candidate(w.store, w.coordinator, pending, "elsewhere", now=TODAY)
+    for cid in women[1:]:  # their source, recorded today
+        demographics.set_source(w.store, w.coordinator, cid, "referral", now=TODAY)
     after = figures(w, opening_id=o).to_json()
     assert after == before
     later = groups(figures(w, opening_id=o, now=DECEMBER), 1, "gender")
     assert (later["Woman"].selected, later["Woman"].decided) == (3, 6)  # -1 corrected, +1 today
     assert (later["Man"].selected, later["Man"].decided) == (4, 8)  # + the one recorded today
+    referred = groups(figures(w, opening_id=o, now=DECEMBER), 1, "source")["referral"]
+    assert (referred.selected, referred.decided) == (2, 5)
 
 
 def test_a_decision_revised_this_month_shows_its_earlier_outcome_until_the_month_ends(w):

@@ -40,6 +40,12 @@ EXPECTED = {
     "scoring.candidate_feedback.consent_to_quote": "consent_to_quote",
     "scoring.candidate_feedback.feedback": "see_candidate_messages",
     "scoring.erasure._erase": "erase_candidate",
+    "scoring.subject_access.subject_access": "subject_access",
+    "scoring.legal_holds.place_hold": "hold_candidate",
+    "scoring.legal_holds.lift_hold": "hold_candidate",
+    "scoring.retention.due": "run_retention",
+    "scoring.demographics.record": "record_demographics",
+    "scoring.demographics.set_source": "manage_opening",
     "scoring.candidate_record.candidate_record": "see_candidate_messages",
     # question pools (issue 27)
     "scoring.questions.seat_questions": "see_own",
@@ -127,6 +133,12 @@ UNGUARDED = {
     "scoring.scorecards.others": "filters panel (see_scores)",
     "scoring.insights.outcomes.record_outcome": "checks its input, then _record_checked",
     "scoring.erasure.erase": "erases through _erase (erase_candidate), then scrubs the WAL",
+    "scoring.subject_access.privacy_actions": "a question (may), refuses nothing",
+    "scoring.retention.may_see_due": "a question (may), refuses nothing",
+    "scoring.insights.adverse_impact.adverse_impact": "ensure(see_adverse_impact) on every"
+    " opening asked",
+    "scoring.demographics_csv.import_answers": "ensure(record_demographics) on every candidate"
+    " in the file (manage_opening for a source)",
     "scoring.insights.documents.full_document": "draws opening_insights and outcome_rows",
     "scoring.insights.service.headlines": "draws opening_insights",
     "scoring.insights.service.own_headline": "draws own_calibration",

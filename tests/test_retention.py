@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import leases, retention
+from scoring import leases, mail, people, retention
 from scoring.errors import InvalidInput
 from scoring.retention_settings import (
     RetentionSettings,
@@ -21,7 +21,7 @@ from scoring.retention_settings import (
 from scoring.store import Store
 from tests.funnel_moves import T0, loop, offer, screen, take_home, whole_funnel, withdraw
 from tests.funnel_moves import add as add_candidate
-from tests.world import build, copy_database, dump, raw_sql
+from tests.world import ENGINE, build, copy_database, dump, raw_sql
 
 SETTINGS = RetentionSettings(rejected_days=180, withdrawn_days=90, hired_days=365, notice_days=7)
 REJECTED_AT = T0 + timedelta(days=1)  # the resume screen's review
@@ -30,18 +30,13 @@ HIRED_AT = T0 + timedelta(days=12)  # the offer accepted
 NO_HIRE_AT = T0 + timedelta(days=8, hours=2)  # the loop's decision (2 h after the debrief)
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory):
+def make(path):
     """One of each: rejected at the resume screen, withdrawn, hired (the offer accepted),
     rejected by the loop's decision, and one still in process."""
-    w = build(tmp_path_factory.mktemp("retention") / "made.sqlite")
+    w = build(path)
     opening_id = whole_funnel(w)
-    ids = {
-        name: add_candidate(w, opening_id, n)
-        for n, name in enumerate(
-            ("rejected", "withdrawn", "hired", "no_hire", "in_process"), start=1
-        )
-    }
+    names = ("rejected", "withdrawn", "hired", "no_hire", "in_process")
+    ids = {name: add_candidate(w, opening_id, n) for n, name in enumerate(names, start=1)}
     screen(w, ids["rejected"], False, REJECTED_AT)
     withdraw(w, ids["withdrawn"], WITHDRAWN_AT)
     for name in ("hired", "no_hire", "in_process"):
@@ -54,17 +49,34 @@ def made(tmp_path_factory):
     return w, ids
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """The world made once (on SQLite: each test gets a copy of its file)."""
+    if ENGINE == "postgresql":
+        return None
+    return make(tmp_path_factory.mktemp("retention") / "made.sqlite")
+
+
+@pytest.fixture(scope="module")
+def empty_secrets(tmp_path_factory):
+    """An empty secrets file, the same for every test of the module (worlds are built once per
+    settings: tests/world.py)."""
+    path = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    path.write_text("")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def no_settings(tmp_path, monkeypatch):
+def no_settings(empty_secrets, monkeypatch):
     """No [retention] settings but a test's own: the defaults, whatever the machine has."""
-    empty = tmp_path / "no-secrets.toml"
-    empty.write_text("")
-    monkeypatch.setenv("DEBRIEF_SECRETS", str(empty))
+    monkeypatch.setenv("DEBRIEF_SECRETS", str(empty_secrets))
 
 
 @pytest.fixture
 def world(made, tmp_path):
-    """A copy of the made world for one test."""
+    """A copy of the made world for one test (on PostgreSQL, made again)."""
+    if made is None:
+        return make(tmp_path / "w.sqlite")
     w, ids = made
     copy_database(w.store.path, tmp_path / "w.sqlite")
     return replace(w, store=Store(tmp_path / "w.sqlite")), ids
@@ -159,6 +171,23 @@ def test_coordinators_are_noticed_once_a_week_before(world):
     assert [tuple(r) for r in runs] == [(None, "retention")] * 3
 
 
+def test_the_notice_goes_out_by_email_to_the_coordinator(world, server):
+    inbox, mail_settings = server
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    run = retention.retain(w.store, now=due_at - timedelta(days=7), settings=SETTINGS)
+    report = mail.send_outbox(w.store, mail_settings)  # with the world's invitations
+    assert not report.problems
+    (message,) = [m for m in inbox.messages if m["Subject"].startswith("Retention:")]
+    assert message["To"].addresses[0].addr_spec == w.coordinator.email
+    assert message["Subject"] == (
+        f"Retention: 1 candidate to be erased from {due_at.date().isoformat()}"
+    )
+    body = message.get_body(("plain",)).get_content()
+    assert f"{run.noticed[0].alias} (candidate {ids['withdrawn']})" in body
+    assert "Applicant" not in body and "applicant" not in body
+
+
 def test_a_dry_run_says_what_would_happen_and_does_nothing(world):
     w, ids = world
     before = dump(w.store)
@@ -185,7 +214,8 @@ def test_noticed_a_week_before_then_erased_on_the_day(world):
     # never again
     later = retention.retain(w.store, now=due_at + timedelta(days=30), settings=SETTINGS)
     assert later.erased == [] and later.noticed == []
-    assert b"applicant2@example.org" not in w.store.path.read_bytes()
+    if w.store.engine == "sqlite":  # the file itself (the security tests scan its WAL too)
+        assert b"applicant2@example.org" not in w.store.path.read_bytes()
 
 
 def test_a_candidate_never_noticed_is_noticed_now_and_erased_a_notice_later(world):
@@ -271,6 +301,7 @@ def test_a_hold_is_refused_twice_lifting_none_an_empty_reason_and_an_erased_cand
     assert actions == ["place_hold"]
 
 
+@pytest.mark.sqlite_only("reads the stored bytes with the sqlite3 module")
 def test_the_hold_is_audited_with_its_reason_sealed(world):
     w, ids = world
     retention.place_hold(w.store, w.coordinator, ids["rejected"], "subpoena 42")
@@ -339,14 +370,45 @@ def test_the_mail_worker_runs_retention_in_its_rounds(world):
 
 def test_the_command_line_retains_and_dry_runs(world, cli):
     w, _ids = world
-    dry = cli("retain", "--dry-run", "--db", w.store.path)
+    dry = cli("retain", "--dry-run", "--db", w.store.location)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("dry run, nothing done:")
     assert not rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
-    done = cli("retain", "--db", w.store.path)
+    done = cli("retain", "--db", w.store.location)
     assert done.returncode == 0, done.stderr
     assert " erased, " in done.stdout.splitlines()[0]
     assert rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
+
+
+def test_the_command_line_places_and_lifts_a_hold_as_a_coordinator_only(world, cli, monkeypatch):
+    w, ids = world
+
+    def hold(who, *args):
+        person = w.person(who)
+        monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, person.id))
+        return cli(
+            "hold",
+            "--db",
+            w.store.location,
+            "--as",
+            person.email,
+            "--candidate",
+            ids["rejected"],
+            *args,
+        )
+
+    refused = hold("manager", "--reason", "I say so")
+    assert refused.returncode == 1
+    assert "Only a coordinator places or lifts a legal hold." in refused.stderr
+    placed = hold("coordinator", "--reason", "claim 17")
+    assert placed.returncode == 0, placed.stderr
+    assert "legal hold placed" in placed.stdout
+    with w.store.read() as db:
+        assert retention.on_hold(db, ids["rejected"]) == "claim 17"
+    lifted = hold("coordinator", "--reason", "settled", "--lift")
+    assert lifted.returncode == 0 and "legal hold lifted" in lifted.stdout
+    with w.store.read() as db:
+        assert retention.on_hold(db, ids["rejected"]) is None
 
 
 def test_the_command_line_says_which_setting_is_wrong(world, cli, monkeypatch, tmp_path):
@@ -354,7 +416,7 @@ def test_the_command_line_says_which_setting_is_wrong(world, cli, monkeypatch, t
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[retention]\nnotice_days = "a week"\n')
     monkeypatch.setenv("DEBRIEF_SECRETS", str(secrets))
-    done = cli("retain", "--db", w.store.path)
+    done = cli("retain", "--db", w.store.location)
     assert done.returncode == 1 and "notice_days" in done.stderr
 
 

@@ -16,12 +16,19 @@ from tests.world import build, page_as
 HOSTILE = '**Litigation** <b>hold</b> =HYPERLINK("https://evil.example") [x](https://evil.example)'
 
 
+@pytest.fixture(scope="module")
+def empty_secrets(tmp_path_factory):
+    """An empty secrets file, the same for every test of the module (worlds are built once per
+    settings: tests/world.py)."""
+    path = tmp_path_factory.mktemp("secrets") / "secrets.toml"
+    path.write_text("")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def no_settings(tmp_path, monkeypatch):
+def no_settings(empty_secrets, monkeypatch):
     """The default [retention] settings (180 days, a week's notice), whatever the machine has."""
-    empty = tmp_path / "no-secrets.toml"
-    empty.write_text("")
-    monkeypatch.setenv("DEBRIEF_SECRETS", str(empty))
+    monkeypatch.setenv("DEBRIEF_SECRETS", str(empty_secrets))
 
 
 def withdrawn(w, name: str, days_ago: float) -> int:

@@ -32,7 +32,7 @@ from scoring.schedule import schedule_session
 from world import DAY, build, raw_sql, submit
 
 # Texts as typed, each one kept and given back exactly: Markdown, HTML, a formula, a line break.
-HOSTILE = "**Strong** <b>hire</b> [me](http://evil.example) =HYPERLINK(\"x\")\nsecond line"
+HOSTILE = '**Strong** <b>hire</b> [me](http://evil.example) =HYPERLINK("x")\nsecond line'
 ANA_FEEDBACK = "Walked through the churn model step by step.\n" + HOSTILE
 EVIDENCE = "Drew the <table> join on the whiteboard =1+2, then | piped it"
 REVISION_REASON = "I had mixed up two criteria"
@@ -272,11 +272,10 @@ def test_holds_retention_and_their_own_answers_with_the_note_that_says_why(lin):
         "on_hold": True,
         "hold_reason": "Tribunal claim 2026/117",
     }
-    (answer,) = document["demographics"]
-    assert (answer["category"], answer["answer"]) == ("gender", "Woman")
-    assert answer["recorded_at"] == AFTER.isoformat()
+    # which categories were answered, never the answer: not even this export shows it
+    assert document["demographics"] == [{"category": "gender", "recorded_at": AFTER.isoformat()}]
+    assert "Woman" not in json.dumps(document)
     assert sar.DEMOGRAPHICS_NOTE in document["notes"]
-    assert "because this export is for the candidate" in sar.DEMOGRAPHICS_NOTE
 
 
 def test_the_audit_entries_that_name_them_or_their_sessions_seats_and_scorecards(lin):
@@ -351,9 +350,7 @@ def test_every_table_that_names_a_candidate_is_in_the_export_or_left_out_with_wh
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         linked = {
-            t
-            for t in tables
-            if LINKS & {r[1] for r in conn.execute(f"PRAGMA table_info({t})")}
+            t for t in tables if LINKS & {r[1] for r in conn.execute(f"PRAGMA table_info({t})")}
         }
         with_rows = {
             t
@@ -409,7 +406,9 @@ def test_the_command_line_writes_a_file_and_refuses_with_the_tables_words(
     args = ("subject-access", "--db", lin.store.location, "--candidate", lin.candidate_id)
     refused = cli(*args, "--as", "ana@example.com")
     assert refused.returncode == 1 and refused.stdout == ""
-    assert refused.stderr.strip() == "subject-access: Only a coordinator exports a candidate's data."
+    assert (
+        refused.stderr.strip() == "subject-access: Only a coordinator exports a candidate's data."
+    )
     code = people.issue_code(lin.store, lin.w.coordinator, lin.w.coordinator.id)
     monkeypatch.setenv("DEBRIEF_CODE", code)
     out = tmp_path / "lin.json"
@@ -418,25 +417,20 @@ def test_the_command_line_writes_a_file_and_refuses_with_the_tables_words(
     assert json.loads(out.read_text(encoding="utf-8"))["candidate"]["name"] == "Lin Lovelace"
 
 
-@pytest.mark.xfail(strict=False, reason="erasure lands with the lead (scoring/erasure.py)")
 def test_an_erased_candidates_export_says_so_and_holds_no_text(tmp_path):
     from scoring import erasure
 
     x = through(tmp_path)
-    raw_sql(
-        x.w,
-        "INSERT INTO legal_holds (candidate_id, held, by_id, at, reason) VALUES (?, 0, ?, ?, ?)",
-        x.candidate_id,
-        x.w.coordinator.id,
-        AFTER.isoformat(),
-        "claim settled",
-    )
+    legal_holds.lift_hold(x.store, x.w.coordinator, x.candidate_id, "claim settled", now=AFTER)
     erasure.erase(x.store, x.w.coordinator, x.candidate_id, "asked on the phone")
     document = export(x)
     c = document["candidate"]
     assert c["erased"] is True and c["name"] == f"Erased candidate #{x.candidate_id}"
     assert c["email"] == "" and c["erasure"]["basis"] == "request"
     text = json.dumps(document)
-    for typed in ("Lin Lovelace", "lin@example.com", EVIDENCE, RATIONALE, NOTES, FLAG):
-        assert json.dumps(typed)[1:-1] not in text
+    typed = ("Lin Lovelace", "lin@example.com", EVIDENCE, RATIONALE, NOTES, FLAG, DRAFT_FEEDBACK)
+    for words in (*typed, "Tribunal claim 2026/117", PERFORMANCE):
+        assert json.dumps(words)[1:-1] not in text, words
     assert document["scorecards"][0]["overall"] == 3  # numbers stay
+    assert document["demographics"] == [] and document["drafts"] == []
+    assert any(note.startswith("This candidate was erased") for note in document["notes"])

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from scoring import demographics, erasure, retention
 from scoring.errors import DebriefError, InvalidInput
 from scoring.permissions import Person
 from scoring.store import Store
@@ -82,8 +83,7 @@ def _show_done(view: PrivacyActions, part: str) -> None:
 def _export(store: Store, actor: Person, view: PrivacyActions) -> None:
     cid = view.candidate_id
     st.caption(
-        "Everything Debrief holds about them, for a subject-access request. The download is"
-        " logged."
+        "Everything Debrief holds about them, for a subject-access request. The download is logged."
     )
     if "subject_access" not in view.allowed:
         st.info(plain_markdown(view.refused["subject_access"]), icon=":material/block:")
@@ -106,10 +106,11 @@ def _erase(store: Store, actor: Person, view: PrivacyActions) -> None:
     st.subheader("Erase this candidate…")
     st.caption(
         "Their name, email and every text about them are destroyed for good; scores and"
-        " decisions stay, as numbers. It cannot be undone."
+        " decisions stay, as numbers. It cannot be undone. Withdraw them first if they are"
+        " still in process."
     )
     with st.form(form):
-        reason = st.text_input("Why", max_chars=REASON_MAX, key=f"{form}_reason")
+        reason = st.text_input("Why", max_chars=erasure.REASON_MAX, key=f"{form}_reason")
         problem_under(form, "reason")
         confirm = st.text_input(f"Type {CONFIRM_WORD} to confirm", key=f"{form}_confirm")
         problem_under(form, "confirm")
@@ -119,8 +120,6 @@ def _erase(store: Store, actor: Person, view: PrivacyActions) -> None:
             def erase() -> str:
                 if confirm.strip() != CONFIRM_WORD:
                     raise InvalidInput(f"confirm: type {CONFIRM_WORD} to erase them")
-                from scoring import erasure
-
                 return erasure.erase(store, actor, cid, reason).summary()
 
             _run(view, form, "erase", erase)
@@ -148,8 +147,6 @@ def _hold(store: Store, actor: Person, view: PrivacyActions) -> None:
         if st.form_submit_button("Lift the hold" if lifting else "Place a hold"):
 
             def hold() -> str:
-                from scoring import retention
-
                 if lifting:
                     retention.lift_hold(store, actor, cid, reason)
                     return "Hold lifted."
@@ -176,12 +173,10 @@ def _answers(store: Store, actor: Person, view: PrivacyActions) -> None:
         _show_done(view, "answers")
         return
     st.session_state.pop(_done_key(view, "answers"), None)
-    from scoring import demographics
-
     with st.form(form):
         chosen = {
             category: st.selectbox(
-                category,
+                category.replace("_", " ").capitalize(),
                 answers,
                 index=None,
                 placeholder="Not answered",

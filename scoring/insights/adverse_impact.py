@@ -350,13 +350,13 @@ def adverse_impact(
     before the start of the month `now` is in."""
     at = now or now_utc()
     cutoff = cutoff_of(at)
-    offered, smallest = categories(), min_group()
     asked = list(dict.fromkeys(int(o) for o in opening_ids))
     with store.read() as db:
         person = current(db, actor)
         for opening_id in asked:
             facts = opening_facts(db, opening_id, person if person.has("interviewer") else None)
             ensure(person, "see_adverse_impact", facts)
+        offered, smallest = categories(), min_group()  # a refusal comes before a bad setting
         found = []
         for opening_id in asked:
             counts = opening_counts(db, opening_id, cutoff)

@@ -60,6 +60,10 @@ _TABLES = [
     )
     """,
     "CREATE INDEX legal_holds_by_candidate ON legal_holds(candidate_id, id)",
+    # Who is due for retention: the decisions, stage outcomes and withdrawals of a window.
+    "CREATE INDEX decisions_by_time ON decisions(decided_at)",
+    "CREATE INDEX stage_outcomes_by_time ON stage_outcomes(decided_at)",
+    "CREATE INDEX candidates_by_withdrawal ON candidates(withdrawn_at)",
     f"""
     CREATE TABLE retention_notices (
         candidate_id {_ID} NOT NULL REFERENCES candidates(id),

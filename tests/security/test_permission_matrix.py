@@ -37,6 +37,7 @@ from scoring.permissions import ACTIONS
 from scoring.rubric import load_catalog
 from scoring.store import Store, now_utc
 from tests.security.test_funnel_permissions import FUNNEL_PROBES
+from tests.security.test_retention_attacks import RETENTION_PROBES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORES = "Ana Alvarez says 4"  # the feedback on another interviewer's scorecard
@@ -254,11 +255,27 @@ def real(action, scene, value, store) -> None:
 # The funnel's actions (issue 27) are probed in a funnel of their own, with stage seats, reviews
 # and outcomes the day's scenes do not have: tests/security/test_funnel_permissions.py.
 FUNNEL = {name for name in ACTIONS if name in FUNNEL_PROBES}
+# The privacy actions (issue 28) are probed as every role, with their own worlds (a decided or
+# withdrawn candidate, answers recorded, holds), in the files named here; each calls the
+# service that the action guards and expects the table's words for each refused role.
+PRIVACY = {
+    "subject_access": ("test_subject_access_attacks.py", "subject_access("),
+    "erase_candidate": ("test_erasure.py", "erasure.erase("),
+    "record_demographics": ("../test_demographics.py", "demographics.record("),
+    "see_adverse_impact": ("../test_adverse_impact.py", "adverse_impact("),
+    **{name: ("test_retention_attacks.py", "RETENTION_PROBES") for name in RETENTION_PROBES},
+}
 
 
 def test_every_action_has_a_probe_or_a_surface():
     covered = set(PROBES) | SHAPES | set(MAIL) | FUNNEL | {"start_organisation", "use_screen"}
-    assert covered == set(ACTIONS)
+    assert covered | set(PRIVACY) == set(ACTIONS)
+
+
+def test_each_privacy_action_is_probed_where_it_says():
+    for action, (file, call) in PRIVACY.items():
+        text = (Path(__file__).parent / file).read_text(encoding="utf-8")
+        assert call in text and "NotAllowed" in text, (action, file)
 
 
 @pytest.mark.parametrize("persona, stage", CASES)

@@ -79,9 +79,13 @@ def test_a_coordinator_with_a_scorecard_to_write_takes_nothing_out_first(tmp_pat
     assert [c["interviewer"] for c in document["scorecards"]] == ["Ana Alvarez", "Cy Chen"]
 
 
-def test_a_coordinator_whose_role_was_just_removed_is_refused_everywhere(tmp_path, cli, monkeypatch):
+def test_a_coordinator_whose_role_was_just_removed_is_refused_everywhere(
+    tmp_path, cli, monkeypatch
+):
     w = build(tmp_path / "w.sqlite")
-    dee = people.add_person(w.store, w.coordinator, "Dee Deputy", "dee@example.com", ["coordinator"])
+    dee = people.add_person(
+        w.store, w.coordinator, "Dee Deputy", "dee@example.com", ["coordinator"]
+    )
     code = people.issue_code(w.store, w.coordinator, dee.id)
     assert json.loads(export_json(w.store, dee, w.candidate_id))["candidate"]["id"] == (
         w.candidate_id
@@ -91,7 +95,7 @@ def test_a_coordinator_whose_role_was_just_removed_is_refused_everywhere(tmp_pat
     assert dee.has("coordinator")
     refused(w, dee, w.candidate_id, ONLY_COORDINATORS)
     before = dump(w.store)
-    with pytest.raises(NotAllowed, match="^Only a coordinator exports"):
+    with pytest.raises(NotAllowed, match=r"^Only a coordinator exports"):
         export_json(w.store, dee, w.candidate_id)  # the button's file, made at the click
     assert dump(w.store) == before
     monkeypatch.setenv("DEBRIEF_CODE", code)
