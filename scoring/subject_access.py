@@ -225,7 +225,8 @@ def _demographics(db: Database, candidate_id: int) -> list[dict[str, Any]]:
 
 def _audit(db: Database, candidate_id: int) -> list[dict[str, Any]]:
     entries = []
-    for row in db.execute(Q.AUDIT, {"candidate": candidate_id}).fetchall():
+    named = {"candidate": candidate_id, "subject": f"candidate:{candidate_id}"}
+    for row in db.execute(Q.AUDIT, named).fetchall():
         entry = _row(db, row, drop=("detail",))
         entry["detail"] = _plain(db, personal.reveal_detail(db, json.loads(row["detail"] or "{}")))
         entries.append(entry)

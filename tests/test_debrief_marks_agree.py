@@ -204,8 +204,9 @@ def test_a_summary_is_one_read_of_one_snapshot(demo):
     facts = " ".join(PQ.candidates(1).split("?")[0].split())
     assert sum(x.startswith(person) for x in ran) == 1  # the person re-read once
     assert sum(x.startswith(facts) for x in ran) == 1  # the candidate's facts loaded once
-    # set-up, BEGIN, ROLLBACK and the reads of one debrief: 30 today (was 109 on 9 connections)
-    assert len(counted) <= 32, ran
+    # set-up, BEGIN, ROLLBACK and the reads of one debrief: 30 (was 109 on 9 connections); since
+    # issue 28 one more pragma (secure_delete) and the candidate's data key, read once: 32
+    assert len(counted) <= 34, ran
 
 
 def test_a_correction_after_seeing_others_stays_marked_when_a_later_one_could_not(tmp_path):

@@ -133,7 +133,7 @@ ERASED_AT = "SELECT erased_at FROM erasures WHERE candidate_id = :candidate"
 # messages (the subjects `scoring.audit.record` is given).
 AUDIT = """SELECT l.id, l.at, p.name AS actor, l.action, l.subject, l.detail
            FROM audit_log l LEFT JOIN people p ON p.id = l.actor_id
-           WHERE l.subject = 'candidate:' || CAST(:candidate AS TEXT)
+           WHERE l.subject = :subject
               OR l.subject IN (SELECT 'session:' || CAST(i.id AS TEXT)
                                FROM interview_sessions i WHERE i.candidate_id = :candidate)
               OR l.subject IN (SELECT 'assignment:' || CAST(a.id AS TEXT)
