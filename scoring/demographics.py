@@ -146,20 +146,28 @@ def counted(answer: str) -> bool:
     return answer.casefold() != PREFER_NOT.casefold()
 
 
+SOURCE_WORDS = (  # what an applicant tracking system writes, in the order tried
+    ("referral", ("referr",)),
+    ("agency", ("agenc", "recruiter", "recruitment", "headhunt", "search firm")),
+    ("applied", ("appl", "career", "job board", "jobboard", "linkedin", "website", "inbound")),
+)
+
+
 def source_category(text: str | None) -> str:
-    """A candidate's source as one of `SOURCES`: a referral, an agency, an application made by
-    the candidate, or "other"; "" when none is recorded (not counted)."""
+    """A candidate's source as one of `SOURCES`: a referral, an agency (a recruiter), an
+    application made by the candidate (careers site, job board, LinkedIn, website), or
+    "other"; "" when none is recorded (not counted). The candidates import stores only this
+    (`scoring.candidates_csv`): a free-text source ("Referral: Grace Hopper") can name a third
+    person. The figures read every stored source through it too, so one kept as text from
+    before reads as one of the four."""
     words = " ".join((text or "").split()).casefold()
     if not words:
         return ""
     if words in SOURCES:
         return words
-    if "referr" in words:
-        return "referral"
-    if "agenc" in words or "headhunt" in words or "search firm" in words:
-        return "agency"
-    if "appl" in words or words in ("website", "careers", "career site", "job board", "inbound"):
-        return "applied"
+    for category, parts in SOURCE_WORDS:
+        if any(part in words for part in parts):
+            return category
     return "other"
 
 
@@ -233,9 +241,9 @@ def record(
 ) -> list[str]:
     """Record a candidate's self-identified answers (a coordinator's): each category's answer
     replaces the one recorded before (a correction), an empty answer leaves it as it is.
-    Returns the categories whose answer changed; the audit entry names them, never the answers.
-    InvalidInput naming the field for a category or answer not configured; nothing is written
-    then."""
+    Returns the categories submitted (whether or not an answer differs from the one before:
+    nothing here tells which); the audit entry names them, never the answers. InvalidInput
+    naming the field for a category or answer not configured; nothing is written then."""
     checked = checked_answers(answers, categories())
     return record_in(g.db, g.actor.id, candidate_id, checked, now or now_utc())
 
@@ -244,25 +252,28 @@ def record_in(
     db, actor_id: int | None, candidate_id: int, checked: Mapping[str, str], at: datetime
 ) -> list[str]:
     """Record answers already checked (`checked_answers`) in the caller's unit of work, whose
-    caller has asked `record_demographics` on the candidate; audited with the categories."""
+    caller has asked `record_demographics` on the candidate; audited with the categories.
+
+    Every category submitted is sealed again and stamped `at`, the same answer as before or
+    not, and the return value and the audit entry name every one: whoever records cannot test
+    a guess of a stored answer by what comes back, by the audit log, or by the row's stamp."""
     if db.execute(Q.ERASED, [candidate_id]).fetchone():
         raise InvalidInput("candidate: erased: nothing more is recorded about them")
     month_start = cutoff_of(at)
-    changed = []
-    for category, answer in sorted(checked.items()):
+    submitted = sorted(checked)
+    for category in submitted:
         row = db.execute(Q.ANSWER, [candidate_id, category]).fetchone()
         old = _opened(db, category, row[0], row[1]) if row else None
-        if old is not None and old.answer == answer:
-            continue
         # what the figures (up to the end of last month) read stays what they read
         before = old.at(month_start) if old is not None else None
-        sealed = personal.seal_json(db, candidate_id, {"answer": answer, "before": before})
+        sealed = personal.seal_json(
+            db, candidate_id, {"answer": checked[category], "before": before}
+        )
         db.execute(Q.RECORD, [candidate_id, category, sealed, stamp(at)])
-        changed.append(category)
     audit.record(
-        db, actor_id, "record_demographics", f"candidate:{candidate_id}", at, categories=changed
+        db, actor_id, "record_demographics", f"candidate:{candidate_id}", at, categories=submitted
     )
-    return changed
+    return submitted
 
 
 @guarded("manage_opening", on="candidate_id", via=opening_of_candidate, write=True)
@@ -278,7 +289,8 @@ def set_source(g: Granted, candidate_id: int, source: str, now: datetime | None 
 
 def set_source_in(db, actor_id: int | None, candidate_id: int, source: str, at: datetime) -> None:
     """Set one of `SOURCES` in the caller's unit of work (whose caller has asked
-    `manage_opening` on the candidate's opening); audited. Beside `candidates.source`, a
+    `manage_opening` on the candidate's opening); audited that it was set, not to what (the
+    audit log outlives an erasure, which removes the source). Beside `candidates.source`, a
     ``source`` row of `candidate_demographics` keeps the source in force at the start of the
     month, which the figures read until the month is over (as for an answer)."""
     if source not in SOURCES:
@@ -293,7 +305,7 @@ def set_source_in(db, actor_id: int | None, candidate_id: int, source: str, at: 
     sealed = personal.seal_json(db, candidate_id, {"answer": source, "before": before})
     db.execute(Q.RECORD, [candidate_id, SOURCE, sealed, stamp(at)])
     db.execute(Q.SET_SOURCE, [source, candidate_id])
-    audit.record(db, actor_id, "set_source", f"candidate:{candidate_id}", at, source=source)
+    audit.record(db, actor_id, "set_source", f"candidate:{candidate_id}", at)
 
 
 # ----------------------------------------------------------------------------- counting

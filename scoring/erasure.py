@@ -22,6 +22,8 @@ the proof: `Erased.legacy_texts` says how many, and the README says what to do a
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,8 +65,36 @@ class Erased:
                 " written before texts were sealed remain in the history (see README, Privacy)."
             )
         if not self.scrubbed:
-            words += " The write-ahead log was busy: run `python -m scoring erase` again later."
+            words += (
+                " The write-ahead log was busy (a reader held it): the next erasure or the daily"
+                " retention run truncates it."
+            )
         return words
+
+
+def _names(reason: str, name: str, email: str) -> bool:
+    """The reason names the candidate: their whole name or email, any word of their name of
+    three letters or more, or their email's local part, as a word of the reason."""
+    words = set(re.findall(r"\w+", reason.casefold()))
+    folded = reason.casefold()
+    parts = {w for w in re.findall(r"\w+", (name or "").casefold()) if len(w) >= 3}
+    local = (email or "").partition("@")[0].casefold()
+    return bool(
+        (name and name.casefold() in folded)
+        or (email and email.casefold() in folded)
+        or parts & words
+        or (len(local) >= 3 and local in words)
+    )
+
+
+def _legacy_texts(db: Any, candidate_id: int) -> int:
+    """How many texts about the candidate were stored before texts were sealed (m014): the
+    history keeps them (see the module's docstring)."""
+    count = sum(db.execute(sql, [candidate_id]).fetchone()[0] or 0 for sql in Q.LEGACY_TEXTS)
+    for (detail,) in db.execute_stored(Q.AUDITED_REASONS, [f"candidate:{candidate_id}"]):
+        reason = json.loads(detail or "{}").get("reason")
+        count += bool(reason) and not personal.is_token(reason)
+    return count
 
 
 def erase_in(
@@ -84,9 +114,7 @@ def erase_in(
         raise InvalidInput("reason: say why they are erased (a request, and when)")
     check_length("reason", reason, REASON_MAX)
     reason = check_one_line("reason", reason)
-    folded = reason.casefold()
-    named = (row["name"], row["email"]) if basis == "request" else ()  # retention's own words
-    if any(v and len(v) > 2 and v.casefold() in folded for v in named):
+    if basis == "request" and _names(reason, row["name"], row["email"]):  # not retention's words
         raise InvalidInput(
             "reason: it names the candidate; the reason is kept after the erasure, so give it"
             " without their name or email (for example: their request by email of 3 Dec)"
@@ -99,7 +127,7 @@ def erase_in(
             f"candidate: {row['alias']} is still in process: withdraw them first (Candidates),"
             " then erase them"
         )
-    legacy = sum(db.execute(sql, [candidate_id]).fetchone()[0] or 0 for sql in Q.LEGACY_TEXTS)
+    legacy = _legacy_texts(db, candidate_id)
     demographics.forget(db, candidate_id)
     db.execute(Q.DELETE_KEY, [candidate_id])
     db.execute(Q.DELETE_DRAFTS, [candidate_id])

@@ -37,6 +37,7 @@ from scoring.migrations import (
     _PRIVACY_HISTORY,
 )
 from scoring.models.integrity import Report
+from scoring.personal import PREFIX
 from scoring.queries import audit as QA
 from scoring.queries import integrity as QI
 from scoring.queries.schema_pg import GUARD_TRIGGERS
@@ -113,6 +114,7 @@ def verify(
         _snapshots(db, report)
         _vouched(db, entries, report)
         _invariants(db, report)
+        _privacy(db, entries, report)
     return report
 
 
@@ -285,6 +287,25 @@ def _vouched(db: Database, entries: list[dict], report: Report) -> None:
                     f" (audit_log id {entry['id']})"
                 )
             report.checked[table] += 1
+
+
+def _privacy(db: Database, entries: list[dict], report: Report) -> None:
+    """Every erasure was written by an audited erasure; no candidate's data key is gone without
+    one (their sealed values would read as erased with nothing to say so)."""
+    erased = {
+        (e["subject"], e["detail"].get("basis"))
+        for e in entries
+        if e["action"] == "erase_candidate"
+    }
+    for candidate_id, basis in db.execute(QI.ERASURES).fetchall():
+        if (f"candidate:{candidate_id}", basis) not in erased:
+            report.problems.append(f"erasures candidate_id {candidate_id}: no audit entry wrote it")
+        report.checked["erasures"] += 1
+    for (candidate_id,) in db.execute(QI.KEYLESS, [len(PREFIX), PREFIX]).fetchall():
+        report.problems.append(
+            f"candidates id {candidate_id}: their data key is missing, and they were never erased"
+            " (deleted behind Debrief's back: their sealed data cannot be read)"
+        )
 
 
 def _invariants(db: Database, report: Report) -> None:

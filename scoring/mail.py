@@ -35,6 +35,7 @@ retried with exponential backoff and recorded; after `MAX_ATTEMPTS`, or a perman
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -298,6 +299,8 @@ def send_outbox(
                 error, stop = f"{type(exc).__name__}: {exc}", True
             except ValueError as exc:  # not writable as a message (an impossible address)
                 error, permanent = f"cannot be written as a message: {exc}", True
+            if error and row["to_address"]:  # kept on the row: never the address itself
+                error = re.sub(re.escape(row["to_address"]), "<address>", error, flags=re.I)
             state = _settle(store, row["id"], now(), error, permanent)
             if state == "sent":
                 report.sent += 1

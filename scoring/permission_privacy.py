@@ -7,9 +7,10 @@ section, in aggregate."""
 
 from __future__ import annotations
 
-from scoring.models.facts import CandidateFacts, OpeningFacts, Organisation
+from scoring.models.facts import CandidateFacts, OpeningFacts, Organisation, StageFacts
 from scoring.models.people import Person
 from scoring.permission_facts import OWN_FIRST
+from scoring.permission_funnel import REVIEW_FIRST
 
 ONLY_COORDINATORS = "Only a coordinator can do this."
 
@@ -18,12 +19,15 @@ def _coordinates(actor: Person) -> bool:
     return actor.has("coordinator")
 
 
-def subject_access(actor: Person, facts: CandidateFacts) -> str | None:
-    """The rule of `subject_access` (registered in `scoring.permissions`)."""
+def subject_access(actor: Person, facts: StageFacts) -> str | None:
+    """The rule of `subject_access` (registered in `scoring.permissions`): on the candidate's
+    stage facts, since the export holds every review of their screens and take-homes too."""
     if not _coordinates(actor):
         return "Only a coordinator exports a candidate's data."
-    if facts.pending(actor.id):  # the export holds every scorecard on the candidate
+    if facts.candidate.pending(actor.id):  # the export holds every scorecard on the candidate
         return OWN_FIRST
+    if facts.pending(actor.id):  # ...and every screen and take-home review
+        return REVIEW_FIRST
     return None
 
 
@@ -62,7 +66,7 @@ def see_adverse_impact(actor: Person, opening: OpeningFacts) -> str | None:
 ACTIONS = [
     (
         "subject_access",
-        CandidateFacts,
+        StageFacts,
         "Export everything held about a candidate (their data, sessions, scorecards, feedback, "
         "decisions, messages) for a subject-access request",
         subject_access,

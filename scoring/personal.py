@@ -49,7 +49,8 @@ _TOKEN = re.compile(r"pd1:(\d{1,19}):([nept]):([A-Za-z0-9_-]{24,})\Z")
 # its rows go through the keyring (the others keep SQLite's own row type, at full speed).
 _PERSONAL_COLUMN = re.compile(
     r"\*|\b(name|email|phone|feedback|evidence|notes?|rationale|reason|early_reason"
-    r"|recusal_reason|withdrawal_reason|lift_reason|to_address|to_name|subject|text_body"
+    r"|recusal_reason|withdrawal_reason|revision_reason|lift_reason|to_address|to_name|subject"
+    r"|text_body|answer"
     r"|html_body|ics|logistical|performance|detail|content|last_error)\b",
     re.IGNORECASE,
 )
@@ -116,11 +117,15 @@ class Keyring:
     def __init__(self, db: Any):
         self.db = db
         self._keys: dict[int, AESGCM | None] = {}
+        self._erased: set[int] = set()
         self._kek: PrivacyKey | None = None
+        self._wrapped_with: str | None = None  # the privacy key id the stored data keys have
 
     def forget(self) -> None:
         """A new unit of work begins: data keys are read afresh (one may have been erased)."""
         self._keys.clear()
+        self._erased.clear()
+        self._wrapped_with = None
 
     def kek(self, create: bool = False) -> PrivacyKey:
         """The privacy key; on SQLite created beside the database at the first write."""
@@ -129,7 +134,19 @@ class Keyring:
             path = None if key is not None else _database_path(self.db)
             key = key or privacy_key.find(path)
             if key is None and create and path is not None:
-                key = privacy_key.create_file(path)
+                # only for a database that has no data key yet: a missing key file is never
+                # quietly replaced (the data keys wrapped under the old one would be lost)
+                wrapped = self.db.execute(Q.ANY_KEY).fetchone()
+                if wrapped is None:
+                    key = privacy_key.create_file(path)
+                else:
+                    raise PrivacyKeyProblem(
+                        f"Debrief's privacy key is missing: candidates' data keys are wrapped"
+                        f" with key {wrapped[0]}, and there is no ${privacy_key.ENV}, no"
+                        f" [privacy] key in .streamlit/secrets.toml and no"
+                        f" {privacy_key.key_file(path).name} beside the database. Nothing was"
+                        " saved. Ask whoever runs Debrief to put the key back."
+                    )
             if key is None:
                 raise PrivacyKeyProblem(
                     f"Debrief's privacy key is not set: set ${privacy_key.ENV} or [privacy] key"
@@ -172,6 +189,7 @@ class Keyring:
                     f"candidate {candidate_id} is erased: nothing personal is written about them"
                 )
             kek = self.kek(create=True)
+            self._same_key_as_stored(kek)
             data_key = AESGCM.generate_key(bit_length=256)
             nonce = os.urandom(12)
             wrapped = nonce + AESGCM(kek.aes_key).encrypt(nonce, data_key, _aad(candidate_id, "k"))
@@ -179,6 +197,27 @@ class Keyring:
             found = AESGCM(data_key)
         self._keys[candidate_id] = found
         return found
+
+    def _same_key_as_stored(self, kek: PrivacyKey) -> None:
+        """Refuse to wrap a new data key under another privacy key than the stored ones are
+        (a wrong key set on one host would split the candidates in two)."""
+        if self._wrapped_with is None:
+            row = self.db.execute(Q.ANY_KEY).fetchone()
+            self._wrapped_with = row[0] if row else kek.id
+        if self._wrapped_with != kek.id:
+            raise PrivacyKeyProblem(
+                f"Debrief's privacy key (key {kek.id}, from {kek.source}) is not the one"
+                f" candidates' data keys are wrapped with (key {self._wrapped_with}): set the"
+                " right key. Nothing was saved."
+            )
+
+    def is_erased(self, candidate_id: int) -> bool:
+        """The candidate was erased (an `erasures` row): their missing key is no accident."""
+        if candidate_id not in self._erased:
+            if not self.db.execute(Q.ERASED, [candidate_id]).fetchone():
+                return False
+            self._erased.add(candidate_id)
+        return True
 
     def preload(self, candidate_ids: Iterable[int]) -> None:
         """Open the data keys of many candidates at once (one statement), before reading many
@@ -192,6 +231,10 @@ class Keyring:
                 self._keys[candidate_id] = (
                     self._unwrap(candidate_id, row[1], row[2]) if row else None
                 )
+            missing = [i for i in chunk if self._keys[i] is None]
+            if missing:
+                erased = self.db.execute(Q.ERASED_OF, [json.dumps(missing)]).fetchall()
+                self._erased.update(r[0] for r in erased)
 
     def seal(self, candidate_id: int, text: str, kind: str) -> str:
         """`text` sealed under the candidate's data key (made when there is none)."""
@@ -211,6 +254,11 @@ class Keyring:
         candidate_id, kind = int(found.group(1)), found.group(2)
         aead = self.key(candidate_id)
         if aead is None:
+            if not self.is_erased(candidate_id):
+                raise PrivacyKeyProblem(
+                    f"candidate {candidate_id}'s data key is missing, and they were never erased:"
+                    " it was deleted behind Debrief's back (`python -m scoring verify` says so)"
+                )
             return erased_value(candidate_id, kind)
         data = _unb64(found.group(3))
         try:

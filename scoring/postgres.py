@@ -363,6 +363,7 @@ class PostgresStore:
         with self._connection() as db:
             try:
                 db.conn.execute(Q.BEGIN_READ)
+                db.forget_keys()
                 yield db
             except psycopg.Error as exc:
                 if not _is_refusal_or_bug(exc):
@@ -387,6 +388,7 @@ class PostgresStore:
             try:
                 try:
                     db.conn.execute(Q.BEGIN)
+                    db.forget_keys()
                     _take_write_lock(db, BUSY_TIMEOUT_SECONDS if wait is None else wait)
                     yield db
                     db.conn.execute(Q.COMMIT)

@@ -12,7 +12,13 @@ keeps that kind of candidate: retention never erases them (the default for hires
 the employer keeps as an employee's). Each value may also be set with
 ``$DEBRIEF_RETENTION_<KEY>`` (e.g. ``DEBRIEF_RETENTION_REJECTED_DAYS=90``), which wins over the
 file. A value that is not a whole number of days from 0 to `MAX_DAYS` is refused with the key it
-is under: a typo must not erase early, nor keep for ever."""
+is under: a typo must not erase early, nor keep for ever.
+
+Retention is off until it is configured (`configured`): without a ``[retention]`` table and
+without any ``$DEBRIEF_RETENTION_<KEY>``, nothing is noticed or erased (`NOT_CONFIGURED` says
+so). Once it is, the defaults above apply to every key not given: an empty ``[retention]``
+turns retention on with them. A ``$DEBRIEF_RETENTION_...`` variable that names no setting is
+refused like an unknown key."""
 
 from __future__ import annotations
 
@@ -26,6 +32,11 @@ from scoring.settings import SettingsProblem, read_secrets
 
 MAX_DAYS = 36_500  # a century: more is a typo
 KEYS = ("rejected_days", "withdrawn_days", "hired_days", "notice_days")
+PREFIX = "DEBRIEF_RETENTION_"
+NOT_CONFIGURED = (
+    "retention is not configured: add [retention] to .streamlit/secrets.toml (see README,"
+    " Retention)"
+)
 
 
 class RetentionSettingsProblem(SettingsProblem, DebriefError):
@@ -93,12 +104,28 @@ def _days(key: str, value: Any, where: str) -> int:
     return value
 
 
-def retention_settings(path: Path | None = None) -> RetentionSettings:
-    """The [retention] settings (the defaults where a key is not set). Raises
-    `RetentionSettingsProblem`, naming the key, for a value that is not a whole number of days
-    from 0 to `MAX_DAYS`, an unknown key (a misspelt one would silently keep the default), or a
-    [retention] that is not a table."""
-    table = read_secrets(path).get("retention", {})
+def _variables() -> dict[str, str]:
+    """The $DEBRIEF_RETENTION_<KEY> variables set (not empty), by key. Raises
+    `RetentionSettingsProblem` for one that names no setting."""
+    chosen = {}
+    for variable, value in os.environ.items():
+        if not variable.startswith(PREFIX) or not value.strip():
+            continue
+        key = {k.upper(): k for k in KEYS}.get(variable[len(PREFIX) :])
+        if key is None:
+            raise RetentionSettingsProblem(
+                f"${variable}: not a setting (the settings are"
+                f" {', '.join(PREFIX + k.upper() for k in KEYS)})"
+            )
+        chosen[key] = value
+    return chosen
+
+
+def _table(path: Path | None) -> dict[str, Any] | None:
+    """The [retention] table (None when there is none), its keys checked."""
+    table = read_secrets(path).get("retention")
+    if table is None:
+        return None
     if not isinstance(table, dict):
         raise RetentionSettingsProblem("[retention]: must be a table of settings")
     unknown = sorted(set(table) - set(KEYS))
@@ -106,11 +133,34 @@ def retention_settings(path: Path | None = None) -> RetentionSettings:
         raise RetentionSettingsProblem(
             f"[retention] {unknown[0]}: not a setting (the settings are {', '.join(KEYS)})"
         )
+    return table
+
+
+def _settings(table: dict[str, Any], variables: dict[str, str]) -> RetentionSettings:
     chosen: dict[str, int] = {}
     for key in KEYS:
-        variable = f"DEBRIEF_RETENTION_{key.upper()}"
-        if os.environ.get(variable, "").strip():
-            chosen[key] = _days(key, os.environ[variable], f"${variable}:")
+        if key in variables:
+            chosen[key] = _days(key, variables[key], f"${PREFIX}{key.upper()}:")
         elif key in table:
             chosen[key] = _days(key, table[key], "[retention]")
     return RetentionSettings(**chosen)
+
+
+def configured(path: Path | None = None) -> RetentionSettings | None:
+    """The [retention] settings when retention is configured (a [retention] table, even an
+    empty one, or a $DEBRIEF_RETENTION_<KEY> variable; the defaults for the keys not given), or
+    None: retention is off (`NOT_CONFIGURED`). Raises `RetentionSettingsProblem` as
+    `retention_settings` does."""
+    table, variables = _table(path), _variables()
+    if table is None and not variables:
+        return None
+    return _settings(table or {}, variables)
+
+
+def retention_settings(path: Path | None = None) -> RetentionSettings:
+    """The [retention] settings, the defaults where a key is not set, configured or not (what
+    a candidate's due date would be; whether retention runs at all is `configured`). Raises
+    `RetentionSettingsProblem`, naming the key, for a value that is not a whole number of days
+    from 0 to `MAX_DAYS`, an unknown key (a misspelt one would silently keep the default), or a
+    [retention] that is not a table."""
+    return _settings(_table(path) or {}, _variables())

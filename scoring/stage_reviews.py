@@ -184,6 +184,7 @@ def _record(
     rng: Any = None,
 ) -> None:
     provisional = bar and stage.provisional
+    reason = personal.seal(db, candidate_id, reason)  # the row's and its audit entry's
     outcome_id = db.execute(
         Q.ADD_OUTCOME,
         [
@@ -192,7 +193,7 @@ def _record(
             outcome,
             by,
             stamp(at),
-            personal.seal(db, candidate_id, reason),
+            reason,
             int(provisional),
         ],
     ).lastrowid

@@ -26,7 +26,7 @@ from scoring.database import Database
 from scoring.guards import Granted, guarded
 from scoring.legal_holds import on_hold
 from scoring.opening_record import rubric_snapshot
-from scoring.permission_facts import candidate_facts, current
+from scoring.permission_facts import candidate_facts, current, stage_facts
 from scoring.permissions import Person, why_not
 from scoring.queries import subject_access as Q
 from scoring.retention import standing
@@ -334,7 +334,12 @@ def privacy_actions(store: Store, actor: Person, candidate_id: int) -> PrivacyAc
     with store.read() as db:
         person = current(db, actor)
         facts = candidate_facts(db, candidate_id)
-        refused = {a: why for a in PANEL_ACTIONS if (why := why_not(person, a, facts))}
+        stage = stage_facts(db, candidate_id)  # subject_access's resource: every review too
+        refused = {
+            a: why
+            for a in PANEL_ACTIONS
+            if (why := why_not(person, a, stage if a == "subject_access" else facts))
+        }
         allowed = frozenset(a for a in PANEL_ACTIONS if a not in refused)
         erased = db.execute(Q.ERASED_AT, {"candidate": candidate_id}).fetchone()
         hold = on_hold(db, candidate_id) if "hold_candidate" in allowed else None

@@ -82,6 +82,14 @@ def _line(field: str, value: str | None, what: str) -> str:
     return text
 
 
+def event_detail(text: str | None) -> dict:
+    """An event's detail as stored (sealed JSON, opened as read); {} once the candidate is
+    erased (it reads as `personal.ERASED_TEXT`)."""
+    if not text or text == personal.ERASED_TEXT:
+        return {}
+    return json.loads(text)
+
+
 def _event(db: Database, candidate_id: int, position: int, event: str) -> Any:
     return db.execute(Q.EVENT, [candidate_id, position, event]).fetchone()
 
@@ -119,7 +127,7 @@ def _current_take_home(db: Database, candidate: Any) -> Stage:
 
 
 def _deadline(sent: Any) -> datetime:
-    return parse_stamp(json.loads(sent["detail"])["deadline"])
+    return parse_stamp(event_detail(sent["detail"]).get("deadline"))
 
 
 @guarded("manage_stage", on="candidate_id", write=True)
@@ -353,7 +361,9 @@ def take_homes_of(
     events: dict[int, list[TakeHomeEvent]] = {s.position: [] for s in stages}
     for r in db.execute(Q.EVENTS, [candidate_id]):
         events.setdefault(r["position"], []).append(
-            TakeHomeEvent(r["event"], parse_stamp(r["at"]), r["by_name"], json.loads(r["detail"]))
+            TakeHomeEvent(
+                r["event"], parse_stamp(r["at"]), r["by_name"], event_detail(r["detail"])
+            )
         )
     found = []
     for stage in stages:
@@ -368,7 +378,7 @@ def take_homes_of(
                 events=tuple(events[stage.position]),
                 sent=sent.detail.get("sent") if sent else None,
                 sent_at=sent.at if sent else None,
-                deadline=parse_stamp(sent.detail["deadline"]) if sent else None,
+                deadline=parse_stamp(sent.detail.get("deadline")) if sent else None,
                 submission=answer.detail.get("submission") if answer else None,
                 submitted_at=answer.at if answer else None,
                 late=bool(answer.detail.get("late")) if answer else None,

@@ -32,3 +32,11 @@ STRAY_VOTES = """SELECT v.id FROM committee_votes v JOIN candidates c ON c.id = 
            WHERE NOT EXISTS (SELECT 1 FROM opening_committee m
                              WHERE m.opening_id = c.opening_id AND m.person_id = v.member_id)
            ORDER BY v.id"""
+# Privacy (issue 28): candidates with sealed values whose data key is gone though no erasure
+# says so (a key deleted behind Debrief's back), and erasures.
+KEYLESS = """SELECT c.id FROM candidates c
+           WHERE substr(c.name, 1, ?) = ?
+             AND NOT EXISTS (SELECT 1 FROM candidate_keys k WHERE k.candidate_id = c.id)
+             AND NOT EXISTS (SELECT 1 FROM erasures e WHERE e.candidate_id = c.id)
+           ORDER BY c.id"""
+ERASURES = "SELECT candidate_id, basis FROM erasures ORDER BY candidate_id"

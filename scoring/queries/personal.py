@@ -10,6 +10,10 @@ KEYS = (
     " WHERE candidate_id IN (SELECT value FROM json_each(?))"
 )
 ERASED = "SELECT 1 FROM erasures WHERE candidate_id = ?"
+ERASED_OF = (
+    "SELECT candidate_id FROM erasures WHERE candidate_id IN (SELECT value FROM json_each(?))"
+)
+ANY_KEY = "SELECT kek_id FROM candidate_keys LIMIT 1"
 
 # ------------------------------------------------------------------------------- erasure
 CANDIDATE = (
@@ -64,12 +68,37 @@ LEGACY_TEXTS = [
     + " OR "
     + _CLEAR.format(column="logistical")
     + ")",
+    "SELECT COUNT(*) FROM candidates WHERE id = ? AND withdrawal_reason IS NOT NULL AND "
+    + _CLEAR.format(column="withdrawal_reason"),
+    "SELECT COUNT(*) FROM assignments WHERE id IN "
+    + _OF_SEATS
+    + " AND recusal_reason IS NOT NULL AND "
+    + _CLEAR.format(column="recusal_reason"),
+    "SELECT COUNT(*) FROM stage_seats WHERE candidate_id = ? AND recusal_reason IS NOT NULL"
+    " AND " + _CLEAR.format(column="recusal_reason"),
+    "SELECT COUNT(*) FROM debriefs WHERE candidate_id = ? AND early_reason IS NOT NULL AND "
+    + _CLEAR.format(column="early_reason"),
+    "SELECT COUNT(*) FROM stage_outcomes WHERE candidate_id = ? AND "
+    + _CLEAR.format(column="reason"),
+    "SELECT COUNT(*) FROM scorecards WHERE assignment_id IN "
+    + _OF_SEATS
+    + " AND revision_reason IS NOT NULL AND "
+    + _CLEAR.format(column="revision_reason"),
+    "SELECT COUNT(*) FROM take_home_events WHERE candidate_id = ? AND "
+    + _CLEAR.format(column="detail")
+    + " AND detail <> '{}'",
+    "SELECT COUNT(*) FROM hire_outcomes WHERE candidate_id = ? AND " + _CLEAR.format(column="note"),
 ]
-# PostgreSQL, outside a transaction: the tables erasure deletes from or overwrites.
-VACUUM_ERASED = [
+# The audit entries about them (by subject) that may carry a typed reason: counted in Python.
+AUDITED_REASONS = (
+    "SELECT detail FROM audit_log WHERE subject = ? AND action IN"
+    " ('withdraw_candidate', 'decline_offer', 'open_debrief', 'stage_outcome')"
+)
+# PostgreSQL, outside a transaction: the tables erasure deletes from or overwrites. The data
+# keys' table is rewritten whole (VACUUM FULL: no dead row keeps a wrapped key); it is small.
+VACUUM_ERASED = ["VACUUM FULL candidate_keys"] + [
     f"VACUUM {table}"
     for table in (
-        "candidate_keys",
         "drafts",
         "outbox",
         "candidates",

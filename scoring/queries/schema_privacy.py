@@ -64,6 +64,10 @@ _TABLES = [
     "CREATE INDEX decisions_by_time ON decisions(decided_at)",
     "CREATE INDEX stage_outcomes_by_time ON stage_outcomes(decided_at)",
     "CREATE INDEX candidates_by_withdrawal ON candidates(withdrawn_at)",
+    # What names a candidate in the audit log (subject access), and the latest entry of an action
+    # (retention's last run).
+    "CREATE INDEX audit_log_by_subject ON audit_log(subject, id)",
+    "CREATE INDEX audit_log_by_action ON audit_log(action, id)",
     f"""
     CREATE TABLE retention_notices (
         candidate_id {_ID} NOT NULL REFERENCES candidates(id),

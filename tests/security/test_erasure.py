@@ -143,6 +143,8 @@ def test_a_reason_that_names_the_candidate_or_spans_lines_is_refused(tmp_path):
     for reason, words in [
         ("Grace Hopper asked on 3 Dec", "names the candidate"),
         ("asked by GRACE@example.com", "names the candidate"),
+        ("Hopper asked by email", "names the candidate"),  # one word of their name
+        ("request from grace, by phone", "names the candidate"),
         ("", "say why"),
         ("asked\nby phone", "one line"),
         ("x" * 501, "at most 500"),
@@ -191,3 +193,108 @@ def test_insights_count_an_erased_candidate_as_before(tmp_path):
     erasure.erase(w.store, w.coordinator, w.candidate_id, "their request by email, 3 Dec")
     assert full_document(w.store, w.manager, [w.opening_id]) == before
     assert funnel(w.store, w.coordinator, w.opening_id, now=at).to_json() == flow
+
+
+def test_an_erased_take_home_candidates_record_still_reads(tmp_path):
+    """Their take-home events' details were sealed JSON: once erased they read as nothing, and
+    the candidate's record (Candidates) and the take-home view show them without the details."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from take_home_world import SENT_AT, build_take_home
+
+    from scoring import candidate_record, schedule_changes, take_homes
+
+    t = build_take_home(tmp_path / "take-home.sqlite")
+    take_homes.send_take_home(
+        t.store,
+        t.w.coordinator,
+        t.candidate_id,
+        "https://assignments.example.com/churn-2026",
+        now=SENT_AT,
+    )
+    take_homes.record_submission(
+        t.store, t.w.coordinator, t.candidate_id, "answer-7.zip", now=SENT_AT + timedelta(days=2)
+    )
+    schedule_changes.withdraw_candidate(
+        t.store, t.w.coordinator, t.candidate_id, "took another offer", now=SENT_AT + timedelta(3)
+    )
+    erasure.erase(t.store, t.w.coordinator, t.candidate_id, "their request, 3 Dec")
+    record = candidate_record.candidate_record(t.store, t.w.coordinator, t.candidate_id)
+    assert record is not None
+    view = take_homes.take_home(t.store, t.w.coordinator, t.candidate_id)
+    assert view is not None
+
+
+def test_a_coordinator_who_reviews_a_screen_exports_nothing_before_their_review(tmp_path):
+    """The export holds every review of the candidate's screens: a coordinator given one to
+    review (blind) is refused until theirs is in, with the funnel's words, and nothing is
+    written."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from take_home_world import SENT_AT, build_take_home, review
+
+    from scoring import people, stage_reviews, subject_access, take_homes
+
+    t = build_take_home(tmp_path / "coordinator-reviews.sqlite")
+    both = people.update_person(
+        t.store, t.w.coordinator, t.w.coordinator.id, roles=["coordinator", "interviewer"]
+    )
+    take_homes.send_take_home(
+        t.store, both, t.candidate_id, "https://assignments.example.com/churn-2026", now=SENT_AT
+    )
+    take_homes.record_submission(
+        t.store, both, t.candidate_id, "answer-7.zip", now=SENT_AT + timedelta(days=2)
+    )
+    stage_reviews.assign_reviewer(t.store, both, t.candidate_id, 1, both.id)
+    review(t, 3, "Ana's notes: the pipeline leaks the test set")
+    before = dump(t.store)
+    with pytest.raises(NotAllowed, match="Submit your own review of this candidate first"):
+        subject_access.subject_access(t.store, both, t.candidate_id)
+    assert dump(t.store) == before
+
+
+@pytest.mark.tampered
+@pytest.mark.sqlite_only("deletes a row with the sqlite3 shell's means")
+def test_a_data_key_deleted_behind_debriefs_back_is_named_not_read_as_erased(tmp_path):
+    w = decided(tmp_path)
+    raw_sql(w, "DELETE FROM candidate_keys WHERE candidate_id = ?", w.candidate_id)
+    with pytest.raises(PrivacyKeyProblem, match="never erased"):
+        candidates.get_candidate(w.store, w.coordinator, w.candidate_id)
+    report = verify(w.store)
+    assert f"candidates id {w.candidate_id}: their data key is missing" in " ".join(report.problems)
+
+
+@pytest.mark.tampered
+@pytest.mark.sqlite_only("forges a row with the sqlite3 shell's means")
+def test_an_erasure_no_audit_entry_wrote_is_named(tmp_path):
+    w = decided(tmp_path)
+    raw_sql(
+        w,
+        "INSERT INTO erasures (candidate_id, erased_at, erased_by, basis, reason)"
+        " VALUES (?, '2026-12-01T00:00:00+00:00', NULL, 'request', 'forged')",
+        w.candidate_id,
+    )
+    report = verify(w.store)
+    assert f"erasures candidate_id {w.candidate_id}: no audit entry wrote it" in report.problems
+
+
+@pytest.mark.sqlite_only("the key file beside a SQLite database")
+def test_a_missing_key_file_is_never_quietly_replaced(tmp_path, monkeypatch):
+    """Without $DEBRIEF_PRIVACY_KEY the first write makes the key file; once data keys are
+    wrapped under it, a missing file stops every write that needs it (a new file would split the
+    candidates in two), and a wrong key set is refused for new candidates too."""
+    monkeypatch.delenv("DEBRIEF_PRIVACY_KEY")
+    w = build(tmp_path / "own-key.sqlite")  # built afresh: its own key file
+    key_file = Path(f"{w.store.path}.privacy-key")
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    key_file.rename(tmp_path / "moved-away")
+    before = dump(w.store)
+    with pytest.raises(PrivacyKeyProblem, match="privacy key is missing"):
+        candidates.add_candidate(w.store, w.coordinator, w.opening_id, "Alan Turing")
+    assert not key_file.exists() and dump(w.store) == before
+    monkeypatch.setenv("DEBRIEF_PRIVACY_KEY", "a wrong key, long enough to be one, on one host")
+    with pytest.raises(PrivacyKeyProblem, match="is not the one"):
+        candidates.add_candidate(w.store, w.coordinator, w.opening_id, "Alan Turing")
+    assert dump(w.store) == before
