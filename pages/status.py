@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from scoring import mail, openings, outbox, retention, status
+from scoring import mail, openings, outbox, retention, retention_notice, status
 from scoring.errors import DebriefError
 from scoring.text import plain_markdown
 from ui.clock import local, today, when, zone
@@ -261,7 +261,8 @@ def retention_rows(entries: list[retention.Due], settings, held: bool = False) -
             "candidate": entry.alias,
             "id": entry.candidate_id,
             "opening": entry.opening,
-            "due": retention.day(entry.due_at, zone()) or "not due (in process)",
+            "due": retention.day(entry.due_at, zone())
+            or ("not due (in process)" if entry.kind == "in process" else "not due"),
         }
         if held:
             row["hold"] = entry.hold or ""
@@ -284,33 +285,45 @@ if retention.may_see_due(store(), actor):
     except DebriefError as problem:
         show_problem(problem)
     else:
-        notice = kept.settings.notice_days
-        st.caption(
-            "Across every opening. Candidates whose process has ended are erased (their name,"
-            " email and every text about them; their scores and decisions stay as numbers)"
-            f" after the [retention] settings' period, and coordinators are emailed {notice} days"
-            " before. A legal hold keeps a candidate until it is lifted (python -m scoring hold)."
-            f" {kept.settings.words()}"
+        holding = (
+            "A legal hold keeps a candidate until it is lifted: on the candidate's Privacy panel,"
+            " or with this command (their id from the list; it asks for your access code):"
         )
-        st.markdown(
-            f"**{kept.overdue_count}** past their date · **{kept.soon_count}** due within"
-            f" {notice} days · **{kept.held_count}** under a legal hold"
-        )
-        for title, entries, count, held in (
-            (
-                "Past their date: erased by the next daily run",
-                kept.overdue,
-                kept.overdue_count,
-                False,
-            ),
-            (f"Due within {notice} days", kept.soon, kept.soon_count, False),
-            ("Under a legal hold: never erased", kept.held, kept.held_count, True),
-        ):
+        if kept.settings is None:  # off until configured: nobody is due, the held are listed
+            st.info(plain_markdown(retention.NOT_CONFIGURED))
+            st.caption(holding)
+            lists = [("Under a legal hold", kept.held, kept.held_count, True)]
+            empty = "Nobody is held."
+        else:
+            notice = kept.settings.notice_days
+            st.caption(
+                "Across every opening. Candidates whose process has ended are erased (their"
+                " name, email and every text about them; their scores and decisions stay as"
+                " numbers) after the [retention] settings' period, and coordinators are emailed"
+                f" {notice} days before. {kept.settings.words()} {holding}"
+            )
+            st.markdown(
+                f"**{kept.overdue_count}** past their date · **{kept.soon_count}** due within"
+                f" {notice} days · **{kept.held_count}** under a legal hold"
+            )
+            lists = [
+                (
+                    "Past their date: erased by the next daily run",
+                    kept.overdue,
+                    kept.overdue_count,
+                    False,
+                ),
+                (f"Due within {notice} days", kept.soon, kept.soon_count, False),
+                ("Under a legal hold: never erased", kept.held, kept.held_count, True),
+            ]
+            empty = f"Nobody is due within {notice} days, and nobody is held."
+        st.code(retention_notice.hold_command(actor.email), language="shell")
+        for title, entries, count, held in lists:
             if not count:
                 continue
             st.subheader(title)
             if count > len(entries):
                 st.caption(f"The first {len(entries)} of {count}, earliest date first.")
             table(retention_rows(entries, kept.settings, held))
-        if not (kept.overdue_count or kept.soon_count or kept.held_count):
-            st.caption(f"Nobody is due within {notice} days, and nobody is held.")
+        if not any(count for _title, _entries, count, _held in lists):
+            st.caption(empty)

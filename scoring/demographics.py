@@ -12,17 +12,27 @@ adverse-impact figures (`scoring.insights.adverse_impact`).
   rate counts. Without a ``categories`` key the EEO-style `DEFAULT_CATEGORIES` apply.
 - **Answers** (`record`, a coordinator's): validated against the configuration, one row per
   candidate and category (`candidate_demographics`), upserted: a candidate may correct an
-  answer. The answer is sealed under the candidate's data key (`scoring.personal`) as the JSON
-  ``{"answer": ..., "before": ...}``: ``before`` is the answer in force at the start of the month
-  it was written in (None: none yet), so that the figures, which stop at the end of the last
-  full month, do not move when an answer is recorded or corrected today. The audit entry names
-  the categories, never the answers. No function returns one candidate's answers (the
+  answer. Every category submitted is sealed again and stamped, whether its answer changed or
+  not, and what comes back (the return value, the audit entry, the import's summary) names the
+  categories submitted, never which changed: recording cannot test a guess of a stored answer.
+  The answer is sealed under the candidate's data key (`scoring.personal`) as the JSON
+  ``{"answer": ..., "before": ..., "changes": [[since, answer], ...]}``: ``before`` is the
+  answer in force at the start of the month it was written in (None: none yet) and
+  ``changes`` each answer with the moment it took over, so that the figures, which stop at the
+  start of a month (`stage_cutoffs`), read the answer in force then and do not move when one is
+  recorded or corrected later. No function returns one candidate's answers (the
   subject-access export reads the table itself).
 - **Source**: `candidates.source` read as one of `SOURCES` (`source_category`: a referral, an
   agency, an application, anything else "other"; an empty source is not recorded and not
-  counted). `set_source` sets it to one of them (whoever manages the opening), and keeps the
-  source in force at the start of the month in a ``source`` row of `candidate_demographics`
-  (the same JSON), so that a change shows once the month is over, as an answer's does.
+  counted). The candidates import stores only that word, never an ATS's free text (which can
+  name a referrer); a source stored as text before is still read through `source_category`.
+  `set_source` sets it to one of them (whoever manages the opening; the audit entry says it was
+  set, not to what), and keeps its changes in a ``source`` row of `candidate_demographics` (the
+  same JSON), so that a change shows once its month is over, as an answer's does.
+- **Figures in batches** (`stage_cutoffs`): a stage's month enters the figures only once at
+  least `min_group` candidates have been decided there since the last month that entered; a
+  smaller month is carried into the next. So a month that adds one decision at a stage does not
+  reveal that candidate's group when it closes.
 - **Erasure** (`forget`, inside the erasure's unit of work): the candidate's answers and source
   go into `fairness_tally` as counts per opening, stage, category, answer and month, with no
   candidate in them, in such a way that the figures at any cutoff are what they were; then their
@@ -206,19 +216,48 @@ def checked_answers(answers: Any, offered: Mapping[str, list[str]]) -> dict[str,
     return found
 
 
+Change = tuple[datetime | None, str | None]  # (from when, None: always; the answer from then)
+
+
 @dataclass(frozen=True)
 class _Stored:
-    """One stored answer: the current one, the one in force at the start of the month it was
-    written in, and when."""
+    """One stored answer: the current one, when it was last submitted, and its changes (each
+    answer with the moment it took over), so that the answer in force at any month's start is
+    known: a stage's figures may stop at a month long gone (`stage_cutoffs`)."""
 
     category: str
     answer: str | None
-    before: str | None
     recorded_at: datetime
+    changes: tuple[Change, ...]
 
     def at(self, cutoff: datetime | None) -> str | None:
         """The answer in force at `cutoff` (None: the latest)."""
-        return self.answer if cutoff is None or self.recorded_at < cutoff else self.before
+        if cutoff is None:
+            return self.answer
+        found = None
+        for since, answer in self.changes:
+            if since is None or since < cutoff:
+                found = answer
+        return found
+
+    def sealed(self, answer: str, at: datetime) -> dict[str, Any]:
+        """What is sealed when `answer` is submitted at `at`: the answer, the one in force at
+        the start of that month (``before``), and the changes, one more if it differs."""
+        changes = [[stamp(t) if t else None, a] for t, a in self.changes]
+        if answer != self.answer:
+            changes.append([stamp(at), answer])
+        return {"answer": answer, "before": self.at(cutoff_of(at)), "changes": changes}
+
+
+def _changes(value: dict[str, Any], recorded_at: datetime) -> tuple[Change, ...]:
+    found = value.get("changes")
+    if isinstance(found, list):
+        return tuple(
+            (parse_stamp(t) if t else None, a)
+            for t, a in (c for c in found if isinstance(c, list) and len(c) == 2)
+        )
+    # written before the changes were kept: the answer before held from the start
+    return ((None, value.get("before")), (recorded_at, value.get("answer")))
 
 
 def _opened(db, category: str, token: Any, recorded_at: Any) -> _Stored | None:
@@ -232,7 +271,12 @@ def _opened(db, category: str, token: Any, recorded_at: Any) -> _Stored | None:
     if not isinstance(value, dict):
         return None
     at = parse_stamp(recorded_at) or datetime.min.replace(tzinfo=UTC)
-    return _Stored(category, value.get("answer"), value.get("before"), at)
+    return _Stored(category, value.get("answer"), at, _changes(value, at))
+
+
+def _first(category: str, was: str | None = None) -> _Stored:
+    """Nothing stored yet (`was`: what held until now, for the source)."""
+    return _Stored(category, was, datetime.min.replace(tzinfo=UTC), ((None, was),))
 
 
 @guarded("record_demographics", on="candidate_id", write=True)
@@ -259,16 +303,12 @@ def record_in(
     a guess of a stored answer by what comes back, by the audit log, or by the row's stamp."""
     if db.execute(Q.ERASED, [candidate_id]).fetchone():
         raise InvalidInput("candidate: erased: nothing more is recorded about them")
-    month_start = cutoff_of(at)
     submitted = sorted(checked)
     for category in submitted:
         row = db.execute(Q.ANSWER, [candidate_id, category]).fetchone()
-        old = _opened(db, category, row[0], row[1]) if row else None
-        # what the figures (up to the end of last month) read stays what they read
-        before = old.at(month_start) if old is not None else None
-        sealed = personal.seal_json(
-            db, candidate_id, {"answer": checked[category], "before": before}
-        )
+        old = (_opened(db, category, row[0], row[1]) if row else None) or _first(category)
+        # what the figures read at any month's start before `at` stays what they read
+        sealed = personal.seal_json(db, candidate_id, old.sealed(checked[category], at))
         db.execute(Q.RECORD, [candidate_id, category, sealed, stamp(at)])
     audit.record(
         db, actor_id, "record_demographics", f"candidate:{candidate_id}", at, categories=submitted
@@ -299,10 +339,8 @@ def set_source_in(db, actor_id: int | None, candidate_id: int, source: str, at: 
         raise InvalidInput("candidate: erased: nothing more is recorded about them")
     current = source_category(db.execute(Q.CANDIDATE, [candidate_id]).fetchone()["source"])
     row = db.execute(Q.ANSWER, [candidate_id, SOURCE]).fetchone()
-    old = _opened(db, SOURCE, row[0], row[1]) if row else None
-    changed_this_month = old is not None and old.recorded_at >= cutoff_of(at)
-    before = old.before if changed_this_month and old is not None else current or None
-    sealed = personal.seal_json(db, candidate_id, {"answer": source, "before": before})
+    old = (_opened(db, SOURCE, row[0], row[1]) if row else None) or _first(SOURCE, current or None)
+    sealed = personal.seal_json(db, candidate_id, old.sealed(source, at))
     db.execute(Q.RECORD, [candidate_id, SOURCE, sealed, stamp(at)])
     db.execute(Q.SET_SOURCE, [source, candidate_id])
     audit.record(db, actor_id, "set_source", f"candidate:{candidate_id}", at)
@@ -367,13 +405,12 @@ def _add(counts: Counts, steps: list[tuple[int, bool]], held: Mapping[str, str])
 
 def _held(stored: Iterable[_Stored], source: str, cutoff) -> dict[str, str]:
     """What a candidate's counts go under at `cutoff`: each answer then in force, and their
-    source then (`source`, the current one, unless `set_source` changed it since)."""
+    source then (`source`, the current one, unless `set_source` has set it: then its changes)."""
     found = {}
     for one in stored:
         answer = one.at(cutoff)
         if one.category == SOURCE:
-            if cutoff is not None and one.recorded_at >= cutoff:
-                source = answer or ""
+            source = answer or ""
         elif isinstance(answer, str) and answer:
             found[one.category] = answer
     if source:
@@ -381,15 +418,80 @@ def _held(stored: Iterable[_Stored], source: str, cutoff) -> dict[str, str]:
     return found
 
 
-def opening_counts(db, opening_id: int, cutoff: datetime) -> Counts:
+def stage_cutoffs(
+    stages: Iterable[Stage],
+    outcomes: Iterable[Any],
+    decisions: Iterable[Any],
+    cutoff: datetime,
+    batch: int,
+) -> dict[int, datetime | None]:
+    """Per stage (the offer left out), where its figures stop: the start of the month after
+    the last month, before `cutoff`, that closed a batch of at least `batch` candidates decided
+    at the stage since the batch before (None: none yet). A month with fewer is carried into
+    the next, so the figures of a stage move only when `batch` or more decisions enter
+    together: one decision in a month cannot be read from the change it makes when the month
+    closes. Read from the stage outcomes and the loop's decisions, which erasure keeps, so an
+    erasure moves no stage's cutoff."""
+    stages = [s for s in stages if s.kind != "offer"]
+    loops = [s.position for s in stages if s.kind == "loop"]
+    decided: dict[int, dict[str, set[int]]] = {}
+    events = [(r, (r["position"],)) for r in outcomes] + [(r, loops) for r in decisions]
+    for r, positions in events:
+        moment = parse_stamp(r["decided_at"])
+        if moment is None or moment >= cutoff:
+            continue
+        for position in positions:
+            month = decided.setdefault(position, {}).setdefault(month_of(moment), set())
+            month.add(r["candidate_id"])
+    found: dict[int, datetime | None] = {}
+    for stage in stages:
+        found[stage.position], pending = None, set()
+        for month, ids in sorted(decided.get(stage.position, {}).items()):
+            pending |= ids
+            if len(pending) >= batch:
+                found[stage.position], pending = _after(month), set()
+    return found
+
+
+@dataclass(frozen=True)
+class OpeningCounts:
+    """An opening's counts per (stage, category, answer) -> [advanced, rejected], each stage's
+    at its own cutoff (`stage_cutoffs`: None where none has closed, and no counts there)."""
+
+    counts: Counts
+    cutoffs: dict[int, datetime | None]
+
+
+def opening_counts(db, opening_id: int, cutoff: datetime, batch: int) -> OpeningCounts:
     """Per (stage, category, answer), how many candidates of the opening were advanced and
-    rejected by `cutoff` (the start of a month): the live candidates, each under the answers in
-    force at `cutoff`, plus the erased ones' tally of the months before. Aggregates, but not
-    yet suppressed below `min_group`: for `scoring.insights.adverse_impact` only."""
+    rejected, each stage counted at its own cutoff (`stage_cutoffs`: the last batch of at least
+    `batch` decisions there closed before `cutoff`, the start of a month): the live candidates,
+    each under the answers in force at that cutoff, plus the erased ones' tally of the months
+    before. Aggregates, but not yet suppressed below `min_group`: for
+    `scoring.insights.adverse_impact` only."""
     stages = process(db, opening_id)
+    outcomes: dict[int, list[Any]] = {}
+    every_outcome = db.execute(Q.OPENING_OUTCOMES, [opening_id]).fetchall()
+    for r in every_outcome:
+        outcomes.setdefault(r["candidate_id"], []).append(r)
+    decisions: dict[int, list[Any]] = {}
+    every_decision = db.execute(Q.OPENING_DECISIONS, [opening_id]).fetchall()
+    for r in every_decision:
+        decisions.setdefault(r["candidate_id"], []).append(r)
+    cutoffs = stage_cutoffs(stages, every_outcome, every_decision, cutoff, batch)
     counts: Counts = {}
+    at_cutoff: dict[datetime, set[int]] = {}
+    for position, stops in cutoffs.items():
+        if stops is not None:
+            at_cutoff.setdefault(stops, set()).add(position)
+    if not at_cutoff:
+        return OpeningCounts(counts, cutoffs)
     for r in db.execute(Q.OPENING_TALLY, [opening_id, month_of(cutoff)]):
-        counts[(r["position"], r["category"], r["answer"])] = [r["advanced"], r["rejected"]]
+        stops = cutoffs.get(r["position"])
+        if stops is not None and r["month"] < month_of(stops):
+            cell = counts.setdefault((r["position"], r["category"], r["answer"]), [0, 0])
+            cell[0] += r["advanced"]
+            cell[1] += r["rejected"]
     sources = {
         r["id"]: source_category(r["source"])
         for r in db.execute(Q.OPENING_CANDIDATES, [opening_id])
@@ -399,20 +501,15 @@ def opening_counts(db, opening_id: int, cutoff: datetime) -> Counts:
         one = _opened(db, r["category"], r["answer"], r["recorded_at"])
         if one is not None:
             stored.setdefault(r["candidate_id"], []).append(one)
-    outcomes: dict[int, list[Any]] = {}
-    for r in db.execute(Q.OPENING_OUTCOMES, [opening_id]):
-        outcomes.setdefault(r["candidate_id"], []).append(r)
-    decisions: dict[int, list[Any]] = {}
-    for r in db.execute(Q.OPENING_DECISIONS, [opening_id]):
-        decisions.setdefault(r["candidate_id"], []).append(r)
-    for candidate_id, source in sources.items():
-        held = _held(stored.get(candidate_id, ()), source, cutoff)
-        if held:
-            steps = _decided(
-                stages, outcomes.get(candidate_id, ()), decisions.get(candidate_id, ()), cutoff
-            )
-            _add(counts, steps, held)
-    return counts
+    for stops, positions in sorted(at_cutoff.items()):
+        for candidate_id, source in sources.items():
+            held = _held(stored.get(candidate_id, ()), source, stops)
+            if held:
+                steps = _decided(
+                    stages, outcomes.get(candidate_id, ()), decisions.get(candidate_id, ()), stops
+                )
+                _add(counts, [(p, a) for p, a in steps if p in positions], held)
+    return OpeningCounts(counts, cutoffs)
 
 
 def forget(db, candidate_id: int) -> None:
@@ -437,7 +534,7 @@ def forget(db, candidate_id: int) -> None:
         outcomes = db.execute(Q.OUTCOMES, [candidate_id]).fetchall()
         decisions = db.execute(Q.DECISIONS, [candidate_id]).fetchall()
         months = {month_of(parse_stamp(r["decided_at"])) for r in [*outcomes, *decisions]}
-        months |= {month_of(s.recorded_at) for s in stored}
+        months |= {month_of(t) for one in stored for t, _ in one.changes if t is not None}
         before: Counts = {}
         for month in sorted(months):
             cutoff = _after(month)

@@ -6,7 +6,8 @@ recorded as it is. A file is imported whole or not at all: every row is checked 
 its answers against the configuration, its candidate, the importer's right to record about
 them) before anything is written, in one unit of work, and every problem names the line and the
 column. Nothing in a problem quotes what a cell holds (an answer is personal data), and nothing
-is returned but counts."""
+is returned but counts of what the file submitted: every answer in it is recorded again, as it
+was or not, so the summary cannot tell anyone which stored answers the file matched."""
 
 from __future__ import annotations
 
@@ -28,16 +29,16 @@ CANDIDATE_HEADERS = ("candidate", "candidateid", "id")
 
 @dataclass(frozen=True)
 class Imported:
-    """What an import did, in counts."""
+    """What an import did, in counts of what the file submitted (never of what changed)."""
 
     rows: int
-    candidates_changed: int
+    candidates_answered: int
     sources_set: int
 
     def summary(self) -> str:
         """One line for the command line."""
         return (
-            f"{self.rows} rows read: answers changed for {self.candidates_changed} candidates,"
+            f"{self.rows} rows read: answers recorded for {self.candidates_answered} candidates,"
             f" {self.sources_set} sources set."
         )
 
@@ -131,11 +132,12 @@ def import_answers(store: Store, actor: Person, text: str, now: datetime | None 
                 ensure(person, "record_demographics", facts)
             if source:
                 ensure(person, "manage_opening", facts.opening)
-        changed = sources = 0
+        answered = sources = 0
         for _, candidate_id, checked, source in rows:
-            if checked and demographics.record_in(db, person.id, candidate_id, checked, at):
-                changed += 1
+            if checked:
+                demographics.record_in(db, person.id, candidate_id, checked, at)
+                answered += 1
             if source:
                 demographics.set_source_in(db, person.id, candidate_id, source, at)
                 sources += 1
-    return Imported(len(rows), changed, sources)
+    return Imported(len(rows), answered, sources)

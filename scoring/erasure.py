@@ -173,7 +173,12 @@ def erase(
     return done
 
 
-def scrub(store: Any, tries: int = 20) -> bool:
+# How hard `scrub` tries while a reader holds the write-ahead log: about 3 s at most.
+SCRUB_TRIES = 20
+SCRUB_WAIT = 0.05
+
+
+def scrub(store: Any, tries: int | None = None) -> bool:
     """After erasures are committed: no earlier copy of a changed page is left outside the
     database file. SQLite: a checkpoint that truncates the write-ahead log (retried while a
     reader holds it); PostgreSQL: the tables erasure changed are vacuumed (their dead rows'
@@ -183,13 +188,13 @@ def scrub(store: Any, tries: int = 20) -> bool:
         return _vacuum(store)
     import sqlite3
 
-    conn = sqlite3.connect(store.path, timeout=5, isolation_level=None)
+    conn = sqlite3.connect(store.path, timeout=SCRUB_WAIT * 2, isolation_level=None)
     try:
-        for _ in range(tries):
+        for _ in range(SCRUB_TRIES if tries is None else tries):
             busy, _log, _done = conn.execute(Q.CHECKPOINT).fetchone()
             if not busy:
                 return True
-            time.sleep(0.05)
+            time.sleep(SCRUB_WAIT)
         return False
     finally:
         conn.close()

@@ -15,6 +15,10 @@ stage outcomes, the decision in force and their withdrawal (`scoring.stages.prog
 Candidates still in process are never due; an erased one is never looked at again; a held one
 is never erased, and shows on Status as held. Lifting the hold makes them due again.
 
+**Off until configured.** Without a ``[retention]`` table (or a ``$DEBRIEF_RETENTION_<KEY>``),
+a run does nothing and says so (`NOT_CONFIGURED`), and Status says the same instead of listing
+due dates (it still lists the holds): nothing is deleted that nobody asked to delete.
+
 **A run** (`retain`, daily from the mail worker through `daily`, or ``python -m scoring
 retain``): (a) every candidate due within ``notice_days`` who has not been noticed for that
 due date gets a row in `retention_notices`, and every active coordinator one email listing them
@@ -22,7 +26,10 @@ by alias and id with their date (never by name: the mailbox outlives the erasure
 candidate past due, noticed at least ``notice_days`` before and not held, is erased, each in a
 unit of work of its own (`erasure.erase_in`), and the freed pages scrubbed once at the end. A
 candidate never noticed (retention was off, or the date just moved) is noticed first and erased
-``notice_days`` later. The run is one audit entry by the system (``retention_run``).
+``notice_days`` later. The run is one audit entry by the system (``retention_run``). Every run
+that is not a dry run also scrubs first (`erasure.scrub`), so that a write-ahead log left busy
+by an earlier erasure is scrubbed the next day; a scrub that found it busy is said in the
+summary and the audit entry (``scrubbed``).
 
 **Bounded.** Who may be due is found by a range over the times of decisions, stage outcomes and
 withdrawals, from a horizon (`LOOKBACK` before the longest period and the notice) to the latest
@@ -47,11 +54,12 @@ from scoring.models.people import Person
 from scoring.outbox_words import NAME_LIMIT
 from scoring.permissions import current, may, organisation
 from scoring.queries import retention as Q
-from scoring.retention_settings import RetentionSettings, retention_settings
+from scoring.retention_settings import NOT_CONFIGURED, RetentionSettings, configured
 from scoring.settings import mail_zone, one_line
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 __all__ = [
+    "NOT_CONFIGURED",
     "Due",
     "RetentionRun",
     "RetentionView",
@@ -78,6 +86,9 @@ RETRY = timedelta(hours=1)
 """A daily run that failed is tried again this much later, not a day later."""
 _CHUNK = 500
 _BEGINNING = datetime(1900, 1, 1, tzinfo=UTC)
+_OFF = RetentionSettings(rejected_days=0, withdrawn_days=0, hired_days=0, notice_days=0)
+"""How candidates are looked at while retention is not configured: nobody is due (the held
+are still listed)."""
 # Where a candidate stands -> the kind of ending retention counts from ("done": every stage
 # passed in a process that ends with neither loop nor offer: kept as a hire is).
 _ENDINGS = {"rejected": "rejected", "withdrawn": "withdrawn", "hired": "hired", "done": "hired"}
@@ -230,9 +241,10 @@ def _by_date(entries: list[Due]) -> list[Due]:
 class RetentionView:
     """What Status shows of retention (coordinators): who is due within the notice, who is past
     due (erased by the next run once their notice has run), and who is held; each list the
-    first `ROWS` by due date, with its full count."""
+    first `ROWS` by due date, with its full count. `settings` None: retention is not configured
+    (nobody is due; the held are listed)."""
 
-    settings: RetentionSettings
+    settings: RetentionSettings | None
     at: datetime
     soon: list[Due]
     soon_count: int
@@ -248,11 +260,12 @@ def due(
 ) -> RetentionView:
     """Who retention erases when, for Status (coordinators): due within `notice_days`, past
     due, and held; counts, and at most `ROWS` of each by alias and id. Bounded by the window of
-    `_window`, plus the candidates ever held."""
+    `_window`, plus the candidates ever held. Not configured (`configured`): `settings` is
+    None, and only the held are listed."""
     at = now or now_utc()
-    settings = settings or retention_settings()
-    found = _look(g.db, settings, at, full=False)
-    notice = timedelta(days=settings.notice_days)
+    settings = settings or configured()
+    found = _look(g.db, settings or _OFF, at, full=False)
+    notice = timedelta(days=settings.notice_days if settings else 0)
     free = [d for d in found if d.hold is None and d.due_at is not None]
     soon = _by_date([d for d in free if d.due_by(at + notice) and not d.due_by(at)])
     overdue = _by_date([d for d in free if d.due_by(at)])
@@ -286,12 +299,14 @@ def may_see_due(store: Store, actor: Person | None) -> bool:
 @dataclass
 class RetentionRun:
     """What a run did (or, in a dry run, would do): the candidates noticed, erased, held (due
-    but kept by a hold), waiting out their notice, and those whose erasure failed (id: why)."""
+    but kept by a hold), waiting out their notice, and those whose erasure failed (id: why).
+    `settings` None: retention is not configured, and the run did nothing."""
 
     at: datetime
-    settings: RetentionSettings
+    settings: RetentionSettings | None
     dry_run: bool = False
     full: bool = False  # it looked at the whole history
+    scrubbed: bool = True  # False: the write-ahead log was busy (the next run scrubs again)
     noticed: list[Due] = field(default_factory=list)
     erased: list[Due] = field(default_factory=list)
     held: list[Due] = field(default_factory=list)
@@ -300,7 +315,9 @@ class RetentionRun:
 
     def summary(self) -> str:
         """The counts on one line ("2 erased, 1 noticed, 1 held"), then one line per candidate
-        (alias and id, never a name)."""
+        (alias and id, never a name). Not configured: `NOT_CONFIGURED`, alone."""
+        if self.settings is None:
+            return NOT_CONFIGURED
         if self.dry_run:
             head = (
                 f"dry run, nothing done: {len(self.erased)} to erase, {len(self.noticed)} to"
@@ -312,6 +329,11 @@ class RetentionRun:
             head += f", {len(self.waiting)} past due waiting out their notice"
         if self.failed:
             head += f", {len(self.failed)} failed"
+        if not self.scrubbed:
+            head += (
+                "; the write-ahead log was busy, so it is not scrubbed yet: the next run scrubs it"
+                " again"
+            )
         lines = [head]
         verb = "to erase" if self.dry_run else "erased"
         lines += [f"{verb}: {d.label}, {d.erasure_reason}" for d in self.erased]
@@ -351,15 +373,21 @@ def retain(
     settings: RetentionSettings | None = None,
 ) -> RetentionRun:
     """One retention run at `now` (see the module's docstring): notices, then erasures, then
-    one audit entry by the system. `dry_run`: what would be done, and nothing is. Raises
-    `RetentionSettingsProblem` for wrong [retention] settings, before anything is done."""
+    one audit entry by the system. `dry_run`: what would be done, and nothing is. Not
+    configured (no [retention]: `configured`): nothing is done, and the run says so. Raises
+    `RetentionSettingsProblem` for wrong [retention] settings, before anything is done.
+    Otherwise, scrubs first (an earlier run or erasure may have found the write-ahead log
+    busy), and again after erasing anyone."""
     at = now or now_utc()
-    settings = settings or retention_settings()
+    settings = settings or configured()
+    if settings is None:
+        return RetentionRun(at=at, settings=None, dry_run=dry_run)
     notice = timedelta(days=settings.notice_days)
+    scrubbed = dry_run or erasure.scrub(store)
     with store.read() as db:
         full = _full_pass(db, settings, at)
         found = _look(db, settings, at, full)
-    run = RetentionRun(at=at, settings=settings, dry_run=dry_run, full=full)
+    run = RetentionRun(at=at, settings=settings, dry_run=dry_run, full=full, scrubbed=scrubbed)
     run.held = _by_date([d for d in found if d.hold is not None and d.due_by(at + notice)])
     free = _by_date([d for d in found if d.hold is None and d.due_at is not None])
     to_notice = [d for d in free if d.due_by(at + notice) and d.noticed_at is None]
@@ -390,7 +418,7 @@ def retain(
     done = {d.candidate_id for d in run.erased + run.held} | set(run.failed)
     run.waiting = [d for d in free if d.due_by(at) and d.candidate_id not in done]
     if run.erased:
-        erasure.scrub(store)
+        run.scrubbed = erasure.scrub(store)
     with store.write() as db:
         audit.record(
             db,
@@ -404,6 +432,7 @@ def retain(
             waiting=[d.candidate_id for d in run.waiting],
             failed=sorted(run.failed),
             full=full,
+            scrubbed=run.scrubbed,
             settings=settings.as_dict(),
         )
     return run

@@ -6,6 +6,7 @@ unit of work; `scoring.retention` decides who is in it."""
 
 from __future__ import annotations
 
+import shlex
 from datetime import date, datetime
 from typing import Any
 
@@ -33,8 +34,13 @@ the date given. Their scores, decisions and counts stay, as numbers.
 
 {% for line in lines %}- {{ line }}
 {% endfor %}
-To keep a candidate for a legal reason, place a legal hold before that date (python -m scoring \
-hold --candidate ID --reason "..."). This message names no one: it is kept after they are erased.
+To keep a candidate for a legal reason, place a legal hold before that date, with their id \
+from the list:
+
+    {{ command }}
+
+(it asks for your access code; or use the candidate's Privacy panel). This message names no \
+one: it is kept after they are erased.
 
 {{ settings }}
 
@@ -50,23 +56,34 @@ HTML = (
     " text about them) will be erased on or after the date given. Their scores, decisions and"
     " counts stay, as numbers.</p>"
     "<ul>{% for line in lines %}<li>{{ line }}</li>{% endfor %}</ul>"
-    "<p>To keep a candidate for a legal reason, place a legal hold before that date (python -m"
-    ' scoring hold --candidate ID --reason "..."). This message names no one: it is kept after'
-    " they are erased.</p>"
+    "<p>To keep a candidate for a legal reason, place a legal hold before that date, with their"
+    " id from the list:</p>"
+    "<pre>{{ command }}</pre>"
+    "<p>(it asks for your access code; or use the candidate's Privacy panel). This message names"
+    " no one: it is kept after they are erased.</p>"
     "<p>{{ settings }}</p>"
     '<p><a href="{{ link }}">See them on Status</a></p>'
     '<p style="color: #555">— Debrief</p></body></html>'
 )
 
 
+def hold_command(email: str) -> str:
+    """The command that places a legal hold, signed in as the coordinator (`email`): the
+    candidate's id and the reason are theirs to fill in."""
+    signed = shlex.quote(one_line(email, 254))
+    return f'python -m scoring hold --as {signed} --candidate ID --reason "..."'
+
+
 def words(
-    name: str, lines: list[str], first: date, settings: str, link: str
+    name: str, lines: list[str], first: date, settings: str, link: str, email: str = ""
 ) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of the notice to one coordinator (`name`): one line per
-    candidate (each made one line and cut to `LINE_LIMIT`), the first date anyone is erased,
-    and the settings in words. HTML escapes every value."""
+    """Subject, plain text and HTML of the notice to one coordinator (`name`, `email`): one
+    line per candidate (each made one line and cut to `LINE_LIMIT`), the first date anyone is
+    erased, the settings in words, and the command that holds a candidate, as them. HTML
+    escapes every value."""
     values: dict[str, Any] = {
         "name": one_line(name, NAME_LIMIT),
+        "command": hold_command(email or "YOUR_EMAIL"),
         "count": len(lines),
         "first": first.isoformat(),
         "lines": [one_line(line, LINE_LIMIT) for line in lines],
@@ -86,7 +103,9 @@ def queue(
 ) -> int | None:
     """The notice to one coordinator (a `people` row), into the outbox in the caller's unit of
     work: about no one candidate (`candidate_id` NULL). Returns its id."""
-    subject, text, html = words(person["name"], lines, first, settings, f"{app_url()}/status")
+    subject, text, html = words(
+        person["name"], lines, first, settings, f"{app_url()}/status", person["email"]
+    )
     cursor = db.execute(
         Q.INSERT_MESSAGE,
         [

@@ -79,7 +79,7 @@ class RetentionSettings:
 
         return (
             f"Rejected: {kept(self.rejected_days, 'the decision')}. Withdrawn:"
-            f" {kept(self.withdrawn_days, 'the withdrawal')}. Hired:"
+            f" {kept(self.withdrawn_days, 'the withdrawal')}. After a hire:"
             f" {kept(self.hired_days, 'the decision')}. Coordinators are told"
             f" {self.notice_days} days before."
         )

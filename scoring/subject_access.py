@@ -30,7 +30,7 @@ from scoring.permission_facts import candidate_facts, current, stage_facts
 from scoring.permissions import Person, why_not
 from scoring.queries import subject_access as Q
 from scoring.retention import standing
-from scoring.retention_settings import retention_settings
+from scoring.retention_settings import configured
 from scoring.store import Store, now_utc, parse_stamp, stamp
 
 FORMAT = "debrief subject access 1"
@@ -205,10 +205,15 @@ def _decisions(db: Database, candidate_id: int) -> list[dict[str, Any]]:
 
 def _retention(db: Database, candidate_id: int) -> dict[str, Any]:
     hold = on_hold(db, candidate_id)
-    (where,) = standing(db, [candidate_id], retention_settings(), {candidate_id: hold})
+    settings = configured()
+    if settings is None:  # retention is off: nobody is due
+        due_on, why = None, "retention is not configured"
+    else:
+        (where,) = standing(db, [candidate_id], settings, {candidate_id: hold})
+        due_on, why = where.due_on or None, where.why
     return {
-        "due_on": where.due_on or None,  # the day retention erases them (None: not due)
-        "why": where.why,
+        "due_on": due_on,  # the day retention erases them (None: not due)
+        "why": why,
         "notices": _rows(db, Q.RETENTION_NOTICES, candidate_id),
         "on_hold": hold is not None,
         "hold_reason": hold,

@@ -5,6 +5,7 @@ on `DAY` (20 Nov 2026), so they count what was decided before 1 Nov 2026."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ OCT = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)  # last month, seen from DAY
 SEP = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 TODAY = DAY  # this month: nothing written now shows before December
 DECEMBER = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+JANUARY = datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
 
 CONFIG = """
 [demographics]
@@ -105,3 +107,21 @@ def group(
         decide(w, candidate_id, i < selected, at)
         ids.append(candidate_id)
     return ids
+
+
+def stored_rows(w: World, statement: str, *params) -> list[tuple]:
+    """Rows read behind the service's back, as they are stored (the service opens sealed
+    tokens in what it reads: this does not). SQLite's dialect, ? placeholders."""
+    if w.store.engine == "postgresql":
+        import psycopg
+
+        from scoring.dialect import to_postgres
+
+        text, _ = to_postgres(statement, bool(params))
+        with psycopg.connect(w.store.url, autocommit=True) as conn:
+            return [tuple(r) for r in conn.execute(text, params or None).fetchall()]
+    conn = sqlite3.connect(w.store.path)
+    try:
+        return [tuple(r) for r in conn.execute(statement, params).fetchall()]
+    finally:
+        conn.close()

@@ -19,6 +19,7 @@ from scoring.insights.adverse_impact import adverse_impact, ratio_interval
 from scoring.insights.limits import share_interval
 from tests.fairness_world import (
     DECEMBER,
+    JANUARY,
     OCT,
     SEP,
     TODAY,
@@ -86,7 +87,11 @@ def test_known_rates_with_small_unequal_groups(w):
     assert category(view, 1, "gender").hidden  # non-binary: fewer than 5, count not said
     assert "Non-binary" not in " ".join(view.openings[0].stages[0].sentences())
     assert view.through.isoformat() == "2026-10-31"
-    assert view.through_words().startswith("through 31 Oct 2026; this month's decisions")
+    assert view.through_words().startswith(
+        "through 31 Oct 2026 at most; figures move only in batches of at least 5 decisions"
+        " per stage"
+    )
+    assert view.openings[0].stages[0].through_words() == "Decisions through 31 Oct 2026."
 
 
 def test_a_simulated_history_counts_exactly_what_was_decided_at_each_stage(w):
@@ -208,9 +213,9 @@ def test_nobody_selected_in_any_group_shown_gives_no_ratio(w):
 
 def test_a_write_today_changes_nothing_shown_today(w):
     """A decision today, answers recorded today for someone decided last month, an answer
-    corrected (twice) today, a withdrawal today, sources set today: the figures are identical
-    before and after.
-    When the month is over, they count the new state."""
+    corrected (twice, then submitted again) today, a withdrawal today, sources set today: the
+    figures are identical before and after. When the month is over (with a batch of five
+    decisions in it), they count the new state."""
     o = fair_opening(w)
     women = group(w, o, 3, 3, 0, gender="Woman")
     group(w, o, 4, 3, 100, gender="Man")
@@ -222,10 +227,13 @@ def test_a_write_today_changes_nothing_shown_today(w):
     decide(w, waiting, True, TODAY)
     demographics.record(w.store, w.coordinator, unanswered, {"gender": "Man"}, now=TODAY)
     demographics.record(w.store, w.coordinator, women[0], {"gender": "Man"}, now=TODAY)
-    demographics.record(w.store, w.coordinator, women[0], {"gender": "Non-binary"}, now=TODAY)
+    for answer in ("Non-binary", "Non-binary"):
+        demographics.record(w.store, w.coordinator, women[0], {"gender": answer}, now=TODAY)
     schedule_changes.withdraw_candidate(w.store, w.coordinator, pending, "elsewhere", now=TODAY)
     for cid in women[1:]:  # their source, recorded today
         demographics.set_source(w.store, w.coordinator, cid, "referral", now=TODAY)
+    for n in range(4):  # four more decided today: with `waiting`, a batch of five
+        decide(w, add(w, o, 300 + n), False, TODAY)
     after = figures(w, opening_id=o).to_json()
     assert after == before
     later = groups(figures(w, opening_id=o, now=DECEMBER), 1, "gender")
@@ -235,14 +243,71 @@ def test_a_write_today_changes_nothing_shown_today(w):
     assert (referred.selected, referred.decided) == (2, 5)
 
 
-def test_a_decision_revised_this_month_shows_its_earlier_outcome_until_the_month_ends(w):
+def test_a_decision_revised_this_month_shows_its_earlier_outcome_until_a_batch_closes(w):
     o = fair_opening(w)
     group(w, o, 3, 2, 0, gender="Woman")
     revised = group(w, o, 2, 3, 100, gender="Man")[-1]  # rejected in October
     before = figures(w, opening_id=o).to_json()
     decide(w, revised, True, TODAY)  # the hiring manager overturns the rejection
     assert figures(w, opening_id=o).to_json() == before
-    assert groups(figures(w, opening_id=o, now=DECEMBER), 1, "gender")["Man"].selected == 3
+    # alone in November: still the earlier outcome in December
+    assert groups(figures(w, opening_id=o, now=DECEMBER), 1, "gender")["Man"].selected == 2
+    for n in range(4):
+        decide(w, add(w, o, 300 + n), False, DECEMBER)
+    assert groups(figures(w, opening_id=o, now=JANUARY), 1, "gender")["Man"].selected == 3
+
+
+def shown(view) -> list:
+    """What the figures show of each stage, without the date they are read on."""
+    return view.to_json()["openings"]
+
+
+def test_a_month_with_one_decision_changes_nothing_until_a_batch_of_min_group_closes(w):
+    """The month-end attack: a month that adds one decision at a stage would give that
+    candidate's group away when it closes. Months with fewer than five decisions at the stage
+    are carried forward, and enter together once five distinct candidates have been decided
+    there since the figures last moved (one decided twice counts once)."""
+    o = fair_opening(w)
+    group(w, o, 3, 2, 0, gender="Woman")
+    group(w, o, 3, 3, 100, gender="Man")
+    seen = shown(figures(w, opening_id=o))
+    lone = add(w, o, 200, gender="Woman")
+    decide(w, lone, False, TODAY)  # the only decision in November
+    december = figures(w, opening_id=o, now=DECEMBER)
+    assert shown(december) == seen
+    assert december.openings[0].stages[0].through.isoformat() == "2026-10-31"
+    men = [add(w, o, 300 + n, gender="Man") for n in range(4)]
+    decide(w, lone, True, DECEMBER)  # overturned: still one candidate
+    for cid in men[:3]:
+        decide(w, cid, False, DECEMBER)
+    assert shown(figures(w, opening_id=o, now=JANUARY)) == seen  # four candidates since
+    decide(w, men[3], False, DECEMBER)  # the fifth
+    january = figures(w, opening_id=o, now=JANUARY)
+    assert january.openings[0].stages[0].through.isoformat() == "2026-12-31"
+    entered = groups(january, 1, "gender")
+    assert (entered["Woman"].selected, entered["Woman"].decided) == (4, 6)
+    assert (entered["Man"].selected, entered["Man"].decided) == (3, 10)
+    # the loop has had no decision: nothing counted there, and it says so
+    loop_stage = january.openings[0].stages[1]
+    assert loop_stage.through is None and "No batch of 5" in loop_stage.through_words()
+
+
+def test_an_answer_corrected_after_a_stage_stopped_counting_leaves_it_as_it_was(w):
+    """A stage whose figures stop at the start of October (November's batch too small) reads
+    each answer in force then: an answer first given in October and corrected today was
+    none at that cutoff, before the correction and after it."""
+    o = fair_opening(w)
+    group(w, o, 2, 2, 0, SEP, gender="Woman")
+    group(w, o, 3, 2, 100, SEP, gender="Man")
+    late = add(w, o, 200)
+    decide(w, late, True, SEP)  # ten decided in September: a batch
+    demographics.record(w.store, w.coordinator, late, {"gender": "Woman"}, now=OCT)
+    decide(w, add(w, o, 201), False, OCT)  # October: one decision, carried forward
+    view = figures(w, opening_id=o)
+    assert view.openings[0].stages[0].through.isoformat() == "2026-09-30"
+    assert set(groups(view, 1, "gender")) == {"Man"}  # four women then: not shown
+    demographics.record(w.store, w.coordinator, late, {"gender": "Man"}, now=TODAY)
+    assert shown(figures(w, opening_id=o)) == shown(view)
 
 
 # ----------------------------------------------------------------------------- who sees it
@@ -296,8 +361,12 @@ def test_the_section_says_it_in_words_with_a_small_table_per_stage(w, monkeypatc
     captions = " ".join(c.value for c in at.caption)
     # on the clock of the day the test runs: the end of the last full month
     assert re.search(
-        r"through \d{1,2} [A-Z][a-z]{2} \d{4}; this month's decisions are added", captions
+        r"through \d{1,2} [A-Z][a-z]{2} \d{4} at most; figures move only in batches of at"
+        r" least 5 decisions per stage",
+        captions,
     )
+    assert re.search(r"Decisions through \d{1,2} [A-Z][a-z]{2} \d{4}\.", captions)
+    assert "No batch of 5 or more decisions at this stage has closed yet" in captions
     assert "fewer than 5 candidates decided at this stage are not shown" in captions
     (frame,) = at.dataframe  # the loop has no group of 5 yet: no table there
     table = frame.value

@@ -25,6 +25,7 @@ from tests.fairness_world import (
     fair_opening,
     group,
     loop,
+    stored_rows,
 )
 from tests.world import build
 
@@ -95,8 +96,11 @@ def test_answers_are_sealed_upserted_and_audited_without_them(w):
         w.store, w.coordinator, cid, {"gender": "woman", "pet": " Otter "}, now=SEP
     )
     assert changed == ["gender", "pet"]  # the categories, never the answers
-    stored = rows(
-        w, "SELECT category, answer FROM candidate_demographics WHERE candidate_id = ?", cid
+    stored = stored_rows(
+        w,
+        "SELECT category, answer FROM candidate_demographics WHERE candidate_id = ?"
+        " ORDER BY category",
+        cid,
     )
     assert [c for c, _ in stored] == ["gender", "pet"]
     assert all(a.startswith(f"pd1:{cid}:t:") for _, a in stored)  # sealed under their key
@@ -105,16 +109,51 @@ def test_answers_are_sealed_upserted_and_audited_without_them(w):
         w, "SELECT detail FROM audit_log WHERE action = 'record_demographics' ORDER BY id DESC"
     )[0][0]
     assert json.loads(entry) == {"categories": ["gender", "pet"]}
-    # a correction replaces the answer (one row per category); the same answer changes nothing
+    # a correction replaces the answer (one row per category); the same answer again is
+    # recorded again, and said as a correction is: the categories submitted
     assert demographics.record(w.store, w.coordinator, cid, {"gender": "Man"}, now=OCT) == [
         "gender"
     ]
-    assert demographics.record(w.store, w.coordinator, cid, {"gender": "Man", "pet": ""}) == []
+    assert demographics.record(w.store, w.coordinator, cid, {"gender": "Man", "pet": ""}) == [
+        "gender"
+    ]
     assert rows(w, "SELECT count(*) FROM candidate_demographics WHERE candidate_id = ?", cid) == [
         (2,)
     ]
     details = rows(w, "SELECT detail FROM audit_log WHERE action = 'record_demographics'")
     assert not any(word in d for (d,) in details for word in ("Woman", "Man", "Otter"))
+
+
+def test_the_same_answer_again_is_recorded_and_said_as_a_different_one_is(w):
+    """Recording is no oracle: submitting the answer already stored and submitting another one
+    come back the same, are audited the same and leave the row alike (sealed again, stamped
+    now), so a coordinator cannot test a guess of a stored answer."""
+    o = fair_opening(w)
+    same, other = add(w, o, 1, gender="Woman"), add(w, o, 2, gender="Man")  # in September
+
+    def stored(cid):
+        (row,) = stored_rows(
+            w,
+            "SELECT answer, recorded_at FROM candidate_demographics"
+            " WHERE candidate_id = ? AND category = 'gender'",
+            cid,
+        )
+        at = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(row[1])
+        return row[0], at
+
+    tokens = {cid: stored(cid)[0] for cid in (same, other)}
+    said = [
+        demographics.record(w.store, w.coordinator, cid, {"gender": "Woman"}, now=OCT)
+        for cid in (same, other)
+    ]
+    assert said == [["gender"], ["gender"]]
+    entries = rows(
+        w, "SELECT detail FROM audit_log WHERE action = 'record_demographics' ORDER BY id"
+    )[-2:]
+    assert [json.loads(d) for (d,) in entries] == [{"categories": ["gender"]}] * 2
+    for cid in (same, other):
+        token, at = stored(cid)
+        assert token != tokens[cid] and at == OCT
 
 
 @pytest.mark.parametrize(
@@ -178,8 +217,14 @@ def test_only_a_coordinator_records_answers(w):
         ("Applied", "applied"),
         ("Applied via website", "applied"),
         ("careers", "applied"),
-        ("LinkedIn", "other"),
+        ("Careers page", "applied"),
+        ("LinkedIn", "applied"),
+        ("Job board", "applied"),
+        ("Company website", "applied"),
+        ("Referral: Grace Hopper", "referral"),
+        ("Recruiter (Acme)", "agency"),
         ("conference", "other"),
+        ("@ads", "other"),
     ],
 )
 def test_a_source_is_read_as_one_of_four(text, category):
@@ -192,12 +237,28 @@ def test_set_source_is_for_whoever_manages_the_opening_and_audited(w):
     assert demographics.set_source(w.store, w.coordinator, cid, "Referral") == "referral"
     assert rows(w, "SELECT source FROM candidates WHERE id = ?", cid) == [("referral",)]
     detail = rows(w, "SELECT detail FROM audit_log WHERE action = 'set_source'")[-1][0]
-    assert json.loads(detail) == {"source": "referral"}
+    assert json.loads(detail) == {}  # that it was set, not to what: the log outlives erasure
     with pytest.raises(InvalidInput, match="source: one of referral, agency, applied, other"):
         demographics.set_source(w.store, w.coordinator, cid, "a friend of the CEO")
     with pytest.raises(NotAllowed):
         demographics.set_source(w.store, w.ana, cid, "agency")
     assert rows(w, "SELECT source FROM candidates WHERE id = ?", cid) == [("referral",)]
+
+
+def test_after_an_erasure_no_audit_entry_holds_their_source(w):
+    """Erasure removes the source: the audit log, which outlives it, never held it."""
+    erasure = pytest.importorskip("scoring.erasure")
+    o = fair_opening(w)
+    cid = add(w, o, 1)
+    demographics.set_source(w.store, w.coordinator, cid, "agency", now=SEP)
+    schedule_changes.withdraw_candidate(w.store, w.coordinator, cid, "gone", now=TODAY)
+    erasure.erase(w.store, w.coordinator, cid, "their request by email", now=TODAY)
+    assert rows(w, "SELECT source FROM candidates WHERE id = ?", cid) == [("",)]
+    details = stored_rows(
+        w, "SELECT action, detail FROM audit_log WHERE subject = ?", f"candidate:{cid}"
+    )
+    assert "set_source" in {a for a, _ in details}
+    assert not any("agency" in (d or "") for _, d in details)
 
 
 # ----------------------------------------------------------------------------- erasure
@@ -303,7 +364,7 @@ def test_a_file_of_answers_is_imported_whole(w):
         f"{c},,,agency\n"
     )
     done = import_answers(w.store, w.coordinator, text, now=SEP)
-    assert (done.rows, done.candidates_changed, done.sources_set) == (3, 2, 2)
+    assert (done.rows, done.candidates_answered, done.sources_set) == (3, 2, 2)
     answers = "SELECT count(*) FROM candidate_demographics WHERE category <> 'source'"
     assert rows(w, answers) == [(3,)]
     assert rows(
@@ -313,6 +374,18 @@ def test_a_file_of_answers_is_imported_whole(w):
         (b, ""),
         (c, "agency"),
     ]
+
+
+def test_an_import_counts_what_the_file_submits_never_what_it_changed(w):
+    from scoring.demographics_csv import import_answers
+
+    o = fair_opening(w)
+    a, b = add(w, o, 1, gender="Woman"), add(w, o, 2, gender="Man")
+    text = f"candidate,gender\n{a},Woman\n{b},Woman\n"  # a's answer as stored, b's not
+    done = import_answers(w.store, w.coordinator, text, now=OCT)
+    assert done.summary() == "2 rows read: answers recorded for 2 candidates, 0 sources set."
+    again = import_answers(w.store, w.coordinator, text, now=OCT)  # now neither differs
+    assert again.summary() == done.summary()
 
 
 @pytest.mark.parametrize(
@@ -381,7 +454,7 @@ def test_the_import_command(w, tmp_path, monkeypatch):
     code = people.issue_code(w.store, w.coordinator, w.coordinator.id)
     assert run("cora@example.com", path, code) == (
         0,
-        "1 rows read: answers changed for 1 candidates, 0 sources set.\n",
+        "1 rows read: answers recorded for 1 candidates, 0 sources set.\n",
         "",
     )
     assert rows(w, "SELECT count(*) FROM candidate_demographics WHERE candidate_id = ?", a) == [

@@ -1,27 +1,36 @@
-"""Retention (issue 28): when each kind of candidate is due, the week's notice to coordinators,
-erasure after it, legal holds that stop it, the daily run among workers, the settings and the
-command line. Candidates are moved through a whole funnel through the service at fixed moments;
-every run is given its `now`."""
+"""Retention (issue 28): off until [retention] is configured, when each kind of candidate is
+due, the week's notice to coordinators (with the command that holds one), erasure after it, the
+write-ahead log scrubbed (again the next day when it was busy), legal holds that stop it, the
+daily run among workers, the last run found by its index, the settings and the command line.
+Candidates are moved through a whole funnel through the service at fixed moments; every run is
+given its `now`."""
 
 from __future__ import annotations
 
+import json
+import os
+import shlex
 import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 
-from scoring import leases, mail, people, retention
+from scoring import erasure, leases, mail, people, retention
 from scoring.errors import InvalidInput
+from scoring.queries import retention as Q
 from scoring.retention_settings import (
+    NOT_CONFIGURED,
     RetentionSettings,
     RetentionSettingsProblem,
+    configured,
     retention_settings,
 )
 from scoring.store import Store
 from tests.funnel_moves import T0, loop, offer, screen, take_home, whole_funnel, withdraw
 from tests.funnel_moves import add as add_candidate
-from tests.world import ENGINE, build, copy_database, dump, raw_sql
+from tests.world import ENGINE, build, copy_database, dump
 
 SETTINGS = RetentionSettings(rejected_days=180, withdrawn_days=90, hired_days=365, notice_days=7)
 REJECTED_AT = T0 + timedelta(days=1)  # the resume screen's review
@@ -68,8 +77,23 @@ def empty_secrets(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def no_settings(empty_secrets, monkeypatch):
-    """No [retention] settings but a test's own: the defaults, whatever the machine has."""
+    """No [retention] settings but a test's own (retention is off), whatever the machine has."""
     monkeypatch.setenv("DEBRIEF_SECRETS", str(empty_secrets))
+    for variable in [v for v in os.environ if v.startswith("DEBRIEF_RETENTION_")]:
+        monkeypatch.delenv(variable)
+
+
+@pytest.fixture
+def retention_on(monkeypatch, tmp_path):
+    """An empty [retention] table: retention is on, with the defaults. Set once the world is
+    built (its copy is kept per settings: tests/world.py)."""
+
+    def turn_on(text: str = "[retention]\n"):
+        path = tmp_path / "retention-on.toml"
+        path.write_text(text)
+        monkeypatch.setenv("DEBRIEF_SECRETS", str(path))
+
+    return turn_on
 
 
 @pytest.fixture
@@ -97,6 +121,39 @@ def notice_mail(w):
         "SELECT recipient_id, subject, text_body, html_body, candidate_id FROM outbox"
         " WHERE kind = 'retention_notice' ORDER BY id",
     )
+
+
+# ------------------------------------------------------------------------ off until configured
+
+
+def test_without_retention_settings_nothing_is_noticed_or_erased_and_the_run_says_so(world, cli):
+    w, _ids = world
+    at = T0 + timedelta(days=2000)  # everyone who ended is long past the default 180 days
+    before = dump(w.store)
+    for dry_run in (False, True):
+        run = retention.retain(w.store, now=at, dry_run=dry_run)
+        assert run.summary() == NOT_CONFIGURED
+        assert (run.noticed, run.erased, run.held, run.waiting) == ([], [], [], [])
+    done = cli("retain", "--db", w.store.location)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == NOT_CONFIGURED
+    assert dump(w.store) == before  # no notice, no erasure, no audit entry
+    # nor the mail worker's daily run: the day after the upgrade, nor a week later
+    ran = [retention.daily(w.store, now=at + timedelta(days=days)) for days in (0, 2, 9)]
+    assert [run.summary() for run in ran if run is not None] == [NOT_CONFIGURED] * 3
+    for table in ("retention_notices", "erasures"):
+        assert not rows(w, f"SELECT 1 FROM {table}")
+    assert not rows(w, "SELECT 1 FROM outbox WHERE kind = 'retention_notice'")
+    assert not rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
+
+
+def test_an_empty_retention_table_turns_it_on_with_the_defaults(world, retention_on):
+    w, ids = world
+    retention_on()
+    run = retention.retain(w.store, now=T0 + timedelta(days=2000))
+    assert run.settings == RetentionSettings(180, 180, 0, 7)
+    noticed = {d.candidate_id for d in run.noticed}
+    assert noticed == {ids["rejected"], ids["withdrawn"], ids["no_hire"]}  # hires are kept
 
 
 # ------------------------------------------------------------------------- when they are due
@@ -171,6 +228,30 @@ def test_coordinators_are_noticed_once_a_week_before(world):
     assert [tuple(r) for r in runs] == [(None, "retention")] * 3
 
 
+def test_the_notice_gives_the_whole_command_that_holds_a_candidate_and_it_works(
+    world, cli, monkeypatch
+):
+    w, ids = world
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    retention.retain(w.store, now=due_at - timedelta(days=7), settings=SETTINGS)
+    (message,) = notice_mail(w)
+    (line,) = [
+        line.strip() for line in message["text_body"].splitlines() if "-m scoring hold" in line
+    ]
+    email = w.coordinator.email  # the coordinator it goes to signs in as themselves
+    assert line == f'python -m scoring hold --as {email} --candidate ID --reason "..."'
+    assert str(escape(line)) in message["html_body"]
+    # as written, with the candidate's id from the list and a reason, it places the hold
+    words = shlex.split(line)
+    assert words[:3] == ["python", "-m", "scoring"]
+    filled = {"ID": str(ids["withdrawn"]), "...": "claim 2026-9"}
+    monkeypatch.setenv("DEBRIEF_CODE", people.issue_code(w.store, w.coordinator, w.coordinator.id))
+    done = cli(*[filled.get(word, word) for word in words[3:]], "--db", w.store.location)
+    assert done.returncode == 0, done.stderr
+    run = retention.retain(w.store, now=due_at + timedelta(hours=1), settings=SETTINGS)
+    assert [d.candidate_id for d in run.held] == [ids["withdrawn"]] and run.erased == []
+
+
 def test_the_notice_goes_out_by_email_to_the_coordinator(world, server):
     inbox, mail_settings = server
     w, ids = world
@@ -216,6 +297,33 @@ def test_noticed_a_week_before_then_erased_on_the_day(world):
     assert later.erased == [] and later.noticed == []
     if w.store.engine == "sqlite":  # the file itself (the security tests scan its WAL too)
         assert b"applicant2@example.org" not in w.store.path.read_bytes()
+
+
+@pytest.mark.sqlite_only("holds SQLite's write-ahead log with a reader of its own")
+def test_a_busy_write_ahead_log_is_said_and_scrubbed_again_by_the_next_run(world, monkeypatch):
+    """A reader holding a snapshot while the erasure writes keeps the log from being truncated:
+    the run says so and records it, and the next run (the reader gone) scrubs it."""
+    w, ids = world
+    monkeypatch.setattr(erasure, "SCRUB_TRIES", 2)  # a busy log is found in a fraction of a second
+    due_at = WITHDRAWN_AT + timedelta(days=90)
+    retention.retain(w.store, now=due_at - timedelta(days=7), settings=SETTINGS)  # the notice
+    reader = sqlite3.connect(w.store.path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM candidates").fetchone()  # a snapshot held open
+        run = retention.retain(w.store, now=due_at + timedelta(hours=1), settings=SETTINGS)
+        assert [d.candidate_id for d in run.erased] == [ids["withdrawn"]] and not run.scrubbed
+        assert run.summary().splitlines()[0] == (
+            "1 erased, 0 noticed, 0 held; the write-ahead log was busy, so it is not scrubbed"
+            " yet: the next run scrubs it again"
+        )
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+    after = retention.retain(w.store, now=due_at + timedelta(days=1), settings=SETTINGS)
+    assert after.erased == [] and after.scrubbed and "busy" not in after.summary()
+    runs = rows(w, "SELECT detail FROM audit_log WHERE action = 'retention_run' ORDER BY id")
+    assert [json.loads(r["detail"])["scrubbed"] for r in runs] == [True, False, True]
 
 
 def test_a_candidate_never_noticed_is_noticed_now_and_erased_a_notice_later(world):
@@ -286,19 +394,28 @@ def test_a_hold_is_refused_twice_lifting_none_an_empty_reason_and_an_erased_cand
     retention.place_hold(w.store, w.coordinator, cid, "a claim")
     with pytest.raises(InvalidInput, match=r"^candidate: a legal hold is already placed"):
         retention.place_hold(w.store, w.coordinator, cid, "again")
-    raw_sql(
-        w,
-        "INSERT INTO erasures (candidate_id, erased_at, erased_by, basis, reason)"
-        " VALUES (?, ?, NULL, 'request', 'asked')",
-        ids["withdrawn"],
-        "2026-11-01T00:00:00+00:00",
-    )
+    erasure.erase(w.store, w.coordinator, ids["withdrawn"], "their request by email")
     with pytest.raises(InvalidInput, match="is erased"):
         retention.place_hold(w.store, w.coordinator, ids["withdrawn"], "too late")
     holds = rows(w, "SELECT candidate_id, held FROM legal_holds")
     assert [tuple(r) for r in holds] == [(cid, 1)]
     actions = [r[0] for r in rows(w, "SELECT action FROM audit_log WHERE action LIKE '%hold'")]
     assert actions == ["place_hold"]
+
+
+@pytest.mark.sqlite_only("reads SQLite's query plan")
+def test_the_last_run_is_found_through_the_index_on_action_not_by_walking_the_log(world):
+    """With no earlier run, a walk back from the newest entry would read the whole log: the
+    query searches the index on audit_log(action, id) instead, newest first, with no sort."""
+    w, _ids = world
+    raw = sqlite3.connect(w.store.path)
+    try:
+        plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + Q.LAST_RUN)]
+    finally:
+        raw.close()
+    assert len(plan) == 1, plan
+    assert plan[0].startswith("SEARCH audit_log USING ") and "INDEX" in plan[0], plan
+    assert "(action=?)" in plan[0], plan
 
 
 @pytest.mark.sqlite_only("reads the stored bytes with the sqlite3 module")
@@ -335,8 +452,9 @@ def test_the_first_run_looks_at_the_whole_history_and_the_next_only_at_the_windo
 # ------------------------------------------------------------------------- once a day, the CLI
 
 
-def test_the_daily_run_runs_once_a_day_among_workers(world):
+def test_the_daily_run_runs_once_a_day_among_workers(world, retention_on):
     w, _ids = world
+    retention_on()
     at = WITHDRAWN_AT + timedelta(days=85)
     assert retention.daily(w.store, now=at) is not None
     assert retention.daily(w.store, now=at + timedelta(hours=23)) is None
@@ -359,17 +477,19 @@ def test_a_failed_daily_run_is_tried_again_within_the_hour(world, monkeypatch, t
     assert retention.daily(w.store, now=at + timedelta(minutes=61)) is not None
 
 
-def test_the_mail_worker_runs_retention_in_its_rounds(world):
+def test_the_mail_worker_runs_retention_in_its_rounds(world, retention_on):
     from ui.mail_worker import Worker
 
     w, _ids = world
+    retention_on()
     worker = Worker(w.store, every=60, settings=lambda: None)  # mail off: retention still runs
     assert worker.round() == 0
     assert rows(w, "SELECT 1 FROM audit_log WHERE action = 'retention_run'")
 
 
-def test_the_command_line_retains_and_dry_runs(world, cli):
+def test_the_command_line_retains_and_dry_runs(world, cli, retention_on):
     w, _ids = world
+    retention_on()
     dry = cli("retain", "--dry-run", "--db", w.store.location)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("dry run, nothing done:")
@@ -431,9 +551,30 @@ def write(tmp_path, monkeypatch, text):
 
 
 def test_the_defaults_keep_hires(tmp_path, monkeypatch):
+    write(tmp_path, monkeypatch, "[retention]\n")
+    assert configured() == retention_settings() == RetentionSettings(180, 180, 0, 7)
+    assert "After a hire: kept (never erased by retention)" in retention_settings().words()
+
+
+def test_retention_is_configured_by_its_table_or_a_variable_and_the_defaults_fill_in(
+    tmp_path, monkeypatch
+):
+    write(tmp_path, monkeypatch, '[app]\nurl = "https://debrief.example"\n')
+    assert configured() is None  # no [retention]: off
+    monkeypatch.setenv("DEBRIEF_RETENTION_WITHDRAWN_DAYS", "  ")
+    assert configured() is None  # an empty variable is not set
+    monkeypatch.setenv("DEBRIEF_RETENTION_WITHDRAWN_DAYS", "90")
+    assert configured() == RetentionSettings(180, 90, 0, 7)
+    monkeypatch.delenv("DEBRIEF_RETENTION_WITHDRAWN_DAYS")
+    write(tmp_path, monkeypatch, "[retention]\nrejected_days = 30\n")
+    assert configured() == RetentionSettings(30, 180, 0, 7)
+
+
+def test_a_variable_that_names_no_setting_is_refused(tmp_path, monkeypatch):
     write(tmp_path, monkeypatch, "")
-    assert retention_settings() == RetentionSettings(180, 180, 0, 7)
-    assert "Hired: kept (never erased by retention)" in retention_settings().words()
+    monkeypatch.setenv("DEBRIEF_RETENTION_REJECTED_DAY", "30")  # a typo must not pass unseen
+    with pytest.raises(RetentionSettingsProblem, match=r"^\$DEBRIEF_RETENTION_REJECTED_DAY: not"):
+        configured()
 
 
 def test_settings_are_read_and_overridden_by_the_environment(tmp_path, monkeypatch):

@@ -257,7 +257,9 @@ def test_feedback_and_every_message_about_them(lin):
     assert all("Lin Lovelace" in m["text"] for m in team if m["kind"] == "invitation")
 
 
-def test_holds_retention_and_their_own_answers_with_the_note_that_says_why(lin):
+def test_holds_retention_and_their_own_answers_with_the_note_that_says_why(lin, monkeypatch):
+    assert export(lin)["retention"]["why"] == "retention is not configured"  # off by default
+    monkeypatch.setenv("DEBRIEF_RETENTION_REJECTED_DAYS", "180")  # on: the defaults elsewhere
     document = export(lin)
     (hold,) = document["legal_holds"]
     assert (hold["held"], hold["by_name"], hold["reason"]) == (

@@ -51,6 +51,7 @@ def show(store: Store, actor: Person, opening_ids: list[int]) -> None:
 def stage_part(view: AdverseImpact, stage: StageImpact) -> None:
     """One stage: its sentences, category by category, then the table of the groups shown."""
     st.subheader(plain_markdown(f"{stage.position}. {stage.title}", one_line=True))
+    st.caption(plain_markdown(stage.through_words(), one_line=True))
     for sentence in stage.sentences():
         st.markdown(plain_markdown(sentence, one_line=True))
     rows = group_rows(stage)
@@ -102,8 +103,11 @@ def explanation(view: AdverseImpact) -> str:
         " never the reference. Nothing here is about one candidate, and no one's answers are"
         " shown to anyone. Erased candidates still count, as numbers with no one in them."
         "\n\n**When.** The figures count stage decisions"
-        f" {view.through_words()}: whatever is decided or recorded this month, an erasure"
-        " included, changes nothing shown until the month is over."
+        f" {view.through_words()}. Whatever is decided or recorded this month, an erasure"
+        " included, changes nothing shown until the month is over; and a stage's figures move"
+        f" only once at least {n} candidates have been decided there since they last moved (a"
+        " quieter month waits for the next), so a month with a single decision in it does not"
+        " give that candidate's group away. Each stage says the last day it counts."
         "\n\n**The figures.** The *selection rate* is the share selected (advanced) of those"
         " decided, with a 95% interval (Wilson). The *ratio* is a group's rate over the rate of"
         " the group selected most often at that stage (the reference), with a 95% interval by"

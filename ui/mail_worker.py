@@ -11,8 +11,9 @@ Without mail settings a round sends nothing (settings may be added while it runs
 Each round also runs retention once a day (`scoring.retention.daily`, issue 28): the first round
 after a day has passed since the last run, in whichever process takes the `retention` lease,
 erases what is due and queues the week's notice to coordinators, which the same round sends.
-Retention runs whether or not mail is set up (the notice then waits in the outbox, and Status
-shows what is due); "off" turns it off with the sender."""
+Retention does nothing until `[retention]` is configured (the run logs that it is not);
+once it is, it runs whether or not mail is set up (the notice then waits in the outbox, and
+Status shows what is due); "off" turns it off with the sender."""
 
 from __future__ import annotations
 

@@ -11,11 +11,13 @@ What may be read from it, and what not:
 - **Aggregates only.** A group with fewer than `min_group` candidates decided at the stage is
   not shown (nor how many it has), and is never the reference. "Prefer not to say" and a
   source not recorded count in no rate. Nothing names or counts one candidate.
-- **No differencing.** The figures count stage decisions made before the start of the current
-  month (UTC), each candidate under the answers in force then (`scoring.demographics`): a
-  decision, an answer recorded or corrected, or an erasure today changes nothing shown today,
-  so no one can read a single candidate's answer from the change their own write makes. A
-  month's decisions are added together when it ends.
+- **No differencing.** The figures count stage decisions made before the start of a month
+  (UTC), each candidate under the answers in force then (`scoring.demographics`): a decision,
+  an answer recorded or corrected, or an erasure today changes nothing shown today, so no one
+  can read a single candidate's answer from the change their own write makes. And a stage's
+  figures move only in batches: a month enters them once at least `min_group` candidates have
+  been decided at that stage since the last month that entered (`stage_cutoffs`), so closing a
+  month with one decision in it tells nothing either; each stage says where its figures stop.
 - **Erasure moves nothing.** Erased candidates count through `fairness_tally`, month by month,
   exactly as they counted when live.
 
@@ -212,13 +214,30 @@ class CategoryImpact:
 
 @dataclass(frozen=True)
 class StageImpact:
-    """One stage of the process and its categories."""
+    """One stage of the process and its categories, counting its decisions before `cutoff`
+    (the start of the month after its last batch of `min_group` decisions; None: none yet)."""
 
     position: int
     kind: str
     title: str
     categories: tuple[CategoryImpact, ...]
     min_group: int = 5
+    cutoff: datetime | None = None
+
+    @property
+    def through(self) -> date | None:
+        """The last day its figures cover (None: no batch has closed here yet)."""
+        return None if self.cutoff is None else (self.cutoff - timedelta(days=1)).date()
+
+    def through_words(self) -> str:
+        """'Decisions through 30 Sep 2026.', or that no batch has closed yet."""
+        day = self.through
+        if day is None:
+            return (
+                f"No batch of {self.min_group} or more decisions at this stage has closed yet:"
+                " nothing counted here."
+            )
+        return f"Decisions through {_day(day)}."
 
     def sentences(self) -> list[str]:
         """Each category's sentences, then one naming the categories with no group shown."""
@@ -257,12 +276,12 @@ class AdverseImpact:
         return (self.cutoff - timedelta(days=1)).date()
 
     def through_words(self) -> str:
-        """'through 30 Nov 2026; this month's decisions are added when it ends, so no single
-        decision can be read from a change'."""
-        day = self.through
+        """'through 31 Oct 2026 at most; figures move only in batches of at least 5 decisions
+        per stage, added when a month ends, so no single decision can be read from a change'."""
         return (
-            f"through {day.day} {day:%b %Y}; this month's decisions are added when it ends, so"
-            " no single decision can be read from a change"
+            f"through {_day(self.through)} at most; figures move only in batches of at least"
+            f" {self.min_group} decisions per stage, added when a month ends, so no single"
+            " decision can be read from a change"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -279,6 +298,7 @@ class AdverseImpact:
                             "position": s.position,
                             "kind": s.kind,
                             "title": s.title,
+                            "through": s.through.isoformat() if s.through else None,
                             "categories": [
                                 {
                                     "category": c.category,
@@ -298,7 +318,13 @@ class AdverseImpact:
     def rows(self) -> list[dict[str, Any]]:
         """One CSV row per group shown."""
         return [
-            {"opening": o.title, "position": s.position, "stage": s.title, **g.to_json()}
+            {
+                "opening": o.title,
+                "position": s.position,
+                "stage": s.title,
+                "through": s.through.isoformat() if s.through else None,
+                **g.to_json(),
+            }
             for o in self.openings
             for s in o.stages
             for c in s.categories
@@ -347,7 +373,8 @@ def adverse_impact(
     (`see_adverse_impact`: the coordinator, the opening's hiring manager; NotAllowed otherwise):
     per stage, per configured category and the source, the groups of at least `min_group`
     decided candidates with their selection rates and ratios. Counts stage decisions made
-    before the start of the month `now` is in."""
+    before the start of the month `now` is in, each stage up to its last batch of at least
+    `min_group` decisions (`scoring.demographics.stage_cutoffs`)."""
     at = now or now_utc()
     cutoff = cutoff_of(at)
     asked = list(dict.fromkeys(int(o) for o in opening_ids))
@@ -359,7 +386,8 @@ def adverse_impact(
         offered, smallest = categories(), min_group()  # a refusal comes before a bad setting
         found = []
         for opening_id in asked:
-            counts = opening_counts(db, opening_id, cutoff)
+            counted = opening_counts(db, opening_id, cutoff, smallest)
+            counts = counted.counts
             stages = [
                 StageImpact(
                     stage.position,
@@ -370,6 +398,7 @@ def adverse_impact(
                         for name, answers in [*offered.items(), (SOURCE, list(SOURCES))]
                     ),
                     smallest,
+                    counted.cutoffs.get(stage.position),
                 )
                 for stage in process(db, opening_id)
                 if stage.kind != "offer"
@@ -377,6 +406,10 @@ def adverse_impact(
             title = load_opening(db, opening_id).title
             found.append(OpeningImpact(opening_id, title, tuple(stages)))
     return AdverseImpact(at, cutoff, smallest, tuple(found))
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _capital(words: str) -> str:

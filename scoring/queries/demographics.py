@@ -44,8 +44,8 @@ OPENING_OUTCOMES = """SELECT o.candidate_id, o.position, o.outcome, o.decided_at
 OPENING_DECISIONS = """SELECT d.candidate_id, d.outcome, d.decided_at
                        FROM decisions d JOIN candidates c ON c.id = d.candidate_id
                        WHERE c.opening_id = ? ORDER BY d.id"""
-# Erased candidates' counts of the months before `month` (YYYY-MM, excluded).
-OPENING_TALLY = """SELECT position, category, answer, SUM(advanced) AS advanced,
-                          SUM(rejected) AS rejected
+# Erased candidates' counts, month by month, of the months before `month` (YYYY-MM,
+# excluded): each stage adds up those before its own cutoff.
+OPENING_TALLY = """SELECT position, category, answer, month, advanced, rejected
                    FROM fairness_tally WHERE opening_id = ? AND month < ?
-                   GROUP BY position, category, answer"""
+                   ORDER BY position, category, answer, month"""

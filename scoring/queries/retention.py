@@ -45,7 +45,8 @@ COORDINATORS = """SELECT * FROM people WHERE active = 1 AND roles LIKE '%"coordi
                   ORDER BY id"""
 
 # The last run's audit entry: its settings and time say whether the next may look back only a
-# little. Runs are daily, so the walk back from the newest entry is short.
+# little. A search of the index on audit_log(action, id) (m014), newest first: one entry read,
+# and none when there was no earlier run (without it, the whole log would be walked back).
 LAST_RUN = """SELECT at, detail FROM audit_log WHERE action = 'retention_run'
               ORDER BY id DESC LIMIT 1"""
 

@@ -4,8 +4,12 @@ hiring manager can get: the adverse-impact figures (view, JSON, CSV rows, senten
 Insights section and page, what recording returns, the audit log; and from the database file
 itself (sealed under the candidate's key). A five-strong answer ("Otter") is shown, so the
 search could find one. Writing today and comparing the figures before and after tells nothing:
-they stop at the end of the last full month. (The subject-access export, another module, lists
-which categories a candidate answered and when, not the answers.)"""
+they stop at the end of the last full month; and closing a month with a single decision in it
+tells nothing either: a stage's figures move only in batches of `min_group` decisions. Recording
+a guess of a stored answer tells nothing: what comes back, the audit log and the stamp the
+subject-access export shows are the same whether the guess was right. (The subject-access
+export, another module, lists which categories a candidate answered and when, not the
+answers.)"""
 
 from __future__ import annotations
 
@@ -17,7 +21,16 @@ import pytest
 
 from scoring import demographics
 from scoring.insights.adverse_impact import adverse_impact
-from tests.fairness_world import OCT, TODAY, add, configure, decide, fair_opening, group
+from tests.fairness_world import (
+    DECEMBER,
+    OCT,
+    TODAY,
+    add,
+    configure,
+    decide,
+    fair_opening,
+    group,
+)
 from tests.world import ROOT, build, page_as
 
 LONE, MANY = "Quokka", "Otter"
@@ -87,6 +100,61 @@ def test_recording_returns_no_answer_and_the_audit_log_holds_none(w):
     with w.store.read() as db:
         details = [r[0] for r in db.execute("SELECT detail FROM audit_log").fetchall()]
     assert not [d for d in details if LONE in d or MANY in d]
+
+
+def test_recording_a_guess_of_a_stored_answer_tells_nothing(w):
+    """The oracle: a coordinator records their guess ("Quokka") for the lone candidate, who
+    gave it, and for one who did not. What comes back, what the import says, the audit entry
+    and the subject-access export (which lists when each category was recorded) are the same
+    for the right guess and the wrong one."""
+    from scoring.demographics_csv import import_answers
+    from scoring.subject_access import subject_access
+
+    o, lone = lone_history(w)
+    other = add(w, o, 300, gender="Woman", pet=MANY)  # recorded in September, as lone's
+    said = [
+        demographics.record(w.store, w.coordinator, cid, {"pet": LONE}, now=TODAY)
+        for cid in (lone, other)
+    ]
+    assert said[0] == said[1] == ["pet"]
+    summaries = [
+        import_answers(w.store, w.coordinator, f"candidate,pet\n{cid},{LONE}\n", now=TODAY)
+        for cid in (lone, other)  # right again, and wrong again
+    ]
+    assert summaries[0].summary() == summaries[1].summary()
+
+    def trace(cid):
+        document = subject_access(w.store, w.coordinator, cid, now=TODAY)
+        recorded = [(d["category"], d["recorded_at"]) for d in document["demographics"]]
+        audited = [
+            (e["action"], e["detail"])
+            for e in document["audit"]
+            if e["action"] in ("record_demographics", "set_source")
+        ]
+        return recorded, audited
+
+    recorded, audited = trace(lone)
+    assert ("pet", TODAY.isoformat()) in recorded and len(audited) == 3  # september, twice now
+    assert (recorded, audited) == trace(other)
+
+
+def test_closing_a_month_with_a_single_decision_tells_nothing(w):
+    """The month-end attack: the hiring manager notes the figures, decides one candidate
+    whose answer they want (the only decision at the stage this month), and reads the figures
+    again once the month has closed. A stage's figures move only once at least `min_group`
+    decisions there have accumulated: nothing has moved."""
+    o, _ = lone_history(w)
+    wanted = add(w, o, 300, gender="Woman", pet=MANY)
+
+    def seen(now):
+        return [
+            adverse_impact(w.store, w.person(who), [o], now=now).to_json()["openings"]
+            for who in ("coordinator", "manager")
+        ]
+
+    before = seen(TODAY)
+    decide(w, wanted, True, TODAY)
+    assert seen(DECEMBER) == before
 
 
 @pytest.mark.sqlite_only("scans the SQLite file's bytes")
