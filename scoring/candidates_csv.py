@@ -25,6 +25,7 @@ from datetime import datetime
 
 from scoring import audit, stages
 from scoring.candidates import new_alias, seal_contact
+from scoring.demographics import source_category
 from scoring.emails import check_email
 from scoring.errors import InvalidInput
 from scoring.guards import Granted, guarded
@@ -236,7 +237,10 @@ def _row(
         name = cell("name")
     else:
         name = " ".join(part for part in (cell("first_name"), cell("last_name")) if part)
-    row = CandidateRow(line, neutral_bidi(name).strip(), "", cell("phone"), cell("source"))
+    # the source kept as one of four words, never the ATS's text ("Referral: Grace Hopper"
+    # names someone else): what the adverse-impact figures read (`scoring.demographics`)
+    source = source_category(cell("source"))
+    row = CandidateRow(line, neutral_bidi(name).strip(), "", cell("phone"), source)
     problems = []
     if not row.name:
         problems.append(f"{where}: {names['name']}: empty (every candidate needs a name)")
@@ -244,7 +248,7 @@ def _row(
         ("name", name, NAME_MAX),
         ("email", cell("email"), EMAIL_MAX),
         ("phone", row.phone, PHONE_MAX),
-        ("source", row.source, SOURCE_MAX),
+        ("source", cell("source"), SOURCE_MAX),
     ):
         column = names.get(field_name, field_name)
         try:

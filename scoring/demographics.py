@@ -331,8 +331,8 @@ def set_source_in(db, actor_id: int | None, candidate_id: int, source: str, at: 
     """Set one of `SOURCES` in the caller's unit of work (whose caller has asked
     `manage_opening` on the candidate's opening); audited that it was set, not to what (the
     audit log outlives an erasure, which removes the source). Beside `candidates.source`, a
-    ``source`` row of `candidate_demographics` keeps the source in force at the start of the
-    month, which the figures read until the month is over (as for an answer)."""
+    ``source`` row of `candidate_demographics` keeps its changes, so that the figures read the
+    source in force at the start of the month they stop at (as for an answer)."""
     if source not in SOURCES:
         raise InvalidInput(f"source: one of {', '.join(SOURCES)}")
     if db.execute(Q.ERASED, [candidate_id]).fetchone():

@@ -361,9 +361,7 @@ def take_homes_of(
     events: dict[int, list[TakeHomeEvent]] = {s.position: [] for s in stages}
     for r in db.execute(Q.EVENTS, [candidate_id]):
         events.setdefault(r["position"], []).append(
-            TakeHomeEvent(
-                r["event"], parse_stamp(r["at"]), r["by_name"], event_detail(r["detail"])
-            )
+            TakeHomeEvent(r["event"], parse_stamp(r["at"]), r["by_name"], event_detail(r["detail"]))
         )
     found = []
     for stage in stages:

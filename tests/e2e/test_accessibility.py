@@ -183,7 +183,8 @@ def ended_candidates(store, coordinator, opening_id: int) -> list[str]:
 def open_screen(page, name: str) -> None:
     """Follow the menu's link, opening the menu first where it is folded away (a phone)."""
     menu = page.get_by_role("navigation", name="Your screens")
-    if not menu.get_by_role("link", name=name, exact=True).is_visible():
+    folded = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x < 0"
+    if page.evaluate(folded):
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x >= 0"
@@ -269,7 +270,7 @@ def test_privacy_retention_and_adverse_impact(demo_app, new_page, size):
     retention_heading.scroll_into_view_if_needed()
     assert retention_heading.is_visible()
     # the hold just placed, a cell of its table (the grid's cells are drawn on a canvas)
-    page.get_by_role("gridcell", name=HOLD_REASON).first.wait_for(state="attached")
+    page.locator("[role=gridcell]", has_text=HOLD_REASON).first.wait_for(state="attached")
     found += problems(page, f"status retention at {size}") + overflow(page, "status")
 
     open_screen(page, "Insights")
