@@ -5,13 +5,14 @@ written (`candidate_keys`); the key is stored wrapped (AES-GCM) under the privac
 held outside the database (`scoring.privacy_key`). What is personal to a candidate is stored
 only sealed under their data key, as a *token* in the column that holds it::
 
-    pd1:<candidate id>:<kind>:<base64url(nonce + AES-GCM ciphertext)>
+    \x1fpd1:<candidate id>:<kind>:<base64url(nonce + AES-GCM ciphertext)>
 
 (kinds: ``n`` their name, ``e`` email, ``p`` phone, ``t`` a text about them: scorecard
 feedback and evidence, review notes, rationales, reasons, messages to or about them, drafts.)
-The associated data binds a token to its candidate and kind, so a token moved to another
-candidate or column does not open. History rows, and the digests their audit entries record,
-hold the ciphertext only: nothing in the history commits to the cleartext.
+The associated data binds a token to its candidate and its kind of value, so a token moved to
+another candidate, or from a name to an email, does not open. History rows, and the digests
+their audit entries record, hold the ciphertext only: nothing in the history commits to the
+cleartext.
 
 Reading is transparent: `Database.execute` (and PostgreSQL's) opens the tokens of every row it
 returns through `Keyring`, so the service reads names and texts as before. Erasure deletes the
@@ -41,10 +42,12 @@ from scoring.clock import now_utc, stamp
 from scoring.privacy_key import PrivacyKey, PrivacyKeyProblem
 from scoring.queries import personal as Q
 
-PREFIX = "pd1:"
+# The unit separator in front: a control character no one types into a one-line field (each
+# refuses them), so nothing typed is ever taken for a token.
+PREFIX = "\x1fpd1:"
 KINDS = ("n", "e", "p", "t")
 ERASED_TEXT = "(erased)"
-_TOKEN = re.compile(r"pd1:(\d{1,19}):([nept]):([A-Za-z0-9_-]{24,})\Z")
+_TOKEN = re.compile(r"\x1fpd1:(\d{1,19}):([nept]):([A-Za-z0-9_-]{24,})\Z")
 # A statement that may return a sealed value names one of these columns (or selects `*`): only
 # its rows go through the keyring (the others keep SQLite's own row type, at full speed).
 _PERSONAL_COLUMN = re.compile(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring import demographics, schedule_changes
+from scoring import demographics, personal, schedule_changes
 from scoring.errors import InvalidInput, NotAllowed, NotFound
 from scoring.insights.adverse_impact import adverse_impact
 from scoring.settings import SettingsProblem
@@ -103,7 +103,8 @@ def test_answers_are_sealed_upserted_and_audited_without_them(w):
         cid,
     )
     assert [c for c, _ in stored] == ["gender", "pet"]
-    assert all(a.startswith(f"pd1:{cid}:t:") for _, a in stored)  # sealed under their key
+    # sealed under their key
+    assert all(a.startswith(f"{personal.PREFIX}{cid}:t:") for _, a in stored)
     assert not any("Woman" in a or "Otter" in a for _, a in stored)
     entry = rows(
         w, "SELECT detail FROM audit_log WHERE action = 'record_demographics' ORDER BY id DESC"

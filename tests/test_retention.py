@@ -17,7 +17,7 @@ from datetime import timedelta
 import pytest
 from markupsafe import escape
 
-from scoring import erasure, leases, mail, people, retention
+from scoring import erasure, leases, mail, people, personal, retention
 from scoring.errors import InvalidInput
 from scoring.queries import retention as Q
 from scoring.retention_settings import (
@@ -430,7 +430,7 @@ def test_the_hold_is_audited_with_its_reason_sealed(world):
         ]
     finally:
         raw.close()
-    assert stored.startswith(f"pd1:{ids['rejected']}:t:") and "subpoena" not in detail
+    assert stored.startswith(f"{personal.PREFIX}{ids['rejected']}:t:") and "subpoena" not in detail
 
 
 # ------------------------------------------------------------------------------------ bounded

@@ -43,7 +43,7 @@ ADD_ERASURE = (
 CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
 # Texts about the candidate stored before texts were sealed (migration m014): the history keeps
 # them, and erasure says how many (each statement counts one column's cleartext for a candidate).
-_CLEAR = "{column} <> '' AND {column} NOT LIKE 'pd1:%'"
+_CLEAR = "{column} <> '' AND {column} NOT LIKE '\x1fpd1:%'"
 _OF_SEATS = (
     "(SELECT a.id FROM assignments a JOIN interview_sessions i ON i.id = a.session_id"
     " WHERE i.candidate_id = ?)"
