@@ -317,7 +317,7 @@ if retention.may_see_due(store(), actor):
                 ("Under a legal hold: never erased", kept.held, kept.held_count, True),
             ]
             empty = f"Nobody is due within {notice} days, and nobody is held."
-        st.code(retention_notice.hold_command(actor.email), language="shell")
+        st.code(retention_notice.hold_command(actor.email), language=None, wrap_lines=True)
         for title, entries, count, held in lists:
             if not count:
                 continue
