@@ -46,6 +46,13 @@ VOTE_NOTE = "strong coder"  # the other committee member's note on their vote
 CASES = [(p.key, s.key) for p in PERSONAS for s in STAGES if matrix.possible(p, s)]
 
 
+# The matrix builds a scene per persona and stage (about 7 s of CPU per process) and probes each:
+# about 30 test-seconds, so its scene tests run in the whole suite (`slow`), not the fast loop;
+# the fast loop keeps every guarded function's action (tests/test_guards.py) and its refusals
+# (tests/test_guards_behaviour.py).
+MATRIX = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def built():
     with matrix.scenes() as scenes:
@@ -278,6 +285,7 @@ def test_each_privacy_action_is_probed_where_it_says():
         assert call in text and "NotAllowed" in text, (action, file)
 
 
+@MATRIX
 @pytest.mark.parametrize("persona, stage", CASES)
 def test_the_service_does_what_the_table_says(built, tmp_path, persona, stage):
     scene = built[persona, stage]
@@ -295,6 +303,7 @@ def test_the_service_does_what_the_table_says(built, tmp_path, persona, stage):
             real(action, scene, value, store)
 
 
+@MATRIX
 @pytest.mark.parametrize("persona, stage", CASES)
 def test_composed_rules_are_their_parts(built, persona, stage):
     """A composed action answers as the hand-written combination it names did: reading a seat's
@@ -308,6 +317,7 @@ def test_composed_rules_are_their_parts(built, persona, stage):
     assert (scene.refusal("hear_of_decision") is None) == hears
 
 
+@MATRIX
 @pytest.mark.parametrize("persona, stage", CASES)
 def test_word_goes_where_the_table_says(built, persona, stage):
     """The outbox withholds a decision's word and the debrief's 'ready' exactly from those the
@@ -342,6 +352,7 @@ def surfaces(scene: Scene) -> str:
     return "\n".join(repr(outcome(read)[1]) for read in reads)
 
 
+@MATRIX
 @pytest.mark.parametrize("persona, stage", CASES)
 def test_nothing_leaks_beyond_the_table(built, persona, stage):
     scene = built[persona, stage]
@@ -373,6 +384,7 @@ def test_nothing_leaks_beyond_the_table(built, persona, stage):
 
 
 @pytest.mark.slow  # over 3 s (a demo built, or every scene): the full suite
+@MATRIX
 def test_the_readme_shows_the_matrix_the_code_gives(built):
     generated = matrix.actions_markdown() + "\n" + matrix.markdown(built)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
