@@ -24,19 +24,18 @@ from typing import Any
 
 from icalendar import Calendar
 
-from scoring import audit, invites, personal
+from scoring import audit, invites
 from scoring.database import Database
 from scoring.errors import InvalidInput, NotFound
 from scoring.guards import Granted, guarded
 from scoring.opening_of import opening_of_candidate
-from scoring.outbox_queue import _HELD_BACK, calendar_uid, sealed_message
+from scoring.outbox_queue import _HELD_BACK, calendar_uid, insert_row
 from scoring.outbox_recipients import candidate_withheld, withdrawn_because
 from scoring.outbox_words import NAME_LIMIT, render_to_candidate
 from scoring.permissions import may
 from scoring.queries import candidate_mail as Q
-from scoring.queries import outbox as QO
 from scoring.settings import mail_zone, one_line
-from scoring.store import now_utc, parse_stamp, stamp
+from scoring.store import now_utc, parse_stamp
 from scoring.text import check_length, neutral_bidi
 
 NO_EMAIL = "email: the candidate has no email address"
@@ -93,28 +92,19 @@ def queue_to_candidate(
     subject, text, html = render_to_candidate(
         kind, candidate["name"], signed, opening=candidate["opening_title"], **values
     )
-    due = min(at, now_utc()) if due_at is None else due_at
-    subject, text, html, ics = sealed_message(db, candidate["id"], subject, text, html, ics)
-    cursor = db.execute(
-        QO.INSERT_MESSAGE,
-        [
-            stamp(at),
-            kind,
-            None,  # no person: a candidate
-            personal.seal(db, candidate["id"], one_line(address, 254), "e"),
-            personal.seal(db, candidate["id"], one_line(candidate["name"], NAME_LIMIT), "n"),
-            subject,
-            text,
-            html,
-            ics,
-            ics_method,
-            dedupe_key,
-            candidate["id"],
-            None,
-            stamp(due),
-        ],
+    return insert_row(
+        db,
+        at=at,
+        kind=kind,
+        recipient_id=None,  # no person: a candidate
+        to=(address, candidate["name"]),
+        words=(subject, text, html),
+        ics=ics,
+        ics_method=ics_method,
+        dedupe_key=dedupe_key,
+        candidate_id=candidate["id"],
+        due=due_at,
     )
-    return cursor.lastrowid if cursor.rowcount else None
 
 
 # ------------------------------------------------------------------- what a person writes them

@@ -121,6 +121,30 @@ def _secrets_key(path: Path, mtime: int) -> str:
     return _SECRETS[(path, mtime)]
 
 
+def read_key_file(path: Path, problem: type[Exception], what: str) -> str | None:
+    """The text of a key file beside a database; None when there is none (`problem`, naming
+    `what` key it is, when it cannot be read). The audit key's and the privacy key's."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise problem(f"the {what} key file {path} cannot be read: {exc}") from None
+
+
+def new_key_file(path: Path) -> str | None:
+    """Create a key file (owner-only) with a fresh random key and return its text; None when
+    another process has just created it (read that one)."""
+    text = secrets.token_urlsafe(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    return text
+
+
 def find(db_path: Path) -> AuditKey | None:
     """The key for the database at `db_path`, wherever it is kept; None when there is none.
     Never creates one."""
@@ -128,26 +152,20 @@ def find(db_path: Path) -> AuditKey | None:
     if key is not None:
         return key
     path = key_file(db_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise AuditKeyProblem(f"the audit key file {path} cannot be read: {exc}") from None
-    return from_text(text, str(path), beside_database=True)
+    text = read_key_file(path, AuditKeyProblem, "audit")
+    return None if text is None else from_text(text, str(path), beside_database=True)
 
 
 def create_file(db_path: Path) -> AuditKey:
     """Create the key file beside the database (owner-only), or read the one another process
     has just created; says so on standard error when it is new."""
     path = key_file(db_path)
-    text = secrets.token_urlsafe(32)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return find(db_path) or from_text(text, str(path))  # unreachable: it exists
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
+    text = new_key_file(path)
+    if text is None:
+        found = find(db_path)
+        if found is None:  # pragma: no cover - it exists
+            raise AuditKeyProblem(f"the audit key file {path} vanished")
+        return found
     logging.getLogger("debrief").warning(
         "Debrief created its audit key at %s (owner-only). Whoever can write the database can"
         " usually read that file too: move the key to $%s or [audit] key in"

@@ -369,6 +369,23 @@ def m007_open_seats_by_interviewer(db: Database) -> None:
     )
 
 
+def _guard_history(db: Database, tables: dict[str, str]) -> None:
+    """Each table as history: UPDATE and DELETE refused, and an insert over an existing row
+    (`clash`, SQLite's REPLACE) refused too. The statements of m008, m013 and m014."""
+    for table, clash in tables.items():
+        for statement in _append_only(table):
+            db.execute(statement)
+        db.execute(
+            _refuse(
+                f"{table}_no_replace",
+                "INSERT",
+                table,
+                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
+                f"{table} is append-only",
+            )
+        )
+
+
 # History tables added after m004: each is guarded like the first ones (UPDATE, DELETE and
 # REPLACE refused) in its own migration; `verify` checks every trigger named here.
 _LATER_HISTORY = {"hire_outcomes": "id = NEW.id"}
@@ -394,18 +411,7 @@ def m008_hire_outcomes(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX hire_outcomes_by_candidate ON hire_outcomes(candidate_id, months)")
-    for table, clash in _LATER_HISTORY.items():
-        for statement in _append_only(table):
-            db.execute(statement)
-        db.execute(
-            _refuse(
-                f"{table}_no_replace",
-                "INSERT",
-                table,
-                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
-                f"{table} is append-only",
-            )
-        )
+    _guard_history(db, _LATER_HISTORY)
     db.execute(
         _refuse(
             "hire_outcomes_only_for_hires",
@@ -500,18 +506,7 @@ def m013_funnel(db: Database) -> None:
     its recusal is ever set, once."""
     for statement in SCHEMA_FUNNEL:
         db.execute(statement)
-    for table, clash in _FUNNEL_HISTORY.items():
-        for statement in _append_only(table):
-            db.execute(statement)
-        db.execute(
-            _refuse(
-                f"{table}_no_replace",
-                "INSERT",
-                table,
-                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
-                f"{table} is append-only",
-            )
-        )
+    _guard_history(db, _FUNNEL_HISTORY)
     db.execute(
         _refuse(
             "stage_seats_keep_their_reviewer",
@@ -546,15 +541,4 @@ def m014_privacy(db: Database) -> None:
     append-only and never replaced."""
     for statement in PRIVACY_SQLITE:
         db.execute(statement)
-    for table, clash in _PRIVACY_HISTORY.items():
-        for statement in _append_only(table):
-            db.execute(statement)
-        db.execute(
-            _refuse(
-                f"{table}_no_replace",
-                "INSERT",
-                table,
-                f"EXISTS (SELECT 1 FROM {table} WHERE {clash})",
-                f"{table} is append-only",
-            )
-        )
+    _guard_history(db, _PRIVACY_HISTORY)

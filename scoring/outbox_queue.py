@@ -73,16 +73,56 @@ def write_message(
     if reason is not None:
         return None
     subject, text, html = render(kind, person["name"], link, **values)
+    return insert_row(
+        db,
+        at=at,
+        kind=kind,
+        recipient_id=person["id"],
+        to=(person["email"], person["name"]),
+        words=(subject, text, html),
+        ics=ics,
+        ics_method=ics_method,
+        dedupe_key=dedupe_key,
+        candidate_id=candidate_id,
+        assignment_id=assignment_id,
+    )
+
+
+def insert_row(
+    db: Database,
+    *,
+    at: datetime,
+    kind: str,
+    recipient_id: int | None,
+    to: tuple[str, str],
+    words: tuple[str, str, str],
+    ics: str | None = None,
+    ics_method: str | None = None,
+    dedupe_key: str | None = None,
+    candidate_id: int | None = None,
+    assignment_id: int | None = None,
+    due: datetime | None = None,
+) -> int | None:
+    """The one writer of an outbox row (a person's message, a candidate's, a coordinator's
+    notice): the address and name cut to one line; the words and calendar file of a message
+    about a candidate sealed under their key, and their own address and name when it is to them
+    (no person as recipient). Due at once (even for an event dated ahead) unless `due` says
+    when. Returns its id, or None when its `dedupe_key` was already used."""
+    address, name = one_line(to[0], 254), one_line(to[1], NAME_LIMIT)
+    subject, text, html = words
     if candidate_id is not None:  # it names the candidate: sealed under their key
         subject, text, html, ics = sealed_message(db, candidate_id, subject, text, html, ics)
+        if recipient_id is None:  # to the candidate: their own address and name too
+            address = personal.seal(db, candidate_id, address, "e") or ""
+            name = personal.seal(db, candidate_id, name, "n") or ""
     cursor = db.execute(
         Q.INSERT_MESSAGE,
         [
             stamp(at),
             kind,
-            person["id"],
-            one_line(person["email"], 254),
-            one_line(person["name"], NAME_LIMIT),
+            recipient_id,
+            address,
+            name,
             subject,
             text,
             html,
@@ -91,7 +131,7 @@ def write_message(
             dedupe_key,
             candidate_id,
             assignment_id,
-            stamp(min(at, now_utc())),  # due at once, even for an event dated ahead
+            stamp(min(at, now_utc()) if due is None else due),
         ],
     )
     return cursor.lastrowid if cursor.rowcount else None

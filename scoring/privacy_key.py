@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from scoring.errors import DebriefError
+from scoring.keys import new_key_file, read_key_file
 from scoring.settings import SettingsProblem, read_secrets, secrets_path
 
 ENV = "DEBRIEF_PRIVACY_KEY"
@@ -104,29 +104,20 @@ def find(db_path: Path | None) -> PrivacyKey | None:
     if key is not None or db_path is None:
         return key
     path = key_file(db_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise PrivacyKeyProblem(f"the privacy key file {path} cannot be read: {exc}") from None
-    return from_text(text, str(path), beside_database=True)
+    text = read_key_file(path, PrivacyKeyProblem, "privacy")
+    return None if text is None else from_text(text, str(path), beside_database=True)
 
 
 def create_file(db_path: Path) -> PrivacyKey:
     """Create the key file beside the database (owner-only), or read the one another process
     has just created; says so on standard error when it is new."""
     path = key_file(db_path)
-    text = secrets.token_urlsafe(32)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    text = new_key_file(path)
+    if text is None:
         found = find(db_path)
         if found is None:  # pragma: no cover - it exists
-            raise PrivacyKeyProblem(f"the privacy key file {path} vanished") from None
+            raise PrivacyKeyProblem(f"the privacy key file {path} vanished")
         return found
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
     logging.getLogger("debrief").warning(
         "Debrief created its privacy key at %s (owner-only). Whoever can read the database and"
         " that file can read candidates' personal data: move the key to $%s or [privacy] key in"

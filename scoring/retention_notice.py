@@ -13,10 +13,9 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 
 from scoring.database import Database
+from scoring.outbox_queue import insert_row
 from scoring.outbox_words import NAME_LIMIT
-from scoring.queries import retention as Q
 from scoring.settings import app_url, one_line
-from scoring.store import now_utc, stamp
 
 KIND = "retention_notice"
 LINE_LIMIT = 600
@@ -106,23 +105,13 @@ def queue(
     subject, text, html = words(
         person["name"], lines, first, settings, f"{app_url()}/status", person["email"]
     )
-    cursor = db.execute(
-        Q.INSERT_MESSAGE,
-        [
-            stamp(at),
-            KIND,
-            person["id"],
-            one_line(person["email"], 254),
-            one_line(person["name"], NAME_LIMIT),
-            subject,
-            text,
-            html,
-            None,  # no calendar attachment
-            None,
-            None,  # no dedupe key: the notices table keeps a candidate from a second notice
-            None,  # about no one candidate
-            None,
-            stamp(min(at, now_utc())),  # due at once, even for a run dated ahead
-        ],
+    # no dedupe key (the notices table keeps a candidate from a second notice), about no one
+    # candidate, due at once
+    return insert_row(
+        db,
+        at=at,
+        kind=KIND,
+        recipient_id=person["id"],
+        to=(person["email"], person["name"]),
+        words=(subject, text, html),
     )
-    return cursor.lastrowid if cursor.rowcount else None

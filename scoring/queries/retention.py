@@ -3,7 +3,6 @@ ended their process in a window of time, the holds in force, the notices sent, t
 to tell, and the last run. A list of ids gets its placeholders from `marks`."""
 
 from scoring.queries import marks as _marks
-from scoring.queries.outbox import INSERT_MESSAGE  # noqa: F401 - the notice mail is a message
 
 # The candidates, not erased, with a decision, a stage outcome or a withdrawal stamped between
 # two moments (each bound given once per table): whoever may have ended their process then.
