@@ -1,6 +1,7 @@
 """In a real browser: a candidates CSV with bad rows imports nothing and names every bad row; an
-applicant tracking system's export imports, with its phone and source, its other columns named in
-one line. Screenshots of Candidates after an import, and of Openings, at 1280 and 390."""
+applicant tracking system's export imports, with its phone and source (as its category), its
+other columns named in one line. Screenshots of Candidates after an import, and of Openings, at
+1280 and 390."""
 
 import os
 from pathlib import Path
@@ -98,8 +99,10 @@ def test_an_ats_export_imports_with_phone_and_source(demo_app, new_page, tmp_pat
     settle(page)
     assert candidates_count(store) == before + 3
     kept = stored_contacts(store)
-    assert kept["Dorothy Vaughan"] == ("dorothy@example.net", "+1 555 0101", "Referral")
-    assert kept["Annie Easley"] == ("", "", "Agency")
+    # the source kept as its category (an ATS's text may name someone else)
+    assert kept["Dorothy Vaughan"] == ("dorothy@example.net", "+1 555 0101", "referral")
+    assert kept["Mary Jackson"][2] == "applied"
+    assert kept["Annie Easley"] == ("", "", "agency")
     # the table is drawn on a canvas: tests/test_words_on_screens.py reads its columns
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
